@@ -1,0 +1,80 @@
+/* One-pass decoder for the frames dsrcheck cares about: Ethernet (with at most
+ * one 802.1Q tag) carrying ARP or IPv4 with ICMP or TCP. It yields values, not
+ * pointers into the frame, and says why a frame could not be used. */
+#ifndef DSR_DECODE_H
+#define DSR_DECODE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dsr_decode_status {
+	DSR_FRAME_OK,        /* decoded as far as dsrcheck needs */
+	DSR_FRAME_TRUNCATED, /* shorter than its headers say: the capture cut it */
+	DSR_FRAME_INVALID,   /* self-contradictory (bad IHL, bad ARP sizes, ...) */
+	DSR_FRAME_UNRELATED, /* well-formed but nothing dsrcheck probes for (IPv6, UDP, ...) */
+};
+
+enum dsr_l3 { DSR_L3_NONE, DSR_L3_ARP, DSR_L3_IPV4 };
+enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP };
+
+#define DSR_ARP_REQUEST 1
+#define DSR_ARP_REPLY 2
+
+#define DSR_TCP_FIN 0x01
+#define DSR_TCP_SYN 0x02
+#define DSR_TCP_RST 0x04
+#define DSR_TCP_ACK 0x10
+
+#define DSR_ICMP_ECHO_REPLY 0
+#define DSR_ICMP_UNREACH 3
+#define DSR_ICMP_ECHO 8
+#define DSR_ICMP_TIME_EXCEEDED 11
+
+/* The start of the packet an ICMP error quotes: enough to say which probe it was. */
+struct dsr_quoted {
+	struct in_addr src, dst;
+	uint8_t proto;
+	uint16_t sport, dport; /* TCP */
+	uint32_t seq;          /* TCP */
+	uint16_t icmp_id, icmp_seq;
+	uint8_t icmp_type;
+};
+
+struct dsr_frame {
+	uint8_t eth_dst[6], eth_src[6];
+	uint16_t ethertype;
+	uint16_t vlan; /* 0: untagged */
+	enum dsr_l3 l3;
+	struct {
+		uint16_t op;
+		uint8_t sha[6], tha[6];
+		struct in_addr spa, tpa;
+	} arp;
+	struct {
+		struct in_addr src, dst;
+		uint8_t ttl, proto;
+		uint16_t id;
+	} ip;
+	enum dsr_l4 l4;
+	struct {
+		uint8_t type, code;
+		uint16_t id, seq;  /* echo and echo reply */
+		bool has_quote;    /* errors: the quoted header below is valid */
+		struct dsr_quoted quote;
+	} icmp;
+	struct {
+		uint16_t sport, dport;
+		uint32_t seq, ack;
+		uint8_t flags;
+	} tcp;
+};
+
+/* Decodes an Ethernet frame of caplen bytes. On DSR_FRAME_OK the fields of the
+ * layers it found are set; on anything else the frame must not be used. */
+enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, struct dsr_frame *out);
+
+const char *dsr_decode_status_name(enum dsr_decode_status status);
+
+#endif

@@ -1,0 +1,90 @@
+/* The deployment dsrcheck is asked to verify, as the user described it.
+ * Filled from an INI file (-c) or from command-line options; validated once,
+ * read-only afterwards. */
+#ifndef DSR_CONFIG_H
+#define DSR_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DSR_NAME_MAX 64
+#define DSR_IFNAME_MAX 64
+#define DSR_MAX_SERVERS 1024
+#define DSR_MAX_SERVICES 256
+#define DSR_MAX_PORTS 64
+#define DSR_MAX_BALANCER_MACS 8
+#define DSR_MAX_SERVICE_SERVERS 256
+
+struct dsr_server {
+	char name[DSR_NAME_MAX];
+	struct in_addr addr;
+	bool has_mac;
+	uint8_t mac[6];
+	int line; /* where it was defined, 0 for the command line */
+};
+
+struct dsr_service {
+	char name[DSR_NAME_MAX];
+	bool has_vip;
+	struct in_addr vip;
+	uint16_t ports[DSR_MAX_PORTS];
+	size_t nports;
+	bool has_balancer;
+	struct in_addr balancer;
+	uint8_t balancer_macs[DSR_MAX_BALANCER_MACS][6];
+	size_t nbalancer_macs;
+	size_t servers[DSR_MAX_SERVICE_SERVERS]; /* indices into dsr_config.servers */
+	size_t nservers;
+	int line;
+};
+
+struct dsr_config {
+	char source[256]; /* file name used in messages, "command line" otherwise */
+	char interface[DSR_IFNAME_MAX]; /* empty: the interface that routes to the first VIP */
+	unsigned timeout_ms;
+	unsigned retries;
+	unsigned listen_ms;
+	unsigned rate; /* packets per second */
+	struct dsr_server *servers;
+	size_t nservers;
+	struct dsr_service *services;
+	size_t nservices;
+};
+
+#define DSR_DEFAULT_TIMEOUT_MS 1000
+#define DSR_DEFAULT_RETRIES 2
+#define DSR_DEFAULT_LISTEN_MS 3000
+#define DSR_DEFAULT_RATE 500
+#define DSR_MAX_RATE 100000
+#define DSR_MAX_RETRIES 10
+#define DSR_MAX_DURATION_MS 600000
+
+/* Allocates the tables and sets the defaults. Returns 0, or -1 when out of memory. */
+int dsr_config_init(struct dsr_config *cfg);
+void dsr_config_free(struct dsr_config *cfg);
+
+/* Reads an INI file into cfg (which dsr_config_init prepared) and validates it.
+ * Returns 0, or -1 with "FILE:LINE: what is wrong" in err. */
+int dsr_config_load(struct dsr_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The same from a string (for tests); name is what messages call the source. */
+int dsr_config_load_string(struct dsr_config *cfg, const char *text, const char *name, char *err,
+			   size_t errlen);
+
+/* Command-line equivalents (no -c): one anonymous service "default" is created
+ * by the first of them. Each returns 0, or -1 with a message in err. */
+int dsr_config_cli_vip(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+int dsr_config_cli_port(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+/* "NAME=ADDR", "ADDR", optionally followed by "@MAC" */
+int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+int dsr_config_cli_balancer_mac(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+
+/* Cross-checks that need the whole configuration (a service without servers or VIP,
+ * a VIP equal to a server address, ...). Called by dsr_config_load; main calls it
+ * after command-line options. */
+int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen);
+
+#endif
