@@ -38,7 +38,7 @@ struct dsr_quoted {
 	uint8_t proto;
 	uint16_t sport, dport; /* TCP */
 	uint32_t seq;          /* TCP */
-	uint16_t icmp_id, icmp_seq;
+	uint16_t echo_id, echo_seq;
 	uint8_t icmp_type;
 };
 

@@ -1,0 +1,204 @@
+/* Frame decoder. Every byte is read through capture/cursor.h; a length field
+ * is trusted only after it has been checked against what was captured. */
+#include "decode.h"
+
+#include <string.h>
+
+#include "cursor.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_VLAN 0x8100
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+
+static void read_addr(struct dsr_cursor *c, struct in_addr *out)
+{
+	uint8_t b[4];
+	/* callers have checked the length already */
+	if (dsr_cursor_bytes(c, b, 4))
+		memcpy(&out->s_addr, b, 4);
+}
+
+static enum dsr_decode_status decode_arp(struct dsr_cursor *c, struct dsr_frame *f)
+{
+	uint16_t htype, ptype;
+	uint8_t hlen, plen;
+
+	if (!dsr_cursor_u16(c, &htype) || !dsr_cursor_u16(c, &ptype) || !dsr_cursor_u8(c, &hlen) ||
+	    !dsr_cursor_u8(c, &plen) || !dsr_cursor_u16(c, &f->arp.op))
+		return DSR_FRAME_TRUNCATED;
+	if (htype != 1 || ptype != ETHERTYPE_IPV4)
+		return DSR_FRAME_UNRELATED;
+	if (hlen != 6 || plen != 4)
+		return DSR_FRAME_INVALID;
+	if (dsr_cursor_left(c) < 20)
+		return DSR_FRAME_TRUNCATED;
+	dsr_cursor_bytes(c, f->arp.sha, 6);
+	read_addr(c, &f->arp.spa);
+	dsr_cursor_bytes(c, f->arp.tha, 6);
+	read_addr(c, &f->arp.tpa);
+	f->l3 = DSR_L3_ARP;
+	return DSR_FRAME_OK;
+}
+
+/* The header of the packet an ICMP error quotes: its own cursor, so a lying
+ * quote can never reach past the ICMP payload. */
+static bool decode_quote(struct dsr_cursor *c, struct dsr_quoted *q)
+{
+	uint8_t vihl, b;
+	uint16_t u16;
+	struct dsr_cursor l4;
+
+	if (!dsr_cursor_u8(c, &vihl) || (vihl >> 4) != 4 || (vihl & 0x0f) < 5)
+		return false;
+	size_t ihl = (size_t)(vihl & 0x0f) * 4;
+	if (dsr_cursor_left(c) < ihl - 1)
+		return false;
+	dsr_cursor_skip(c, 8); /* tos, total length, id, fragment */
+	dsr_cursor_u8(c, &b);  /* ttl */
+	dsr_cursor_u8(c, &q->proto);
+	dsr_cursor_u16(c, &u16); /* checksum */
+	read_addr(c, &q->src);
+	read_addr(c, &q->dst);
+	dsr_cursor_skip(c, ihl - 20);
+	/* RFC 792 guarantees 8 bytes of the original datagram beyond its header. */
+	if (!dsr_cursor_sub(c, 8, &l4))
+		return false;
+	if (q->proto == IPPROTO_TCP_) {
+		dsr_cursor_u16(&l4, &q->sport);
+		dsr_cursor_u16(&l4, &q->dport);
+		dsr_cursor_u32(&l4, &q->seq);
+	} else if (q->proto == IPPROTO_ICMP_) {
+		dsr_cursor_u8(&l4, &q->icmp_type);
+		dsr_cursor_skip(&l4, 3);
+		dsr_cursor_u16(&l4, &q->echo_id);
+		dsr_cursor_u16(&l4, &q->echo_seq);
+	}
+	return true;
+}
+
+static enum dsr_decode_status decode_icmp(struct dsr_cursor *c, struct dsr_frame *f)
+{
+	uint16_t sum;
+
+	if (!dsr_cursor_u8(c, &f->icmp.type) || !dsr_cursor_u8(c, &f->icmp.code) ||
+	    !dsr_cursor_u16(c, &sum))
+		return DSR_FRAME_TRUNCATED;
+	f->l4 = DSR_L4_ICMP;
+	switch (f->icmp.type) {
+	case DSR_ICMP_ECHO:
+	case DSR_ICMP_ECHO_REPLY:
+		if (!dsr_cursor_u16(c, &f->icmp.id) || !dsr_cursor_u16(c, &f->icmp.seq))
+			return DSR_FRAME_TRUNCATED;
+		return DSR_FRAME_OK;
+	case DSR_ICMP_UNREACH:
+	case DSR_ICMP_TIME_EXCEEDED:
+		if (!dsr_cursor_skip(c, 4))
+			return DSR_FRAME_TRUNCATED;
+		f->icmp.has_quote = decode_quote(c, &f->icmp.quote);
+		/* An error without a usable quote cannot be tied to a probe. */
+		return f->icmp.has_quote ? DSR_FRAME_OK : DSR_FRAME_TRUNCATED;
+	default:
+		return DSR_FRAME_UNRELATED;
+	}
+}
+
+static enum dsr_decode_status decode_tcp(struct dsr_cursor *c, struct dsr_frame *f)
+{
+	uint8_t offset;
+
+	if (!dsr_cursor_u16(c, &f->tcp.sport) || !dsr_cursor_u16(c, &f->tcp.dport) ||
+	    !dsr_cursor_u32(c, &f->tcp.seq) || !dsr_cursor_u32(c, &f->tcp.ack) ||
+	    !dsr_cursor_u8(c, &offset) || !dsr_cursor_u8(c, &f->tcp.flags))
+		return DSR_FRAME_TRUNCATED;
+	if ((offset >> 4) < 5)
+		return DSR_FRAME_INVALID;
+	f->l4 = DSR_L4_TCP;
+	return DSR_FRAME_OK;
+}
+
+static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame *f)
+{
+	uint8_t vihl, tos;
+	uint16_t total, frag, sum;
+	struct dsr_cursor payload;
+
+	size_t start = c->off;
+	if (!dsr_cursor_u8(c, &vihl))
+		return DSR_FRAME_TRUNCATED;
+	if ((vihl >> 4) != 4 || (vihl & 0x0f) < 5)
+		return DSR_FRAME_INVALID;
+	size_t ihl = (size_t)(vihl & 0x0f) * 4;
+	if (!dsr_cursor_u8(c, &tos) || !dsr_cursor_u16(c, &total) || !dsr_cursor_u16(c, &f->ip.id) ||
+	    !dsr_cursor_u16(c, &frag) || !dsr_cursor_u8(c, &f->ip.ttl) ||
+	    !dsr_cursor_u8(c, &f->ip.proto) || !dsr_cursor_u16(c, &sum))
+		return DSR_FRAME_TRUNCATED;
+	if (dsr_cursor_left(c) < 8)
+		return DSR_FRAME_TRUNCATED;
+	read_addr(c, &f->ip.src);
+	read_addr(c, &f->ip.dst);
+	if (total < ihl)
+		return DSR_FRAME_INVALID;
+	f->l3 = DSR_L3_IPV4;
+	/* Ethernet pads short frames: the IP total length, not the capture, bounds the payload. */
+	c->off = start;
+	if (dsr_cursor_left(c) < ihl)
+		return DSR_FRAME_TRUNCATED;
+	dsr_cursor_skip(c, ihl);
+	size_t payload_len = (size_t)total - ihl;
+	if (!dsr_cursor_sub(c, payload_len, &payload)) {
+		/* A short capture keeps what it has; the layer decoder says if that is enough. */
+		payload = dsr_cursor_make(c->data + c->off, dsr_cursor_left(c));
+	}
+	/* Later fragments carry no transport header. */
+	if ((frag & 0x1fff) != 0)
+		return DSR_FRAME_UNRELATED;
+	switch (f->ip.proto) {
+	case IPPROTO_ICMP_:
+		return decode_icmp(&payload, f);
+	case IPPROTO_TCP_:
+		return decode_tcp(&payload, f);
+	default:
+		return DSR_FRAME_UNRELATED;
+	}
+}
+
+enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, struct dsr_frame *out)
+{
+	struct dsr_cursor c = dsr_cursor_make(bytes, caplen);
+
+	memset(out, 0, sizeof(*out));
+	if (!dsr_cursor_bytes(&c, out->eth_dst, 6) || !dsr_cursor_bytes(&c, out->eth_src, 6) ||
+	    !dsr_cursor_u16(&c, &out->ethertype))
+		return DSR_FRAME_TRUNCATED;
+	if (out->ethertype == ETHERTYPE_VLAN) {
+		uint16_t tci;
+		if (!dsr_cursor_u16(&c, &tci) || !dsr_cursor_u16(&c, &out->ethertype))
+			return DSR_FRAME_TRUNCATED;
+		out->vlan = tci & 0x0fff; /* 0: a priority tag only */
+	}
+	switch (out->ethertype) {
+	case ETHERTYPE_ARP:
+		return decode_arp(&c, out);
+	case ETHERTYPE_IPV4:
+		return decode_ipv4(&c, out);
+	default:
+		return DSR_FRAME_UNRELATED;
+	}
+}
+
+const char *dsr_decode_status_name(enum dsr_decode_status status)
+{
+	switch (status) {
+	case DSR_FRAME_OK:
+		return "ok";
+	case DSR_FRAME_TRUNCATED:
+		return "truncated";
+	case DSR_FRAME_INVALID:
+		return "invalid";
+	case DSR_FRAME_UNRELATED:
+		return "unrelated";
+	}
+	return "?";
+}

@@ -1,0 +1,164 @@
+#include "source.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Enough for the headers of an ICMP error quoting a TCP SYN with options. */
+#define SNAPLEN 256
+
+struct dsr_source {
+	pcap_t *pcap;
+	bool live;
+};
+
+/* "WHAT: libpcap's reason", then the handle is closed. */
+static int fail(pcap_t *p, int code, char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, pcap_geterr(p));
+	if (p)
+		pcap_close(p);
+	return code;
+}
+
+int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_source **out, char *err,
+			 size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	pcap_t *p = pcap_create(ifname, perr);
+
+	if (!p) {
+		snprintf(err, errlen, "%s: %s", ifname, perr);
+		return DSR_SOURCE_FAILED;
+	}
+	pcap_set_snaplen(p, SNAPLEN);
+	/* Promiscuous: conflicting ARP answers to other hosts' requests are evidence too. */
+	pcap_set_promisc(p, 1);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_timeout(p, 10);
+	int rc = pcap_activate(p);
+	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
+		snprintf(err, errlen,
+			 "no permission to capture on %s: run as root, or give the binary the capabilities "
+			 "it needs with: setcap cap_net_raw,cap_net_admin+ep dsrcheck",
+			 ifname);
+		pcap_close(p);
+		return DSR_SOURCE_PERMISSION;
+	}
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+		snprintf(err, errlen, "interface '%s' not found", ifname);
+		pcap_close(p);
+		return DSR_SOURCE_NO_DEVICE;
+	}
+	if (rc < 0) {
+		char what[128];
+		snprintf(what, sizeof(what), "cannot capture on %s", ifname);
+		return fail(p, DSR_SOURCE_FAILED, err, errlen, what);
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		snprintf(err, errlen, "%s is not an Ethernet interface (link type %s)", ifname,
+			 pcap_datalink_val_to_name(pcap_datalink(p)));
+		pcap_close(p);
+		return DSR_SOURCE_FAILED;
+	}
+	/* Our own frames are not answers; not every platform can drop them here, so
+	 * the engine ignores frames from our MAC as well. */
+	(void)pcap_setdirection(p, PCAP_D_IN);
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return fail(p, DSR_SOURCE_FAILED, err, errlen, "capture filter");
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0)
+		return fail(p, DSR_SOURCE_FAILED, err, errlen, "capture filter");
+	if (pcap_setnonblock(p, 1, perr) < 0) {
+		snprintf(err, errlen, "%s: %s", ifname, perr);
+		pcap_close(p);
+		return DSR_SOURCE_FAILED;
+	}
+	*out = calloc(1, sizeof(**out));
+	if (!*out) {
+		pcap_close(p);
+		snprintf(err, errlen, "out of memory");
+		return DSR_SOURCE_FAILED;
+	}
+	(*out)->pcap = p;
+	(*out)->live = true;
+	return DSR_SOURCE_OK;
+}
+
+int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, perr);
+
+	if (!p) {
+		snprintf(err, errlen, "%s: %s", path, perr);
+		return DSR_SOURCE_FAILED;
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		snprintf(err, errlen, "%s: not an Ethernet capture (link type %s)", path,
+			 pcap_datalink_val_to_name(pcap_datalink(p)));
+		pcap_close(p);
+		return DSR_SOURCE_FAILED;
+	}
+	*out = calloc(1, sizeof(**out));
+	if (!*out) {
+		pcap_close(p);
+		snprintf(err, errlen, "out of memory");
+		return DSR_SOURCE_FAILED;
+	}
+	(*out)->pcap = p;
+	return DSR_SOURCE_OK;
+}
+
+bool dsr_source_is_live(const struct dsr_source *src)
+{
+	return src->live;
+}
+
+int dsr_source_fd(const struct dsr_source *src)
+{
+	return src->live ? pcap_get_selectable_fd(src->pcap) : -1;
+}
+
+int dsr_source_next(struct dsr_source *src, const uint8_t **data, size_t *caplen,
+		    struct timeval *ts, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *bytes;
+	int rc = pcap_next_ex(src->pcap, &hdr, &bytes);
+
+	if (rc == 1) {
+		*data = bytes;
+		*caplen = hdr->caplen;
+		ts->tv_sec = hdr->ts.tv_sec;
+		ts->tv_usec = hdr->ts.tv_usec;
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (rc == PCAP_ERROR_BREAK)
+		return -2;
+	snprintf(err, errlen, "capture: %s", pcap_geterr(src->pcap));
+	return -1;
+}
+
+int dsr_source_inject(struct dsr_source *src, const uint8_t *frame, size_t len, char *err,
+		      size_t errlen)
+{
+	if (pcap_inject(src->pcap, frame, len) < 0) {
+		snprintf(err, errlen, "send: %s", pcap_geterr(src->pcap));
+		return -1;
+	}
+	return 0;
+}
+
+void dsr_source_close(struct dsr_source *src)
+{
+	if (!src)
+		return;
+	pcap_close(src->pcap);
+	free(src);
+}

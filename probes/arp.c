@@ -1,0 +1,181 @@
+/* ARP request for one address: who owns it, and is it exactly one MAC?
+ * Two MACs for a real address is an IP conflict; a real server answering for
+ * the VIP is the loopback-ARP mistake that hijacks VIP traffic.
+ *
+ * Requests are RFC 5227 probes (sender address 0.0.0.0): they ask without
+ * writing this host into the targets' ARP caches, so dsrcheck does not disturb
+ * what it inspects. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/parse.h"
+#include "frame.h"
+
+static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t zero_mac[6];
+
+static int arp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
+		     size_t cap, char *err, size_t errlen)
+{
+	uint8_t unspecified[4] = {0, 0, 0, 0};
+	libnet_t *l = dsr_frame_begin(err, errlen);
+
+	if (!l)
+		return -1;
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
+			     zero_mac, (const uint8_t *)&t->target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(broadcast, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
+}
+
+/* Every reply for the address counts, whoever asked: a second owner answering
+ * someone else's request is as much a conflict as one answering ours. */
+static bool arp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
+		      struct dsr_observation *obs)
+{
+	(void)me;
+	if (f->l3 != DSR_L3_ARP || f->arp.op != DSR_ARP_REPLY ||
+	    f->arp.spa.s_addr != t->target.s_addr)
+		return false;
+	obs->kind = DSR_OBS_ARP_REPLY;
+	memcpy(obs->mac, f->arp.sha, 6);
+	obs->ip = f->arp.spa;
+	return true;
+}
+
+static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
+			   const struct dsr_frame *f)
+{
+	return f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
+	       memcmp(f->eth_src, me->mac, 6) == 0 && f->arp.tpa.s_addr == t->target.s_addr;
+}
+
+static bool expected(const struct dsr_task *t, const uint8_t mac[6])
+{
+	for (size_t i = 0; i < t->nexpected; i++)
+		if (memcmp(t->expected_macs[i], mac, 6) == 0)
+			return true;
+	return false;
+}
+
+static void arp_remedy(const struct dsr_task *t, const char *reason, struct dsr_check *out)
+{
+	char ip[16];
+
+	dsr_format_ipv4(t->target, ip);
+	if (t->is_vip && strcmp(reason, "conflict") == 0)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Only the balancer may answer ARP for the VIP %s. On each real server whose MAC is "
+			 "listed: Linux: sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 "
+			 "(persist in /etc/sysctl.d/) and keep the VIP on lo only; Windows: put the VIP on the "
+			 "Microsoft (KM-TEST) Loopback Adapter only, never on the NIC, then check the system event "
+			 "log for IP address conflicts.",
+			 ip);
+	else if (t->is_vip && strcmp(reason, "no-answer") == 0)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Nobody answers ARP for the VIP %s: check that the balancer is up, owns the VIP on its "
+			 "interface on this segment, and that the virtual service is enabled.",
+			 ip);
+	else if (t->is_vip)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "The VIP %s is answered by a MAC that is not the balancer's: find that host (arp -a, the "
+			 "switch's MAC table) and remove the VIP from its network interface, or correct "
+			 "balancer-mac in the configuration.",
+			 ip);
+	else if (strcmp(reason, "conflict") == 0)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Two hosts use the address %s: find the host with the unexpected MAC (arp -a, the "
+			 "switch's MAC table), give it another address, and check the system event log for IP "
+			 "address conflicts.",
+			 ip);
+	else if (strcmp(reason, "no-answer") == 0)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "%s does not answer ARP: check that the server is up, that %s is configured on its "
+			 "network interface on this segment, and that it is cabled/attached to this segment.",
+			 ip, ip);
+	else
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "%s is answered by another MAC than the configured one: correct 'mac' in the "
+			 "configuration or find the host that took the address.",
+			 ip);
+}
+
+static void arp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+		      struct dsr_check *out)
+{
+	uint8_t macs[DSR_MAX_EXPECTED_MACS][6];
+	size_t nmacs = 0, unexpected = 0;
+	char text[18];
+
+	for (size_t i = 0; i < nobs; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < nmacs; j++)
+			seen = seen || memcmp(macs[j], obs[i].mac, 6) == 0;
+		if (seen)
+			continue;
+		dsr_format_mac(obs[i].mac, text);
+		dsr_evidence_list_add(out, "macs", text);
+		if (t->nexpected && !expected(t, obs[i].mac))
+			unexpected++;
+		if (nmacs < DSR_MAX_EXPECTED_MACS)
+			memcpy(macs[nmacs++], obs[i].mac, 6);
+	}
+	dsr_evidence_int(out, "replies", (long long)nobs);
+	dsr_evidence_int(out, "attempts", t->attempts);
+	if (nobs)
+		dsr_judge_rtt(out, &obs[0]);
+	for (size_t i = 0; i < t->nexpected; i++) {
+		dsr_format_mac(t->expected_macs[i], text);
+		dsr_evidence_list_add(out, "expected", text);
+	}
+
+	char ip[16];
+	dsr_format_ipv4(t->target, ip);
+	if (t->local_owner) {
+		/* On the balancer our own interface owns the VIP; any answer is another owner. */
+		if (nobs == 0) {
+			out->status = DSR_PASS;
+			snprintf(out->summary, sizeof(out->summary),
+				 "%s is owned by this host's interface; no other host answers ARP for it", ip);
+			return;
+		}
+		out->status = DSR_FAIL;
+		out->reason = "conflict";
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s is owned by this host, but %zu other MAC%s answer ARP for it", ip, nmacs,
+			 nmacs == 1 ? "" : "s");
+	} else if (nobs == 0) {
+		out->status = DSR_FAIL;
+		out->reason = "no-answer";
+		snprintf(out->summary, sizeof(out->summary), "no ARP reply for %s after %u %s", ip,
+			 t->attempts, t->attempts == 1 ? "try" : "tries");
+	} else if (nmacs > 1) {
+		out->status = DSR_FAIL;
+		out->reason = "conflict";
+		snprintf(out->summary, sizeof(out->summary), "%s is answered by %zu MACs", ip, nmacs);
+	} else if (unexpected) {
+		out->status = DSR_FAIL;
+		out->reason = t->is_vip ? "wrong-owner" : "wrong-mac";
+		dsr_format_mac(macs[0], text);
+		snprintf(out->summary, sizeof(out->summary), "%s is answered by %s, not by the %s", ip,
+			 text, t->is_vip ? "balancer" : "configured MAC");
+	} else {
+		out->status = DSR_PASS;
+		dsr_format_mac(macs[0], text);
+		snprintf(out->summary, sizeof(out->summary), "%s is answered by %s only", ip, text);
+		return;
+	}
+	arp_remedy(t, out->reason, out);
+}
+
+const struct dsr_probe dsr_probe_arp = {
+	.name = "arp",
+	.build = arp_build,
+	.match = arp_match,
+	.is_attempt = arp_is_attempt,
+	.judge = arp_judge,
+};

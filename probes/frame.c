@@ -1,0 +1,74 @@
+#include "frame.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/parse.h"
+
+libnet_t *dsr_frame_begin(char *err, size_t errlen)
+{
+	char lerr[LIBNET_ERRBUF_SIZE] = "";
+	libnet_t *l = libnet_init(LIBNET_NONE, NULL, lerr);
+
+	if (!l)
+		snprintf(err, errlen, "libnet: %s", lerr);
+	return l;
+}
+
+int dsr_frame_finish(libnet_t *l, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	uint8_t *packet = NULL;
+	uint32_t size = 0;
+	int len = -1;
+
+	/* LIBNET_NONE refuses libnet_adv_cull_packet(); coalescing is what it does inside. */
+	if (libnet_pblock_coalesce(l, &packet, &size) < 0)
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+	else if (size > cap)
+		snprintf(err, errlen, "frame of %u bytes exceeds %zu", size, cap);
+	else {
+		memcpy(buf, packet, size);
+		len = (int)size;
+	}
+	free(packet);
+	libnet_destroy(l);
+	return len;
+}
+
+void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o)
+{
+	if (o->rtt_us >= 0)
+		dsr_evidence_int(out, "rtt_us", o->rtt_us);
+	if (o->ttl)
+		dsr_evidence_int(out, "ttl", o->ttl);
+}
+
+void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen)
+{
+	char ip[16];
+
+	dsr_format_ipv4(t->target, ip);
+	if (t->port >= 0)
+		snprintf(out, outlen, "%s:%d", ip, t->port);
+	else
+		snprintf(out, outlen, "%s", ip);
+}
+
+void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const char *what)
+{
+	char endpoint[32], hop[16];
+
+	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	out->status = DSR_FAIL;
+	out->reason = "timeout";
+	dsr_evidence_int(out, "attempts", t->attempts);
+	if (t->unresolved) {
+		dsr_format_ipv4(t->nexthop, hop);
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);
+		dsr_evidence_str(out, "unresolved_next_hop", hop);
+	} else {
+		snprintf(out->summary, sizeof(out->summary), "no answer to %s from %s after %u %s",
+			 what, endpoint, t->attempts, t->attempts == 1 ? "try" : "tries");
+	}
+}

@@ -1,0 +1,143 @@
+/* ICMP echo to one address: the ping operators already try, with the reply
+ * tied to our id and sequence number and its source checked (a DSR reply that
+ * leaves with the server's real address instead of the VIP is a fault). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/parse.h"
+#include "frame.h"
+
+static const uint8_t payload[] = "dsrcheck-probe..";
+
+static int icmp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
+		      size_t cap, char *err, size_t errlen)
+{
+	libnet_t *l = dsr_frame_begin(err, errlen);
+	uint16_t len = LIBNET_IPV4_H + LIBNET_ICMPV4_ECHO_H + (uint16_t)(sizeof(payload) - 1);
+
+	if (!l)
+		return -1;
+	if (libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, t->echo_id, t->echo_seq, payload,
+				     sizeof(payload) - 1, l, 0) == -1 ||
+	    libnet_build_ipv4(len, 0, t->echo_seq, 0, 64, IPPROTO_ICMP, 0, me->ip.s_addr,
+			      t->target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
+}
+
+static bool icmp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
+		       struct dsr_observation *obs)
+{
+	if (f->l4 != DSR_L4_ICMP || f->ip.dst.s_addr != me->ip.s_addr)
+		return false;
+	if (f->icmp.type == DSR_ICMP_ECHO_REPLY) {
+		/* Matched on what we wrote, not on the source: a reply from the wrong
+		 * address is evidence, not noise. */
+		if (f->icmp.id != t->echo_id || f->icmp.seq != t->echo_seq)
+			return false;
+		obs->kind = DSR_OBS_ECHO_REPLY;
+	} else if (f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
+		const struct dsr_quoted *q = &f->icmp.quote;
+		if (q->proto != IPPROTO_ICMP || q->icmp_type != DSR_ICMP_ECHO ||
+		    q->echo_id != t->echo_id || q->echo_seq != t->echo_seq ||
+		    q->dst.s_addr != t->target.s_addr)
+			return false;
+		obs->kind = DSR_OBS_UNREACHABLE;
+	} else {
+		return false;
+	}
+	memcpy(obs->mac, f->eth_src, 6);
+	obs->ip = f->ip.src;
+	obs->ttl = f->ip.ttl;
+	obs->icmp_type = f->icmp.type;
+	obs->icmp_code = f->icmp.code;
+	return true;
+}
+
+static bool icmp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
+			    const struct dsr_frame *f)
+{
+	return f->l4 == DSR_L4_ICMP && f->icmp.type == DSR_ICMP_ECHO &&
+	       f->ip.src.s_addr == me->ip.s_addr && f->ip.dst.s_addr == t->target.s_addr &&
+	       f->icmp.id == t->echo_id && f->icmp.seq == t->echo_seq;
+}
+
+static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+		       struct dsr_check *out)
+{
+	const struct dsr_observation *reply = NULL, *wrong = NULL, *unreach = NULL;
+	char ip[16], from[16], mac[18];
+
+	for (size_t i = 0; i < nobs; i++) {
+		const struct dsr_observation *o = &obs[i];
+		if (o->kind == DSR_OBS_ECHO_REPLY && o->ip.s_addr == t->target.s_addr)
+			reply = reply ? reply : o;
+		else if (o->kind == DSR_OBS_ECHO_REPLY)
+			wrong = wrong ? wrong : o;
+		else if (o->kind == DSR_OBS_UNREACHABLE)
+			unreach = unreach ? unreach : o;
+	}
+	dsr_format_ipv4(t->target, ip);
+	const struct dsr_observation *shown = reply ? reply : unreach ? unreach : wrong;
+	if (shown) {
+		dsr_format_ipv4(shown->ip, from);
+		dsr_format_mac(shown->mac, mac);
+		dsr_evidence_str(out, "from", from);
+		dsr_evidence_str(out, "mac", mac);
+		dsr_judge_rtt(out, shown);
+	}
+	if (nobs > 1)
+		dsr_evidence_int(out, "replies", (long long)nobs);
+	if (reply) {
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary), "echo reply from %s", ip);
+		return;
+	}
+	if (unreach) {
+		out->status = DSR_FAIL;
+		out->reason = "unreachable";
+		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s reports %s unreachable (ICMP type 3 code %u)", from, ip, unreach->icmp_code);
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "A router or host (%s) says %s cannot be reached: check routing to it and any ACL or "
+			 "firewall on the way.",
+			 from, ip);
+	} else if (wrong) {
+		out->status = DSR_FAIL;
+		out->reason = "wrong-source";
+		snprintf(out->summary, sizeof(out->summary), "echo reply for %s came from %s", ip, from);
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Replies must leave with %s as their source. Windows: netsh interface ipv4 set "
+			 "interface <IDX of loopback> weakhostsend=enabled (find IDX with netsh interface ipv4 "
+			 "show interface); Linux: keep the VIP on lo so replies are sent from it.",
+			 ip);
+	} else {
+		dsr_judge_timeout(t, out, "ICMP echo");
+		if (t->is_vip)
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "The VIP %s does not answer ping: check the balancer's virtual service, and on "
+				 "every real server that the VIP is on the loopback adapter, weak host receive is "
+				 "enabled (Windows: netsh interface ipv4 set interface <IDX> weakhostreceive=enabled "
+				 "on the NIC and the loopback) and the firewall allows traffic to and from the "
+				 "loopback adapter.",
+				 ip);
+		else
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "%s does not answer ping: check that the server is up and that its firewall allows "
+				 "ICMP echo (Windows Firewall: File and Printer Sharing (Echo Request - ICMPv4-In)).",
+				 ip);
+	}
+}
+
+const struct dsr_probe dsr_probe_icmp_echo = {
+	.name = "icmp-echo",
+	.build = icmp_build,
+	.match = icmp_match,
+	.is_attempt = icmp_is_attempt,
+	.judge = icmp_judge,
+};

@@ -1,0 +1,176 @@
+/* TCP SYN to one address and port, the half of "telnet VIP 80" that matters:
+ * SYN-ACK means something accepts connections there; RST is the "connection
+ * refused from the VIP" of an application not bound to the VIP. The SYN-ACK is
+ * never completed; the local kernel, which owns no such connection, resets it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/parse.h"
+#include "frame.h"
+
+static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
+		     char *err, size_t errlen)
+{
+	/* An MSS option like every real stack sends; some middleboxes drop bare SYNs. */
+	static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
+	libnet_t *l = dsr_frame_begin(err, errlen);
+	uint16_t tcp_len = LIBNET_TCP_H + sizeof(mss);
+
+	if (!l)
+		return -1;
+	if (libnet_build_tcp_options(mss, sizeof(mss), l, 0) == -1 ||
+	    libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq, 0, TH_SYN, 64240, 0, 0, tcp_len,
+			     NULL, 0, l, 0) == -1 ||
+	    libnet_build_ipv4(LIBNET_IPV4_H + tcp_len, 0, (uint16_t)t->seq, 0x4000, 64, IPPROTO_TCP,
+			      0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
+}
+
+static bool tcp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
+		      struct dsr_observation *obs)
+{
+	if (f->l3 != DSR_L3_IPV4 || f->ip.dst.s_addr != me->ip.s_addr)
+		return false;
+	if (f->l4 == DSR_L4_TCP) {
+		/* The acknowledgement number proves the answer is to our SYN. */
+		if (f->tcp.dport != t->sport || f->tcp.sport != (uint16_t)t->port ||
+		    !(f->tcp.flags & DSR_TCP_ACK) || f->tcp.ack != t->seq + 1)
+			return false;
+		if ((f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_RST)) == DSR_TCP_SYN)
+			obs->kind = DSR_OBS_SYNACK;
+		else if (f->tcp.flags & DSR_TCP_RST)
+			obs->kind = DSR_OBS_RST;
+		else
+			return false;
+		obs->tcp_flags = f->tcp.flags;
+	} else if (f->l4 == DSR_L4_ICMP && f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
+		const struct dsr_quoted *q = &f->icmp.quote;
+		if (q->proto != IPPROTO_TCP || q->sport != t->sport || q->dport != (uint16_t)t->port ||
+		    q->seq != t->seq || q->dst.s_addr != t->target.s_addr)
+			return false;
+		obs->kind = DSR_OBS_UNREACHABLE;
+		obs->icmp_type = f->icmp.type;
+		obs->icmp_code = f->icmp.code;
+	} else {
+		return false;
+	}
+	memcpy(obs->mac, f->eth_src, 6);
+	obs->ip = f->ip.src;
+	obs->ttl = f->ip.ttl;
+	return true;
+}
+
+static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
+			   const struct dsr_frame *f)
+{
+	return f->l4 == DSR_L4_TCP && f->ip.src.s_addr == me->ip.s_addr &&
+	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.sport == t->sport &&
+	       f->tcp.dport == (uint16_t)t->port && f->tcp.seq == t->seq &&
+	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
+}
+
+static void tcp_remedy_refused(const struct dsr_task *t, struct dsr_check *out)
+{
+	char endpoint[32];
+
+	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	if (t->is_vip)
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "A real server refused %s: its application is not bound to the VIP. IIS: Sites > the "
+			 "site > Bindings... > Add, enter the VIP and port %d, then Restart the site; other "
+			 "services: listen on the VIP (or on all addresses), not only on the real address.",
+			 endpoint, t->port);
+	else
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Nothing listens on %s: start the service, or bind it to this address and port.",
+			 endpoint);
+}
+
+static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+		      struct dsr_check *out)
+{
+	const struct dsr_observation *synack = NULL, *rst = NULL, *unreach = NULL, *wrong = NULL;
+	char endpoint[32], from[16], mac[18];
+
+	for (size_t i = 0; i < nobs; i++) {
+		const struct dsr_observation *o = &obs[i];
+		bool from_target = o->ip.s_addr == t->target.s_addr;
+		if (o->kind == DSR_OBS_SYNACK && from_target)
+			synack = synack ? synack : o;
+		else if (o->kind == DSR_OBS_RST && from_target)
+			rst = rst ? rst : o;
+		else if (o->kind == DSR_OBS_UNREACHABLE)
+			unreach = unreach ? unreach : o;
+		else
+			wrong = wrong ? wrong : o;
+	}
+	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	const struct dsr_observation *shown =
+		synack ? synack : rst ? rst : unreach ? unreach : wrong;
+	if (shown) {
+		dsr_format_ipv4(shown->ip, from);
+		dsr_format_mac(shown->mac, mac);
+		dsr_evidence_str(out, "from", from);
+		dsr_evidence_str(out, "mac", mac);
+		dsr_judge_rtt(out, shown);
+	}
+	if (nobs > 1)
+		dsr_evidence_int(out, "replies", (long long)nobs);
+	if (synack) {
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary), "SYN-ACK from %s", endpoint);
+	} else if (rst) {
+		out->status = DSR_FAIL;
+		out->reason = "refused";
+		snprintf(out->summary, sizeof(out->summary), "connection refused (RST) from %s, sent by %s",
+			 endpoint, mac);
+		tcp_remedy_refused(t, out);
+	} else if (unreach) {
+		out->status = DSR_FAIL;
+		out->reason = "unreachable";
+		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s reports %s unreachable (ICMP type 3 code %u)", from, endpoint,
+			 unreach->icmp_code);
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "%s rejects connections to %s: check its firewall (a REJECT rule) and routing.", from,
+			 endpoint);
+	} else if (wrong) {
+		out->status = DSR_FAIL;
+		out->reason = "wrong-source";
+		snprintf(out->summary, sizeof(out->summary), "the answer for %s came from %s", endpoint,
+			 from);
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Replies must leave with the address the client used as their source. Windows: netsh "
+			 "interface ipv4 set interface <IDX of loopback> weakhostsend=enabled and "
+			 "weakhostreceive=enabled (find IDX with netsh interface ipv4 show interface).");
+	} else {
+		dsr_judge_timeout(t, out, "TCP SYN");
+		if (t->is_vip)
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "No answer from %s: check the balancer's virtual service, and on every real server "
+				 "that the VIP is on the loopback adapter, weak host receive is enabled (Windows: "
+				 "netsh interface ipv4 set interface <IDX> weakhostreceive=enabled on the NIC and the "
+				 "loopback), the application listens on the VIP, and the firewall allows traffic to "
+				 "and from the loopback adapter.",
+				 endpoint);
+		else
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "No answer from %s: check that the server is up, the service runs, and no firewall "
+				 "drops port %d.",
+				 endpoint, t->port);
+	}
+}
+
+const struct dsr_probe dsr_probe_tcp_syn = {
+	.name = "tcp-syn",
+	.build = tcp_build,
+	.match = tcp_match,
+	.is_attempt = tcp_is_attempt,
+	.judge = tcp_judge,
+};

@@ -1,0 +1,203 @@
+/* The machine report (schema "dsrcheck/1"), read by monitoring and by the lab's
+ * integration tests. Fields may be added, never removed or renamed. Absent values
+ * are null, never "" or -1, so consumers need no sentinels.
+ *
+ * Layout is fixed so that diffs between runs stay small: two-space indentation,
+ * one field per line inside a check, and "vantage", "counts" and "evidence" as
+ * one-line objects. */
+#include <string.h>
+#include <time.h>
+
+#include "writers.h"
+
+/* A JSON string from s[0..n). Service and server names come from the user and
+ * summaries and evidence carry bytes from the wire: any byte sequence must
+ * still give valid JSON, so invalid UTF-8 becomes U+FFFD. */
+static void put_string_n(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	fputc('"', out);
+	while (i < n) {
+		uint32_t cp;
+		size_t len = dsr_utf8_decode(p + i, n - i, &cp);
+
+		switch (cp) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\b':
+			fputs("\\b", out);
+			break;
+		case '\f':
+			fputs("\\f", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case DSR_UTF8_INVALID:
+			fputs("\\ufffd", out);
+			break;
+		default:
+			/* DEL is legal JSON but escaped anyway: people pipe this to a terminal. */
+			if (cp < 0x20 || cp == 0x7f)
+				fprintf(out, "\\u%04x", (unsigned)cp);
+			else
+				fwrite(p + i, 1, len, out);
+		}
+		i += len;
+	}
+	fputc('"', out);
+}
+
+static void put_string(FILE *out, const char *s)
+{
+	if (s)
+		put_string_n(out, s, strlen(s));
+	else
+		fputs("null", out);
+}
+
+/* Fixed-size fields of the model need not be terminated; "" is absent. */
+#define put_field(out, field)                                                                      \
+	do {                                                                                       \
+		size_t len_ = strnlen((field), sizeof(field));                                     \
+		if (len_)                                                                          \
+			put_string_n((out), (field), len_);                                        \
+		else                                                                               \
+			fputs("null", (out));                                                      \
+	} while (0)
+
+static const char *boolean(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* RFC 3339 in UTC with milliseconds, e.g. "2026-11-24T23:10:00.123Z". */
+static void put_time(FILE *out, struct timeval tv)
+{
+	struct tm tm;
+	time_t secs = tv.tv_sec;
+	long ms = tv.tv_usec / 1000;
+	char buf[64];
+
+	if (ms < 0 || ms > 999)
+		ms = 0; /* not a normalised timeval: keep the seconds */
+	if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999 ||
+	    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "\"%s.%03ldZ\"", buf, ms);
+}
+
+static void put_evidence(FILE *out, const struct dsr_check *c)
+{
+	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
+
+	fputc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		const struct dsr_evidence *e = &c->evidence[i];
+
+		fputs(i ? ", " : "", out);
+		put_string_n(out, e->key, strnlen(e->key, sizeof e->key)); /* keys are never null */
+		fputs(": ", out);
+		if (e->type == DSR_EV_INT) {
+			fprintf(out, "%lld", e->num);
+		} else if (e->type == DSR_EV_LIST) {
+			size_t len = strnlen(e->text, sizeof e->text);
+
+			fputc('[', out);
+			for (size_t at = 0; at < len;) {
+				const char *comma = memchr(e->text + at, ',', len - at);
+				size_t item = comma ? (size_t)(comma - (e->text + at)) : len - at;
+
+				fputs(at ? ", " : "", out);
+				put_string_n(out, e->text + at, item);
+				at += item + 1;
+			}
+			fputc(']', out);
+		} else {
+			put_string_n(out, e->text, strnlen(e->text, sizeof e->text));
+		}
+	}
+	fputc('}', out);
+}
+
+static void put_check(FILE *out, const struct dsr_check *c)
+{
+	fputs("    {\n      \"id\": ", out);
+	put_string(out, c->id);
+	fputs(",\n      \"service\": ", out);
+	put_string(out, c->service);
+	fputs(",\n      \"server\": ", out);
+	put_string(out, c->server);
+	fputs(",\n      \"target\": ", out);
+	put_field(out, c->target);
+	fputs(",\n      \"port\": ", out);
+	if (c->port >= 0)
+		fprintf(out, "%d", c->port);
+	else
+		fputs("null", out);
+	fprintf(out, ",\n      \"status\": \"%s\"", dsr_status_name(c->status));
+	fputs(",\n      \"reason\": ", out);
+	put_string(out, c->reason);
+	fputs(",\n      \"summary\": ", out);
+	put_string_n(out, c->summary, strnlen(c->summary, sizeof c->summary));
+	fputs(",\n      \"evidence\": ", out);
+	put_evidence(out, c);
+	fputs(",\n      \"remedy\": ", out);
+	put_field(out, c->remedy);
+	fputs("\n    }", out);
+}
+
+static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
+{
+	/* Counted here from the checks so that counts and verdict always agree. */
+	struct dsr_run counted = *run;
+	const struct dsr_vantage *v = &run->vantage;
+
+	(void)opts;
+	dsr_run_count(&counted);
+	fputs("{\n  \"schema\": \"dsrcheck/1\",\n  \"version\": ", out);
+	put_string(out, run->version);
+	fputs(",\n  \"started\": ", out);
+	put_time(out, run->started);
+	fprintf(out, ",\n  \"duration_ms\": %lld", run->duration_ms);
+	fputs(",\n  \"vantage\": {\"interface\": ", out);
+	put_field(out, v->ifname);
+	fputs(", \"ip\": ", out);
+	put_field(out, v->ip);
+	fputs(", \"mac\": ", out);
+	put_field(out, v->mac);
+	fprintf(out, ", \"on_segment\": %s, \"is_balancer\": %s}", boolean(v->on_segment),
+		boolean(v->is_balancer));
+	fprintf(out, ",\n  \"verdict\": \"%s\"", dsr_run_failed(run) ? "fail" : "pass");
+	fprintf(out,
+		",\n  \"counts\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, \"skip\": %zu}",
+		counted.counts.pass, counted.counts.fail, counted.counts.warn, counted.counts.skip);
+	fputs(",\n  \"checks\": [", out);
+	for (size_t i = 0; i < run->nchecks; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		put_check(out, &run->checks[i]);
+	}
+	fputs(run->nchecks ? "\n  ]\n}\n" : "]\n}\n", out);
+	if (fflush(out) != 0 || ferror(out))
+		return -1;
+	return 0;
+}
+
+const struct dsr_report_writer dsr_report_json = {
+	.name = "json",
+	.write = json_write,
+};

@@ -1,0 +1,42 @@
+/* The report formats dsrcheck knows. Adding one: a new file in reports/, its
+ * extern in writers.h, and one line below. */
+#include <string.h>
+
+#include "writers.h"
+
+static const struct dsr_report_writer *const writers[] = {
+	&dsr_report_text,
+	&dsr_report_json,
+};
+
+#define NWRITERS (sizeof writers / sizeof writers[0])
+
+const struct dsr_report_writer *dsr_report_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < NWRITERS; i++)
+		if (strcmp(writers[i]->name, name) == 0)
+			return writers[i];
+	return NULL;
+}
+
+const char *dsr_report_names(void)
+{
+	/* Built from the table so that usage messages cannot forget a format. */
+	static char names[256];
+	size_t len = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < NWRITERS; i++) {
+		const char *sep = i ? ", " : "";
+		size_t need = strlen(sep) + strlen(writers[i]->name);
+
+		if (len + need >= sizeof names)
+			break;
+		memcpy(names + len, sep, strlen(sep));
+		memcpy(names + len + strlen(sep), writers[i]->name, strlen(writers[i]->name) + 1);
+		len += need;
+	}
+	return names;
+}

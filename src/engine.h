@@ -1,0 +1,50 @@
+/* Send and capture: every task of the plan in flight together, paced by the
+ * rate, retried, and every captured frame matched to the tasks it answers.
+ * Produces observations only; what they mean is decided by the judges. */
+#ifndef DSR_ENGINE_H
+#define DSR_ENGINE_H
+
+#include "../capture/source.h"
+#include "plan.h"
+
+struct dsr_engine_options {
+	unsigned timeout_ms; /* wait for an answer to each attempt */
+	unsigned retries;    /* extra attempts for an unanswered task */
+	unsigned listen_ms;  /* the whole run lasts at least this long */
+	unsigned rate;       /* at most this many frames per second */
+	/* Progress on stderr, called with tasks done and total; may be NULL. */
+	void (*progress)(size_t done, size_t total, void *arg);
+	void *progress_arg;
+};
+
+/* Frames seen and why some were of no use: unusable frames never pass a check,
+ * but they are counted so a report can say the wire was noisy or hostile. */
+struct dsr_observations {
+	struct dsr_observation *items;
+	size_t n, cap;
+	size_t frames, truncated, invalid, unrelated, unmatched, own, dropped;
+	size_t frames_sent;
+};
+
+#define DSR_MAX_OBSERVATIONS 65536
+#define DSR_MAX_OBSERVATIONS_PER_TASK 64
+
+/* Live run on src (dsr_source_is_live). Returns 0, or -1 with err. */
+int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct dsr_engine_options *o,
+		   struct dsr_observations *obs, char *err, size_t errlen);
+
+/* Replays a recorded capture that holds our probes and the answers, as if live.
+ * Returns 0, or -1 with err. */
+int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
+		      char *err, size_t errlen);
+
+/* One captured frame through decoding and matching: the path both share. */
+void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs);
+
+/* The capture filter for a plan: ARP, and ICMP/TCP addressed to us on our ports. */
+void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen);
+
+void dsr_observations_free(struct dsr_observations *obs);
+
+#endif

@@ -1,0 +1,447 @@
+/* dsrcheck: verify a Direct Server Return deployment from the wire.
+ *
+ * config → plan of probes → send/capture → observations → verdicts → reports.
+ * Only this file exits; exit statuses are a contract (see usage()). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+#include "config.h"
+#include "engine.h"
+#include "parse.h"
+#include "plan.h"
+#include "platform.h"
+#include "verdict.h"
+
+#ifndef DSR_VERSION
+#define DSR_VERSION "dev"
+#endif
+
+enum {
+	EXIT_PASS = 0,  /* every check passed (warnings allowed) */
+	EXIT_FAIL = 1,  /* at least one check failed */
+	EXIT_USAGE = 2, /* usage or configuration error */
+	EXIT_RUN = 3,   /* the run could not be done */
+};
+
+#define MAX_REPORTS 16
+
+struct report_target {
+	const struct dsr_report_writer *writer;
+	const char *path;
+};
+
+struct options {
+	const char *config_path;
+	const char *interface;
+	const char *format;
+	struct report_target reports[MAX_REPORTS];
+	size_t nreports;
+	const char *timeout, *retries, *listen, *rate, *seed;
+	bool cli_deployment; /* --vip/--port/--server/... given */
+	int verbose;
+	bool quiet, no_color;
+};
+
+static const char *prog = "dsrcheck";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s [-c FILE] [-i IFACE] [-f FMT] [--report FMT:PATH]... [--timeout D]\n"
+		"       [--retries N] [--listen D] [--rate PPS] [-v] [-q] [--no-color] [-h] [-V]\n"
+		"       %s --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
+		"\n"
+		"Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
+		"\n"
+		"  -c, --config FILE      deployment description (INI; see README)\n"
+		"  -i, --interface IFACE  interface to probe from (default: the one routing to the first VIP)\n"
+		"  -f, --format FMT       report on standard output: %s (default text)\n"
+		"      --report FMT:PATH  also write a report to PATH, atomically (repeatable)\n"
+		"      --timeout D        wait for each reply (e.g. 1000ms, 1s; default 1000ms)\n"
+		"      --retries N        extra tries for an unanswered probe (default 2)\n"
+		"      --listen D         watch the wire at least this long (default 3s)\n"
+		"      --rate PPS         send at most PPS frames per second (default 500)\n"
+		"      --vip ADDR         without -c: the VIP of the one service\n"
+		"      --port P[,P...]    without -c: its TCP ports (repeatable)\n"
+		"      --server [NAME=]ADDR[@MAC]  without -c: a real server (repeatable)\n"
+		"      --balancer ADDR    without -c: the balancer's own address\n"
+		"      --balancer-mac MAC without -c: a MAC allowed to answer ARP for the VIP (repeatable)\n"
+		"      --seed N           fixed probe identifiers, for reproducible test captures\n"
+		"  -v, --verbose          evidence of passing checks too; progress details\n"
+		"  -q, --quiet            nothing on standard error but fatal errors\n"
+		"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          version\n"
+		"\n"
+		"Checks: arp.rip arp.vip icmp.rip icmp.vip tcp.rip tcp.vip\n"
+		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
+		"             2 usage or configuration error, 3 the run could not be done.\n",
+		prog, prog, dsr_report_names());
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return EXIT_USAGE;
+}
+
+enum {
+	OPT_REPORT = 256,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_LISTEN,
+	OPT_RATE,
+	OPT_VIP,
+	OPT_PORT,
+	OPT_SERVER,
+	OPT_BALANCER,
+	OPT_BALANCER_MAC,
+	OPT_SEED,
+	OPT_NO_COLOR,
+};
+
+static const struct option long_options[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"interface", required_argument, NULL, 'i'},
+	{"format", required_argument, NULL, 'f'},
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"rate", required_argument, NULL, OPT_RATE},
+	{"vip", required_argument, NULL, OPT_VIP},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"server", required_argument, NULL, OPT_SERVER},
+	{"balancer", required_argument, NULL, OPT_BALANCER},
+	{"balancer-mac", required_argument, NULL, OPT_BALANCER_MAC},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parses argv into opts and the command-line deployment into cfg.
+ * Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct options *opts, struct dsr_config *cfg)
+{
+	char err[512];
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:i:f:vqhV", long_options, NULL)) != -1) {
+		int rc = 0;
+		switch (c) {
+		case 'c':
+			opts->config_path = optarg;
+			break;
+		case 'i':
+			opts->interface = optarg;
+			break;
+		case 'f':
+			if (!dsr_report_find(optarg))
+				return usage_error("unknown format '%s'", optarg);
+			opts->format = optarg;
+			break;
+		case OPT_REPORT: {
+			const char *colon = strchr(optarg, ':');
+			char fmt[32];
+			if (!colon || colon == optarg || colon[1] == '\0' ||
+			    (size_t)(colon - optarg) >= sizeof(fmt))
+				return usage_error("--report wants FMT:PATH, not '%s'", optarg);
+			memcpy(fmt, optarg, (size_t)(colon - optarg));
+			fmt[colon - optarg] = '\0';
+			if (!dsr_report_find(fmt))
+				return usage_error("--report: unknown format '%s'", fmt);
+			if (opts->nreports == MAX_REPORTS)
+				return usage_error("at most %d --report options", MAX_REPORTS);
+			opts->reports[opts->nreports].writer = dsr_report_find(fmt);
+			opts->reports[opts->nreports++].path = colon + 1;
+			break;
+		}
+		case OPT_TIMEOUT:
+			opts->timeout = optarg;
+			break;
+		case OPT_RETRIES:
+			opts->retries = optarg;
+			break;
+		case OPT_LISTEN:
+			opts->listen = optarg;
+			break;
+		case OPT_RATE:
+			opts->rate = optarg;
+			break;
+		case OPT_SEED:
+			opts->seed = optarg;
+			break;
+		case OPT_VIP:
+			rc = dsr_config_cli_vip(cfg, optarg, err, sizeof(err));
+			break;
+		case OPT_PORT:
+			rc = dsr_config_cli_port(cfg, optarg, err, sizeof(err));
+			break;
+		case OPT_SERVER:
+			rc = dsr_config_cli_server(cfg, optarg, err, sizeof(err));
+			break;
+		case OPT_BALANCER:
+			rc = dsr_config_cli_balancer(cfg, optarg, err, sizeof(err));
+			break;
+		case OPT_BALANCER_MAC:
+			rc = dsr_config_cli_balancer_mac(cfg, optarg, err, sizeof(err));
+			break;
+		case 'v':
+			opts->verbose++;
+			break;
+		case 'q':
+			opts->quiet = true;
+			break;
+		case OPT_NO_COLOR:
+			opts->no_color = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		case 'V':
+			printf("dsrcheck %s\n", DSR_VERSION);
+			return EXIT_PASS;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (rc < 0)
+			return usage_error("%s", err);
+		if (c >= OPT_VIP && c <= OPT_BALANCER_MAC)
+			opts->cli_deployment = true;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+/* Command-line settings override the file's. */
+static int apply_globals(const struct options *opts, struct dsr_config *cfg)
+{
+	if (opts->interface) {
+		if (strlen(opts->interface) >= sizeof(cfg->interface))
+			return usage_error("interface name too long: '%s'", opts->interface);
+		snprintf(cfg->interface, sizeof(cfg->interface), "%s", opts->interface);
+	}
+	if (opts->timeout && dsr_parse_duration_ms(opts->timeout, DSR_MAX_DURATION_MS, &cfg->timeout_ms) < 0)
+		return usage_error("--timeout: bad duration '%s' (use e.g. 500ms or 2s)", opts->timeout);
+	if (opts->listen && dsr_parse_duration_ms(opts->listen, DSR_MAX_DURATION_MS, &cfg->listen_ms) < 0)
+		return usage_error("--listen: bad duration '%s' (use e.g. 500ms or 2s)", opts->listen);
+	if (opts->retries && dsr_parse_uint(opts->retries, 0, DSR_MAX_RETRIES, &cfg->retries) < 0)
+		return usage_error("--retries: '%s' is not a number from 0 to 10", opts->retries);
+	if (opts->rate && dsr_parse_uint(opts->rate, 1, DSR_MAX_RATE, &cfg->rate) < 0)
+		return usage_error("--rate: '%s' is not a number from 1 to 100000", opts->rate);
+	return -1;
+}
+
+static void progress(size_t done, size_t total, void *arg)
+{
+	size_t *last = arg;
+	if (done == *last)
+		return;
+	*last = done;
+	fprintf(stderr, "\r%s: %zu/%zu probes done", prog, done, total);
+	if (done == total)
+		fputs("\n", stderr);
+}
+
+/* Temp file in the same directory, then rename: readers never see half a report. */
+static int write_report_file(const struct report_target *r, const struct dsr_run *run,
+			     const struct dsr_report_options *ropts)
+{
+	size_t len = strlen(r->path);
+	char *tmp = malloc(len + 16);
+	int fd;
+	FILE *out;
+
+	if (!tmp)
+		return -1;
+	snprintf(tmp, len + 16, "%s.tmp.XXXXXX", r->path);
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, r->path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	int rc = r->writer->write(out, run, ropts);
+	if (fflush(out) != 0 || fsync(fd) != 0)
+		rc = -1;
+	if (fclose(out) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, r->path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, r->path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static int load_config(const struct options *opts, struct dsr_config *cfg)
+{
+	char err[512];
+
+	if (opts->config_path && opts->cli_deployment)
+		return usage_error("give the deployment either with -c or with --vip/--port/--server, "
+				   "not both");
+	if (opts->config_path) {
+		if (dsr_config_load(cfg, opts->config_path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return EXIT_USAGE;
+		}
+	} else if (!opts->cli_deployment) {
+		return usage_error("nothing to check: give -c FILE, or --vip, --port and --server");
+	} else if (dsr_config_validate(cfg, err, sizeof(err)) < 0) {
+		return usage_error("%s", err);
+	}
+	return apply_globals(opts, cfg);
+}
+
+static void describe_vantage(const struct dsr_iface *ifc, const struct dsr_plan *plan,
+			     struct dsr_vantage *v)
+{
+	snprintf(v->ifname, sizeof(v->ifname), "%s", ifc->name);
+	dsr_format_ipv4(ifc->addrs[0], v->ip);
+	dsr_format_mac(ifc->mac, v->mac);
+	v->on_segment = plan->on_segment;
+	v->is_balancer = plan->is_balancer;
+}
+
+static int run(const struct options *opts, const struct dsr_config *cfg)
+{
+	char err[512], filter[256];
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_source *src = NULL;
+	struct dsr_observations obs = {0};
+	struct dsr_run result = {.version = DSR_VERSION};
+	uint32_t key;
+	size_t last_progress = (size_t)-1;
+	int status = EXIT_RUN;
+
+	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_RUN;
+	}
+	if (opts->seed) {
+		unsigned seed;
+		if (dsr_parse_uint(opts->seed, 0, 0xffffffffu, &seed) < 0)
+			return usage_error("--seed: '%s' is not a 32-bit number", opts->seed);
+		key = seed;
+	} else if (dsr_platform_random(&key, sizeof(key)) < 0) {
+		fprintf(stderr, "%s: no random numbers: %s\n", prog, strerror(errno));
+		return EXIT_RUN;
+	}
+	if (dsr_plan_build(cfg, &ifc, key, &plan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	dsr_platform_now(&result.started);
+	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out;
+	}
+	if (!opts->quiet && opts->verbose)
+		fprintf(stderr, "%s: %zu tasks from %s, capture filter: %s\n", prog, plan.ntasks,
+			ifc.name, filter);
+
+	struct dsr_engine_options eo = {
+		.timeout_ms = cfg->timeout_ms,
+		.retries = cfg->retries,
+		.listen_ms = cfg->listen_ms,
+		.rate = cfg->rate,
+		.progress = !opts->quiet && isatty(STDERR_FILENO) ? progress : NULL,
+		.progress_arg = &last_progress,
+	};
+	if (dsr_engine_run(&plan, src, &eo, &obs, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out;
+	}
+	struct timeval end;
+	dsr_platform_now(&end);
+	result.duration_ms = (long long)(end.tv_sec - result.started.tv_sec) * 1000 +
+			     (end.tv_usec - result.started.tv_usec) / 1000;
+	if (!opts->quiet && opts->verbose)
+		fprintf(stderr,
+			"%s: sent %zu frames; captured %zu (%zu truncated, %zu invalid, %zu unrelated, "
+			"%zu unmatched, %zu observations dropped)\n",
+			prog, obs.frames_sent, obs.frames, obs.truncated, obs.invalid, obs.unrelated,
+			obs.unmatched, obs.dropped);
+
+	size_t nchecks;
+	struct dsr_check *checks = dsr_verdicts(cfg, &plan, &obs, &nchecks);
+	if (!checks) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	describe_vantage(&ifc, &plan, &result.vantage);
+	result.checks = checks;
+	result.nchecks = nchecks;
+	dsr_run_count(&result);
+
+	struct dsr_report_options ropts = {
+		.color = !opts->no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
+		.verbose = opts->verbose,
+	};
+	const struct dsr_report_writer *w = dsr_report_find(opts->format ? opts->format : "text");
+	status = dsr_run_failed(&result) ? EXIT_FAIL : EXIT_PASS;
+	if (w->write(stdout, &result, &ropts) < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+		status = EXIT_RUN;
+	}
+	ropts.color = false;
+	for (size_t i = 0; i < opts->nreports; i++)
+		if (write_report_file(&opts->reports[i], &result, &ropts) < 0)
+			status = EXIT_RUN;
+	free(checks);
+out:
+	dsr_source_close(src);
+	dsr_observations_free(&obs);
+	dsr_plan_free(&plan);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = {0};
+	struct dsr_config cfg;
+	int status;
+
+	if (dsr_config_init(&cfg) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_RUN;
+	}
+	status = parse_args(argc, argv, &opts, &cfg);
+	if (status < 0)
+		status = load_config(&opts, &cfg);
+	if (status < 0)
+		status = run(&opts, &cfg);
+	dsr_config_free(&cfg);
+	return status;
+}

@@ -1,0 +1,280 @@
+/* Which checks run from here, and how each probe reaches its target. A check
+ * that cannot run from this vantage point is planned as a skip with its reason,
+ * never silently left out. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPORT_BASE 33000u
+#define SPORT_SPAN 20000u
+#define SPORT_SPREAD 12000u
+
+struct builder {
+	struct dsr_plan *plan;
+	size_t cap;
+	const struct dsr_iface *ifc;
+	size_t gateway_task; /* DSR_NO_TASK until an off-link target needs it */
+	uint32_t key;
+	unsigned tcp_count;
+	char *err;
+	size_t errlen;
+};
+
+static struct dsr_task *add_task(struct builder *b)
+{
+	if (b->plan->ntasks == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct dsr_task *tasks = realloc(b->plan->tasks, cap * sizeof(*tasks));
+		if (!tasks) {
+			snprintf(b->err, b->errlen, "out of memory");
+			return NULL;
+		}
+		b->plan->tasks = tasks;
+		b->cap = cap;
+	}
+	struct dsr_task *t = &b->plan->tasks[b->plan->ntasks++];
+	memset(t, 0, sizeof(*t));
+	t->port = -1;
+	t->resolver = DSR_NO_TASK;
+	return t;
+}
+
+static size_t index_of(const struct builder *b, const struct dsr_task *t)
+{
+	return (size_t)(t - b->plan->tasks);
+}
+
+static void skip(struct dsr_task *t, const char *reason, const char *summary)
+{
+	t->probe = NULL;
+	t->skip_reason = reason;
+	t->skip_summary = summary;
+}
+
+/* The ARP task that tells an IP probe where to send its frame: the target's own
+ * when it is on-link, otherwise the gateway's (an internal task). */
+static size_t next_hop(struct builder *b, struct in_addr target, size_t own_arp_task,
+		       struct in_addr *hop)
+{
+	if (dsr_iface_on_link(b->ifc, target)) {
+		*hop = target;
+		return own_arp_task;
+	}
+	if (!b->ifc->has_gateway) {
+		*hop = target;
+		return DSR_NO_TASK;
+	}
+	*hop = b->ifc->gateway;
+	if (b->gateway_task == DSR_NO_TASK) {
+		struct dsr_task *g = add_task(b);
+		if (!g)
+			return DSR_NO_TASK;
+		g->probe = &dsr_probe_arp;
+		g->internal = true;
+		g->target = b->ifc->gateway;
+		b->gateway_task = index_of(b, g);
+	}
+	return b->gateway_task;
+}
+
+/* The ARP task that resolves an on-link target, added when the check itself is
+ * not planned (a server's address probed only for its TCP ports, say). */
+static size_t arp_for(struct builder *b, struct in_addr target, size_t existing)
+{
+	if (existing != DSR_NO_TASK || !dsr_iface_on_link(b->ifc, target))
+		return existing;
+	struct dsr_task *a = add_task(b);
+	if (!a)
+		return DSR_NO_TASK;
+	a->probe = &dsr_probe_arp;
+	a->internal = true;
+	a->target = target;
+	return index_of(b, a);
+}
+
+static int add_ip_probe(struct builder *b, const struct dsr_probe *probe, const char *check_id,
+			const struct dsr_service *svc, const struct dsr_server *srv, struct in_addr target,
+			int port, size_t arp_task)
+{
+	struct in_addr hop;
+	size_t resolver = next_hop(b, target, arp_task, &hop);
+	struct dsr_task *t = add_task(b);
+	if (!t)
+		return -1;
+	t->probe = probe;
+	t->check_id = check_id;
+	t->service = svc->name;
+	t->server = srv ? srv->name : NULL;
+	t->target = target;
+	t->port = port;
+	t->is_vip = srv == NULL;
+	t->resolver = resolver;
+	t->nexthop = hop;
+	uint32_t i = (uint32_t)index_of(b, t);
+	t->echo_id = (uint16_t)b->key;
+	t->echo_seq = (uint16_t)(i + 1);
+	if (port >= 0) {
+		if (b->tcp_count >= SPORT_SPAN) {
+			snprintf(b->err, b->errlen, "too many TCP probes in one run (more than %u)",
+				 SPORT_SPAN);
+			return -1;
+		}
+		t->sport = (uint16_t)(b->plan->sport_first + b->tcp_count++);
+		/* Sequence numbers nobody else can guess make a spoofed answer unlikely. */
+		t->seq = (b->key ^ 0x9e3779b9u) * 2654435761u + i * 0x85ebca6bu;
+	}
+	return 0;
+}
+
+static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
+				      const struct dsr_service *svc, const struct dsr_server *srv,
+				      struct in_addr target)
+{
+	struct dsr_task *t = add_task(b);
+	if (!t)
+		return NULL;
+	t->check_id = check_id;
+	t->service = svc->name;
+	t->server = srv ? srv->name : NULL;
+	t->target = target;
+	t->is_vip = srv == NULL;
+	if (!dsr_iface_on_link(b->ifc, target)) {
+		skip(t, "not-on-segment",
+		     "ARP can only be checked from a host on the same segment; run dsrcheck there");
+		return t;
+	}
+	t->probe = &dsr_probe_arp;
+	if (srv && srv->has_mac) {
+		memcpy(t->expected_macs[0], srv->mac, 6);
+		t->nexpected = 1;
+	} else if (!srv) {
+		for (size_t i = 0; i < svc->nbalancer_macs && i < DSR_MAX_EXPECTED_MACS; i++)
+			memcpy(t->expected_macs[i], svc->balancer_macs[i], 6);
+		t->nexpected = svc->nbalancer_macs;
+		t->local_owner = dsr_iface_has_addr(b->ifc, target);
+	}
+	return t;
+}
+
+/* Was (server, port) planned already by an earlier service that shares the server? */
+static bool port_planned(const struct dsr_config *cfg, const struct dsr_service *svc, size_t server,
+			 uint16_t port)
+{
+	for (const struct dsr_service *prev = cfg->services; prev < svc; prev++)
+		for (size_t s = 0; s < prev->nservers; s++)
+			if (prev->servers[s] == server)
+				for (size_t p = 0; p < prev->nports; p++)
+					if (prev->ports[p] == port)
+						return true;
+	return false;
+}
+
+static int plan_service(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
+			size_t *server_arp, bool *server_done)
+{
+	bool vip_local = dsr_iface_has_addr(b->ifc, svc->vip);
+	struct dsr_task *arp = add_arp_check(b, "arp.vip", svc, NULL, svc->vip);
+	if (!arp)
+		return -1;
+	/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
+	size_t vip_arp = arp->probe && !vip_local ? index_of(b, arp) : DSR_NO_TASK;
+	if (vip_local) {
+		struct dsr_task *t = add_task(b);
+		if (!t)
+			return -1;
+		t->check_id = "icmp.vip";
+		t->service = svc->name;
+		t->target = svc->vip;
+		t->is_vip = true;
+		skip(t, "vip-is-local", "the VIP is this host's own address; check it from a client");
+		for (size_t p = 0; p < svc->nports; p++) {
+			t = add_task(b);
+			if (!t)
+				return -1;
+			t->check_id = "tcp.vip";
+			t->service = svc->name;
+			t->target = svc->vip;
+			t->port = svc->ports[p];
+			t->is_vip = true;
+			skip(t, "vip-is-local", "the VIP is this host's own address; check it from a client");
+		}
+	} else {
+		vip_arp = arp_for(b, svc->vip, vip_arp);
+		if (add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip", svc, NULL, svc->vip, -1, vip_arp) < 0)
+			return -1;
+		for (size_t p = 0; p < svc->nports; p++)
+			if (add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip", svc, NULL, svc->vip,
+					 svc->ports[p], vip_arp) < 0)
+				return -1;
+	}
+
+	for (size_t s = 0; s < svc->nservers; s++) {
+		size_t idx = svc->servers[s];
+		const struct dsr_server *srv = &cfg->servers[idx];
+		/* A server shared by several services is ARPed and pinged once. */
+		if (!server_done[idx]) {
+			server_done[idx] = true;
+			struct dsr_task *t = add_arp_check(b, "arp.rip", svc, srv, srv->addr);
+			if (!t)
+				return -1;
+			server_arp[idx] = arp_for(b, srv->addr, t->probe ? index_of(b, t) : DSR_NO_TASK);
+			if (add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.rip", svc, srv, srv->addr, -1,
+					 server_arp[idx]) < 0)
+				return -1;
+		}
+		for (size_t p = 0; p < svc->nports; p++) {
+			if (port_planned(cfg, svc, idx, svc->ports[p]))
+				continue;
+			if (add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.rip", svc, srv, srv->addr,
+					 svc->ports[p], server_arp[idx]) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, uint32_t key,
+		   struct dsr_plan *plan, char *err, size_t errlen)
+{
+	struct builder b = {.plan = plan, .ifc = ifc, .gateway_task = DSR_NO_TASK, .key = key,
+			    .err = err, .errlen = errlen};
+	size_t *server_arp = malloc((cfg->nservers + 1) * sizeof(*server_arp));
+	bool *server_done = calloc(cfg->nservers + 1, sizeof(*server_done));
+	int rc = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	if (!server_arp || !server_done) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	memcpy(plan->me.mac, ifc->mac, 6);
+	plan->me.ip = ifc->addrs[0];
+	plan->sport_first = (uint16_t)(SPORT_BASE + (key >> 16) % SPORT_SPREAD);
+	for (size_t i = 0; i < cfg->nservers; i++) {
+		server_arp[i] = DSR_NO_TASK;
+		plan->on_segment = plan->on_segment || dsr_iface_on_link(ifc, cfg->servers[i].addr);
+	}
+	for (size_t i = 0; i < cfg->nservices; i++)
+		plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, cfg->services[i].vip) ||
+				    (cfg->services[i].has_balancer &&
+				     dsr_iface_has_addr(ifc, cfg->services[i].balancer));
+	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
+		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
+	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
+out:
+	free(server_arp);
+	free(server_done);
+	if (rc < 0)
+		dsr_plan_free(plan);
+	return rc;
+}
+
+void dsr_plan_free(struct dsr_plan *plan)
+{
+	free(plan->tasks);
+	plan->tasks = NULL;
+	plan->ntasks = 0;
+}

@@ -1,0 +1,25 @@
+/* From configuration and vantage point to the list of tasks of one run. Pure:
+ * no I/O, so the plan for any deployment can be built and printed in a test. */
+#ifndef DSR_PLAN_H
+#define DSR_PLAN_H
+
+#include "../probes/probe.h"
+#include "config.h"
+#include "platform.h"
+
+struct dsr_plan {
+	struct dsr_task *tasks; /* report order; internal tasks anywhere */
+	size_t ntasks;
+	struct dsr_local me;
+	bool on_segment;
+	bool is_balancer;
+	uint16_t sport_first, sport_last; /* TCP source ports in use: the capture filter admits these */
+};
+
+/* key makes this run's probe identifiers unpredictable (and reproducible for
+ * recorded fixtures). Returns 0, or -1 with a message in err. */
+int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, uint32_t key,
+		   struct dsr_plan *plan, char *err, size_t errlen);
+void dsr_plan_free(struct dsr_plan *plan);
+
+#endif

@@ -1,0 +1,43 @@
+/* The one seam between dsrcheck and the operating system: which interface,
+ * which addresses and MAC, which gateway, the clock and randomness. Linux is
+ * src/platform_linux.c; macOS/BSD (getifaddrs AF_LINK, routing socket) and
+ * Windows (IP Helper, Npcap) add a file each without touching probes or reports. */
+#ifndef DSR_PLATFORM_H
+#define DSR_PLATFORM_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#define DSR_IFACE_MAX_ADDRS 32
+
+struct dsr_iface {
+	char name[64];
+	uint8_t mac[6];
+	/* addrs[0] is the source address of our probes */
+	struct in_addr addrs[DSR_IFACE_MAX_ADDRS];
+	struct in_addr masks[DSR_IFACE_MAX_ADDRS];
+	size_t naddrs;
+	bool has_gateway;
+	struct in_addr gateway;
+};
+
+/* Fills out for interface ifname, or (ifname empty) for the interface that
+ * routes to route_to. Returns 0, or -1 with a message in err (no such
+ * interface, not Ethernet, no IPv4 address, no route). */
+int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
+		       size_t errlen);
+
+/* Fills buf with unpredictable bytes (probe identifiers). Returns 0 or -1. */
+int dsr_platform_random(void *buf, size_t len);
+
+/* Wall-clock time, the clock capture timestamps use. */
+void dsr_platform_now(struct timeval *tv);
+
+/* Pure helpers over a filled dsr_iface. */
+bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr);
+bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr);
+
+#endif

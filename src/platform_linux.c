@@ -1,0 +1,171 @@
+/* Linux: getifaddrs for addresses and the MAC (AF_PACKET), the kernel's own
+ * route choice (a connected UDP socket sends nothing) for the interface, and
+ * /proc/net/route for the gateway. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+/* The source address the kernel would use towards dst. */
+static int route_source(struct in_addr dst, struct in_addr *src, char *err, size_t errlen)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr = dst};
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
+		char ip[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &dst, ip, sizeof(ip));
+		snprintf(err, errlen, "no route to %s (%s): name the interface with -i", ip,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*src = sin.sin_addr;
+	return 0;
+}
+
+/* Longest-prefix gateway route on ifname towards dst, from /proc/net/route
+ * (host byte order fields are in network order, printed as hex words). */
+static void find_gateway(struct dsr_iface *ifc, struct in_addr dst)
+{
+	FILE *f = fopen("/proc/net/route", "r");
+	char line[512], name[64];
+	unsigned dest, gw, flags, mask, best_mask = 0;
+	bool found = false;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", name, &dest, &gw, &flags, &mask) != 5)
+			continue;
+		if (strcmp(name, ifc->name) != 0 || !(flags & 0x2 /* RTF_GATEWAY */) ||
+		    (dst.s_addr & mask) != dest)
+			continue;
+		if (!found || ntohl(mask) >= ntohl(best_mask)) {
+			ifc->gateway.s_addr = gw;
+			best_mask = mask;
+			found = true;
+		}
+	}
+	fclose(f);
+	ifc->has_gateway = found;
+}
+
+int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
+		       size_t errlen)
+{
+	struct ifaddrs *list, *ifa;
+	struct in_addr src = {0};
+	bool by_route = ifname == NULL || ifname[0] == '\0';
+	bool found = false, has_mac = false;
+
+	memset(out, 0, sizeof(*out));
+	if (by_route && route_source(route_to, &src, err, errlen) < 0)
+		return -1;
+	if (getifaddrs(&list) < 0) {
+		snprintf(err, errlen, "getifaddrs: %s", strerror(errno));
+		return -1;
+	}
+	if (by_route) {
+		for (ifa = list; ifa && !found; ifa = ifa->ifa_next)
+			if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET &&
+			    ((struct sockaddr_in *)ifa->ifa_addr)->sin_addr.s_addr == src.s_addr) {
+				snprintf(out->name, sizeof(out->name), "%s", ifa->ifa_name);
+				found = true;
+			}
+		if (!found) {
+			snprintf(err, errlen, "no interface holds the route's source address");
+			freeifaddrs(list);
+			return -1;
+		}
+	} else {
+		if (strlen(ifname) >= sizeof(out->name)) {
+			snprintf(err, errlen, "interface name too long");
+			freeifaddrs(list);
+			return -1;
+		}
+		snprintf(out->name, sizeof(out->name), "%s", ifname);
+	}
+
+	found = false;
+	for (ifa = list; ifa; ifa = ifa->ifa_next) {
+		if (strcmp(ifa->ifa_name, out->name) != 0 || !ifa->ifa_addr)
+			continue;
+		found = true;
+		if (ifa->ifa_addr->sa_family == AF_PACKET) {
+			const struct sockaddr_ll *ll = (const struct sockaddr_ll *)ifa->ifa_addr;
+			if (ll->sll_hatype == ARPHRD_ETHER && ll->sll_halen == 6) {
+				memcpy(out->mac, ll->sll_addr, 6);
+				has_mac = true;
+			}
+		} else if (ifa->ifa_addr->sa_family == AF_INET && ifa->ifa_netmask &&
+			   out->naddrs < DSR_IFACE_MAX_ADDRS) {
+			struct in_addr a = ((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+			struct in_addr m = ((struct sockaddr_in *)ifa->ifa_netmask)->sin_addr;
+			size_t i = out->naddrs++;
+			out->addrs[i] = a;
+			out->masks[i] = m;
+			/* The source address goes first: the route's, or the first on-link one. */
+			bool preferred = by_route ? a.s_addr == src.s_addr
+						  : (a.s_addr & m.s_addr) == (route_to.s_addr & m.s_addr);
+			if (preferred && i > 0) {
+				out->addrs[i] = out->addrs[0];
+				out->masks[i] = out->masks[0];
+				out->addrs[0] = a;
+				out->masks[0] = m;
+			}
+		}
+	}
+	freeifaddrs(list);
+	if (!found) {
+		snprintf(err, errlen, "interface '%s' not found", out->name);
+		return -1;
+	}
+	if (!has_mac) {
+		snprintf(err, errlen, "interface '%s' is not an Ethernet interface", out->name);
+		return -1;
+	}
+	if (out->naddrs == 0) {
+		snprintf(err, errlen, "interface '%s' has no IPv4 address", out->name);
+		return -1;
+	}
+	find_gateway(out, route_to);
+	return 0;
+}
+
+int dsr_platform_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void dsr_platform_now(struct timeval *tv)
+{
+	gettimeofday(tv, NULL);
+}
