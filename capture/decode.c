@@ -55,7 +55,7 @@ static bool decode_quote(struct dsr_cursor *c, struct dsr_quoted *q)
 	size_t ihl = (size_t)(vihl & 0x0f) * 4;
 	if (dsr_cursor_left(c) < ihl - 1)
 		return false;
-	dsr_cursor_skip(c, 8); /* tos, total length, id, fragment */
+	dsr_cursor_skip(c, 7); /* tos, total length, id, fragment */
 	dsr_cursor_u8(c, &b);  /* ttl */
 	dsr_cursor_u8(c, &q->proto);
 	dsr_cursor_u16(c, &u16); /* checksum */
@@ -114,6 +114,10 @@ static enum dsr_decode_status decode_tcp(struct dsr_cursor *c, struct dsr_frame 
 		return DSR_FRAME_TRUNCATED;
 	if ((offset >> 4) < 5)
 		return DSR_FRAME_INVALID;
+	/* The rest of the header, options included, must be there: a header cut
+	 * short is a truncated capture even if the fields we use survived. */
+	if (!dsr_cursor_skip(c, (size_t)(offset >> 4) * 4 - 14))
+		return DSR_FRAME_TRUNCATED;
 	f->l4 = DSR_L4_TCP;
 	return DSR_FRAME_OK;
 }

@@ -1,0 +1,106 @@
+/* Test-only frame crafting: replies as a real peer would send them, written
+ * byte by byte so that tests do not depend on the code they test. */
+#ifndef DSR_TEST_FRAMES_H
+#define DSR_TEST_FRAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline size_t put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return 2;
+}
+
+static inline size_t put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+	return 4;
+}
+
+static inline size_t craft_eth(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	put16(f + 12, type);
+	return 14;
+}
+
+/* IPv4 header (no options) with total length covering payload_len. */
+static inline size_t craft_ip(uint8_t *p, uint8_t proto, const uint8_t src[4], const uint8_t dst[4],
+			      uint8_t ttl, size_t payload_len)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	put16(p + 2, (uint16_t)(20 + payload_len));
+	p[8] = ttl;
+	p[9] = proto;
+	memcpy(p + 12, src, 4);
+	memcpy(p + 16, dst, 4);
+	return 20;
+}
+
+static inline size_t craft_arp(uint8_t *f, uint16_t op, const uint8_t sha[6], const uint8_t spa[4],
+			       const uint8_t tha[6], const uint8_t tpa[4])
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	size_t n = craft_eth(f, op == 1 ? bcast : tha, sha, 0x0806);
+	n += put16(f + n, 1);
+	n += put16(f + n, 0x0800);
+	f[n++] = 6;
+	f[n++] = 4;
+	n += put16(f + n, op);
+	memcpy(f + n, sha, 6);
+	memcpy(f + n + 6, spa, 4);
+	memcpy(f + n + 10, tha, 6);
+	memcpy(f + n + 16, tpa, 4);
+	return n + 20;
+}
+
+static inline size_t craft_tcp(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+			       const uint8_t sip[4], const uint8_t dip[4], uint8_t ttl, uint16_t sport,
+			       uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	size_t n = craft_eth(f, dmac, smac, 0x0800);
+	n += craft_ip(f + n, 6, sip, dip, ttl, 20);
+	memset(f + n, 0, 20);
+	put16(f + n, sport);
+	put16(f + n + 2, dport);
+	put32(f + n + 4, seq);
+	put32(f + n + 8, ack);
+	f[n + 12] = 5 << 4;
+	f[n + 13] = flags;
+	return n + 20;
+}
+
+static inline size_t craft_echo_reply(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+				      const uint8_t sip[4], const uint8_t dip[4], uint8_t ttl,
+				      uint16_t id, uint16_t seq)
+{
+	size_t n = craft_eth(f, dmac, smac, 0x0800);
+	n += craft_ip(f + n, 1, sip, dip, ttl, 8);
+	memset(f + n, 0, 8);
+	put16(f + n + 4, id);
+	put16(f + n + 6, seq);
+	return n + 8;
+}
+
+/* ICMP destination unreachable from router sip quoting the IPv4 packet qip
+ * (header plus at least 8 bytes) of qlen bytes. */
+static inline size_t craft_unreach(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+				   const uint8_t sip[4], const uint8_t dip[4], uint8_t code,
+				   const uint8_t *qip, size_t qlen)
+{
+	size_t n = craft_eth(f, dmac, smac, 0x0800);
+	n += craft_ip(f + n, 1, sip, dip, 64, 8 + qlen);
+	memset(f + n, 0, 8);
+	f[n] = 3;
+	f[n + 1] = code;
+	memcpy(f + n + 8, qip, qlen);
+	return n + 8 + qlen;
+}
+
+#endif

@@ -1,0 +1,208 @@
+/* The decoder against frames written by hand: every field, every truncation
+ * point, and frames that lie about their own lengths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../capture/cursor.h"
+#include "../capture/decode.h"
+#include "frames.h"
+
+static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0x11};
+static const uint8_t mac_b[6] = {2, 0, 0, 0, 0, 0x50};
+static const uint8_t ip_a[4] = {198, 18, 0, 11};
+static const uint8_t ip_b[4] = {198, 18, 0, 50};
+
+static void cursor_never_reads_past_end(void **state)
+{
+	(void)state;
+	const uint8_t bytes[3] = {1, 2, 3};
+	struct dsr_cursor c = dsr_cursor_make(bytes, sizeof(bytes));
+	uint16_t u16;
+	uint32_t u32;
+	uint8_t u8;
+	assert_true(dsr_cursor_u16(&c, &u16));
+	assert_int_equal(u16, 0x0102);
+	assert_false(dsr_cursor_u32(&c, &u32));
+	assert_int_equal(c.off, 2); /* a failed read moves nothing */
+	assert_false(dsr_cursor_u16(&c, &u16));
+	assert_true(dsr_cursor_u8(&c, &u8));
+	assert_int_equal(u8, 3);
+	assert_false(dsr_cursor_u8(&c, &u8));
+	assert_false(dsr_cursor_skip(&c, 1));
+	struct dsr_cursor sub;
+	c = dsr_cursor_make(bytes, sizeof(bytes));
+	assert_false(dsr_cursor_sub(&c, 4, &sub));
+	assert_true(dsr_cursor_sub(&c, 2, &sub));
+	assert_int_equal(dsr_cursor_left(&sub), 2);
+	assert_int_equal(dsr_cursor_left(&c), 1);
+}
+
+static void arp_reply_fields(void **state)
+{
+	(void)state;
+	uint8_t f[64];
+	struct dsr_frame d;
+	size_t n = craft_arp(f, 2, mac_a, ip_a, mac_b, ip_b);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.l3, DSR_L3_ARP);
+	assert_int_equal(d.arp.op, DSR_ARP_REPLY);
+	assert_memory_equal(d.arp.sha, mac_a, 6);
+	assert_memory_equal(&d.arp.spa.s_addr, ip_a, 4);
+	assert_memory_equal(d.arp.tha, mac_b, 6);
+	assert_memory_equal(&d.arp.tpa.s_addr, ip_b, 4);
+	assert_memory_equal(d.eth_src, mac_a, 6);
+}
+
+static void every_truncation_is_reported(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct dsr_frame d;
+	size_t sizes[3];
+	uint8_t frames[3][128];
+	sizes[0] = craft_arp(frames[0], 2, mac_a, ip_a, mac_b, ip_b);
+	sizes[1] = craft_tcp(frames[1], mac_a, mac_b, ip_a, ip_b, 64, 80, 40000, 1, 2, 0x12);
+	sizes[2] = craft_echo_reply(frames[2], mac_a, mac_b, ip_a, ip_b, 64, 7, 8);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(dsr_decode_ethernet(frames[k], sizes[k], &d), DSR_FRAME_OK);
+		/* Every shorter capture of the same frame is truncated, never OK. */
+		for (size_t len = 0; len < sizes[k]; len++) {
+			memcpy(f, frames[k], len);
+			assert_int_equal(dsr_decode_ethernet(f, len, &d), DSR_FRAME_TRUNCATED);
+		}
+	}
+}
+
+static void tcp_fields_and_padding(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct dsr_frame d;
+	size_t n = craft_tcp(f, mac_a, mac_b, ip_a, ip_b, 128, 80, 40000, 0xdeadbeef, 0x11223345, 0x12);
+	/* Ethernet pads to 60 bytes: trailing padding is not part of the packet. */
+	memset(f + n, 0xee, 6);
+	assert_int_equal(dsr_decode_ethernet(f, n + 6, &d), DSR_FRAME_OK);
+	assert_int_equal(d.l4, DSR_L4_TCP);
+	assert_int_equal(d.ip.ttl, 128);
+	assert_int_equal(d.tcp.sport, 80);
+	assert_int_equal(d.tcp.dport, 40000);
+	assert_int_equal(d.tcp.seq, 0xdeadbeef);
+	assert_int_equal(d.tcp.ack, 0x11223345);
+	assert_int_equal(d.tcp.flags, 0x12);
+}
+
+static void lying_lengths_are_invalid(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct dsr_frame d;
+	size_t n = craft_tcp(f, mac_a, mac_b, ip_a, ip_b, 64, 80, 40000, 1, 2, 0x12);
+	f[14] = 0x44; /* IHL 4: shorter than the fixed header */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	f[14] = 0x65; /* version 6 in an IPv4 ethertype */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	f[14] = 0x45;
+	f[16] = 0;
+	f[17] = 10; /* total length below the header length */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	f[17] = 255; /* total length beyond the capture: the TCP header is still whole here */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	f[16] = 0;
+	f[17] = 30; /* claims only 10 bytes of TCP: the header does not fit */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_TRUNCATED);
+	f[17] = 40;
+	f[14 + 20 + 12] = 0x40; /* TCP data offset 4 */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+
+	n = craft_arp(f, 2, mac_a, ip_a, mac_b, ip_b);
+	f[18] = 8; /* hardware address length 8 */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+}
+
+static void unrelated_frames(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct dsr_frame d;
+	size_t n = craft_eth(f, mac_a, mac_b, 0x86dd);
+	memset(f + n, 0, 40);
+	assert_int_equal(dsr_decode_ethernet(f, n + 40, &d), DSR_FRAME_UNRELATED);
+	n = craft_eth(f, mac_a, mac_b, 0x0800);
+	n += craft_ip(f + n, 17, ip_a, ip_b, 64, 8); /* UDP */
+	memset(f + n, 0, 8);
+	assert_int_equal(dsr_decode_ethernet(f, n + 8, &d), DSR_FRAME_UNRELATED);
+	/* A later fragment carries no TCP header even though the protocol says TCP. */
+	n = craft_tcp(f, mac_a, mac_b, ip_a, ip_b, 64, 80, 40000, 1, 2, 0x12);
+	f[14 + 7] = 0x10;
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_UNRELATED);
+}
+
+static void vlan_tagged(void **state)
+{
+	(void)state;
+	uint8_t plain[128], f[132];
+	struct dsr_frame d;
+	size_t n = craft_arp(plain, 2, mac_a, ip_a, mac_b, ip_b);
+	memcpy(f, plain, 12);
+	put16(f + 12, 0x8100);
+	put16(f + 14, 42);
+	memcpy(f + 16, plain + 12, n - 12);
+	assert_int_equal(dsr_decode_ethernet(f, n + 4, &d), DSR_FRAME_OK);
+	assert_int_equal(d.vlan, 42);
+	assert_int_equal(d.l3, DSR_L3_ARP);
+	assert_int_equal(dsr_decode_ethernet(f, 15, &d), DSR_FRAME_TRUNCATED);
+}
+
+static void icmp_error_quote_has_own_bounds(void **state)
+{
+	(void)state;
+	uint8_t syn[40], f[128];
+	struct dsr_frame d;
+	craft_ip(syn, 6, ip_b, ip_a, 64, 20);
+	put16(syn + 20, 40000);
+	put16(syn + 22, 80);
+	put32(syn + 24, 0xcafef00d);
+	size_t n = craft_unreach(f, mac_a, mac_b, ip_a, ip_b, 3, syn, 28);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_true(d.icmp.has_quote);
+	assert_int_equal(d.icmp.quote.proto, 6);
+	assert_int_equal(d.icmp.quote.sport, 40000);
+	assert_int_equal(d.icmp.quote.dport, 80);
+	assert_int_equal(d.icmp.quote.seq, 0xcafef00d);
+	assert_memory_equal(&d.icmp.quote.dst.s_addr, ip_a, 4);
+	/* Fewer than 8 bytes beyond the quoted header: unusable, said so. */
+	n = craft_unreach(f, mac_a, mac_b, ip_a, ip_b, 3, syn, 27);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_TRUNCATED);
+	/* A quote whose IHL points past the ICMP payload. */
+	syn[0] = 0x4f;
+	n = craft_unreach(f, mac_a, mac_b, ip_a, ip_b, 3, syn, 28);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_TRUNCATED);
+}
+
+static void status_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dsr_decode_status_name(DSR_FRAME_OK), "ok");
+	assert_string_equal(dsr_decode_status_name(DSR_FRAME_TRUNCATED), "truncated");
+	assert_string_equal(dsr_decode_status_name(DSR_FRAME_INVALID), "invalid");
+	assert_string_equal(dsr_decode_status_name(DSR_FRAME_UNRELATED), "unrelated");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cursor_never_reads_past_end),
+		cmocka_unit_test(arp_reply_fields),
+		cmocka_unit_test(every_truncation_is_reported),
+		cmocka_unit_test(tcp_fields_and_padding),
+		cmocka_unit_test(lying_lengths_are_invalid),
+		cmocka_unit_test(unrelated_frames),
+		cmocka_unit_test(vlan_tagged),
+		cmocka_unit_test(icmp_error_quote_has_own_bounds),
+		cmocka_unit_test(status_names),
+	};
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
+}

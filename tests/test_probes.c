@@ -1,0 +1,387 @@
+/* Probe kinds: builders by their bytes, matching by frames a peer would send,
+ * judges by the verdict they draw from observations. No privilege needed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../probes/probe.h"
+#include "../src/engine.h"
+#include "../src/verdict.h"
+#include "frames.h"
+
+static const uint8_t me_mac[6] = {2, 0, 0, 0, 0, 0x50};
+static const uint8_t me_ip[4] = {198, 18, 0, 50};
+static const uint8_t rs1_mac[6] = {2, 0, 0, 0, 0, 0x11};
+static const uint8_t rs1_ip[4] = {198, 18, 0, 11};
+static const uint8_t dup_mac[6] = {2, 0, 0, 0, 0, 0x99};
+static const uint8_t lb_mac[6] = {2, 0, 0, 0, 0, 0x02};
+static const uint8_t vip[4] = {198, 18, 0, 100};
+
+static struct dsr_local me(void)
+{
+	struct dsr_local l;
+	memcpy(l.mac, me_mac, 6);
+	memcpy(&l.ip.s_addr, me_ip, 4);
+	return l;
+}
+
+static struct dsr_task task(const struct dsr_probe *probe, const uint8_t ip[4], int port)
+{
+	struct dsr_task t;
+	memset(&t, 0, sizeof(t));
+	t.probe = probe;
+	t.check_id = "test";
+	memcpy(&t.target.s_addr, ip, 4);
+	t.port = port;
+	t.resolver = DSR_NO_TASK;
+	return t;
+}
+
+/* Golden frames: computed independently (header fields and checksums by hand
+ * with a separate script) and checked with tcpdump -r. */
+static const uint8_t golden_syn[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x11, 0x02, 0x00, 0x00, 0x00, 0x00, 0x50, 0x08, 0x00, 0x45,
+	0x00, 0x00, 0x2c, 0x33, 0x44, 0x40, 0x00, 0x40, 0x06, 0x7b, 0x26, 0xc6, 0x12, 0x00, 0x32,
+	0xc6, 0x12, 0x00, 0x0b, 0x9c, 0x40, 0x00, 0x50, 0x11, 0x22, 0x33, 0x44, 0x00, 0x00, 0x00,
+	0x00, 0x60, 0x02, 0xfa, 0xf0, 0x2f, 0xdd, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4};
+static const uint8_t golden_echo[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x11, 0x02, 0x00, 0x00, 0x00, 0x00, 0x50, 0x08, 0x00, 0x45,
+	0x00, 0x00, 0x2c, 0x00, 0x07, 0x00, 0x00, 0x40, 0x01, 0xee, 0x68, 0xc6, 0x12, 0x00, 0x32,
+	0xc6, 0x12, 0x00, 0x0b, 0x08, 0x00, 0x65, 0xee, 0xbe, 0xef, 0x00, 0x07, 0x64, 0x73, 0x72,
+	0x63, 0x68, 0x65, 0x63, 0x6b, 0x2d, 0x70, 0x72, 0x6f, 0x62, 0x65, 0x2e, 0x2e};
+/* RFC 5227 probe: sender address 0.0.0.0, so nobody's cache learns us. */
+static const uint8_t golden_arp[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x50, 0x08, 0x06,
+	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x50,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc6, 0x12, 0x00, 0x0b};
+
+static void build_golden(void **state)
+{
+	(void)state;
+	struct dsr_local l = me();
+	uint8_t buf[128];
+	char err[128];
+
+	struct dsr_task t = task(&dsr_probe_tcp_syn, rs1_ip, 80);
+	memcpy(t.dst_mac, rs1_mac, 6);
+	t.sport = 40000;
+	t.seq = 0x11223344;
+	int n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	assert_int_equal(n, sizeof(golden_syn));
+	assert_memory_equal(buf, golden_syn, sizeof(golden_syn));
+
+	t = task(&dsr_probe_icmp_echo, rs1_ip, -1);
+	memcpy(t.dst_mac, rs1_mac, 6);
+	t.echo_id = 0xbeef;
+	t.echo_seq = 7;
+	n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	assert_int_equal(n, sizeof(golden_echo));
+	assert_memory_equal(buf, golden_echo, sizeof(golden_echo));
+
+	t = task(&dsr_probe_arp, rs1_ip, -1);
+	n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	assert_int_equal(n, sizeof(golden_arp));
+	assert_memory_equal(buf, golden_arp, sizeof(golden_arp));
+
+	/* Too small a buffer is an error, not an overflow. */
+	assert_int_equal(t.probe->build(&t, &l, buf, 20, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "exceeds"));
+}
+
+/* A built probe is recognised as our own attempt, so recorded captures replay. */
+static void built_frames_are_own_attempts(void **state)
+{
+	(void)state;
+	struct dsr_local l = me();
+	const struct dsr_probe *kinds[] = {&dsr_probe_arp, &dsr_probe_icmp_echo, &dsr_probe_tcp_syn};
+	for (size_t k = 0; k < 3; k++) {
+		struct dsr_task t = task(kinds[k], rs1_ip, kinds[k] == &dsr_probe_tcp_syn ? 80 : -1);
+		uint8_t buf[128];
+		char err[128];
+		struct dsr_frame f;
+		t.sport = 41000;
+		t.seq = 99;
+		t.echo_id = 5;
+		t.echo_seq = 6;
+		int n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+		assert_true(n > 0);
+		assert_int_equal(dsr_decode_ethernet(buf, (size_t)n, &f), DSR_FRAME_OK);
+		assert_true(t.probe->is_attempt(&t, &l, &f));
+		t.seq = 100;
+		t.echo_seq = 7;
+		t.target.s_addr ^= htonl(1);
+		assert_false(t.probe->is_attempt(&t, &l, &f));
+	}
+}
+
+struct fixture {
+	struct dsr_plan plan;
+	struct dsr_observations obs;
+	struct dsr_config cfg;
+};
+
+/* A plan of one task of each kind against rs1 and the VIP, already "sent". */
+static struct fixture *fixture_new(void)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->plan.me = me();
+	fx->plan.ntasks = 5;
+	fx->plan.tasks = calloc(fx->plan.ntasks, sizeof(struct dsr_task));
+	fx->plan.tasks[0] = task(&dsr_probe_arp, rs1_ip, -1);
+	fx->plan.tasks[0].check_id = "arp.rip";
+	memcpy(fx->plan.tasks[0].expected_macs[0], rs1_mac, 6);
+	fx->plan.tasks[0].nexpected = 1;
+	fx->plan.tasks[1] = task(&dsr_probe_icmp_echo, rs1_ip, -1);
+	fx->plan.tasks[1].echo_id = 0x1234;
+	fx->plan.tasks[1].echo_seq = 2;
+	fx->plan.tasks[2] = task(&dsr_probe_tcp_syn, rs1_ip, 80);
+	fx->plan.tasks[2].sport = 40001;
+	fx->plan.tasks[2].seq = 1000;
+	fx->plan.tasks[3] = task(&dsr_probe_tcp_syn, vip, 80);
+	fx->plan.tasks[3].sport = 40002;
+	fx->plan.tasks[3].seq = 2000;
+	fx->plan.tasks[3].is_vip = true;
+	fx->plan.tasks[4] = task(&dsr_probe_arp, vip, -1);
+	fx->plan.tasks[4].is_vip = true;
+	memcpy(fx->plan.tasks[4].expected_macs[0], lb_mac, 6);
+	fx->plan.tasks[4].nexpected = 1;
+	for (size_t i = 0; i < fx->plan.ntasks; i++)
+		fx->plan.tasks[i].attempts = 1;
+	return fx;
+}
+
+static void fixture_free(struct fixture *fx)
+{
+	dsr_observations_free(&fx->obs);
+	free(fx->plan.tasks);
+	free(fx);
+}
+
+static void feed(struct fixture *fx, const uint8_t *f, size_t n)
+{
+	struct timeval ts = {1000, 0};
+	dsr_engine_feed(&fx->plan, f, n, &ts, false, &fx->obs);
+}
+
+/* Judge task i on what was fed. */
+static struct dsr_check judge(struct fixture *fx, size_t i)
+{
+	struct dsr_check c;
+	struct dsr_observation mine[64];
+	size_t n = 0;
+	memset(&c, 0, sizeof(c));
+	for (size_t k = 0; k < fx->obs.n && n < 64; k++)
+		if (fx->obs.items[k].task == i)
+			mine[n++] = fx->obs.items[k];
+	fx->plan.tasks[i].probe->judge(&fx->plan.tasks[i], mine, n, &c);
+	return c;
+}
+
+static const char *evidence(const struct dsr_check *c, const char *key)
+{
+	for (size_t i = 0; i < c->nevidence; i++)
+		if (strcmp(c->evidence[i].key, key) == 0)
+			return c->evidence[i].text;
+	return NULL;
+}
+
+static void silence_fails_every_kind(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "no-answer");
+	assert_true(strlen(c.remedy) > 0);
+	c = judge(fx, 1);
+	assert_string_equal(c.reason, "timeout");
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "timeout");
+	fx->plan.tasks[2].unresolved = true;
+	fx->plan.tasks[2].attempts = 0;
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "timeout");
+	assert_non_null(strstr(c.summary, "did not answer ARP"));
+	fixture_free(fx);
+}
+
+static void arp_answers(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, (uint8_t[4]){0}));
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_null(c.reason);
+	/* A second owner, answering the same probe: conflict, both MACs in evidence. */
+	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, (uint8_t[4]){0}));
+	c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "conflict");
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:11,02:00:00:00:00:99");
+	/* A request from the address is no answer. */
+	fixture_free(fx);
+	fx = fixture_new();
+	feed(fx, f, craft_arp(f, 1, rs1_mac, rs1_ip, (uint8_t[6]){0}, me_ip));
+	assert_string_equal(judge(fx, 0).reason, "no-answer");
+	/* The only answer is from another MAC than configured. */
+	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 0).reason, "wrong-mac");
+	/* For the VIP, an answer from a real server is a wrong owner; with the balancer too, a conflict. */
+	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "wrong-owner");
+	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+	c = judge(fx, 4);
+	assert_string_equal(c.reason, "conflict");
+	assert_non_null(strstr(c.remedy, "arp_ignore=1"));
+	fixture_free(fx);
+}
+
+static void arp_on_the_balancer(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	fx->plan.tasks[4].local_owner = true;
+	struct dsr_check c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "conflict");
+	fixture_free(fx);
+}
+
+static void tcp_answers(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	/* Wrong acknowledgement number: not ours, whatever the ports say. */
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 80, 40001, 5, 1000, 0x12));
+	assert_string_equal(judge(fx, 2).reason, "timeout");
+	assert_int_equal(fx->obs.unmatched, 1);
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 80, 40001, 5, 1001, 0x12));
+	struct dsr_check c = judge(fx, 2);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
+
+	/* RST from the VIP: the application is not bound to it. */
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 128, 80, 40002, 0, 2001, 0x14));
+	c = judge(fx, 3);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "refused");
+	assert_non_null(strstr(c.remedy, "Bindings"));
+	fixture_free(fx);
+
+	/* SYN-ACK for the VIP from the real address: the reply left with the wrong source. */
+	fx = fixture_new();
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 128, 80, 40002, 0, 2001, 0x12));
+	c = judge(fx, 3);
+	assert_string_equal(c.reason, "wrong-source");
+	assert_non_null(strstr(c.remedy, "weakhostsend=enabled"));
+	fixture_free(fx);
+
+	/* ICMP port unreachable quoting our SYN. */
+	fx = fixture_new();
+	uint8_t quote[28];
+	craft_ip(quote, 6, me_ip, rs1_ip, 64, 20);
+	put16(quote + 20, 40001);
+	put16(quote + 22, 80);
+	put32(quote + 24, 1000);
+	feed(fx, f, craft_unreach(f, rs1_mac, me_mac, rs1_ip, me_ip, 3, quote, sizeof(quote)));
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "unreachable");
+	/* ... but not one quoting another sequence number. */
+	put32(quote + 24, 1001);
+	fixture_free(fx);
+	fx = fixture_new();
+	feed(fx, f, craft_unreach(f, rs1_mac, me_mac, rs1_ip, me_ip, 3, quote, sizeof(quote)));
+	assert_string_equal(judge(fx, 2).reason, "timeout");
+	fixture_free(fx);
+}
+
+static void echo_answers(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	feed(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 3));
+	assert_string_equal(judge(fx, 1).reason, "timeout");
+	feed(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "from"), "198.18.0.11");
+	fixture_free(fx);
+}
+
+/* Truncated and malformed frames are counted and never make a check pass. */
+static void unusable_frames_never_pass(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	size_t n = craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 80, 40001, 5, 1001, 0x12);
+	feed(fx, f, n - 1);
+	f[14] = 0x44;
+	feed(fx, f, n);
+	assert_int_equal(fx->obs.truncated, 1);
+	assert_int_equal(fx->obs.invalid, 1);
+	assert_int_equal(fx->obs.n, 0);
+	assert_string_equal(judge(fx, 2).reason, "timeout");
+	fixture_free(fx);
+}
+
+/* A flood of answers is counted but memory stays bounded. */
+static void observation_flood_is_bounded(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	size_t n = craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip);
+	for (int i = 0; i < 1000; i++)
+		feed(fx, f, n);
+	assert_int_equal(fx->obs.n, DSR_MAX_OBSERVATIONS_PER_TASK);
+	assert_int_equal(fx->obs.dropped, 1000 - DSR_MAX_OBSERVATIONS_PER_TASK);
+	fixture_free(fx);
+}
+
+/* The next hop's MAC is learned from ARP, preferring the expected one. */
+static void next_hop_learning(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	fx->plan.tasks[2].resolver = 0;
+	fx->plan.tasks[2].attempts = 0;
+	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
+	assert_true(fx->plan.tasks[2].dst_mac_known);
+	assert_memory_equal(fx->plan.tasks[2].dst_mac, dup_mac, 6);
+	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
+	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
+	fixture_free(fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(build_golden),
+		cmocka_unit_test(built_frames_are_own_attempts),
+		cmocka_unit_test(silence_fails_every_kind),
+		cmocka_unit_test(arp_answers),
+		cmocka_unit_test(arp_on_the_balancer),
+		cmocka_unit_test(tcp_answers),
+		cmocka_unit_test(echo_answers),
+		cmocka_unit_test(unusable_frames_never_pass),
+		cmocka_unit_test(observation_flood_is_bounded),
+		cmocka_unit_test(next_hop_learning),
+	};
+	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
+}
