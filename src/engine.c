@@ -184,9 +184,13 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 	uint8_t frame[FRAME_MAX];
 	int len = t->probe->build(t, &plan->me, frame, sizeof(frame), err, errlen);
 
-	if (len < 0 || dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
+	if (len < 0)
 		return -1;
+	/* Stamped before sending: on a fast link the answer's capture timestamp can
+	 * precede the moment inject returns. */
 	dsr_platform_now(&t->last_sent);
+	if (dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
+		return -1;
 	t->attempts++;
 	obs->frames_sent++;
 	return 0;
