@@ -380,9 +380,12 @@ static int begin_section(struct loader *ld, const char *text, size_t n)
 
 	if (!close)
 		return fail(ld, ld->line, "missing ']' in section header '%s'", quote_n(q, text, n));
-	if (close != text + n - 1)
-		return fail(ld, ld->line, "unexpected text after ']': '%s'",
-			    quote_n(q, close + 1, (size_t)(text + n - close - 1)));
+	if (close != text + n - 1) {
+		const char *after = close + 1;
+		size_t afterlen = (size_t)(text + n - after);
+		trim(&after, &afterlen);
+		return fail(ld, ld->line, "unexpected text '%s' after ']'", quote_n(q, after, afterlen));
+	}
 	innerlen = (size_t)(close - inner);
 	trim(&inner, &innerlen);
 	if (innerlen == 0)

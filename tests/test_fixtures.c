@@ -1,0 +1,186 @@
+/* Replays recorded captures through the live code path (decoder, matcher,
+ * judges) and compares verdicts with fixtures/TESTLIST, in the manner of
+ * tcpdump's TESTLIST. Each line:
+ *
+ *   PCAP CONFIG VANTAGE-ADDRS VANTAGE-MAC SEED CHECK SERVER PORT STATUS REASON
+ *
+ * VANTAGE-ADDRS is a comma-separated list of ADDR/PREFIX, the first being the
+ * probes' source; SERVER, PORT and REASON are '-' for none. Paths are relative
+ * to fixtures/. A pcap's checks not named in TESTLIST must pass or skip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/config.h"
+#include "../src/engine.h"
+#include "../src/parse.h"
+#include "../src/plan.h"
+#include "../src/verdict.h"
+
+#define LIST "fixtures/TESTLIST"
+
+struct expectation {
+	char pcap[128], config[128], addrs[128], mac[18], check[16], server[64], port[8], status[8],
+		reason[32];
+	unsigned seed;
+	int line;
+};
+
+static int parse_vantage(const struct expectation *e, struct dsr_iface *ifc)
+{
+	char addrs[128];
+	char *save = NULL;
+
+	memset(ifc, 0, sizeof(*ifc));
+	snprintf(ifc->name, sizeof(ifc->name), "replay");
+	if (dsr_parse_mac(e->mac, ifc->mac) < 0)
+		return -1;
+	snprintf(addrs, sizeof(addrs), "%s", e->addrs);
+	for (char *a = strtok_r(addrs, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		char *slash = strchr(a, '/');
+		unsigned prefix;
+		if (!slash || ifc->naddrs == DSR_IFACE_MAX_ADDRS)
+			return -1;
+		*slash = '\0';
+		if (dsr_parse_ipv4(a, &ifc->addrs[ifc->naddrs]) < 0 ||
+		    dsr_parse_uint(slash + 1, 0, 32, &prefix) < 0)
+			return -1;
+		ifc->masks[ifc->naddrs++].s_addr = prefix ? htonl(~0u << (32 - prefix)) : 0;
+	}
+	return ifc->naddrs ? 0 : -1;
+}
+
+/* Verdicts for one recorded run. */
+static struct dsr_check *replay(const struct expectation *e, struct dsr_config *cfg,
+				struct dsr_plan *plan, size_t *nchecks)
+{
+	char path[256], err[512];
+	struct dsr_iface ifc;
+	struct dsr_source *src;
+	struct dsr_observations obs = {0};
+
+	snprintf(path, sizeof(path), "fixtures/%s", e->config);
+	assert_int_equal(dsr_config_init(cfg), 0);
+	if (dsr_config_load(cfg, path, err, sizeof(err)) < 0)
+		fail_msg("TESTLIST:%d: %s", e->line, err);
+	if (parse_vantage(e, &ifc) < 0)
+		fail_msg("TESTLIST:%d: bad vantage", e->line);
+	if (dsr_plan_build(cfg, &ifc, e->seed, plan, err, sizeof(err)) < 0)
+		fail_msg("TESTLIST:%d: %s", e->line, err);
+	snprintf(path, sizeof(path), "fixtures/%s", e->pcap);
+	if (dsr_source_open_file(path, &src, err, sizeof(err)) < 0)
+		fail_msg("TESTLIST:%d: %s", e->line, err);
+	assert_int_equal(dsr_engine_replay(plan, src, &obs, err, sizeof(err)), 0);
+	dsr_source_close(src);
+	struct dsr_check *checks = dsr_verdicts(cfg, plan, &obs, nchecks);
+	dsr_observations_free(&obs);
+	assert_non_null(checks);
+	return checks;
+}
+
+static bool same_check(const struct dsr_check *c, const struct expectation *e)
+{
+	char port[8];
+	snprintf(port, sizeof(port), "%d", c->port);
+	return strcmp(c->id, e->check) == 0 &&
+	       strcmp(c->server ? c->server : "-", e->server) == 0 &&
+	       strcmp(c->port >= 0 ? port : "-", e->port) == 0;
+}
+
+static size_t load_list(struct expectation **out)
+{
+	FILE *f = fopen(LIST, "r");
+	char line[1024];
+	size_t n = 0, cap = 0;
+	int lineno = 0;
+
+	assert_non_null(f);
+	*out = NULL;
+	while (fgets(line, sizeof(line), f)) {
+		struct expectation e;
+		lineno++;
+		if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.line = lineno;
+		if (sscanf(line, "%127s %127s %127s %17s %u %15s %63s %7s %7s %31s", e.pcap, e.config,
+			   e.addrs, e.mac, &e.seed, e.check, e.server, e.port, e.status, e.reason) != 10)
+			fail_msg("TESTLIST:%d: malformed line", lineno);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = realloc(*out, cap * sizeof(**out));
+			assert_non_null(*out);
+		}
+		(*out)[n++] = e;
+	}
+	fclose(f);
+	return n;
+}
+
+static void testlist(void **state)
+{
+	(void)state;
+	struct expectation *list;
+	size_t n = load_list(&list), runs = 0;
+	assert_true(n > 0);
+
+	for (size_t i = 0; i < n; i++) {
+		/* Each pcap once, with all its expectations. */
+		bool first = true;
+		for (size_t k = 0; k < i; k++)
+			first = first && strcmp(list[k].pcap, list[i].pcap) != 0;
+		if (!first)
+			continue;
+		struct dsr_config cfg;
+		struct dsr_plan plan;
+		size_t nchecks;
+		struct dsr_check *checks = replay(&list[i], &cfg, &plan, &nchecks);
+		runs++;
+		for (size_t c = 0; c < nchecks; c++) {
+			const struct expectation *want = NULL;
+			for (size_t k = i; k < n; k++)
+				if (strcmp(list[k].pcap, list[i].pcap) == 0 && same_check(&checks[c], &list[k]))
+					want = &list[k];
+			const char *status = dsr_status_name(checks[c].status);
+			const char *reason = checks[c].reason ? checks[c].reason : "-";
+			if (want && (strcmp(status, want->status) != 0 || strcmp(reason, want->reason) != 0))
+				fail_msg("TESTLIST:%d: %s %s port %d: got %s/%s, want %s/%s (%s)", want->line,
+					 checks[c].id, checks[c].server ? checks[c].server : "-", checks[c].port,
+					 status, reason, want->status, want->reason, checks[c].summary);
+			if (!want && (checks[c].status == DSR_FAIL || checks[c].status == DSR_WARN))
+				fail_msg("%s: unexpected %s %s %s port %d: %s", list[i].pcap, status,
+					 checks[c].id, checks[c].server ? checks[c].server : "-", checks[c].port,
+					 checks[c].summary);
+		}
+		/* Every expectation names a check that exists. */
+		for (size_t k = i; k < n; k++) {
+			if (strcmp(list[k].pcap, list[i].pcap) != 0)
+				continue;
+			bool found = false;
+			for (size_t c = 0; c < nchecks; c++)
+				found = found || same_check(&checks[c], &list[k]);
+			if (!found)
+				fail_msg("TESTLIST:%d: no such check in the run", list[k].line);
+		}
+		free(checks);
+		dsr_plan_free(&plan);
+		dsr_config_free(&cfg);
+	}
+	print_message("replayed %zu captures, %zu expectations\n", runs, n);
+	free(list);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(testlist),
+	};
+	return cmocka_run_group_tests_name("fixtures", tests, NULL, NULL);
+}

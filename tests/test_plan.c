@@ -1,0 +1,174 @@
+/* The plan for a deployment seen from the three places dsrcheck runs: a client
+ * on the servers' segment, the balancer itself, and a host behind a router. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/config.h"
+#include "../src/parse.h"
+#include "../src/plan.h"
+
+static const char *deployment = "[service web]\n"
+				"vip = 198.18.0.100\n"
+				"ports = 80, 443\n"
+				"balancer-mac = 02:00:00:00:00:02\n"
+				"servers = rs1, rs2\n"
+				"[service mail]\n"
+				"vip = 198.18.0.101\n"
+				"ports = 25, 80\n"
+				"servers = rs2\n"
+				"[server rs1]\n"
+				"address = 198.18.0.11\n"
+				"mac = 02:00:00:00:00:11\n"
+				"[server rs2]\n"
+				"address = 198.18.0.12\n";
+
+static void vantage(struct dsr_iface *ifc, const char *ip, int prefix, const char *extra)
+{
+	memset(ifc, 0, sizeof(*ifc));
+	snprintf(ifc->name, sizeof(ifc->name), "eth0");
+	dsr_parse_mac("02:00:00:00:00:50", ifc->mac);
+	dsr_parse_ipv4(ip, &ifc->addrs[0]);
+	ifc->masks[0].s_addr = htonl(~0u << (32 - prefix));
+	ifc->naddrs = 1;
+	if (extra) {
+		dsr_parse_ipv4(extra, &ifc->addrs[1]);
+		ifc->masks[1].s_addr = 0xffffffff;
+		ifc->naddrs = 2;
+	}
+}
+
+static const struct dsr_task *find(const struct dsr_plan *p, const char *id, const char *server,
+				   int port)
+{
+	for (size_t i = 0; i < p->ntasks; i++) {
+		const struct dsr_task *t = &p->tasks[i];
+		if (t->check_id && strcmp(t->check_id, id) == 0 && t->port == port &&
+		    ((!server && !t->server) || (server && t->server && strcmp(server, t->server) == 0)))
+			return t;
+	}
+	return NULL;
+}
+
+static size_t checks(const struct dsr_plan *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->ntasks; i++)
+		n += !p->tasks[i].internal;
+	return n;
+}
+
+static void build(struct dsr_config *cfg, const struct dsr_iface *ifc, struct dsr_plan *plan)
+{
+	char err[256];
+	assert_int_equal(dsr_config_init(cfg), 0);
+	assert_int_equal(dsr_config_load_string(cfg, deployment, "t.ini", err, sizeof(err)), 0);
+	assert_int_equal(dsr_plan_build(cfg, ifc, 0x12345678, plan, err, sizeof(err)), 0);
+}
+
+static void client_on_segment(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	build(&cfg, &ifc, &plan);
+	assert_true(plan.on_segment);
+	assert_false(plan.is_balancer);
+	/* web: arp.vip icmp.vip tcp.vip*2 + rs1 arp icmp tcp*2 + rs2 arp icmp tcp*2;
+	 * mail: arp.vip icmp.vip tcp.vip*2 + rs2 tcp 25 (80 is already planned). */
+	assert_int_equal(checks(&plan), 4 + 4 + 4 + 4 + 1);
+	const struct dsr_task *arp = find(&plan, "arp.vip", NULL, -1);
+	assert_ptr_equal(arp->probe, &dsr_probe_arp);
+	assert_int_equal(arp->nexpected, 1);
+	assert_false(arp->local_owner);
+	/* IP probes to the VIP go to whoever answers ARP for it. */
+	const struct dsr_task *tcp = find(&plan, "tcp.vip", NULL, 443);
+	assert_ptr_equal(&plan.tasks[tcp->resolver], arp);
+	const struct dsr_task *rip = find(&plan, "tcp.rip", "rs1", 80);
+	assert_ptr_equal(&plan.tasks[rip->resolver], find(&plan, "arp.rip", "rs1", -1));
+	assert_int_equal(find(&plan, "arp.rip", "rs1", -1)->nexpected, 1);
+	assert_int_equal(find(&plan, "arp.rip", "rs2", -1)->nexpected, 0);
+	/* Every TCP task has its own source port inside the filter's range. */
+	for (size_t i = 0; i < plan.ntasks; i++)
+		for (size_t k = i + 1; k < plan.ntasks; k++)
+			if (plan.tasks[i].port >= 0 && plan.tasks[k].port >= 0 && plan.tasks[i].probe &&
+			    plan.tasks[k].probe)
+				assert_int_not_equal(plan.tasks[i].sport, plan.tasks[k].sport);
+	for (size_t i = 0; i < plan.ntasks; i++)
+		if (plan.tasks[i].probe == &dsr_probe_tcp_syn) {
+			assert_true(plan.tasks[i].sport >= plan.sport_first);
+			assert_true(plan.tasks[i].sport <= plan.sport_last);
+		}
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+static void on_the_balancer(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	vantage(&ifc, "198.18.0.2", 24, "198.18.0.100");
+	build(&cfg, &ifc, &plan);
+	assert_true(plan.is_balancer);
+	const struct dsr_task *t = find(&plan, "tcp.vip", NULL, 80);
+	assert_null(t->probe);
+	assert_string_equal(t->skip_reason, "vip-is-local");
+	assert_string_equal(find(&plan, "icmp.vip", NULL, -1)->skip_reason, "vip-is-local");
+	assert_true(find(&plan, "arp.vip", NULL, -1)->local_owner);
+	/* The other VIP is not ours: probed as from a client. */
+	const struct dsr_task *mail = NULL;
+	for (size_t i = 0; i < plan.ntasks; i++)
+		if (plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "tcp.vip") == 0 &&
+		    strcmp(plan.tasks[i].service, "mail") == 0)
+			mail = &plan.tasks[i];
+	assert_non_null(mail->probe);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+static void behind_a_router(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	vantage(&ifc, "198.19.5.7", 24, NULL);
+	ifc.has_gateway = true;
+	dsr_parse_ipv4("198.19.5.1", &ifc.gateway);
+	build(&cfg, &ifc, &plan);
+	assert_false(plan.on_segment);
+	assert_string_equal(find(&plan, "arp.vip", NULL, -1)->skip_reason, "not-on-segment");
+	assert_string_equal(find(&plan, "arp.rip", "rs1", -1)->skip_reason, "not-on-segment");
+	/* Everything IP goes through the gateway, resolved by one internal ARP task. */
+	const struct dsr_task *t = find(&plan, "tcp.rip", "rs2", 25);
+	const struct dsr_task *gw = &plan.tasks[t->resolver];
+	assert_true(gw->internal);
+	assert_int_equal(gw->target.s_addr, ifc.gateway.s_addr);
+	assert_ptr_equal(&plan.tasks[find(&plan, "icmp.vip", NULL, -1)->resolver], gw);
+	size_t internal = 0;
+	for (size_t i = 0; i < plan.ntasks; i++)
+		internal += plan.tasks[i].internal;
+	assert_int_equal(internal, 1);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(client_on_segment),
+		cmocka_unit_test(on_the_balancer),
+		cmocka_unit_test(behind_a_router),
+	};
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
