@@ -38,11 +38,11 @@ CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLAT
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: all check unit integration demo deps clean install lab-up lab-down
+.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down
 all: dsrcheck
 
-dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard src/*.h capture/*.h probes/*.h reports/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -55,7 +55,8 @@ $(BUILD)/tests/%: tests/%.c $(CORE_OBJ) $(wildcard tests/*.h)
 # Unit tests need no privilege and no network; they run from the project root
 # so that they find fixtures/.
 unit: $(TESTS)
-	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	@failed=0; for t in $(TESTS); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
+	if [ $$failed -ne 0 ]; then echo "unit: $$failed test binaries failed"; exit 1; fi
 
 # The lab needs root (network namespaces); say so instead of failing obscurely.
 integration: dsrcheck

@@ -1,0 +1,765 @@
+/* Unit tests for src/config.c: good files read field by field, and a table of
+ * bad configurations with the exact message each must give, because users
+ * and monitoring scripts read those messages. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/config.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define ERRLEN 512
+
+static void assert_addr(struct in_addr a, const char *want)
+{
+	struct in_addr w;
+	assert_int_equal(inet_pton(AF_INET, want, &w), 1);
+	assert_int_equal(a.s_addr, w.s_addr);
+}
+
+static void assert_mac(const uint8_t *mac, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t e,
+		       uint8_t f)
+{
+	const uint8_t want[6] = { a, b, c, d, e, f };
+	assert_memory_equal(mac, want, 6);
+}
+
+static const struct dsr_server *server_of(const struct dsr_config *cfg, const struct dsr_service *svc,
+					  size_t i)
+{
+	assert_true(i < svc->nservers);
+	assert_true(svc->servers[i] < cfg->nservers);
+	return &cfg->servers[svc->servers[i]];
+}
+
+/* Loads text as "lab.ini"; returns the result and leaves the message in err. */
+static int load(const char *text, char err[ERRLEN])
+{
+	struct dsr_config cfg;
+	int rc;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	err[0] = '\0';
+	rc = dsr_config_load_string(&cfg, text, "lab.ini", err, ERRLEN);
+	dsr_config_free(&cfg);
+	return rc;
+}
+
+static void test_good_file(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/good.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(cfg.source, "fixtures/config/good.ini");
+	assert_string_equal(cfg.interface, "eth0");
+	assert_int_equal(cfg.timeout_ms, 1500);
+	assert_int_equal(cfg.retries, 3);
+	assert_int_equal(cfg.listen_ms, 2500);
+	assert_int_equal(cfg.rate, 800);
+
+	assert_int_equal(cfg.nservers, 3);
+	assert_string_equal(cfg.servers[0].name, "rs1");
+	assert_addr(cfg.servers[0].addr, "198.18.0.11");
+	assert_true(cfg.servers[0].has_mac);
+	assert_mac(cfg.servers[0].mac, 0x02, 0, 0, 0, 0, 0x11);
+	assert_int_equal(cfg.servers[0].line, 20);
+	assert_string_equal(cfg.servers[1].name, "rs2");
+	assert_addr(cfg.servers[1].addr, "198.18.0.12");
+	assert_true(cfg.servers[1].has_mac);
+	assert_mac(cfg.servers[1].mac, 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee);
+	assert_int_equal(cfg.servers[1].line, 24);
+	assert_string_equal(cfg.servers[2].name, "rs3");
+	assert_addr(cfg.servers[2].addr, "198.18.0.13");
+	assert_false(cfg.servers[2].has_mac);
+	assert_int_equal(cfg.servers[2].line, 34);
+
+	assert_int_equal(cfg.nservices, 2);
+	const struct dsr_service *web = &cfg.services[0];
+	assert_string_equal(web->name, "web");
+	assert_int_equal(web->line, 12);
+	assert_true(web->has_vip);
+	assert_addr(web->vip, "198.18.0.100");
+	assert_int_equal(web->nports, 2);
+	assert_int_equal(web->ports[0], 80);
+	assert_int_equal(web->ports[1], 443);
+	assert_true(web->has_balancer);
+	assert_addr(web->balancer, "198.18.0.2");
+	assert_int_equal(web->nbalancer_macs, 2);
+	assert_mac(web->balancer_macs[0], 0x02, 0, 0, 0, 0, 0x02);
+	assert_mac(web->balancer_macs[1], 0x02, 0, 0, 0, 0, 0x03);
+	assert_int_equal(web->nservers, 3);
+	assert_string_equal(server_of(&cfg, web, 0)->name, "rs1");
+	assert_string_equal(server_of(&cfg, web, 1)->name, "rs2");
+	assert_string_equal(server_of(&cfg, web, 2)->name, "rs3");
+
+	const struct dsr_service *dns = &cfg.services[1];
+	assert_string_equal(dns->name, "dns");
+	assert_int_equal(dns->line, 29);
+	assert_addr(dns->vip, "198.18.0.53");
+	assert_int_equal(dns->nports, 1);
+	assert_int_equal(dns->ports[0], 53);
+	assert_false(dns->has_balancer);
+	assert_int_equal(dns->nbalancer_macs, 0);
+	assert_int_equal(dns->nservers, 2);
+	assert_ptr_equal(server_of(&cfg, dns, 0), &cfg.servers[2]);
+	assert_ptr_equal(server_of(&cfg, dns, 1), &cfg.servers[0]);
+
+	/* validation is repeatable: main calls it again after command-line options */
+	assert_int_equal(dsr_config_validate(&cfg, err, sizeof(err)), 0);
+	dsr_config_free(&cfg);
+}
+
+static void test_minimal_string_keeps_defaults(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_string_equal(cfg.source, "command line");
+	if (dsr_config_load_string(&cfg,
+				   "[server a]\naddress=198.18.0.11\n"
+				   "[service s]\nvip=198.18.0.100\nports=443\nservers=a\n",
+				   "mini.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(cfg.source, "mini.ini");
+	assert_string_equal(cfg.interface, "");
+	assert_int_equal(cfg.timeout_ms, DSR_DEFAULT_TIMEOUT_MS);
+	assert_int_equal(cfg.retries, DSR_DEFAULT_RETRIES);
+	assert_int_equal(cfg.listen_ms, DSR_DEFAULT_LISTEN_MS);
+	assert_int_equal(cfg.rate, DSR_DEFAULT_RATE);
+	assert_int_equal(cfg.nservices, 1);
+	assert_false(cfg.services[0].has_balancer);
+	assert_int_equal(cfg.services[0].servers[0], 0);
+	assert_false(cfg.servers[0].has_mac);
+	dsr_config_free(&cfg);
+}
+
+static void test_odd_but_valid(void **state)
+{
+	char err[ERRLEN];
+	static const char *const good[] = {
+		/* no newline at the end; whitespace around '=' and ','; tabs */
+		"[service web]\nvip=198.18.0.100\nports =80 ,\t443\t\nservers=\trs1 , rs2\n"
+		"[server rs1]\naddress = 198.18.0.11\n[server rs2]\naddress = 198.18.0.12",
+		/* blanks inside the section header; a trailing comma */
+		"[  service   web ]\nvip = 198.18.0.100\nports = 80,\nservers = rs1,\n"
+		"[server rs1]\naddress = 198.18.0.11\n",
+		/* a list continued over several lines, with comments and blank lines between */
+		"[service web]\nvip = 198.18.0.100\nports =\n  80,\n\n  ; https too\n  443 ; ok\n"
+		"servers = rs1\n    rs2\n[server rs1]\naddress = 198.18.0.11\n"
+		"[server rs2]\naddress = 198.18.0.12\n",
+		/* 'name: value' as libinih allows, and '#' directly after a value is kept */
+		"[global]\ninterface: eth0#2\n[service web]\nvip: 198.18.0.100\nports: 80\n"
+		"servers: rs1\n[server rs1]\naddress: 198.18.0.11\n",
+		/* a 63-character name and a service without [global] */
+		"[service aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+		"vip = 198.18.0.100\nports = 1, 65535\nservers = x.y_z-1\n[server x.y_z-1]\n"
+		"address = 198.18.0.11\n",
+		/* two services on one VIP with different ports; limits reached exactly */
+		"[global]\nretries = 0\nrate = 100000\ntimeout = 600s\nlisten = 1\n"
+		"[service a]\nvip = 198.18.0.100\nports = 80\nservers = rs1\n"
+		"[service b]\nvip = 198.18.0.100\nports = 53\nservers = rs1\n"
+		"balancer-mac = 02:00:00:00:00:01, 02:00:00:00:00:02, 02:00:00:00:00:03, "
+		"02:00:00:00:00:04, 02:00:00:00:00:05, 02:00:00:00:00:06, 02:00:00:00:00:07, "
+		"02:00:00:00:00:08\n[server rs1]\naddress = 198.18.0.11\n",
+	};
+	(void)state;
+	for (size_t i = 0; i < COUNT(good); i++)
+		if (load(good[i], err) != 0)
+			fail_msg("case %zu: %s", i, err);
+}
+
+static void test_windows_file(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/windows.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nservices, 1);
+	assert_string_equal(cfg.services[0].name, "web");
+	assert_int_equal(cfg.services[0].line, 2);
+	assert_int_equal(cfg.services[0].nports, 1);
+	assert_int_equal(cfg.services[0].ports[0], 80);
+	assert_int_equal(cfg.servers[0].line, 7);
+	assert_mac(cfg.servers[0].mac, 0x02, 0, 0, 0, 0, 0x11);
+	dsr_config_free(&cfg);
+}
+
+/* Each bad configuration, read as "lab.ini", with the exact message it gives. */
+#define WEB "[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1\n" /* lines 1-4 */
+#define RS1 "[server rs1]\naddress = 198.18.0.11\n"				 /* 2 lines */
+#define A16 "aaaaaaaaaaaaaaaa"
+#define A64 A16 A16 A16 A16
+
+static const struct bad_case {
+	const char *text;
+	const char *message;
+} bad_cases[] = {
+	/* sections */
+	{ "; lab\n\n[global]\ntimeout = 1s ; one second\n\n[service web]\nvipp = 198.18.0.100\n",
+	  "lab.ini:7: unknown key 'vipp' in [service web]" },
+	{ WEB RS1 "\n# extra\n[foo]\n", "lab.ini:9: unknown section [foo]" },
+	{ "[]\n", "lab.ini:1: empty section name []" },
+	{ "[ \t ]\n", "lab.ini:1: empty section name []" },
+	{ WEB RS1 "[service]\n", "lab.ini:7: section [service] needs a name, e.g. [service web]" },
+	{ WEB "[server ]\n", "lab.ini:5: section [server] needs a name, e.g. [server rs1]" },
+	{ "[service web site]\n",
+	  "lab.ini:1: bad service name 'web site' (use letters, digits, '-', '_' and '.')" },
+	{ "[server rs/1]\n", "lab.ini:1: bad server name 'rs/1' (use letters, digits, '-', '_' and '.')" },
+	{ "[server " A64 "]\n",
+	  "lab.ini:1: server name '" A64 "' is too long (at most 63 characters)" },
+	{ "[service web\n", "lab.ini:1: missing ']' in section header '[service web'" },
+	{ "[global] rate = 5\n", "lab.ini:1: unexpected text 'rate = 5' after ']'" },
+	{ "[global x]\n", "lab.ini:1: section [global] takes no name, not 'x'" },
+	{ "[global]\n\n[global]\n", "lab.ini:3: section [global] given twice (first at line 1)" },
+	{ WEB RS1 "[service web]\n", "lab.ini:7: service 'web' defined twice (first at line 1)" },
+	{ WEB RS1 "[server rs1]\naddress = 198.18.0.12\n",
+	  "lab.ini:7: server 'rs1' defined twice (first at line 5)" },
+	/* keys */
+	{ "vip = 198.18.0.100\n[service web]\n", "lab.ini:1: key 'vip' is outside any section" },
+	{ "[global]\nvip = 198.18.0.100\n", "lab.ini:2: unknown key 'vip' in [global]" },
+	{ WEB "[server rs1]\naddress = 198.18.0.11\nports = 80\n",
+	  "lab.ini:7: unknown key 'ports' in [server rs1]" },
+	{ "[service web]\nVIP = 198.18.0.100\n", "lab.ini:2: unknown key 'VIP' in [service web]" },
+	{ "[service web]\nv\xffp = 1\n", "lab.ini:2: unknown key 'v\\xffp' in [service web]" },
+	{ "[service web]\nvip = 198.18.0.100\n; again\nvip = 198.18.0.101\n",
+	  "lab.ini:4: key 'vip' given twice in [service web] (first at line 2)" },
+	{ "[service web]\nvip 198.18.0.100\n",
+	  "lab.ini:2: expected '[section]' or 'key = value', not 'vip 198.18.0.100'" },
+	{ "; a\n\n[service web]\n# b\nvip = 198.18.0.100 ; c\n\njunk here ; d\n",
+	  "lab.ini:7: expected '[section]' or 'key = value', not 'junk here'" },
+	/* libinih's complaint on line 2 comes before ours on line 3 */
+	{ "[service web]\njunk\nvipp = 198.18.0.100\n",
+	  "lab.ini:2: expected '[section]' or 'key = value', not 'junk'" },
+	{ "[service web]\nvip = 198.18.0.100\n  198.18.0.101\n",
+	  "lab.ini:3: expected '[section]' or 'key = value', not '198.18.0.101'" },
+	{ "[service web]\nbalancer mac = 02:00:00:00:00:02\n",
+	  "lab.ini:2: expected '[section]' or 'key = value', not 'balancer mac = 02:00:00:00:00:02'" },
+	{ "[service web]\n= 198.18.0.100\n", "lab.ini:2: missing key name before '='" },
+	{ "[service web]\nvip =\n", "lab.ini:2: empty value for 'vip'" },
+	{ "[service web]\nvip = ; later\n", "lab.ini:2: empty value for 'vip'" },
+	{ "[service web]\nvip = 198.18.0.100\nports =\nservers = rs1\n",
+	  "lab.ini:3: empty value for 'ports'" },
+	{ "[service web]\nservers =\n", "lab.ini:2: empty value for 'servers'" },
+	/* addresses */
+	{ "[service web]\nvip = 198.18.0.300\n",
+	  "lab.ini:2: bad IPv4 address '198.18.0.300' for 'vip'" },
+	{ "[service web]\nvip = 198.18.0.100;old\n",
+	  "lab.ini:2: bad IPv4 address '198.18.0.100;old' for 'vip'" },
+	{ "[service web]\nvip = 10.1\n", "lab.ini:2: bad IPv4 address '10.1' for 'vip'" },
+	{ "[service web]\nvip = 127.0.0.1\n",
+	  "lab.ini:2: address 127.0.0.1 for 'vip' is a loopback address" },
+	{ "[service web]\nvip = 0.0.0.0\n", "lab.ini:2: address 0.0.0.0 for 'vip' is not a host address" },
+	{ "[service web]\nbalancer = 224.0.0.1\n",
+	  "lab.ini:2: address 224.0.0.1 for 'balancer' is a multicast address" },
+	{ "[server rs1]\naddress = 255.255.255.255\n",
+	  "lab.ini:2: address 255.255.255.255 for 'address' is a reserved or broadcast address" },
+	{ "[server rs1]\naddress = rs1.example.com\n",
+	  "lab.ini:2: bad IPv4 address 'rs1.example.com' for 'address'" },
+	/* MACs */
+	{ "[server rs1]\naddress = 198.18.0.11\nmac = 02:00:00:00:00\n",
+	  "lab.ini:3: bad MAC address '02:00:00:00:00' for 'mac'" },
+	{ "[server rs1]\nmac = 01:00:5e:00:00:01\n",
+	  "lab.ini:2: MAC address 01:00:5e:00:00:01 for 'mac' is a multicast address" },
+	{ "[server rs1]\nmac = 00:00:00:00:00:00\n",
+	  "lab.ini:2: MAC address 00:00:00:00:00:00 for 'mac' is all zeros" },
+	{ "[service web]\nbalancer-mac = 02:00:00:00:00:02, 02:00:00:00:00:0x\n",
+	  "lab.ini:2: bad MAC address '02:00:00:00:00:0x' for 'balancer-mac'" },
+	{ "[service web]\nbalancer-mac = 02:00:00:00:00:02, 02-00-00-00-00-02\n",
+	  "lab.ini:2: MAC address 02-00-00-00-00-02 listed twice in 'balancer-mac'" },
+	{ "[service web]\nbalancer-mac = ff:ff:ff:ff:ff:ff\n",
+	  "lab.ini:2: MAC address ff:ff:ff:ff:ff:ff for 'balancer-mac' is a multicast address" },
+	{ "[service web]\nbalancer-mac = 02:00:00:00:00:01, 02:00:00:00:00:02, 02:00:00:00:00:03, "
+	  "02:00:00:00:00:04, 02:00:00:00:00:05, 02:00:00:00:00:06, 02:00:00:00:00:07, "
+	  "02:00:00:00:00:08, 02:00:00:00:00:09\n",
+	  "lab.ini:2: too many MAC addresses for 'balancer-mac' (at most 8)" },
+	/* ports */
+	{ "[service web]\nports = 80, 0\n", "lab.ini:2: bad port '0' in 'ports' (use 1 to 65535)" },
+	{ "[service web]\nports = 65536\n", "lab.ini:2: bad port '65536' in 'ports' (use 1 to 65535)" },
+	{ "[service web]\nports = http\n", "lab.ini:2: bad port 'http' in 'ports' (use 1 to 65535)" },
+	{ "[service web]\nports = 80 443\n", "lab.ini:2: bad port '80 443' in 'ports' (use 1 to 65535)" },
+	{ "[service web]\nports = 80, 443, 80\n", "lab.ini:2: port 80 listed twice in 'ports'" },
+	{ "[service web]\nports = 80,\n  443,\n  80\n", "lab.ini:4: port 80 listed twice in 'ports'" },
+	{ "[service web]\nports = 80,,443\n", "lab.ini:2: empty item in 'ports'" },
+	{ "[service web]\nports = ,80\n", "lab.ini:2: empty item in 'ports'" },
+	/* durations and numbers */
+	{ "[global]\ntimeout = 5x\n",
+	  "lab.ini:2: bad duration '5x' for 'timeout' (use e.g. 500ms or 2s)" },
+	{ "[global]\nlisten = -1s\n", "lab.ini:2: bad duration '-1s' for 'listen' (use e.g. 500ms or 2s)" },
+	{ "[global]\ntimeout = 1.5ms\n",
+	  "lab.ini:2: bad duration '1.5ms' for 'timeout' (use e.g. 500ms or 2s)" },
+	{ "[global]\ntimeout = 0\n", "lab.ini:2: 'timeout' must be more than 0, not '0'" },
+	{ "[global]\nlisten = 0.0s\n", "lab.ini:2: 'listen' must be more than 0, not '0.0s'" },
+	{ "[global]\nlisten = 601s\n", "lab.ini:2: 'listen' must be at most 600s, not '601s'" },
+	{ "[global]\ntimeout = 600001\n", "lab.ini:2: 'timeout' must be at most 600s, not '600001'" },
+	{ "[global]\nretries = 11\n", "lab.ini:2: 'retries' must be at most 10, not 11" },
+	{ "[global]\nretries = -1\n", "lab.ini:2: bad number '-1' for 'retries'" },
+	{ "[global]\nrate = 0\n",
+	  "lab.ini:2: 'rate' must be between 1 and 100000 packets per second, not 0" },
+	{ "[global]\nrate = 100001\n",
+	  "lab.ini:2: 'rate' must be between 1 and 100000 packets per second, not 100001" },
+	{ "[global]\nrate = 1k\n", "lab.ini:2: bad number '1k' for 'rate'" },
+	{ "[global]\ninterface = " A64 "\n",
+	  "lab.ini:2: value for 'interface' is too long (at most 63 characters)" },
+	{ "[global]\ninterface = eth 0\n", "lab.ini:2: bad interface name 'eth 0'" },
+	/* servers lists */
+	{ "[service web]\nservers = rs1, rs1\n", "lab.ini:2: service 'web' lists server 'rs1' twice" },
+	{ "[service web]\nservers = rs1,\n    rs2,\n    rs1\n",
+	  "lab.ini:4: service 'web' lists server 'rs1' twice" },
+	{ "[service web]\nservers = rs1, r$2\n",
+	  "lab.ini:2: bad server name 'r$2' in 'servers' (use letters, digits, '-', '_' and '.')" },
+	{ "[service web]\nservers = " A64 "\n",
+	  "lab.ini:2: server name '" A64 "' in 'servers' is too long (at most 63 characters)" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1, rs9\n" RS1,
+	  "lab.ini:4: service 'web' lists server 'rs9', which has no [server rs9] section" },
+	/* the whole configuration */
+	{ "", "lab.ini: no [service] section" },
+	{ "; nothing\n[global]\nrate = 10\n" RS1, "lab.ini: no [service] section" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\n", "lab.ini:1: service 'web' has no servers" },
+	{ "[service web]\nports = 80\nservers = rs1\n" RS1, "lab.ini:1: service 'web' has no vip" },
+	{ "[service web]\nvip = 198.18.0.100\nservers = rs1\n" RS1, "lab.ini:1: service 'web' has no ports" },
+	{ WEB "[server rs1]\nmac = 02:00:00:00:00:11\n", "lab.ini:5: server 'rs1' has no address" },
+	{ "[service web]\nvip = 198.18.0.11\nports = 80\nservers = rs1\n" RS1,
+	  "lab.ini:1: VIP 198.18.0.11 of service 'web' is also the address of server 'rs1'" },
+	{ WEB "balancer = 198.18.0.11\n" RS1,
+	  "lab.ini:1: balancer 198.18.0.11 of service 'web' is also the address of server 'rs1'" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1, rs2\n" RS1
+	  "[server rs2]\naddress = 198.18.0.11\n",
+	  "lab.ini:7: server 'rs2' has the same address 198.18.0.11 as server 'rs1' (line 5)" },
+	{ WEB RS1 "[service web2]\nvip = 198.18.0.100\nports = 443, 80\nservers = rs1\n",
+	  "lab.ini:7: service 'web2' checks 198.18.0.100 port 80 again (already in service 'web')" },
+	/* the earliest problem is the one reported */
+	{ "[server rs2]\n" WEB RS1, "lab.ini:1: server 'rs2' has no address" },
+	/* line numbers survive CR LF, comments and blank lines */
+	{ "; a\r\n\r\n# b\r\n[service web]\r\n  ; c\r\n  vip = 198.18.0.1000\r\n",
+	  "lab.ini:6: bad IPv4 address '198.18.0.1000' for 'vip'" },
+	/* odd bytes are shown escaped, never raw */
+	{ "[service web]\nvip = 198.18.0.\x01\n", "lab.ini:2: bad IPv4 address '198.18.0.\\x01' for 'vip'" },
+	{ "[s\xc3\xa9rvice web]\n", "lab.ini:1: unknown section [s\xc3\xa9rvice web]" },
+	{ "[service w\xe9\x62]\n",
+	  "lab.ini:1: bad service name 'w\\xe9b' (use letters, digits, '-', '_' and '.')" },
+	{ "[service web]\nvip = " A64 A64 "\n",
+	  "lab.ini:2: bad IPv4 address '" A64 "aaaaaaaaaaaa...' for 'vip'" },
+};
+
+static void test_bad_table(void **state)
+{
+	char err[ERRLEN];
+	int failures = 0;
+	(void)state;
+
+	for (size_t i = 0; i < COUNT(bad_cases); i++) {
+		int rc = load(bad_cases[i].text, err);
+		if (rc != -1 || strcmp(err, bad_cases[i].message) != 0) {
+			print_error("case %zu: rc %d\n  got:  %s\n  want: %s\n", i, rc, err,
+				    bad_cases[i].message);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	assert_true(COUNT(bad_cases) >= 25);
+}
+
+static void test_bad_files(void **state)
+{
+	static const struct {
+		const char *path;
+		const char *message;
+	} cases[] = {
+		{ "fixtures/config/bad-nul.ini",
+		  "fixtures/config/bad-nul.ini:3: NUL byte in line (is this a text file?)" },
+		{ "fixtures/config/bad-latin1.ini",
+		  "fixtures/config/bad-latin1.ini:5: bad server name 'rs\\xe91' in 'servers' (use letters, "
+		  "digits, '-', '_' and '.')" },
+		{ "fixtures/config/no-such-file.ini",
+		  "fixtures/config/no-such-file.ini: cannot open: No such file or directory" },
+		{ "fixtures/config", "fixtures/config: cannot read: Is a directory" },
+	};
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct dsr_config cfg;
+		char err[ERRLEN] = "";
+		assert_int_equal(dsr_config_init(&cfg), 0);
+		assert_int_equal(dsr_config_load(&cfg, cases[i].path, err, sizeof(err)), -1);
+		assert_string_equal(err, cases[i].message);
+		dsr_config_free(&cfg);
+	}
+}
+
+/* Appends printf output to a growing buffer. */
+__attribute__((format(printf, 3, 4))) static void append(char **buf, size_t *len, const char *fmt,
+						       ...)
+{
+	va_list ap;
+	char piece[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(piece, sizeof(piece), fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < sizeof(piece));
+	*buf = realloc(*buf, *len + (size_t)n + 1);
+	assert_non_null(*buf);
+	memcpy(*buf + *len, piece, (size_t)n + 1);
+	*len += (size_t)n;
+}
+
+/* A service with nservers servers and nports ports, its lists on continuation lines. */
+static char *big_config(int nservers, int nports)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	append(&buf, &len, "[service big]\nvip = 198.19.255.1\nports = 1");
+	for (int p = 2; p <= nports; p++)
+		append(&buf, &len, p % 10 == 0 ? ",\n  %d" : ", %d", p);
+	append(&buf, &len, "\nservers =");
+	for (int s = 0; s < nservers; s++)
+		append(&buf, &len, s % 8 == 0 ? "\n    server-%04d," : " server-%04d,", s);
+	append(&buf, &len, "\n");
+	for (int s = 0; s < nservers; s++)
+		append(&buf, &len, "[server server-%04d]\naddress = 198.18.%d.%d\n", s, s / 250, s % 250 + 1);
+	return buf;
+}
+
+static void test_limits(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	char *text;
+	(void)state;
+
+	text = big_config(DSR_MAX_SERVICE_SERVERS, DSR_MAX_PORTS);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, text, "big.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, DSR_MAX_SERVICE_SERVERS);
+	assert_int_equal(cfg.services[0].nports, DSR_MAX_PORTS);
+	assert_int_equal(cfg.services[0].ports[63], 64);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 255)->name, "server-0255");
+	dsr_config_free(&cfg);
+	free(text);
+
+	/* "ports = 1" is line 3; a line break after every tenth port: 65 is on line 9 */
+	text = big_config(1, DSR_MAX_PORTS + 1);
+	assert_int_equal(load(text, err), -1);
+	assert_string_equal(err, "lab.ini:9: too many ports in 'ports' (at most 64)");
+	free(text);
+
+	/* "servers =" is line 4, then 8 names a line: the 257th is on line 37 */
+	text = big_config(DSR_MAX_SERVICE_SERVERS + 1, 1);
+	assert_int_equal(load(text, err), -1);
+	assert_string_equal(err, "lab.ini:37: service 'big' lists too many servers (at most 256)");
+	free(text);
+
+	/* too many [server] and [service] sections */
+	char *buf = NULL;
+	size_t len = 0;
+	for (int s = 0; s <= DSR_MAX_SERVERS; s++)
+		append(&buf, &len, "[server s%d]\n", s);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:1025: too many servers (at most 1024)");
+	free(buf);
+	buf = NULL;
+	len = 0;
+	for (int s = 0; s <= DSR_MAX_SERVICES; s++)
+		append(&buf, &len, "[service s%d]\n", s);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:257: too many services (at most 256)");
+	free(buf);
+}
+
+static void test_long_line(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	char err[ERRLEN];
+	(void)state;
+
+	/* libinih's line buffer is 200 bytes in Debian's build: a longer key line is
+	 * refused with its line number rather than split into two lines */
+	append(&buf, &len, "[service web]\n; comment\nservers = rs1");
+	for (int i = 2; i < 60; i++)
+		append(&buf, &len, ", rs%d", i);
+	append(&buf, &len, "\n");
+	assert_int_equal(load(buf, err), -1);
+	assert_non_null(strstr(err, "lab.ini:3: line is too long (at most "));
+	free(buf);
+
+	/* but a long comment after a short value is fine */
+	buf = NULL;
+	len = 0;
+	append(&buf, &len, "[service web]\nvip = 198.18.0.100 ;");
+	for (int i = 0; i < 40; i++)
+		append(&buf, &len, " long comment");
+	append(&buf, &len, "\nports = 80\nservers = rs1\n" RS1);
+	if (load(buf, err) != 0)
+		fail_msg("%s", err);
+	free(buf);
+}
+
+static void test_error_buffer(void **state)
+{
+	struct dsr_config cfg;
+	char small[12];
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	memset(small, 'x', sizeof(small));
+	assert_int_equal(dsr_config_load_string(&cfg, "[foo]\n", "lab.ini", small, sizeof(small)), -1);
+	assert_string_equal(small, "lab.ini:1: ");
+	assert_int_equal(dsr_config_load_string(&cfg, "[foo]\n", "lab.ini", NULL, 0), -1);
+	assert_int_equal(dsr_config_load(&cfg, "/nonexistent/x.ini", NULL, 0), -1);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "x", NULL, 0), -1);
+	dsr_config_free(&cfg);
+
+	/* a file name that does not fit cfg->source is refused, not cut */
+	char name[300];
+	char err[ERRLEN];
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg, WEB RS1, name, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": file name too long (at most 255 characters)"));
+	dsr_config_free(&cfg);
+}
+
+/* Mutated copies of a good file must give a clean result or a message naming
+ * the file; ASan and UBSan watch for the rest. */
+static void test_mutations(void **state)
+{
+	static const char base[] = "; c\n[global]\ninterface = eth0 ; x\ntimeout = 1.5s\nrate = 9\n"
+				   "[service web]\nvip = 198.18.0.100\nports = 80,\n  443\n"
+				   "balancer-mac = 02:00:00:00:00:02\nservers = rs1, rs2\n"
+				   "[server rs1]\naddress = 198.18.0.11\nmac = 02:00:00:00:00:11\n"
+				   "[server rs2]\naddress = 198.18.0.12\n";
+	static const char bytes[] = "[]=:,;#\n\r\t .0123456789abcdef@-_\xff\x80\xc3\x01";
+	unsigned seed = 12345;
+	char text[sizeof(base) + 16];
+	int ok = 0;
+	(void)state;
+
+	for (int round = 0; round < 3000; round++) {
+		size_t len = sizeof(base) - 1;
+		memcpy(text, base, sizeof(base));
+		int edits = 1 + round % 4;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			char c = bytes[(seed >> 20) % (sizeof(bytes) - 1)];
+			if ((seed >> 4) % 3 == 0 && len + 1 < sizeof(text)) { /* insert */
+				memmove(text + at + 1, text + at, len - at + 1);
+				text[at] = c;
+				len++;
+			} else if ((seed >> 4) % 3 == 1 && len > 1) { /* delete */
+				memmove(text + at, text + at + 1, len - at);
+				len--;
+			} else {
+				text[at] = c;
+			}
+		}
+		struct dsr_config cfg;
+		char err[ERRLEN] = "";
+		assert_int_equal(dsr_config_init(&cfg), 0);
+		int rc = dsr_config_load_string(&cfg, text, "fuzz.ini", err, sizeof(err));
+		if (rc == 0)
+			ok++;
+		else if (rc != -1 || strncmp(err, "fuzz.ini:", 9) != 0)
+			fail_msg("rc %d, message '%s' for:\n%s", rc, err, text);
+		dsr_config_free(&cfg);
+	}
+	assert_true(ok > 0);
+}
+
+static void test_cli_good(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "198.18.0.100", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_port(&cfg, "80", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_port(&cfg, "443, 8080", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "rs1=198.18.0.11", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "198.18.0.12", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "rs3=198.18.0.13@02:00:00:00:00:13", err, sizeof(err)),
+			 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "198.18.0.14@02-00-00-00-00-14", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_balancer(&cfg, "198.18.0.2", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_balancer_mac(&cfg, "02:00:00:00:00:02", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_balancer_mac(&cfg, "02:00:00:00:00:03,02:00:00:00:00:04", err,
+						     sizeof(err)),
+			 0);
+	if (dsr_config_validate(&cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+
+	assert_string_equal(cfg.source, "command line");
+	assert_int_equal(cfg.nservices, 1);
+	const struct dsr_service *svc = &cfg.services[0];
+	assert_string_equal(svc->name, "default");
+	assert_int_equal(svc->line, 0);
+	assert_addr(svc->vip, "198.18.0.100");
+	assert_int_equal(svc->nports, 3);
+	assert_int_equal(svc->ports[0], 80);
+	assert_int_equal(svc->ports[1], 443);
+	assert_int_equal(svc->ports[2], 8080);
+	assert_true(svc->has_balancer);
+	assert_addr(svc->balancer, "198.18.0.2");
+	assert_int_equal(svc->nbalancer_macs, 3);
+	assert_mac(svc->balancer_macs[2], 0x02, 0, 0, 0, 0, 0x04);
+	assert_int_equal(svc->nservers, 4);
+	assert_string_equal(server_of(&cfg, svc, 0)->name, "rs1");
+	assert_addr(server_of(&cfg, svc, 0)->addr, "198.18.0.11");
+	assert_false(server_of(&cfg, svc, 0)->has_mac);
+	assert_string_equal(server_of(&cfg, svc, 1)->name, "198.18.0.12");
+	assert_string_equal(server_of(&cfg, svc, 2)->name, "rs3");
+	assert_true(server_of(&cfg, svc, 2)->has_mac);
+	assert_mac(server_of(&cfg, svc, 2)->mac, 0x02, 0, 0, 0, 0, 0x13);
+	assert_string_equal(server_of(&cfg, svc, 3)->name, "198.18.0.14");
+	assert_mac(server_of(&cfg, svc, 3)->mac, 0x02, 0, 0, 0, 0, 0x14);
+	assert_int_equal(server_of(&cfg, svc, 3)->line, 0);
+	dsr_config_free(&cfg);
+}
+
+enum cli_opt { VIP, PORT, SERVER, BALANCER, BALANCER_MAC, VALIDATE };
+
+static int cli(struct dsr_config *cfg, enum cli_opt opt, const char *text, char *err)
+{
+	switch (opt) {
+	case VIP:
+		return dsr_config_cli_vip(cfg, text, err, ERRLEN);
+	case PORT:
+		return dsr_config_cli_port(cfg, text, err, ERRLEN);
+	case SERVER:
+		return dsr_config_cli_server(cfg, text, err, ERRLEN);
+	case BALANCER:
+		return dsr_config_cli_balancer(cfg, text, err, ERRLEN);
+	case BALANCER_MAC:
+		return dsr_config_cli_balancer_mac(cfg, text, err, ERRLEN);
+	case VALIDATE:
+		return dsr_config_validate(cfg, err, ERRLEN);
+	}
+	return -2;
+}
+
+static void test_cli_bad(void **state)
+{
+	/* Each case: options given in order; the last one fails with the message. */
+	static const struct {
+		struct {
+			enum cli_opt opt;
+			const char *text;
+		} steps[4];
+		const char *message;
+	} cases[] = {
+		{ { { SERVER, "x" } }, "--server: bad IPv4 address 'x'" },
+		{ { { SERVER, "rs1=198.18.0.300" } }, "--server: bad IPv4 address '198.18.0.300'" },
+		{ { { SERVER, "rs1=" } }, "--server: bad IPv4 address ''" },
+		{ { { SERVER, "=198.18.0.11" } }, "--server: empty name before '=' in '=198.18.0.11'" },
+		{ { { SERVER, "r s=198.18.0.11" } },
+		  "--server: bad name 'r s' (use letters, digits, '-', '_' and '.')" },
+		{ { { SERVER, A64 "=198.18.0.11" } },
+		  "--server: name '" A64 "' is too long (at most 63 characters)" },
+		{ { { SERVER, "rs1=198.18.0.11@02:00" } }, "--server: bad MAC address '02:00'" },
+		{ { { SERVER, "rs1=198.18.0.11@" } }, "--server: bad MAC address ''" },
+		{ { { SERVER, "rs1=198.18.0.11@01:00:00:00:00:01" } },
+		  "--server: MAC address 01:00:00:00:00:01 is a multicast address" },
+		{ { { SERVER, "rs1=127.0.0.2" } }, "--server: address 127.0.0.2 is a loopback address" },
+		{ { { SERVER, "rs1=198.18.0.11" }, { SERVER, "rs1=198.18.0.12" } },
+		  "--server: server 'rs1' given twice" },
+		{ { { VIP, "1.2.3" } }, "--vip: bad IPv4 address '1.2.3'" },
+		{ { { VIP, "198.18.0.100" }, { VIP, "198.18.0.101" } },
+		  "--vip: given twice (use -c FILE for several services)" },
+		{ { { PORT, "0" } }, "--port: bad port '0' (use 1 to 65535)" },
+		{ { { PORT, "80,,443" } }, "--port: empty value in '80,,443'" },
+		{ { { PORT, "80" }, { PORT, "443,80" } }, "--port: port 80 given twice" },
+		{ { { BALANCER, "198.18.0.2" }, { BALANCER, "198.18.0.3" } }, "--balancer: given twice" },
+		{ { { BALANCER, "x" } }, "--balancer: bad IPv4 address 'x'" },
+		{ { { BALANCER_MAC, "02:00:00:00:00:02,02:00:00:00:00:02" } },
+		  "--balancer-mac: MAC address 02:00:00:00:00:02 given twice" },
+		{ { { BALANCER_MAC, "nope" } }, "--balancer-mac: bad MAC address 'nope'" },
+		/* validation after the options */
+		{ { { VALIDATE, NULL } },
+		  "command line: nothing to check (use -c FILE, or --vip, --port and --server)" },
+		{ { { PORT, "80" }, { SERVER, "198.18.0.11" }, { VALIDATE, NULL } },
+		  "command line: service 'default' has no vip (use --vip)" },
+		{ { { VIP, "198.18.0.100" }, { SERVER, "198.18.0.11" }, { VALIDATE, NULL } },
+		  "command line: service 'default' has no ports (use --port)" },
+		{ { { VIP, "198.18.0.100" }, { PORT, "80" }, { VALIDATE, NULL } },
+		  "command line: service 'default' has no servers (use --server)" },
+		{ { { VIP, "198.18.0.100" }, { PORT, "80" }, { SERVER, "198.18.0.100" }, { VALIDATE, NULL } },
+		  "command line: VIP 198.18.0.100 of service 'default' is also the address of server "
+		  "'198.18.0.100'" },
+		{ { { VIP, "198.18.0.100" },
+		    { PORT, "80" },
+		    { SERVER, "a=198.18.0.11,b=198.18.0.11" } },
+		  "--server: bad IPv4 address '198.18.0.11,b=198.18.0.11'" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct dsr_config cfg;
+		char err[ERRLEN] = "";
+		int rc = 0;
+		size_t s;
+		assert_int_equal(dsr_config_init(&cfg), 0);
+		for (s = 0; s < 4 && (cases[i].steps[s].text || cases[i].steps[s].opt == VALIDATE); s++) {
+			rc = cli(&cfg, cases[i].steps[s].opt, cases[i].steps[s].text, err);
+			if (rc != 0)
+				break;
+		}
+		if (rc != -1 || strcmp(err, cases[i].message) != 0)
+			fail_msg("case %zu: rc %d\n  got:  %s\n  want: %s", i, rc, err, cases[i].message);
+		if (s + 1 < 4 && (cases[i].steps[s + 1].text || cases[i].steps[s + 1].opt == VALIDATE))
+			fail_msg("case %zu failed at step %zu, before its last", i, s);
+		dsr_config_free(&cfg);
+	}
+
+	/* two servers on one address */
+	struct dsr_config cfg;
+	char err[ERRLEN];
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "198.18.0.100", err, ERRLEN), 0);
+	assert_int_equal(dsr_config_cli_port(&cfg, "80", err, ERRLEN), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "a=198.18.0.11", err, ERRLEN), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "b=198.18.0.11", err, ERRLEN), 0);
+	assert_int_equal(dsr_config_validate(&cfg, err, ERRLEN), -1);
+	assert_string_equal(err, "command line: server 'b' has the same address 198.18.0.11 as server 'a'");
+	dsr_config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_minimal_string_keeps_defaults),
+		cmocka_unit_test(test_odd_but_valid),
+		cmocka_unit_test(test_windows_file),
+		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_error_buffer),
+		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_cli_good),
+		cmocka_unit_test(test_cli_bad),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
