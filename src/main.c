@@ -326,7 +326,7 @@ static void describe_vantage(const struct dsr_iface *ifc, const struct dsr_plan 
 			     struct dsr_vantage *v)
 {
 	snprintf(v->ifname, sizeof(v->ifname), "%s", ifc->name);
-	dsr_format_ipv4(ifc->addrs[0], v->ip);
+	dsr_format_ipv4(plan->me.ip, v->ip);
 	dsr_format_mac(ifc->mac, v->mac);
 	v->on_segment = plan->on_segment;
 	v->is_balancer = plan->is_balancer;

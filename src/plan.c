@@ -251,7 +251,16 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		goto out;
 	}
 	memcpy(plan->me.mac, ifc->mac, 6);
+	/* Never a VIP as our source: on the balancer the route to the VIP picks the
+	 * VIP itself, and servers would send their answers to their own loopback. */
 	plan->me.ip = ifc->addrs[0];
+	for (size_t a = ifc->naddrs; a-- > 0;) {
+		bool vip = false;
+		for (size_t i = 0; i < cfg->nservices; i++)
+			vip = vip || cfg->services[i].vip.s_addr == ifc->addrs[a].s_addr;
+		if (!vip)
+			plan->me.ip = ifc->addrs[a];
+	}
 	plan->sport_first = (uint16_t)(SPORT_BASE + (key >> 16) % SPORT_SPREAD);
 	for (size_t i = 0; i < cfg->nservers; i++) {
 		server_arp[i] = DSR_NO_TASK;

@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# run.sh BINARY [SCENARIO...]: dsrcheck against real kernels. For each lab scenario
+# (fixtures/lab), dsrcheck runs from the client and from the balancer with
+# `-f json -c fixtures/lab/dsrcheck-lab.ini`; the exit status and exactly which
+# checks fail (id, server, port, reason) are asserted with jq. Before that, the
+# lab's own probes (lab.sh verify, no dsrcheck) show that the scenario's fault is on
+# the wire, so a failure here says whether the lab or dsrcheck is wrong.
+#
+# One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
+# Exit 0 when nothing failed, 1 otherwise (and when not root: the lab needs network
+# namespaces), 2 on a usage error. DSR_SKIP_INTEGRATION=1 skips everything (exit 0).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$ROOT/fixtures/lab/lab.sh
+CONFIG=fixtures/lab/dsrcheck-lab.ini
+ALL_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict)
+RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
+
+if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
+	echo "integration tests skipped (DSR_SKIP_INTEGRATION=1)"
+	exit 0
+fi
+if [[ $EUID -ne 0 ]]; then
+	echo "integration tests need root (network namespaces): run sudo make check" >&2
+	exit 1
+fi
+if (($# < 1)); then
+	echo "usage: run.sh BINARY [SCENARIO...]" >&2
+	exit 2
+fi
+BIN=$1
+shift
+[[ $BIN == */* ]] || BIN=./$BIN
+if [[ ! -x $BIN ]]; then
+	echo "run.sh: $BIN is not an executable: build it with 'make'" >&2
+	exit 2
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+for cmd in jq ip nft python3 timeout; do
+	if ! command -v "$cmd" >/dev/null; then
+		echo "run.sh: '$cmd' is missing: run 'sudo make deps'" >&2
+		exit 1
+	fi
+done
+SCENARIOS=("$@")
+((${#SCENARIOS[@]} > 0)) || SCENARIOS=("${ALL_SCENARIOS[@]}")
+for s in "${SCENARIOS[@]}"; do
+	if [[ " ${ALL_SCENARIOS[*]} " != *" $s "* ]]; then
+		echo "run.sh: unknown scenario '$s' (one of: ${ALL_SCENARIOS[*]})" >&2
+		exit 2
+	fi
+done
+
+cd "$ROOT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-it.XXXXXX")
+teardown() {
+	local rc=$?
+	trap - EXIT INT TERM
+	bash "$LAB" down >/dev/null 2>&1 || echo "run.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------------ assertions
+
+PASSED=0
+FAILED=0
+pass() {
+	echo "ok - $1"
+	PASSED=$((PASSED + 1))
+}
+fail() {
+	echo "not ok - $1"
+	FAILED=$((FAILED + 1))
+	# Details as comments, so a log reader sees what was there instead.
+	if (($# > 1)) && [[ -n $2 ]]; then
+		printf '%s\n' "$2" | sed 's/^/#   /'
+	fi
+}
+# assert_eq DESCRIPTION WANT GOT
+assert_eq() {
+	if [[ $3 == "$2" ]]; then
+		pass "$1"
+	else
+		fail "$1" "want: $(printf '%s' "$2" | tr '\n' ';')
+got:  $(printf '%s' "$3" | tr '\n' ';')"
+	fi
+}
+# assert DESCRIPTION DETAILS CMD...: passes when CMD succeeds.
+assert() {
+	local desc=$1 details=$2
+	shift 2
+	if "$@"; then pass "$desc"; else fail "$desc" "$details"; fi
+}
+
+# --------------------------------------------------------------------------- running
+
+# run_dsr VANTAGE TAG ARGS...: runs dsrcheck in dsrlab-VANTAGE; sets RC and
+# ELAPSED_MS; stdout in $WORK/TAG.out, stderr in $WORK/TAG.err.
+RC=0
+ELAPSED_MS=0
+run_dsr() {
+	local vantage=$1 tag=$2 t0 t1
+	shift 2
+	t0=$(date +%s%N)
+	RC=0
+	timeout "$RUN_LIMIT" ip netns exec "dsrlab-$vantage" "$BIN" "$@" \
+		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null || RC=$?
+	t1=$(date +%s%N)
+	ELAPSED_MS=$(((t1 - t0) / 1000000))
+}
+
+# jqr TAG FILTER: jq -r on a run's stdout; empty output when it is not JSON.
+jqr() {
+	jq -r "$2" "$WORK/$1.out" 2>/dev/null || true
+}
+
+# The checks one run must contain (more may be added by later versions), as
+# "id server port" with "-" for none.
+expected_checks() {
+	local s p
+	echo "arp.vip - -"
+	echo "icmp.vip - -"
+	for p in 80 8080; do echo "tcp.vip - $p"; done
+	for s in rs1 rs2 rs3; do
+		echo "arp.rip $s -"
+		echo "icmp.rip $s -"
+		for p in 80 8080; do echo "tcp.rip $s $p"; done
+	done
+}
+
+# The failing checks of a run, sorted, one "id server port reason" a line.
+failing_checks() {
+	jqr "$1" '.checks[] | select(.status == "fail")
+		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
+}
+
+stderr_tail() {
+	echo "exit status $RC after ${ELAPSED_MS} ms; stderr:"
+	tail -n 5 "$WORK/$1.err" 2>/dev/null || true
+}
+
+# check_run SCENARIO VANTAGE WANT_RC WANT_FAILS: one JSON run and what it must show.
+check_run() {
+	local scenario=$1 vantage=$2 want_rc=$3 want_fails=$4
+	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n
+	run_dsr "$vantage" "$tag" -f json -c "$CONFIG"
+
+	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
+	if ! jq -e . "$WORK/$tag.out" >/dev/null 2>&1; then
+		fail "$at: stdout is one JSON document" "$(stderr_tail "$tag")
+stdout: $(head -c 300 "$WORK/$tag.out")"
+		return
+	fi
+	pass "$at: stdout is one JSON document"
+	assert_eq "$at: schema" "dsrcheck/1" "$(jqr "$tag" .schema)"
+	verdict=pass
+	[[ $want_rc == 1 ]] && verdict=fail
+	assert_eq "$at: verdict" "$verdict" "$(jqr "$tag" .verdict)"
+	local is_lb=false
+	[[ $vantage == lb ]] && is_lb=true
+	assert_eq "$at: vantage.is_balancer" "$is_lb" "$(jqr "$tag" .vantage.is_balancer)"
+	assert_eq "$at: vantage.on_segment" true "$(jqr "$tag" .vantage.on_segment)"
+
+	assert_eq "$at: failing checks (id server port reason)" \
+		"$(printf '%s' "$want_fails" | LC_ALL=C sort)" "$(failing_checks "$tag")"
+
+	# Every check of the contract is there, once.
+	got=$(jqr "$tag" '.checks[] | "\(.id) \(.server // "-") \(.port // "-")"' | LC_ALL=C sort)
+	local missing=""
+	while read -r key; do
+		n=$(grep -cxF "$key" <<<"$got" || true)
+		[[ $n == 1 ]] || missing+="$key (x$n); "
+	done < <(expected_checks)
+	assert_eq "$at: each expected check reported exactly once" "" "$missing"
+
+	assert_eq "$at: counts agree with checks" \
+		"$(jqr "$tag" '[.checks[].status] | "\(map(select(. == "pass")) | length) \(map(select(. == "fail")) | length) \(map(select(. == "warn")) | length) \(map(select(. == "skip")) | length)"')" \
+		"$(jqr "$tag" '.counts | "\(.pass) \(.fail) \(.warn) \(.skip)"')"
+	assert_eq "$at: every failed check has a summary and a remedy" "" \
+		"$(jqr "$tag" '.checks[] | select(.status == "fail")
+			| select((.summary // "") == "" or (.remedy // "") == "") | "\(.id) \(.server)"')"
+	assert_eq "$at: checks that pass carry no reason" "" \
+		"$(jqr "$tag" '.checks[] | select(.status == "pass" and .reason != null) | "\(.id) \(.server) \(.reason)"')"
+
+	# What cannot be probed from here is skipped, with the reason why.
+	local want_skips=""
+	if [[ $vantage == lb ]]; then
+		want_skips=$(printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" \
+			"tcp.vip - 8080 vip-is-local" | LC_ALL=C sort)
+	fi
+	assert_eq "$at: skipped checks (id server port reason)" "$want_skips" \
+		"$(jqr "$tag" '.checks[] | select(.status == "skip")
+			| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort)"
+}
+
+# lab_up SCENARIO: build the lab, then show that its fault is on the wire.
+LAB_PIDS=()
+lab_up() {
+	local out
+	if ! out=$(bash "$LAB" up "$1" 2>&1); then
+		fail "lab $1: up" "$out"
+		return 1
+	fi
+	pass "lab $1: up"
+	if [[ -f $ROOT/fixtures/lab/.state/pids ]]; then
+		mapfile -t -O "${#LAB_PIDS[@]}" LAB_PIDS < <(awk '{ print $1 }' "$ROOT/fixtures/lab/.state/pids")
+	fi
+	if out=$(bash "$LAB" verify 2>&1); then
+		pass "lab $1: the scenario's fault, and only it, is on the wire (lab.sh verify)"
+	else
+		fail "lab $1: the scenario's fault, and only it, is on the wire (lab.sh verify)" \
+			"$(grep -v '^ok' <<<"$out")"
+	fi
+}
+
+no_escapes() { ! grep -q $'\x1b' "$1"; }
+
+# ms VALUE: "500ms", "1s", "2" (seconds) -> milliseconds.
+ms() {
+	case $1 in
+	*ms) echo "${1%ms}" ;;
+	*s) echo $((${1%s} * 1000)) ;;
+	*) echo $(($1 * 1000)) ;;
+	esac
+}
+ini_global() {
+	awk -F= -v key="$1" '
+		/^[[:space:]]*\[/ { in_global = ($0 ~ /^[[:space:]]*\[global\]/) }
+		in_global && $1 ~ "^[[:space:]]*" key "[[:space:]]*$" { v = $2; sub(/;.*/, "", v); gsub(/[[:space:]]/, "", v); print v; exit }
+	' "$CONFIG"
+}
+
+# ------------------------------------------------------------------------- scenarios
+
+scenario_healthy() {
+	lab_up healthy || return 0
+	check_run healthy client 0 ""
+	check_run healthy lb 0 ""
+
+	# A run takes about one timeout plus the listen window, not the sum of all probes.
+	local timeout_ms retries listen_ms limit
+	timeout_ms=$(ms "$(ini_global timeout)")
+	retries=$(ini_global retries)
+	listen_ms=$(ms "$(ini_global listen)")
+	limit=$((timeout_ms * (retries + 1) + listen_ms + 1500))
+	run_dsr client healthy-timing -f json -c "$CONFIG"
+	if ((RC == 0 && ELAPSED_MS < limit)); then
+		pass "healthy from client: run with 3 servers took ${ELAPSED_MS} ms (< $limit ms)"
+	else
+		fail "healthy from client: run with 3 servers took ${ELAPSED_MS} ms (want < $limit ms, exit 0)" \
+			"$(stderr_tail healthy-timing)"
+	fi
+
+	# The text report (what `make demo` prints): last line is the verdict, no colour
+	# when stdout is not a terminal.
+	run_dsr client healthy-text -c "$CONFIG"
+	assert_eq "healthy from client, text report: exit status 0" 0 "$RC"
+	local last
+	last=$(tail -n 1 "$WORK/healthy-text.out")
+	assert "healthy from client, text report: last line 'dsrcheck: PASS (n checks)'" \
+		"got: $last" grep -qxE 'dsrcheck: PASS \([0-9]+ checks\)' <<<"$last"
+	assert "healthy from client, text report: no escape sequences off a terminal" "" \
+		no_escapes "$WORK/healthy-text.out"
+
+	# Configuration errors name file and line, and exit 2.
+	local bad=$WORK/bad.ini line
+	awk '{ print } /^rate[[:space:]]*=/ { print "colour = blue" }' "$CONFIG" >"$bad"
+	line=$(grep -n '^colour = blue$' "$bad" | cut -d: -f1)
+	run_dsr client bad-config -c "$bad"
+	assert_eq "unknown key in configuration: exit status 2" 2 "$RC"
+	assert "unknown key in configuration: message names bad.ini:$line" "$(stderr_tail bad-config)" \
+		grep -qF "bad.ini:$line" "$WORK/bad-config.err"
+
+	# An interface that does not exist: the run cannot be done.
+	run_dsr client no-iface -f json -c "$CONFIG" -i nonexistent0
+	assert_eq "-i nonexistent0: exit status 3" 3 "$RC"
+	assert "-i nonexistent0: message names the interface" "$(stderr_tail no-iface)" \
+		grep -qF nonexistent0 "$WORK/no-iface.err"
+}
+
+scenario_server_down() {
+	local fails
+	lab_up server-down || return 0
+	fails=$(printf '%s\n' "arp.rip rs2 - no-answer" "icmp.rip rs2 - timeout" \
+		"tcp.rip rs2 80 timeout" "tcp.rip rs2 8080 timeout")
+	check_run server-down client 1 "$fails"
+	check_run server-down lb 1 "$fails"
+
+	run_dsr client server-down-text -c "$CONFIG"
+	local last
+	last=$(tail -n 1 "$WORK/server-down-text.out")
+	assert "server-down from client, text report: last line 'dsrcheck: FAIL (4 of n failed)'" \
+		"got: $last" grep -qxE 'dsrcheck: FAIL \(4 of [0-9]+ failed\)' <<<"$last"
+}
+
+both_macs() { [[ " $1 " == *" 02:00:00:00:00:02 "* && " $1 " == *" 02:00:00:00:00:12 "* ]]; }
+
+scenario_arp_leak() {
+	local v macs
+	lab_up arp-leak || return 0
+	for v in client lb; do
+		check_run arp-leak "$v" 1 "arp.vip - - conflict"
+		# Evidence layout is free; the MACs that answered must be in it.
+		macs=$(jqr "arp-leak-$v" '[.checks[] | select(.id == "arp.vip") | .evidence | .. | strings] | join(" ")' |
+			tr 'A-F' 'a-f' | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | LC_ALL=C sort -u | paste -sd' ' || true)
+		assert "arp-leak from $v: arp.vip evidence names both 02:00:00:00:00:02 and 02:00:00:00:00:12" \
+			"MACs in evidence: $macs" both_macs "$macs"
+	done
+}
+
+scenario_unbound() {
+	lab_up unbound || return 0
+	check_run unbound client 1 "$(printf '%s\n' "tcp.vip - 80 refused" "tcp.vip - 8080 refused")"
+	# From the balancer the VIP is local, so tcp.vip is skipped and every real
+	# address answers: this fault needs issue 3's per-server probes to the VIP.
+	check_run unbound lb 0 ""
+}
+
+scenario_rip_conflict() {
+	lab_up rip-conflict || return 0
+	check_run rip-conflict client 1 "arp.rip rs1 - conflict"
+	check_run rip-conflict lb 1 "arp.rip rs1 - conflict"
+}
+
+for s in "${SCENARIOS[@]}"; do
+	"scenario_${s//-/_}"
+done
+
+# ---------------------------------------------------------------------------- the lab
+
+# `up` rebuilds from scratch: after rip-conflict, a healthy lab has no dsrlab-dup.
+if out=$(bash "$LAB" up healthy 2>&1); then
+	pass "lab: up over a running lab succeeds"
+	if out=$(bash "$LAB" up healthy 2>&1); then pass "lab: up twice succeeds"; else fail "lab: up twice succeeds" "$out"; fi
+	assert_eq "lab: up rebuilds (no namespace of the previous scenario left)" "" \
+		"$(ip netns list | awk '{ print $1 }' | grep -x dsrlab-dup || true)"
+	mapfile -t -O "${#LAB_PIDS[@]}" LAB_PIDS < <(awk '{ print $1 }' "$ROOT/fixtures/lab/.state/pids")
+else
+	fail "lab: up over a running lab succeeds" "$out"
+fi
+
+if out=$(bash "$LAB" down 2>&1); then pass "lab: down"; else fail "lab: down" "$out"; fi
+assert_eq "lab: no dsrlab- namespace after down" "" \
+	"$(ip netns list | awk '{ print $1 }' | grep '^dsrlab-' || true)"
+left=""
+for pid in "${LAB_PIDS[@]}"; do
+	# A zombie holds nothing (and some init systems reap late): it counts as gone.
+	if stat=$(cat "/proc/$pid/stat" 2>/dev/null) && [[ ${stat##*) } != Z* ]]; then
+		left+="$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true); "
+	fi
+done
+assert_eq "lab: no lab process left after down (${#LAB_PIDS[@]} started)" "" "$left"
+if out=$(bash "$LAB" down 2>&1); then pass "lab: down with nothing up succeeds"; else fail "lab: down with nothing up succeeds" "$out"; fi
+
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))
