@@ -7,15 +7,16 @@ CC       ?= cc
 PKG      ?= pkg-config
 PREFIX   ?= /usr/local
 
+# Expanded when used, not when make starts: `make deps demo` installs them first.
 # libnet 1.1.6 (Debian 12) ships no .pc file: fall back to libnet-config, but take only
 # its libraries; its --defines add -D_BSD_SOURCE, which glibc warns about (fatal with -Werror).
-LIBNET_CFLAGS := $(shell $(PKG) --cflags libnet 2>/dev/null || libnet-config --cflags 2>/dev/null)
-LIBNET_LIBS   := $(shell $(PKG) --libs libnet 2>/dev/null || libnet-config --libs 2>/dev/null || echo -lnet)
+LIBNET_CFLAGS = $(shell $(PKG) --cflags libnet 2>/dev/null || libnet-config --cflags 2>/dev/null)
+LIBNET_LIBS   = $(shell $(PKG) --libs libnet 2>/dev/null || libnet-config --libs 2>/dev/null || echo -lnet)
 
-DEP_CFLAGS := $(shell $(PKG) --cflags libpcap inih 2>/dev/null) $(LIBNET_CFLAGS)
-DEP_LIBS   := $(shell $(PKG) --libs libpcap inih 2>/dev/null || echo -lpcap -linih) $(LIBNET_LIBS)
-TEST_CFLAGS := $(shell $(PKG) --cflags cmocka 2>/dev/null)
-TEST_LIBS   := $(shell $(PKG) --libs cmocka 2>/dev/null || echo -lcmocka)
+DEP_CFLAGS = $(shell $(PKG) --cflags libpcap inih 2>/dev/null) $(LIBNET_CFLAGS)
+DEP_LIBS   = $(shell $(PKG) --libs libpcap inih 2>/dev/null || echo -lpcap -linih) $(LIBNET_LIBS)
+TEST_CFLAGS = $(shell $(PKG) --cflags cmocka 2>/dev/null)
+TEST_LIBS   = $(shell $(PKG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CFLAGS   ?= -O2 -g
@@ -38,7 +39,7 @@ CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLAT
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down
+.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down lab-verify
 all: dsrcheck
 
 dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
@@ -71,6 +72,8 @@ lab-up:
 	@bash fixtures/lab/lab.sh up
 lab-down:
 	@bash fixtures/lab/lab.sh down
+lab-verify:
+	@bash fixtures/lab/lab.sh verify
 
 deps:
 	@bash tools/deps.sh

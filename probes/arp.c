@@ -146,8 +146,8 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		out->status = DSR_FAIL;
 		out->reason = "conflict";
 		snprintf(out->summary, sizeof(out->summary),
-			 "%s is owned by this host, but %zu other MAC%s answer ARP for it", ip, nmacs,
-			 nmacs == 1 ? "" : "s");
+			 "%s is owned by this host, but %zu other MAC%s ARP for it", ip, nmacs,
+			 nmacs == 1 ? " answers" : "s answer");
 	} else if (nobs == 0) {
 		out->status = DSR_FAIL;
 		out->reason = "no-answer";
