@@ -367,6 +367,10 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out;
 	}
+	if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out;
+	}
 	if (!opts->quiet && opts->verbose)
 		fprintf(stderr, "%s: %zu tasks from %s, capture filter: %s\n", prog, plan.ntasks,
 			ifc.name, filter);

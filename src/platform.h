@@ -30,6 +30,11 @@ struct dsr_iface {
 int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
 		       size_t errlen);
 
+/* Gives up every privilege the process holds once the capture and injection
+ * handles are open, before the first captured byte is parsed: a parser bug
+ * must not be a root exploit. Returns 0, or -1 with a message in err. */
+int dsr_platform_drop_privileges(char *err, size_t errlen);
+
 /* Fills buf with unpredictable bytes (probe identifiers). Returns 0 or -1. */
 int dsr_platform_random(void *buf, size_t len);
 

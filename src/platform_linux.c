@@ -4,12 +4,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/capability.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -146,6 +149,22 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 		return -1;
 	}
 	find_gateway(out, route_to);
+	return 0;
+}
+
+/* capset(2) directly: libcap would be a dependency for one call. Open sockets
+ * keep working; no new raw socket, no file owned by another user, and no
+ * regained privilege through exec. */
+int dsr_platform_drop_privileges(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_capset, &hdr, data) < 0) {
+		snprintf(err, errlen, "cannot drop privileges: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

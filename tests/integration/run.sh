@@ -283,6 +283,23 @@ scenario_healthy() {
 	assert_eq "-i nonexistent0: exit status 3" 3 "$RC"
 	assert "-i nonexistent0: message names the interface" "$(stderr_tail no-iface)" \
 		grep -qF nonexistent0 "$WORK/no-iface.err"
+
+	# --report writes the same verdict to a file, and -q leaves stderr empty.
+	run_dsr client report-file -q -c "$CONFIG" --report "json:$WORK/report.json"
+	assert_eq "--report json: exit status 0" 0 "$RC"
+	assert_eq "--report json: file holds the verdict" pass \
+		"$(jq -r .verdict "$WORK/report.json" 2>/dev/null)"
+	assert "--report json: no temporary file left" "$(ls "$WORK")" \
+		bash -c "! ls '$WORK'/report.json.tmp.* >/dev/null 2>&1"
+	assert "-q: nothing on stderr" "$(stderr_tail report-file)" test ! -s "$WORK/report-file.err"
+
+	# Privileges are dropped once the capture is open, before any frame is parsed.
+	ip netns exec dsrlab-client "$BIN" -q -c "$CONFIG" --listen 2s >/dev/null 2>&1 &
+	local pid=$! caps=""
+	sleep 1
+	caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+	wait "$pid" || true
+	assert_eq "capabilities dropped during the run (CapEff)" 0000000000000000 "$caps"
 }
 
 scenario_server_down() {
