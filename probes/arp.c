@@ -10,6 +10,7 @@
 
 #include "../src/parse.h"
 #include "frame.h"
+#include "remedy.h"
 
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t zero_mac[6];
@@ -34,17 +35,19 @@ static int arp_build(const struct dsr_task *t, const struct dsr_local *me, uint8
 
 /* Every reply for the address counts, whoever asked: a second owner answering
  * someone else's request is as much a conflict as one answering ours. */
-static bool arp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
-		      struct dsr_observation *obs)
+static enum dsr_match arp_match(const struct dsr_task *t, const struct dsr_local *me,
+				const struct dsr_frame *f, struct dsr_observation *obs)
 {
 	(void)me;
 	if (f->l3 != DSR_L3_ARP || f->arp.op != DSR_ARP_REPLY ||
 	    f->arp.spa.s_addr != t->target.s_addr)
-		return false;
+		return DSR_MATCH_NO;
 	obs->kind = DSR_OBS_ARP_REPLY;
 	memcpy(obs->mac, f->arp.sha, 6);
 	obs->ip = f->arp.spa;
-	return true;
+	obs->arp_op = f->arp.op;
+	obs->arp_tpa = f->arp.tpa;
+	return DSR_MATCH_ANSWER;
 }
 
 static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
@@ -54,27 +57,14 @@ static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
 	       memcmp(f->eth_src, me->mac, 6) == 0 && f->arp.tpa.s_addr == t->target.s_addr;
 }
 
-static bool expected(const struct dsr_task *t, const uint8_t mac[6])
-{
-	for (size_t i = 0; i < t->nexpected; i++)
-		if (memcmp(t->expected_macs[i], mac, 6) == 0)
-			return true;
-	return false;
-}
-
 static void arp_remedy(const struct dsr_task *t, const char *reason, struct dsr_check *out)
 {
 	char ip[16];
 
 	dsr_format_ipv4(t->target, ip);
 	if (t->is_vip && strcmp(reason, "conflict") == 0)
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Only the balancer may answer ARP for the VIP %s. On each real server whose MAC is "
-			 "listed: Linux: sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 "
-			 "(persist in /etc/sysctl.d/) and keep the VIP on lo only; Windows: put the VIP on the "
-			 "Microsoft (KM-TEST) Loopback Adapter only, never on the NIC, then check the system event "
-			 "log for IP address conflicts.",
-			 ip);
+		/* Which server is at fault is for arp.vip.claim to say; here, both fixes. */
+		dsr_remedy(out, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, ip, -1);
 	else if (t->is_vip && strcmp(reason, "no-answer") == 0)
 		snprintf(out->remedy, sizeof(out->remedy),
 			 "Nobody answers ARP for the VIP %s: check that the balancer is up, owns the VIP on its "
@@ -119,7 +109,7 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 			continue;
 		dsr_format_mac(obs[i].mac, text);
 		dsr_evidence_list_add(out, "macs", text);
-		if (t->nexpected && !expected(t, obs[i].mac))
+		if (t->nexpected && !dsr_mac_in(t->expected_macs, t->nexpected, obs[i].mac))
 			unexpected++;
 		if (nmacs < DSR_MAX_EXPECTED_MACS)
 			memcpy(macs[nmacs++], obs[i].mac, 6);
@@ -153,10 +143,16 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		out->reason = "no-answer";
 		snprintf(out->summary, sizeof(out->summary), "no ARP reply for %s after %u %s", ip,
 			 t->attempts, t->attempts == 1 ? "try" : "tries");
-	} else if (nmacs > 1) {
+	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected)) {
 		out->status = DSR_FAIL;
 		out->reason = "conflict";
 		snprintf(out->summary, sizeof(out->summary), "%s is answered by %zu MACs", ip, nmacs);
+	} else if (nmacs > 1) {
+		/* An HA pair or VRRP: every answering MAC is a listed owner. */
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary), "%s is answered by %zu listed MACs", ip,
+			 nmacs);
+		return;
 	} else if (unexpected) {
 		out->status = DSR_FAIL;
 		out->reason = t->is_vip ? "wrong-owner" : "wrong-mac";

@@ -62,7 +62,15 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
 	out->status = DSR_FAIL;
 	out->reason = "timeout";
 	dsr_evidence_int(out, "attempts", t->attempts);
-	if (t->unresolved) {
+	if (t->unresolved && t->direct) {
+		/* Direct probes go to the server's own MAC: without it there is nothing to test. */
+		dsr_format_ipv4(t->nexthop, hop);
+		out->reason = "no-mac";
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s to %s not sent: the MAC of %s is not configured and it did not answer ARP",
+			 what, endpoint, hop);
+		dsr_evidence_str(out, "unresolved_next_hop", hop);
+	} else if (t->unresolved) {
 		dsr_format_ipv4(t->nexthop, hop);
 		snprintf(out->summary, sizeof(out->summary),
 			 "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);

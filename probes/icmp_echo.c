@@ -6,6 +6,7 @@
 
 #include "../src/parse.h"
 #include "frame.h"
+#include "remedy.h"
 
 static const uint8_t payload[] = "dsrcheck-probe..";
 
@@ -29,33 +30,33 @@ static int icmp_build(const struct dsr_task *t, const struct dsr_local *me, uint
 	return dsr_frame_finish(l, buf, cap, err, errlen);
 }
 
-static bool icmp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
-		       struct dsr_observation *obs)
+static enum dsr_match icmp_match(const struct dsr_task *t, const struct dsr_local *me,
+				 const struct dsr_frame *f, struct dsr_observation *obs)
 {
 	if (f->l4 != DSR_L4_ICMP || f->ip.dst.s_addr != me->ip.s_addr)
-		return false;
+		return DSR_MATCH_NO;
 	if (f->icmp.type == DSR_ICMP_ECHO_REPLY) {
 		/* Matched on what we wrote, not on the source: a reply from the wrong
 		 * address is evidence, not noise. */
 		if (f->icmp.id != t->echo_id || f->icmp.seq != t->echo_seq)
-			return false;
+			return DSR_MATCH_NO;
 		obs->kind = DSR_OBS_ECHO_REPLY;
 	} else if (f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
 		const struct dsr_quoted *q = &f->icmp.quote;
 		if (q->proto != IPPROTO_ICMP || q->icmp_type != DSR_ICMP_ECHO ||
 		    q->echo_id != t->echo_id || q->echo_seq != t->echo_seq ||
 		    q->dst.s_addr != t->target.s_addr)
-			return false;
+			return DSR_MATCH_NO;
 		obs->kind = DSR_OBS_UNREACHABLE;
 	} else {
-		return false;
+		return DSR_MATCH_NO;
 	}
 	memcpy(obs->mac, f->eth_src, 6);
 	obs->ip = f->ip.src;
 	obs->ttl = f->ip.ttl;
 	obs->icmp_type = f->icmp.type;
 	obs->icmp_code = f->icmp.code;
-	return true;
+	return DSR_MATCH_ANSWER;
 }
 
 static bool icmp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
@@ -111,20 +112,20 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 		out->status = DSR_FAIL;
 		out->reason = "wrong-source";
 		snprintf(out->summary, sizeof(out->summary), "echo reply for %s came from %s", ip, from);
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Replies must leave with %s as their source. Windows: netsh interface ipv4 set "
-			 "interface <IDX of loopback> weakhostsend=enabled (find IDX with netsh interface ipv4 "
-			 "show interface); Linux: keep the VIP on lo so replies are sent from it.",
-			 ip);
+		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, ip, -1);
 	} else {
 		dsr_judge_timeout(t, out, "ICMP echo");
-		if (t->is_vip)
+		if (t->direct && strcmp(out->reason, "timeout") == 0)
+			dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, ip, -1);
+		else if (t->direct)
 			snprintf(out->remedy, sizeof(out->remedy),
-				 "The VIP %s does not answer ping: check the balancer's virtual service, and on "
-				 "every real server that the VIP is on the loopback adapter, weak host receive is "
-				 "enabled (Windows: netsh interface ipv4 set interface <IDX> weakhostreceive=enabled "
-				 "on the NIC and the loopback) and the firewall allows traffic to and from the "
-				 "loopback adapter.",
+				 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+				 "address does not answer ARP (see arp.rip).");
+		else if (t->is_vip)
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "The VIP %s does not answer ping: check that the balancer owns the VIP and its "
+				 "virtual service forwards ICMP, and see the direct checks (icmp.vip.direct) of each "
+				 "real server.",
 				 ip);
 		else
 			snprintf(out->remedy, sizeof(out->remedy),

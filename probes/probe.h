@@ -45,8 +45,21 @@ struct dsr_observation {
 	uint8_t ttl;       /* 0 for ARP */
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
+	uint16_t arp_op;       /* ARP: request or reply */
+	struct in_addr arp_tpa; /* ARP: target protocol address */
 	long rtt_us; /* since the latest attempt sent before it, -1 if unknown */
 };
+
+/* What a frame is to a task. */
+enum dsr_match {
+	DSR_MATCH_NO,      /* unrelated to the task */
+	DSR_MATCH_ANSWER,  /* answers the task: no further attempts are needed */
+	DSR_MATCH_WITNESS, /* evidence for the task's judge, but not an answer */
+};
+
+/* Which operating system a server most likely runs, from the IP TTL of its
+ * replies (128: Windows, 64: Linux/BSD): remedies are written for it. */
+enum dsr_os_guess { DSR_OS_UNKNOWN, DSR_OS_LINUX, DSR_OS_WINDOWS };
 
 struct dsr_probe;
 
@@ -68,6 +81,24 @@ struct dsr_task {
 	size_t nexpected;
 	/* ARP for a VIP configured on our own interface: we are its owner. */
 	bool local_owner;
+	/* ARP: the MAC taken from the answers for next hops (see engine.c). */
+	bool has_learned_mac;
+	uint8_t learned_mac[6];
+
+	/* Sent to the VIP at one server's MAC, the way the balancer forwards. */
+	bool direct;
+	/* arp.vip.claim: the VIP whose claims are watched (target is the VIP too). */
+	bool claim_watch;
+	/* The server's MAC from the configuration: used when ARP gets no answer. */
+	bool has_fallback_mac;
+	uint8_t fallback_mac[6];
+	/* Sends nothing: only watches the wire (the service-level arp.vip.claim). */
+	bool passive;
+	/* Filled in before judging, from all of the run's replies: the server's
+	 * likely OS, and (claim watch) every MAC that may claim the VIP. */
+	enum dsr_os_guess os_guess;
+	const uint8_t (*known_macs)[6];
+	size_t nknown;
 
 	/* IP probes: Ethernet destination, known up front or learned from the
 	 * ARP task `resolver` (the target itself on-link, or the gateway). */
@@ -84,8 +115,10 @@ struct dsr_task {
 	/* Engine state, read by judge. */
 	unsigned attempts;
 	struct timeval last_sent;
+	unsigned nobs; /* observations kept for the task (bounded) */
 	bool answered;
-	bool unresolved; /* never sent: the next hop's MAC could not be learned */
+	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
+	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
 };
 
 struct dsr_probe {
@@ -94,10 +127,10 @@ struct dsr_probe {
 	 * frame length, or -1 with a message in err. Needs no privilege. */
 	int (*build)(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
 		     char *err, size_t errlen);
-	/* Is decoded frame f an answer to t? If so fills obs (all but task, ts and
-	 * rtt_us) and returns true. Reads only the decoded frame, never raw bytes. */
-	bool (*match)(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
-		      struct dsr_observation *obs);
+	/* What is decoded frame f to t? Unless DSR_MATCH_NO, fills obs (all but
+	 * task, ts and rtt_us). Reads only the decoded frame, never raw bytes. */
+	enum dsr_match (*match)(const struct dsr_task *t, const struct dsr_local *me,
+				const struct dsr_frame *f, struct dsr_observation *obs);
 	/* Is f one of our own attempts for t? Lets a recorded capture, which holds the
 	 * probes too, replay through the same code as a live run. */
 	bool (*is_attempt)(const struct dsr_task *t, const struct dsr_local *me,
@@ -107,11 +140,22 @@ struct dsr_probe {
 	 * in out, whose id/service/server/target/port the caller has set. Pure. */
 	void (*judge)(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out);
+	/* Optional: a frame to send once after the first answer o (live runs only),
+	 * e.g. the RST that leaves no half-open connection behind a SYN-ACK. Returns
+	 * its length, 0 for none, or -1 with a message in err. */
+	int (*follow_up)(const struct dsr_task *t, const struct dsr_local *me,
+			 const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
+			 size_t errlen);
 };
 
 extern const struct dsr_probe dsr_probe_arp;
 extern const struct dsr_probe dsr_probe_icmp_echo;
 extern const struct dsr_probe dsr_probe_tcp_syn;
+extern const struct dsr_probe dsr_probe_arp_claim;
+extern const struct dsr_probe dsr_probe_dsr_return;
+
+/* Is mac one of the n in list? */
+bool dsr_mac_in(const uint8_t (*list)[6], size_t n, const uint8_t mac[6]);
 
 /* Looks a probe kind up by name (for tests and fixtures). */
 const struct dsr_probe *dsr_probe_find(const char *name);

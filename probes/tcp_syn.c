@@ -7,6 +7,7 @@
 
 #include "../src/parse.h"
 #include "frame.h"
+#include "remedy.h"
 
 static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
 		     char *err, size_t errlen)
@@ -31,38 +32,63 @@ static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8
 	return dsr_frame_finish(l, buf, cap, err, errlen);
 }
 
-static bool tcp_match(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
-		      struct dsr_observation *obs)
+static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local *me,
+				const struct dsr_frame *f, struct dsr_observation *obs)
 {
 	if (f->l3 != DSR_L3_IPV4 || f->ip.dst.s_addr != me->ip.s_addr)
-		return false;
+		return DSR_MATCH_NO;
 	if (f->l4 == DSR_L4_TCP) {
 		/* The acknowledgement number proves the answer is to our SYN. */
 		if (f->tcp.dport != t->sport || f->tcp.sport != (uint16_t)t->port ||
 		    !(f->tcp.flags & DSR_TCP_ACK) || f->tcp.ack != t->seq + 1)
-			return false;
+			return DSR_MATCH_NO;
 		if ((f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_RST)) == DSR_TCP_SYN)
 			obs->kind = DSR_OBS_SYNACK;
 		else if (f->tcp.flags & DSR_TCP_RST)
 			obs->kind = DSR_OBS_RST;
 		else
-			return false;
+			return DSR_MATCH_NO;
 		obs->tcp_flags = f->tcp.flags;
 	} else if (f->l4 == DSR_L4_ICMP && f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
 		const struct dsr_quoted *q = &f->icmp.quote;
 		if (q->proto != IPPROTO_TCP || q->sport != t->sport || q->dport != (uint16_t)t->port ||
 		    q->seq != t->seq || q->dst.s_addr != t->target.s_addr)
-			return false;
+			return DSR_MATCH_NO;
 		obs->kind = DSR_OBS_UNREACHABLE;
 		obs->icmp_type = f->icmp.type;
 		obs->icmp_code = f->icmp.code;
 	} else {
-		return false;
+		return DSR_MATCH_NO;
 	}
 	memcpy(obs->mac, f->eth_src, 6);
 	obs->ip = f->ip.src;
 	obs->ttl = f->ip.ttl;
-	return true;
+	return DSR_MATCH_ANSWER;
+}
+
+/* The handshake is never completed: a RST to the server that answered frees
+ * its half-open connection at once. The local kernel would send one too, but
+ * not for a SYN-ACK whose source is its own address (the balancer probing a
+ * server directly), and not on every platform. */
+static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
+			 const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
+			 size_t errlen)
+{
+	if (o->kind != DSR_OBS_SYNACK)
+		return 0;
+	libnet_t *l = dsr_frame_begin(err, errlen);
+	if (!l)
+		return -1;
+	if (libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq + 1, 0, TH_RST, 0, 0, 0, LIBNET_TCP_H,
+			     NULL, 0, l, 0) == -1 ||
+	    libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, (uint16_t)(t->seq + 1), 0x4000, 64,
+			      IPPROTO_TCP, 0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(o->mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
 }
 
 static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
@@ -76,15 +102,12 @@ static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
 
 static void tcp_remedy_refused(const struct dsr_task *t, struct dsr_check *out)
 {
-	char endpoint[32];
+	char endpoint[32], ip[16];
 
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	dsr_format_ipv4(t->target, ip);
 	if (t->is_vip)
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "A real server refused %s: its application is not bound to the VIP. IIS: Sites > the "
-			 "site > Bindings... > Add, enter the VIP and port %d, then Restart the site; other "
-			 "services: listen on the VIP (or on all addresses), not only on the real address.",
-			 endpoint, t->port);
+		dsr_remedy(out, DSR_FAULT_VIP_NOT_BOUND, t->os_guess, ip, t->port);
 	else
 		snprintf(out->remedy, sizeof(out->remedy),
 			 "Nothing listens on %s: start the service, or bind it to this address and port.",
@@ -95,7 +118,7 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		      struct dsr_check *out)
 {
 	const struct dsr_observation *synack = NULL, *rst = NULL, *unreach = NULL, *wrong = NULL;
-	char endpoint[32], from[16], mac[18];
+	char endpoint[32], from[16], mac[18], target[16];
 
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
@@ -145,20 +168,22 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		out->reason = "wrong-source";
 		snprintf(out->summary, sizeof(out->summary), "the answer for %s came from %s", endpoint,
 			 from);
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Replies must leave with the address the client used as their source. Windows: netsh "
-			 "interface ipv4 set interface <IDX of loopback> weakhostsend=enabled and "
-			 "weakhostreceive=enabled (find IDX with netsh interface ipv4 show interface).");
+		dsr_format_ipv4(t->target, target);
+		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, target, t->port);
 	} else {
 		dsr_judge_timeout(t, out, "TCP SYN");
-		if (t->is_vip)
+		dsr_format_ipv4(t->target, target);
+		if (t->direct && strcmp(out->reason, "timeout") == 0)
+			dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, target, t->port);
+		else if (t->direct)
 			snprintf(out->remedy, sizeof(out->remedy),
-				 "No answer from %s: check the balancer's virtual service, and on every real server "
-				 "that the VIP is on the loopback adapter, weak host receive is enabled (Windows: "
-				 "netsh interface ipv4 set interface <IDX> weakhostreceive=enabled on the NIC and the "
-				 "loopback), the application listens on the VIP, and the firewall allows traffic to "
-				 "and from the loopback adapter.",
-				 endpoint);
+				 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+				 "address does not answer ARP (see arp.rip).");
+		else if (t->is_vip)
+			snprintf(out->remedy, sizeof(out->remedy),
+				 "No answer from %s: check that the balancer owns the VIP and its virtual service "
+				 "forwards port %d, and see the direct checks (tcp.vip.direct) of each real server.",
+				 endpoint, t->port);
 		else
 			snprintf(out->remedy, sizeof(out->remedy),
 				 "No answer from %s: check that the server is up, the service runs, and no firewall "
@@ -173,4 +198,5 @@ const struct dsr_probe dsr_probe_tcp_syn = {
 	.match = tcp_match,
 	.is_attempt = tcp_is_attempt,
 	.judge = tcp_judge,
+	.follow_up = tcp_follow_up,
 };

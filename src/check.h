@@ -38,7 +38,7 @@ struct dsr_check {
 	char summary[256];
 	struct dsr_evidence evidence[DSR_EVIDENCE_MAX];
 	size_t nevidence;
-	char remedy[768]; /* "" for none */
+	char remedy[2048]; /* "" for none */
 };
 
 const char *dsr_status_name(enum dsr_status status);

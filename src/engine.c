@@ -27,15 +27,14 @@ static long long now_us(void)
 	return us_of(&tv);
 }
 
-static void add_observation(struct dsr_observations *obs, const struct dsr_observation *o)
+static void add_observation(struct dsr_plan *plan, struct dsr_observations *obs,
+			    const struct dsr_observation *o)
 {
-	size_t per_task = 0;
+	struct dsr_task *t = &plan->tasks[o->task];
 
 	/* A flood of answers must not grow memory without bound: duplicates beyond
 	 * the cap are counted, not kept. */
-	for (size_t i = obs->n; i > 0 && per_task < DSR_MAX_OBSERVATIONS_PER_TASK; i--)
-		per_task += obs->items[i - 1].task == o->task;
-	if (per_task >= DSR_MAX_OBSERVATIONS_PER_TASK || obs->n >= DSR_MAX_OBSERVATIONS) {
+	if (t->nobs >= DSR_MAX_OBSERVATIONS_PER_TASK || obs->n >= DSR_MAX_OBSERVATIONS) {
 		obs->dropped++;
 		return;
 	}
@@ -50,30 +49,38 @@ static void add_observation(struct dsr_observations *obs, const struct dsr_obser
 		obs->cap = cap;
 	}
 	obs->items[obs->n++] = *o;
+	t->nobs++;
 }
 
 /* The MAC an IP probe is sent to, once its next hop has answered ARP: the
  * expected MAC when one of the answers has it, else the first answer. */
 static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct dsr_observation *o)
 {
-	const struct dsr_task *a = &plan->tasks[arp_task];
-	bool expected = a->nexpected == 0;
+	struct dsr_task *a = &plan->tasks[arp_task];
+	bool have_expected = a->has_learned_mac &&
+			     dsr_mac_in(a->expected_macs, a->nexpected, a->learned_mac);
 
-	for (size_t i = 0; i < a->nexpected; i++)
-		expected = expected || memcmp(a->expected_macs[i], o->mac, 6) == 0;
+	if (!a->has_learned_mac ||
+	    (!have_expected && dsr_mac_in(a->expected_macs, a->nexpected, o->mac))) {
+		memcpy(a->learned_mac, o->mac, 6);
+		a->has_learned_mac = true;
+	}
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		struct dsr_task *t = &plan->tasks[i];
-		if (t->resolver != arp_task || (t->dst_mac_known && !expected))
+		if (t->resolver != arp_task || t->attempts > 0)
 			continue;
-		if (t->dst_mac_known && t->attempts > 0)
-			continue;
-		memcpy(t->dst_mac, o->mac, 6);
+		memcpy(t->dst_mac, a->learned_mac, 6);
 		t->dst_mac_known = true;
 	}
 }
 
-void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
-		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs)
+/* Live runs send follow-up frames (a RST after a SYN-ACK) through this. */
+typedef void (*follow_up_fn)(struct dsr_plan *plan, struct dsr_task *t,
+			     const struct dsr_observation *o, void *arg);
+
+static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
+		 follow_up_fn follow_up, void *follow_up_arg)
 {
 	struct dsr_frame f;
 	enum dsr_decode_status st = dsr_decode_ethernet(bytes, caplen, &f);
@@ -113,7 +120,8 @@ void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		if (!t->probe)
 			continue;
 		memset(&o, 0, sizeof(o));
-		if (!t->probe->match(t, &plan->me, &f, &o))
+		enum dsr_match m = t->probe->match(t, &plan->me, &f, &o);
+		if (m == DSR_MATCH_NO)
 			continue;
 		matched = true;
 		o.task = i;
@@ -121,13 +129,25 @@ void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
+		add_observation(plan, obs, &o);
+		if (m != DSR_MATCH_ANSWER)
+			continue;
 		t->answered = true;
-		add_observation(obs, &o);
-		if (o.kind == DSR_OBS_ARP_REPLY)
+		if (t->probe == &dsr_probe_arp)
 			learn_next_hop(plan, i, &o);
+		if (follow_up && t->probe->follow_up && !t->followed_up) {
+			t->followed_up = true;
+			follow_up(plan, t, &o, follow_up_arg);
+		}
 	}
 	if (!matched)
 		obs->unmatched++;
+}
+
+void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs)
+{
+	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL);
 }
 
 void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
@@ -151,22 +171,24 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 	long long timeout = (long long)o->timeout_ms * 1000;
 
 	*when = now + MAX_SLEEP_MS * 1000;
-	if (!t->probe)
+	if (!t->probe || t->passive || t->unresolved)
 		return DONE;
 	if (t->answered && t->attempts > 0)
 		return DONE;
-	if (!t->dst_mac_known && t->probe != &dsr_probe_arp) {
-		if (t->resolver == DSR_NO_TASK) {
-			t->unresolved = true;
-			return DONE;
-		}
+	if (!t->dst_mac_known && t->resolver != DSR_NO_TASK) {
 		struct dsr_task *r = &plan->tasks[t->resolver];
 		long long rwhen;
-		if (task_state(plan, r, o, now, &rwhen) == DONE) {
-			t->unresolved = true;
-			return DONE;
-		}
-		return WAITING;
+		if (task_state(plan, r, o, now, &rwhen) != DONE)
+			return WAITING;
+	}
+	if (!t->dst_mac_known && t->has_fallback_mac) {
+		/* ARP went unanswered, but the operator told us the MAC: still ask. */
+		memcpy(t->dst_mac, t->fallback_mac, 6);
+		t->dst_mac_known = true;
+	}
+	if (!t->dst_mac_known && t->probe != &dsr_probe_arp) {
+		t->unresolved = true;
+		return DONE;
 	}
 	if (t->attempts == 0)
 		return DUE;
@@ -196,8 +218,29 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 	return 0;
 }
 
-static int drain(struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
-		 char *err, size_t errlen)
+struct live {
+	struct dsr_source *src;
+	struct dsr_observations *obs;
+	int failed; /* a follow-up could not be sent: reported after the frame */
+	char *err;
+	size_t errlen;
+};
+
+static void send_follow_up(struct dsr_plan *plan, struct dsr_task *t, const struct dsr_observation *o,
+			   void *arg)
+{
+	struct live *live = arg;
+	uint8_t frame[FRAME_MAX];
+	int len = t->probe->follow_up(t, &plan->me, o, frame, sizeof(frame), live->err, live->errlen);
+
+	if (len < 0 || (len > 0 && dsr_source_inject(live->src, frame, (size_t)len, live->err,
+						     live->errlen) < 0))
+		live->failed = 1;
+	else if (len > 0)
+		live->obs->frames_sent++;
+}
+
+static int drain(struct dsr_plan *plan, struct live *live)
 {
 	const uint8_t *data;
 	size_t caplen;
@@ -206,10 +249,12 @@ static int drain(struct dsr_plan *plan, struct dsr_source *src, struct dsr_obser
 
 	/* Bounded per call so that a flood cannot starve sending and deadlines. */
 	for (int i = 0; i < 10000; i++) {
-		rc = dsr_source_next(src, &data, &caplen, &ts, err, errlen);
+		rc = dsr_source_next(live->src, &data, &caplen, &ts, live->err, live->errlen);
 		if (rc <= 0)
 			return rc == -1 ? -1 : 0;
-		dsr_engine_feed(plan, data, caplen, &ts, false, obs);
+		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live);
+		if (live->failed)
+			return -1;
 	}
 	return 0;
 }
@@ -221,8 +266,8 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long listen_end = start + (long long)o->listen_ms * 1000;
 	long long interval = 1000000 / (o->rate ? o->rate : 1);
 	long long next_send = start;
-	size_t cursor = 0; /* round-robin start, so retries do not starve first attempts */
 	int fd = dsr_source_fd(src);
+	struct live live = {.src = src, .obs = obs, .err = err, .errlen = errlen};
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;
@@ -232,14 +277,15 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		/* Send what is due, as fast as the rate allows. */
 		while (sent_one && now >= next_send) {
 			sent_one = false;
-			for (size_t k = 0; k < plan->ntasks; k++) {
-				size_t i = (cursor + k) % plan->ntasks;
+			/* In plan order: a server is probed at the VIP before at its real
+			 * address, so that the first reply it must send us is the
+			 * VIP-sourced one (see arp.vip.claim). */
+			for (size_t i = 0; i < plan->ntasks; i++) {
 				long long when;
 				if (task_state(plan, &plan->tasks[i], o, now, &when) != DUE)
 					continue;
 				if (send_attempt(plan, &plan->tasks[i], src, obs, err, errlen) < 0)
 					return -1;
-				cursor = i + 1;
 				/* A late loop must not turn into a burst. */
 				next_send = (next_send + interval < now ? now : next_send) + interval;
 				sent_one = true;
@@ -276,11 +322,11 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		} else if (sleep_ms > 0) {
 			poll(NULL, 0, (int)(sleep_ms < 5 ? sleep_ms : 5));
 		}
-		if (drain(plan, src, obs, err, errlen) < 0)
+		if (drain(plan, &live) < 0)
 			return -1;
 	}
 	/* Answers already queued in the kernel still count. */
-	return drain(plan, src, obs, err, errlen);
+	return drain(plan, &live);
 }
 
 int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
@@ -292,13 +338,18 @@ int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_
 	int rc;
 
 	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, errlen)) == 1)
-		dsr_engine_feed(plan, data, caplen, &ts, true, obs);
+		feed(plan, data, caplen, &ts, true, obs, NULL, NULL);
 	if (rc == -1)
 		return -1;
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		struct dsr_task *t = &plan->tasks[i];
-		if (t->probe && t->attempts == 0 && t->probe != &dsr_probe_arp)
+		if (t->probe && !t->passive && t->attempts == 0 && t->probe != &dsr_probe_arp)
 			t->unresolved = true;
+		/* A recorded run leaves no trace of the fallback: it is what the probe went to. */
+		if (!t->dst_mac_known && t->has_fallback_mac) {
+			memcpy(t->dst_mac, t->fallback_mac, 6);
+			t->dst_mac_known = true;
+		}
 	}
 	return 0;
 }

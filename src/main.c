@@ -80,7 +80,8 @@ static void usage(FILE *out)
 		"  -h, --help             this help\n"
 		"  -V, --version          version\n"
 		"\n"
-		"Checks: arp.rip arp.vip icmp.rip icmp.vip tcp.rip tcp.vip\n"
+		"Checks: arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip icmp.vip.direct\n"
+		"        tcp.rip tcp.vip tcp.vip.direct dsr.return\n"
 		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
 		"             2 usage or configuration error, 3 the run could not be done.\n",
 		prog, prog, dsr_report_names());

@@ -94,24 +94,35 @@ static size_t arp_for(struct builder *b, struct in_addr target, size_t existing)
 	return index_of(b, a);
 }
 
-static int add_ip_probe(struct builder *b, const struct dsr_probe *probe, const char *check_id,
-			const struct dsr_service *svc, const struct dsr_server *srv, struct in_addr target,
-			int port, size_t arp_task)
+/* An IP probe to target, whose frame goes to the MAC of via (the target itself,
+ * or for direct probes the server that should accept the VIP). Returns the
+ * task, valid until the next add_task, or NULL with err set. */
+static struct dsr_task *add_ip_probe(struct builder *b, const struct dsr_probe *probe,
+				     const char *check_id, const struct dsr_service *svc,
+				     const struct dsr_server *srv, struct in_addr target, int port,
+				     struct in_addr via, size_t via_arp)
 {
 	struct in_addr hop;
-	size_t resolver = next_hop(b, target, arp_task, &hop);
+	size_t resolver = next_hop(b, via, via_arp, &hop);
+	if (b->err[0])
+		return NULL;
 	struct dsr_task *t = add_task(b);
 	if (!t)
-		return -1;
+		return NULL;
 	t->probe = probe;
 	t->check_id = check_id;
 	t->service = svc->name;
 	t->server = srv ? srv->name : NULL;
 	t->target = target;
 	t->port = port;
-	t->is_vip = srv == NULL;
+	t->is_vip = target.s_addr == svc->vip.s_addr;
 	t->resolver = resolver;
 	t->nexthop = hop;
+	/* The operator's word on a server's MAC is used when ARP gets no answer. */
+	if (srv && srv->has_mac && hop.s_addr == srv->addr.s_addr) {
+		memcpy(t->fallback_mac, srv->mac, 6);
+		t->has_fallback_mac = true;
+	}
 	uint32_t i = (uint32_t)index_of(b, t);
 	t->echo_id = (uint16_t)b->key;
 	t->echo_seq = (uint16_t)(i + 1);
@@ -119,13 +130,42 @@ static int add_ip_probe(struct builder *b, const struct dsr_probe *probe, const 
 		if (b->tcp_count >= SPORT_SPAN) {
 			snprintf(b->err, b->errlen, "too many TCP probes in one run (more than %u)",
 				 SPORT_SPAN);
-			return -1;
+			return NULL;
 		}
 		t->sport = (uint16_t)(b->plan->sport_first + b->tcp_count++);
 		/* Sequence numbers nobody else can guess make a spoofed answer unlikely. */
 		t->seq = (b->key ^ 0x9e3779b9u) * 2654435761u + i * 0x85ebca6bu;
 	}
+	return t;
+}
+
+static int add_skip(struct builder *b, const char *check_id, const struct dsr_service *svc,
+		    const struct dsr_server *srv, struct in_addr target, int port, const char *reason,
+		    const char *summary)
+{
+	struct dsr_task *t = add_task(b);
+	if (!t)
+		return -1;
+	t->check_id = check_id;
+	t->service = svc->name;
+	t->server = srv ? srv->name : NULL;
+	t->target = target;
+	t->port = port;
+	t->is_vip = target.s_addr == svc->vip.s_addr;
+	skip(t, reason, summary);
 	return 0;
+}
+
+static const char *const off_segment =
+	"ARP and frames addressed by MAC only reach hosts on the same segment; run dsrcheck there";
+static const char *const vip_local = "the VIP is this host's own address; check it from a client";
+
+static void expect_balancer(struct dsr_task *t, const struct dsr_service *svc)
+{
+	for (size_t i = 0; i < svc->nbalancer_macs && i < DSR_MAX_EXPECTED_MACS; i++)
+		memcpy(t->expected_macs[i], svc->balancer_macs[i], 6);
+	t->nexpected = svc->nbalancer_macs < DSR_MAX_EXPECTED_MACS ? svc->nbalancer_macs
+								   : DSR_MAX_EXPECTED_MACS;
 }
 
 static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
@@ -141,8 +181,7 @@ static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
 	t->target = target;
 	t->is_vip = srv == NULL;
 	if (!dsr_iface_on_link(b->ifc, target)) {
-		skip(t, "not-on-segment",
-		     "ARP can only be checked from a host on the same segment; run dsrcheck there");
+		skip(t, "not-on-segment", off_segment);
 		return t;
 	}
 	t->probe = &dsr_probe_arp;
@@ -150,9 +189,7 @@ static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
 		memcpy(t->expected_macs[0], srv->mac, 6);
 		t->nexpected = 1;
 	} else if (!srv) {
-		for (size_t i = 0; i < svc->nbalancer_macs && i < DSR_MAX_EXPECTED_MACS; i++)
-			memcpy(t->expected_macs[i], svc->balancer_macs[i], 6);
-		t->nexpected = svc->nbalancer_macs;
+		expect_balancer(t, svc);
 		t->local_owner = dsr_iface_has_addr(b->ifc, target);
 	}
 	return t;
@@ -171,64 +208,131 @@ static bool port_planned(const struct dsr_config *cfg, const struct dsr_service 
 	return false;
 }
 
-static int plan_service(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
-			size_t *server_arp, bool *server_done)
+/* The service as a client sees it: the VIP's owner, and the VIP answering. */
+static int plan_vip(struct builder *b, const struct dsr_service *svc)
 {
-	bool vip_local = dsr_iface_has_addr(b->ifc, svc->vip);
-	struct dsr_task *arp = add_arp_check(b, "arp.vip", svc, NULL, svc->vip);
-	if (!arp)
+	bool local = dsr_iface_has_addr(b->ifc, svc->vip);
+	bool on_link = dsr_iface_on_link(b->ifc, svc->vip);
+	struct dsr_task *t = add_arp_check(b, "arp.vip", svc, NULL, svc->vip);
+	if (!t)
 		return -1;
-	/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
-	size_t vip_arp = arp->probe && !vip_local ? index_of(b, arp) : DSR_NO_TASK;
-	if (vip_local) {
-		struct dsr_task *t = add_task(b);
-		if (!t)
+	size_t vip_arp = t->probe && !local ? index_of(b, t) : DSR_NO_TASK;
+
+	if (!on_link) {
+		if (add_skip(b, "arp.vip.claim", svc, NULL, svc->vip, -1, "not-on-segment", off_segment))
 			return -1;
-		t->check_id = "icmp.vip";
+	} else {
+		/* Watches, sends nothing: claims from MACs nobody configured. */
+		if (!(t = add_task(b)))
+			return -1;
+		t->probe = &dsr_probe_arp_claim;
+		t->check_id = "arp.vip.claim";
 		t->service = svc->name;
 		t->target = svc->vip;
 		t->is_vip = true;
-		skip(t, "vip-is-local", "the VIP is this host's own address; check it from a client");
-		for (size_t p = 0; p < svc->nports; p++) {
-			t = add_task(b);
-			if (!t)
-				return -1;
-			t->check_id = "tcp.vip";
-			t->service = svc->name;
-			t->target = svc->vip;
-			t->port = svc->ports[p];
-			t->is_vip = true;
-			skip(t, "vip-is-local", "the VIP is this host's own address; check it from a client");
-		}
-	} else {
-		vip_arp = arp_for(b, svc->vip, vip_arp);
-		if (add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip", svc, NULL, svc->vip, -1, vip_arp) < 0)
+		t->passive = true;
+		t->claim_watch = true;
+		expect_balancer(t, svc);
+	}
+	if (local) {
+		/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
+		if (add_skip(b, "icmp.vip", svc, NULL, svc->vip, -1, "vip-is-local", vip_local))
 			return -1;
 		for (size_t p = 0; p < svc->nports; p++)
-			if (add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip", svc, NULL, svc->vip,
-					 svc->ports[p], vip_arp) < 0)
+			if (add_skip(b, "tcp.vip", svc, NULL, svc->vip, svc->ports[p], "vip-is-local",
+				     vip_local) ||
+			    add_skip(b, "dsr.return", svc, NULL, svc->vip, svc->ports[p], "vip-is-local",
+				     vip_local))
 				return -1;
+		return 0;
 	}
+	vip_arp = arp_for(b, svc->vip, vip_arp);
+	if (!add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip", svc, NULL, svc->vip, -1, svc->vip,
+			  vip_arp))
+		return -1;
+	for (size_t p = 0; p < svc->nports; p++)
+		if (!add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip", svc, NULL, svc->vip, svc->ports[p],
+				  svc->vip, vip_arp))
+			return -1;
+	for (size_t p = 0; p < svc->nports; p++) {
+		if (!on_link) {
+			if (add_skip(b, "dsr.return", svc, NULL, svc->vip, svc->ports[p], "not-on-segment",
+				     off_segment))
+				return -1;
+			continue;
+		}
+		if (!(t = add_ip_probe(b, &dsr_probe_dsr_return, "dsr.return", svc, NULL, svc->vip,
+				       svc->ports[p], svc->vip, vip_arp)))
+			return -1;
+		expect_balancer(t, svc);
+	}
+	return 0;
+}
 
+/* One real server the way the balancer reaches it: frames for the VIP at the
+ * server's own MAC. These go before the real-address probes on purpose: the
+ * first reply the server must send us is then VIP-sourced, and a server that
+ * leaks the VIP into its ARP requests (arp_announce=0) shows it on the wire. */
+static int plan_direct(struct builder *b, const struct dsr_service *svc,
+		       const struct dsr_server *srv, size_t server_arp)
+{
+	struct dsr_task *t;
+
+	if (!dsr_iface_on_link(b->ifc, srv->addr)) {
+		if (add_skip(b, "arp.vip.claim", svc, srv, svc->vip, -1, "not-on-segment", off_segment) ||
+		    add_skip(b, "icmp.vip.direct", svc, srv, svc->vip, -1, "not-on-segment",
+			     off_segment))
+			return -1;
+		for (size_t p = 0; p < svc->nports; p++)
+			if (add_skip(b, "tcp.vip.direct", svc, srv, svc->vip, svc->ports[p],
+				     "not-on-segment", off_segment))
+				return -1;
+		return 0;
+	}
+	if (!(t = add_ip_probe(b, &dsr_probe_arp_claim, "arp.vip.claim", svc, srv, svc->vip, -1,
+			       srv->addr, server_arp)))
+		return -1;
+	t->claim_watch = true;
+	if (!(t = add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip.direct", svc, srv, svc->vip, -1,
+			       srv->addr, server_arp)))
+		return -1;
+	t->direct = true;
+	for (size_t p = 0; p < svc->nports; p++) {
+		if (!(t = add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip.direct", svc, srv, svc->vip,
+				       svc->ports[p], srv->addr, server_arp)))
+			return -1;
+		t->direct = true;
+	}
+	return 0;
+}
+
+static int plan_service(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
+			size_t *server_arp, bool *server_done)
+{
+	if (plan_vip(b, svc) < 0)
+		return -1;
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
 		const struct dsr_server *srv = &cfg->servers[idx];
 		/* A server shared by several services is ARPed and pinged once. */
-		if (!server_done[idx]) {
+		bool first = !server_done[idx];
+		if (first) {
 			server_done[idx] = true;
 			struct dsr_task *t = add_arp_check(b, "arp.rip", svc, srv, srv->addr);
 			if (!t)
 				return -1;
 			server_arp[idx] = arp_for(b, srv->addr, t->probe ? index_of(b, t) : DSR_NO_TASK);
-			if (add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.rip", svc, srv, srv->addr, -1,
-					 server_arp[idx]) < 0)
-				return -1;
 		}
+		if (plan_direct(b, svc, srv, server_arp[idx]) < 0)
+			return -1;
+		if (first && !add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.rip", svc, srv, srv->addr, -1,
+					   srv->addr, server_arp[idx]))
+			return -1;
 		for (size_t p = 0; p < svc->nports; p++) {
 			if (port_planned(cfg, svc, idx, svc->ports[p]))
 				continue;
-			if (add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.rip", svc, srv, srv->addr,
-					 svc->ports[p], server_arp[idx]) < 0)
+			if (!add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.rip", svc, srv, srv->addr,
+					  svc->ports[p], srv->addr, server_arp[idx]))
 				return -1;
 		}
 	}
@@ -240,6 +344,8 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 {
 	struct builder b = {.plan = plan, .ifc = ifc, .gateway_task = DSR_NO_TASK, .key = key,
 			    .err = err, .errlen = errlen};
+
+	err[0] = '\0';
 	size_t *server_arp = malloc((cfg->nservers + 1) * sizeof(*server_arp));
 	bool *server_done = calloc(cfg->nservers + 1, sizeof(*server_done));
 	int rc = 0;

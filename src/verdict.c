@@ -6,6 +6,9 @@
 
 #include "parse.h"
 
+/* Two per server (configured and learned) at the most, and the balancer. */
+#define DSR_MAX_KNOWN_MACS (2 * DSR_MAX_SERVICE_SERVERS + 1)
+
 /* Name the configured servers behind the MACs a check saw: "refused by rs2"
  * tells an operator where to go, a MAC alone does not. */
 static void name_servers(const struct dsr_config *cfg, struct dsr_check *c)
@@ -32,16 +35,67 @@ static void name_servers(const struct dsr_config *cfg, struct dsr_check *c)
 	}
 }
 
+/* TTL of a server's replies → its likely OS: 64 is Linux/BSD, 128 Windows,
+ * less a hop or two; 255 and the rest (network gear) say nothing. */
+static enum dsr_os_guess guess_os(const struct dsr_plan *plan, const struct dsr_observations *obs,
+				  const char *server)
+{
+	unsigned ttl = 0;
+
+	for (size_t k = 0; k < obs->n; k++) {
+		const struct dsr_task *t = &plan->tasks[obs->items[k].task];
+		if (t->server == server && obs->items[k].ttl > ttl)
+			ttl = obs->items[k].ttl;
+	}
+	if (ttl == 0 || ttl > 128)
+		return DSR_OS_UNKNOWN;
+	return ttl > 64 ? DSR_OS_WINDOWS : DSR_OS_LINUX;
+}
+
+/* Who may claim a service's VIP: its balancer (configured, or else whoever owns
+ * the VIP's ARP) and its real servers (configured or learned MACs). */
+static size_t known_macs(const struct dsr_config *cfg, const struct dsr_plan *plan,
+			 const struct dsr_task *watch, uint8_t (*out)[6], size_t cap)
+{
+	const struct dsr_service *svc = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->nservices && !svc; i++)
+		if (cfg->services[i].name == watch->service)
+			svc = &cfg->services[i];
+	if (!svc)
+		return 0;
+	for (size_t i = 0; i < svc->nservers && n < cap; i++) {
+		const struct dsr_server *srv = &cfg->servers[svc->servers[i]];
+		if (srv->has_mac)
+			memcpy(out[n++], srv->mac, 6);
+		for (size_t k = 0; k < plan->ntasks && n < cap; k++) {
+			const struct dsr_task *a = &plan->tasks[k];
+			if (a->probe == &dsr_probe_arp && a->has_learned_mac &&
+			    a->target.s_addr == srv->addr.s_addr)
+				memcpy(out[n++], a->learned_mac, 6);
+		}
+	}
+	for (size_t k = 0; k < plan->ntasks && n < cap && svc->nbalancer_macs == 0; k++) {
+		const struct dsr_task *a = &plan->tasks[k];
+		if (a->probe == &dsr_probe_arp && a->has_learned_mac && a->target.s_addr == svc->vip.s_addr)
+			memcpy(out[n++], a->learned_mac, 6);
+	}
+	return n;
+}
+
 struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_plan *plan,
 			       const struct dsr_observations *obs, size_t *nchecks)
 {
 	struct dsr_check *checks = calloc(plan->ntasks ? plan->ntasks : 1, sizeof(*checks));
 	struct dsr_observation *mine = malloc((obs->n ? obs->n : 1) * sizeof(*mine));
+	uint8_t(*known)[6] = malloc(DSR_MAX_KNOWN_MACS * sizeof(*known));
 	size_t n = 0;
 
-	if (!checks || !mine) {
+	if (!checks || !mine || !known) {
 		free(checks);
 		free(mine);
+		free(known);
 		return NULL;
 	}
 	for (size_t i = 0; i < plan->ntasks; i++) {
@@ -64,10 +118,18 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		for (size_t k = 0; k < obs->n; k++)
 			if (obs->items[k].task == i)
 				mine[nmine++] = obs->items[k];
-		t->probe->judge(t, mine, nmine, c);
+		struct dsr_task judged = *t;
+		if (t->server)
+			judged.os_guess = guess_os(plan, obs, t->server);
+		if (t->claim_watch && !t->server) {
+			judged.nknown = known_macs(cfg, plan, t, known, DSR_MAX_KNOWN_MACS);
+			judged.known_macs = (const uint8_t(*)[6])known;
+		}
+		t->probe->judge(&judged, mine, nmine, c);
 		name_servers(cfg, c);
 	}
 	free(mine);
+	free(known);
 	*nchecks = n;
 	return checks;
 }

@@ -82,9 +82,24 @@ static void client_on_segment(void **state)
 	build(&cfg, &ifc, &plan);
 	assert_true(plan.on_segment);
 	assert_false(plan.is_balancer);
-	/* web: arp.vip icmp.vip tcp.vip*2 + rs1 arp icmp tcp*2 + rs2 arp icmp tcp*2;
-	 * mail: arp.vip icmp.vip tcp.vip*2 + rs2 tcp 25 (80 is already planned). */
-	assert_int_equal(checks(&plan), 4 + 4 + 4 + 4 + 1);
+	/* web: arp.vip, arp.vip.claim, icmp.vip, tcp.vip*2, dsr.return*2;
+	 * per server (rs1, rs2): arp.rip, arp.vip.claim, icmp.vip.direct, tcp.vip.direct*2,
+	 * icmp.rip, tcp.rip*2;
+	 * mail: the same 7 for its VIP, and for rs2 only what is new: arp.vip.claim,
+	 * icmp.vip.direct, tcp.vip.direct*2 (its own VIP), tcp.rip 25 (80 is planned). */
+	assert_int_equal(checks(&plan), 7 + 8 + 8 + 7 + 5);
+	/* Per server, the direct probes come before the real-address ones. */
+	assert_true(find(&plan, "tcp.vip.direct", "rs1", 443) < find(&plan, "icmp.rip", "rs1", -1));
+	const struct dsr_task *direct = find(&plan, "tcp.vip.direct", "rs1", 80);
+	assert_true(direct->direct);
+	assert_int_equal(direct->target.s_addr, find(&plan, "arp.vip", NULL, -1)->target.s_addr);
+	assert_ptr_equal(&plan.tasks[direct->resolver], find(&plan, "arp.rip", "rs1", -1));
+	/* rs1's MAC is configured: used when ARP stays silent. rs2's is not. */
+	assert_true(direct->has_fallback_mac);
+	assert_false(find(&plan, "tcp.vip.direct", "rs2", 80)->has_fallback_mac);
+	assert_true(find(&plan, "arp.vip.claim", NULL, -1)->passive);
+	assert_false(find(&plan, "arp.vip.claim", "rs1", -1)->passive);
+	assert_int_equal(find(&plan, "dsr.return", NULL, 443)->nexpected, 1);
 	const struct dsr_task *arp = find(&plan, "arp.vip", NULL, -1);
 	assert_ptr_equal(arp->probe, &dsr_probe_arp);
 	assert_int_equal(arp->nexpected, 1);
@@ -131,7 +146,10 @@ static void on_the_balancer(void **state)
 	assert_null(t->probe);
 	assert_string_equal(t->skip_reason, "vip-is-local");
 	assert_string_equal(find(&plan, "icmp.vip", NULL, -1)->skip_reason, "vip-is-local");
+	assert_string_equal(find(&plan, "dsr.return", NULL, 443)->skip_reason, "vip-is-local");
 	assert_true(find(&plan, "arp.vip", NULL, -1)->local_owner);
+	/* The balancer tests every server the way it forwards to them. */
+	assert_non_null(find(&plan, "tcp.vip.direct", "rs2", 443)->probe);
 	/* The other VIP is not ours: probed as from a client. */
 	const struct dsr_task *mail = NULL;
 	for (size_t i = 0; i < plan.ntasks; i++)
@@ -156,6 +174,9 @@ static void behind_a_router(void **state)
 	assert_false(plan.on_segment);
 	assert_string_equal(find(&plan, "arp.vip", NULL, -1)->skip_reason, "not-on-segment");
 	assert_string_equal(find(&plan, "arp.rip", "rs1", -1)->skip_reason, "not-on-segment");
+	assert_string_equal(find(&plan, "tcp.vip.direct", "rs1", 80)->skip_reason, "not-on-segment");
+	assert_string_equal(find(&plan, "arp.vip.claim", "rs2", -1)->skip_reason, "not-on-segment");
+	assert_string_equal(find(&plan, "dsr.return", NULL, 80)->skip_reason, "not-on-segment");
 	/* Everything IP goes through the gateway, resolved by one internal ARP task. */
 	const struct dsr_task *t = find(&plan, "tcp.rip", "rs2", 25);
 	const struct dsr_task *gw = &plan.tasks[t->resolver];

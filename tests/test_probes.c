@@ -369,6 +369,198 @@ static void next_hop_learning(void **state)
 	fixture_free(fx);
 }
 
+/* A claim task for rs1 (MAC configured) and the service-level watch. */
+static struct fixture *claim_fixture(void)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->plan.me = me();
+	fx->plan.ntasks = 2;
+	fx->plan.tasks = calloc(fx->plan.ntasks, sizeof(struct dsr_task));
+	fx->plan.tasks[0] = task(&dsr_probe_arp_claim, vip, -1);
+	fx->plan.tasks[0].server = "rs1";
+	fx->plan.tasks[0].claim_watch = true;
+	fx->plan.tasks[0].has_fallback_mac = true;
+	memcpy(fx->plan.tasks[0].fallback_mac, rs1_mac, 6);
+	fx->plan.tasks[0].attempts = 1;
+	fx->plan.tasks[1] = task(&dsr_probe_arp_claim, vip, -1);
+	fx->plan.tasks[1].claim_watch = true;
+	fx->plan.tasks[1].passive = true;
+	memcpy(fx->plan.tasks[1].expected_macs[0], lb_mac, 6);
+	fx->plan.tasks[1].nexpected = 1;
+	return fx;
+}
+
+static void claims_by_a_server(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t op;
+		const uint8_t *tpa;
+		const char *kind;
+	} cases[] = {
+		{2, me_ip, "reply"},           /* answers who-has VIP (arp_ignore=0) */
+		{1, vip, "announce"},          /* gratuitous ARP request */
+		{2, vip, "announce"},          /* gratuitous ARP reply */
+		{1, me_ip, "request-from-vip"}, /* its own request with the VIP as sender (arp_announce=0) */
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fixture *fx = claim_fixture();
+		uint8_t f[64];
+		struct dsr_check c = judge(fx, 0);
+		assert_int_equal(c.status, DSR_PASS);
+		feed(fx, f, craft_arp(f, cases[k].op, rs1_mac, vip, (uint8_t[6]){0}, cases[k].tpa));
+		/* A claim is evidence, never an answer that ends the task. */
+		assert_false(fx->plan.tasks[0].answered);
+		c = judge(fx, 0);
+		assert_int_equal(c.status, DSR_FAIL);
+		assert_string_equal(c.reason, "claimed");
+		assert_string_equal(evidence(&c, "kinds"), cases[k].kind);
+		assert_non_null(strstr(c.remedy, "arp_ignore=1"));
+		assert_non_null(strstr(c.remedy, "KM-TEST Loopback"));
+		/* A configured server's claim is not an unknown host's. */
+		fx->plan.tasks[1].known_macs = &rs1_mac;
+		fx->plan.tasks[1].nknown = 1;
+		assert_int_equal(judge(fx, 1).status, DSR_PASS);
+		fixture_free(fx);
+	}
+}
+
+static void claims_by_others(void **state)
+{
+	(void)state;
+	struct fixture *fx = claim_fixture();
+	uint8_t f[64];
+	/* The balancer answering for the VIP is what should happen. */
+	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 0).status, DSR_PASS);
+	assert_int_equal(judge(fx, 1).status, DSR_PASS);
+	/* Another server's claim is not rs1's; the address of rs1 is not the VIP. */
+	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 0).status, DSR_PASS);
+	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 0).status, DSR_PASS);
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "unknown-host");
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:99");
+	fixture_free(fx);
+
+	/* Without a MAC, configured or learned, a server's claims cannot be seen. */
+	fx = claim_fixture();
+	fx->plan.tasks[0].has_fallback_mac = false;
+	c = judge(fx, 0);
+	assert_string_equal(c.reason, "no-mac");
+	fixture_free(fx);
+}
+
+static void direct_probes(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	struct dsr_task *t = &fx->plan.tasks[3]; /* SYN to the VIP */
+	t->direct = true;
+	t->server = "rs1";
+	t->os_guess = DSR_OS_WINDOWS;
+	struct dsr_check c = judge(fx, 3);
+	assert_string_equal(c.reason, "timeout");
+	/* A direct timeout is the server dropping VIP frames: the vendor's steps. */
+	assert_non_null(strstr(c.remedy, "Windows (guessed"));
+	assert_non_null(strstr(c.remedy, "weakhostreceive=enabled"));
+	assert_non_null(strstr(c.remedy, "allow traffic to and from the loopback adapter"));
+	assert_null(strstr(c.remedy, "arp_ignore"));
+	t->unresolved = true;
+	t->attempts = 0;
+	c = judge(fx, 3);
+	assert_string_equal(c.reason, "no-mac");
+	t->unresolved = false;
+	t->attempts = 1;
+	t->os_guess = DSR_OS_LINUX;
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x14));
+	c = judge(fx, 3);
+	assert_string_equal(c.reason, "refused");
+	assert_non_null(strstr(c.remedy, "Linux/BSD (guessed"));
+	assert_non_null(strstr(c.remedy, "0.0.0.0:80"));
+	fixture_free(fx);
+}
+
+/* After a SYN-ACK, a RST to the answering MAC for the VIP connection. */
+static void rst_follows_synack(void **state)
+{
+	(void)state;
+	struct dsr_local l = me();
+	struct dsr_task t = task(&dsr_probe_tcp_syn, vip, 80);
+	struct dsr_observation o;
+	uint8_t buf[128];
+	char err[128];
+	struct dsr_frame f;
+	t.sport = 40000;
+	t.seq = 0x11223344;
+	memset(&o, 0, sizeof(o));
+	o.kind = DSR_OBS_RST;
+	assert_int_equal(t.probe->follow_up(&t, &l, &o, buf, sizeof(buf), err, sizeof(err)), 0);
+	o.kind = DSR_OBS_SYNACK;
+	memcpy(o.mac, rs1_mac, 6);
+	int n = t.probe->follow_up(&t, &l, &o, buf, sizeof(buf), err, sizeof(err));
+	assert_true(n > 0);
+	assert_int_equal(dsr_decode_ethernet(buf, (size_t)n, &f), DSR_FRAME_OK);
+	assert_memory_equal(f.eth_dst, rs1_mac, 6);
+	assert_memory_equal(&f.ip.dst.s_addr, vip, 4);
+	assert_int_equal(f.tcp.flags, DSR_TCP_RST);
+	assert_int_equal(f.tcp.seq, 0x11223345);
+	assert_int_equal(f.tcp.sport, 40000);
+	assert_int_equal(f.tcp.dport, 80);
+}
+
+static void return_path(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	struct dsr_task *t = &fx->plan.tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	memcpy(t->expected_macs[0], lb_mac, 6);
+	t->nexpected = 1;
+	struct dsr_check c = judge(fx, 3);
+	assert_int_equal(c.status, DSR_SKIP);
+	assert_string_equal(c.reason, "no-answer");
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	assert_int_equal(judge(fx, 3).status, DSR_PASS);
+	fixture_free(fx);
+
+	fx = fixture_new();
+	t = &fx->plan.tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	memcpy(t->expected_macs[0], lb_mac, 6);
+	t->nexpected = 1;
+	feed(fx, f, craft_tcp(f, lb_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	c = judge(fx, 3);
+	assert_int_equal(c.status, DSR_WARN);
+	assert_string_equal(c.reason, "via-balancer");
+	/* Without a configured balancer MAC: the MAC the SYN went to is the balancer's. */
+	t->nexpected = 0;
+	memcpy(t->dst_mac, lb_mac, 6);
+	t->dst_mac_known = true;
+	assert_string_equal(judge(fx, 3).reason, "via-balancer");
+	fixture_free(fx);
+}
+
+/* An HA pair or VRRP: two listed balancer MACs are a failover, not a conflict. */
+static void listed_balancers(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	memcpy(fx->plan.tasks[4].expected_macs[1], dup_mac, 6);
+	fx->plan.tasks[4].nexpected = 2;
+	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 4).status, DSR_PASS);
+	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "conflict");
+	fixture_free(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +574,12 @@ int main(void)
 		cmocka_unit_test(unusable_frames_never_pass),
 		cmocka_unit_test(observation_flood_is_bounded),
 		cmocka_unit_test(next_hop_learning),
+		cmocka_unit_test(claims_by_a_server),
+		cmocka_unit_test(claims_by_others),
+		cmocka_unit_test(direct_probes),
+		cmocka_unit_test(rst_follows_synack),
+		cmocka_unit_test(return_path),
+		cmocka_unit_test(listed_balancers),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }

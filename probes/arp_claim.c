@@ -1,0 +1,210 @@
+/* arp.vip.claim: the VIP must be claimed on the wire by the balancer alone.
+ * A real server whose loopback answers ARP for the VIP, announces it, or uses
+ * it as the sender address of its own ARP requests (arp_announce=0, weak host
+ * send leaking) hijacks VIP traffic: clients and routers start sending it to
+ * the server instead of the balancer.
+ *
+ * Per server, the task sends a unicast who-has VIP to the server's MAC (an RFC
+ * 5227 probe: dsrcheck never puts the VIP in its own frames) and watches every
+ * ARP frame from that MAC for the whole run. The service-level task sends
+ * nothing and watches for claims from MACs that belong to nobody configured. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../src/parse.h"
+#include "frame.h"
+#include "remedy.h"
+
+static const uint8_t zero_mac[6];
+
+static int claim_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
+		       size_t cap, char *err, size_t errlen)
+{
+	uint8_t unspecified[4] = {0, 0, 0, 0};
+	libnet_t *l = dsr_frame_begin(err, errlen);
+
+	if (!l)
+		return -1;
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
+			     zero_mac, (const uint8_t *)&t->target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
+}
+
+/* The server's MAC as far as it is known: learned from ARP, else configured. */
+static const uint8_t *server_mac(const struct dsr_task *t)
+{
+	if (t->dst_mac_known)
+		return t->dst_mac;
+	return t->has_fallback_mac ? t->fallback_mac : NULL;
+}
+
+static bool from(const struct dsr_frame *f, const uint8_t mac[6])
+{
+	return memcmp(f->arp.sha, mac, 6) == 0 || memcmp(f->eth_src, mac, 6) == 0;
+}
+
+static enum dsr_match claim_match(const struct dsr_task *t, const struct dsr_local *me,
+				  const struct dsr_frame *f, struct dsr_observation *obs)
+{
+	(void)me;
+	/* Any ARP frame with the VIP as sender protocol address claims it. */
+	if (f->l3 != DSR_L3_ARP || f->arp.spa.s_addr != t->target.s_addr)
+		return DSR_MATCH_NO;
+	if (t->server) {
+		const uint8_t *mac = server_mac(t);
+		if (!mac || !from(f, mac))
+			return DSR_MATCH_NO;
+	} else {
+		for (size_t i = 0; i < t->nexpected; i++)
+			if (from(f, t->expected_macs[i]))
+				return DSR_MATCH_NO;
+	}
+	obs->kind = DSR_OBS_ARP_REPLY;
+	memcpy(obs->mac, f->arp.sha, 6);
+	obs->ip = f->arp.spa;
+	obs->arp_op = f->arp.op;
+	obs->arp_tpa = f->arp.tpa;
+	/* A claim is what the task looks for, but it never ends the watch. */
+	return DSR_MATCH_WITNESS;
+}
+
+static bool claim_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
+			     const struct dsr_frame *f)
+{
+	const uint8_t *mac = server_mac(t);
+	return t->server && mac && f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
+	       memcmp(f->eth_src, me->mac, 6) == 0 && memcmp(f->eth_dst, mac, 6) == 0 &&
+	       f->arp.tpa.s_addr == t->target.s_addr;
+}
+
+/* "answers ARP for", "announces", "uses ... as ARP sender": which mistake it is. */
+static const char *claim_kind(const struct dsr_observation *o)
+{
+	if (o->arp_tpa.s_addr == o->ip.s_addr)
+		return "announce";
+	return o->arp_op == DSR_ARP_REPLY ? "reply" : "request-from-vip";
+}
+
+static void describe(const struct dsr_observation *o, char *out, size_t len)
+{
+	char mac[18], tpa[16], when[16];
+	struct tm tm;
+	time_t sec = o->ts.tv_sec;
+
+	gmtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	dsr_format_mac(o->mac, mac);
+	dsr_format_ipv4(o->arp_tpa, tpa);
+	snprintf(out, len, "%s.%06ldZ %s %s %s", when, (long)o->ts.tv_usec,
+		 o->arp_op == DSR_ARP_REPLY ? "reply" : "request", mac, tpa);
+}
+
+static void list_frames(struct dsr_check *out, const struct dsr_observation *obs, size_t nobs)
+{
+	char text[96];
+
+	dsr_evidence_int(out, "claims", (long long)nobs);
+	for (size_t i = 0; i < nobs && i < 4; i++) {
+		describe(&obs[i], text, sizeof(text));
+		dsr_evidence_list_add(out, "frames", text);
+		dsr_evidence_list_add(out, "kinds", claim_kind(&obs[i]));
+	}
+}
+
+static void claim_judge_server(const struct dsr_task *t, const struct dsr_observation *obs,
+			       size_t nobs, struct dsr_check *out)
+{
+	const uint8_t *mac = server_mac(t);
+	char vip[16], text[18];
+
+	dsr_format_ipv4(t->target, vip);
+	if (!mac) {
+		out->status = DSR_FAIL;
+		out->reason = "no-mac";
+		snprintf(out->summary, sizeof(out->summary),
+			 "the MAC of %s is not configured and it did not answer ARP: its claims on %s "
+			 "cannot be told apart",
+			 t->server, vip);
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+			 "address does not answer ARP (see arp.rip).");
+		return;
+	}
+	dsr_format_mac(mac, text);
+	dsr_evidence_str(out, "mac", text);
+	dsr_evidence_int(out, "probes", t->attempts);
+	if (nobs == 0) {
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
+			 t->attempts);
+		return;
+	}
+	list_frames(out, obs, nobs);
+	const char *kind = claim_kind(&obs[0]);
+	out->status = DSR_FAIL;
+	out->reason = "claimed";
+	snprintf(out->summary, sizeof(out->summary), "%s %s %s in %zu ARP frame%s", text,
+		 strcmp(kind, "reply") == 0	 ? "answers ARP for"
+		 : strcmp(kind, "announce") == 0 ? "announces"
+						 : "uses as ARP sender address",
+		 vip, nobs, nobs == 1 ? "" : "s");
+	dsr_remedy(out, DSR_FAULT_VIP_ARP_LEAK, t->os_guess, vip, -1);
+}
+
+static void claim_judge_service(const struct dsr_task *t, const struct dsr_observation *obs,
+				size_t nobs, struct dsr_check *out)
+{
+	struct dsr_observation unknown[64];
+	size_t n = 0;
+	char vip[16], text[18];
+
+	dsr_format_ipv4(t->target, vip);
+	for (size_t i = 0; i < nobs && n < 64; i++)
+		if (!dsr_mac_in(t->known_macs, t->nknown, obs[i].mac))
+			unknown[n++] = obs[i];
+	if (n == 0) {
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary),
+			 "no host other than the balancer and the configured servers claimed %s", vip);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dsr_format_mac(unknown[i].mac, text);
+		dsr_evidence_list_add(out, "macs", text);
+	}
+	list_frames(out, unknown, n);
+	dsr_format_mac(unknown[0].mac, text);
+	out->status = DSR_FAIL;
+	out->reason = "unknown-host";
+	snprintf(out->summary, sizeof(out->summary),
+		 "%s, neither the balancer nor a configured server, claims %s", text, vip);
+	snprintf(out->remedy, sizeof(out->remedy),
+		 "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove %s from "
+		 "its network interfaces; if it is a real server, add it to the configuration and keep the "
+		 "VIP on its loopback only; if it is a second balancer, list its MAC in balancer-mac.",
+		 text, vip);
+}
+
+static void claim_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+			struct dsr_check *out)
+{
+	if (t->server)
+		claim_judge_server(t, obs, nobs, out);
+	else
+		claim_judge_service(t, obs, nobs, out);
+}
+
+const struct dsr_probe dsr_probe_arp_claim = {
+	.name = "arp-claim",
+	.build = claim_build,
+	.match = claim_match,
+	.is_attempt = claim_is_attempt,
+	.judge = claim_judge,
+};

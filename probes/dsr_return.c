@@ -1,0 +1,85 @@
+/* dsr.return: in DSR the answer to a client comes straight from a real server.
+ * The same SYN a client sends to the VIP, judged by who sent the answer: if it
+ * comes back from the balancer's MAC, the balancer is proxying or NATing, and
+ * the deployment is not doing Direct Server Return at all. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/parse.h"
+#include "frame.h"
+
+static void return_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+			 struct dsr_check *out)
+{
+	const struct dsr_observation *answer = NULL;
+	char endpoint[32], mac[18];
+
+	for (size_t i = 0; i < nobs && !answer; i++)
+		if ((obs[i].kind == DSR_OBS_SYNACK || obs[i].kind == DSR_OBS_RST) &&
+		    obs[i].ip.s_addr == t->target.s_addr)
+			answer = &obs[i];
+	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	if (!answer) {
+		out->status = DSR_SKIP;
+		out->reason = "no-answer";
+		snprintf(out->summary, sizeof(out->summary),
+			 "%s did not answer, so the return path cannot be seen (see tcp.vip)", endpoint);
+		return;
+	}
+	dsr_format_mac(answer->mac, mac);
+	dsr_evidence_str(out, "mac", mac);
+	dsr_judge_rtt(out, answer);
+	/* Without a configured balancer MAC, the MAC the SYN went to is the balancer's. */
+	bool via_balancer = t->nexpected ? dsr_mac_in(t->expected_macs, t->nexpected, answer->mac)
+					 : t->dst_mac_known && memcmp(t->dst_mac, answer->mac, 6) == 0;
+	if (!via_balancer) {
+		out->status = DSR_PASS;
+		snprintf(out->summary, sizeof(out->summary), "the answer from %s came straight from %s",
+			 endpoint, mac);
+		return;
+	}
+	out->status = DSR_WARN;
+	out->reason = "via-balancer";
+	snprintf(out->summary, sizeof(out->summary),
+		 "the answer from %s came back from the balancer's MAC %s, not from a real server",
+		 endpoint, mac);
+	snprintf(out->remedy, sizeof(out->remedy),
+		 "The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
+		 "service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
+		 "what the servers were prepared for.");
+}
+
+/* The frames are a TCP SYN's: only the judgement differs. */
+static int return_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
+			size_t cap, char *err, size_t errlen)
+{
+	return dsr_probe_tcp_syn.build(t, me, buf, cap, err, errlen);
+}
+
+static enum dsr_match return_match(const struct dsr_task *t, const struct dsr_local *me,
+				   const struct dsr_frame *f, struct dsr_observation *obs)
+{
+	return dsr_probe_tcp_syn.match(t, me, f, obs);
+}
+
+static bool return_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
+			      const struct dsr_frame *f)
+{
+	return dsr_probe_tcp_syn.is_attempt(t, me, f);
+}
+
+static int return_follow_up(const struct dsr_task *t, const struct dsr_local *me,
+			    const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
+			    size_t errlen)
+{
+	return dsr_probe_tcp_syn.follow_up(t, me, o, buf, cap, err, errlen);
+}
+
+const struct dsr_probe dsr_probe_dsr_return = {
+	.name = "dsr-return",
+	.build = return_build,
+	.match = return_match,
+	.is_attempt = return_is_attempt,
+	.judge = return_judge,
+	.follow_up = return_follow_up,
+};
