@@ -14,7 +14,7 @@
 
 #include "writers.h"
 
-#define COL_ID 9      /* "icmp.rip" plus a space */
+#define COL_ID 16 /* "icmp.vip.direct" plus a space */
 #define COL_TARGET 21 /* "255.255.255.255:65535" */
 
 /* Writes s[0..n) so that it cannot drive the terminal: C0 controls, DEL, C1
