@@ -47,7 +47,8 @@ struct dsr_observation {
 	uint8_t icmp_type, icmp_code;
 	uint16_t arp_op;       /* ARP: request or reply */
 	struct in_addr arp_tpa; /* ARP: target protocol address */
-	long rtt_us; /* since the latest attempt sent before it, -1 if unknown */
+	long rtt_us;    /* since the latest attempt sent before it, -1 if unknown */
+	unsigned frame; /* its number in the evidence capture (--pcap), 0 for none */
 };
 
 /* What a frame is to a task. */
@@ -116,6 +117,9 @@ struct dsr_task {
 	unsigned attempts;
 	struct timeval last_sent;
 	unsigned nobs; /* observations kept for the task (bounded) */
+	/* Numbers of the attempts in the evidence capture (--pcap), the first few. */
+	unsigned sent_frames[4];
+	unsigned nsent_frames;
 	bool answered;
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */

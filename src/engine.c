@@ -80,7 +80,7 @@ typedef void (*follow_up_fn)(struct dsr_plan *plan, struct dsr_task *t,
 
 static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
-		 follow_up_fn follow_up, void *follow_up_arg)
+		 follow_up_fn follow_up, void *follow_up_arg, unsigned frame_no)
 {
 	struct dsr_frame f;
 	enum dsr_decode_status st = dsr_decode_ethernet(bytes, caplen, &f);
@@ -126,6 +126,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		matched = true;
 		o.task = i;
 		o.ts = *ts;
+		o.frame = frame_no;
 		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
@@ -147,7 +148,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs)
 {
-	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL);
+	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL, 0);
 }
 
 void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
@@ -201,7 +202,7 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 }
 
 static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_source *src,
-			struct dsr_observations *obs, char *err, size_t errlen)
+			struct dsr_dump *dump, struct dsr_observations *obs, char *err, size_t errlen)
 {
 	uint8_t frame[FRAME_MAX];
 	int len = t->probe->build(t, &plan->me, frame, sizeof(frame), err, errlen);
@@ -215,11 +216,17 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 		return -1;
 	t->attempts++;
 	obs->frames_sent++;
+	if (dump) {
+		unsigned n = dsr_dump_frame(dump, &t->last_sent, frame, (size_t)len);
+		if (t->nsent_frames < sizeof(t->sent_frames) / sizeof(t->sent_frames[0]))
+			t->sent_frames[t->nsent_frames++] = n;
+	}
 	return 0;
 }
 
 struct live {
 	struct dsr_source *src;
+	struct dsr_dump *dump;
 	struct dsr_observations *obs;
 	int failed; /* a follow-up could not be sent: reported after the frame */
 	char *err;
@@ -236,8 +243,14 @@ static void send_follow_up(struct dsr_plan *plan, struct dsr_task *t, const stru
 	if (len < 0 || (len > 0 && dsr_source_inject(live->src, frame, (size_t)len, live->err,
 						     live->errlen) < 0))
 		live->failed = 1;
-	else if (len > 0)
+	else if (len > 0) {
 		live->obs->frames_sent++;
+		if (live->dump) {
+			struct timeval now;
+			dsr_platform_now(&now);
+			dsr_dump_frame(live->dump, &now, frame, (size_t)len);
+		}
+	}
 }
 
 static int drain(struct dsr_plan *plan, struct live *live)
@@ -252,7 +265,8 @@ static int drain(struct dsr_plan *plan, struct live *live)
 		rc = dsr_source_next(live->src, &data, &caplen, &ts, live->err, live->errlen);
 		if (rc <= 0)
 			return rc == -1 ? -1 : 0;
-		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live);
+		unsigned frame_no = live->dump ? dsr_dump_frame(live->dump, &ts, data, caplen) : 0;
+		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live, frame_no);
 		if (live->failed)
 			return -1;
 	}
@@ -267,7 +281,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long interval = 1000000 / (o->rate ? o->rate : 1);
 	long long next_send = start;
 	int fd = dsr_source_fd(src);
-	struct live live = {.src = src, .obs = obs, .err = err, .errlen = errlen};
+	struct live live = {.src = src, .dump = o->dump, .obs = obs, .err = err, .errlen = errlen};
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;
@@ -284,7 +298,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 				long long when;
 				if (task_state(plan, &plan->tasks[i], o, now, &when) != DUE)
 					continue;
-				if (send_attempt(plan, &plan->tasks[i], src, obs, err, errlen) < 0)
+				if (send_attempt(plan, &plan->tasks[i], src, o->dump, obs, err, errlen) < 0)
 					return -1;
 				/* A late loop must not turn into a burst. */
 				next_send = (next_send + interval < now ? now : next_send) + interval;
@@ -338,7 +352,7 @@ int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_
 	int rc;
 
 	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, errlen)) == 1)
-		feed(plan, data, caplen, &ts, true, obs, NULL, NULL);
+		feed(plan, data, caplen, &ts, true, obs, NULL, NULL, 0);
 	if (rc == -1)
 		return -1;
 	for (size_t i = 0; i < plan->ntasks; i++) {

@@ -4,6 +4,7 @@
 #ifndef DSR_ENGINE_H
 #define DSR_ENGINE_H
 
+#include "../capture/dump.h"
 #include "../capture/source.h"
 #include "plan.h"
 
@@ -15,6 +16,8 @@ struct dsr_engine_options {
 	/* Progress on stderr, called with tasks done and total; may be NULL. */
 	void (*progress)(size_t done, size_t total, void *arg);
 	void *progress_arg;
+	/* Evidence capture: every frame sent and captured goes there; may be NULL. */
+	struct dsr_dump *dump;
 };
 
 /* Frames seen and why some were of no use: unusable frames never pass a check,

@@ -44,6 +44,7 @@ struct options {
 	struct report_target reports[MAX_REPORTS];
 	size_t nreports;
 	const char *timeout, *retries, *listen, *rate, *seed;
+	const char *pcap_path; /* --pcap: evidence capture */
 	bool cli_deployment; /* --vip/--port/--server/... given */
 	int verbose;
 	bool quiet, no_color;
@@ -73,6 +74,8 @@ static void usage(FILE *out)
 		"      --server [NAME=]ADDR[@MAC]  without -c: a real server (repeatable)\n"
 		"      --balancer ADDR    without -c: the balancer's own address\n"
 		"      --balancer-mac MAC without -c: a MAC allowed to answer ARP for the VIP (repeatable)\n"
+		"      --pcap PATH        write every frame sent and captured to PATH (pcap); reports\n"
+		"                         cite the frame numbers behind each failure (pcap_frames)\n"
 		"      --seed N           fixed probe identifiers, for reproducible test captures\n"
 		"  -v, --verbose          evidence of passing checks too; progress details\n"
 		"  -q, --quiet            nothing on standard error but fatal errors\n"
@@ -111,6 +114,7 @@ enum {
 	OPT_BALANCER,
 	OPT_BALANCER_MAC,
 	OPT_SEED,
+	OPT_PCAP,
 	OPT_NO_COLOR,
 };
 
@@ -129,6 +133,7 @@ static const struct option long_options[] = {
 	{"balancer", required_argument, NULL, OPT_BALANCER},
 	{"balancer-mac", required_argument, NULL, OPT_BALANCER_MAC},
 	{"seed", required_argument, NULL, OPT_SEED},
+	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -189,6 +194,9 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 			break;
 		case OPT_SEED:
 			opts->seed = optarg;
+			break;
+		case OPT_PCAP:
+			opts->pcap_path = optarg;
 			break;
 		case OPT_VIP:
 			rc = dsr_config_cli_vip(cfg, optarg, err, sizeof(err));
@@ -339,6 +347,7 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 	struct dsr_iface ifc;
 	struct dsr_plan plan;
 	struct dsr_source *src = NULL;
+	struct dsr_dump *dump = NULL;
 	struct dsr_observations obs = {0};
 	struct dsr_run result = {.version = DSR_VERSION};
 	uint32_t key;
@@ -368,6 +377,11 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out;
 	}
+	/* Opened while we still may write where root writes. */
+	if (opts->pcap_path && !(dump = dsr_dump_open(opts->pcap_path, err, sizeof(err)))) {
+		fprintf(stderr, "%s: cannot write the evidence capture: %s\n", prog, err);
+		goto out;
+	}
 	if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out;
@@ -383,9 +397,16 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		.rate = cfg->rate,
 		.progress = !opts->quiet && isatty(STDERR_FILENO) ? progress : NULL,
 		.progress_arg = &last_progress,
+		.dump = dump,
 	};
 	if (dsr_engine_run(&plan, src, &eo, &obs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out;
+	}
+	int dump_rc = dsr_dump_close(dump, err, sizeof(err));
+	dump = NULL;
+	if (dump_rc < 0) {
+		fprintf(stderr, "%s: cannot write the evidence capture: %s\n", prog, err);
 		goto out;
 	}
 	struct timeval end;
@@ -426,6 +447,8 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 			status = EXIT_RUN;
 	free(checks);
 out:
+	if (dump)
+		dsr_dump_close(dump, err, sizeof(err));
 	dsr_source_close(src);
 	dsr_observations_free(&obs);
 	dsr_plan_free(&plan);

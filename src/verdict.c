@@ -35,6 +35,24 @@ static void name_servers(const struct dsr_config *cfg, struct dsr_check *c)
 	}
 }
 
+/* Where in the evidence capture (--pcap) to look: the probes sent, then what
+ * answered them, by frame number as Wireshark and tcpdump -# show them. */
+static void cite_frames(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+			struct dsr_check *c)
+{
+	char n[16];
+
+	for (size_t i = 0; i < t->nsent_frames; i++) {
+		snprintf(n, sizeof(n), "%u", t->sent_frames[i]);
+		dsr_evidence_list_add(c, "pcap_frames", n);
+	}
+	for (size_t i = 0; i < nobs && i < 8; i++)
+		if (obs[i].frame) {
+			snprintf(n, sizeof(n), "%u", obs[i].frame);
+			dsr_evidence_list_add(c, "pcap_frames", n);
+		}
+}
+
 /* TTL of a server's replies → its likely OS: 64 is Linux/BSD, 128 Windows,
  * less a hop or two; 255 and the rest (network gear) say nothing. */
 static enum dsr_os_guess guess_os(const struct dsr_plan *plan, const struct dsr_observations *obs,
@@ -127,6 +145,8 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		}
 		t->probe->judge(&judged, mine, nmine, c);
 		name_servers(cfg, c);
+		if (c->status != DSR_PASS)
+			cite_frames(t, mine, nmine, c);
 	}
 	free(mine);
 	free(known);
