@@ -39,7 +39,7 @@ CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLAT
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down lab-verify
+.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down lab-verify bench
 all: dsrcheck
 
 dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
@@ -74,6 +74,10 @@ lab-down:
 	@bash fixtures/lab/lab.sh down
 lab-verify:
 	@bash fixtures/lab/lab.sh verify
+
+# Speed against the way a person checks (ping, nc, arping one after another): root.
+bench: dsrcheck
+	@bash bench/bench.sh
 
 deps:
 	@bash tools/deps.sh

@@ -203,6 +203,7 @@ static void claim_judge(const struct dsr_task *t, const struct dsr_observation *
 
 const struct dsr_probe dsr_probe_arp_claim = {
 	.name = "arp-claim",
+	.max_attempts = 1,
 	.build = claim_build,
 	.match = claim_match,
 	.is_attempt = claim_is_attempt,

@@ -67,14 +67,15 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local
 }
 
 /* The handshake is never completed: a RST to the server that answered frees
- * its half-open connection at once. The local kernel would send one too, but
- * not for a SYN-ACK whose source is its own address (the balancer probing a
- * server directly), and not on every platform. */
+ * its half-open connection at once. For probes to a real address the local
+ * kernel, which owns no such connection, sends that RST itself. */
 static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
 			 const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
 			 size_t errlen)
 {
-	if (o->kind != DSR_OBS_SYNACK)
+	/* Only where the kernel cannot: its own RST to a SYN-ACK from the VIP would
+	 * go to the VIP's owner, the balancer, not to the server that answered. */
+	if (o->kind != DSR_OBS_SYNACK || !t->direct)
 		return 0;
 	libnet_t *l = dsr_frame_begin(err, errlen);
 	if (!l)

@@ -7,6 +7,9 @@
 static const struct dsr_report_writer *const writers[] = {
 	&dsr_report_text,
 	&dsr_report_json,
+	&dsr_report_junit,
+	&dsr_report_prometheus,
+	&dsr_report_nagios,
 };
 
 #define NWRITERS (sizeof writers / sizeof writers[0])

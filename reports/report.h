@@ -24,7 +24,7 @@ struct dsr_report_writer {
 
 /* NULL when no writer has that name. */
 const struct dsr_report_writer *dsr_report_find(const char *name);
-/* "text, json": for usage messages. */
+/* "text, json, ...": for usage messages, from the registration table. */
 const char *dsr_report_names(void);
 
 #endif

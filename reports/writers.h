@@ -9,6 +9,9 @@
 
 extern const struct dsr_report_writer dsr_report_text;
 extern const struct dsr_report_writer dsr_report_json;
+extern const struct dsr_report_writer dsr_report_junit;
+extern const struct dsr_report_writer dsr_report_prometheus;
+extern const struct dsr_report_writer dsr_report_nagios;
 
 #define DSR_UTF8_INVALID UINT32_MAX
 

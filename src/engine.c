@@ -179,7 +179,11 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 	if (!t->dst_mac_known && t->resolver != DSR_NO_TASK) {
 		struct dsr_task *r = &plan->tasks[t->resolver];
 		long long rwhen;
-		if (task_state(plan, r, o, now, &rwhen) != DONE)
+		enum task_state rs = task_state(plan, r, o, now, &rwhen);
+		/* With a configured MAC to fall back on, one unanswered ARP try is
+		 * enough: a down server must not cost the retry window twice. */
+		bool first_try_lost = r->attempts > 1 || (rs == DUE && r->attempts == 1);
+		if (rs != DONE && !(t->has_fallback_mac && first_try_lost))
 			return WAITING;
 	}
 	if (!t->dst_mac_known && t->has_fallback_mac) {
@@ -198,7 +202,8 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 		*when = expires;
 		return IN_FLIGHT;
 	}
-	return t->attempts <= o->retries ? DUE : DONE;
+	unsigned tries = t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
+	return t->attempts < tries ? DUE : DONE;
 }
 
 static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_source *src,
@@ -227,6 +232,7 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 struct live {
 	struct dsr_source *src;
 	struct dsr_dump *dump;
+	unsigned unpaced; /* follow-ups sent since the pacer last looked: they use the rate too */
 	struct dsr_observations *obs;
 	int failed; /* a follow-up could not be sent: reported after the frame */
 	char *err;
@@ -245,6 +251,7 @@ static void send_follow_up(struct dsr_plan *plan, struct dsr_task *t, const stru
 		live->failed = 1;
 	else if (len > 0) {
 		live->obs->frames_sent++;
+		live->unpaced++;
 		if (live->dump) {
 			struct timeval now;
 			dsr_platform_now(&now);
@@ -279,6 +286,9 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long start = now_us();
 	long long listen_end = start + (long long)o->listen_ms * 1000;
 	long long interval = 1000000 / (o->rate ? o->rate : 1);
+	/* A few milliseconds of credit: the loop cannot wake for every frame at high
+	 * rates, and a late wake-up may catch up this much, never more. */
+	long long burst = interval * (o->rate / 200 > 1 ? o->rate / 200 : 1);
 	long long next_send = start;
 	int fd = dsr_source_fd(src);
 	struct live live = {.src = src, .dump = o->dump, .obs = obs, .err = err, .errlen = errlen};
@@ -288,6 +298,11 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		size_t done = 0;
 		bool sent_one = true;
 
+		/* Follow-ups went out as answers came in; they count against the rate. */
+		next_send += interval * live.unpaced;
+		live.unpaced = 0;
+		if (next_send < now - burst)
+			next_send = now - burst;
 		/* Send what is due, as fast as the rate allows. */
 		while (sent_one && now >= next_send) {
 			sent_one = false;
@@ -301,7 +316,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 				if (send_attempt(plan, &plan->tasks[i], src, o->dump, obs, err, errlen) < 0)
 					return -1;
 				/* A late loop must not turn into a burst. */
-				next_send = (next_send + interval < now ? now : next_send) + interval;
+				next_send += interval;
 				sent_one = true;
 				break;
 			}
@@ -320,10 +335,17 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 			o->progress(done, plan->ntasks, o->progress_arg);
 		if (done == plan->ntasks && now >= listen_end)
 			break;
+		if (o->time_limit_ms && now >= start + (long long)o->time_limit_ms * 1000) {
+			snprintf(err, errlen, "time limit of %u ms reached with %zu of %zu probes pending",
+				 o->time_limit_ms, plan->ntasks - done, plan->ntasks);
+			return -1;
+		}
 		if (any_due && next_send < wake)
 			wake = next_send;
 		if (done == plan->ntasks && listen_end < wake)
 			wake = listen_end;
+		if (o->time_limit_ms && start + (long long)o->time_limit_ms * 1000 < wake)
+			wake = start + (long long)o->time_limit_ms * 1000;
 		long long sleep_ms = (wake - now + 999) / 1000;
 		if (sleep_ms < 0)
 			sleep_ms = 0;

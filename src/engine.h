@@ -18,6 +18,8 @@ struct dsr_engine_options {
 	void *progress_arg;
 	/* Evidence capture: every frame sent and captured goes there; may be NULL. */
 	struct dsr_dump *dump;
+	/* The whole run must end within this (0: no limit); reaching it is an error. */
+	unsigned time_limit_ms;
 };
 
 /* Frames seen and why some were of no use: unusable frames never pass a check,

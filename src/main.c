@@ -4,6 +4,7 @@
  * Only this file exits; exit statuses are a contract (see usage()). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@ struct options {
 	struct report_target reports[MAX_REPORTS];
 	size_t nreports;
 	const char *timeout, *retries, *listen, *rate, *seed;
-	const char *pcap_path; /* --pcap: evidence capture */
+	const char *pcap_path;  /* --pcap: evidence capture */
+	const char *time_limit; /* -t: the whole run, as monitoring plugins promise */
 	bool cli_deployment; /* --vip/--port/--server/... given */
 	int verbose;
 	bool quiet, no_color;
@@ -56,7 +58,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s [-c FILE] [-i IFACE] [-f FMT] [--report FMT:PATH]... [--timeout D]\n"
-		"       [--retries N] [--listen D] [--rate PPS] [-v] [-q] [--no-color] [-h] [-V]\n"
+		"       [--retries N] [--listen D] [--rate PPS] [-t D] [--pcap PATH] [--nagios]\n"
+		"       [-v] [-q] [--no-color] [-h] [-V]\n"
 		"       %s --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
 		"\n"
 		"Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
@@ -69,6 +72,9 @@ static void usage(FILE *out)
 		"      --retries N        extra tries for an unanswered probe (default 2)\n"
 		"      --listen D         watch the wire at least this long (default 3s)\n"
 		"      --rate PPS         send at most PPS frames per second (default 500)\n"
+		"  -t, --time-limit D     end the whole run within D (exit 3, UNKNOWN for --nagios)\n"
+		"      --nagios           the same as -f nagios: a monitoring plugin's status line and\n"
+		"                         exit status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
 		"      --vip ADDR         without -c: the VIP of the one service\n"
 		"      --port P[,P...]    without -c: its TCP ports (repeatable)\n"
 		"      --server [NAME=]ADDR[@MAC]  without -c: a real server (repeatable)\n"
@@ -86,19 +92,38 @@ static void usage(FILE *out)
 		"Checks: arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip icmp.vip.direct\n"
 		"        tcp.rip tcp.vip tcp.vip.direct dsr.return\n"
 		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
-		"             2 usage or configuration error, 3 the run could not be done.\n",
+		"             2 usage or configuration error, 3 the run could not be done;\n"
+		"             with -f nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
 		prog, prog, dsr_report_names());
+}
+
+/* The first fatal message of the run: a monitoring plugin must say it on
+ * standard output too, in its UNKNOWN line. */
+static char fatal_message[512];
+
+__attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", prog, msg);
+	if (!fatal_message[0])
+		snprintf(fatal_message, sizeof(fatal_message), "%s", msg);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512];
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	fatal("%s", msg);
+	fprintf(stderr, "Try '%s --help'.\n", prog);
 	return EXIT_USAGE;
 }
 
@@ -115,6 +140,7 @@ enum {
 	OPT_BALANCER_MAC,
 	OPT_SEED,
 	OPT_PCAP,
+	OPT_NAGIOS,
 	OPT_NO_COLOR,
 };
 
@@ -134,6 +160,8 @@ static const struct option long_options[] = {
 	{"balancer-mac", required_argument, NULL, OPT_BALANCER_MAC},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"nagios", no_argument, NULL, OPT_NAGIOS},
+	{"time-limit", required_argument, NULL, 't'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -150,7 +178,7 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:i:f:vqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:i:f:t:vqhV", long_options, NULL)) != -1) {
 		int rc = 0;
 		switch (c) {
 		case 'c':
@@ -197,6 +225,12 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 			break;
 		case OPT_PCAP:
 			opts->pcap_path = optarg;
+			break;
+		case OPT_NAGIOS:
+			opts->format = "nagios";
+			break;
+		case 't':
+			opts->time_limit = optarg;
 			break;
 		case OPT_VIP:
 			rc = dsr_config_cli_vip(cfg, optarg, err, sizeof(err));
@@ -287,7 +321,7 @@ static int write_report_file(const struct report_target *r, const struct dsr_run
 	snprintf(tmp, len + 16, "%s.tmp.XXXXXX", r->path);
 	fd = mkstemp(tmp);
 	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, r->path, strerror(errno));
+		fatal("cannot write %s: %s", r->path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -304,7 +338,7 @@ static int write_report_file(const struct report_target *r, const struct dsr_run
 	if (rc == 0 && rename(tmp, r->path) != 0)
 		rc = -1;
 	if (rc != 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, r->path, strerror(errno));
+		fatal("cannot write %s: %s", r->path, strerror(errno));
 		unlink(tmp);
 	}
 	free(tmp);
@@ -320,7 +354,7 @@ static int load_config(const struct options *opts, struct dsr_config *cfg)
 				   "not both");
 	if (opts->config_path) {
 		if (dsr_config_load(cfg, opts->config_path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s: %s\n", prog, err);
+			fatal("%s", err);
 			return EXIT_USAGE;
 		}
 	} else if (!opts->cli_deployment) {
@@ -341,6 +375,38 @@ static void describe_vantage(const struct dsr_iface *ifc, const struct dsr_plan 
 	v->is_balancer = plan->is_balancer;
 }
 
+static bool nagios_mode(const struct options *opts)
+{
+	return opts->format && strcmp(opts->format, "nagios") == 0;
+}
+
+static bool nagios_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--nagios") == 0 || strcmp(argv[i], "-fnagios") == 0 ||
+		    strcmp(argv[i], "--format=nagios") == 0 ||
+		    ((strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc &&
+		     strcmp(argv[i + 1], "nagios") == 0))
+			return true;
+	return false;
+}
+
+/* The safety net behind -t: whatever hangs (a driver, a name lookup), the
+ * promise holds. Only async-signal-safe calls here. */
+static volatile sig_atomic_t alarm_nagios;
+
+static void on_alarm(int sig)
+{
+	static const char plain[] = "dsrcheck: time limit exceeded\n";
+	static const char nagios[] = "DSRCHECK UNKNOWN - time limit exceeded\n";
+	(void)sig;
+	if (alarm_nagios && write(STDOUT_FILENO, nagios, sizeof(nagios) - 1) < 0)
+		_exit(EXIT_RUN);
+	if (write(STDERR_FILENO, plain, sizeof(plain) - 1) < 0)
+		_exit(EXIT_RUN);
+	_exit(EXIT_RUN);
+}
+
 static int run(const struct options *opts, const struct dsr_config *cfg)
 {
 	char err[512], filter[256];
@@ -354,8 +420,16 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 	size_t last_progress = (size_t)-1;
 	int status = EXIT_RUN;
 
+	unsigned time_limit_ms = 0;
+	if (opts->time_limit) {
+		if (dsr_parse_duration_ms(opts->time_limit, DSR_MAX_DURATION_MS, &time_limit_ms) < 0)
+			return usage_error("-t: bad duration '%s' (use e.g. 10s)", opts->time_limit);
+		alarm_nagios = nagios_mode(opts);
+		signal(SIGALRM, on_alarm);
+		alarm(time_limit_ms / 1000 + 2);
+	}
 	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		fatal("%s", err);
 		return EXIT_RUN;
 	}
 	if (opts->seed) {
@@ -364,26 +438,26 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 			return usage_error("--seed: '%s' is not a 32-bit number", opts->seed);
 		key = seed;
 	} else if (dsr_platform_random(&key, sizeof(key)) < 0) {
-		fprintf(stderr, "%s: no random numbers: %s\n", prog, strerror(errno));
+		fatal("no random numbers: %s", strerror(errno));
 		return EXIT_RUN;
 	}
 	if (dsr_plan_build(cfg, &ifc, key, &plan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		fatal("%s", err);
 		return EXIT_USAGE;
 	}
 	dsr_engine_filter(&plan, filter, sizeof(filter));
 	dsr_platform_now(&result.started);
 	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		fatal("%s", err);
 		goto out;
 	}
 	/* Opened while we still may write where root writes. */
 	if (opts->pcap_path && !(dump = dsr_dump_open(opts->pcap_path, err, sizeof(err)))) {
-		fprintf(stderr, "%s: cannot write the evidence capture: %s\n", prog, err);
+		fatal("cannot write the evidence capture: %s", err);
 		goto out;
 	}
 	if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		fatal("%s", err);
 		goto out;
 	}
 	if (!opts->quiet && opts->verbose)
@@ -398,15 +472,16 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		.progress = !opts->quiet && isatty(STDERR_FILENO) ? progress : NULL,
 		.progress_arg = &last_progress,
 		.dump = dump,
+		.time_limit_ms = time_limit_ms,
 	};
 	if (dsr_engine_run(&plan, src, &eo, &obs, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		fatal("%s", err);
 		goto out;
 	}
 	int dump_rc = dsr_dump_close(dump, err, sizeof(err));
 	dump = NULL;
 	if (dump_rc < 0) {
-		fprintf(stderr, "%s: cannot write the evidence capture: %s\n", prog, err);
+		fatal("cannot write the evidence capture: %s", err);
 		goto out;
 	}
 	struct timeval end;
@@ -423,7 +498,7 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 	size_t nchecks;
 	struct dsr_check *checks = dsr_verdicts(cfg, &plan, &obs, &nchecks);
 	if (!checks) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fatal("out of memory");
 		goto out;
 	}
 	describe_vantage(&ifc, &plan, &result.vantage);
@@ -437,8 +512,10 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 	};
 	const struct dsr_report_writer *w = dsr_report_find(opts->format ? opts->format : "text");
 	status = dsr_run_failed(&result) ? EXIT_FAIL : EXIT_PASS;
+	if (nagios_mode(opts))
+		status = result.counts.fail ? 2 : result.counts.warn ? 1 : 0;
 	if (w->write(stdout, &result, &ropts) < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+		fatal("cannot write the report: %s", strerror(errno));
 		status = EXIT_RUN;
 	}
 	ropts.color = false;
@@ -462,7 +539,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (dsr_config_init(&cfg) < 0) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fatal("out of memory");
 		return EXIT_RUN;
 	}
 	status = parse_args(argc, argv, &opts, &cfg);
@@ -471,5 +548,11 @@ int main(int argc, char **argv)
 	if (status < 0)
 		status = run(&opts, &cfg);
 	dsr_config_free(&cfg);
+	/* A monitoring plugin has no usage errors, only UNKNOWN, said on stdout. */
+	if ((status == EXIT_USAGE || status == EXIT_RUN) && fatal_message[0] &&
+	    (nagios_mode(&opts) || nagios_requested(argc, argv))) {
+		printf("DSRCHECK UNKNOWN - %s\n", fatal_message);
+		status = 3;
+	}
 	return status;
 }

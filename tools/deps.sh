@@ -4,8 +4,12 @@
 # root, or through sudo). Elsewhere it prints what to install.
 set -euo pipefail
 
+# Build: compiler, pkg-config, the libraries. Tests: the lab (nftables, iproute2, python3,
+# tcpdump, jq), the report consumers (xmllint, promtool from prometheus). Benchmark: the
+# standard tools it races (arping, ping, nc, /usr/bin/time).
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
-	nftables iproute2 jq python3 tcpdump)
+	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
+	arping iputils-ping netcat-openbsd time)
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 

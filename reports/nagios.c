@@ -1,0 +1,246 @@
+/* Monitoring Plugins output (Nagios, Icinga, Naemon, Shinken, Checkmk), for a
+ * scheduled check of a DSR deployment or a balancer health check that goes the
+ * way client traffic goes. The first line is what the monitoring system shows
+ * and alerts on:
+ *
+ *   DSRCHECK OK - 11 checks passed | PERFDATA
+ *   DSRCHECK OK - 9 of 11 checks passed, 2 skipped | PERFDATA
+ *   DSRCHECK WARNING - 1 warning: dsr.return web 198.18.0.100:80 via-balancer | PERFDATA
+ *   DSRCHECK CRITICAL - 2 of 31 failed: tcp.vip.direct rs1 198.18.0.100:80 refused, ...;
+ *     1 warning | PERFDATA   (one line)
+ *
+ * The status word is CRITICAL when any check failed, else WARNING when any
+ * warned, else OK (skips never raise it); main maps it to the exit status
+ * 2/1/0 from the same counts. This writer never says UNKNOWN: that is for a run
+ * that could not be done, which has no dsr_run to format. Each item names the
+ * check id, its server (else its service), TARGET[:PORT] and the reason; at most
+ * MAX_ITEMS are listed, then "and N more", so the line stays within what
+ * Nagios keeps of plugin output.
+ *
+ * PERFDATA on the first line is
+ *   checks=N;;;0 failed=N;;;0 warnings=N;;;0 skipped=N;;;0 duration=S.SSSs;;;0
+ * The long output that follows has a line for every failed, then warning, then
+ * skipped check with its summary, and a "  fix:" line after it where there is a
+ * remedy; then, after a '|', one perfdata
+ * item per round-trip time in the evidence (rtt_us), one per line:
+ *   rtt_ID[_SERVICE][_SERVER][_PORT]=S.SSSSSSs;;;0
+ * Labels keep only [A-Za-z0-9_.-] so they need no quoting and stay stable for
+ * the graphing add-ons that file a series under its label.
+ *
+ * '|' separates text from perfdata, so text from the wire never carries one:
+ * it is written \x7c, like every control character, C1 control, bidi override
+ * and invalid byte (the escapes of the text report, backslash doubled). */
+#include <string.h>
+
+#include "writers.h"
+
+#define MAX_ITEMS 5
+
+static void put_safe_n(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = dsr_utf8_decode(p + i, n - i, &cp);
+		bool escape = cp == DSR_UTF8_INVALID || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+			      cp == '|' || (cp >= 0x202a && cp <= 0x202e) ||
+			      (cp >= 0x2066 && cp <= 0x2069);
+
+		if (cp == '\\')
+			fputs("\\\\", out);
+		else if (escape)
+			for (size_t k = 0; k < len; k++)
+				fprintf(out, "\\x%02x", p[i + k]);
+		else
+			fwrite(p + i, 1, len, out);
+		i += len;
+	}
+}
+
+static void put_safe(FILE *out, const char *s)
+{
+	if (s)
+		put_safe_n(out, s, strlen(s));
+}
+
+/* Fixed-size fields of the model need not be terminated. */
+#define put_field(out, field) put_safe_n((out), (field), strnlen((field), sizeof(field)))
+
+/* A perfdata label part: anything outside [A-Za-z0-9_.-] becomes '_'. */
+static void put_label_part(FILE *out, const char *s, size_t max)
+{
+	for (size_t i = 0; s && i < max && s[i]; i++) {
+		char ch = s[i];
+		bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+
+		fputc(keep ? ch : '_', out);
+	}
+}
+
+static void put_seconds(FILE *out, long long value, long long unit, int digits)
+{
+	if (value < 0)
+		value = 0;
+	fprintf(out, "%lld.%0*llds", value / unit, digits, value % unit);
+}
+
+/* "tcp.vip.direct rs1 198.18.0.100:80" */
+static void put_where(FILE *out, const struct dsr_check *c)
+{
+	const char *who = c->server ? c->server : c->service;
+
+	put_safe(out, c->id ? c->id : "?");
+	if (who) {
+		fputc(' ', out);
+		put_safe(out, who);
+	}
+	if (c->target[0]) {
+		fputc(' ', out);
+		put_field(out, c->target);
+		if (c->port >= 0)
+			fprintf(out, ":%d", c->port);
+	} else if (c->port >= 0) {
+		fprintf(out, " port %d", c->port);
+	}
+}
+
+/* The checks of one status as ", "-separated items, at most MAX_ITEMS. */
+static void put_items(FILE *out, const struct dsr_run *run, enum dsr_status status, size_t total)
+{
+	size_t listed = 0;
+
+	for (size_t i = 0; i < run->nchecks && listed < MAX_ITEMS; i++) {
+		const struct dsr_check *c = &run->checks[i];
+
+		if (c->status != status)
+			continue;
+		fputs(listed++ ? ", " : "", out);
+		put_where(out, c);
+		if (c->reason) {
+			fputc(' ', out);
+			put_safe(out, c->reason);
+		}
+	}
+	if (total > listed)
+		fprintf(out, ", and %zu more", total - listed);
+}
+
+static void put_status_line(FILE *out, const struct dsr_run *run, const struct dsr_counts *n)
+{
+	if (n->fail) {
+		fprintf(out, "DSRCHECK CRITICAL - %zu of %zu failed: ", n->fail, run->nchecks);
+		put_items(out, run, DSR_FAIL, n->fail);
+		if (n->warn)
+			fprintf(out, "; %zu warning%s", n->warn, n->warn == 1 ? "" : "s");
+	} else if (n->warn) {
+		fprintf(out, "DSRCHECK WARNING - %zu warning%s: ", n->warn,
+			n->warn == 1 ? "" : "s");
+		put_items(out, run, DSR_WARN, n->warn);
+	} else if (n->skip) {
+		fprintf(out, "DSRCHECK OK - %zu of %zu checks passed, %zu skipped", n->pass,
+			run->nchecks, n->skip);
+	} else {
+		fprintf(out, "DSRCHECK OK - %zu checks passed", run->nchecks);
+	}
+	fprintf(out, " | checks=%zu;;;0 failed=%zu;;;0 warnings=%zu;;;0 skipped=%zu;;;0 duration=",
+		run->nchecks, n->fail, n->warn, n->skip);
+	put_seconds(out, run->duration_ms, 1000, 3);
+	fputs(";;;0\n", out);
+}
+
+static void put_long(FILE *out, const struct dsr_run *run)
+{
+	static const struct {
+		enum dsr_status status;
+		const char *tag;
+	} order[] = {{DSR_FAIL, "FAIL"}, {DSR_WARN, "WARN"}, {DSR_SKIP, "SKIP"}};
+
+	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+		for (size_t i = 0; i < run->nchecks; i++) {
+			const struct dsr_check *c = &run->checks[i];
+
+			if (c->status != order[k].status)
+				continue;
+			fprintf(out, "%s ", order[k].tag);
+			put_where(out, c);
+			if (c->reason || c->summary[0])
+				fputc(' ', out);
+			put_safe(out, c->reason);
+			if (c->reason && c->summary[0])
+				fputs(": ", out);
+			put_field(out, c->summary);
+			fputc('\n', out);
+			if (c->status != DSR_SKIP && c->remedy[0]) {
+				fputs("  fix: ", out);
+				put_field(out, c->remedy);
+				fputc('\n', out);
+			}
+		}
+	}
+}
+
+static const struct dsr_evidence *rtt_us(const struct dsr_check *c)
+{
+	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		if (c->evidence[i].type == DSR_EV_INT && c->evidence[i].num >= 0 &&
+		    strncmp(c->evidence[i].key, "rtt_us", sizeof c->evidence[i].key) == 0)
+			return &c->evidence[i];
+	return NULL;
+}
+
+/* Round-trip times as perfdata after the long output: Nagios and Icinga take
+ * everything after the first '|' past the first line as more perfdata. */
+static void put_rtts(FILE *out, const struct dsr_run *run)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < run->nchecks; i++) {
+		const struct dsr_check *c = &run->checks[i];
+		const struct dsr_evidence *e = rtt_us(c);
+
+		if (!e)
+			continue;
+		fputs(first ? "| rtt_" : "rtt_", out);
+		first = false;
+		put_label_part(out, c->id, SIZE_MAX);
+		if (c->service) {
+			fputc('_', out);
+			put_label_part(out, c->service, SIZE_MAX);
+		}
+		if (c->server) {
+			fputc('_', out);
+			put_label_part(out, c->server, SIZE_MAX);
+		}
+		if (c->port >= 0)
+			fprintf(out, "_%d", c->port);
+		fputc('=', out);
+		put_seconds(out, e->num, 1000000, 6);
+		fputs(";;;0\n", out);
+	}
+}
+
+static int nagios_write(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
+{
+	/* Counted here from the checks: the status word and main's exit status
+	 * must come from the same numbers. */
+	struct dsr_run counted = *run;
+
+	(void)opts;
+	dsr_run_count(&counted);
+	put_status_line(out, run, &counted.counts);
+	put_long(out, run);
+	put_rtts(out, run);
+	if (fflush(out) != 0 || ferror(out))
+		return -1;
+	return 0;
+}
+
+const struct dsr_report_writer dsr_report_nagios = {
+	.name = "nagios",
+	.write = nagios_write,
+};

@@ -1,0 +1,837 @@
+/* The monitoring and CI report formats: junit, prometheus and nagios. Each is
+ * compared against a golden file in fixtures/reports/ (see its README) and then
+ * handed to the program that really reads it: xmllint against
+ * fixtures/reports/junit.xsd, promtool check metrics, plus a strict parser here
+ * for what promtool lets through but node_exporter's textfile collector rejects
+ * (repeated series, split families). The consumers are installed by
+ * tools/deps.sh, so a missing one fails the test instead of skipping it.
+ *
+ * Run from the project root. DSR_UPDATE_GOLDEN=1 rewrites the golden files
+ * instead: review the diff. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+#include "../reports/writers.h" /* dsr_utf8_decode, to check the exposition's UTF-8 */
+#include "../src/check.h"
+
+#define GOLDEN_DIR "fixtures/reports/"
+#define JUNIT_XSD GOLDEN_DIR "junit.xsd"
+
+/* What a reply, a banner or a hostile name can carry: every character each
+ * format must escape (quotes, apostrophe, backslash, '|', markup, "]]>"),
+ * whitespace and control characters (CR, tab, newline, ESC, BEL, DEL, a C1
+ * CSI), invalid UTF-8, and valid UTF-8 that must pass unchanged. */
+static const char nasty[] = "no SYN-ACK from \"web\" & 'rs3' <b>\\</b> ]]> a|b\r\n"
+			    "\t\x1b[31mred\x07\x7f \xc2\x9b \xff\xfe caf\xc3\xa9 \xe2\x86\x92 ok";
+static const char nasty_service[] = "mail|<&>\"'\\\n\x1b\xff";
+static const char nasty_server[] = "rs\"1|\\";
+
+static struct dsr_check sample_checks[11];
+
+static struct dsr_check *add(size_t i, const char *id, const char *service, const char *server,
+			     const char *target, int port, enum dsr_status status,
+			     const char *reason, const char *summary, const char *remedy)
+{
+	struct dsr_check *c = &sample_checks[i];
+
+	memset(c, 0, sizeof *c);
+	c->id = id;
+	c->service = service;
+	c->server = server;
+	snprintf(c->target, sizeof c->target, "%s", target);
+	c->port = port;
+	c->status = status;
+	c->reason = reason;
+	snprintf(c->summary, sizeof c->summary, "%s", summary);
+	snprintf(c->remedy, sizeof c->remedy, "%s", remedy);
+	return c;
+}
+
+/* 11 checks: 4 pass, 3 fail, 2 warn, 2 skip; service-level, server-level and
+ * service-less checks, a server named by its address (dots in a JUnit
+ * classname), evidence of each type with round-trip times, and hostile strings
+ * in summary, evidence, remedy, service and server names. */
+static struct dsr_run sample_run(void)
+{
+	struct dsr_run run = {
+		.version = "0.1.0",
+		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
+		.duration_ms = 4012,
+		.vantage = {"eth0", "198.18.0.50", "02:00:00:00:00:50", true, false},
+		.checks = sample_checks,
+		.nchecks = 11,
+	};
+	struct dsr_check *c;
+
+	c = add(0, "arp.vip", "web", NULL, "198.18.0.100", -1, DSR_PASS, NULL,
+		"the balancer alone answers ARP for 198.18.0.100", "");
+	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:02");
+	dsr_evidence_str(c, "owner", "balancer");
+	c = add(1, "tcp.vip", "web", NULL, "198.18.0.100", 80, DSR_PASS, NULL,
+		"SYN-ACK from 198.18.0.100", "");
+	dsr_evidence_int(c, "rtt_us", 1234);
+	c = add(2, "dsr.return", "web", NULL, "198.18.0.100", 80, DSR_WARN, "via-balancer",
+		"the SYN-ACK came from the balancer's MAC 02:00:00:00:00:02",
+		"configure the balancer for direct routing (LVS -g), not NAT or proxy");
+	dsr_evidence_str(c, "mac", "02:00:00:00:00:02");
+	dsr_evidence_list_add(c, "servers", "balancer");
+	c = add(3, "tcp.vip.direct", "web", "rs1", "198.18.0.100", 80, DSR_FAIL, "refused",
+		"RST from 198.18.0.100 <rs1> & \"web\"",
+		"bind the service to 198.18.0.100:80 or 0.0.0.0:80 (check: ss -ltn | grep :80)");
+	dsr_evidence_int(c, "rtt_us", 123);
+	dsr_evidence_int(c, "ttl", 64);
+	dsr_evidence_str(c, "platform", "linux (guessed from reply TTL)");
+	c = add(4, "tcp.vip.direct", "web", "rs2", "198.18.0.100", 80, DSR_PASS, NULL,
+		"SYN-ACK from 198.18.0.100", "");
+	dsr_evidence_int(c, "rtt_us", 250);
+	c = add(5, "icmp.vip.direct", "web", "198.18.0.13", "198.18.0.100", -1, DSR_FAIL,
+		"timeout", nasty, "ip addr add 198.18.0.100/32 dev lo | or see \"netsh\" & <IDX>");
+	dsr_evidence_int(c, "attempts", 3);
+	dsr_evidence_str(c, "banner", "a\tb\x7f|<&>");
+	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:13");
+	dsr_evidence_list_add(c, "macs", "\xff");
+	c = add(6, "arp.rip", NULL, "rs1", "198.18.0.11", -1, DSR_PASS, NULL,
+		"02:00:00:00:00:11 answers for 198.18.0.11", "");
+	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:11");
+	dsr_evidence_int(c, "rtt_us", 80);
+	add(7, "arp.rip", NULL, "rs2", "198.18.0.12", -1, DSR_SKIP, "not-on-segment",
+	    "dsrcheck is not on the segment of 198.18.0.12", "");
+	c = add(8, "arp.rip", NULL, NULL, "198.18.0.99", -1, DSR_FAIL, "conflict",
+		"two MACs answer ARP for 198.18.0.99", "find the host that also uses 198.18.0.99");
+	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:99");
+	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:98");
+	add(9, "icmp.vip", nasty_service, NULL, "198.18.0.200", -1, DSR_SKIP, "vip-is-local",
+	    "the VIP is configured here", "");
+	c = add(10, "tcp.rip", nasty_service, nasty_server, "198.18.0.11", 25, DSR_WARN, "slow",
+		"SYN-ACK after 900 ms", "");
+	dsr_evidence_int(c, "rtt_us", 900123);
+	dsr_run_count(&run);
+	return run;
+}
+
+/* The report as a string (caller frees). */
+static char *render(const char *format, const struct dsr_run *run)
+{
+	const struct dsr_report_writer *w = dsr_report_find(format);
+	struct dsr_report_options opts = {.color = true, .verbose = 2}; /* ignored by these */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(w);
+	assert_non_null(out);
+	assert_int_equal(w->write(out, run, &opts), 0);
+	assert_int_equal(fclose(out), 0);
+	return buf;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+
+	assert_non_null(mem);
+	if (!f) {
+		fclose(mem);
+		free(buf);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	fclose(f);
+	fclose(mem);
+	return buf;
+}
+
+static void golden(const char *name, const char *got)
+{
+	char path[256];
+	char *want;
+
+	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
+	if (getenv("DSR_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "wb");
+
+		assert_non_null(f);
+		fputs(got, f);
+		assert_int_equal(fclose(f), 0);
+		return;
+	}
+	want = slurp(path);
+	if (!want)
+		fail_msg("cannot read %s (run from the project root)", path);
+	if (strcmp(want, got) != 0) {
+		fprintf(stderr, "--- %s\n%s--- got\n%s", path, want, got);
+		free(want);
+		fail_msg("%s differs from the report written", path);
+	}
+	free(want);
+}
+
+/* Runs the shell command cmd with input on its standard input; its standard
+ * output and error go to *output (caller frees, may be NULL). Returns its exit
+ * status, or -1 when it did not exit normally. */
+static int consume(const char *cmd, const char *input, char **output)
+{
+	char tmp[] = "/tmp/dsrcheck-test-XXXXXX";
+	char *full;
+	int fd = mkstemp(tmp), status;
+	size_t len;
+	FILE *p;
+
+	assert_true(fd >= 0);
+	close(fd);
+	len = strlen(cmd) + strlen(tmp) + 16;
+	full = malloc(len);
+	assert_non_null(full);
+	snprintf(full, len, "(%s) >%s 2>&1", cmd, tmp);
+	p = popen(full, "w");
+	assert_non_null(p);
+	fputs(input, p); /* a consumer that stops reading early must not kill us: see main */
+	status = pclose(p);
+	free(full);
+	if (output)
+		*output = slurp(tmp);
+	unlink(tmp);
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A consumer that tools/deps.sh installs: its absence is a failure. */
+static void need(const char *tool, const char *package)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+	if (system(cmd) != 0)
+		fail_msg("%s not found: install Debian package %s (make deps)", tool, package);
+}
+
+static void xml_valid(const char *xml)
+{
+	char *log = NULL;
+	int rc;
+
+	need("xmllint", "libxml2-utils");
+	rc = consume("xmllint --noout --nonet --schema " JUNIT_XSD " -", xml, &log);
+	if (rc != 0) {
+		fprintf(stderr, "%s\n--- xmllint said\n%s", xml, log ? log : "");
+		free(log);
+		fail_msg("xmllint rejected the JUnit report (exit %d)", rc);
+	}
+	free(log);
+}
+
+/* The value of an XPath string or number expression over xml, as parsed. */
+static char *xpath(const char *xml, const char *expr)
+{
+	char cmd[512];
+	char *got = NULL;
+
+	need("xmllint", "libxml2-utils");
+	snprintf(cmd, sizeof cmd, "xmllint --nonet --xpath '%s' -", expr);
+	assert_int_equal(consume(cmd, xml, &got), 0);
+	assert_non_null(got);
+	/* xmllint ends its answer with a newline of its own. */
+	assert_true(got[0] && got[strlen(got) - 1] == '\n');
+	got[strlen(got) - 1] = '\0';
+	return got;
+}
+
+static void xpath_is(const char *xml, const char *expr, const char *want)
+{
+	char *got = xpath(xml, expr);
+
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "xpath %s\n want: [%s]\n  got: [%s]\n", expr, want, got);
+		free(got);
+		fail_msg("xpath %s", expr);
+	}
+	free(got);
+}
+
+static void promtool_valid(const char *text)
+{
+	char *log = NULL;
+	int rc;
+
+	need("promtool", "prometheus");
+	/* Exit 1 is a parse error, 3 a naming-convention (lint) problem: both fail. */
+	rc = consume("promtool check metrics", text, &log);
+	if (rc != 0 || (log && log[0])) {
+		fprintf(stderr, "%s\n--- promtool said\n%s", text, log ? log : "");
+		free(log);
+		fail_msg("promtool check metrics: exit %d", rc);
+	}
+	free(log);
+}
+
+/* One label value from p (just past its opening quote) to its closing quote,
+ * which it returns: valid UTF-8, no control characters, escapes \\ \" \n only. */
+static const char *prom_value(const char *p, size_t lineno)
+{
+	while (*p != '"') {
+		uint32_t cp;
+		size_t n = strlen(p);
+
+		if (n == 0)
+			fail_msg("line %zu: unterminated label value", lineno);
+		if (*p == '\\') {
+			if (p[1] != '\\' && p[1] != '"' && p[1] != 'n')
+				fail_msg("line %zu: bad escape %.2s", lineno, p);
+			p += 2;
+			continue;
+		}
+		p += dsr_utf8_decode((const unsigned char *)p, n, &cp);
+		if (cp == DSR_UTF8_INVALID || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			fail_msg("line %zu: raw control or invalid byte in a label", lineno);
+	}
+	return p;
+}
+
+/* The labels from p (just past '{') to the closing '}', which it returns. */
+static const char *prom_labels(const char *p, size_t lineno)
+{
+	while (*p != '}') {
+		size_t lab = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+
+		if (lab == 0 || p[lab] != '=' || p[lab + 1] != '"')
+			fail_msg("line %zu: bad label at %s", lineno, p);
+		p = prom_value(p + lab + 2, lineno) + 1;
+		if (*p == ',')
+			p++;
+		else if (*p != '}')
+			fail_msg("line %zu: want , or } at %s", lineno, p);
+	}
+	return p;
+}
+
+struct prom_state {
+	char family[128]; /* the family of the latest HELP */
+	bool typed;       /* and its TYPE line came */
+	char **families, **series;
+	size_t nfamilies, nseries, lineno;
+};
+
+static void prom_add(char ***list, size_t *n, char *item)
+{
+	assert_non_null(item);
+	*list = realloc(*list, (*n + 1) * sizeof **list);
+	assert_non_null(*list);
+	(*list)[(*n)++] = item;
+}
+
+static void prom_help(struct prom_state *st, const char *l)
+{
+	size_t len = strcspn(l, " ");
+
+	if (len == 0 || len >= sizeof st->family || l[len] != ' ' || !l[len + 1])
+		fail_msg("line %zu: bad HELP", st->lineno);
+	for (size_t i = 0; i < st->nfamilies; i++)
+		if (strlen(st->families[i]) == len && strncmp(st->families[i], l, len) == 0)
+			fail_msg("line %zu: family %s given twice", st->lineno, st->families[i]);
+	memcpy(st->family, l, len);
+	st->family[len] = '\0';
+	prom_add(&st->families, &st->nfamilies, strdup(st->family));
+	st->typed = false;
+}
+
+static void prom_sample(struct prom_state *st, const char *l)
+{
+	size_t len = strcspn(l, "{ ");
+	const char *p = l + len;
+	char *series, *end;
+
+	if (!st->typed || strlen(st->family) != len || strncmp(l, st->family, len) != 0)
+		fail_msg("line %zu: sample outside its family %s: %s", st->lineno, st->family, l);
+	if (*p == '{')
+		p = prom_labels(p + 1, st->lineno) + 1;
+	if (*p != ' ' || !p[1])
+		fail_msg("line %zu: no value: %s", st->lineno, l);
+	(void)strtod(p + 1, &end);
+	if (*end)
+		fail_msg("line %zu: value is not one number: %s", st->lineno, p + 1);
+	series = strndup(l, (size_t)(p - l));
+	for (size_t i = 0; i < st->nseries; i++)
+		if (strcmp(st->series[i], series) == 0)
+			fail_msg("line %zu: series repeated: %s", st->lineno, series);
+	prom_add(&st->series, &st->nseries, series);
+}
+
+/* The strict reading of the text exposition format that node_exporter's
+ * textfile collector applies on top of the grammar: every family has HELP then
+ * TYPE gauge before its samples, families are not split, no series repeats,
+ * label values are valid UTF-8 with only \\ \" \n escapes, values are numbers,
+ * the file ends with a newline. Fails with the line at fault; returns the
+ * number of samples. */
+static size_t prom_strict(const char *text)
+{
+	struct prom_state st = {.family = ""};
+	size_t samples;
+
+	assert_true(text[0] == '\0' || text[strlen(text) - 1] == '\n');
+	for (const char *line = text; *line; line = strchr(line, '\n') + 1) {
+		char *l = strndup(line, strcspn(line, "\n"));
+		char want[160];
+
+		assert_non_null(l);
+		st.lineno++;
+		snprintf(want, sizeof want, "# TYPE %s gauge", st.family);
+		if (strncmp(l, "# HELP ", 7) == 0) {
+			prom_help(&st, l + 7);
+		} else if (strncmp(l, "# TYPE ", 7) == 0) {
+			if (st.typed || strcmp(l, want) != 0)
+				fail_msg("line %zu: want \"%s\": %s", st.lineno, want, l);
+			st.typed = true;
+		} else {
+			prom_sample(&st, l);
+		}
+		free(l);
+	}
+	samples = st.nseries;
+	for (size_t i = 0; i < st.nseries; i++)
+		free(st.series[i]);
+	for (size_t i = 0; i < st.nfamilies; i++)
+		free(st.families[i]);
+	free(st.series);
+	free(st.families);
+	return samples;
+}
+
+/* The first line of a Nagios report, without its newline (caller frees). */
+static char *first_line(const char *report)
+{
+	const char *nl = strchr(report, '\n');
+
+	assert_non_null(nl);
+	return strndup(report, (size_t)(nl - report));
+}
+
+/* What every Nagios report must be: a status line with exactly one '|' (the
+ * perfdata separator), long output lines without '|', and perfdata lines after
+ * the first later '|'. */
+static void nagios_valid(const char *report)
+{
+	char *first = first_line(report);
+	const char *rest = strchr(report, '\n') + 1;
+	const char *bar = strchr(first, '|');
+
+	assert_non_null(bar);
+	assert_null(strchr(bar + 1, '|'));
+	assert_true(strncmp(first, "DSRCHECK OK - ", 14) == 0 ||
+		    strncmp(first, "DSRCHECK WARNING - ", 19) == 0 ||
+		    strncmp(first, "DSRCHECK CRITICAL - ", 20) == 0);
+	assert_true(bar > first && bar[-1] == ' ' && bar[1] == ' ');
+	free(first);
+	assert_int_equal(report[strlen(report) - 1], '\n');
+	bar = strchr(rest, '|');
+	if (bar) {
+		/* After it, nothing but perfdata lines: label=value;;;0 */
+		assert_true(bar == rest || bar[-1] == '\n');
+		assert_null(strchr(bar + 1, '|'));
+		for (const char *l = bar + 2; *l; l = strchr(l, '\n') + 1) {
+			size_t n = strcspn(l, "\n");
+
+			assert_true(strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					      "0123456789_.-") < n);
+			assert_true(strcspn(l, "=") < n);
+			assert_memory_equal(l + n - 5, "s;;;0", 5);
+		}
+	}
+	for (const unsigned char *p = (const unsigned char *)report; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			fail_msg("raw control character 0x%02x in the Nagios report", *p);
+}
+
+static void test_junit_golden(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render("junit", &run);
+
+	(void)state;
+	golden("sample.junit.xml", got);
+	xml_valid(got);
+	free(got);
+}
+
+static void test_prometheus_golden(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render("prometheus", &run);
+
+	(void)state;
+	golden("sample.prom", got);
+	promtool_valid(got);
+	/* 8 run-level samples, then per check ok and four statuses (55), and 5 rtts. */
+	assert_int_equal(prom_strict(got), 8 + 55 + 5);
+	free(got);
+}
+
+static void test_nagios_golden(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render("nagios", &run);
+
+	(void)state;
+	golden("sample.nagios.txt", got);
+	nagios_valid(got);
+	free(got);
+}
+
+/* The validators are real: they reject what the consumers would. */
+static void test_validators_reject(void **state)
+{
+	char *log = NULL;
+
+	(void)state;
+	need("xmllint", "libxml2-utils");
+	need("promtool", "prometheus");
+	assert_int_not_equal(consume("xmllint --noout -", "<a>&</a>\n", NULL), 0);
+	assert_int_not_equal(consume("xmllint --noout -", "<a>\x01</a>\n", NULL), 0);
+	assert_int_not_equal(consume("xmllint --noout -", "<a>\xff</a>\n", NULL), 0);
+	/* The schema is strict: what Jenkins and GitLab would ignore is refused. */
+	assert_int_not_equal(consume("xmllint --noout --schema " JUNIT_XSD " -",
+				     "<testsuites tests=\"1\" failures=\"0\"><testsuite name=\"a\" "
+				     "tests=\"1\" failures=\"0\" errors=\"0\"><testcase name=\"x\" "
+				     "classname=\"y\" status=\"ok\"/></testsuite></testsuites>\n",
+				     NULL),
+			     0);
+	assert_int_not_equal(consume("xmllint --noout --schema " JUNIT_XSD " -",
+				     "<testsuites tests=\"-1\" failures=\"0\"/>\n", NULL),
+			     0);
+	assert_int_not_equal(consume("promtool check metrics", "a{x=\"\xff\"} 1\n", NULL), 0);
+	assert_int_not_equal(
+		consume("promtool check metrics",
+			"# HELP a_total x\n# TYPE a_total gauge\na_total 1\n", &log),
+		0);
+	assert_non_null(strstr(log, "_total"));
+	free(log);
+}
+
+/* Labels and text come out as the consumer reads them back: escaping is exact
+ * and lossless wherever the format allows. */
+static void test_junit_parsed(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *xml = render("junit", &run);
+	char *got;
+
+	(void)state;
+	xpath_is(xml, "string(/testsuites/@tests)", "11");
+	xpath_is(xml, "string(/testsuites/@failures)", "3");
+	xpath_is(xml, "string(/testsuites/@skipped)", "2");
+	xpath_is(xml, "string(/testsuites/@time)", "4.012");
+	xpath_is(xml, "count(/testsuites/testsuite)", "3");
+	xpath_is(xml, "string(/testsuites/testsuite[2]/@name)", "(no service)");
+	xpath_is(xml, "string(/testsuites/testsuite[1]/@failures)", "2");
+	xpath_is(xml, "string(/testsuites/testsuite[1]/@timestamp)", "2026-11-24T23:10:00");
+	/* A warning is a passing testcase that says so. */
+	xpath_is(xml, "count(//testcase[system-out][failure or skipped])", "0");
+	xpath_is(xml, "string(//testcase[@name=\"dsr.return 198.18.0.100:80\"]/system-out)",
+		 "warning via-balancer: the SYN-ACK came from the balancer's MAC "
+		 "02:00:00:00:00:02\nmac=02:00:00:00:00:02\nservers=balancer\n"
+		 "fix: configure the balancer for direct routing (LVS -g), not NAT or proxy");
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.web.rs1\"]/failure/@message)",
+		 "refused: RST from 198.18.0.100 <rs1> & \"web\"");
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.web.rs1\"]/failure/@type)",
+		 "refused");
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.web.rs1\"]/failure)",
+		 "RST from 198.18.0.100 <rs1> & \"web\"\nrtt_us=123\nttl=64\n"
+		 "platform=linux (guessed from reply TTL)\nfix: bind the service to "
+		 "198.18.0.100:80 or 0.0.0.0:80 (check: ss -ltn | grep :80)");
+	/* Dots in names would split the classname in Jenkins. */
+	xpath_is(xml, "string(//failure[@type=\"timeout\"]/../@classname)",
+		 "dsrcheck.web.198_18_0_13");
+	xpath_is(xml, "string(//testcase[@name=\"arp.rip 198.18.0.99\"]/@classname)",
+		 "dsrcheck.(no service)");
+	xpath_is(xml, "string(//testcase[@name=\"arp.rip 198.18.0.12\"]/skipped/@message)",
+		 "not-on-segment: dsrcheck is not on the segment of 198.18.0.12");
+	/* The hostile summary in an attribute and in content: CR, tab and newline
+	 * survive, DEL and C1 arrive as themselves, what XML 1.0 cannot hold (ESC,
+	 * BEL, invalid UTF-8) is U+FFFD. */
+	got = xpath(xml, "string(//failure[@type=\"timeout\"]/@message)");
+	assert_string_equal(got, "timeout: no SYN-ACK from \"web\" & 'rs3' <b>\\</b> ]]> a|b\r\n"
+				 "\t\xef\xbf\xbd[31mred\xef\xbf\xbd\x7f \xc2\x9b "
+				 "\xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 \xe2\x86\x92 ok");
+	free(got);
+	got = xpath(xml, "substring-after(string(//failure[@type=\"timeout\"]), "
+			 "\"ok\n\")");
+	assert_string_equal(got, "attempts=3\nbanner=a\tb\x7f|<&>\n"
+				 "macs=02:00:00:00:00:13,\xef\xbf\xbd\n"
+				 "fix: ip addr add 198.18.0.100/32 dev lo | or see "
+				 "\"netsh\" & <IDX>");
+	free(got);
+	xpath_is(xml, "string(/testsuites/testsuite[3]/@name)",
+		 "mail|<&>\"'\\\n\xef\xbf\xbd\xef\xbf\xbd");
+	xpath_is(xml, "string(/testsuites/testsuite[3]/testcase[2]/@classname)",
+		 "dsrcheck.mail|<&>\"'\\\n\xef\xbf\xbd\xef\xbf\xbd.rs\"1|\\");
+	free(xml);
+}
+
+static void test_prometheus_content(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render("prometheus", &run);
+
+	(void)state;
+	assert_non_null(strstr(got, "\ndsrcheck_run_ok 0\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_last_run_timestamp_seconds 1795561800.123456\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_run_duration_seconds 4.012\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_checks{status=\"pass\"} 4\n"
+				    "dsrcheck_checks{status=\"fail\"} 3\n"
+				    "dsrcheck_checks{status=\"warn\"} 2\n"
+				    "dsrcheck_checks{status=\"skip\"} 2\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_check_ok{check=\"tcp.vip.direct\",service=\"web\","
+				    "server=\"rs1\",target=\"198.18.0.100\",port=\"80\"} 0\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_check_ok{check=\"dsr.return\",service=\"web\","
+				    "server=\"\",target=\"198.18.0.100\",port=\"80\"} 1\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_check_status{check=\"dsr.return\",service=\"web\","
+				    "server=\"\",target=\"198.18.0.100\",port=\"80\","
+				    "status=\"warn\"} 1\n"));
+	assert_non_null(strstr(got, "\ndsrcheck_probe_rtt_seconds{check=\"tcp.vip.direct\","
+				    "service=\"web\",server=\"rs1\",target=\"198.18.0.100\","
+				    "port=\"80\"} 0.000123\n"));
+	assert_non_null(strstr(got, "service=\"mail|<&>\\\"'\\\\\\n\xef\xbf\xbd\xef\xbf\xbd\","
+				    "server=\"rs\\\"1|\\\\\",target=\"198.18.0.11\",port=\"25\"} "
+				    "0.900123\n"));
+	free(got);
+}
+
+/* One repeated label set would make the collector drop the whole file. */
+static void test_prometheus_repeat(void **state)
+{
+	struct dsr_check c[3];
+	struct dsr_run run = {.version = "t", .checks = c, .nchecks = 3};
+	char *got;
+
+	(void)state;
+	memset(c, 0, sizeof c);
+	for (size_t i = 0; i < 3; i++) {
+		c[i].id = "tcp.rip";
+		c[i].service = "web";
+		c[i].port = 80;
+	}
+	c[1].status = DSR_FAIL;
+	c[2].service = "w\xfe"; /* escapes to the same label as "w\xff" below */
+	c[0].service = "w\xff";
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_int_equal(prom_strict(got), 8 + 2 * 5);
+	assert_non_null(strstr(got, "dsrcheck_checks{status=\"fail\"} 1\n"));
+	assert_non_null(strstr(got, "dsrcheck_run_ok 0\n"));
+	free(got);
+}
+
+/* The first line for n checks of the given statuses: head, then the perfdata
+ * of those counts. */
+static void nagios_first(const enum dsr_status *statuses, size_t n, const char *head, size_t fail,
+			 size_t warn, size_t skip)
+{
+	struct dsr_check checks[8];
+	struct dsr_run run = {.version = "t", .duration_ms = 1234, .checks = checks, .nchecks = n};
+	char *got, *first, want[1024];
+
+	assert_true(n <= 8);
+	for (size_t i = 0; i < n; i++) {
+		memset(&checks[i], 0, sizeof checks[i]);
+		checks[i].id = "tcp.vip.direct";
+		checks[i].service = "web";
+		checks[i].server = "rs1";
+		snprintf(checks[i].target, sizeof checks[i].target, "198.18.0.%zu", 100 + i);
+		checks[i].port = 80;
+		checks[i].status = statuses[i];
+		checks[i].reason = statuses[i] == DSR_PASS ? NULL : "refused";
+	}
+	/* Writers count for themselves: stale counts must not change the status. */
+	run.counts.fail = 99;
+	got = render("nagios", &run);
+	nagios_valid(got);
+	first = first_line(got);
+	snprintf(want, sizeof want,
+		 "%s | checks=%zu;;;0 failed=%zu;;;0 warnings=%zu;;;0 skipped=%zu;;;0 "
+		 "duration=1.234s;;;0",
+		 head, n, fail, warn, skip);
+	assert_string_equal(first, want);
+	free(first);
+	free(got);
+}
+
+/* The status word: CRITICAL when any check failed, else WARNING when any
+ * warned, else OK; skips never raise it. */
+static void test_nagios_status(void **state)
+{
+	const enum dsr_status pass[] = {DSR_PASS, DSR_PASS, DSR_PASS};
+	const enum dsr_status skipped[] = {DSR_PASS, DSR_SKIP, DSR_SKIP};
+	const enum dsr_status warned[] = {DSR_SKIP, DSR_WARN, DSR_PASS, DSR_WARN};
+	const enum dsr_status failed[] = {DSR_PASS, DSR_WARN, DSR_FAIL, DSR_SKIP};
+	const enum dsr_status many[] = {DSR_FAIL, DSR_FAIL, DSR_FAIL, DSR_FAIL,
+					DSR_FAIL, DSR_FAIL, DSR_FAIL, DSR_WARN};
+
+	(void)state;
+	nagios_first(NULL, 0, "DSRCHECK OK - 0 checks passed", 0, 0, 0);
+	nagios_first(pass, 3, "DSRCHECK OK - 3 checks passed", 0, 0, 0);
+	nagios_first(skipped, 1, "DSRCHECK OK - 1 checks passed", 0, 0, 0);
+	nagios_first(skipped, 3, "DSRCHECK OK - 1 of 3 checks passed, 2 skipped", 0, 0, 2);
+	nagios_first(skipped + 1, 1, "DSRCHECK OK - 0 of 1 checks passed, 1 skipped", 0, 0, 1);
+	nagios_first(warned, 2,
+		     "DSRCHECK WARNING - 1 warning: tcp.vip.direct rs1 198.18.0.101:80 refused", 0,
+		     1, 1);
+	nagios_first(warned, 4,
+		     "DSRCHECK WARNING - 2 warnings: tcp.vip.direct rs1 198.18.0.101:80 refused, "
+		     "tcp.vip.direct rs1 198.18.0.103:80 refused",
+		     0, 2, 1);
+	nagios_first(failed, 4,
+		     "DSRCHECK CRITICAL - 1 of 4 failed: tcp.vip.direct rs1 198.18.0.102:80 "
+		     "refused; 1 warning",
+		     1, 1, 1);
+	nagios_first(many, 7,
+		     "DSRCHECK CRITICAL - 7 of 7 failed: "
+		     "tcp.vip.direct rs1 198.18.0.100:80 refused, "
+		     "tcp.vip.direct rs1 198.18.0.101:80 refused, tcp.vip.direct rs1 "
+		     "198.18.0.102:80 refused, tcp.vip.direct rs1 198.18.0.103:80 refused, "
+		     "tcp.vip.direct rs1 198.18.0.104:80 refused, and 2 more",
+		     7, 0, 0);
+	nagios_first(many, 8,
+		     "DSRCHECK CRITICAL - 7 of 8 failed: "
+		     "tcp.vip.direct rs1 198.18.0.100:80 refused, "
+		     "tcp.vip.direct rs1 198.18.0.101:80 refused, tcp.vip.direct rs1 "
+		     "198.18.0.102:80 refused, tcp.vip.direct rs1 198.18.0.103:80 refused, "
+		     "tcp.vip.direct rs1 198.18.0.104:80 refused, and 2 more; 1 warning",
+		     7, 1, 0);
+}
+
+/* Every byte value in every string a writer sees, in every status: each format
+ * still parses. */
+static void test_all_bytes(void **state)
+{
+	static struct dsr_check c[4];
+	static char all[256], name[256];
+	struct dsr_run run = {.version = all, .checks = c, .nchecks = 4};
+	char *got;
+
+	(void)state;
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	snprintf(name, sizeof name, "%s", all + 127); /* starts with a continuation byte */
+	for (size_t i = 0; i < 4; i++) {
+		memset(&c[i], 0, sizeof c[i]);
+		c[i].id = all;
+		c[i].service = i % 2 ? all : name;
+		c[i].server = i % 2 ? name : all;
+		memcpy(c[i].target, all + 12 * i, sizeof c[i].target); /* unterminated */
+		c[i].port = (int)i * 1000;
+		c[i].status = (enum dsr_status)i;
+		c[i].reason = name;
+		snprintf(c[i].summary, sizeof c[i].summary, "%s", all);
+		snprintf(c[i].remedy, sizeof c[i].remedy, "%s", i ? all : "");
+		dsr_evidence_str(&c[i], "s", all + 100);
+		dsr_evidence_list_add(&c[i], "l", "\x01\xff|");
+		dsr_evidence_int(&c[i], "rtt_us", (long long)i * 1000001);
+	}
+	memcpy(run.vantage.ifname, all + 1, sizeof run.vantage.ifname);
+	memcpy(run.vantage.mac, all + 190, sizeof run.vantage.mac);
+
+	got = render("junit", &run);
+	xml_valid(got);
+	free(got);
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_int_equal(prom_strict(got), 8 + 4 * 5 + 4);
+	free(got);
+	got = render("nagios", &run);
+	nagios_valid(got);
+	free(got);
+}
+
+static void test_empty_run(void **state)
+{
+	struct dsr_run run = {.version = NULL, .nchecks = 0};
+	char *got;
+
+	(void)state;
+	got = render("junit", &run);
+	xml_valid(got);
+	assert_string_equal(got, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				 "<testsuites name=\"dsrcheck\" tests=\"0\" failures=\"0\" "
+				 "errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
+				 "</testsuites>\n");
+	free(got);
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_int_equal(prom_strict(got), 8);
+	assert_non_null(strstr(got, "dsrcheck_run_ok 1\n"));
+	assert_non_null(strstr(got, "dsrcheck_info{version=\"\",interface=\"\",ip=\"\",mac=\"\","
+				    "on_segment=\"false\",is_balancer=\"false\"} 1\n"));
+	free(got);
+	got = render("nagios", &run);
+	nagios_valid(got);
+	assert_string_equal(got, "DSRCHECK OK - 0 checks passed | checks=0;;;0 failed=0;;;0 "
+				 "warnings=0;;;0 skipped=0;;;0 duration=0.000s;;;0\n");
+	free(got);
+}
+
+static void test_write_error(void **state)
+{
+	static const char *const formats[] = {"junit", "prometheus", "nagios"};
+	struct dsr_run run = sample_run();
+	struct dsr_report_options opts = {0};
+	FILE *full = fopen("/dev/full", "w");
+
+	(void)state;
+	if (!full)
+		skip();
+	for (size_t i = 0; i < 3; i++) {
+		clearerr(full);
+		assert_int_equal(dsr_report_find(formats[i])->write(full, &run, &opts), -1);
+	}
+	fclose(full);
+}
+
+static void test_registry(void **state)
+{
+	(void)state;
+	assert_string_equal(dsr_report_find("junit")->name, "junit");
+	assert_string_equal(dsr_report_find("prometheus")->name, "prometheus");
+	assert_string_equal(dsr_report_find("nagios")->name, "nagios");
+	assert_null(dsr_report_find("JUNIT"));
+	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_junit_golden),
+		cmocka_unit_test(test_prometheus_golden),
+		cmocka_unit_test(test_nagios_golden),
+		cmocka_unit_test(test_validators_reject),
+		cmocka_unit_test(test_junit_parsed),
+		cmocka_unit_test(test_prometheus_content),
+		cmocka_unit_test(test_prometheus_repeat),
+		cmocka_unit_test(test_nagios_status),
+		cmocka_unit_test(test_all_bytes),
+		cmocka_unit_test(test_empty_run),
+		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_registry),
+	};
+
+	/* A consumer that exits before reading all its input must give us an
+	 * error on write, not kill the test binary. */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
