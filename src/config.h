@@ -47,6 +47,9 @@ struct dsr_config {
 	unsigned retries;
 	unsigned listen_ms;
 	unsigned rate; /* packets per second */
+	/* --only-server: probe this one server the way the balancer reaches it, and
+	 * nothing else (a health check for the balancer); "" for all. */
+	char only_server[DSR_NAME_MAX];
 	struct dsr_server *servers;
 	size_t nservers;
 	struct dsr_service *services;

@@ -47,6 +47,7 @@ struct options {
 	const char *timeout, *retries, *listen, *rate, *seed;
 	const char *pcap_path;  /* --pcap: evidence capture */
 	const char *time_limit; /* -t: the whole run, as monitoring plugins promise */
+	const char *only_server;
 	bool cli_deployment; /* --vip/--port/--server/... given */
 	int verbose;
 	bool quiet, no_color;
@@ -73,6 +74,8 @@ static void usage(FILE *out)
 		"      --listen D         watch the wire at least this long (default 3s)\n"
 		"      --rate PPS         send at most PPS frames per second (default 500)\n"
 		"  -t, --time-limit D     end the whole run within D (exit 3, UNKNOWN for --nagios)\n"
+		"      --only-server NAME probe only this server, at its MAC, the way the balancer\n"
+		"                         forwards (a health check for keepalived or ldirectord)\n"
 		"      --nagios           the same as -f nagios: a monitoring plugin's status line and\n"
 		"                         exit status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
 		"      --vip ADDR         without -c: the VIP of the one service\n"
@@ -141,6 +144,7 @@ enum {
 	OPT_SEED,
 	OPT_PCAP,
 	OPT_NAGIOS,
+	OPT_ONLY_SERVER,
 	OPT_NO_COLOR,
 };
 
@@ -161,6 +165,7 @@ static const struct option long_options[] = {
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"nagios", no_argument, NULL, OPT_NAGIOS},
+	{"only-server", required_argument, NULL, OPT_ONLY_SERVER},
 	{"time-limit", required_argument, NULL, 't'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -228,6 +233,9 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 			break;
 		case OPT_NAGIOS:
 			opts->format = "nagios";
+			break;
+		case OPT_ONLY_SERVER:
+			opts->only_server = optarg;
 			break;
 		case 't':
 			opts->time_limit = optarg;
@@ -361,6 +369,14 @@ static int load_config(const struct options *opts, struct dsr_config *cfg)
 		return usage_error("nothing to check: give -c FILE, or --vip, --port and --server");
 	} else if (dsr_config_validate(cfg, err, sizeof(err)) < 0) {
 		return usage_error("%s", err);
+	}
+	if (opts->only_server) {
+		bool known = false;
+		for (size_t i = 0; i < cfg->nservers; i++)
+			known = known || strcmp(cfg->servers[i].name, opts->only_server) == 0;
+		if (!known)
+			return usage_error("--only-server: no server named '%s'", opts->only_server);
+		snprintf(cfg->only_server, sizeof(cfg->only_server), "%s", opts->only_server);
 	}
 	return apply_globals(opts, cfg);
 }

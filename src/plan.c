@@ -309,11 +309,15 @@ static int plan_direct(struct builder *b, const struct dsr_service *svc,
 static int plan_service(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
 			size_t *server_arp, bool *server_done)
 {
-	if (plan_vip(b, svc) < 0)
+	/* A health check of one server must not fail for the rest of the deployment. */
+	bool one = cfg->only_server[0] != '\0';
+	if (!one && plan_vip(b, svc) < 0)
 		return -1;
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
 		const struct dsr_server *srv = &cfg->servers[idx];
+		if (one && strcmp(srv->name, cfg->only_server) != 0)
+			continue;
 		/* A server shared by several services is ARPed and pinged once. */
 		bool first = !server_done[idx];
 		if (first) {

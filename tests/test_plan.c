@@ -191,12 +191,37 @@ static void behind_a_router(void **state)
 	dsr_config_free(&cfg);
 }
 
+/* --only-server: one server's checks, nothing of the service or the others. */
+static void only_one_server(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	char err[256];
+	vantage(&ifc, "198.18.0.2", 24, "198.18.0.100");
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg, deployment, "t.ini", err, sizeof(err)), 0);
+	snprintf(cfg.only_server, sizeof(cfg.only_server), "rs1");
+	assert_int_equal(dsr_plan_build(&cfg, &ifc, 1, &plan, err, sizeof(err)), 0);
+	for (size_t i = 0; i < plan.ntasks; i++)
+		if (!plan.tasks[i].internal) {
+			assert_non_null(plan.tasks[i].server);
+			assert_string_equal(plan.tasks[i].server, "rs1");
+		}
+	assert_non_null(find(&plan, "tcp.vip.direct", "rs1", 443));
+	assert_null(find(&plan, "arp.vip", NULL, -1));
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(client_on_segment),
 		cmocka_unit_test(on_the_balancer),
 		cmocka_unit_test(behind_a_router),
+		cmocka_unit_test(only_one_server),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
