@@ -168,6 +168,18 @@ static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame
 	}
 }
 
+static enum dsr_decode_status decode_l3(struct dsr_cursor *c, struct dsr_frame *out)
+{
+	switch (out->ethertype) {
+	case ETHERTYPE_ARP:
+		return decode_arp(c, out);
+	case ETHERTYPE_IPV4:
+		return decode_ipv4(c, out);
+	default:
+		return DSR_FRAME_UNRELATED;
+	}
+}
+
 enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, struct dsr_frame *out)
 {
 	struct dsr_cursor c = dsr_cursor_make(bytes, caplen);
@@ -182,14 +194,37 @@ enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, 
 			return DSR_FRAME_TRUNCATED;
 		out->vlan = tci & 0x0fff; /* 0: a priority tag only */
 	}
-	switch (out->ethertype) {
-	case ETHERTYPE_ARP:
-		return decode_arp(&c, out);
-	case ETHERTYPE_IPV4:
-		return decode_ipv4(&c, out);
-	default:
-		return DSR_FRAME_UNRELATED;
+	return decode_l3(&c, out);
+}
+
+/* Linux cooked captures (tcpdump -i any): no Ethernet header, but the sender's
+ * link address and the protocol are there. The destination MAC is unknown. */
+enum dsr_decode_status dsr_decode_sll(const uint8_t *bytes, size_t caplen, bool v2,
+				      struct dsr_frame *out)
+{
+	struct dsr_cursor c = dsr_cursor_make(bytes, caplen);
+	uint16_t hatype, addrlen16 = 0;
+	uint8_t addr[8], addrlen8 = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (v2) {
+		/* protocol, reserved, ifindex, hatype, packet type, address length, address */
+		if (!dsr_cursor_u16(&c, &out->ethertype) || !dsr_cursor_skip(&c, 6) ||
+		    !dsr_cursor_u16(&c, &hatype) || !dsr_cursor_skip(&c, 1) ||
+		    !dsr_cursor_u8(&c, &addrlen8) || !dsr_cursor_bytes(&c, addr, 8))
+			return DSR_FRAME_TRUNCATED;
+		addrlen16 = addrlen8;
+	} else {
+		/* packet type, hatype, address length, address, protocol */
+		if (!dsr_cursor_skip(&c, 2) || !dsr_cursor_u16(&c, &hatype) ||
+		    !dsr_cursor_u16(&c, &addrlen16) || !dsr_cursor_bytes(&c, addr, 8) ||
+		    !dsr_cursor_u16(&c, &out->ethertype))
+			return DSR_FRAME_TRUNCATED;
 	}
+	if (hatype != 1 || addrlen16 != 6)
+		return DSR_FRAME_UNRELATED;
+	memcpy(out->eth_src, addr, 6);
+	return decode_l3(&c, out);
 }
 
 const char *dsr_decode_status_name(enum dsr_decode_status status)

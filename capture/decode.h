@@ -75,6 +75,11 @@ struct dsr_frame {
  * layers it found are set; on anything else the frame must not be used. */
 enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, struct dsr_frame *out);
 
+/* The same for Linux cooked captures (SLL, or SLL2 when v2): eth_src is the
+ * sender's link address, eth_dst stays zero. */
+enum dsr_decode_status dsr_decode_sll(const uint8_t *bytes, size_t caplen, bool v2,
+				      struct dsr_frame *out);
+
 const char *dsr_decode_status_name(enum dsr_decode_status status);
 
 #endif

@@ -11,6 +11,7 @@
 struct dsr_source {
 	pcap_t *pcap;
 	bool live;
+	enum dsr_linktype link;
 };
 
 /* "WHAT: libpcap's reason", then the handle is closed. */
@@ -111,6 +112,48 @@ int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, s
 	}
 	(*out)->pcap = p;
 	return DSR_SOURCE_OK;
+}
+
+int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, perr);
+	enum dsr_linktype link;
+
+	if (!p) {
+		snprintf(err, errlen, "%s: %s", path, perr);
+		return DSR_SOURCE_FAILED;
+	}
+	switch (pcap_datalink(p)) {
+	case DLT_EN10MB:
+		link = DSR_LINK_ETHERNET;
+		break;
+	case DLT_LINUX_SLL:
+		link = DSR_LINK_SLL;
+		break;
+	case DLT_LINUX_SLL2:
+		link = DSR_LINK_SLL2;
+		break;
+	default:
+		snprintf(err, errlen, "%s: link type %s is not Ethernet or Linux cooked", path,
+			 pcap_datalink_val_to_name(pcap_datalink(p)));
+		pcap_close(p);
+		return DSR_SOURCE_FAILED;
+	}
+	*out = calloc(1, sizeof(**out));
+	if (!*out) {
+		pcap_close(p);
+		snprintf(err, errlen, "out of memory");
+		return DSR_SOURCE_FAILED;
+	}
+	(*out)->pcap = p;
+	(*out)->link = link;
+	return DSR_SOURCE_OK;
+}
+
+enum dsr_linktype dsr_source_linktype(const struct dsr_source *src)
+{
+	return src->link;
 }
 
 bool dsr_source_is_live(const struct dsr_source *src)

@@ -26,6 +26,13 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, size_t errlen);
 
 bool dsr_source_is_live(const struct dsr_source *src);
+
+enum dsr_linktype { DSR_LINK_ETHERNET, DSR_LINK_SLL, DSR_LINK_SLL2 };
+enum dsr_linktype dsr_source_linktype(const struct dsr_source *src);
+
+/* Opens a capture file of any link type dsrcheck decodes (Ethernet, Linux
+ * cooked v1 and v2) for offline analysis; pcap or pcapng. */
+int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen);
 /* A descriptor to poll() for readability, or -1. */
 int dsr_source_fd(const struct dsr_source *src);
 

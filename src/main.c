@@ -16,6 +16,7 @@
 #include "config.h"
 #include "engine.h"
 #include "parse.h"
+#include "passive.h"
 #include "plan.h"
 #include "platform.h"
 #include "verdict.h"
@@ -48,6 +49,8 @@ struct options {
 	const char *pcap_path;  /* --pcap: evidence capture */
 	const char *time_limit; /* -t: the whole run, as monitoring plugins promise */
 	const char *only_server;
+	const char *command;      /* NULL (the audit), "analyze" */
+	const char *capture_file; /* analyze FILE */
 	bool cli_deployment; /* --vip/--port/--server/... given */
 	int verbose;
 	bool quiet, no_color;
@@ -62,6 +65,7 @@ static void usage(FILE *out)
 		"       [--retries N] [--listen D] [--rate PPS] [-t D] [--pcap PATH] [--nagios]\n"
 		"       [-v] [-q] [--no-color] [-h] [-V]\n"
 		"       %s --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
+		"       %s analyze FILE.pcap [-c FILE | --vip ... --server ...] [-f FMT]\n"
 		"\n"
 		"Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
 		"\n"
@@ -97,7 +101,7 @@ static void usage(FILE *out)
 		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
 		"             2 usage or configuration error, 3 the run could not be done;\n"
 		"             with -f nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
-		prog, prog, dsr_report_names());
+		prog, prog, prog, dsr_report_names());
 }
 
 /* The first fatal message of the run: a monitoring plugin must say it on
@@ -280,6 +284,11 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 		if (c >= OPT_VIP && c <= OPT_BALANCER_MAC)
 			opts->cli_deployment = true;
 	}
+	if (opts->command && strcmp(opts->command, "analyze") == 0) {
+		if (optind == argc)
+			return usage_error("analyze: which capture file?");
+		opts->capture_file = argv[optind++];
+	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	return -1;
@@ -365,6 +374,8 @@ static int load_config(const struct options *opts, struct dsr_config *cfg)
 			fatal("%s", err);
 			return EXIT_USAGE;
 		}
+	} else if (!opts->cli_deployment && opts->command) {
+		/* A capture can be read for address conflicts without any deployment. */
 	} else if (!opts->cli_deployment) {
 		return usage_error("nothing to check: give -c FILE, or --vip, --port and --server");
 	} else if (dsr_config_validate(cfg, err, sizeof(err)) < 0) {
@@ -394,6 +405,96 @@ static void describe_vantage(const struct dsr_iface *ifc, const struct dsr_plan 
 static bool nagios_mode(const struct options *opts)
 {
 	return opts->format && strcmp(opts->format, "nagios") == 0;
+}
+
+/* Every format from the same results: stdout, then the --report files.
+ * Returns the exit status the results call for. */
+static int emit_reports(const struct options *opts, struct dsr_run *result)
+{
+	int status;
+	struct dsr_report_options ropts = {
+		.color = !opts->no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
+		.verbose = opts->verbose,
+	};
+	const struct dsr_report_writer *w = dsr_report_find(opts->format ? opts->format : "text");
+
+	dsr_run_count(result);
+	status = dsr_run_failed(result) ? EXIT_FAIL : EXIT_PASS;
+	if (nagios_mode(opts))
+		status = result->counts.fail ? 2 : result->counts.warn ? 1 : 0;
+	if (w->write(stdout, result, &ropts) < 0 || fflush(stdout) != 0) {
+		fatal("cannot write the report: %s", strerror(errno));
+		status = EXIT_RUN;
+	}
+	ropts.color = false;
+	for (size_t i = 0; i < opts->nreports; i++)
+		if (write_report_file(&opts->reports[i], result, &ropts) < 0)
+			status = EXIT_RUN;
+	return status;
+}
+
+/* dsrcheck analyze FILE: the passive checks on a capture taken anywhere. */
+static int analyze(const struct options *opts, const struct dsr_config *cfg)
+{
+	char err[512];
+	struct dsr_source *src;
+	struct dsr_run result = {.version = DSR_VERSION};
+	struct dsr_passive *p = dsr_passive_new(cfg);
+	const uint8_t *data;
+	size_t caplen, frames = 0, unusable = 0;
+	struct timeval ts;
+	int rc, status = EXIT_RUN;
+
+	if (!p) {
+		fatal("out of memory");
+		return EXIT_RUN;
+	}
+	if (dsr_source_open_any_file(opts->capture_file, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
+		fatal("%s", err);
+		dsr_passive_free(p);
+		return EXIT_RUN;
+	}
+	enum dsr_linktype link = dsr_source_linktype(src);
+	dsr_platform_now(&result.started);
+	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err))) == 1) {
+		struct dsr_frame f;
+		enum dsr_decode_status st =
+			link == DSR_LINK_ETHERNET ? dsr_decode_ethernet(data, caplen, &f)
+						  : dsr_decode_sll(data, caplen, link == DSR_LINK_SLL2, &f);
+		frames++;
+		if (st == DSR_FRAME_OK)
+			dsr_passive_frame(p, &f, &ts, frames);
+		else
+			unusable += st != DSR_FRAME_UNRELATED;
+	}
+	dsr_source_close(src);
+	if (rc == -1) {
+		fatal("%s", err);
+		dsr_passive_free(p);
+		return EXIT_RUN;
+	}
+	if (!opts->quiet && opts->verbose)
+		fprintf(stderr, "%s: %zu frames read, %zu truncated or malformed, %zu not tracked\n",
+			prog, frames, unusable, dsr_passive_dropped(p));
+	size_t nchecks;
+	struct dsr_check *checks = dsr_passive_verdicts(p, &nchecks);
+	if (checks) {
+		struct timeval end;
+		dsr_platform_now(&end);
+		result.duration_ms = (long long)(end.tv_sec - result.started.tv_sec) * 1000 +
+				     (end.tv_usec - result.started.tv_usec) / 1000;
+		snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s",
+			 opts->capture_file);
+		result.vantage.on_segment = true;
+		result.checks = checks;
+		result.nchecks = nchecks;
+		status = emit_reports(opts, &result);
+		free(checks);
+	} else {
+		fatal("out of memory");
+	}
+	dsr_passive_free(p);
+	return status;
 }
 
 static bool nagios_requested(int argc, char **argv)
@@ -520,24 +621,7 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 	describe_vantage(&ifc, &plan, &result.vantage);
 	result.checks = checks;
 	result.nchecks = nchecks;
-	dsr_run_count(&result);
-
-	struct dsr_report_options ropts = {
-		.color = !opts->no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
-		.verbose = opts->verbose,
-	};
-	const struct dsr_report_writer *w = dsr_report_find(opts->format ? opts->format : "text");
-	status = dsr_run_failed(&result) ? EXIT_FAIL : EXIT_PASS;
-	if (nagios_mode(opts))
-		status = result.counts.fail ? 2 : result.counts.warn ? 1 : 0;
-	if (w->write(stdout, &result, &ropts) < 0 || fflush(stdout) != 0) {
-		fatal("cannot write the report: %s", strerror(errno));
-		status = EXIT_RUN;
-	}
-	ropts.color = false;
-	for (size_t i = 0; i < opts->nreports; i++)
-		if (write_report_file(&opts->reports[i], &result, &ropts) < 0)
-			status = EXIT_RUN;
+	status = emit_reports(opts, &result);
 	free(checks);
 out:
 	if (dump)
@@ -558,11 +642,18 @@ int main(int argc, char **argv)
 		fatal("out of memory");
 		return EXIT_RUN;
 	}
+	/* Subcommands come first and take the same options. */
+	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
+		opts.command = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	status = parse_args(argc, argv, &opts, &cfg);
 	if (status < 0)
 		status = load_config(&opts, &cfg);
 	if (status < 0)
-		status = run(&opts, &cfg);
+		status = opts.command ? analyze(&opts, &cfg) : run(&opts, &cfg);
 	dsr_config_free(&cfg);
 	/* A monitoring plugin has no usage errors, only UNKNOWN, said on stdout. */
 	if ((status == EXIT_USAGE || status == EXIT_RUN) && fatal_message[0] &&

@@ -1,0 +1,37 @@
+/* What a capture shows without sending anything: who claims which address
+ * with which MAC, whether that changes back and forth, and whether replies to
+ * connections made to a VIP leave with the VIP as their source. Used by
+ * `dsrcheck analyze` on captures taken anywhere, and by `dsrcheck watch`. */
+#ifndef DSR_PASSIVE_H
+#define DSR_PASSIVE_H
+
+#include <stddef.h>
+#include <sys/time.h>
+
+#include "../capture/decode.h"
+#include "check.h"
+#include "config.h"
+
+struct dsr_passive;
+
+/* cfg may describe no service at all: then only address conflicts are
+ * reported. NULL when out of memory. cfg must outlive the analyser. */
+struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg);
+void dsr_passive_free(struct dsr_passive *p);
+
+/* Called once for each new finding as it happens (watch prints them). */
+typedef void (*dsr_alert_fn)(const char *line, void *arg);
+void dsr_passive_on_alert(struct dsr_passive *p, dsr_alert_fn fn, void *arg);
+
+/* One decoded frame, with its capture time and its number in the capture. */
+void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		       unsigned long frame_no);
+
+/* The checks the capture answers, in report order (malloc'd; *n set).
+ * NULL when out of memory. */
+struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n);
+
+/* Addresses and flows that did not fit the bounded tables. */
+size_t dsr_passive_dropped(const struct dsr_passive *p);
+
+#endif
