@@ -182,6 +182,36 @@ static void icmp_error_quote_has_own_bounds(void **state)
 	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_TRUNCATED);
 }
 
+/* Linux cooked captures (tcpdump -i any) carry the sender's MAC, not a header. */
+static void linux_cooked(void **state)
+{
+	(void)state;
+	uint8_t eth[64], sll[80], sll2[84];
+	struct dsr_frame d;
+	size_t n = craft_arp(eth, 2, mac_a, ip_a, mac_b, ip_b);
+	memset(sll, 0, sizeof(sll));
+	put16(sll + 2, 1);  /* ARPHRD_ETHER */
+	put16(sll + 4, 6);  /* address length */
+	memcpy(sll + 6, mac_a, 6);
+	put16(sll + 14, 0x0806);
+	memcpy(sll + 16, eth + 14, n - 14);
+	assert_int_equal(dsr_decode_sll(sll, 16 + n - 14, false, &d), DSR_FRAME_OK);
+	assert_int_equal(d.l3, DSR_L3_ARP);
+	assert_memory_equal(d.eth_src, mac_a, 6);
+	for (size_t len = 0; len < 16 + n - 14; len++)
+		assert_int_equal(dsr_decode_sll(sll, len, false, &d), DSR_FRAME_TRUNCATED);
+	memset(sll2, 0, sizeof(sll2));
+	put16(sll2, 0x0806);
+	put16(sll2 + 8, 1);
+	sll2[11] = 6;
+	memcpy(sll2 + 12, mac_a, 6);
+	memcpy(sll2 + 20, eth + 14, n - 14);
+	assert_int_equal(dsr_decode_sll(sll2, 20 + n - 14, true, &d), DSR_FRAME_OK);
+	assert_memory_equal(&d.arp.spa.s_addr, ip_a, 4);
+	sll2[11] = 8; /* not a MAC: nothing to attribute the frame to */
+	assert_int_equal(dsr_decode_sll(sll2, 20 + n - 14, true, &d), DSR_FRAME_UNRELATED);
+}
+
 static void status_names(void **state)
 {
 	(void)state;
@@ -202,6 +232,7 @@ int main(void)
 		cmocka_unit_test(unrelated_frames),
 		cmocka_unit_test(vlan_tagged),
 		cmocka_unit_test(icmp_error_quote_has_own_bounds),
+		cmocka_unit_test(linux_cooked),
 		cmocka_unit_test(status_names),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
