@@ -61,7 +61,8 @@ unit: $(TESTS)
 
 # The lab needs root (network namespaces); say so instead of failing obscurely.
 integration: dsrcheck
-	@bash tests/integration/run.sh ./dsrcheck
+	@rc=0; bash tests/integration/run.sh ./dsrcheck || rc=1; \
+	bash tests/integration/ops.sh ./dsrcheck || rc=1; exit $$rc
 
 check: unit integration
 

@@ -232,6 +232,7 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 struct live {
 	struct dsr_source *src;
 	struct dsr_dump *dump;
+	const struct dsr_engine_options *o;
 	unsigned unpaced; /* follow-ups sent since the pacer last looked: they use the rate too */
 	struct dsr_observations *obs;
 	int failed; /* a follow-up could not be sent: reported after the frame */
@@ -273,6 +274,8 @@ static int drain(struct dsr_plan *plan, struct live *live)
 		if (rc <= 0)
 			return rc == -1 ? -1 : 0;
 		unsigned frame_no = live->dump ? dsr_dump_frame(live->dump, &ts, data, caplen) : 0;
+		if (live->o->tap)
+			live->o->tap(data, caplen, &ts, live->o->tap_arg);
 		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live, frame_no);
 		if (live->failed)
 			return -1;
@@ -291,7 +294,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long burst = interval * (o->rate / 200 > 1 ? o->rate / 200 : 1);
 	long long next_send = start;
 	int fd = dsr_source_fd(src);
-	struct live live = {.src = src, .dump = o->dump, .obs = obs, .err = err, .errlen = errlen};
+	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;

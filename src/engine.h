@@ -20,6 +20,9 @@ struct dsr_engine_options {
 	struct dsr_dump *dump;
 	/* The whole run must end within this (0: no limit); reaching it is an error. */
 	unsigned time_limit_ms;
+	/* Sees every captured frame first (watch's passive analyser); may be NULL. */
+	void (*tap)(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg);
+	void *tap_arg;
 };
 
 /* Frames seen and why some were of no use: unusable frames never pass a check,

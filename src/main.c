@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "platform.h"
 #include "verdict.h"
+#include "watch.h"
 
 #ifndef DSR_VERSION
 #define DSR_VERSION "dev"
@@ -49,7 +50,9 @@ struct options {
 	const char *pcap_path;  /* --pcap: evidence capture */
 	const char *time_limit; /* -t: the whole run, as monitoring plugins promise */
 	const char *only_server;
-	const char *command;      /* NULL (the audit), "analyze" */
+	const char *command;      /* NULL (the audit), "analyze", "watch" */
+	const char *interval;     /* watch: between audits */
+	bool syslog;              /* watch: alerts to syslog too */
 	const char *capture_file; /* analyze FILE */
 	bool cli_deployment; /* --vip/--port/--server/... given */
 	int verbose;
@@ -66,6 +69,7 @@ static void usage(FILE *out)
 		"       [-v] [-q] [--no-color] [-h] [-V]\n"
 		"       %s --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
 		"       %s analyze FILE.pcap [-c FILE | --vip ... --server ...] [-f FMT]\n"
+		"       %s watch [-c FILE] [--interval D] [--syslog] [--report FMT:PATH]...\n"
 		"\n"
 		"Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
 		"\n"
@@ -90,6 +94,8 @@ static void usage(FILE *out)
 		"      --pcap PATH        write every frame sent and captured to PATH (pcap); reports\n"
 		"                         cite the frame numbers behind each failure (pcap_frames)\n"
 		"      --seed N           fixed probe identifiers, for reproducible test captures\n"
+		"      --interval D       watch: full audit every D (default 5m; 0 for none)\n"
+		"      --syslog           watch: alerts to syslog as well\n"
 		"  -v, --verbose          evidence of passing checks too; progress details\n"
 		"  -q, --quiet            nothing on standard error but fatal errors\n"
 		"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
@@ -101,7 +107,7 @@ static void usage(FILE *out)
 		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
 		"             2 usage or configuration error, 3 the run could not be done;\n"
 		"             with -f nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
-		prog, prog, prog, dsr_report_names());
+		prog, prog, prog, prog, dsr_report_names());
 }
 
 /* The first fatal message of the run: a monitoring plugin must say it on
@@ -149,6 +155,8 @@ enum {
 	OPT_PCAP,
 	OPT_NAGIOS,
 	OPT_ONLY_SERVER,
+	OPT_INTERVAL,
+	OPT_SYSLOG,
 	OPT_NO_COLOR,
 };
 
@@ -170,6 +178,8 @@ static const struct option long_options[] = {
 	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"nagios", no_argument, NULL, OPT_NAGIOS},
 	{"only-server", required_argument, NULL, OPT_ONLY_SERVER},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"syslog", no_argument, NULL, OPT_SYSLOG},
 	{"time-limit", required_argument, NULL, 't'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -240,6 +250,12 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 			break;
 		case OPT_ONLY_SERVER:
 			opts->only_server = optarg;
+			break;
+		case OPT_INTERVAL:
+			opts->interval = optarg;
+			break;
+		case OPT_SYSLOG:
+			opts->syslog = true;
 			break;
 		case 't':
 			opts->time_limit = optarg;
@@ -374,7 +390,7 @@ static int load_config(const struct options *opts, struct dsr_config *cfg)
 			fatal("%s", err);
 			return EXIT_USAGE;
 		}
-	} else if (!opts->cli_deployment && opts->command) {
+	} else if (!opts->cli_deployment && opts->command && strcmp(opts->command, "analyze") == 0) {
 		/* A capture can be read for address conflicts without any deployment. */
 	} else if (!opts->cli_deployment) {
 		return usage_error("nothing to check: give -c FILE, or --vip, --port and --server");
@@ -524,31 +540,13 @@ static void on_alarm(int sig)
 	_exit(EXIT_RUN);
 }
 
-static int run(const struct options *opts, const struct dsr_config *cfg)
+/* Probe identifiers unpredictable to others, or fixed by --seed for fixtures. */
+static int make_plan(const struct options *opts, const struct dsr_config *cfg,
+		     const struct dsr_iface *ifc, struct dsr_plan *plan)
 {
-	char err[512], filter[256];
-	struct dsr_iface ifc;
-	struct dsr_plan plan;
-	struct dsr_source *src = NULL;
-	struct dsr_dump *dump = NULL;
-	struct dsr_observations obs = {0};
-	struct dsr_run result = {.version = DSR_VERSION};
+	char err[512];
 	uint32_t key;
-	size_t last_progress = (size_t)-1;
-	int status = EXIT_RUN;
 
-	unsigned time_limit_ms = 0;
-	if (opts->time_limit) {
-		if (dsr_parse_duration_ms(opts->time_limit, DSR_MAX_DURATION_MS, &time_limit_ms) < 0)
-			return usage_error("-t: bad duration '%s' (use e.g. 10s)", opts->time_limit);
-		alarm_nagios = nagios_mode(opts);
-		signal(SIGALRM, on_alarm);
-		alarm(time_limit_ms / 1000 + 2);
-	}
-	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
-		fatal("%s", err);
-		return EXIT_RUN;
-	}
 	if (opts->seed) {
 		unsigned seed;
 		if (dsr_parse_uint(opts->seed, 0, 0xffffffffu, &seed) < 0)
@@ -558,12 +556,93 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		fatal("no random numbers: %s", strerror(errno));
 		return EXIT_RUN;
 	}
-	if (dsr_plan_build(cfg, &ifc, key, &plan, err, sizeof(err)) < 0) {
+	if (dsr_plan_build(cfg, ifc, key, plan, err, sizeof(err)) < 0) {
 		fatal("%s", err);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* One active audit on an open capture: send, capture, judge. The checks are
+ * malloc'd into result; returns -1 on success or the exit status of a failure. */
+static int audit(const struct options *opts, const struct dsr_config *cfg,
+		 const struct dsr_iface *ifc, struct dsr_plan *plan, struct dsr_source *src,
+		 const struct dsr_engine_options *eo, struct dsr_run *result)
+{
+	char err[512];
+	struct dsr_observations obs = {0};
+	struct timeval end;
+	int status = -1;
+
+	*result = (struct dsr_run){.version = DSR_VERSION};
+	dsr_platform_now(&result->started);
+	if (dsr_engine_run(plan, src, eo, &obs, err, sizeof(err)) < 0) {
+		fatal("%s", err);
+		dsr_observations_free(&obs);
+		return EXIT_RUN;
+	}
+	dsr_platform_now(&end);
+	result->duration_ms = (long long)(end.tv_sec - result->started.tv_sec) * 1000 +
+			      (end.tv_usec - result->started.tv_usec) / 1000;
+	if (!opts->quiet && opts->verbose)
+		fprintf(stderr,
+			"%s: sent %zu frames; captured %zu (%zu truncated, %zu invalid, %zu unrelated, "
+			"%zu unmatched, %zu observations dropped)\n",
+			prog, obs.frames_sent, obs.frames, obs.truncated, obs.invalid, obs.unrelated,
+			obs.unmatched, obs.dropped);
+	size_t nchecks;
+	struct dsr_check *checks = dsr_verdicts(cfg, plan, &obs, &nchecks);
+	if (!checks) {
+		fatal("out of memory");
+		status = EXIT_RUN;
+	} else {
+		describe_vantage(ifc, plan, &result->vantage);
+		result->checks = checks;
+		result->nchecks = nchecks;
+	}
+	dsr_observations_free(&obs);
+	return status;
+}
+
+static unsigned arm_time_limit(const struct options *opts, int *status)
+{
+	unsigned ms = 0;
+
+	*status = -1;
+	if (!opts->time_limit)
+		return 0;
+	if (dsr_parse_duration_ms(opts->time_limit, DSR_MAX_DURATION_MS, &ms) < 0) {
+		*status = usage_error("-t: bad duration '%s' (use e.g. 10s)", opts->time_limit);
+		return 0;
+	}
+	alarm_nagios = nagios_mode(opts);
+	signal(SIGALRM, on_alarm);
+	alarm(ms / 1000 + 2);
+	return ms;
+}
+
+static int run(const struct options *opts, const struct dsr_config *cfg)
+{
+	char err[512], filter[256];
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_source *src = NULL;
+	struct dsr_dump *dump = NULL;
+	struct dsr_run result;
+	size_t last_progress = (size_t)-1;
+	int status;
+	unsigned time_limit_ms = arm_time_limit(opts, &status);
+
+	if (status >= 0)
+		return status;
+	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
+		fatal("%s", err);
+		return EXIT_RUN;
+	}
+	if ((status = make_plan(opts, cfg, &ifc, &plan)) >= 0)
+		return status;
+	status = EXIT_RUN;
 	dsr_engine_filter(&plan, filter, sizeof(filter));
-	dsr_platform_now(&result.started);
 	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
 		fatal("%s", err);
 		goto out;
@@ -591,45 +670,124 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		.dump = dump,
 		.time_limit_ms = time_limit_ms,
 	};
-	if (dsr_engine_run(&plan, src, &eo, &obs, err, sizeof(err)) < 0) {
-		fatal("%s", err);
+	if ((status = audit(opts, cfg, &ifc, &plan, src, &eo, &result)) >= 0)
 		goto out;
-	}
+	status = EXIT_RUN;
 	int dump_rc = dsr_dump_close(dump, err, sizeof(err));
 	dump = NULL;
-	if (dump_rc < 0) {
+	if (dump_rc < 0)
 		fatal("cannot write the evidence capture: %s", err);
-		goto out;
-	}
-	struct timeval end;
-	dsr_platform_now(&end);
-	result.duration_ms = (long long)(end.tv_sec - result.started.tv_sec) * 1000 +
-			     (end.tv_usec - result.started.tv_usec) / 1000;
-	if (!opts->quiet && opts->verbose)
-		fprintf(stderr,
-			"%s: sent %zu frames; captured %zu (%zu truncated, %zu invalid, %zu unrelated, "
-			"%zu unmatched, %zu observations dropped)\n",
-			prog, obs.frames_sent, obs.frames, obs.truncated, obs.invalid, obs.unrelated,
-			obs.unmatched, obs.dropped);
-
-	size_t nchecks;
-	struct dsr_check *checks = dsr_verdicts(cfg, &plan, &obs, &nchecks);
-	if (!checks) {
-		fatal("out of memory");
-		goto out;
-	}
-	describe_vantage(&ifc, &plan, &result.vantage);
-	result.checks = checks;
-	result.nchecks = nchecks;
-	status = emit_reports(opts, &result);
-	free(checks);
+	else
+		status = emit_reports(opts, &result);
+	free((void *)result.checks);
 out:
 	if (dump)
 		dsr_dump_close(dump, err, sizeof(err));
 	dsr_source_close(src);
-	dsr_observations_free(&obs);
 	dsr_plan_free(&plan);
 	return status;
+}
+
+struct watch_context {
+	const struct options *opts;
+	const struct dsr_config *cfg;
+	const struct dsr_iface *ifc;
+	unsigned long audits;
+};
+
+/* One audit of watch: a line on stdout, and the --report files rewritten (a
+ * Prometheus textfile stays current). */
+static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, void *arg)
+{
+	struct watch_context *w = arg;
+	struct dsr_plan plan;
+	struct dsr_run result;
+	struct dsr_report_options ropts = {.verbose = w->opts->verbose};
+	int status = make_plan(w->opts, w->cfg, w->ifc, &plan);
+
+	if (status >= 0)
+		return EXIT_RUN;
+	struct dsr_engine_options eo = {
+		.timeout_ms = w->cfg->timeout_ms,
+		.retries = w->cfg->retries,
+		.listen_ms = w->cfg->listen_ms,
+		.rate = w->cfg->rate,
+		.tap = tap,
+		.tap_arg = tap_arg,
+	};
+	status = audit(w->opts, w->cfg, w->ifc, &plan, src, &eo, &result);
+	dsr_plan_free(&plan);
+	if (status >= 0) {
+		printf("audit %lu could not run: %s\n", ++w->audits, fatal_message);
+		fflush(stdout);
+		return EXIT_RUN;
+	}
+	dsr_run_count(&result);
+	printf("audit %lu %s (%zu of %zu failed, %zu warnings)", ++w->audits,
+	       result.counts.fail ? "FAIL" : "PASS", result.counts.fail, result.nchecks,
+	       result.counts.warn);
+	for (size_t i = 0; i < result.nchecks; i++) {
+		const struct dsr_check *c = &result.checks[i];
+		if (c->status == DSR_FAIL)
+			printf("; %s %s %s%s%.0d %s", c->id, c->server ? c->server : "-", c->target,
+			       c->port >= 0 ? ":" : "", c->port >= 0 ? c->port : 0, c->reason);
+	}
+	printf("\n");
+	fflush(stdout);
+	for (size_t i = 0; i < w->opts->nreports; i++)
+		write_report_file(&w->opts->reports[i], &result, &ropts);
+	status = result.counts.fail ? EXIT_FAIL : EXIT_PASS;
+	free((void *)result.checks);
+	return status;
+}
+
+/* dsrcheck watch: see src/watch.c. */
+static int watch(const struct options *opts, const struct dsr_config *cfg)
+{
+	char err[512], filter[256], mac[18];
+	struct dsr_iface ifc;
+	struct dsr_source *src;
+	unsigned interval_ms = 300000;
+
+	if (opts->interval && strcmp(opts->interval, "0") != 0 &&
+	    dsr_parse_duration_ms(opts->interval, 86400000u, &interval_ms) < 0)
+		return usage_error("--interval: bad duration '%s' (use e.g. 5m as 300s)", opts->interval);
+	if (opts->interval && strcmp(opts->interval, "0") == 0)
+		interval_ms = 0;
+	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
+		fatal("%s", err);
+		return EXIT_RUN;
+	}
+	/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
+	 * passive checks and the audits need, and not the bulk of the traffic. */
+	dsr_format_mac(ifc.mac, mac);
+	snprintf(filter, sizeof(filter),
+		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
+		 mac);
+	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
+		fatal("%s", err);
+		return EXIT_RUN;
+	}
+	if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
+		fatal("%s", err);
+		dsr_source_close(src);
+		return EXIT_RUN;
+	}
+	struct watch_context ctx = {.opts = opts, .cfg = cfg, .ifc = &ifc};
+	struct dsr_watch_options wo = {
+		.interval_ms = interval_ms,
+		.syslog = opts->syslog,
+		.out = stdout,
+		.audit = watch_audit,
+		.audit_arg = &ctx,
+	};
+	int rc = dsr_watch(cfg, src, &wo, err, sizeof(err));
+	dsr_source_close(src);
+	if (rc < 0) {
+		fatal("%s", err);
+		return EXIT_RUN;
+	}
+	return EXIT_PASS;
 }
 
 int main(int argc, char **argv)
@@ -643,7 +801,7 @@ int main(int argc, char **argv)
 		return EXIT_RUN;
 	}
 	/* Subcommands come first and take the same options. */
-	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
+	if (argc > 1 && (strcmp(argv[1], "analyze") == 0 || strcmp(argv[1], "watch") == 0)) {
 		opts.command = argv[1];
 		argv[1] = argv[0];
 		argc--;
@@ -653,7 +811,9 @@ int main(int argc, char **argv)
 	if (status < 0)
 		status = load_config(&opts, &cfg);
 	if (status < 0)
-		status = opts.command ? analyze(&opts, &cfg) : run(&opts, &cfg);
+		status = !opts.command			     ? run(&opts, &cfg)
+			 : strcmp(opts.command, "watch") == 0 ? watch(&opts, &cfg)
+							      : analyze(&opts, &cfg);
 	dsr_config_free(&cfg);
 	/* A monitoring plugin has no usage errors, only UNKNOWN, said on stdout. */
 	if ((status == EXIT_USAGE || status == EXIT_RUN) && fatal_message[0] &&

@@ -1,0 +1,117 @@
+#include "watch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "../capture/decode.h"
+#include "passive.h"
+#include "platform.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+struct watch {
+	const struct dsr_watch_options *o;
+	struct dsr_passive *passive;
+	unsigned long frames, alerts;
+};
+
+static void alert(const char *line, void *arg)
+{
+	struct watch *w = arg;
+	w->alerts++;
+	fprintf(w->o->out, "alert %s\n", line);
+	fflush(w->o->out);
+	if (w->o->syslog)
+		syslog(LOG_WARNING, "alert %s", line);
+}
+
+static void tap(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg)
+{
+	struct watch *w = arg;
+	struct dsr_frame f;
+
+	w->frames++;
+	if (dsr_decode_ethernet(data, caplen, &f) == DSR_FRAME_OK)
+		dsr_passive_frame(w->passive, &f, ts, w->frames);
+}
+
+static long long now_ms(void)
+{
+	struct timeval tv;
+	dsr_platform_now(&tv);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
+	      const struct dsr_watch_options *o, char *err, size_t errlen)
+{
+	struct watch w = {.o = o, .passive = dsr_passive_new(cfg)};
+	struct sigaction sa;
+	unsigned long audits = 0, failed = 0, broken = 0;
+	long long next_audit = now_ms();
+	int rc = 0;
+
+	if (!w.passive) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dsr_passive_on_alert(w.passive, alert, &w);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (o->syslog)
+		openlog("dsrcheck", LOG_PID, LOG_DAEMON);
+	fprintf(o->out, "watching %s\n", o->interval_ms ? "(with audits)" : "(no audits)");
+	fflush(o->out);
+
+	while (!stop_signal) {
+		if (o->interval_ms && now_ms() >= next_audit) {
+			int st = o->audit(src, tap, &w, o->audit_arg);
+			audits++;
+			failed += st == 1;
+			broken += st != 0 && st != 1;
+			next_audit = now_ms() + o->interval_ms;
+			continue;
+		}
+		struct pollfd pfd = {.fd = dsr_source_fd(src), .events = POLLIN};
+		long long wait = o->interval_ms ? next_audit - now_ms() : 1000;
+		if (wait > 1000)
+			wait = 1000;
+		if (wait < 0)
+			wait = 0;
+		if (pfd.fd >= 0 && poll(&pfd, 1, (int)wait) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		const uint8_t *data;
+		size_t caplen;
+		struct timeval ts;
+		int n;
+		/* Bounded, so that a flood cannot hold off signals and audits. */
+		for (int i = 0; i < 10000 && (n = dsr_source_next(src, &data, &caplen, &ts, err, errlen)) == 1;
+		     i++)
+			tap(data, caplen, &ts, &w);
+		if (n == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	fprintf(o->out, "summary: %lu frames, %lu alerts, %lu audits (%lu failed, %lu not run)%s%s\n",
+		w.frames, w.alerts, audits, failed, broken, stop_signal ? ", stopped by " : "",
+		stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "");
+	fflush(o->out);
+	if (o->syslog)
+		closelog();
+	dsr_passive_free(w.passive);
+	return rc;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# ops.sh BINARY: dsrcheck the way operators run it, against the lab (fixtures/lab):
+# evidence captures re-read by tcpdump, the report formats read by their real
+# consumers (jq, xmllint, promtool), the monitoring-plugin mode and its -t limit,
+# the --only-server health check, `analyze` on a capture of a fault, and `watch`
+# alerting on a gratuitous ARP for the VIP within a second and stopping cleanly.
+#
+# One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
+# Needs root; DSR_SKIP_INTEGRATION=1 skips. Tears the lab down on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$ROOT/fixtures/lab/lab.sh
+CONFIG=fixtures/lab/dsrcheck-lab.ini
+
+if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
+	echo "integration tests skipped (DSR_SKIP_INTEGRATION=1)"
+	exit 0
+fi
+if [[ $EUID -ne 0 ]]; then
+	echo "integration tests need root (network namespaces): run sudo make check" >&2
+	exit 1
+fi
+BIN=$(realpath "${1:?usage: ops.sh BINARY}")
+for cmd in jq xmllint promtool tcpdump python3 timeout; do
+	command -v "$cmd" >/dev/null || { echo "ops.sh: '$cmd' is missing: run 'sudo make deps'" >&2; exit 1; }
+done
+cd "$ROOT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-ops.XXXXXX")
+WATCH_PID=
+teardown() {
+	local rc=$?
+	trap - EXIT INT TERM
+	[[ -n $WATCH_PID ]] && kill "$WATCH_PID" 2>/dev/null
+	bash "$LAB" down >/dev/null 2>&1 || echo "ops.sh: warning: lab teardown failed" >&2
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+PASSED=0 FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+fail() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+	[[ -n ${2:-} ]] && sed 's/^/#   /' <<<"$2"
+	return 0
+}
+check() { # DESCRIPTION DETAILS CMD...
+	local what=$1 details=$2
+	shift 2
+	if "$@"; then pass "$what"; else fail "$what" "$details"; fi
+}
+in_client() { timeout 60 ip netns exec dsrlab-client "$BIN" "$@"; }
+in_lb() { timeout 60 ip netns exec dsrlab-lb "$BIN" "$@"; }
+lab_up() { bash "$LAB" up "$1" >"$WORK/lab.log" 2>&1 || { fail "lab up $1" "$(tail -5 "$WORK/lab.log")"; return 1; }; }
+
+# ---------------------------------------------------------------- healthy lab
+lab_up healthy
+
+rc=0
+in_client -q -c "$CONFIG" -f junit --report "prometheus:$WORK/run.prom" \
+	--pcap "$WORK/run.pcap" >"$WORK/run.xml" || rc=$?
+check "healthy: exit 0" "rc=$rc" test "$rc" -eq 0
+check "junit report validates against fixtures/reports/junit.xsd" "$(head -c 600 "$WORK/run.xml")" \
+	xmllint --noout --nonet --schema fixtures/reports/junit.xsd "$WORK/run.xml"
+check "junit report: no failures" "" \
+	grep -q '<testsuites name="dsrcheck"[^>]* failures="0"' "$WORK/run.xml"
+check "prometheus report passes promtool check metrics" "$(promtool check metrics <"$WORK/run.prom" 2>&1)" \
+	bash -c "promtool check metrics <'$WORK/run.prom' >/dev/null 2>&1"
+check "prometheus report: dsrcheck_run_ok 1" "" grep -qx 'dsrcheck_run_ok 1' "$WORK/run.prom"
+frames=$(tcpdump -r "$WORK/run.pcap" -n 2>/dev/null | wc -l)
+check "evidence capture is read by tcpdump ($frames frames)" "" test "$frames" -gt 20
+check "evidence capture holds our probes and their answers" "" \
+	bash -c "tcpdump -r '$WORK/run.pcap' -n 2>/dev/null | grep -q 'Flags \[S\.\]'"
+
+out=$(in_client -c "$CONFIG" --nagios -t 10s) && rc=0 || rc=$?
+check "--nagios healthy: exit 0 and 'DSRCHECK OK'" "rc=$rc $out" \
+	bash -c "[[ $rc -eq 0 && '$(head -1 <<<"$out" | cut -c1-11)' == 'DSRCHECK OK' ]]"
+out=$(in_client -c "$CONFIG" --nagios -t 300ms) && rc=0 || rc=$?
+check "--nagios -t 300ms (shorter than the listen window): exit 3 UNKNOWN" "rc=$rc $out" \
+	bash -c "[[ $rc -eq 3 && '$(head -1 <<<"$out" | cut -c1-16)' == 'DSRCHECK UNKNOWN' ]]"
+out=$(in_lb -q -c "$CONFIG" --only-server rs1 -t 3s -f json) && rc=0 || rc=$?
+servers=$(jq -r '[.checks[].server] | unique | join(",")' <<<"$out" 2>/dev/null || echo "?")
+check "--only-server rs1 from the balancer: exit 0, only rs1's checks" "rc=$rc servers=$servers" \
+	bash -c "[[ $rc -eq 0 && '$servers' == rs1 ]]"
+
+# watch: an alert within a second of a gratuitous ARP for the VIP from rs2.
+ip netns exec dsrlab-client "$BIN" watch -c "$CONFIG" --interval 0 >"$WORK/watch.out" 2>&1 &
+WATCH_PID=$!
+for _ in $(seq 50); do grep -q '^watching' "$WORK/watch.out" && break; sleep 0.1; done
+start=$(date +%s%N)
+ip netns exec dsrlab-rs2 timeout 5 python3 fixtures/lab/wire.py garp eth0 198.18.0.100 0.2 3 || true
+alerted=
+for _ in $(seq 40); do
+	if grep -q '^alert .*vip-claim 198.18.0.100 macs=02:00:00:00:00:12' "$WORK/watch.out"; then
+		alerted=$((($(date +%s%N) - start) / 1000000))
+		break
+	fi
+	sleep 0.05
+done
+check "watch: alert for rs2's gratuitous ARP for the VIP within 1 s (${alerted:-none} ms)" \
+	"$(cat "$WORK/watch.out")" bash -c "[[ -n '$alerted' && '$alerted' -lt 1000 ]]"
+kill -TERM "$WATCH_PID"
+rc=0
+wait "$WATCH_PID" || rc=$?
+WATCH_PID=
+check "watch: SIGTERM stops it with exit 0 and a summary" "rc=$rc $(tail -2 "$WORK/watch.out")" \
+	bash -c "[[ $rc -eq 0 ]] && grep -q '^summary: .* 1 alerts.*SIGTERM' '$WORK/watch.out'"
+
+# ------------------------------------------------------ a fault, seen three ways
+lab_up unbound
+out=$(in_lb -c "$CONFIG" --only-server rs1 --nagios -t 3s) && rc=0 || rc=$?
+check "--only-server rs1 --nagios on an unbound rs1: exit 2 CRITICAL" "rc=$rc $out" \
+	bash -c "[[ $rc -eq 2 && '$(head -1 <<<"$out" | cut -c1-17)' == 'DSRCHECK CRITICAL' ]]"
+rc=0
+in_client -q -c "$CONFIG" -f json --pcap "$WORK/unbound.pcap" >"$WORK/unbound.json" || rc=$?
+cited=$(jq -r '[.checks[] | select(.status=="fail") | .evidence.pcap_frames[]?] | length' "$WORK/unbound.json")
+total=$(tcpdump -r "$WORK/unbound.pcap" -n 2>/dev/null | wc -l)
+max=$(jq -r '[.checks[] | .evidence.pcap_frames[]? | tonumber] | max // 0' "$WORK/unbound.json")
+check "failures cite frames of the evidence capture ($cited cited, max $max of $total)" "" \
+	bash -c "[[ $rc -eq 1 && $cited -gt 0 && $max -le $total ]]"
+refused=$(tcpdump -r "$WORK/unbound.pcap" -n 2>/dev/null | grep -c 'Flags \[R\.\]' || true)
+check "the cited capture shows the RSTs from the VIP ($refused)" "" test "$refused" -gt 0
+
+# analyze: the same capture, read offline with the same check ids.
+out=$("$BIN" analyze "$WORK/unbound.pcap" -c "$CONFIG" -f json) && rc=0 || rc=$?
+check "analyze on a capture: exit status 0 or 1 and JSON" "rc=$rc" \
+	bash -c "jq -e '.schema == \"dsrcheck/1\"' >/dev/null <<<'$out'"
+
+lab_up wrong-source
+rc=0
+ip netns exec dsrlab-client timeout 20 tcpdump -i eth0 -s 256 -U -w "$WORK/ws.pcap" 'arp or icmp or tcp' \
+	2>"$WORK/tcpdump.log" &
+dump=$!
+for _ in $(seq 50); do grep -q listening "$WORK/tcpdump.log" && break; sleep 0.1; done
+in_client -q -c "$CONFIG" -f json >/dev/null || true
+sleep 0.3
+kill -INT "$dump"
+wait "$dump" 2>/dev/null || true
+out=$("$BIN" analyze "$WORK/ws.pcap" -c "$CONFIG" -f json) && rc=0 || rc=$?
+got=$(jq -r '[.checks[] | select(.status=="fail") | "\(.id) \(.server) \(.reason)"] | unique | join("; ")' <<<"$out")
+check "analyze a tcpdump capture of wrong-source: tcp.vip.direct rs2 wrong-source" "rc=$rc got: $got" \
+	bash -c "[[ $rc -eq 1 && '$got' == *'tcp.vip.direct rs2 wrong-source'* ]]"
+
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))
