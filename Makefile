@@ -39,7 +39,7 @@ CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLAT
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit integration demo deps clean install lab-up lab-down lab-verify bench
+.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench
 all: dsrcheck
 
 dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
@@ -64,7 +64,11 @@ integration: dsrcheck
 	@rc=0; bash tests/integration/run.sh ./dsrcheck || rc=1; \
 	bash tests/integration/ops.sh ./dsrcheck || rc=1; exit $$rc
 
-check: unit integration
+check: unit contrib integration
+
+# Man page, alerting rules, systemd units, completion, wrappers: no privilege.
+contrib: dsrcheck
+	@bash tests/contrib.sh ./dsrcheck
 
 demo: dsrcheck
 	@bash fixtures/lab/demo.sh ./dsrcheck
@@ -84,8 +88,23 @@ deps:
 	@bash tools/deps.sh
 
 install: dsrcheck
-	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 dsrcheck $(DESTDIR)$(PREFIX)/sbin/dsrcheck
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' contrib/ldirectord/dsrcheck-ldirectord \
+		> $(DESTDIR)$(PREFIX)/sbin/dsrcheck-ldirectord
+	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/dsrcheck-ldirectord
+	install -m 0644 doc/dsrcheck.8 $(DESTDIR)$(PREFIX)/share/man/man8/dsrcheck.8
+	install -m 0644 contrib/bash-completion/dsrcheck \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dsrcheck
+
+# The units name $(PREFIX)/sbin/dsrcheck; enable them by hand (systemctl enable --now ...).
+install-systemd:
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' $$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build dsrcheck

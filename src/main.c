@@ -94,7 +94,7 @@ static void usage(FILE *out)
 		"      --pcap PATH        write every frame sent and captured to PATH (pcap); reports\n"
 		"                         cite the frame numbers behind each failure (pcap_frames)\n"
 		"      --seed N           fixed probe identifiers, for reproducible test captures\n"
-		"      --interval D       watch: full audit every D (default 5m; 0 for none)\n"
+		"      --interval D       watch: full audit every D (default 5m, up to 24h; 0 for none)\n"
 		"      --syslog           watch: alerts to syslog as well\n"
 		"  -v, --verbose          evidence of passing checks too; progress details\n"
 		"  -q, --quiet            nothing on standard error but fatal errors\n"
@@ -751,7 +751,7 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 
 	if (opts->interval && strcmp(opts->interval, "0") != 0 &&
 	    dsr_parse_duration_ms(opts->interval, 86400000u, &interval_ms) < 0)
-		return usage_error("--interval: bad duration '%s' (use e.g. 5m as 300s)", opts->interval);
+		return usage_error("--interval: bad duration '%s' (use e.g. 300s, 5m or 1h)", opts->interval);
 	if (opts->interval && strcmp(opts->interval, "0") == 0)
 		interval_ms = 0;
 	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {

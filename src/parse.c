@@ -84,6 +84,15 @@ int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms)
 	}
 	if (strcmp(p, "s") == 0) {
 		ms = whole * 1000 + frac;
+	} else if (strcmp(p, "m") == 0 || strcmp(p, "min") == 0) {
+		/* watch intervals and timers are minutes; fractions of them are not needed */
+		if (has_frac)
+			return -1;
+		ms = whole * 60000;
+	} else if (strcmp(p, "h") == 0) {
+		if (has_frac)
+			return -1;
+		ms = whole * 3600000;
 	} else if (strcmp(p, "ms") == 0 || *p == '\0') {
 		if (has_frac)
 			return -1;

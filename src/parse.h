@@ -6,7 +6,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-/* "1000ms", "1.5s", "250" (milliseconds), "2s"; 0 < result <= max_ms */
+/* "1000ms", "1.5s", "250" (milliseconds), "2s", "5m", "1h"; 0 < result <= max_ms */
 int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms);
 /* dotted quad only: "198.18.0.1"; no shorthand forms like "10.1" */
 int dsr_parse_ipv4(const char *text, struct in_addr *out);

@@ -155,11 +155,22 @@ static bool is_vip(const struct dsr_config *cfg, uint32_t ip)
 	return false;
 }
 
-static bool is_balancer_mac(const struct dsr_config *cfg, const uint8_t mac[6])
+/* A claim on a VIP that must be reported at once: by a configured real server,
+ * or (where the balancer's MACs are listed) by any MAC not listed. */
+static bool foreign_claim(const struct dsr_config *cfg, uint32_t vip, const uint8_t mac[6])
 {
-	for (size_t i = 0; i < cfg->nservices; i++)
-		if (dsr_mac_in(cfg->services[i].balancer_macs, cfg->services[i].nbalancer_macs, mac))
+	for (size_t i = 0; i < cfg->nservices; i++) {
+		const struct dsr_service *svc = &cfg->services[i];
+		if (svc->vip.s_addr != vip)
+			continue;
+		if (svc->nbalancer_macs && !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, mac))
 			return true;
+		for (size_t k = 0; k < svc->nservers; k++) {
+			const struct dsr_server *srv = &cfg->servers[svc->servers[k]];
+			if (srv->has_mac && memcmp(srv->mac, mac, 6) == 0)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -215,8 +226,7 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 		a->flips++;
 	a->last = i;
 	if (is_vip(p->cfg, a->ip)) {
-		if (!is_balancer_mac(p->cfg, f->arp.sha) && p->cfg->nservices &&
-		    p->cfg->services[0].nbalancer_macs)
+		if (foreign_claim(p->cfg, a->ip, f->arp.sha))
 			raise_alert(p, a, "vip-claim", ts);
 	} else if (a->nowners > 1) {
 		raise_alert(p, a, "conflict", ts);

@@ -25,7 +25,8 @@ static void test_duration_good(void **state)
 		{ "1000ms", 1000 }, { "1s", 1000 },	  { "1.5s", 1500 },	  { "250", 250 },
 		{ "2s", 2000 },	    { "0.5s", 500 },	  { "0.001s", 1 },	  { "1.250s", 1250 },
 		{ "1.5000s", 1500 }, { "600s", 600000 },  { "600000", 600000 }, { "007ms", 7 },
-		{ "1ms", 1 },	    { "0.1s", 100 },
+		{ "1ms", 1 },	    { "0.1s", 100 },	  { "1m", 60000 },	  { "10m", 600000 },
+		{ "2min", 120000 },
 	};
 	(void)state;
 	for (size_t i = 0; i < COUNT(cases); i++) {
@@ -42,9 +43,9 @@ static void test_duration_bad(void **state)
 	static const char *const cases[] = {
 		"",	   "0",	      "0ms",	  "0s",	   "0.0s",    "0.0001s", "-1",	   "-1s",
 		"+1s",	   "1x",      "5x",	  "1 s",   " 1s",     "1s ",	 "1.5ms",  "1.5",
-		"1.",	   ".5s",     "1.s",	  "1..5s", "1.0005s", "1m",	 "1h",	   "1S",
+		"1.",	   ".5s",     "1.s",	  "1..5s", "1.0005s", "1.5m",	 "1h",	   "1S",
 		"1MS",	   "ms",      "s",	  "1sms",  "1mss",    "600001",	 "601s",   "4294967296",
-		"4294968s", "99999999999999999999999", "1e3", "0x10", "1,5s",
+		"4294968s", "99999999999999999999999", "1e3", "0x10", "1,5s", "11m", "1M", "1hm",
 	};
 	(void)state;
 	for (size_t i = 0; i < COUNT(cases); i++) {
@@ -58,6 +59,10 @@ static void test_duration_bad(void **state)
 	/* the limit is the caller's */
 	assert_int_equal(dsr_parse_duration_ms("2s", 1999, &ms), -1);
 	assert_int_equal(dsr_parse_duration_ms("2s", 2000, &ms), 0);
+	/* watch intervals: hours, within a day */
+	assert_int_equal(dsr_parse_duration_ms("1h", 86400000, &ms), 0);
+	assert_int_equal(ms, 3600000);
+	assert_int_equal(dsr_parse_duration_ms("25h", 86400000, &ms), -1);
 	assert_int_equal(ms, 2000);
 	assert_int_equal(dsr_parse_duration_ms("4294967295", UINT_MAX, &ms), 0);
 	assert_int_equal(ms, UINT_MAX);
