@@ -89,31 +89,6 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 	return DSR_SOURCE_OK;
 }
 
-int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
-{
-	char perr[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline(path, perr);
-
-	if (!p) {
-		snprintf(err, errlen, "%s: %s", path, perr);
-		return DSR_SOURCE_FAILED;
-	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		snprintf(err, errlen, "%s: not an Ethernet capture (link type %s)", path,
-			 pcap_datalink_val_to_name(pcap_datalink(p)));
-		pcap_close(p);
-		return DSR_SOURCE_FAILED;
-	}
-	*out = calloc(1, sizeof(**out));
-	if (!*out) {
-		pcap_close(p);
-		snprintf(err, errlen, "out of memory");
-		return DSR_SOURCE_FAILED;
-	}
-	(*out)->pcap = p;
-	return DSR_SOURCE_OK;
-}
-
 int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
@@ -149,6 +124,18 @@ int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *er
 	(*out)->pcap = p;
 	(*out)->link = link;
 	return DSR_SOURCE_OK;
+}
+
+int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
+{
+	int rc = dsr_source_open_any_file(path, out, err, errlen);
+
+	if (rc == DSR_SOURCE_OK && (*out)->link != DSR_LINK_ETHERNET) {
+		snprintf(err, errlen, "%s: not an Ethernet capture", path);
+		dsr_source_close(*out);
+		return DSR_SOURCE_FAILED;
+	}
+	return rc;
 }
 
 enum dsr_linktype dsr_source_linktype(const struct dsr_source *src)

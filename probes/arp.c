@@ -13,24 +13,11 @@
 #include "remedy.h"
 
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint8_t zero_mac[6];
 
 static int arp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
 		     size_t cap, char *err, size_t errlen)
 {
-	uint8_t unspecified[4] = {0, 0, 0, 0};
-	libnet_t *l = dsr_frame_begin(err, errlen);
-
-	if (!l)
-		return -1;
-	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
-			     zero_mac, (const uint8_t *)&t->target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(broadcast, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+	return dsr_build_arp_probe(me, broadcast, t->target, buf, cap, err, errlen);
 }
 
 /* Every reply for the address counts, whoever asked: a second owner answering

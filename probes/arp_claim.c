@@ -16,24 +16,10 @@
 #include "frame.h"
 #include "remedy.h"
 
-static const uint8_t zero_mac[6];
-
 static int claim_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
 		       size_t cap, char *err, size_t errlen)
 {
-	uint8_t unspecified[4] = {0, 0, 0, 0};
-	libnet_t *l = dsr_frame_begin(err, errlen);
-
-	if (!l)
-		return -1;
-	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
-			     zero_mac, (const uint8_t *)&t->target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+	return dsr_build_arp_probe(me, t->dst_mac, t->target, buf, cap, err, errlen);
 }
 
 /* The server's MAC as far as it is known: learned from ARP, else configured. */

@@ -35,6 +35,40 @@ int dsr_frame_finish(libnet_t *l, uint8_t *buf, size_t cap, char *err, size_t er
 	return len;
 }
 
+int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
+			uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	static const uint8_t zero_mac[6];
+	uint8_t unspecified[4] = {0, 0, 0, 0};
+	libnet_t *l = dsr_frame_begin(err, errlen);
+
+	if (!l)
+		return -1;
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
+			     zero_mac, (const uint8_t *)&target.s_addr, NULL, 0, l, 0) == -1 ||
+	    libnet_build_ethernet(dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+		libnet_destroy(l);
+		return -1;
+	}
+	return dsr_frame_finish(l, buf, cap, err, errlen);
+}
+
+void dsr_judge_answer(struct dsr_check *out, const struct dsr_observation *shown, size_t nobs)
+{
+	char from[16], mac[18];
+
+	if (shown) {
+		dsr_format_ipv4(shown->ip, from);
+		dsr_format_mac(shown->mac, mac);
+		dsr_evidence_str(out, "from", from);
+		dsr_evidence_str(out, "mac", mac);
+		dsr_judge_rtt(out, shown);
+	}
+	if (nobs > 1)
+		dsr_evidence_int(out, "replies", (long long)nobs);
+}
+
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o)
 {
 	if (o->rtt_us >= 0)

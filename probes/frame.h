@@ -16,7 +16,15 @@ libnet_t *dsr_frame_begin(char *err, size_t errlen);
  * Returns the length, or -1 with a message in err. */
 int dsr_frame_finish(libnet_t *l, uint8_t *buf, size_t cap, char *err, size_t errlen);
 
+/* An RFC 5227 ARP probe for target (sender address 0.0.0.0: it asks without
+ * writing us into anybody's cache), to dst_mac (broadcast or one host).
+ * Returns the frame length or -1 with err. */
+int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
+			uint8_t *buf, size_t cap, char *err, size_t errlen);
+
 /* Judge helpers shared by the IP probes. */
+/* Evidence of the answer a verdict rests on: who sent it, from where, how fast. */
+void dsr_judge_answer(struct dsr_check *out, const struct dsr_observation *shown, size_t nobs);
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o);
 /* Sets the fail status, reason and summary for a task that got no answer. */
 void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const char *what);

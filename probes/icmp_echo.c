@@ -84,15 +84,11 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 	}
 	dsr_format_ipv4(t->target, ip);
 	const struct dsr_observation *shown = reply ? reply : unreach ? unreach : wrong;
+	dsr_judge_answer(out, shown, nobs);
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
 		dsr_format_mac(shown->mac, mac);
-		dsr_evidence_str(out, "from", from);
-		dsr_evidence_str(out, "mac", mac);
-		dsr_judge_rtt(out, shown);
 	}
-	if (nobs > 1)
-		dsr_evidence_int(out, "replies", (long long)nobs);
 	if (reply) {
 		out->status = DSR_PASS;
 		snprintf(out->summary, sizeof(out->summary), "echo reply from %s", ip);

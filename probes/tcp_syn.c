@@ -136,15 +136,11 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	const struct dsr_observation *shown =
 		synack ? synack : rst ? rst : unreach ? unreach : wrong;
+	dsr_judge_answer(out, shown, nobs);
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
 		dsr_format_mac(shown->mac, mac);
-		dsr_evidence_str(out, "from", from);
-		dsr_evidence_str(out, "mac", mac);
-		dsr_judge_rtt(out, shown);
 	}
-	if (nobs > 1)
-		dsr_evidence_int(out, "replies", (long long)nobs);
 	if (synack) {
 		out->status = DSR_PASS;
 		snprintf(out->summary, sizeof(out->summary), "SYN-ACK from %s", endpoint);
