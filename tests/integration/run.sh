@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # run.sh BINARY [SCENARIO...]: dsrcheck against real kernels. For each lab scenario
 # (fixtures/lab), dsrcheck runs from the client and from the balancer with
-# `-f json -c fixtures/lab/dsrcheck-lab.ini`; the exit status and exactly which
-# checks fail (id, server, port, reason) are asserted with jq. Before that, the
-# lab's own probes (lab.sh verify, no dsrcheck) show that the scenario's fault is on
-# the wire, so a failure here says whether the lab or dsrcheck is wrong.
+# `-f json -c fixtures/lab/dsrcheck-lab.ini` (loss adds --retries 5, arp-leak and
+# arp-announce --timeout 1500ms); the exit status and exactly which checks fail,
+# warn and are skipped (id, server, port, reason) are asserted with jq. Before that,
+# the lab's own probes (lab.sh verify, no dsrcheck) show that the scenario's fault
+# is on the wire, so a failure here says whether the lab or dsrcheck is wrong.
 #
 # One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
 # Exit 0 when nothing failed, 1 otherwise (and when not root: the lab needs network
@@ -14,7 +15,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=$ROOT/fixtures/lab/lab.sh
 CONFIG=fixtures/lab/dsrcheck-lab.ini
-ALL_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict)
+ALL_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
+	arp-announce no-balancer-vip proxy vip-squatter loss)
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
 
 if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
@@ -123,34 +125,68 @@ jqr() {
 
 # The checks one run must contain (more may be added by later versions), as
 # "id server port" with "-" for none.
+SERVICE_CHECKS=$(printf '%s\n' "arp.vip - -" "arp.vip.claim - -" "icmp.vip - -" "tcp.vip - 80" \
+	"tcp.vip - 8080" "dsr.return - 80" "dsr.return - 8080")
+# The checks of one server, in plan order: the probes addressed to the VIP at the
+# server's MAC go out before those to its real address, so that a server leaking
+# the VIP in its ARP requests (arp_announce) must resolve the prober while
+# answering from the VIP, not from its real address.
+server_checks() {
+	printf '%s\n' "arp.rip $1 -" "arp.vip.claim $1 -" "icmp.vip.direct $1 -" "tcp.vip.direct $1 80" \
+		"tcp.vip.direct $1 8080" "icmp.rip $1 -" "tcp.rip $1 80" "tcp.rip $1 8080"
+}
 expected_checks() {
-	local s p
-	echo "arp.vip - -"
-	echo "icmp.vip - -"
-	for p in 80 8080; do echo "tcp.vip - $p"; done
-	for s in rs1 rs2 rs3; do
-		echo "arp.rip $s -"
-		echo "icmp.rip $s -"
-		for p in 80 8080; do echo "tcp.rip $s $p"; done
-	done
+	local s
+	echo "$SERVICE_CHECKS"
+	for s in rs1 rs2 rs3; do server_checks "$s"; done
 }
 
-# The failing checks of a run, sorted, one "id server port reason" a line.
-failing_checks() {
-	jqr "$1" '.checks[] | select(.status == "fail")
+# checks_with TAG STATUS: the run's checks with that status, sorted, one
+# "id server port reason" a line.
+checks_with() {
+	jqr "$1" '.checks[] | select(.status == "'"$2"'")
 		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
 }
+
+# evidence_strings TAG ID SERVER: every string in the evidence of that check
+# (SERVER "-" for a service-level check), on one line: evidence layout is free.
+evidence_strings() {
+	jqr "$1" '[.checks[] | select(.id == "'"$2"'" and (.server // "-") == "'"$3"'")
+		| .evidence | .. | strings] | join(" ")' | tr 'A-F' 'a-f'
+}
+
+# What cannot be probed from a vantage is skipped, with the reason why: on the
+# balancer the VIP is its own; where nothing answers the VIP, there is no return
+# path to look at.
+want_skips() {
+	local scenario=$1 vantage=$2
+	if [[ $scenario == no-balancer-vip ]]; then
+		printf '%s\n' "dsr.return - 80 no-answer" "dsr.return - 8080 no-answer"
+	elif [[ $vantage == lb ]]; then
+		printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" "tcp.vip - 8080 vip-is-local" \
+			"dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local"
+	fi
+}
+
+# Set by a scenario for its runs: extra dsrcheck arguments, and whether the real
+# servers' neighbour caches are flushed right before each run (arp-announce).
+DSR_ARGS=()
+FLUSH_NEIGH=0
 
 stderr_tail() {
 	echo "exit status $RC after ${ELAPSED_MS} ms; stderr:"
 	tail -n 5 "$WORK/$1.err" 2>/dev/null || true
 }
 
-# check_run SCENARIO VANTAGE WANT_RC WANT_FAILS: one JSON run and what it must show.
+# check_run SCENARIO VANTAGE WANT_RC WANT_FAILS [WANT_WARNS]: one JSON run and
+# what it must show.
 check_run() {
-	local scenario=$1 vantage=$2 want_rc=$3 want_fails=$4
-	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n
-	run_dsr "$vantage" "$tag" -f json -c "$CONFIG"
+	local scenario=$1 vantage=$2 want_rc=$3 want_fails=$4 want_warns=${5:-}
+	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n node
+	if ((FLUSH_NEIGH)); then
+		for node in rs1 rs2 rs3; do ip -n "dsrlab-$node" neigh flush all; done
+	fi
+	run_dsr "$vantage" "$tag" -f json -c "$CONFIG" ${DSR_ARGS[@]+"${DSR_ARGS[@]}"}
 
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	if ! jq -se 'length == 1 and (.[0] | type == "object")' "$WORK/$tag.out" >/dev/null 2>&1; then
@@ -169,7 +205,9 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 	assert_eq "$at: vantage.on_segment" true "$(jqr "$tag" .vantage.on_segment)"
 
 	assert_eq "$at: failing checks (id server port reason)" \
-		"$(printf '%s' "$want_fails" | LC_ALL=C sort)" "$(failing_checks "$tag")"
+		"$(printf '%s' "$want_fails" | LC_ALL=C sort)" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings (id server port reason)" \
+		"$(printf '%s' "$want_warns" | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
 
 	# Every check of the contract is there, once.
 	got=$(jqr "$tag" '.checks[] | "\(.id) \(.server // "-") \(.port // "-")"' | LC_ALL=C sort)
@@ -179,6 +217,14 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 		[[ $n == 1 ]] || missing+="$key (x$n); "
 	done < <(expected_checks)
 	assert_eq "$at: each expected check reported exactly once" "" "$missing"
+	local order="" s
+	for s in rs1 rs2 rs3; do
+		# Only the checks named above: later versions may add others in between.
+		got=$(jqr "$tag" '.checks[] | select(.server == "'"$s"'") | "\(.id) \(.server) \(.port // "-")"' |
+			grep -xF "$(server_checks "$s")" || true)
+		[[ $got == "$(server_checks "$s")" ]] || order+="$s: $(tr '\n' ',' <<<"$got"); "
+	done
+	assert_eq "$at: each server's checks reported in plan order" "" "$order"
 
 	assert_eq "$at: counts agree with checks" \
 		"$(jqr "$tag" '[.checks[].status] | "\(map(select(. == "pass")) | length) \(map(select(. == "fail")) | length) \(map(select(. == "warn")) | length) \(map(select(. == "skip")) | length)"')" \
@@ -189,15 +235,16 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 	assert_eq "$at: checks that pass carry no reason" "" \
 		"$(jqr "$tag" '.checks[] | select(.status == "pass" and .reason != null) | "\(.id) \(.server) \(.reason)"')"
 
-	# What cannot be probed from here is skipped, with the reason why.
-	local want_skips=""
-	if [[ $vantage == lb ]]; then
-		want_skips=$(printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" \
-			"tcp.vip - 8080 vip-is-local" | LC_ALL=C sort)
-	fi
-	assert_eq "$at: skipped checks (id server port reason)" "$want_skips" \
-		"$(jqr "$tag" '.checks[] | select(.status == "skip")
-			| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort)"
+	assert_eq "$at: skipped checks (id server port reason)" \
+		"$(want_skips "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
+}
+
+# assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD.
+assert_evidence() {
+	local tag=$1 id=$2 server=$3 word=$4 ev
+	ev=$(evidence_strings "$tag" "$id" "$server")
+	assert "${tag%-*} from ${tag##*-}: $id $server evidence names $word" "evidence: $ev" \
+		grep -qiF "$word" <<<"$ev"
 }
 
 # lab_up SCENARIO: build the lab, then show that its fault is on the wire.
@@ -305,16 +352,19 @@ scenario_healthy() {
 scenario_server_down() {
 	local fails
 	lab_up server-down || return 0
+	# rs2's MAC is configured: its probes addressed to the VIP are still sent there
+	# when its ARP goes unanswered, so they time out rather than not being sent.
 	fails=$(printf '%s\n' "arp.rip rs2 - no-answer" "icmp.rip rs2 - timeout" \
-		"tcp.rip rs2 80 timeout" "tcp.rip rs2 8080 timeout")
+		"tcp.rip rs2 80 timeout" "tcp.rip rs2 8080 timeout" "icmp.vip.direct rs2 - timeout" \
+		"tcp.vip.direct rs2 80 timeout" "tcp.vip.direct rs2 8080 timeout")
 	check_run server-down client 1 "$fails"
 	check_run server-down lb 1 "$fails"
 
 	run_dsr client server-down-text -c "$CONFIG"
 	local last
 	last=$(tail -n 1 "$WORK/server-down-text.out")
-	assert "server-down from client, text report: last line 'dsrcheck: FAIL (4 of n failed)'" \
-		"got: $last" grep -qxE 'dsrcheck: FAIL \(4 of [0-9]+ failed\)' <<<"$last"
+	assert "server-down from client, text report: last line 'dsrcheck: FAIL (7 of n failed)'" \
+		"got: $last" grep -qxE 'dsrcheck: FAIL \(7 of [0-9]+ failed\)' <<<"$last"
 }
 
 both_macs() { [[ " $1 " == *" 02:00:00:00:00:02 "* && " $1 " == *" 02:00:00:00:00:12 "* ]]; }
@@ -322,28 +372,118 @@ both_macs() { [[ " $1 " == *" 02:00:00:00:00:02 "* && " $1 " == *" 02:00:00:00:0
 scenario_arp_leak() {
 	local v macs
 	lab_up arp-leak || return 0
+	# rs2 has arp_announce=0 too: as in arp-announce, from the balancer its answers
+	# come a second late when it has to resolve the balancer's address first.
+	DSR_ARGS=(--timeout 1500ms)
 	for v in client lb; do
-		check_run arp-leak "$v" 1 "arp.vip - - conflict"
+		check_run arp-leak "$v" 1 "$(printf '%s\n' "arp.vip - - conflict" "arp.vip.claim rs2 - claimed")"
 		# Evidence layout is free; the MACs that answered must be in it.
 		macs=$(jqr "arp-leak-$v" '[.checks[] | select(.id == "arp.vip") | .evidence | .. | strings] | join(" ")' |
 			tr 'A-F' 'a-f' | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | LC_ALL=C sort -u | paste -sd' ' || true)
 		assert "arp-leak from $v: arp.vip evidence names both 02:00:00:00:00:02 and 02:00:00:00:00:12" \
 			"MACs in evidence: $macs" both_macs "$macs"
+		assert_evidence "arp-leak-$v" arp.vip.claim rs2 02:00:00:00:00:12
 	done
+	DSR_ARGS=()
 }
 
 scenario_unbound() {
+	local direct
 	lab_up unbound || return 0
-	check_run unbound client 1 "$(printf '%s\n' "tcp.vip - 80 refused" "tcp.vip - 8080 refused")"
-	# From the balancer the VIP is local, so tcp.vip is skipped and every real
-	# address answers: this fault needs issue 3's per-server probes to the VIP.
-	check_run unbound lb 0 ""
+	direct=$(printf '%s\n' "tcp.vip.direct rs1 80 refused" "tcp.vip.direct rs1 8080 refused")
+	# From the client, the flows through the balancer land on rs1 and are refused
+	# too; dsr.return passes: the RST comes straight from rs1's MAC.
+	check_run unbound client 1 "$(printf '%s\n' "tcp.vip - 80 refused" "tcp.vip - 8080 refused" "$direct")"
+	# From the balancer the VIP is local: only the probes addressed to the VIP at
+	# rs1's MAC show the fault.
+	check_run unbound lb 1 "$direct"
 }
 
 scenario_rip_conflict() {
 	lab_up rip-conflict || return 0
 	check_run rip-conflict client 1 "arp.rip rs1 - conflict"
 	check_run rip-conflict lb 1 "arp.rip rs1 - conflict"
+}
+
+# Each new-style scenario: its fault on the wire, then the same failing set from
+# the client and from the balancer.
+both_vantages() {
+	local scenario=$1 want_rc=$2 fails=$3
+	lab_up "$scenario" || return 1
+	check_run "$scenario" client "$want_rc" "$fails"
+	check_run "$scenario" lb "$want_rc" "$fails"
+}
+
+scenario_no_vip() {
+	both_vantages no-vip 1 "$(printf '%s\n' "icmp.vip.direct rs2 - timeout" \
+		"tcp.vip.direct rs2 80 timeout" "tcp.vip.direct rs2 8080 timeout")" || return 0
+}
+
+scenario_firewall() {
+	both_vantages firewall 1 "$(printf '%s\n' "icmp.vip.direct rs3 - timeout" \
+		"tcp.vip.direct rs3 80 timeout" "tcp.vip.direct rs3 8080 timeout")" || return 0
+}
+
+scenario_wrong_source() {
+	local v
+	both_vantages wrong-source 1 "$(printf '%s\n' "icmp.vip.direct rs2 - wrong-source" \
+		"tcp.vip.direct rs2 80 wrong-source" "tcp.vip.direct rs2 8080 wrong-source")" || return 0
+	# The address the answers came from.
+	for v in client lb; do assert_evidence "wrong-source-$v" tcp.vip.direct rs2 198.18.0.12; done
+}
+
+scenario_garp() {
+	local v
+	both_vantages garp 1 "arp.vip.claim rs3 - claimed" || return 0
+	for v in client lb; do assert_evidence "garp-$v" arp.vip.claim rs3 02:00:00:00:00:13; done
+}
+
+scenario_arp_announce() {
+	local v
+	# rs1 uses the VIP as sender address only when it has to resolve the prober
+	# while answering from the VIP: forget every neighbour before each run (the
+	# previous run, or lab.sh verify, taught rs1 the prober's MAC).
+	FLUSH_NEIGH=1
+	# The balancer does not answer rs1's "who has 198.18.0.2? tell the VIP" (a
+	# request from its own address is a martian), so from there rs1's answers wait
+	# for the kernel's ARP retransmission one second later, which asks from the real
+	# address of the latest queued reply and is answered: wait longer than that.
+	DSR_ARGS=(--timeout 1500ms)
+	if both_vantages arp-announce 1 "arp.vip.claim rs1 - claimed"; then
+		for v in client lb; do assert_evidence "arp-announce-$v" arp.vip.claim rs1 02:00:00:00:00:11; done
+	fi
+	FLUSH_NEIGH=0
+	DSR_ARGS=()
+}
+
+scenario_no_balancer_vip() {
+	# On the balancer too: the VIP is no longer local, so it is probed like
+	# anywhere else (and nothing answers).
+	both_vantages no-balancer-vip 1 "$(printf '%s\n' "arp.vip - - no-answer" "icmp.vip - - timeout" \
+		"tcp.vip - 80 timeout" "tcp.vip - 8080 timeout")" || return 0
+}
+
+scenario_proxy() {
+	lab_up proxy || return 0
+	# Every check passes (the balancer answers the VIP), but the return path shows
+	# the balancer is not doing DSR.
+	check_run proxy client 0 "" "$(printf '%s\n' "dsr.return - 80 via-balancer" "dsr.return - 8080 via-balancer")"
+	check_run proxy lb 0 ""
+}
+
+scenario_vip_squatter() {
+	local v
+	both_vantages vip-squatter 1 "$(printf '%s\n' "arp.vip - - conflict" "arp.vip.claim - - unknown-host")" ||
+		return 0
+	for v in client lb; do assert_evidence "vip-squatter-$v" arp.vip.claim - 02:00:00:00:00:99; done
+}
+
+scenario_loss() {
+	# 10 % of the frames are lost in each direction: with 5 retries every verdict
+	# must still be right.
+	DSR_ARGS=(--retries 5)
+	both_vantages loss 0 "" || true
+	DSR_ARGS=()
 }
 
 for s in "${SCENARIOS[@]}"; do
