@@ -128,7 +128,7 @@ static void testlist(void **state)
 {
 	(void)state;
 	struct expectation *list;
-	size_t n = load_list(&list), runs = 0;
+	size_t n = load_list(&list), runs = 0, mismatches = 0;
 	assert_true(n > 0);
 
 	for (size_t i = 0; i < n; i++) {
@@ -150,14 +150,20 @@ static void testlist(void **state)
 					want = &list[k];
 			const char *status = dsr_status_name(checks[c].status);
 			const char *reason = checks[c].reason ? checks[c].reason : "-";
-			if (want && (strcmp(status, want->status) != 0 || strcmp(reason, want->reason) != 0))
-				fail_msg("TESTLIST:%d: %s %s port %d: got %s/%s, want %s/%s (%s)", want->line,
-					 checks[c].id, checks[c].server ? checks[c].server : "-", checks[c].port,
-					 status, reason, want->status, want->reason, checks[c].summary);
-			if (!want && (checks[c].status == DSR_FAIL || checks[c].status == DSR_WARN))
-				fail_msg("%s: unexpected %s %s %s port %d: %s", list[i].pcap, status,
-					 checks[c].id, checks[c].server ? checks[c].server : "-", checks[c].port,
-					 checks[c].summary);
+			/* Every mismatch is listed before the test fails: one run tells all. */
+			if (want && (strcmp(status, want->status) != 0 || strcmp(reason, want->reason) != 0)) {
+				print_error("TESTLIST:%d: %s %s port %d: got %s/%s, want %s/%s (%s)\n",
+					    want->line, checks[c].id,
+					    checks[c].server ? checks[c].server : "-", checks[c].port, status,
+					    reason, want->status, want->reason, checks[c].summary);
+				mismatches++;
+			}
+			if (!want && (checks[c].status == DSR_FAIL || checks[c].status == DSR_WARN)) {
+				print_error("%s: unexpected %s %s %s port %d: %s\n", list[i].pcap, status,
+					    checks[c].id, checks[c].server ? checks[c].server : "-",
+					    checks[c].port, checks[c].summary);
+				mismatches++;
+			}
 		}
 		/* Every expectation names a check that exists. */
 		for (size_t k = i; k < n; k++) {
@@ -175,6 +181,7 @@ static void testlist(void **state)
 	}
 	print_message("replayed %zu captures, %zu expectations\n", runs, n);
 	free(list);
+	assert_int_equal(mismatches, 0);
 }
 
 int main(void)
