@@ -6,7 +6,10 @@
  *
  * VANTAGE-ADDRS is a comma-separated list of ADDR/PREFIX, the first being the
  * probes' source; SERVER, PORT and REASON are '-' for none. Paths are relative
- * to fixtures/. A pcap's checks not named in TESTLIST must pass or skip. */
+ * to fixtures/. A pcap's checks not named in TESTLIST must pass or skip.
+ *
+ * fixtures/ANALYZELIST does the same for the passive path (dsrcheck analyze):
+ *   PCAP CONFIG CHECK SERVER PORT STATUS REASON */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,10 +24,10 @@
 #include "../src/config.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
+#include "../src/passive.h"
 #include "../src/plan.h"
 #include "../src/verdict.h"
 
-#define LIST "fixtures/TESTLIST"
 
 struct expectation {
 	char pcap[128], config[128], addrs[128], mac[18], check[16], server[64], port[8], status[8],
@@ -94,9 +97,9 @@ static bool same_check(const struct dsr_check *c, const struct expectation *e)
 	       strcmp(c->port >= 0 ? port : "-", e->port) == 0;
 }
 
-static size_t load_list(struct expectation **out)
+static size_t load_list(const char *path, bool passive, struct expectation **out)
 {
-	FILE *f = fopen(LIST, "r");
+	FILE *f = fopen(path, "r");
 	char line[1024];
 	size_t n = 0, cap = 0;
 	int lineno = 0;
@@ -110,9 +113,12 @@ static size_t load_list(struct expectation **out)
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.line = lineno;
-		if (sscanf(line, "%127s %127s %127s %17s %u %15s %63s %7s %7s %31s", e.pcap, e.config,
-			   e.addrs, e.mac, &e.seed, e.check, e.server, e.port, e.status, e.reason) != 10)
-			fail_msg("TESTLIST:%d: malformed line", lineno);
+		if (passive ? sscanf(line, "%127s %127s %15s %63s %7s %7s %31s", e.pcap, e.config,
+				     e.check, e.server, e.port, e.status, e.reason) != 7
+			    : sscanf(line, "%127s %127s %127s %17s %u %15s %63s %7s %7s %31s", e.pcap,
+				     e.config, e.addrs, e.mac, &e.seed, e.check, e.server, e.port,
+				     e.status, e.reason) != 10)
+			fail_msg("%s:%d: malformed line", path, lineno);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			*out = realloc(*out, cap * sizeof(**out));
@@ -124,11 +130,40 @@ static size_t load_list(struct expectation **out)
 	return n;
 }
 
-static void testlist(void **state)
+/* Verdicts of `dsrcheck analyze` on a capture: the passive path. */
+static struct dsr_check *analyze(const struct expectation *e, struct dsr_config *cfg, size_t *nchecks)
 {
-	(void)state;
+	char path[256], err[512];
+	struct dsr_source *src;
+	const uint8_t *data;
+	size_t caplen;
+	struct timeval ts;
+	unsigned long frame = 0;
+
+	snprintf(path, sizeof(path), "fixtures/%s", e->config);
+	assert_int_equal(dsr_config_init(cfg), 0);
+	if (dsr_config_load(cfg, path, err, sizeof(err)) < 0)
+		fail_msg("ANALYZELIST:%d: %s", e->line, err);
+	struct dsr_passive *p = dsr_passive_new(cfg);
+	snprintf(path, sizeof(path), "fixtures/%s", e->pcap);
+	if (dsr_source_open_any_file(path, &src, err, sizeof(err)) < 0)
+		fail_msg("ANALYZELIST:%d: %s", e->line, err);
+	while (dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err)) == 1) {
+		struct dsr_frame f;
+		if (dsr_decode_ethernet(data, caplen, &f) == DSR_FRAME_OK)
+			dsr_passive_frame(p, &f, &ts, ++frame);
+	}
+	dsr_source_close(src);
+	struct dsr_check *checks = dsr_passive_verdicts(p, nchecks);
+	dsr_passive_free(p);
+	assert_non_null(checks);
+	return checks;
+}
+
+static void run_list(const char *path, bool passive)
+{
 	struct expectation *list;
-	size_t n = load_list(&list), runs = 0, mismatches = 0;
+	size_t n = load_list(path, passive, &list), runs = 0, mismatches = 0;
 	assert_true(n > 0);
 
 	for (size_t i = 0; i < n; i++) {
@@ -141,7 +176,8 @@ static void testlist(void **state)
 		struct dsr_config cfg;
 		struct dsr_plan plan;
 		size_t nchecks;
-		struct dsr_check *checks = replay(&list[i], &cfg, &plan, &nchecks);
+		struct dsr_check *checks = passive ? analyze(&list[i], &cfg, &nchecks)
+						   : replay(&list[i], &cfg, &plan, &nchecks);
 		runs++;
 		for (size_t c = 0; c < nchecks; c++) {
 			const struct expectation *want = NULL;
@@ -152,8 +188,8 @@ static void testlist(void **state)
 			const char *reason = checks[c].reason ? checks[c].reason : "-";
 			/* Every mismatch is listed before the test fails: one run tells all. */
 			if (want && (strcmp(status, want->status) != 0 || strcmp(reason, want->reason) != 0)) {
-				print_error("TESTLIST:%d: %s %s port %d: got %s/%s, want %s/%s (%s)\n",
-					    want->line, checks[c].id,
+				print_error("%s:%d: %s %s port %d: got %s/%s, want %s/%s (%s)\n",
+					    path, want->line, checks[c].id,
 					    checks[c].server ? checks[c].server : "-", checks[c].port, status,
 					    reason, want->status, want->reason, checks[c].summary);
 				mismatches++;
@@ -176,18 +212,32 @@ static void testlist(void **state)
 				fail_msg("TESTLIST:%d: no such check in the run", list[k].line);
 		}
 		free(checks);
-		dsr_plan_free(&plan);
+		if (!passive)
+			dsr_plan_free(&plan);
 		dsr_config_free(&cfg);
 	}
-	print_message("replayed %zu captures, %zu expectations\n", runs, n);
+	print_message("%s: %zu captures, %zu expectations\n", path, runs, n);
 	free(list);
 	assert_int_equal(mismatches, 0);
+}
+
+static void testlist(void **state)
+{
+	(void)state;
+	run_list("fixtures/TESTLIST", false);
+}
+
+static void analyzelist(void **state)
+{
+	(void)state;
+	run_list("fixtures/ANALYZELIST", true);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(testlist),
+		cmocka_unit_test(analyzelist),
 	};
 	return cmocka_run_group_tests_name("fixtures", tests, NULL, NULL);
 }
