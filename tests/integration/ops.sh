@@ -86,20 +86,33 @@ servers=$(jq -r '[.checks[].server] | unique | join(",")' <<<"$out" 2>/dev/null 
 check "--only-server rs1 from the balancer: exit 0, only rs1's checks" "rc=$rc servers=$servers" \
 	bash -c "[[ $rc -eq 0 && '$servers' == rs1 ]]"
 
+# Without privileges: the exact capability named, exit 3 (a copy nobody may run).
+cp "$BIN" "$WORK/dsrcheck-unprivileged"
+chmod 0755 "$WORK" "$WORK/dsrcheck-unprivileged"
+cp "$CONFIG" "$WORK/lab.ini"
+chmod 0644 "$WORK/lab.ini"
+out=$(ip netns exec dsrlab-client setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$WORK/dsrcheck-unprivileged" -c "$WORK/lab.ini" 2>&1) && rc=0 || rc=$?
+check "without privileges: exit 3 naming setcap cap_net_raw,cap_net_admin+ep" "rc=$rc $out" \
+	bash -c "[[ $rc -eq 3 ]] && grep -q 'setcap cap_net_raw,cap_net_admin+ep' <<<'$out'"
+
 # watch: an alert within a second of a gratuitous ARP for the VIP from rs2.
 ip netns exec dsrlab-client "$BIN" watch -c "$CONFIG" --interval 0 >"$WORK/watch.out" 2>&1 &
 WATCH_PID=$!
 for _ in $(seq 50); do grep -q '^watching' "$WORK/watch.out" && break; sleep 0.1; done
 start=$(date +%s%N)
-ip netns exec dsrlab-rs2 timeout 5 python3 fixtures/lab/wire.py garp eth0 198.18.0.100 0.2 3 || true
+# In the background: the clock runs from the first frame (plus the sender's start-up).
+ip netns exec dsrlab-rs2 timeout 5 python3 fixtures/lab/wire.py garp eth0 198.18.0.100 0.2 3 &
+garp=$!
 alerted=
 for _ in $(seq 40); do
 	if grep -q '^alert .*vip-claim 198.18.0.100 macs=02:00:00:00:00:12' "$WORK/watch.out"; then
 		alerted=$((($(date +%s%N) - start) / 1000000))
 		break
 	fi
-	sleep 0.05
+	sleep 0.02
 done
+wait "$garp" || true
 check "watch: alert for rs2's gratuitous ARP for the VIP within 1 s (${alerted:-none} ms)" \
 	"$(cat "$WORK/watch.out")" bash -c "[[ -n '$alerted' && '$alerted' -lt 1000 ]]"
 kill -TERM "$WATCH_PID"
