@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
+
 /* Enough for the headers of an ICMP error quoting a TCP SYN with options. */
 #define SNAPLEN 256
 
@@ -141,6 +143,14 @@ int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, s
 enum dsr_linktype dsr_source_linktype(const struct dsr_source *src)
 {
 	return src->link;
+}
+
+int dsr_source_decode(const struct dsr_source *src, const uint8_t *data, size_t caplen,
+		      struct dsr_frame *out)
+{
+	if (src->link == DSR_LINK_ETHERNET)
+		return dsr_decode_ethernet(data, caplen, out);
+	return dsr_decode_sll(data, caplen, src->link == DSR_LINK_SLL2, out);
 }
 
 bool dsr_source_is_live(const struct dsr_source *src)

@@ -30,6 +30,11 @@ bool dsr_source_is_live(const struct dsr_source *src);
 enum dsr_linktype { DSR_LINK_ETHERNET, DSR_LINK_SLL, DSR_LINK_SLL2 };
 enum dsr_linktype dsr_source_linktype(const struct dsr_source *src);
 
+struct dsr_frame;
+/* Decodes a frame read from src according to its link type. */
+int dsr_source_decode(const struct dsr_source *src, const uint8_t *data, size_t caplen,
+		      struct dsr_frame *out);
+
 /* Opens a capture file of any link type dsrcheck decodes (Ethernet, Linux
  * cooked v1 and v2) for offline analysis; pcap or pcapng. */
 int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen);

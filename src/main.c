@@ -470,13 +470,10 @@ static int analyze(const struct options *opts, const struct dsr_config *cfg)
 		dsr_passive_free(p);
 		return EXIT_RUN;
 	}
-	enum dsr_linktype link = dsr_source_linktype(src);
 	dsr_platform_now(&result.started);
 	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err))) == 1) {
 		struct dsr_frame f;
-		enum dsr_decode_status st =
-			link == DSR_LINK_ETHERNET ? dsr_decode_ethernet(data, caplen, &f)
-						  : dsr_decode_sll(data, caplen, link == DSR_LINK_SLL2, &f);
+		enum dsr_decode_status st = dsr_source_decode(src, data, caplen, &f);
 		frames++;
 		if (st == DSR_FRAME_OK)
 			dsr_passive_frame(p, &f, &ts, frames);

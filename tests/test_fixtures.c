@@ -150,7 +150,7 @@ static struct dsr_check *analyze(const struct expectation *e, struct dsr_config 
 		fail_msg("ANALYZELIST:%d: %s", e->line, err);
 	while (dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err)) == 1) {
 		struct dsr_frame f;
-		if (dsr_decode_ethernet(data, caplen, &f) == DSR_FRAME_OK)
+		if (dsr_source_decode(src, data, caplen, &f) == DSR_FRAME_OK)
 			dsr_passive_frame(p, &f, &ts, ++frame);
 	}
 	dsr_source_close(src);
