@@ -157,6 +157,7 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 
 const struct dsr_probe dsr_probe_arp = {
 	.name = "arp",
+	.ask_all = true,
 	.build = arp_build,
 	.match = arp_match,
 	.is_attempt = arp_is_attempt,

@@ -130,6 +130,9 @@ struct dsr_probe {
 	/* Attempts per task; 0: one plus the run's retries. A probe whose pass is
 	 * silence gains nothing from retrying a silence. */
 	unsigned max_attempts;
+	/* Keep asking after an answer: a second answerer (an address conflict) may
+	 * answer a later request when its first answer was lost. */
+	bool ask_all;
 	/* Builds one attempt of task t, sent by me, into buf (cap bytes). Returns the
 	 * frame length, or -1 with a message in err. Needs no privilege. */
 	int (*build)(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,

@@ -174,7 +174,7 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 	*when = now + MAX_SLEEP_MS * 1000;
 	if (!t->probe || t->passive || t->unresolved)
 		return DONE;
-	if (t->answered && t->attempts > 0)
+	if (t->answered && t->attempts > 0 && !(t->probe->ask_all && !t->internal))
 		return DONE;
 	if (!t->dst_mac_known && t->resolver != DSR_NO_TASK) {
 		struct dsr_task *r = &plan->tasks[t->resolver];
@@ -283,6 +283,24 @@ static int drain(struct dsr_plan *plan, struct live *live)
 	return 0;
 }
 
+/* On the way out early: every SYN already sent to a server's MAC gets its RST,
+ * so no half-open connection is left behind (the kernel's own RST to a reply
+ * from the VIP would go to the balancer, not to that server). */
+static void reset_pending(struct dsr_plan *plan, struct live *live)
+{
+	for (size_t i = 0; i < plan->ntasks; i++) {
+		struct dsr_task *t = &plan->tasks[i];
+		struct dsr_observation o;
+		if (!t->probe || !t->probe->follow_up || !t->direct || !t->attempts || t->followed_up)
+			continue;
+		memset(&o, 0, sizeof(o));
+		o.kind = DSR_OBS_SYNACK;
+		memcpy(o.mac, t->dst_mac, 6);
+		t->followed_up = true;
+		send_follow_up(plan, t, &o, live);
+	}
+}
+
 int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct dsr_engine_options *o,
 		   struct dsr_observations *obs, char *err, size_t errlen)
 {
@@ -296,10 +314,25 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	int fd = dsr_source_fd(src);
 	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};
 
+	/* Whatever happens, never more than every task's every attempt and its
+	 * follow-up: more would be a bug, and a bug must not flood the segment. */
+	size_t frame_cap = plan->ntasks * ((size_t)o->retries + 2) + 16;
+
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;
 		size_t done = 0;
 		bool sent_one = true;
+
+		if (o->stop && *o->stop) {
+			reset_pending(plan, &live);
+			snprintf(err, errlen, "interrupted: %zu probes sent, connections reset",
+				 obs->frames_sent);
+			return -1;
+		}
+		if (obs->frames_sent >= frame_cap) {
+			snprintf(err, errlen, "stopped at the cap of %zu frames for this run", frame_cap);
+			return -1;
+		}
 
 		/* Follow-ups went out as answers came in; they count against the rate. */
 		next_send += interval * live.unpaced;
@@ -307,7 +340,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		if (next_send < now - burst)
 			next_send = now - burst;
 		/* Send what is due, as fast as the rate allows. */
-		while (sent_one && now >= next_send) {
+		while (sent_one && now >= next_send && obs->frames_sent < frame_cap) {
 			sent_one = false;
 			/* In plan order: a server is probed at the VIP before at its real
 			 * address, so that the first reply it must send us is the

@@ -4,6 +4,8 @@
 #ifndef DSR_ENGINE_H
 #define DSR_ENGINE_H
 
+#include <signal.h>
+
 #include "../capture/dump.h"
 #include "../capture/source.h"
 #include "plan.h"
@@ -20,6 +22,9 @@ struct dsr_engine_options {
 	struct dsr_dump *dump;
 	/* The whole run must end within this (0: no limit); reaching it is an error. */
 	unsigned time_limit_ms;
+	/* Set (by a signal handler) to stop: no more probes, a RST for every
+	 * connection attempt that may be left half-open, then an error. May be NULL. */
+	volatile sig_atomic_t *stop;
 	/* Sees every captured frame first (watch's passive analyser); may be NULL. */
 	void (*tap)(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg);
 	void *tap_arg;

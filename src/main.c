@@ -601,6 +601,24 @@ static int audit(const struct options *opts, const struct dsr_config *cfg,
 	return status;
 }
 
+/* SIGINT/SIGTERM during an audit: the engine resets what it opened and stops. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static void catch_interrupts(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static unsigned arm_time_limit(const struct options *opts, int *status)
 {
 	unsigned ms = 0;
@@ -666,7 +684,9 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		.progress_arg = &last_progress,
 		.dump = dump,
 		.time_limit_ms = time_limit_ms,
+		.stop = &interrupted,
 	};
+	catch_interrupts();
 	if ((status = audit(opts, cfg, &ifc, &plan, src, &eo, &result)) >= 0)
 		goto out;
 	status = EXIT_RUN;

@@ -11,7 +11,7 @@ set -euo pipefail
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
 	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
 	arping iputils-ping netcat-openbsd time
-	groff man-db mandoc shellcheck)
+	groff man-db mandoc shellcheck libcap2-bin)
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 

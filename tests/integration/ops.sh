@@ -22,7 +22,7 @@ if [[ $EUID -ne 0 ]]; then
 	exit 1
 fi
 BIN=$(realpath "${1:?usage: ops.sh BINARY}")
-for cmd in jq xmllint promtool tcpdump python3 timeout; do
+for cmd in jq xmllint promtool tcpdump python3 timeout setcap setpriv; do
 	command -v "$cmd" >/dev/null || { echo "ops.sh: '$cmd' is missing: run 'sudo make deps'" >&2; exit 1; }
 done
 cd "$ROOT"
@@ -96,6 +96,15 @@ out=$(ip netns exec dsrlab-client setpriv --reuid=65534 --regid=65534 --clear-gr
 check "without privileges: exit 3 naming setcap cap_net_raw,cap_net_admin+ep" "rc=$rc $out" \
 	bash -c "[[ $rc -eq 3 ]] && grep -q 'setcap cap_net_raw,cap_net_admin+ep' <<<'$out'"
 
+# Without root, with only the file capabilities README names: a full healthy run.
+cp "$BIN" "$WORK/dsrcheck-capable"
+chmod 0755 "$WORK/dsrcheck-capable"
+setcap cap_net_raw,cap_net_admin+ep "$WORK/dsrcheck-capable"
+out=$(ip netns exec dsrlab-client setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$WORK/dsrcheck-capable" -q -c "$WORK/lab.ini" -f json 2>&1) && rc=0 || rc=$?
+check "as nobody with cap_net_raw,cap_net_admin+ep: a full healthy run (exit 0)" "rc=$rc $(head -c 300 <<<"$out")" \
+	bash -c "[[ $rc -eq 0 ]] && jq -e '.verdict == \"pass\"' >/dev/null <<<'$out'"
+
 # watch: an alert within a second of a gratuitous ARP for the VIP from rs2.
 ip netns exec dsrlab-client "$BIN" watch -c "$CONFIG" --interval 0 >"$WORK/watch.out" 2>&1 &
 WATCH_PID=$!
@@ -121,6 +130,19 @@ wait "$WATCH_PID" || rc=$?
 WATCH_PID=
 check "watch: SIGTERM stops it with exit 0 and a summary" "rc=$rc $(tail -2 "$WORK/watch.out")" \
 	bash -c "[[ $rc -eq 0 ]] && grep -q '^summary: .* 1 alerts.*SIGTERM' '$WORK/watch.out'"
+
+# SIGINT in the middle of a run: exit 3, and no half-open connection on any server.
+lab_up server-down
+ip netns exec dsrlab-client "$BIN" -q -c "$CONFIG" --timeout 2s --retries 3 >/dev/null 2>"$WORK/int.err" &
+pid=$!
+sleep 0.7
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+sleep 0.2
+halfopen=$(for rs in rs1 rs3; do ip netns exec "dsrlab-$rs" ss -Htn state syn-recv; done | wc -l)
+check "SIGINT: exit 3, said so, and no half-open connection left (${halfopen})" "rc=$rc $(cat "$WORK/int.err")" \
+	bash -c "[[ $rc -eq 3 && $halfopen -eq 0 ]] && grep -q interrupted '$WORK/int.err'"
 
 # ------------------------------------------------------ a fault, seen three ways
 lab_up unbound
