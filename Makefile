@@ -54,15 +54,18 @@ $(BUILD)/tests/%: tests/%.c $(CORE_OBJ) $(wildcard tests/*.h)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS) $(TEST_LIBS)
 
 # Unit tests need no privilege and no network; they run from the project root
-# so that they find fixtures/.
-unit: $(TESTS)
+# so that they find fixtures/. tests/cli.sh: bad configurations and command lines,
+# each with its exact message and exit status.
+unit: $(TESTS) dsrcheck
 	@failed=0; for t in $(TESTS); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
-	if [ $$failed -ne 0 ]; then echo "unit: $$failed test binaries failed"; exit 1; fi
+	echo "== tests/cli.sh"; bash tests/cli.sh ./dsrcheck || failed=$$((failed + 1)); \
+	if [ $$failed -ne 0 ]; then echo "unit: $$failed test programs failed"; exit 1; fi
 
 # The lab needs root (network namespaces); say so instead of failing obscurely.
 integration: dsrcheck
 	@rc=0; bash tests/integration/run.sh ./dsrcheck || rc=1; \
-	bash tests/integration/ops.sh ./dsrcheck || rc=1; exit $$rc
+	bash tests/integration/ops.sh ./dsrcheck || rc=1; \
+	bash tests/integration/hostile.sh ./dsrcheck || rc=1; exit $$rc
 
 check: unit contrib integration
 

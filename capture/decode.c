@@ -32,6 +32,9 @@ static enum dsr_decode_status decode_arp(struct dsr_cursor *c, struct dsr_frame 
 		return DSR_FRAME_UNRELATED;
 	if (hlen != 6 || plen != 4)
 		return DSR_FRAME_INVALID;
+	/* Hosts ignore other opcodes (RARP, InARP, junk): they claim nothing. */
+	if (f->arp.op != DSR_ARP_REQUEST && f->arp.op != DSR_ARP_REPLY)
+		return DSR_FRAME_UNRELATED;
 	if (dsr_cursor_left(c) < 20)
 		return DSR_FRAME_TRUNCATED;
 	dsr_cursor_bytes(c, f->arp.sha, 6);

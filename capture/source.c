@@ -98,7 +98,12 @@ int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *er
 	enum dsr_linktype link;
 
 	if (!p) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		/* libpcap names the file itself when it could not open it */
+		size_t n = strlen(path);
+		if (strncmp(perr, path, n) == 0 && strncmp(perr + n, ": ", 2) == 0)
+			snprintf(err, errlen, "%s: cannot open: %s", path, perr + n + 2);
+		else
+			snprintf(err, errlen, "%s: %s", path, perr);
 		return DSR_SOURCE_FAILED;
 	}
 	switch (pcap_datalink(p)) {

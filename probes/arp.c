@@ -84,7 +84,7 @@ static void arp_remedy(const struct dsr_task *t, const char *reason, struct dsr_
 static void arp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
-	uint8_t macs[DSR_MAX_EXPECTED_MACS][6];
+	uint8_t macs[64][6];
 	size_t nmacs = 0, unexpected = 0;
 	char text[18];
 
@@ -98,10 +98,10 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		dsr_evidence_list_add(out, "macs", text);
 		if (t->nexpected && !dsr_mac_in(t->expected_macs, t->nexpected, obs[i].mac))
 			unexpected++;
-		if (nmacs < DSR_MAX_EXPECTED_MACS)
+		if (nmacs < sizeof(macs) / sizeof(macs[0]))
 			memcpy(macs[nmacs++], obs[i].mac, 6);
 	}
-	dsr_evidence_int(out, "replies", (long long)nobs);
+	dsr_evidence_int(out, "replies", (long long)dsr_task_replies(t, nobs));
 	dsr_evidence_int(out, "attempts", t->attempts);
 	if (nobs)
 		dsr_judge_rtt(out, &obs[0]);

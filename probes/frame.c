@@ -54,7 +54,28 @@ int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], st
 	return dsr_frame_finish(l, buf, cap, err, errlen);
 }
 
-void dsr_judge_answer(struct dsr_check *out, const struct dsr_observation *shown, size_t nobs)
+unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs)
+{
+	return t->nmatched > nobs ? t->nmatched : nobs;
+}
+
+bool dsr_foreign_answer(const struct dsr_task *t, const struct dsr_observation *o)
+{
+	if (!t->dst_mac_known || (t->is_vip && !t->direct))
+		return false;
+	return memcmp(o->mac, t->dst_mac, 6) != 0;
+}
+
+void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o)
+{
+	char mac[18];
+
+	dsr_format_mac(o->mac, mac);
+	dsr_evidence_list_add(out, "foreign_macs", mac);
+}
+
+void dsr_judge_answer(const struct dsr_task *t, struct dsr_check *out,
+		      const struct dsr_observation *shown, size_t nobs)
 {
 	char from[16], mac[18];
 
@@ -65,8 +86,8 @@ void dsr_judge_answer(struct dsr_check *out, const struct dsr_observation *shown
 		dsr_evidence_str(out, "mac", mac);
 		dsr_judge_rtt(out, shown);
 	}
-	if (nobs > 1)
-		dsr_evidence_int(out, "replies", (long long)nobs);
+	if (dsr_task_replies(t, nobs) > 1)
+		dsr_evidence_int(out, "replies", (long long)dsr_task_replies(t, nobs));
 }
 
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o)

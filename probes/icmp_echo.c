@@ -75,6 +75,10 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
+		if (dsr_foreign_answer(t, o)) {
+			dsr_note_foreign(out, o);
+			continue;
+		}
 		if (o->kind == DSR_OBS_ECHO_REPLY && o->ip.s_addr == t->target.s_addr)
 			reply = reply ? reply : o;
 		else if (o->kind == DSR_OBS_ECHO_REPLY)
@@ -84,7 +88,7 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 	}
 	dsr_format_ipv4(t->target, ip);
 	const struct dsr_observation *shown = reply ? reply : unreach ? unreach : wrong;
-	dsr_judge_answer(out, shown, nobs);
+	dsr_judge_answer(t, out, shown, nobs);
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
 		dsr_format_mac(shown->mac, mac);

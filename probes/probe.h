@@ -116,7 +116,8 @@ struct dsr_task {
 	/* Engine state, read by judge. */
 	unsigned attempts;
 	struct timeval last_sent;
-	unsigned nobs; /* observations kept for the task (bounded) */
+	unsigned nobs;           /* observations kept for the task (bounded) */
+	unsigned long nmatched; /* every matching frame, kept or not: duplicates are counted */
 	/* Numbers of the attempts in the evidence capture (--pcap), the first few. */
 	unsigned sent_frames[4];
 	unsigned nsent_frames;

@@ -124,6 +124,10 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
 		bool from_target = o->ip.s_addr == t->target.s_addr;
+		if (dsr_foreign_answer(t, o)) {
+			dsr_note_foreign(out, o);
+			continue;
+		}
 		if (o->kind == DSR_OBS_SYNACK && from_target)
 			synack = synack ? synack : o;
 		else if (o->kind == DSR_OBS_RST && from_target)
@@ -136,7 +140,7 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	const struct dsr_observation *shown =
 		synack ? synack : rst ? rst : unreach ? unreach : wrong;
-	dsr_judge_answer(out, shown, nobs);
+	dsr_judge_answer(t, out, shown, nobs);
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
 		dsr_format_mac(shown->mac, mac);

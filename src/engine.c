@@ -130,6 +130,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
+		t->nmatched++;
 		add_observation(plan, obs, &o);
 		if (m != DSR_MATCH_ANSWER)
 			continue;

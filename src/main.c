@@ -114,6 +114,23 @@ static void usage(FILE *out)
  * standard output too, in its UNKNOWN line. */
 static char fatal_message[512];
 
+/* Names and paths in messages come from the user or a file: a terminal must
+ * not receive their control characters raw. */
+static void escape_controls(char *msg, size_t size)
+{
+	char out[512];
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)msg; *p && o + 5 < sizeof(out); p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+	snprintf(msg, size, "%s", out);
+}
+
 __attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
 {
 	va_list ap;
@@ -122,6 +139,7 @@ __attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
 	fprintf(stderr, "%s: %s\n", prog, msg);
 	if (!fatal_message[0])
 		snprintf(fatal_message, sizeof(fatal_message), "%s", msg);
@@ -201,9 +219,15 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 		int rc = 0;
 		switch (c) {
 		case 'c':
+			if (opts->config_path)
+				return usage_error("-c given twice");
+			if (!*optarg)
+				return usage_error("-c: the file name is empty");
 			opts->config_path = optarg;
 			break;
 		case 'i':
+			if (!*optarg)
+				return usage_error("-i: the interface name is empty");
 			opts->interface = optarg;
 			break;
 		case 'f':
@@ -319,9 +343,16 @@ static int apply_globals(const struct options *opts, struct dsr_config *cfg)
 		snprintf(cfg->interface, sizeof(cfg->interface), "%s", opts->interface);
 	}
 	if (opts->timeout && dsr_parse_duration_ms(opts->timeout, DSR_MAX_DURATION_MS, &cfg->timeout_ms) < 0)
-		return usage_error("--timeout: bad duration '%s' (use e.g. 500ms or 2s)", opts->timeout);
+		return usage_error("--timeout: bad duration '%s' (more than 0 and at most 600s, e.g. "
+				   "500ms or 2s)",
+				   opts->timeout);
 	if (opts->listen && dsr_parse_duration_ms(opts->listen, DSR_MAX_DURATION_MS, &cfg->listen_ms) < 0)
-		return usage_error("--listen: bad duration '%s' (use e.g. 500ms or 2s)", opts->listen);
+		return usage_error("--listen: bad duration '%s' (more than 0 and at most 600s, e.g. "
+				   "500ms or 2s)",
+				   opts->listen);
+	unsigned seed;
+	if (opts->seed && dsr_parse_uint(opts->seed, 0, 0xffffffffu, &seed) < 0)
+		return usage_error("--seed: '%s' is not a number from 0 to 4294967295", opts->seed);
 	if (opts->retries && dsr_parse_uint(opts->retries, 0, DSR_MAX_RETRIES, &cfg->retries) < 0)
 		return usage_error("--retries: '%s' is not a number from 0 to 10", opts->retries);
 	if (opts->rate && dsr_parse_uint(opts->rate, 1, DSR_MAX_RATE, &cfg->rate) < 0)
@@ -627,7 +658,8 @@ static unsigned arm_time_limit(const struct options *opts, int *status)
 	if (!opts->time_limit)
 		return 0;
 	if (dsr_parse_duration_ms(opts->time_limit, DSR_MAX_DURATION_MS, &ms) < 0) {
-		*status = usage_error("-t: bad duration '%s' (use e.g. 10s)", opts->time_limit);
+		*status = usage_error("-t: bad duration '%s' (more than 0 and at most 600s, e.g. 10s)",
+				      opts->time_limit);
 		return 0;
 	}
 	alarm_nagios = nagios_mode(opts);
@@ -768,7 +800,9 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 
 	if (opts->interval && strcmp(opts->interval, "0") != 0 &&
 	    dsr_parse_duration_ms(opts->interval, 86400000u, &interval_ms) < 0)
-		return usage_error("--interval: bad duration '%s' (use e.g. 300s, 5m or 1h)", opts->interval);
+		return usage_error("--interval: bad duration '%s' (at most 24h, e.g. 300s, 5m or 1h; "
+				   "0 for no audits)",
+				   opts->interval);
 	if (opts->interval && strcmp(opts->interval, "0") == 0)
 		interval_ms = 0;
 	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {

@@ -22,6 +22,38 @@ struct builder {
 	size_t errlen;
 };
 
+/* splitmix64's finaliser: every input bit moves every output bit. */
+static uint64_t mix64(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* The source ports stay one contiguous range (the capture filter admits it),
+ * but which task has which port is a keyed shuffle. */
+static int shuffle_ports(struct dsr_plan *plan, uint32_t key)
+{
+	size_t n = 0;
+	uint16_t **ports = malloc((plan->ntasks ? plan->ntasks : 1) * sizeof(*ports));
+	uint64_t state = key;
+
+	if (!ports)
+		return -1;
+	for (size_t i = 0; i < plan->ntasks; i++)
+		if (plan->tasks[i].sport)
+			ports[n++] = &plan->tasks[i].sport;
+	for (size_t k = n; k > 1; k--) {
+		state = mix64(state + 0x9e3779b97f4a7c15ull);
+		size_t r = (size_t)(state % k);
+		uint16_t tmp = *ports[k - 1];
+		*ports[k - 1] = *ports[r];
+		*ports[r] = tmp;
+	}
+	free(ports);
+	return 0;
+}
+
 static struct dsr_task *add_task(struct builder *b)
 {
 	if (b->plan->ntasks == b->cap) {
@@ -124,17 +156,21 @@ static struct dsr_task *add_ip_probe(struct builder *b, const struct dsr_probe *
 		t->has_fallback_mac = true;
 	}
 	uint32_t i = (uint32_t)index_of(b, t);
-	t->echo_id = (uint16_t)b->key;
-	t->echo_seq = (uint16_t)(i + 1);
+	/* Identifiers from a keyed mix, not a counter: one probe seen by another host
+	 * on the segment must not tell it what the others carry (a forged answer to
+	 * a probe it did not see cannot be matched). */
+	uint64_t h = mix64(((uint64_t)b->key << 32) ^ (0x9e3779b97f4a7c15ull * (i + 1)));
+	t->echo_id = (uint16_t)h;
+	t->echo_seq = (uint16_t)(h >> 16);
 	if (port >= 0) {
 		if (b->tcp_count >= SPORT_SPAN) {
 			snprintf(b->err, b->errlen, "too many TCP probes in one run (more than %u)",
 				 SPORT_SPAN);
 			return NULL;
 		}
+		/* Shuffled over the range once the plan is complete (see dsr_plan_build). */
 		t->sport = (uint16_t)(b->plan->sport_first + b->tcp_count++);
-		/* Sequence numbers nobody else can guess make a spoofed answer unlikely. */
-		t->seq = (b->key ^ 0x9e3779b9u) * 2654435761u + i * 0x85ebca6bu;
+		t->seq = (uint32_t)(h >> 32);
 	}
 	return t;
 }
@@ -383,6 +419,10 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
 		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
 	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
+	if (rc == 0 && shuffle_ports(plan, key) < 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
 out:
 	free(server_arp);
 	free(server_done);
