@@ -151,7 +151,9 @@ int dsr_parse_mac(const char *text, uint8_t out[6])
 			break;
 		if (i == 0 && (p[2] == ':' || p[2] == '-'))
 			sep = p[2];
-		if (p[2] != sep)
+		/* Found by fuzz_parse: without a separator, "00" followed by the end
+		 * of the string matched sep == 0 and the next read went past it. */
+		if (sep == 0 || p[2] != sep)
 			return -1;
 	}
 	if (text[17] != '\0')

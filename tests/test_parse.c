@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../src/parse.h"
@@ -138,6 +139,17 @@ static void test_mac(void **state)
 	};
 	uint8_t mac[6];
 	(void)state;
+
+	/* Regression (fuzz_parse, heap-buffer-overflow): two hex digits and the end
+	 * of a heap string were read past. strdup, so that ASan sees the bound. */
+	for (size_t n = 0; n <= 17; n++) {
+		char *text = strndup("02:00:00:00:00:11", n);
+		assert_int_equal(dsr_parse_mac(text, mac), n == 17 ? 0 : -1);
+		free(text);
+	}
+	char *two = strdup("02");
+	assert_int_equal(dsr_parse_mac(two, mac), -1);
+	free(two);
 
 	for (size_t i = 0; i < COUNT(good); i++)
 		if (dsr_parse_mac(good[i], mac) != 0)
