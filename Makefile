@@ -39,7 +39,7 @@ CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLAT
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench
+.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz
 all: dsrcheck
 
 dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
@@ -82,6 +82,11 @@ lab-down:
 	@bash fixtures/lab/lab.sh down
 lab-verify:
 	@bash fixtures/lab/lab.sh verify
+
+# libFuzzer harnesses (clang) for every parser of outside bytes, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 300
+fuzz:
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Speed against the way a person checks (ping, nc, arping one after another): root.
 bench: dsrcheck
