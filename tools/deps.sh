@@ -7,11 +7,12 @@ set -euo pipefail
 # Build: compiler, pkg-config, the libraries. Tests: the lab (nftables, iproute2, python3,
 # tcpdump, jq), the report consumers (xmllint, promtool from prometheus). Benchmark: the
 # standard tools it races (arping, ping, nc, /usr/bin/time). Contrib checks: the man page
-# (groff, mandoc), shell scripts (shellcheck).
+# (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer, llvm-symbolizer.
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
 	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
 	arping iputils-ping netcat-openbsd time
-	groff man-db mandoc shellcheck libcap2-bin)
+	groff man-db mandoc shellcheck libcap2-bin
+	clang libclang-rt-14-dev llvm)
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 

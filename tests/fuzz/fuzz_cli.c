@@ -1,0 +1,224 @@
+/* libFuzzer harness: the command line, through the real main() of
+ * src/main.c (option parsing, -c loading, the --vip/--port/--server
+ * deployment, overrides, subcommands, planning and report writing), with
+ * everything that would leave the process replaced at the platform seam.
+ *
+ * Input: arguments separated by NUL or newline bytes (at most MAX_ARGS), each
+ * in its own allocation of exactly its length, so that a parser reading past
+ * an argument's end is caught by AddressSanitizer.
+ *
+ * Why src/main.c is #included rather than compiled with -Dmain=dsrcheck_main
+ * and linked: main() keeps state across calls that a one-shot program never
+ * resets (getopt's position, the first fatal message, the alarm flag), and
+ * its calls out of the process must be redirected without touching the file.
+ * Including it lets this harness reset the former and rename the latter with
+ * macros below, before the file is read; main.c itself is compiled unchanged.
+ *
+ * What never happens, whatever the input:
+ *  - no live capture, no injection, no routing lookup: dsr_platform_iface
+ *    returns the lab vantage point, and dsr_source_open_live compiles the
+ *    capture filter dsrcheck built (it must compile: a broken filter would
+ *    fail every live run) and then refuses like an unprivileged user (exit 3);
+ *  - no alarm(2) or SIGALRM handler: libFuzzer's -timeout uses SIGALRM;
+ *  - no file outside fixtures/ is read (-c, analyze FILE): other paths are
+ *    answered as missing files;
+ *  - no file is written (--report, --pcap): reports are written to memory
+ *    files and the final rename is skipped. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../capture/dump.h"
+#include "../../capture/source.h"
+#include "../../reports/report.h"
+#include "../../src/config.h"
+#include "../../src/engine.h"
+#include "../../src/parse.h"
+#include "../../src/passive.h"
+#include "../../src/plan.h"
+#include "../../src/platform.h"
+#include "../../src/verdict.h"
+#include "../../src/watch.h"
+#include "fuzz_common.h"
+
+#define MAX_ARGS 48
+
+/* ---- the seam: what main.c calls instead of the outside world ---- */
+
+static int fuzz_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out,
+			       char *err, size_t errlen)
+{
+	(void)route_to;
+	fuzz_vantage(out);
+	if (ifname && ifname[0]) {
+		if (strlen(ifname) >= sizeof(out->name)) {
+			snprintf(err, errlen, "interface '%s' not found", ifname);
+			return -1;
+		}
+		snprintf(out->name, sizeof(out->name), "%s", ifname);
+	}
+	return 0;
+}
+
+static int fuzz_drop_privileges(char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+/* Fixed, so that a crash reproduces: --seed-less plans differ only in this. */
+static int fuzz_random(void *buf, size_t len)
+{
+	memset(buf, 0x5a, len);
+	return 0;
+}
+
+static int fuzz_open_live(const char *ifname, const char *filter, struct dsr_source **out,
+			  char *err, size_t errlen)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 256);
+	struct bpf_program prog;
+
+	(void)out;
+	FUZZ_REQUIRE(dead != NULL);
+	if (pcap_compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		fprintf(stderr, "capture filter does not compile: %s\n  %s\n", pcap_geterr(dead), filter);
+		FUZZ_REQUIRE(!"the capture filter dsrcheck built compiles");
+	}
+	pcap_freecode(&prog);
+	pcap_close(dead);
+	snprintf(err, errlen, "no permission to capture on %s (fuzzing)", ifname);
+	return DSR_SOURCE_PERMISSION;
+}
+
+static struct dsr_dump *fuzz_dump_open(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: not written while fuzzing", path);
+	return NULL;
+}
+
+/* Only fixtures/ is read; anything else is a file that does not exist. */
+static const char *fuzz_path(const char *path, const char *dir)
+{
+	if (strncmp(path, dir, strlen(dir)) == 0 && !strstr(path, ".."))
+		return path;
+	return "/nonexistent/dsrcheck-fuzz";
+}
+
+static int fuzz_config_load(struct dsr_config *cfg, const char *path, char *err, size_t errlen)
+{
+	return dsr_config_load(cfg, fuzz_path(path, "fixtures/"), err, errlen);
+}
+
+static int fuzz_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
+{
+	return dsr_source_open_any_file(fuzz_path(path, "fixtures/pcap/"), out, err, errlen);
+}
+
+/* write_report_file: mkstemp, fdopen, write, fsync, rename. The writer runs on
+ * a memory file; the rename that would publish it is skipped. */
+static int fuzz_mkstemp(char *template)
+{
+	(void)template;
+	return memfd_create("fuzz-report", 0);
+}
+
+static int fuzz_rename(const char *from, const char *to)
+{
+	(void)from;
+	(void)to;
+	return 0;
+}
+
+static int fuzz_unlink(const char *path)
+{
+	(void)path;
+	return 0;
+}
+
+static unsigned fuzz_alarm(unsigned seconds)
+{
+	(void)seconds;
+	return 0;
+}
+
+static void (*fuzz_signal(int sig, void (*handler)(int)))(int)
+{
+	(void)sig;
+	(void)handler;
+	return SIG_DFL;
+}
+
+#define dsr_platform_iface fuzz_platform_iface
+#define dsr_platform_drop_privileges fuzz_drop_privileges
+#define dsr_platform_random fuzz_random
+#define dsr_source_open_live fuzz_open_live
+#define dsr_dump_open fuzz_dump_open
+#define dsr_config_load fuzz_config_load
+#define dsr_source_open_any_file fuzz_open_any_file
+#define mkstemp fuzz_mkstemp
+#define rename fuzz_rename
+#define unlink fuzz_unlink
+#define alarm fuzz_alarm
+#define signal fuzz_signal
+#define main dsrcheck_main
+
+#include "../../src/main.c"
+
+#undef main
+
+/* ---- the harness ---- */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[MAX_ARGS + 2] = {0};
+	int argc = 0;
+	size_t start = 0;
+
+	argv[argc++] = strdup("dsrcheck");
+	for (size_t i = 0; i <= size && argc <= MAX_ARGS; i++) {
+		if (i < size && data[i] != '\0' && data[i] != '\n')
+			continue;
+		if (i == size && start == size)
+			break; /* a trailing separator does not make an empty argument */
+		size_t len = i - start;
+		argv[argc] = malloc(len + 1);
+		FUZZ_REQUIRE(argv[argc] != NULL);
+		memcpy(argv[argc], data + start, len);
+		argv[argc][len] = '\0';
+		argc++;
+		start = i + 1;
+	}
+	argv[argc] = NULL;
+	/* main() shifts argv for subcommands: free what we allocated, not what it holds. */
+	char *owned[MAX_ARGS + 2];
+	memcpy(owned, argv, sizeof(owned));
+
+	/* One process, many runs: reset what a real run starts with. */
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-vq" cluster */
+	fatal_message[0] = '\0';
+	alarm_nagios = 0;
+
+	int status = dsrcheck_main(argc, argv);
+	/* The exit status contract (README): 0, 1, 2 or 3, and nothing else. */
+	FUZZ_REQUIRE(status >= 0 && status <= 3);
+	fflush(stdout);
+
+	for (int i = 0; i < argc; i++)
+		free(owned[i]);
+	return 0;
+}

@@ -1,0 +1,141 @@
+/* What the libFuzzer harnesses share: the deployment and vantage point the
+ * fixtures were recorded with, so that frames cut out of fixtures/pcap match
+ * real tasks of the plan (the fuzzer starts from answers to our own probes,
+ * not from noise), a memory file for the parsers that want a path, and a
+ * check that the results the judges hand to report writers are well formed.
+ * Header-only on purpose: each harness is one translation unit plus the
+ * project's objects. */
+#ifndef DSR_FUZZ_COMMON_H
+#define DSR_FUZZ_COMMON_H
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../reports/report.h"
+#include "../../src/check.h"
+#include "../../src/config.h"
+#include "../../src/parse.h"
+#include "../../src/plan.h"
+#include "../../src/platform.h"
+
+/* fixtures/lab/dsrcheck-lab.ini, which every fixture capture was recorded
+ * against (fixtures/TESTLIST), inlined so that a harness does not depend on
+ * the working directory. */
+static const char fuzz_lab_ini[] = "[global]\n"
+				   "timeout = 500ms\n"
+				   "retries = 1\n"
+				   "listen = 1s\n"
+				   "rate = 500\n"
+				   "[service web]\n"
+				   "vip = 198.18.0.100\n"
+				   "ports = 80, 8080\n"
+				   "balancer = 198.18.0.2\n"
+				   "balancer-mac = 02:00:00:00:00:02\n"
+				   "servers = rs1, rs2, rs3\n"
+				   "[server rs1]\n"
+				   "address = 198.18.0.11\n"
+				   "mac = 02:00:00:00:00:11\n"
+				   "[server rs2]\n"
+				   "address = 198.18.0.12\n"
+				   "mac = 02:00:00:00:00:12\n"
+				   "[server rs3]\n"
+				   "address = 198.18.0.13\n"
+				   "mac = 02:00:00:00:00:13\n";
+
+/* The seed the fixtures were recorded with (fixtures/record.sh: --seed 1):
+ * with it the probe identifiers in the captured answers are ours. */
+#define FUZZ_PLAN_KEY 1u
+
+/* The lab client: 198.18.0.50/24, 02:00:00:00:00:50 (as tests/test_plan.c). */
+static inline void fuzz_vantage(struct dsr_iface *ifc)
+{
+	memset(ifc, 0, sizeof(*ifc));
+	snprintf(ifc->name, sizeof(ifc->name), "fuzz0");
+	dsr_parse_mac("02:00:00:00:00:50", ifc->mac);
+	dsr_parse_ipv4("198.18.0.50", &ifc->addrs[0]);
+	ifc->masks[0].s_addr = htonl(0xffffff00u);
+	ifc->naddrs = 1;
+}
+
+/* A crash libFuzzer records with its input: for broken contracts that no
+ * sanitizer sees (a wrong verdict is not a memory error). */
+#define FUZZ_REQUIRE(cond)                                                                      \
+	do {                                                                                    \
+		if (!(cond)) {                                                                  \
+			fprintf(stderr, "%s:%d: contract broken: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                \
+		}                                                                               \
+	} while (0)
+
+/* A file that lives in memory, reachable by path (/proc/self/fd/N), so that
+ * the parsers that open paths (libpcap, dsr_config_load) read the fuzzer's
+ * bytes through their real code path; rewritten for every input, never on disk. */
+struct fuzz_memfile {
+	int fd;
+	char path[64];
+};
+
+static inline void fuzz_memfile_open(struct fuzz_memfile *m, const char *name)
+{
+	m->fd = memfd_create(name, 0);
+	if (m->fd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(m->path, sizeof(m->path), "/proc/self/fd/%d", m->fd);
+}
+
+static inline void fuzz_memfile_set(struct fuzz_memfile *m, const uint8_t *data, size_t size)
+{
+	if (ftruncate(m->fd, 0) < 0 || (size && pwrite(m->fd, data, size, 0) != (ssize_t)size)) {
+		perror("memfile");
+		abort();
+	}
+}
+
+/* What report writers may assume of every check (src/check.h): an id, a
+ * status in range, a reason unless passed, bounded evidence. A judge that
+ * breaks this under hostile observations would print garbage or crash a writer. */
+static inline void fuzz_check_results(const struct dsr_check *checks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct dsr_check *c = &checks[i];
+		FUZZ_REQUIRE(c->id != NULL);
+		FUZZ_REQUIRE(c->status == DSR_PASS || c->status == DSR_FAIL || c->status == DSR_WARN ||
+			     c->status == DSR_SKIP);
+		FUZZ_REQUIRE(c->status == DSR_PASS || c->reason != NULL);
+		FUZZ_REQUIRE(c->nevidence <= DSR_EVIDENCE_MAX);
+		FUZZ_REQUIRE(memchr(c->summary, '\0', sizeof(c->summary)) != NULL);
+		FUZZ_REQUIRE(memchr(c->remedy, '\0', sizeof(c->remedy)) != NULL);
+		FUZZ_REQUIRE(memchr(c->target, '\0', sizeof(c->target)) != NULL);
+	}
+}
+
+/* A report of the checks, in the format pick selects (pick % 5, from the
+ * input, so that a finding reproduces): writers format text that came from
+ * the wire, so they see what the judges made of hostile frames too. One
+ * format per input, because all five cost more than the rest of a run. */
+static inline void fuzz_write_report(const struct dsr_check *checks, size_t n, size_t pick)
+{
+	static FILE *sink;
+	static const char *const formats[] = {"text", "json", "junit", "prometheus", "nagios"};
+	struct dsr_run run = {.version = "fuzz", .checks = checks, .nchecks = n};
+	struct dsr_report_options ro = {.color = pick & 1, .verbose = 1};
+	const struct dsr_report_writer *w =
+		dsr_report_find(formats[pick % (sizeof(formats) / sizeof(formats[0]))]);
+
+	if (!sink && !(sink = fopen("/dev/null", "w"))) {
+		perror("/dev/null");
+		abort();
+	}
+	FUZZ_REQUIRE(w != NULL);
+	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "fuzz0");
+	dsr_run_count(&run);
+	w->write(sink, &run, &ro);
+}
+
+#endif
