@@ -310,7 +310,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long interval = 1000000 / (o->rate ? o->rate : 1);
 	/* A few milliseconds of credit: the loop cannot wake for every frame at high
 	 * rates, and a late wake-up may catch up this much, never more. */
-	long long burst = interval * (o->rate / 200 > 1 ? o->rate / 200 : 1);
+	long long burst = interval * (o->rate / 200);
 	long long next_send = start;
 	int fd = dsr_source_fd(src);
 	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};

@@ -75,6 +75,23 @@ check "evidence capture is read by tcpdump ($frames frames)" "" test "$frames" -
 check "evidence capture holds our probes and their answers" "" \
 	bash -c "tcpdump -r '$WORK/run.pcap' -n 2>/dev/null | grep -q 'Flags \[S\.\]'"
 
+# Bounded and safe: everything dsrcheck sent (its own frames in the evidence capture) went to
+# an address the configuration names, and never faster than --rate.
+rc=0
+in_client -q -c "$CONFIG" --rate 20 --pcap "$WORK/slow.pcap" >/dev/null || rc=$?
+tcpdump -nn -tt -r "$WORK/slow.pcap" 'ether src 02:00:00:00:00:50' 2>/dev/null >"$WORK/sent.txt"
+others=$(awk '/ARP, Request/ { for (i = 1; i <= NF; i++) if ($i == "who-has") print $(i + 1); next }
+	/ IP / { for (i = 1; i <= NF; i++) if ($i == ">") { split($(i + 1), a, "."); sub(/:$/, "", a[4]); print a[1] "." a[2] "." a[3] "." a[4] } }' \
+	"$WORK/sent.txt" | sort -u | { grep -vxE '198\.18\.0\.(100|11|12|13)' || true; } | tr '\n' ' ')
+sent=$(wc -l <"$WORK/sent.txt")
+check "sent only to configured addresses ($sent frames; others: ${others:-none})" "" \
+	bash -c "[[ $rc -eq 0 && $sent -gt 20 && -z '$others' ]]"
+peak=$(awk '{ t[NR] = $1 } END { m = 0; j = 1; for (i = 1; i <= NR; i++) { while (t[i] - t[j] >= 1) j++; if (i - j + 1 > m) m = i - j + 1 } print m }' "$WORK/sent.txt")
+# Probes keep their spacing; a RST closing a half-open connection goes out at once and is
+# paid for from the next slots, so a second may hold a few more than the rate, never more
+# on average. Measured here: 21.
+check "--rate 20: at most 23 frames in any second of the capture (peak $peak)" "" test "$peak" -le 23
+
 out=$(in_client -c "$CONFIG" --nagios -t 10s) && rc=0 || rc=$?
 check "--nagios healthy: exit 0 and 'DSRCHECK OK'" "rc=$rc $out" \
 	bash -c "[[ $rc -eq 0 && '$(head -1 <<<"$out" | cut -c1-11)' == 'DSRCHECK OK' ]]"
