@@ -25,6 +25,22 @@ static int fail(pcap_t *p, int code, char *err, size_t errlen, const char *what)
 	return code;
 }
 
+/* The handle becomes a dsr_source, or is closed. */
+static int wrap(pcap_t *p, bool live, enum dsr_linktype link, struct dsr_source **out, char *err,
+		size_t errlen)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out) {
+		pcap_close(p);
+		snprintf(err, errlen, "out of memory");
+		return DSR_SOURCE_FAILED;
+	}
+	(*out)->pcap = p;
+	(*out)->live = live;
+	(*out)->link = link;
+	return DSR_SOURCE_OK;
+}
+
 int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_source **out, char *err,
 			 size_t errlen)
 {
@@ -80,15 +96,7 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 		pcap_close(p);
 		return DSR_SOURCE_FAILED;
 	}
-	*out = calloc(1, sizeof(**out));
-	if (!*out) {
-		pcap_close(p);
-		snprintf(err, errlen, "out of memory");
-		return DSR_SOURCE_FAILED;
-	}
-	(*out)->pcap = p;
-	(*out)->live = true;
-	return DSR_SOURCE_OK;
+	return wrap(p, true, DSR_LINK_ETHERNET, out, err, errlen);
 }
 
 int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
@@ -122,15 +130,7 @@ int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *er
 		pcap_close(p);
 		return DSR_SOURCE_FAILED;
 	}
-	*out = calloc(1, sizeof(**out));
-	if (!*out) {
-		pcap_close(p);
-		snprintf(err, errlen, "out of memory");
-		return DSR_SOURCE_FAILED;
-	}
-	(*out)->pcap = p;
-	(*out)->link = link;
-	return DSR_SOURCE_OK;
+	return wrap(p, false, link, out, err, errlen);
 }
 
 int dsr_source_open_file(const char *path, struct dsr_source **out, char *err, size_t errlen)

@@ -15,14 +15,16 @@ libnet_t *dsr_frame_begin(char *err, size_t errlen)
 	return l;
 }
 
-int dsr_frame_finish(libnet_t *l, uint8_t *buf, size_t cap, char *err, size_t errlen)
+int dsr_frame_finish(libnet_t *l, bool built, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
 	uint8_t *packet = NULL;
 	uint32_t size = 0;
 	int len = -1;
 
 	/* LIBNET_NONE refuses libnet_adv_cull_packet(); coalescing is what it does inside. */
-	if (libnet_pblock_coalesce(l, &packet, &size) < 0)
+	if (!built)
+		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
+	else if (libnet_pblock_coalesce(l, &packet, &size) < 0)
 		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
 	else if (size > cap)
 		snprintf(err, errlen, "frame of %u bytes exceeds %zu", size, cap);
@@ -44,14 +46,10 @@ int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], st
 
 	if (!l)
 		return -1;
-	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
+	bool built = !(libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
 			     zero_mac, (const uint8_t *)&target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+		     libnet_build_ethernet(dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1);
+	return dsr_frame_finish(l, built, buf, cap, err, errlen);
 }
 
 unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs)

@@ -12,9 +12,10 @@
 
 /* A fresh build context, or NULL with a message in err. */
 libnet_t *dsr_frame_begin(char *err, size_t errlen);
-/* Serialises what was built (checksums included) into buf and frees l.
+/* Serialises what was built (checksums included) into buf and frees l; built
+ * is false when a libnet_build_* call failed, whose error is then reported.
  * Returns the length, or -1 with a message in err. */
-int dsr_frame_finish(libnet_t *l, uint8_t *buf, size_t cap, char *err, size_t errlen);
+int dsr_frame_finish(libnet_t *l, bool built, uint8_t *buf, size_t cap, char *err, size_t errlen);
 
 /* An RFC 5227 ARP probe for target (sender address 0.0.0.0: it asks without
  * writing us into anybody's cache), to dst_mac (broadcast or one host).

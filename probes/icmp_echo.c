@@ -18,16 +18,12 @@ static int icmp_build(const struct dsr_task *t, const struct dsr_local *me, uint
 
 	if (!l)
 		return -1;
-	if (libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, t->echo_id, t->echo_seq, payload,
+	bool built = !(libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, t->echo_id, t->echo_seq, payload,
 				     sizeof(payload) - 1, l, 0) == -1 ||
-	    libnet_build_ipv4(len, 0, t->echo_seq, 0, 64, IPPROTO_ICMP, 0, me->ip.s_addr,
+		     libnet_build_ipv4(len, 0, t->echo_seq, 0, 64, IPPROTO_ICMP, 0, me->ip.s_addr,
 			      t->target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+		     libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
+	return dsr_frame_finish(l, built, buf, cap, err, errlen);
 }
 
 static enum dsr_match icmp_match(const struct dsr_task *t, const struct dsr_local *me,

@@ -19,17 +19,13 @@ static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8
 
 	if (!l)
 		return -1;
-	if (libnet_build_tcp_options(mss, sizeof(mss), l, 0) == -1 ||
-	    libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq, 0, TH_SYN, 64240, 0, 0, tcp_len,
+	bool built = !(libnet_build_tcp_options(mss, sizeof(mss), l, 0) == -1 ||
+		     libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq, 0, TH_SYN, 64240, 0, 0, tcp_len,
 			     NULL, 0, l, 0) == -1 ||
-	    libnet_build_ipv4(LIBNET_IPV4_H + tcp_len, 0, (uint16_t)t->seq, 0x4000, 64, IPPROTO_TCP,
+		     libnet_build_ipv4(LIBNET_IPV4_H + tcp_len, 0, (uint16_t)t->seq, 0x4000, 64, IPPROTO_TCP,
 			      0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+		     libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
+	return dsr_frame_finish(l, built, buf, cap, err, errlen);
 }
 
 static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local *me,
@@ -80,16 +76,12 @@ static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
 	libnet_t *l = dsr_frame_begin(err, errlen);
 	if (!l)
 		return -1;
-	if (libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq + 1, 0, TH_RST, 0, 0, 0, LIBNET_TCP_H,
+	bool built = !(libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq + 1, 0, TH_RST, 0, 0, 0, LIBNET_TCP_H,
 			     NULL, 0, l, 0) == -1 ||
-	    libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, (uint16_t)(t->seq + 1), 0x4000, 64,
+		     libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, (uint16_t)(t->seq + 1), 0x4000, 64,
 			      IPPROTO_TCP, 0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
-	    libnet_build_ethernet(o->mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1) {
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
-		return -1;
-	}
-	return dsr_frame_finish(l, buf, cap, err, errlen);
+		     libnet_build_ethernet(o->mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
+	return dsr_frame_finish(l, built, buf, cap, err, errlen);
 }
 
 static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
