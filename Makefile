@@ -13,6 +13,15 @@ PREFIX   ?= /usr/local
 LIBNET_CFLAGS = $(shell $(PKG) --cflags libnet 2>/dev/null || libnet-config --cflags 2>/dev/null)
 LIBNET_LIBS   = $(shell $(PKG) --libs libnet 2>/dev/null || libnet-config --libs 2>/dev/null || echo -lnet)
 
+# libnet is the reference frame writer where it is installed (probes/wire_libnet.c);
+# builds without it (LIBNET=0, Windows) use dsrcheck's own (probes/wire_raw.c), tested to give
+# the same bytes.
+ifeq ($(LIBNET),0)
+LIBNET_CFLAGS :=
+LIBNET_LIBS   :=
+else
+LIBNET_CFLAGS += -DDSR_HAVE_LIBNET
+endif
 DEP_CFLAGS = $(shell $(PKG) --cflags libpcap inih 2>/dev/null) $(LIBNET_CFLAGS)
 DEP_LIBS   = $(shell $(PKG) --libs libpcap inih 2>/dev/null || echo -lpcap -linih) $(LIBNET_LIBS)
 TEST_CFLAGS = $(shell $(PKG) --cflags cmocka 2>/dev/null)

@@ -5,51 +5,14 @@
 
 #include "../src/parse.h"
 
-libnet_t *dsr_frame_begin(char *err, size_t errlen)
-{
-	char lerr[LIBNET_ERRBUF_SIZE] = "";
-	libnet_t *l = libnet_init(LIBNET_NONE, NULL, lerr);
-
-	if (!l)
-		snprintf(err, errlen, "libnet: %s", lerr);
-	return l;
-}
-
-int dsr_frame_finish(libnet_t *l, bool built, uint8_t *buf, size_t cap, char *err, size_t errlen)
-{
-	uint8_t *packet = NULL;
-	uint32_t size = 0;
-	int len = -1;
-
-	/* LIBNET_NONE refuses libnet_adv_cull_packet(); coalescing is what it does inside. */
-	if (!built)
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-	else if (libnet_pblock_coalesce(l, &packet, &size) < 0)
-		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
-	else if (size > cap)
-		snprintf(err, errlen, "frame of %u bytes exceeds %zu", size, cap);
-	else {
-		memcpy(buf, packet, size);
-		len = (int)size;
-	}
-	free(packet);
-	libnet_destroy(l);
-	return len;
-}
-
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	static const uint8_t zero_mac[6];
-	uint8_t unspecified[4] = {0, 0, 0, 0};
-	libnet_t *l = dsr_frame_begin(err, errlen);
+	struct dsr_wire_eth eth = {.dst = dst_mac, .src = me->mac};
+	struct dsr_wire_arp arp = {.sender_mac = me->mac, .target_ip = target};
 
-	if (!l)
-		return -1;
-	bool built = !(libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, me->mac, unspecified,
-			     zero_mac, (const uint8_t *)&target.s_addr, NULL, 0, l, 0) == -1 ||
-		     libnet_build_ethernet(dst_mac, me->mac, ETHERTYPE_ARP, NULL, 0, l, 0) == -1);
-	return dsr_frame_finish(l, built, buf, cap, err, errlen);
+	arp.sender_ip.s_addr = 0;
+	return dsr_wire()->arp_request(&eth, &arp, buf, cap, err, errlen);
 }
 
 unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs)

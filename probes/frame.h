@@ -1,21 +1,14 @@
-/* Frame building shared by the probe kinds: libnet in LIBNET_NONE mode builds
- * whole Ethernet frames into memory, with no device and no privilege, so
- * builders are testable byte for byte; capture/source.c injects them. */
+/* Frame building and judging shared by the probe kinds. Frames are built in
+ * memory through the frame writer (wire.h), with no device and no privilege,
+ * so builders are testable byte for byte; capture/source.c injects them. */
 #ifndef DSR_PROBE_FRAME_H
 #define DSR_PROBE_FRAME_H
 
-#include <libnet.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "probe.h"
-
-/* A fresh build context, or NULL with a message in err. */
-libnet_t *dsr_frame_begin(char *err, size_t errlen);
-/* Serialises what was built (checksums included) into buf and frees l; built
- * is false when a libnet_build_* call failed, whose error is then reported.
- * Returns the length, or -1 with a message in err. */
-int dsr_frame_finish(libnet_t *l, bool built, uint8_t *buf, size_t cap, char *err, size_t errlen);
+#include "wire.h"
 
 /* An RFC 5227 ARP probe for target (sender address 0.0.0.0: it asks without
  * writing us into anybody's cache), to dst_mac (broadcast or one host).

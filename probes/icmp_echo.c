@@ -13,17 +13,12 @@ static const uint8_t payload[] = "dsrcheck-probe..";
 static int icmp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
 		      size_t cap, char *err, size_t errlen)
 {
-	libnet_t *l = dsr_frame_begin(err, errlen);
-	uint16_t len = LIBNET_IPV4_H + LIBNET_ICMPV4_ECHO_H + (uint16_t)(sizeof(payload) - 1);
+	struct dsr_wire_eth eth = {.dst = t->dst_mac, .src = me->mac};
+	struct dsr_wire_ipv4 ip = {.src = me->ip, .dst = t->target, .id = t->echo_seq, .ttl = 64};
+	struct dsr_wire_echo echo = {
+		.id = t->echo_id, .seq = t->echo_seq, .payload = payload, .payload_len = sizeof(payload) - 1};
 
-	if (!l)
-		return -1;
-	bool built = !(libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, t->echo_id, t->echo_seq, payload,
-				     sizeof(payload) - 1, l, 0) == -1 ||
-		     libnet_build_ipv4(len, 0, t->echo_seq, 0, 64, IPPROTO_ICMP, 0, me->ip.s_addr,
-			      t->target.s_addr, NULL, 0, l, 0) == -1 ||
-		     libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
-	return dsr_frame_finish(l, built, buf, cap, err, errlen);
+	return dsr_wire()->icmp_echo(&eth, &ip, &echo, buf, cap, err, errlen);
 }
 
 static enum dsr_match icmp_match(const struct dsr_task *t, const struct dsr_local *me,

@@ -14,18 +14,13 @@ static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8
 {
 	/* An MSS option like every real stack sends; some middleboxes drop bare SYNs. */
 	static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
-	libnet_t *l = dsr_frame_begin(err, errlen);
-	uint16_t tcp_len = LIBNET_TCP_H + sizeof(mss);
+	struct dsr_wire_eth eth = {.dst = t->dst_mac, .src = me->mac};
+	struct dsr_wire_ipv4 ip = {
+		.src = me->ip, .dst = t->target, .id = (uint16_t)t->seq, .frag = DSR_WIRE_IP_DF, .ttl = 64};
+	struct dsr_wire_tcp syn = {.sport = t->sport, .dport = (uint16_t)t->port, .seq = t->seq,
+				   .flags = DSR_TCP_SYN, .window = 64240, .options = mss, .options_len = sizeof(mss)};
 
-	if (!l)
-		return -1;
-	bool built = !(libnet_build_tcp_options(mss, sizeof(mss), l, 0) == -1 ||
-		     libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq, 0, TH_SYN, 64240, 0, 0, tcp_len,
-			     NULL, 0, l, 0) == -1 ||
-		     libnet_build_ipv4(LIBNET_IPV4_H + tcp_len, 0, (uint16_t)t->seq, 0x4000, 64, IPPROTO_TCP,
-			      0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
-		     libnet_build_ethernet(t->dst_mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
-	return dsr_frame_finish(l, built, buf, cap, err, errlen);
+	return dsr_wire()->tcp(&eth, &ip, &syn, buf, cap, err, errlen);
 }
 
 static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local *me,
@@ -73,15 +68,12 @@ static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
 	 * go to the VIP's owner, the balancer, not to the server that answered. */
 	if (o->kind != DSR_OBS_SYNACK || !t->direct)
 		return 0;
-	libnet_t *l = dsr_frame_begin(err, errlen);
-	if (!l)
-		return -1;
-	bool built = !(libnet_build_tcp(t->sport, (uint16_t)t->port, t->seq + 1, 0, TH_RST, 0, 0, 0, LIBNET_TCP_H,
-			     NULL, 0, l, 0) == -1 ||
-		     libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, (uint16_t)(t->seq + 1), 0x4000, 64,
-			      IPPROTO_TCP, 0, me->ip.s_addr, t->target.s_addr, NULL, 0, l, 0) == -1 ||
-		     libnet_build_ethernet(o->mac, me->mac, ETHERTYPE_IP, NULL, 0, l, 0) == -1);
-	return dsr_frame_finish(l, built, buf, cap, err, errlen);
+	struct dsr_wire_eth eth = {.dst = o->mac, .src = me->mac};
+	struct dsr_wire_ipv4 ip = {
+		.src = me->ip, .dst = t->target, .id = (uint16_t)(t->seq + 1), .frag = DSR_WIRE_IP_DF, .ttl = 64};
+	struct dsr_wire_tcp rst = {.sport = t->sport, .dport = (uint16_t)t->port, .seq = t->seq + 1, .flags = DSR_TCP_RST};
+
+	return dsr_wire()->tcp(&eth, &ip, &rst, buf, cap, err, errlen);
 }
 
 static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
