@@ -7,6 +7,25 @@ CC       ?= cc
 PKG      ?= pkg-config
 PREFIX   ?= /usr/local
 
+# What differs between operating systems lives in files named for the platform:
+# src/*_linux.c, src/*_bsd.c (macOS and the BSDs), src/*_windows.c, and src/*_posix.c
+# for every platform but Windows. `make windows` cross-builds dsrcheck.exe with MinGW-w64.
+UNAME    := $(shell uname -s)
+PLATFORM ?= $(if $(filter Darwin FreeBSD OpenBSD NetBSD DragonFly,$(UNAME)),bsd,linux)
+ifeq ($(PLATFORM),windows)
+# Debian has neither libnet nor libinih for MinGW: dsrcheck's own frame writer and
+# line splitter (tested against both on Linux) stand in. libpcap's headers are Debian's,
+# copied into the build tree; the library is Npcap's wpcap.dll, delay-loaded.
+WIN_CC   ?= x86_64-w64-mingw32-gcc
+DLLTOOL  ?= x86_64-w64-mingw32-dlltool
+PCAP_INCLUDE ?= /usr/include
+override CC := $(WIN_CC)
+LIBNET   := 0
+INIH     := 0
+EXE      := .exe
+endif
+BIN      ?= dsrcheck$(EXE)
+
 # Expanded when used, not when make starts: `make deps demo` installs them first.
 # libnet 1.1.6 (Debian 12) ships no .pc file: fall back to libnet-config, but take only
 # its libraries; its --defines add -D_BSD_SOURCE, which glibc warns about (fatal with -Werror).
@@ -22,10 +41,26 @@ LIBNET_LIBS   :=
 else
 LIBNET_CFLAGS += -DDSR_HAVE_LIBNET
 endif
-DEP_CFLAGS = $(shell $(PKG) --cflags libpcap inih 2>/dev/null) $(LIBNET_CFLAGS)
-DEP_LIBS   = $(shell $(PKG) --libs libpcap inih 2>/dev/null || echo -lpcap -linih) $(LIBNET_LIBS)
+# INIH=0: no libinih; src/ini_split.c splits the lines (what Windows builds use).
+INIH_PKG := $(if $(filter 0,$(INIH)),,inih)
+DEP_CFLAGS = $(shell $(PKG) --cflags libpcap $(INIH_PKG) 2>/dev/null) $(LIBNET_CFLAGS) \
+             $(if $(INIH_PKG),,-DDSR_NO_INIH)
+DEP_LIBS   = $(shell $(PKG) --libs libpcap $(INIH_PKG) 2>/dev/null || echo -lpcap $(if $(INIH_PKG),-linih)) \
+             $(LIBNET_LIBS)
 TEST_CFLAGS = $(shell $(PKG) --cflags cmocka 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG) --libs cmocka 2>/dev/null || echo -lcmocka)
+ifeq ($(PLATFORM),windows)
+# Windows 8 and later (GetSystemTimePreciseAsFileTime); MinGW's C99 printf (%zu, %lld);
+# _POSIX_C_SOURCE for gmtime_r and strtok_r; WIN32_LEAN_AND_MEAN keeps the COM headers
+# out, whose `interface` macro would eat a struct member. -static: only system DLLs and
+# wpcap.dll.
+DEP_CFLAGS  = -I$(BUILD)/include -D_WIN32_WINNT=0x0602 -D__USE_MINGW_ANSI_STDIO=1 \
+              -D_POSIX_C_SOURCE=200809L -DWIN32_LEAN_AND_MEAN -DDSR_NO_INIH
+DEP_LIBS    = $(BUILD)/libwpcap.a -liphlpapi -lws2_32 -lbcrypt
+LDFLAGS    += -static
+TEST_CFLAGS = -I$(BUILD)/deps/include
+TEST_LIBS   = $(BUILD)/deps/lib/libcmocka.a
+endif
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CFLAGS   ?= -O2 -g
@@ -39,48 +74,81 @@ BUILD   := build/sanitize
 else
 BUILD   := build/default
 endif
+ifeq ($(PLATFORM),windows)
+BUILD   := build/windows
+endif
 
-# One seam for what differs between operating systems.
-PLATFORM_SRC := src/platform_linux.c
+# The seam between dsrcheck and each operating system, by the file name convention above.
+# local/ (the server-side audit) follows it too; a platform without its own collector
+# (macOS/BSD) gets none, and `dsrcheck local` says so.
+SRC_DIRS := src local
+PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_$(PLATFORM).c) \
+                $(if $(filter windows,$(PLATFORM)),,$(wildcard $(d)/*_posix.c)))
+ALL_PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_linux.c $(d)/*_bsd.c $(d)/*_windows.c $(d)/*_posix.c))
 
-CORE_SRC := $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) $(PLATFORM_SRC) \
-            $(wildcard capture/*.c probes/*.c reports/*.c)
+CORE_SRC := $(filter-out src/main.c $(ALL_PLATFORM_SRC) $(if $(INIH_PKG),src/ini_split.c), \
+              $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) \
+            $(PLATFORM_SRC) $(wildcard capture/*.c probes/*.c reports/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
-TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%$(EXE),$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz
-all: dsrcheck
+.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz valgrind loss
+.PHONY: windows check-windows
+all: $(BIN)
 
-dsrcheck: $(BUILD)/src/main.o $(CORE_OBJ) FORCE
+$(BIN): $(BUILD)/src/main.o $(CORE_OBJ) FORCE
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h capture/*.h probes/*.h reports/*.h) Makefile
+$(BUILD)/%.o: %.c $(wildcard src/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(CORE_OBJ) $(wildcard tests/*.h)
+$(BUILD)/tests/%$(EXE): tests/%.c $(CORE_OBJ) $(TEST_OBJ) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_OBJ) $(LDLIBS) $(TEST_LIBS)
+
+# src/ini_split.c is tested against libinih itself where libinih is linked.
+$(BUILD)/tests/test_ini_split$(EXE): TEST_OBJ := $(if $(INIH_PKG),$(BUILD)/src/ini_split.o)
+$(BUILD)/tests/test_ini_split$(EXE): $(if $(INIH_PKG),$(BUILD)/src/ini_split.o)
+
+# The configuration tests and tests/cli.sh once more without libinih, through
+# src/ini_split.c as the Windows build reads configurations.
+NOINIH := $(BUILD)-noinih
+$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config: FORCE
+	@$(MAKE) --no-print-directory INIH=0 BUILD=$(NOINIH) BIN=$(NOINIH)/dsrcheck \
+		$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config
 
 # Unit tests need no privilege and no network; they run from the project root
 # so that they find fixtures/. tests/cli.sh: bad configurations and command lines,
 # each with its exact message and exit status.
-unit: $(TESTS) dsrcheck
-	@failed=0; for t in $(TESTS); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
+unit: $(TESTS) dsrcheck $(NOINIH)/dsrcheck $(NOINIH)/tests/test_config
+	@failed=0; for t in $(TESTS) $(NOINIH)/tests/test_config; do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
 	echo "== tests/cli.sh"; bash tests/cli.sh ./dsrcheck || failed=$$((failed + 1)); \
+	echo "== tests/cli.sh (INIH=0)"; bash tests/cli.sh $(NOINIH)/dsrcheck || failed=$$((failed + 1)); \
 	if [ $$failed -ne 0 ]; then echo "unit: $$failed test programs failed"; exit 1; fi
 
 # The lab needs root (network namespaces); say so instead of failing obscurely.
 integration: dsrcheck
 	@rc=0; bash tests/integration/run.sh ./dsrcheck || rc=1; \
 	bash tests/integration/ops.sh ./dsrcheck || rc=1; \
-	bash tests/integration/hostile.sh ./dsrcheck || rc=1; exit $$rc
+	bash tests/integration/hostile.sh ./dsrcheck || rc=1; \
+	bash tests/integration/local.sh ./dsrcheck || rc=1; \
+	if [ "$(SANITIZE)" != 1 ]; then bash tests/integration/valgrind.sh ./dsrcheck || rc=1; fi; exit $$rc
 
 check: unit contrib integration
 
-# Man page, alerting rules, systemd units, completion, wrappers: no privilege.
+# dsrcheck under valgrind's memcheck in the lab: audits, analyze, watch; no error and no
+# byte left allocated (root, valgrind; about 30 s). Part of `make integration`, except
+# with SANITIZE=1: valgrind cannot run AddressSanitizer binaries.
+valgrind: dsrcheck
+	@if [ "$(SANITIZE)" = 1 ]; then echo "valgrind: build without SANITIZE=1" >&2; exit 2; fi; \
+	bash tests/integration/valgrind.sh ./dsrcheck
+
+# Man page, alerting rules, systemd units, completion, wrappers: no privilege. Also the
+# macOS/BSD platform file, compile-checked against stand-in headers (tests/bsd-shim/README).
 contrib: dsrcheck
 	@bash tests/contrib.sh ./dsrcheck
+	@bash tests/bsd-compile-check.sh
 
 demo: dsrcheck
 	@bash fixtures/lab/demo.sh ./dsrcheck
@@ -101,8 +169,58 @@ fuzz:
 bench: dsrcheck
 	@bash bench/bench.sh
 
+# Verdicts under LOSS_PERCENT % random loss on the lab's segment: LOSS_RUNS runs of every
+# scenario with --retries LOSS_RETRIES, counted against the integration tests'
+# expectations (root). LOSS_RUNS=2 is the short variant; see bench/README.md.
+LOSS_RUNS ?= 20
+LOSS_PERCENT ?= 20
+LOSS_RETRIES ?= 10
+LOSS_VANTAGES ?= client
+loss: dsrcheck
+	@bash bench/loss.sh -n $(LOSS_RUNS) -p $(LOSS_PERCENT) -r $(LOSS_RETRIES) -V $(LOSS_VANTAGES)
+
 deps:
 	@bash tools/deps.sh
+
+# Windows: dsrcheck.exe cross-built with MinGW-w64 (README, "Platforms"), and the unit
+# tests that need no network run under Wine. Nothing here needs root.
+WIN_TESTS := config parse decode probes wire plan reports formats passive ini_split os platform local
+windows:
+	@$(MAKE) --no-print-directory PLATFORM=windows dsrcheck.exe
+check-windows:
+	@$(MAKE) --no-print-directory PLATFORM=windows dsrcheck.exe \
+		$(WIN_TESTS:%=build/windows/tests/test_%.exe)
+	@bash tests/wine.sh ./dsrcheck.exe $(WIN_TESTS:%=build/windows/tests/test_%.exe)
+
+ifeq ($(PLATFORM),windows)
+# Debian's libpcap headers, in a directory of their own: /usr/include as a whole
+# must not shadow MinGW's headers.
+$(BUILD)/include/pcap.h: Makefile
+	@test -f $(PCAP_INCLUDE)/pcap/pcap.h || { echo "make windows: $(PCAP_INCLUDE)/pcap/pcap.h missing (apt-get install libpcap-dev)" >&2; exit 1; }
+	@mkdir -p $(BUILD)/include
+	cp -R $(PCAP_INCLUDE)/pcap $(PCAP_INCLUDE)/pcap.h $(PCAP_INCLUDE)/pcap-bpf.h $(PCAP_INCLUDE)/pcap-namedb.h $(BUILD)/include/
+
+# capture/wpcap.def names what dsrcheck imports; a delay-load import library, so that
+# dsrcheck.exe starts without Npcap and says what is missing (src/os_windows.c).
+$(BUILD)/libwpcap.a: capture/wpcap.def
+	@mkdir -p $(dir $@)
+	$(DLLTOOL) --input-def $< --dllname wpcap.dll --output-delaylib $@
+
+$(BUILD)/include/dsr_wpcap_names.h: capture/wpcap.def
+	@mkdir -p $(dir $@)
+	awk '/^EXPORTS/ { on = 1 } /^; live/ { live = 1 } \
+		on && /^[A-Za-z_]/ && !/^EXPORTS/ { names[live + 0] = names[live + 0] (names[live + 0] ? ", " : "") "\"" $$1 "\"" } \
+		END { print "#define DSR_WPCAP_FILE_NAMES " names[0]; print "#define DSR_WPCAP_LIVE_NAMES " names[1] }' $< > $@
+
+$(BUILD)/src/main.o $(CORE_OBJ): | $(BUILD)/include/pcap.h $(BUILD)/include/dsr_wpcap_names.h
+$(BUILD)/src/os_windows.o: $(BUILD)/include/dsr_wpcap_names.h
+$(BIN) $(TESTS): $(BUILD)/libwpcap.a
+$(TESTS): $(BUILD)/deps/lib/libcmocka.a
+
+# cmocka for MinGW, from Debian's source package (tools/win-deps.sh).
+$(BUILD)/deps/lib/libcmocka.a: tools/win-deps.sh
+	@bash tools/win-deps.sh $(BUILD)/deps
+endif
 
 install: dsrcheck
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
@@ -124,4 +242,4 @@ install-systemd:
 	done
 
 clean:
-	rm -rf build dsrcheck
+	rm -rf build dsrcheck dsrcheck.exe

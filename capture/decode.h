@@ -4,10 +4,11 @@
 #ifndef DSR_DECODE_H
 #define DSR_DECODE_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../src/netcompat.h"
 
 enum dsr_decode_status {
 	DSR_FRAME_OK,        /* decoded as far as dsrcheck needs */

@@ -1,10 +1,17 @@
 #include "source.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <poll.h>
+#endif
 
+#include "../src/os.h"
 #include "decode.h"
 
 /* Enough for the headers of an ICMP error quoting a TCP SYN with options. */
@@ -46,8 +53,11 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
-	pcap_t *p = pcap_create(ifname, perr);
+	pcap_t *p;
 
+	if (dsr_os_capture_library(true, err, errlen) < 0)
+		return DSR_SOURCE_FAILED;
+	p = pcap_create(ifname, perr);
 	if (!p) {
 		snprintf(err, errlen, "%s: %s", ifname, perr);
 		return DSR_SOURCE_FAILED;
@@ -102,9 +112,12 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline(path, perr);
+	pcap_t *p;
 	enum dsr_linktype link;
 
+	if (dsr_os_capture_library(false, err, errlen) < 0)
+		return DSR_SOURCE_FAILED;
+	p = pcap_open_offline(path, perr);
 	if (!p) {
 		/* libpcap names the file itself when it could not open it */
 		size_t n = strlen(path);
@@ -165,7 +178,48 @@ bool dsr_source_is_live(const struct dsr_source *src)
 
 int dsr_source_fd(const struct dsr_source *src)
 {
+#ifdef _WIN32
+	(void)src; /* Npcap gives an event handle instead: see dsr_source_wait */
+	return -1;
+#else
 	return src->live ? pcap_get_selectable_fd(src->pcap) : -1;
+#endif
+}
+
+/* A capture that cannot be waited on is read at least this often. */
+#define POLL_MS 5
+
+int dsr_source_wait(struct dsr_source *src, unsigned ms, char *err, size_t errlen)
+{
+#ifdef _WIN32
+	/* Npcap signals this event when frames are waiting (at once in immediate
+	 * mode); it has no descriptor to poll. */
+	HANDLE ev = src->live ? pcap_getevent(src->pcap) : NULL;
+	if (ev) {
+		if (WaitForSingleObject(ev, ms) == WAIT_FAILED) {
+			snprintf(err, errlen, "waiting for frames: Windows error %lu",
+				 (unsigned long)GetLastError());
+			return -1;
+		}
+		return 0;
+	}
+	if (ms > 0)
+		Sleep(ms < POLL_MS ? ms : POLL_MS);
+	return 0;
+#else
+	int fd = dsr_source_fd(src);
+	if (fd >= 0) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, (int)ms) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (ms > 0)
+		poll(NULL, 0, (int)(ms < POLL_MS ? ms : POLL_MS));
+	return 0;
+#endif
 }
 
 int dsr_source_next(struct dsr_source *src, const uint8_t **data, size_t *caplen,

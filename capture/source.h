@@ -38,8 +38,12 @@ int dsr_source_decode(const struct dsr_source *src, const uint8_t *data, size_t 
 /* Opens a capture file of any link type dsrcheck decodes (Ethernet, Linux
  * cooked v1 and v2) for offline analysis; pcap or pcapng. */
 int dsr_source_open_any_file(const char *path, struct dsr_source **out, char *err, size_t errlen);
-/* A descriptor to poll() for readability, or -1. */
+/* A descriptor to poll() for readability, or -1 (always on Windows). */
 int dsr_source_fd(const struct dsr_source *src);
+/* Waits until frames may be waiting in src or ms milliseconds have passed;
+ * a signal may end it early. A source that cannot be waited on sleeps a few
+ * milliseconds at most, to be read again. Returns 0, or -1 with err. */
+int dsr_source_wait(struct dsr_source *src, unsigned ms, char *err, size_t errlen);
 
 /* Next frame: 1 with data/caplen/ts set (valid until the next call), 0 when
  * none is waiting (live), -2 at the end of a file, -1 on error (see err). */

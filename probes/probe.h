@@ -9,12 +9,12 @@
 #ifndef DSR_PROBE_H
 #define DSR_PROBE_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "../src/netcompat.h"
 #include "../capture/decode.h"
 #include "../src/check.h"
 

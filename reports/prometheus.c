@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/os.h"
 #include "writers.h"
 
 /* A label value: the format escapes only backslash, double quote and newline;
@@ -88,9 +89,8 @@ static void put_fixed(FILE *out, long long value, long long unit, int digits)
  * the same text). NULL when out of memory. */
 static char *check_labels(const struct dsr_check *c)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	struct dsr_membuf mb;
+	FILE *m = dsr_membuf_open(&mb);
 	char port[16] = "";
 
 	if (!m)
@@ -102,11 +102,9 @@ static char *check_labels(const struct dsr_check *c)
 	put_label(m, "server", c->server, SIZE_MAX, false);
 	put_label(m, "target", c->target, sizeof c->target, false);
 	put_label(m, "port", port, sizeof port, false);
-	if (fclose(m) != 0) {
-		free(buf);
+	if (dsr_membuf_close(&mb) != 0)
 		return NULL;
-	}
-	return buf;
+	return mb.buf;
 }
 
 static const struct dsr_evidence *rtt_us(const struct dsr_check *c)

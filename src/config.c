@@ -1,5 +1,6 @@
-/* Configuration: the INI file (read with libinih) and its command-line
- * equivalent, validated into one struct dsr_config.
+/* Configuration: the INI file (read with libinih, or src/ini_split.c where
+ * libinih is missing) and its command-line equivalent, validated into one
+ * struct dsr_config.
  *
  * libinih splits "key = value" lines and reports lines that are neither; the
  * rest is done here, in the reader callback that feeds it one line at a time:
@@ -16,16 +17,24 @@
  * match ours. No libinih global is touched: upstream builds have none. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "netcompat.h"
 #include "parse.h"
+
+/* Builds without libinih (INIH=0, the Windows build) split lines with
+ * src/ini_split.c, which keeps libinih's contract for what this file needs. */
+#ifdef DSR_NO_INIH
+#include "ini_split.h"
+#define ini_parse_stream dsr_ini_parse_stream
+#else
+#include <ini.h>
+#endif
 
 #define CLI_SOURCE "command line"
 #define MAX_FILE_BYTES (1024 * 1024)
@@ -35,8 +44,8 @@
 
 /* ---- messages ---- */
 
-__attribute__((format(printf, 5, 0))) static void vput_err(char *err, size_t errlen, const char *src,
-							    int line, const char *fmt, va_list ap)
+DSR_PRINTF(5, 0) static void vput_err(char *err, size_t errlen, const char *src,
+				      int line, const char *fmt, va_list ap)
 {
 	int n = 0;
 
@@ -52,8 +61,8 @@ __attribute__((format(printf, 5, 0))) static void vput_err(char *err, size_t err
 	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
 }
 
-__attribute__((format(printf, 5, 6))) static int put_err(char *err, size_t errlen, const char *src,
-							 int line, const char *fmt, ...)
+DSR_PRINTF(5, 6) static int put_err(char *err, size_t errlen, const char *src,
+				    int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -317,8 +326,8 @@ struct loader {
 	size_t refs_start; /* first ref of the current service */
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct loader *ld, int line, const char *fmt,
-						      ...)
+DSR_PRINTF(3, 4) static int fail(struct loader *ld, int line, const char *fmt,
+				 ...)
 {
 	va_list ap;
 
@@ -934,9 +943,9 @@ struct finding {
 };
 
 /* Keeps the problem on the earliest line, so the user fixes the file top down. */
-__attribute__((format(printf, 6, 7))) static void note(struct finding *f, const struct dsr_config *cfg,
-						       char *err, size_t errlen, int line,
-						       const char *fmt, ...)
+DSR_PRINTF(6, 7) static void note(struct finding *f, const struct dsr_config *cfg,
+				  char *err, size_t errlen, int line,
+				  const char *fmt, ...)
 {
 	va_list ap;
 
@@ -1033,8 +1042,8 @@ int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen)
 
 /* ---- the command line ---- */
 
-__attribute__((format(printf, 4, 5))) static int cli_err(char *err, size_t errlen, const char *opt,
-							 const char *fmt, ...)
+DSR_PRINTF(4, 5) static int cli_err(char *err, size_t errlen, const char *opt,
+				    const char *fmt, ...)
 {
 	va_list ap;
 	int n;

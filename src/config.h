@@ -4,10 +4,11 @@
 #ifndef DSR_CONFIG_H
 #define DSR_CONFIG_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "netcompat.h"
 
 #define DSR_NAME_MAX 64
 #define DSR_IFNAME_MAX 64

@@ -1,7 +1,5 @@
 #include "engine.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +310,6 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	 * rates, and a late wake-up may catch up this much, never more. */
 	long long burst = interval * (o->rate / 200);
 	long long next_send = start;
-	int fd = dsr_source_fd(src);
 	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};
 
 	/* Whatever happens, never more than every task's every attempt and its
@@ -386,15 +383,8 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		long long sleep_ms = (wake - now + 999) / 1000;
 		if (sleep_ms < 0)
 			sleep_ms = 0;
-		if (fd >= 0) {
-			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-			if (poll(&pfd, 1, (int)sleep_ms) < 0 && errno != EINTR) {
-				snprintf(err, errlen, "poll: %s", strerror(errno));
-				return -1;
-			}
-		} else if (sleep_ms > 0) {
-			poll(NULL, 0, (int)(sleep_ms < 5 ? sleep_ms : 5));
-		}
+		if (dsr_source_wait(src, (unsigned)sleep_ms, err, errlen) < 0)
+			return -1;
 		if (drain(plan, &live) < 0)
 			return -1;
 	}

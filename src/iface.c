@@ -18,3 +18,8 @@ bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr)
 			return true;
 	return false;
 }
+
+const char *dsr_iface_device(const struct dsr_iface *ifc)
+{
+	return ifc->device[0] ? ifc->device : ifc->name;
+}

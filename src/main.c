@@ -15,6 +15,8 @@
 #include "../reports/report.h"
 #include "config.h"
 #include "engine.h"
+#include "../local/local.h"
+#include "os.h"
 #include "parse.h"
 #include "passive.h"
 #include "plan.h"
@@ -50,11 +52,13 @@ struct options {
 	const char *pcap_path;  /* --pcap: evidence capture */
 	const char *time_limit; /* -t: the whole run, as monitoring plugins promise */
 	const char *only_server;
-	const char *command;      /* NULL (the audit), "analyze", "watch" */
+	const char *command;      /* NULL (the audit), "analyze", "watch", "local" */
 	const char *interval;     /* watch: between audits */
 	bool syslog;              /* watch: alerts to syslog too */
 	const char *capture_file; /* analyze FILE */
 	bool cli_deployment; /* --vip/--port/--server/... given */
+	const char *snapshot_in, *snapshot_out; /* local --snapshot, --save-snapshot */
+	const char *probe_option; /* the first option given that only probing uses */
 	int verbose;
 	bool quiet, no_color;
 };
@@ -70,6 +74,7 @@ static void usage(FILE *out)
 		"       %s --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
 		"       %s analyze FILE.pcap [-c FILE | --vip ... --server ...] [-f FMT]\n"
 		"       %s watch [-c FILE] [--interval D] [--syslog] [--report FMT:PATH]...\n"
+		"       %s local --vip ADDR [--port P]... [--snapshot FILE | --save-snapshot FILE]\n"
 		"\n"
 		"Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
 		"\n"
@@ -96,6 +101,8 @@ static void usage(FILE *out)
 		"      --seed N           fixed probe identifiers, for reproducible test captures\n"
 		"      --interval D       watch: full audit every D (default 5m, up to 24h; 0 for none)\n"
 		"      --syslog           watch: alerts to syslog as well\n"
+		"      --snapshot FILE    local: judge a snapshot recorded elsewhere, not this host\n"
+		"      --save-snapshot FILE  local: also write what this host shows to FILE\n"
 		"  -v, --verbose          evidence of passing checks too; progress details\n"
 		"  -q, --quiet            nothing on standard error but fatal errors\n"
 		"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
@@ -104,10 +111,13 @@ static void usage(FILE *out)
 		"\n"
 		"Checks: arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip icmp.vip.direct\n"
 		"        tcp.rip tcp.vip tcp.vip.direct dsr.return\n"
+		"local:  local.vip local.arp.ignore local.arp.announce local.rp_filter local.listen\n"
+		"        local.firewall local.loopback.adapter local.weakhost.receive\n"
+		"        local.weakhost.send local.iis.binding local.ip.conflict\n"
 		"Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
 		"             2 usage or configuration error, 3 the run could not be done;\n"
 		"             with -f nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
-		prog, prog, prog, prog, dsr_report_names());
+		prog, prog, prog, prog, prog, dsr_report_names());
 }
 
 /* The first fatal message of the run: a monitoring plugin must say it on
@@ -131,7 +141,7 @@ static void escape_controls(char *msg, size_t size)
 	snprintf(msg, size, "%s", out);
 }
 
-__attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
+DSR_PRINTF(1, 2) static void fatal(const char *fmt, ...)
 {
 	va_list ap;
 	char msg[512];
@@ -145,7 +155,7 @@ __attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
 		snprintf(fatal_message, sizeof(fatal_message), "%s", msg);
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+DSR_PRINTF(1, 2) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	char msg[512];
@@ -176,6 +186,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_SYSLOG,
 	OPT_NO_COLOR,
+	OPT_SNAPSHOT,
+	OPT_SAVE_SNAPSHOT,
 };
 
 static const struct option long_options[] = {
@@ -202,10 +214,49 @@ static const struct option long_options[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+	{"save-snapshot", required_argument, NULL, OPT_SAVE_SNAPSHOT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+/* The options that only mean something when probing the network: `local`
+ * reads this host's settings, sends nothing, and says so when given one. */
+static const char *probe_option_name(int c)
+{
+	switch (c) {
+	case 'c':
+		return "-c";
+	case 'i':
+		return "-i";
+	case OPT_TIMEOUT:
+		return "--timeout";
+	case OPT_RETRIES:
+		return "--retries";
+	case OPT_LISTEN:
+		return "--listen";
+	case OPT_RATE:
+		return "--rate";
+	case OPT_SEED:
+		return "--seed";
+	case OPT_PCAP:
+		return "--pcap";
+	case OPT_ONLY_SERVER:
+		return "--only-server";
+	case OPT_INTERVAL:
+		return "--interval";
+	case OPT_SYSLOG:
+		return "--syslog";
+	case OPT_SERVER:
+		return "--server";
+	case OPT_BALANCER:
+		return "--balancer";
+	case OPT_BALANCER_MAC:
+		return "--balancer-mac";
+	}
+	return NULL;
+}
 
 /* Parses argv into opts and the command-line deployment into cfg.
  * Returns -1 to go on, or an exit status. */
@@ -308,6 +359,13 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 		case OPT_NO_COLOR:
 			opts->no_color = true;
 			break;
+		case OPT_SNAPSHOT:
+		case OPT_SAVE_SNAPSHOT:
+			if (!*optarg)
+				return usage_error("%s: the file name is empty",
+						   c == OPT_SNAPSHOT ? "--snapshot" : "--save-snapshot");
+			*(c == OPT_SNAPSHOT ? &opts->snapshot_in : &opts->snapshot_out) = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_PASS;
@@ -323,6 +381,8 @@ static int parse_args(int argc, char **argv, struct options *opts, struct dsr_co
 			return usage_error("%s", err);
 		if (c >= OPT_VIP && c <= OPT_BALANCER_MAC)
 			opts->cli_deployment = true;
+		if (!opts->probe_option)
+			opts->probe_option = probe_option_name(c);
 	}
 	if (opts->command && strcmp(opts->command, "analyze") == 0) {
 		if (optind == argc)
@@ -375,35 +435,27 @@ static void progress(size_t done, size_t total, void *arg)
 static int write_report_file(const struct report_target *r, const struct dsr_run *run,
 			     const struct dsr_report_options *ropts)
 {
-	size_t len = strlen(r->path);
-	char *tmp = malloc(len + 16);
-	int fd;
-	FILE *out;
+	char *tmp, reason[256];
+	FILE *out = dsr_os_temp_file(r->path, &tmp, reason, sizeof(reason));
 
-	if (!tmp)
-		return -1;
-	snprintf(tmp, len + 16, "%s.tmp.XXXXXX", r->path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		fatal("cannot write %s: %s", r->path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
+	if (!out) {
+		fatal("cannot write %s: %s", r->path, reason);
 		return -1;
 	}
-	fchmod(fd, 0644);
 	int rc = r->writer->write(out, run, ropts);
-	if (fflush(out) != 0 || fsync(fd) != 0)
+	if (rc != 0)
+		snprintf(reason, sizeof(reason), "%s", strerror(errno));
+	if (rc == 0 && dsr_os_sync(out, reason, sizeof(reason)) != 0)
 		rc = -1;
-	if (fclose(out) != 0)
+	if (fclose(out) != 0 && rc == 0) {
+		snprintf(reason, sizeof(reason), "%s", strerror(errno));
 		rc = -1;
-	if (rc == 0 && rename(tmp, r->path) != 0)
+	}
+	if (rc == 0 && dsr_os_replace(tmp, r->path, reason, sizeof(reason)) != 0)
 		rc = -1;
 	if (rc != 0) {
-		fatal("cannot write %s: %s", r->path, strerror(errno));
-		unlink(tmp);
+		fatal("cannot write %s: %s", r->path, reason);
+		remove(tmp);
 	}
 	free(tmp);
 	return rc;
@@ -460,7 +512,7 @@ static int emit_reports(const struct options *opts, struct dsr_run *result)
 {
 	int status;
 	struct dsr_report_options ropts = {
-		.color = !opts->no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
+		.color = !opts->no_color && !getenv("NO_COLOR") && dsr_os_is_terminal(stdout, true),
 		.verbose = opts->verbose,
 	};
 	const struct dsr_report_writer *w = dsr_report_find(opts->format ? opts->format : "text");
@@ -552,22 +604,6 @@ static bool nagios_requested(int argc, char **argv)
 	return false;
 }
 
-/* The safety net behind -t: whatever hangs (a driver, a name lookup), the
- * promise holds. Only async-signal-safe calls here. */
-static volatile sig_atomic_t alarm_nagios;
-
-static void on_alarm(int sig)
-{
-	static const char plain[] = "dsrcheck: time limit exceeded\n";
-	static const char nagios[] = "DSRCHECK UNKNOWN - time limit exceeded\n";
-	(void)sig;
-	if (alarm_nagios && write(STDOUT_FILENO, nagios, sizeof(nagios) - 1) < 0)
-		_exit(EXIT_RUN);
-	if (write(STDERR_FILENO, plain, sizeof(plain) - 1) < 0)
-		_exit(EXIT_RUN);
-	_exit(EXIT_RUN);
-}
-
 /* Probe identifiers unpredictable to others, or fixed by --seed for fixtures. */
 static int make_plan(const struct options *opts, const struct dsr_config *cfg,
 		     const struct dsr_iface *ifc, struct dsr_plan *plan)
@@ -635,19 +671,9 @@ static int audit(const struct options *opts, const struct dsr_config *cfg,
 /* SIGINT/SIGTERM during an audit: the engine resets what it opened and stops. */
 static volatile sig_atomic_t interrupted;
 
-static void on_interrupt(int sig)
-{
-	interrupted = sig;
-}
-
 static void catch_interrupts(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	dsr_os_catch_stop(&interrupted);
 }
 
 static unsigned arm_time_limit(const struct options *opts, int *status)
@@ -662,9 +688,11 @@ static unsigned arm_time_limit(const struct options *opts, int *status)
 				      opts->time_limit);
 		return 0;
 	}
-	alarm_nagios = nagios_mode(opts);
-	signal(SIGALRM, on_alarm);
-	alarm(ms / 1000 + 2);
+	/* The safety net behind -t: whatever hangs (a driver, a name lookup), the
+	 * promise holds. */
+	dsr_os_deadline(ms / 1000 + 2,
+			nagios_mode(opts) ? "DSRCHECK UNKNOWN - time limit exceeded\n" : NULL,
+			"dsrcheck: time limit exceeded\n", EXIT_RUN);
 	return ms;
 }
 
@@ -682,7 +710,9 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 
 	if (status >= 0)
 		return status;
-	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
+	/* Without a capture library (Npcap on Windows) nothing else is worth asking. */
+	if (dsr_os_capture_library(true, err, sizeof(err)) < 0 ||
+	    dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
 		fatal("%s", err);
 		return EXIT_RUN;
 	}
@@ -690,7 +720,7 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		return status;
 	status = EXIT_RUN;
 	dsr_engine_filter(&plan, filter, sizeof(filter));
-	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
+	if (dsr_source_open_live(dsr_iface_device(&ifc), filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
 		fatal("%s", err);
 		goto out;
 	}
@@ -712,7 +742,7 @@ static int run(const struct options *opts, const struct dsr_config *cfg)
 		.retries = cfg->retries,
 		.listen_ms = cfg->listen_ms,
 		.rate = cfg->rate,
-		.progress = !opts->quiet && isatty(STDERR_FILENO) ? progress : NULL,
+		.progress = !opts->quiet && dsr_os_is_terminal(stderr, false) ? progress : NULL,
 		.progress_arg = &last_progress,
 		.dump = dump,
 		.time_limit_ms = time_limit_ms,
@@ -805,7 +835,8 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 				   opts->interval);
 	if (opts->interval && strcmp(opts->interval, "0") == 0)
 		interval_ms = 0;
-	if (dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
+	if (dsr_os_capture_library(true, err, sizeof(err)) < 0 ||
+	    dsr_platform_iface(cfg->interface, cfg->services[0].vip, &ifc, err, sizeof(err)) < 0) {
 		fatal("%s", err);
 		return EXIT_RUN;
 	}
@@ -815,7 +846,7 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 	snprintf(filter, sizeof(filter),
 		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
 		 mac);
-	if (dsr_source_open_live(ifc.name, filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
+	if (dsr_source_open_live(dsr_iface_device(&ifc), filter, &src, err, sizeof(err)) != DSR_SOURCE_OK) {
 		fatal("%s", err);
 		return EXIT_RUN;
 	}
@@ -841,6 +872,88 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 	return EXIT_PASS;
 }
 
+static bool is_local(const struct options *opts)
+{
+	return opts->command && strcmp(opts->command, "local") == 0;
+}
+
+/* dsrcheck local takes --vip and --port, and nothing that only probing uses. */
+static int check_local_args(const struct options *opts, const struct dsr_config *cfg)
+{
+	if (opts->probe_option)
+		return usage_error("local: %s does not apply (local reads this host's settings and "
+				   "sends nothing)",
+				   opts->probe_option);
+	if (cfg->nservices == 0 || !cfg->services[0].has_vip)
+		return usage_error("local: which VIP? give --vip ADDR");
+	if (opts->snapshot_in && opts->snapshot_out)
+		return usage_error("local: give --snapshot or --save-snapshot, not both");
+	return -1;
+}
+
+/* dsrcheck local: this host's own DSR preparation (local/local.h), or a snapshot
+ * of another's, through the same reports and exit statuses as the audit. */
+static int run_local(const struct options *opts, const struct dsr_config *cfg)
+{
+	char err[512];
+	const struct dsr_service *svc = &cfg->services[0];
+	struct dsr_local_target target = {.vip = svc->vip};
+	struct dsr_local_snapshot *snap;
+	struct dsr_run result = {.version = DSR_VERSION};
+	struct dsr_check *checks;
+	struct timeval end;
+	int status;
+
+	arm_time_limit(opts, &status);
+	if (status >= 0)
+		return status;
+	dsr_platform_now(&result.started);
+	if (opts->snapshot_in) {
+		snap = dsr_local_snapshot_load(opts->snapshot_in, err, sizeof(err));
+		if (!snap) {
+			fatal("%s", err);
+			return EXIT_USAGE;
+		}
+	} else {
+		struct dsr_local_request req = {.root = "", .run_firewall_tools = true};
+		snap = dsr_local_snapshot_new(DSR_LOCAL_LINUX);
+		if (!snap) {
+			fatal("out of memory");
+			return EXIT_RUN;
+		}
+		if (dsr_local_collect(&req, snap, err, sizeof(err)) < 0) {
+			fatal("%s", err);
+			dsr_local_snapshot_free(snap);
+			return EXIT_RUN;
+		}
+	}
+	if (opts->snapshot_out && dsr_local_snapshot_save(snap, opts->snapshot_out, err, sizeof(err)) < 0) {
+		fatal("%s", err);
+		dsr_local_snapshot_free(snap);
+		return EXIT_RUN;
+	}
+	for (size_t i = 0; i < svc->nports && i < DSR_LOCAL_MAX_PORTS; i++)
+		target.ports[target.nports++] = svc->ports[i];
+	checks = dsr_local_rules(snap, &target, &result.nchecks);
+	if (!checks) {
+		fatal("out of memory");
+		dsr_local_snapshot_free(snap);
+		return EXIT_RUN;
+	}
+	dsr_platform_now(&end);
+	result.duration_ms = (long long)(end.tv_sec - result.started.tv_sec) * 1000 +
+			     (end.tv_usec - result.started.tv_usec) / 1000;
+	snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s",
+		 opts->snapshot_in ? opts->snapshot_in : "local");
+	dsr_format_ipv4(svc->vip, result.vantage.ip);
+	result.vantage.on_segment = true;
+	result.checks = checks;
+	status = emit_reports(opts, &result);
+	free(checks);
+	dsr_local_snapshot_free(snap);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = {0};
@@ -852,18 +965,23 @@ int main(int argc, char **argv)
 		return EXIT_RUN;
 	}
 	/* Subcommands come first and take the same options. */
-	if (argc > 1 && (strcmp(argv[1], "analyze") == 0 || strcmp(argv[1], "watch") == 0)) {
+	if (argc > 1 && (strcmp(argv[1], "analyze") == 0 || strcmp(argv[1], "watch") == 0 ||
+			 strcmp(argv[1], "local") == 0)) {
 		opts.command = argv[1];
 		argv[1] = argv[0];
 		argc--;
 		argv++;
 	}
 	status = parse_args(argc, argv, &opts, &cfg);
+	if (status < 0 && !is_local(&opts) && (opts.snapshot_in || opts.snapshot_out))
+		status = usage_error("%s is for 'dsrcheck local'",
+				     opts.snapshot_in ? "--snapshot" : "--save-snapshot");
 	if (status < 0)
-		status = load_config(&opts, &cfg);
+		status = is_local(&opts) ? check_local_args(&opts, &cfg) : load_config(&opts, &cfg);
 	if (status < 0)
 		status = !opts.command			     ? run(&opts, &cfg)
 			 : strcmp(opts.command, "watch") == 0 ? watch(&opts, &cfg)
+			 : strcmp(opts.command, "local") == 0 ? run_local(&opts, &cfg)
 							      : analyze(&opts, &cfg);
 	dsr_config_free(&cfg);
 	/* A monitoring plugin has no usage errors, only UNKNOWN, said on stdout. */

@@ -3,11 +3,12 @@
  * guessed, so that what dsrcheck probes is exactly what the user meant. */
 #include "parse.h"
 
-#include <arpa/inet.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "netcompat.h"
 
 static bool is_digit(char c)
 {

@@ -3,8 +3,9 @@
 #ifndef DSR_PARSE_H
 #define DSR_PARSE_H
 
-#include <netinet/in.h>
 #include <stdint.h>
+
+#include "netcompat.h"
 
 /* "1000ms", "1.5s", "250" (milliseconds), "2s", "5m", "1h"; 0 < result <= max_ms */
 int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms);

@@ -1,12 +1,12 @@
 #include "passive.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../probes/probe.h"
 #include "../probes/remedy.h"
+#include "netcompat.h"
 #include "parse.h"
 
 /* Bounded tables keep memory flat on a capture of any size, or a watch of any

@@ -1,20 +1,26 @@
-/* The one seam between dsrcheck and the operating system: which interface,
- * which addresses and MAC, which gateway, the clock and randomness. Linux is
- * src/platform_linux.c; macOS/BSD (getifaddrs AF_LINK, routing socket) and
- * Windows (IP Helper, Npcap) add a file each without touching probes or reports. */
+/* The one seam between dsrcheck and the operating system's network: which
+ * interface, which addresses and MAC, which gateway, the clock and randomness.
+ * Linux is src/platform_linux.c, macOS/BSD src/platform_bsd.c, Windows (IP
+ * Helper, Winsock) src/platform_windows.c; the Makefile compiles the one whose
+ * suffix names the platform. Process services (signals, files, terminals) are
+ * in src/os.h. */
 #ifndef DSR_PLATFORM_H
 #define DSR_PLATFORM_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "netcompat.h"
+
 #define DSR_IFACE_MAX_ADDRS 32
 
 struct dsr_iface {
-	char name[64];
+	char name[64]; /* as the user names it: "eth0", "Ethernet 2" */
+	/* What the capture library opens when that is not name: Npcap's
+	 * \Device\NPF_{GUID} on Windows. Empty elsewhere. */
+	char device[64];
 	uint8_t mac[6];
 	/* addrs[0] is the source address of our probes */
 	struct in_addr addrs[DSR_IFACE_MAX_ADDRS];
@@ -42,6 +48,7 @@ int dsr_platform_random(void *buf, size_t len);
 void dsr_platform_now(struct timeval *tv);
 
 /* Pure helpers over a filled dsr_iface. */
+const char *dsr_iface_device(const struct dsr_iface *ifc);
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr);
 bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr);
 

@@ -1,21 +1,14 @@
 #include "watch.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "../capture/decode.h"
+#include "os.h"
 #include "passive.h"
 #include "platform.h"
 
 static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
 
 struct watch {
 	const struct dsr_watch_options *o;
@@ -29,8 +22,11 @@ static void alert(const char *line, void *arg)
 	w->alerts++;
 	fprintf(w->o->out, "alert %s\n", line);
 	fflush(w->o->out);
-	if (w->o->syslog)
-		syslog(LOG_WARNING, "alert %s", line);
+	if (w->o->syslog) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "alert %s", line);
+		dsr_os_log_warning(msg);
+	}
 }
 
 static void tap(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg)
@@ -54,7 +50,6 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 	      const struct dsr_watch_options *o, char *err, size_t errlen)
 {
 	struct watch w = {.o = o, .passive = dsr_passive_new(cfg)};
-	struct sigaction sa;
 	unsigned long audits = 0, failed = 0, broken = 0;
 	long long next_audit = now_ms();
 	int rc = 0;
@@ -64,12 +59,9 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 		return -1;
 	}
 	dsr_passive_on_alert(w.passive, alert, &w);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	dsr_os_catch_stop(&stop_signal);
 	if (o->syslog)
-		openlog("dsrcheck", LOG_PID, LOG_DAEMON);
+		dsr_os_log_open("dsrcheck");
 	fprintf(o->out, "watching %s\n", o->interval_ms ? "(with audits)" : "(no audits)");
 	fflush(o->out);
 
@@ -82,14 +74,12 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 			next_audit = now_ms() + o->interval_ms;
 			continue;
 		}
-		struct pollfd pfd = {.fd = dsr_source_fd(src), .events = POLLIN};
 		long long wait = o->interval_ms ? next_audit - now_ms() : 1000;
 		if (wait > 1000)
 			wait = 1000;
 		if (wait < 0)
 			wait = 0;
-		if (pfd.fd >= 0 && poll(&pfd, 1, (int)wait) < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
+		if (dsr_source_wait(src, (unsigned)wait, err, errlen) < 0) {
 			rc = -1;
 			break;
 		}
@@ -111,7 +101,7 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 		stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "");
 	fflush(o->out);
 	if (o->syslog)
-		closelog();
+		dsr_os_log_close();
 	dsr_passive_free(w.passive);
 	return rc;
 }

@@ -230,6 +230,9 @@ chmod 000 unreadable.ini
 mkdir adir
 ln -s loop.ini loop.ini
 mk notpcap.txt 'this is not a capture\n'
+mk bad-addr.snap 'dsrcheck-local-snapshot 1\nplatform linux\niface eth0\naddr eth0 10.0.0.1/33\n'
+mk bad-quote.snap 'dsrcheck-local-snapshot 1\nplatform windows\nhostname "WEB01\n'
+mk no-platform.snap 'dsrcheck-local-snapshot 1\nhostname rs1\n'
 
 # ---------------------------------------------------------------------- table
 
@@ -441,6 +444,44 @@ if ((SANDBOX)); then
 else
 	echo "# skipped: the cases that need a sandbox namespace (--seed, --pcap)"
 fi
+
+# dsrcheck local: usage errors and bad snapshot files (exit 2), files it cannot write (exit 3).
+L=(local --vip 198.18.0.100 --port 80)
+t "local without --vip" 2 "dsrcheck: local: which VIP? give --vip ADDR" local --port 80
+t "local with -c" 2 "dsrcheck: local: -c does not apply (local reads this host's settings and sends nothing)" \
+	local -c lab.ini --vip 198.18.0.100
+t "local with --server" 2 \
+	"dsrcheck: local: --server does not apply (local reads this host's settings and sends nothing)" \
+	"${L[@]}" --server 198.18.0.11
+t "local with --timeout" 2 \
+	"dsrcheck: local: --timeout does not apply (local reads this host's settings and sends nothing)" \
+	"${L[@]}" --timeout 1s
+t "local: bad VIP" 2 "dsrcheck: --vip: bad IPv4 address '198.18.0.300'" local --vip 198.18.0.300
+t "local: bad port" 2 "dsrcheck: --port: bad port '0' (use 1 to 65535)" local --vip 198.18.0.100 --port 0
+t "local: --snapshot and --save-snapshot" 2 "dsrcheck: local: give --snapshot or --save-snapshot, not both" \
+	"${L[@]}" --snapshot a.snap --save-snapshot b.snap
+t "local: --snapshot ''" 2 "dsrcheck: --snapshot: the file name is empty" "${L[@]}" --snapshot ''
+t "--snapshot without local" 2 "dsrcheck: --snapshot is for 'dsrcheck local'" -c lab.ini --snapshot a.snap
+t "--save-snapshot without local" 2 "dsrcheck: --save-snapshot is for 'dsrcheck local'" \
+	analyze x.pcap --save-snapshot a.snap
+t "local: missing snapshot" 2 "dsrcheck: nosuch.snap: cannot open: No such file or directory" \
+	"${L[@]}" --snapshot nosuch.snap
+t "local: snapshot is a directory" 2 "dsrcheck: adir: cannot read: Is a directory" "${L[@]}" --snapshot adir
+t "local: snapshot is not one" 2 \
+	"dsrcheck: notpcap.txt:1: not a dsrcheck local snapshot (the first line must be 'dsrcheck-local-snapshot 1')" \
+	"${L[@]}" --snapshot notpcap.txt
+t "local: endless snapshot (/dev/zero)" 2 "dsrcheck: /dev/zero: file too large (at most 4194304 bytes)" \
+	"${L[@]}" --snapshot /dev/zero
+t "local: bad address in a snapshot" 2 "dsrcheck: bad-addr.snap:4: bad address '10.0.0.1/33' (want A.B.C.D/LEN)" \
+	"${L[@]}" --snapshot bad-addr.snap
+t "local: unterminated quote in a snapshot" 2 "dsrcheck: bad-quote.snap:3: unterminated quote" \
+	"${L[@]}" --snapshot bad-quote.snap
+t "local: snapshot without platform" 2 "dsrcheck: no-platform.snap: no 'platform' line" \
+	"${L[@]}" --snapshot no-platform.snap
+contains "local: --save-snapshot into a missing directory" 3 "dsrcheck: cannot write nodir/x.snap: " \
+	"${L[@]}" --save-snapshot nodir/x.snap
+tn "--nagios: local without --vip" "DSRCHECK UNKNOWN - local: which VIP? give --vip ADDR" \
+	"dsrcheck: local: which VIP? give --vip ADDR" local --nagios
 
 # Behaviour still to be fixed (see the report that came with this file).
 contains "-t 0 says the limit must be more than 0" 2 "more than 0" -c lab.ini -t 0

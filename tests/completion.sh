@@ -160,7 +160,11 @@ expect "dsrcheck analyze sub/" sub/x.pcap
 expect "dsrcheck analyze c" cap1.pcap cap2.pcapng
 expect "dsrcheck analyze cap1.pcap -c l" lab.ini
 # Subcommands, only as the first word.
-expect "dsrcheck " analyze watch
+expect "dsrcheck " analyze local watch
+expect "dsrcheck l" local
+expect "dsrcheck local --snap" --snapshot
+expect "dsrcheck local --snapshot no" notes.txt
+expect "dsrcheck local --ti" --time-limit
 expect "dsrcheck w" watch
 expect "dsrcheck -c lab.ini "
 expect "dsrcheck --vip "
@@ -246,7 +250,8 @@ if [[ -x $bin ]]; then
     mapfile -t documented < <("$bin" -h | grep -oE '(^|[[:space:],[])--?[A-Za-z][A-Za-z-]*' |
         sed -E 's/^[[:space:],[]//' | LC_ALL=C sort -u)
     offered=$( (complete_line "dsrcheck -"; complete_line "dsrcheck watch -"
-        complete_line "dsrcheck analyze cap1.pcap -") | LC_ALL=C sort -u)
+        complete_line "dsrcheck analyze cap1.pcap -"; complete_line "dsrcheck local -") |
+        LC_ALL=C sort -u)
     missing=() extra=()
     for o in "${documented[@]}"; do
         [[ $'\n'$offered$'\n' == *$'\n'"$o"$'\n'* ]] || missing+=("$o")

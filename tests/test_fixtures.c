@@ -16,11 +16,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/netcompat.h"
 #include "../src/config.h"
 #include "../src/engine.h"
 #include "../src/parse.h"

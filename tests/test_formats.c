@@ -18,12 +18,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "../reports/report.h"
 #include "../reports/writers.h" /* dsr_utf8_decode, to check the exposition's UTF-8 */
 #include "../src/check.h"
+#include "../src/os.h"
+
+/* The Windows build (run under Wine by make check-windows) has no consumers to
+ * hand reports to: they are Linux programs. The golden files and this file's
+ * own parsers still check every report there. */
+#ifdef _WIN32
+#define CONSUMERS 0
+#else
+#define CONSUMERS 1
+#endif
 
 #define GOLDEN_DIR "fixtures/reports/"
 #define JUNIT_XSD GOLDEN_DIR "junit.xsd"
@@ -125,37 +137,35 @@ static char *render(const char *format, const struct dsr_run *run)
 {
 	const struct dsr_report_writer *w = dsr_report_find(format);
 	struct dsr_report_options opts = {.color = true, .verbose = 2}; /* ignored by these */
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	struct dsr_membuf mb;
+	FILE *out = dsr_membuf_open(&mb);
 
 	assert_non_null(w);
 	assert_non_null(out);
 	assert_int_equal(w->write(out, run, &opts), 0);
-	assert_int_equal(fclose(out), 0);
-	return buf;
+	assert_int_equal(dsr_membuf_close(&mb), 0);
+	return mb.buf;
 }
 
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
+	struct dsr_membuf mb;
+	FILE *mem = dsr_membuf_open(&mb);
 	char chunk[4096];
 	size_t n;
 
 	assert_non_null(mem);
 	if (!f) {
-		fclose(mem);
-		free(buf);
+		if (dsr_membuf_close(&mb) == 0)
+			free(mb.buf);
 		return NULL;
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		fwrite(chunk, 1, n, mem);
 	fclose(f);
-	fclose(mem);
-	return buf;
+	assert_int_equal(dsr_membuf_close(&mb), 0);
+	return mb.buf;
 }
 
 static void golden(const char *name, const char *got)
@@ -188,6 +198,14 @@ static void golden(const char *name, const char *got)
  * status, or -1 when it did not exit normally. */
 static int consume(const char *cmd, const char *input, char **output)
 {
+#ifdef _WIN32
+	(void)cmd;
+	(void)input;
+	if (output)
+		*output = strdup("");
+	fail_msg("no report consumers on Windows (CONSUMERS)");
+	return -1;
+#else
 	char tmp[] = "/tmp/dsrcheck-test-XXXXXX";
 	char *full;
 	int fd = mkstemp(tmp), status;
@@ -211,6 +229,7 @@ static int consume(const char *cmd, const char *input, char **output)
 	if (status == -1 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+#endif
 }
 
 /* A consumer that tools/deps.sh installs: its absence is a failure. */
@@ -228,6 +247,8 @@ static void xml_valid(const char *xml)
 	char *log = NULL;
 	int rc;
 
+	if (!CONSUMERS)
+		return;
 	need("xmllint", "libxml2-utils");
 	rc = consume("xmllint --noout --nonet --schema " JUNIT_XSD " -", xml, &log);
 	if (rc != 0) {
@@ -236,6 +257,17 @@ static void xml_valid(const char *xml)
 		fail_msg("xmllint rejected the JUnit report (exit %d)", rc);
 	}
 	free(log);
+}
+
+/* strndup, which MinGW lacks. */
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	assert_non_null(d);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
 }
 
 /* The value of an XPath string or number expression over xml, as parsed. */
@@ -256,6 +288,8 @@ static char *xpath(const char *xml, const char *expr)
 
 static void xpath_is(const char *xml, const char *expr, const char *want)
 {
+	if (!CONSUMERS)
+		return;
 	char *got = xpath(xml, expr);
 
 	if (strcmp(got, want) != 0) {
@@ -271,6 +305,8 @@ static void promtool_valid(const char *text)
 	char *log = NULL;
 	int rc;
 
+	if (!CONSUMERS)
+		return;
 	need("promtool", "prometheus");
 	/* Exit 1 is a parse error, 3 a naming-convention (lint) problem: both fail. */
 	rc = consume("promtool check metrics", text, &log);
@@ -367,7 +403,7 @@ static void prom_sample(struct prom_state *st, const char *l)
 	(void)strtod(p + 1, &end);
 	if (*end)
 		fail_msg("line %zu: value is not one number: %s", st->lineno, p + 1);
-	series = strndup(l, (size_t)(p - l));
+	series = dup_n(l, (size_t)(p - l));
 	for (size_t i = 0; i < st->nseries; i++)
 		if (strcmp(st->series[i], series) == 0)
 			fail_msg("line %zu: series repeated: %s", st->lineno, series);
@@ -387,7 +423,7 @@ static size_t prom_strict(const char *text)
 
 	assert_true(text[0] == '\0' || text[strlen(text) - 1] == '\n');
 	for (const char *line = text; *line; line = strchr(line, '\n') + 1) {
-		char *l = strndup(line, strcspn(line, "\n"));
+		char *l = dup_n(line, strcspn(line, "\n"));
 		char want[160];
 
 		assert_non_null(l);
@@ -420,7 +456,7 @@ static char *first_line(const char *report)
 	const char *nl = strchr(report, '\n');
 
 	assert_non_null(nl);
-	return strndup(report, (size_t)(nl - report));
+	return dup_n(report, (size_t)(nl - report));
 }
 
 /* What every Nagios report must be: a status line with exactly one '|' (the
@@ -500,6 +536,8 @@ static void test_validators_reject(void **state)
 	char *log = NULL;
 
 	(void)state;
+	if (!CONSUMERS)
+		skip();
 	need("xmllint", "libxml2-utils");
 	need("promtool", "prometheus");
 	assert_int_not_equal(consume("xmllint --noout -", "<a>&</a>\n", NULL), 0);
@@ -562,6 +600,8 @@ static void test_junit_parsed(void **state)
 		 "dsrcheck.(no service)");
 	xpath_is(xml, "string(//testcase[@name=\"arp.rip 198.18.0.12\"]/skipped/@message)",
 		 "not-on-segment: dsrcheck is not on the segment of 198.18.0.12");
+	if (!CONSUMERS)
+		return; /* the rest is read through xmllint */
 	/* The hostile summary in an attribute and in content: CR, tab and newline
 	 * survive, DEL and C1 arrive as themselves, what XML 1.0 cannot hold (ESC,
 	 * BEL, invalid UTF-8) is U+FFFD. */
@@ -832,6 +872,8 @@ int main(void)
 
 	/* A consumer that exits before reading all its input must give us an
 	 * error on write, not kill the test binary. */
+#ifdef SIGPIPE
 	signal(SIGPIPE, SIG_IGN);
+#endif
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

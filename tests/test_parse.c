@@ -6,13 +6,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/netcompat.h"
 #include "../src/parse.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,7 +106,7 @@ static void test_ipv4(void **state)
 		int rc = dsr_parse_ipv4(cases[i].text, &a);
 		bool good = cases[i].host != 0 || strcmp(cases[i].text, "0.0.0.0") == 0;
 		if (good && (rc != 0 || ntohl(a.s_addr) != cases[i].host))
-			fail_msg("'%s': rc %d, %08x", cases[i].text, rc, ntohl(a.s_addr));
+			fail_msg("'%s': rc %d, %08x", cases[i].text, rc, (unsigned)ntohl(a.s_addr));
 		if (!good && (rc != -1 || a.s_addr != 0x5a5a5a5a))
 			fail_msg("'%s' accepted", cases[i].text);
 	}
@@ -143,7 +143,10 @@ static void test_mac(void **state)
 	/* Regression (fuzz_parse, heap-buffer-overflow): two hex digits and the end
 	 * of a heap string were read past. strdup, so that ASan sees the bound. */
 	for (size_t n = 0; n <= 17; n++) {
-		char *text = strndup("02:00:00:00:00:11", n);
+		char *text = malloc(n + 1); /* strndup, which MinGW lacks */
+		assert_non_null(text);
+		memcpy(text, "02:00:00:00:00:11", n);
+		text[n] = '\0';
 		assert_int_equal(dsr_parse_mac(text, mac), n == 17 ? 0 : -1);
 		free(text);
 	}

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/netcompat.h"
 #include "../src/config.h"
 #include "../src/parse.h"
 #include "../src/plan.h"

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/netcompat.h"
 #include "../probes/probe.h"
 #include "../src/engine.h"
 #include "../src/verdict.h"

@@ -13,6 +13,7 @@
 
 #include "../reports/report.h"
 #include "../src/check.h"
+#include "../src/os.h"
 
 #define GOLDEN_DIR "fixtures/reports/"
 
@@ -96,36 +97,35 @@ static char *render(const char *format, const struct dsr_run *run, bool color, i
 {
 	const struct dsr_report_writer *w = dsr_report_find(format);
 	struct dsr_report_options opts = {.color = color, .verbose = verbose};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	struct dsr_membuf mb;
+	FILE *out = dsr_membuf_open(&mb);
 
 	assert_non_null(w);
 	assert_non_null(out);
 	assert_int_equal(w->write(out, run, &opts), 0);
-	assert_int_equal(fclose(out), 0);
-	return buf;
+	assert_int_equal(dsr_membuf_close(&mb), 0);
+	return mb.buf;
 }
 
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
+	struct dsr_membuf mb;
+	FILE *mem = dsr_membuf_open(&mb);
 	char chunk[4096];
 	size_t n;
 
+	assert_non_null(mem);
 	if (!f) {
-		fclose(mem);
-		free(buf);
+		if (dsr_membuf_close(&mb) == 0)
+			free(mb.buf);
 		return NULL;
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		fwrite(chunk, 1, n, mem);
 	fclose(f);
-	fclose(mem);
-	return buf;
+	assert_int_equal(dsr_membuf_close(&mb), 0);
+	return mb.buf;
 }
 
 static void golden(const char *name, const char *got)

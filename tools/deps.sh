@@ -8,11 +8,16 @@ set -euo pipefail
 # tcpdump, jq), the report consumers (xmllint, promtool from prometheus). Benchmark: the
 # standard tools it races (arping, ping, nc, /usr/bin/time). Contrib checks: the man page
 # (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer, llvm-symbolizer.
+# Windows (make windows, make check-windows): the MinGW-w64 cross compiler, its dlltool
+# and headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh,
+# which fetches cmocka's source package.
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
 	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
 	arping iputils-ping netcat-openbsd time
 	groff man-db mandoc shellcheck libcap2-bin
-	clang libclang-rt-14-dev llvm)
+	clang libclang-rt-14-dev llvm valgrind
+	gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64
+	debian-archive-keyring)
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
@@ -112,12 +117,11 @@ EOF
 	;;
 MINGW* | MSYS* | CYGWIN*)
 	cat >&2 <<'EOF'
-deps: Windows: install Npcap (https://npcap.com, with "WinPcap API-compatible mode")
-and the Npcap SDK (headers and Packet.lib/wpcap.lib); then, in an MSYS2 UCRT64 shell,
-  pacman -S --needed make mingw-w64-ucrt-x86_64-gcc mingw-w64-ucrt-x86_64-pkgconf \
-      mingw-w64-ucrt-x86_64-cmocka
-and libnet and inih (`pacman -Ss libnet inih`; build them from source where MSYS2 has
-no package). The lab and integration tests need Linux network namespaces.
+deps: Windows: dsrcheck.exe is cross-built on Linux (`make windows` on Debian, see
+README "Platforms"); to run it, install Npcap (https://npcap.com). Building in MSYS2
+(untested): pacman -S --needed make mingw-w64-x86_64-gcc, unpack the Npcap SDK, then
+  make windows WIN_CC=gcc DLLTOOL=dlltool PCAP_INCLUDE=/path/to/npcap-sdk/Include
+libnet and libinih are not needed there. The lab and integration tests need Linux.
 EOF
 	exit 1
 	;;

@@ -9,7 +9,7 @@
  *
  * Why src/main.c is #included rather than compiled with -Dmain=dsrcheck_main
  * and linked: main() keeps state across calls that a one-shot program never
- * resets (getopt's position, the first fatal message, the alarm flag), and
+ * resets (getopt's position, the first fatal message), and
  * its calls out of the process must be redirected without touching the file.
  * Including it lets this harness reset the former and rename the latter with
  * macros below, before the file is read; main.c itself is compiled unchanged.
@@ -19,7 +19,8 @@
  *    returns the lab vantage point, and dsr_source_open_live compiles the
  *    capture filter dsrcheck built (it must compile: a broken filter would
  *    fail every live run) and then refuses like an unprivileged user (exit 3);
- *  - no alarm(2) or SIGALRM handler: libFuzzer's -timeout uses SIGALRM;
+ *  - no -t timer (dsr_os_deadline: alarm(2) and a SIGALRM handler): libFuzzer's
+ *    -timeout uses SIGALRM;
  *  - no file outside fixtures/ is read (-c, analyze FILE): other paths are
  *    answered as missing files;
  *  - no file is written (--report, --pcap): reports are written to memory
@@ -127,38 +128,50 @@ static int fuzz_open_any_file(const char *path, struct dsr_source **out, char *e
 	return dsr_source_open_any_file(fuzz_path(path, "fixtures/pcap/"), out, err, errlen);
 }
 
-/* write_report_file: mkstemp, fdopen, write, fsync, rename. The writer runs on
- * a memory file; the rename that would publish it is skipped. */
-static int fuzz_mkstemp(char *template)
+/* write_report_file: dsr_os_temp_file, write, dsr_os_sync, dsr_os_replace.
+ * The writer runs on a memory file; the replace that would publish it is
+ * skipped. */
+static FILE *fuzz_temp_file(const char *path, char **tmp, char *err, size_t errlen)
 {
-	(void)template;
-	return memfd_create("fuzz-report", 0);
+	int fd = memfd_create("fuzz-report", 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+	(void)path;
+	*tmp = strdup("/nonexistent/dsrcheck-fuzz-report");
+	if (!f || !*tmp) {
+		snprintf(err, errlen, "out of memory");
+		if (f)
+			fclose(f);
+		else if (fd >= 0)
+			close(fd);
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
 }
 
-static int fuzz_rename(const char *from, const char *to)
+static int fuzz_replace(const char *tmp, const char *path, char *err, size_t errlen)
 {
-	(void)from;
-	(void)to;
+	(void)tmp;
+	(void)path;
+	(void)err;
+	(void)errlen;
 	return 0;
 }
 
-static int fuzz_unlink(const char *path)
+static int fuzz_remove(const char *path)
 {
 	(void)path;
 	return 0;
 }
 
-static unsigned fuzz_alarm(unsigned seconds)
+static void fuzz_deadline(unsigned seconds, const char *out_msg, const char *err_msg, int status)
 {
 	(void)seconds;
-	return 0;
-}
-
-static void (*fuzz_signal(int sig, void (*handler)(int)))(int)
-{
-	(void)sig;
-	(void)handler;
-	return SIG_DFL;
+	(void)out_msg;
+	(void)err_msg;
+	(void)status;
 }
 
 #define dsr_platform_iface fuzz_platform_iface
@@ -168,11 +181,10 @@ static void (*fuzz_signal(int sig, void (*handler)(int)))(int)
 #define dsr_dump_open fuzz_dump_open
 #define dsr_config_load fuzz_config_load
 #define dsr_source_open_any_file fuzz_open_any_file
-#define mkstemp fuzz_mkstemp
-#define rename fuzz_rename
-#define unlink fuzz_unlink
-#define alarm fuzz_alarm
-#define signal fuzz_signal
+#define dsr_os_temp_file fuzz_temp_file
+#define dsr_os_replace fuzz_replace
+#define remove fuzz_remove
+#define dsr_os_deadline fuzz_deadline
 #define main dsrcheck_main
 
 #include "../../src/main.c"
@@ -211,7 +223,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* One process, many runs: reset what a real run starts with. */
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-vq" cluster */
 	fatal_message[0] = '\0';
-	alarm_nagios = 0;
 
 	int status = dsrcheck_main(argc, argv);
 	/* The exit status contract (README): 0, 1, 2 or 3, and nothing else. */

@@ -3,7 +3,8 @@
 # (fixtures/lab), dsrcheck runs from the client and from the balancer with
 # `-f json -c fixtures/lab/dsrcheck-lab.ini` (loss adds --retries 5, arp-leak and
 # arp-announce --timeout 1500ms); the exit status and exactly which checks fail,
-# warn and are skipped (id, server, port, reason) are asserted with jq. Before that,
+# warn and are skipped (id, server, port, reason) are asserted with jq, against the
+# table in expect.sh (which bench/loss.sh reads too). Before that,
 # the lab's own probes (lab.sh verify, no dsrcheck) show that the scenario's fault
 # is on the wire, so a failure here says whether the lab or dsrcheck is wrong.
 #
@@ -15,8 +16,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=$ROOT/fixtures/lab/lab.sh
 CONFIG=fixtures/lab/dsrcheck-lab.ini
-ALL_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
-	arp-announce no-balancer-vip proxy vip-squatter loss)
+# shellcheck source=tests/integration/expect.sh
+. "$ROOT/tests/integration/expect.sh"
+ALL_SCENARIOS=("${EXPECT_SCENARIOS[@]}")
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
 
 if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
@@ -155,38 +157,24 @@ evidence_strings() {
 		| .evidence | .. | strings] | join(" ")' | tr 'A-F' 'a-f'
 }
 
-# What cannot be probed from a vantage is skipped, with the reason why: on the
-# balancer the VIP is its own; where nothing answers the VIP, there is no return
-# path to look at.
-want_skips() {
-	local scenario=$1 vantage=$2
-	if [[ $scenario == no-balancer-vip ]]; then
-		printf '%s\n' "dsr.return - 80 no-answer" "dsr.return - 8080 no-answer"
-	elif [[ $vantage == lb ]]; then
-		printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" "tcp.vip - 8080 vip-is-local" \
-			"dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local"
-	fi
-}
-
-# Set by a scenario for its runs: extra dsrcheck arguments, and whether the real
-# servers' neighbour caches are flushed right before each run (arp-announce).
-DSR_ARGS=()
-FLUSH_NEIGH=0
-
 stderr_tail() {
 	echo "exit status $RC after ${ELAPSED_MS} ms; stderr:"
 	tail -n 5 "$WORK/$1.err" 2>/dev/null || true
 }
 
-# check_run SCENARIO VANTAGE WANT_RC WANT_FAILS [WANT_WARNS]: one JSON run and
-# what it must show.
+# check_run SCENARIO VANTAGE: one JSON run, with the scenario's extra arguments, and
+# what it must show (expect.sh).
 check_run() {
-	local scenario=$1 vantage=$2 want_rc=$3 want_fails=$4 want_warns=${5:-}
+	local scenario=$1 vantage=$2 want_rc want_fails want_warns args=()
 	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n node
-	if ((FLUSH_NEIGH)); then
+	want_rc=$(expect_rc "$scenario" "$vantage")
+	want_fails=$(expect_fails "$scenario" "$vantage")
+	want_warns=$(expect_warns "$scenario" "$vantage")
+	mapfile -t args < <(expect_args "$scenario")
+	if expect_flush_neigh "$scenario"; then
 		for node in rs1 rs2 rs3; do ip -n "dsrlab-$node" neigh flush all; done
 	fi
-	run_dsr "$vantage" "$tag" -f json -c "$CONFIG" ${DSR_ARGS[@]+"${DSR_ARGS[@]}"}
+	run_dsr "$vantage" "$tag" -f json -c "$CONFIG" ${args[@]+"${args[@]}"}
 
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	if ! jq -se 'length == 1 and (.[0] | type == "object")' "$WORK/$tag.out" >/dev/null 2>&1; then
@@ -236,7 +224,7 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 		"$(jqr "$tag" '.checks[] | select(.status == "pass" and .reason != null) | "\(.id) \(.server) \(.reason)"')"
 
 	assert_eq "$at: skipped checks (id server port reason)" \
-		"$(want_skips "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
+		"$(expect_skips "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
 }
 
 # assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD.
@@ -288,8 +276,8 @@ ini_global() {
 
 scenario_healthy() {
 	lab_up healthy || return 0
-	check_run healthy client 0 ""
-	check_run healthy lb 0 ""
+	check_run healthy client
+	check_run healthy lb
 
 	# A run takes about one timeout plus the listen window, not the sum of all probes.
 	local timeout_ms retries listen_ms limit
@@ -350,15 +338,9 @@ scenario_healthy() {
 }
 
 scenario_server_down() {
-	local fails
 	lab_up server-down || return 0
-	# rs2's MAC is configured: its probes addressed to the VIP are still sent there
-	# when its ARP goes unanswered, so they time out rather than not being sent.
-	fails=$(printf '%s\n' "arp.rip rs2 - no-answer" "icmp.rip rs2 - timeout" \
-		"tcp.rip rs2 80 timeout" "tcp.rip rs2 8080 timeout" "icmp.vip.direct rs2 - timeout" \
-		"tcp.vip.direct rs2 80 timeout" "tcp.vip.direct rs2 8080 timeout")
-	check_run server-down client 1 "$fails"
-	check_run server-down lb 1 "$fails"
+	check_run server-down client
+	check_run server-down lb
 
 	run_dsr client server-down-text -c "$CONFIG"
 	local last
@@ -372,11 +354,8 @@ both_macs() { [[ " $1 " == *" 02:00:00:00:00:02 "* && " $1 " == *" 02:00:00:00:0
 scenario_arp_leak() {
 	local v macs
 	lab_up arp-leak || return 0
-	# rs2 has arp_announce=0 too: as in arp-announce, from the balancer its answers
-	# come a second late when it has to resolve the balancer's address first.
-	DSR_ARGS=(--timeout 1500ms)
 	for v in client lb; do
-		check_run arp-leak "$v" 1 "$(printf '%s\n' "arp.vip - - conflict" "arp.vip.claim rs2 - claimed")"
+		check_run arp-leak "$v"
 		# Evidence layout is free; the MACs that answered must be in it.
 		macs=$(jqr "arp-leak-$v" '[.checks[] | select(.id == "arp.vip") | .evidence | .. | strings] | join(" ")' |
 			tr 'A-F' 'a-f' | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | LC_ALL=C sort -u | paste -sd' ' || true)
@@ -384,106 +363,77 @@ scenario_arp_leak() {
 			"MACs in evidence: $macs" both_macs "$macs"
 		assert_evidence "arp-leak-$v" arp.vip.claim rs2 02:00:00:00:00:12
 	done
-	DSR_ARGS=()
 }
 
 scenario_unbound() {
-	local direct
 	lab_up unbound || return 0
-	direct=$(printf '%s\n' "tcp.vip.direct rs1 80 refused" "tcp.vip.direct rs1 8080 refused")
-	# From the client, the flows through the balancer land on rs1 and are refused
-	# too; dsr.return passes: the RST comes straight from rs1's MAC.
-	check_run unbound client 1 "$(printf '%s\n' "tcp.vip - 80 refused" "tcp.vip - 8080 refused" "$direct")"
-	# From the balancer the VIP is local: only the probes addressed to the VIP at
-	# rs1's MAC show the fault.
-	check_run unbound lb 1 "$direct"
+	check_run unbound client
+	check_run unbound lb
 }
 
 scenario_rip_conflict() {
 	lab_up rip-conflict || return 0
-	check_run rip-conflict client 1 "arp.rip rs1 - conflict"
-	check_run rip-conflict lb 1 "arp.rip rs1 - conflict"
+	check_run rip-conflict client
+	check_run rip-conflict lb
 }
 
-# Each new-style scenario: its fault on the wire, then the same failing set from
-# the client and from the balancer.
+# Each new-style scenario: its fault on the wire, then what it must show from the
+# client and from the balancer.
 both_vantages() {
-	local scenario=$1 want_rc=$2 fails=$3
+	local scenario=$1
 	lab_up "$scenario" || return 1
-	check_run "$scenario" client "$want_rc" "$fails"
-	check_run "$scenario" lb "$want_rc" "$fails"
+	check_run "$scenario" client
+	check_run "$scenario" lb
 }
 
 scenario_no_vip() {
-	both_vantages no-vip 1 "$(printf '%s\n' "icmp.vip.direct rs2 - timeout" \
-		"tcp.vip.direct rs2 80 timeout" "tcp.vip.direct rs2 8080 timeout")" || return 0
+	both_vantages no-vip || return 0
 }
 
 scenario_firewall() {
-	both_vantages firewall 1 "$(printf '%s\n' "icmp.vip.direct rs3 - timeout" \
-		"tcp.vip.direct rs3 80 timeout" "tcp.vip.direct rs3 8080 timeout")" || return 0
+	both_vantages firewall || return 0
 }
 
 scenario_wrong_source() {
 	local v
-	both_vantages wrong-source 1 "$(printf '%s\n' "icmp.vip.direct rs2 - wrong-source" \
-		"tcp.vip.direct rs2 80 wrong-source" "tcp.vip.direct rs2 8080 wrong-source")" || return 0
+	both_vantages wrong-source || return 0
 	# The address the answers came from.
 	for v in client lb; do assert_evidence "wrong-source-$v" tcp.vip.direct rs2 198.18.0.12; done
 }
 
 scenario_garp() {
 	local v
-	both_vantages garp 1 "arp.vip.claim rs3 - claimed" || return 0
+	both_vantages garp || return 0
 	for v in client lb; do assert_evidence "garp-$v" arp.vip.claim rs3 02:00:00:00:00:13; done
 }
 
 scenario_arp_announce() {
 	local v
-	# rs1 uses the VIP as sender address only when it has to resolve the prober
-	# while answering from the VIP: forget every neighbour before each run (the
-	# previous run, or lab.sh verify, taught rs1 the prober's MAC).
-	FLUSH_NEIGH=1
-	# The balancer does not answer rs1's "who has 198.18.0.2? tell the VIP" (a
-	# request from its own address is a martian), so from there rs1's answers wait
-	# for the kernel's ARP retransmission one second later, which asks from the real
-	# address of the latest queued reply and is answered: wait longer than that.
-	DSR_ARGS=(--timeout 1500ms)
-	if both_vantages arp-announce 1 "arp.vip.claim rs1 - claimed"; then
+	# Neighbour caches flushed before each run, --timeout 1500ms: see expect.sh.
+	if both_vantages arp-announce; then
 		for v in client lb; do assert_evidence "arp-announce-$v" arp.vip.claim rs1 02:00:00:00:00:11; done
 	fi
-	FLUSH_NEIGH=0
-	DSR_ARGS=()
 }
 
 scenario_no_balancer_vip() {
-	# On the balancer too: the VIP is no longer local, so it is probed like
-	# anywhere else (and nothing answers).
-	both_vantages no-balancer-vip 1 "$(printf '%s\n' "arp.vip - - no-answer" "icmp.vip - - timeout" \
-		"tcp.vip - 80 timeout" "tcp.vip - 8080 timeout")" || return 0
+	both_vantages no-balancer-vip || return 0
 }
 
 scenario_proxy() {
 	lab_up proxy || return 0
-	# Every check passes (the balancer answers the VIP), but the return path shows
-	# the balancer is not doing DSR.
-	check_run proxy client 0 "" "$(printf '%s\n' "dsr.return - 80 via-balancer" "dsr.return - 8080 via-balancer")"
-	check_run proxy lb 0 ""
+	check_run proxy client
+	check_run proxy lb
 }
 
 scenario_vip_squatter() {
 	local v
-	both_vantages vip-squatter 1 "$(printf '%s\n' "arp.vip - - conflict" "arp.vip.claim - - unknown-host")" ||
-		return 0
+	both_vantages vip-squatter || return 0
 	for v in client lb; do assert_evidence "vip-squatter-$v" arp.vip.claim - 02:00:00:00:00:99; done
 }
 
 scenario_loss() {
-	# 10 % of the frames are lost in each direction: with 5 retries every verdict
-	# must still be right.
-	DSR_ARGS=(--retries 5)
-	both_vantages loss 0 "" || true
-	DSR_ARGS=()
+	# 10 % of the frames are lost in each direction: --retries 5 (expect.sh).
+	both_vantages loss || true
 }
 
 for s in "${SCENARIOS[@]}"; do

@@ -1,0 +1,866 @@
+/* The rules of dsrcheck local: pure functions from a snapshot to checks. Each
+ * rule exists for one way a real server breaks DSR (the network checks see the
+ * symptom from the wire; these name the setting), and each failure carries the
+ * command that fixes it on that platform. Windows wording follows the vendor's
+ * preparation steps (firewall, KM-TEST Loopback Adapter, weak host model, IIS
+ * bindings, event log). Unknown data gives a skip with the reason, never a pass
+ * or a fail. Check ids and reasons are a contract: README, "dsrcheck local". */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "local.h"
+#include "../src/parse.h"
+
+#define MAX_LOCAL_CHECKS (8 + 3 * DSR_LOCAL_MAX_PORTS)
+#define SYSCTL_FILE "/etc/sysctl.d/90-dsr.conf"
+
+struct builder {
+	const struct dsr_local_snapshot *s;
+	const struct dsr_local_target *t;
+	char vip[16];
+	struct dsr_check *checks;
+	size_t n;
+};
+
+static struct dsr_check *add(struct builder *b, const char *id, int port)
+{
+	struct dsr_check *c = &b->checks[b->n++];
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->service = "local";
+	c->server = b->s->hostname[0] ? b->s->hostname : "localhost";
+	snprintf(c->target, sizeof(c->target), "%s", b->vip);
+	c->port = port;
+	c->status = DSR_PASS;
+	return c;
+}
+
+__attribute__((format(printf, 4, 5))) static void verdict(struct dsr_check *c, enum dsr_status st,
+							  const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->status = st;
+	c->reason = reason;
+	va_start(ap, fmt);
+	vsnprintf(c->summary, sizeof(c->summary), fmt, ap);
+	va_end(ap);
+}
+
+/* Appends to the remedy, "; " between parts. */
+__attribute__((format(printf, 2, 3))) static void fix(struct dsr_check *c, const char *fmt, ...)
+{
+	size_t have = strnlen(c->remedy, sizeof(c->remedy));
+	va_list ap;
+
+	if (have && have + 2 < sizeof(c->remedy)) {
+		memcpy(c->remedy + have, "; ", 3);
+		have += 2;
+	}
+	if (have + 1 >= sizeof(c->remedy))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->remedy + have, sizeof(c->remedy) - have, fmt, ap);
+	va_end(ap);
+}
+
+/* Skip for a source that was not read, with the collector's reason. */
+static void skip_unread(struct dsr_check *c, enum dsr_local_state st, const char *what,
+			const char *why)
+{
+	if (st == DSR_LOCAL_UNREADABLE)
+		verdict(c, DSR_SKIP, "unreadable", "could not read %s%s%s", what, why && *why ? ": " : "",
+			why ? why : "");
+	else
+		verdict(c, DSR_SKIP, "unknown", "%s not in the snapshot", what);
+}
+
+static bool is_windows(const struct builder *b)
+{
+	return b->s->platform == DSR_LOCAL_WINDOWS;
+}
+
+/* Where the VIP may live without being answered in ARP. */
+static bool is_vip_home(const struct builder *b, const struct dsr_local_iface *f)
+{
+	if (is_windows(b))
+		return f->kind == DSR_LOCAL_KIND_LOOPBACK;
+	return f->kind == DSR_LOCAL_KIND_LOOPBACK || f->kind == DSR_LOCAL_KIND_DUMMY || f->noarp;
+}
+
+/* The interfaces that face the segment, where the balancer's frames for the VIP
+ * arrive and where ARP is asked and answered: up, with an IPv4 address, not a
+ * loopback or dummy, taking part in ARP. */
+static bool is_facing(const struct builder *b, const struct dsr_local_iface *f)
+{
+	return f->up && f->naddrs > 0 && !is_vip_home(b, f) && f->kind != DSR_LOCAL_KIND_LOOPBACK;
+}
+
+static bool holds(const struct dsr_local_iface *f, struct in_addr a, unsigned *prefix)
+{
+	for (size_t i = 0; i < f->naddrs; i++)
+		if (f->addrs[i].addr.s_addr == a.s_addr) {
+			*prefix = f->addrs[i].prefix;
+			return true;
+		}
+	return false;
+}
+
+static const struct dsr_local_iface *loopback_adapter(const struct builder *b)
+{
+	for (size_t i = 0; i < b->s->nifaces; i++)
+		if (b->s->ifaces[i].kind == DSR_LOCAL_KIND_LOOPBACK)
+			return &b->s->ifaces[i];
+	return NULL;
+}
+
+/* "12" from the snapshot, or the vendor's placeholder. */
+static const char *idx(const struct dsr_local_iface *f, char buf[40], const char *placeholder)
+{
+	if (f && f->index)
+		snprintf(buf, 40, "%u", f->index);
+	else
+		snprintf(buf, 40, "%s", placeholder);
+	return buf;
+}
+
+static const char *const install_loopback =
+	"install the Microsoft KM-TEST Loopback Adapter: Device Manager (devmgmt.msc), right-click "
+	"the server name > Add legacy hardware > Install the hardware that I manually select from a "
+	"list (Advanced) > Network adapters > Microsoft > Microsoft KM-TEST Loopback Adapter "
+	"(Microsoft Loopback Adapter on Windows Server 2003)";
+
+/* ---- local.loopback.adapter (Windows) ---- */
+
+static void rule_loopback_adapter(struct builder *b)
+{
+	struct dsr_check *c = add(b, "local.loopback.adapter", -1);
+	const struct dsr_local_iface *lo;
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->ifaces_state, "the adapter list", NULL);
+			return;
+		}
+	lo = loopback_adapter(b);
+	if (!lo) {
+		verdict(c, DSR_FAIL, "missing", "no Microsoft (KM-TEST) Loopback Adapter is installed");
+		fix(c, "%s", install_loopback);
+		return;
+	}
+	verdict(c, DSR_PASS, NULL, "loopback adapter '%s' (IDX %u)", lo->name, lo->index);
+	dsr_evidence_str(c, "adapter", lo->name);
+	dsr_evidence_str(c, "description", lo->description);
+}
+
+/* ---- local.vip ---- */
+
+static void vip_remedy(struct builder *b, struct dsr_check *c, const struct dsr_local_iface *wrong,
+		       unsigned prefix)
+{
+	const struct dsr_local_iface *lo = loopback_adapter(b);
+	const char *lo_name = lo ? lo->name : "<name of the loopback adapter>";
+
+	if (!is_windows(b)) {
+		if (wrong)
+			fix(c, "ip addr del %s/%u dev %s", b->vip, prefix, wrong->name);
+		if (!wrong || !is_vip_home(b, wrong) || prefix != 32)
+			fix(c, "ip addr add %s/32 dev lo", b->vip);
+		fix(c, "make it permanent in the network configuration (ifupdown: 'up ip addr add %s/32 dev "
+		       "lo' under 'iface lo'; systemd-networkd: Address=%s/32 in a .network file for lo)",
+		    b->vip, b->vip);
+		return;
+	}
+	if (!lo)
+		fix(c, "%s", install_loopback);
+	if (wrong)
+		fix(c, "netsh interface ipv4 delete address \"%s\" %s", wrong->name, b->vip);
+	fix(c,
+	    "give the loopback adapter the VIP with subnet mask 255.255.255.255: netsh interface ipv4 "
+	    "add address \"%s\" %s 255.255.255.255 (or Network Connections > the adapter > Internet "
+	    "Protocol Version 4 (TCP/IPv4) > Properties)",
+	    lo_name, b->vip);
+}
+
+static void rule_vip(struct builder *b)
+{
+	struct dsr_check *c = add(b, "local.vip", -1);
+	const struct dsr_local_iface *home = NULL, *away = NULL, *bad_mask = NULL;
+	unsigned home_prefix = 32, away_prefix = 32, mask_prefix = 32;
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
+			return;
+		}
+	for (size_t i = 0; i < b->s->nifaces; i++) {
+		const struct dsr_local_iface *f = &b->s->ifaces[i];
+		unsigned prefix;
+
+		if (!holds(f, b->t->vip, &prefix))
+			continue;
+		dsr_evidence_list_add(c, "interfaces", f->name);
+		if (!is_vip_home(b, f)) {
+			if (!away)
+				away = f, away_prefix = prefix;
+		} else if (prefix != 32) {
+			if (!bad_mask)
+				bad_mask = f, mask_prefix = prefix;
+		} else if (!home) {
+			home = f, home_prefix = prefix;
+		}
+	}
+	if (away) {
+		verdict(c, DSR_FAIL, "not-loopback",
+			"%s/%u is on %s, which answers ARP for it: the VIP belongs on the %s only", b->vip,
+			away_prefix, away->name, is_windows(b) ? "loopback adapter" : "loopback (lo)");
+		vip_remedy(b, c, away, away_prefix);
+	} else if (bad_mask) {
+		verdict(c, DSR_FAIL, "wrong-mask",
+			"%s is on %s with /%u: every address of that prefix becomes local to this "
+			"server; the VIP needs a host mask (/32, 255.255.255.255)",
+			b->vip, bad_mask->name, mask_prefix);
+		vip_remedy(b, c, bad_mask, mask_prefix);
+	} else if (home) {
+		verdict(c, DSR_PASS, NULL, "%s/%u is on %s", b->vip, home_prefix, home->name);
+	} else {
+		verdict(c, DSR_FAIL, "missing",
+			"%s is on no interface: frames the balancer forwards for it are dropped", b->vip);
+		vip_remedy(b, c, NULL, 32);
+	}
+}
+
+/* ---- Linux ARP and reverse-path settings ---- */
+
+static int effective(int all, int iface)
+{
+	if (all == DSR_LOCAL_UNKNOWN || iface == DSR_LOCAL_UNKNOWN)
+		return DSR_LOCAL_UNKNOWN;
+	return all > iface ? all : iface;
+}
+
+static int rank(enum dsr_status st)
+{
+	switch (st) {
+	case DSR_FAIL:
+		return 3;
+	case DSR_WARN:
+		return 2;
+	case DSR_SKIP:
+		return 1;
+	case DSR_PASS:
+		break;
+	}
+	return 0;
+}
+
+/* One facing interface's verdict on a setting. */
+struct judged {
+	enum dsr_status status;
+	const char *reason;
+	char why[600];
+};
+
+typedef void (*judge_fn)(const struct builder *b, const struct dsr_local_iface *f, int value,
+			 struct judged *out);
+
+static void judge_arp_ignore(const struct builder *b, const struct dsr_local_iface *f, int v,
+			     struct judged *out)
+{
+	(void)b;
+	(void)f;
+	if (v == 1 || v == 2) {
+		out->status = DSR_PASS;
+	} else if (v == 8) {
+		out->status = DSR_WARN;
+		out->reason = "too-strict";
+		snprintf(out->why, sizeof(out->why), "8 answers no ARP at all, not even for the real address");
+	} else {
+		out->status = DSR_FAIL;
+		out->reason = "too-permissive";
+		snprintf(out->why, sizeof(out->why), "%d answers ARP for addresses on lo, the VIP too", v);
+	}
+}
+
+static bool in_subnet_of(const struct dsr_local_iface *f, struct in_addr a)
+{
+	for (size_t i = 0; i < f->naddrs; i++) {
+		uint32_t mask = f->addrs[i].prefix ? ~0u << (32 - f->addrs[i].prefix) : 0;
+		if ((ntohl(f->addrs[i].addr.s_addr) & mask) == (ntohl(a.s_addr) & mask))
+			return true;
+	}
+	return false;
+}
+
+static void judge_arp_announce(const struct builder *b, const struct dsr_local_iface *f, int v,
+			       struct judged *out)
+{
+	if (v == 2) {
+		out->status = DSR_PASS;
+	} else if (v == 1 && !in_subnet_of(f, b->t->vip)) {
+		out->status = DSR_PASS; /* 1 keeps only sources of the target's subnet: not the VIP */
+	} else {
+		out->status = DSR_FAIL;
+		out->reason = "too-permissive";
+		if (v == 1)
+			snprintf(out->why, sizeof(out->why),
+				 "1 still uses the VIP as ARP sender, since it is in %s's subnet", f->name);
+		else
+			snprintf(out->why, sizeof(out->why),
+				 "%d lets the VIP be the sender address of ARP requests%s", v,
+				 v > 2 ? " (values above 2 act as 0)" : "");
+	}
+}
+
+static const struct dsr_local_route *default_route(const struct builder *b)
+{
+	for (size_t i = 0; i < b->s->nroutes; i++)
+		if (b->s->routes[i].dest.prefix == 0)
+			return &b->s->routes[i];
+	return NULL;
+}
+
+/* rp_filter 1 (strict) drops a packet when the route back to its source does
+ * not leave by the interface it came in on. VIP traffic comes from clients
+ * anywhere and arrives on the segment-facing interface; the route back to an
+ * arbitrary client is the default route. So strict is safe on the interface
+ * holding the default route, drops client traffic on any other one, and cannot
+ * be judged (only on-link or specifically routed clients pass) without one. */
+static void judge_rp_filter(const struct builder *b, const struct dsr_local_iface *f, int v,
+			    struct judged *out)
+{
+	const struct dsr_local_route *def = default_route(b);
+
+	if (v != 1) {
+		out->status = DSR_PASS; /* 0 off; 2 (and above) loose: any route back will do */
+		return;
+	}
+	out->reason = "strict";
+	if (b->s->routes_state == DSR_LOCAL_READ && def && strcmp(def->dev, f->name) == 0) {
+		out->status = DSR_PASS;
+	} else if (b->s->routes_state == DSR_LOCAL_READ && def) {
+		out->status = DSR_FAIL;
+		snprintf(out->why, sizeof(out->why),
+			 "strict on %s while the default route leaves by %s: VIP traffic from clients "
+			 "beyond %s's own subnets is dropped",
+			 f->name, def->dev, f->name);
+	} else {
+		out->status = DSR_WARN;
+		snprintf(out->why, sizeof(out->why),
+			 "strict on %s and no default route%s: only clients routed back through %s get in",
+			 f->name, b->s->routes_state == DSR_LOCAL_READ ? "" : " known", f->name);
+	}
+}
+
+struct setting {
+	const char *id, *key;
+	int all;
+	int (*value)(const struct dsr_local_iface *f);
+	judge_fn judge;
+	int want; /* the value the remedy sets */
+	const char *good;
+};
+
+static int arp_ignore_of(const struct dsr_local_iface *f)
+{
+	return f->arp_ignore;
+}
+static int arp_announce_of(const struct dsr_local_iface *f)
+{
+	return f->arp_announce;
+}
+static int rp_filter_of(const struct dsr_local_iface *f)
+{
+	return f->rp_filter;
+}
+
+static void rule_setting(struct builder *b, const struct setting *set)
+{
+	struct dsr_check *c = add(b, set->id, -1);
+	enum dsr_status worst = DSR_PASS;
+	const char *reason = NULL;
+	char why[1200] = "", fixes[600] = "", persist[600] = "";
+	size_t facing = 0, unknown = 0;
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
+			return;
+		}
+	if (set->all == DSR_LOCAL_UNKNOWN)
+		dsr_evidence_str(c, "all", "?");
+	else
+		dsr_evidence_int(c, "all", set->all);
+	for (size_t i = 0; i < b->s->nifaces; i++) {
+		const struct dsr_local_iface *f = &b->s->ifaces[i];
+		int v = effective(set->all, set->value(f));
+		struct judged j = {DSR_PASS, NULL, ""};
+		char item[DSR_LOCAL_NAME + 32];
+
+		if (!is_facing(b, f))
+			continue;
+		facing++;
+		if (v == DSR_LOCAL_UNKNOWN) {
+			unknown++;
+			snprintf(item, sizeof(item), "%s=?", f->name);
+			dsr_evidence_list_add(c, "effective", item);
+			continue;
+		}
+		snprintf(item, sizeof(item), "%s=%d", f->name, v);
+		dsr_evidence_list_add(c, "effective", item);
+		set->judge(b, f, v, &j);
+		if (j.status == DSR_PASS)
+			continue;
+		size_t w = strlen(why);
+		snprintf(why + w, sizeof(why) - w, "%s%s", w ? "; " : "", j.why);
+		w = strlen(fixes);
+		snprintf(fixes + w, sizeof(fixes) - w, " net.ipv4.conf.%s.%s=%d", f->name, set->key, set->want);
+		w = strlen(persist);
+		snprintf(persist + w, sizeof(persist) - w, ", net.ipv4.conf.%s.%s = %d", f->name, set->key,
+			 set->want);
+		if (rank(j.status) > rank(worst)) {
+			worst = j.status;
+			reason = j.reason;
+		}
+	}
+	if (facing == 0) {
+		verdict(c, DSR_SKIP, "no-interface",
+			"no interface is up with an IPv4 address besides the loopback");
+		return;
+	}
+	if (worst == DSR_PASS && unknown) {
+		verdict(c, DSR_SKIP, "unknown", "%s could not be read for %u interface%s", set->key,
+			(unsigned)unknown, unknown == 1 ? "" : "s");
+		return;
+	}
+	if (worst == DSR_PASS) {
+		verdict(c, DSR_PASS, NULL, "%s is %s on every interface facing the segment (the kernel "
+					   "uses the larger of all and the interface)",
+			set->key, set->good);
+		return;
+	}
+	verdict(c, worst, reason, "%s", why);
+	fix(c, "sysctl -w net.ipv4.conf.all.%s=%d%s", set->key, set->want, fixes);
+	fix(c, "persist it with these lines in " SYSCTL_FILE ": net.ipv4.conf.all.%s = %d%s", set->key,
+	    set->want, persist);
+}
+
+static void rule_linux_settings(struct builder *b)
+{
+	const struct setting settings[] = {
+		{"local.arp.ignore", "arp_ignore", b->s->all_arp_ignore, arp_ignore_of, judge_arp_ignore, 1,
+		 "1 or 2 (a request is answered only for addresses of the interface it came in on)"},
+		{"local.arp.announce", "arp_announce", b->s->all_arp_announce, arp_announce_of,
+		 judge_arp_announce, 2, "2 (ARP requests never use the VIP as sender)"},
+		{"local.rp_filter", "rp_filter", b->s->all_rp_filter, rp_filter_of, judge_rp_filter, 2,
+		 "off, loose, or strict on the interface of the default route"},
+	};
+
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		rule_setting(b, &settings[i]);
+}
+
+/* ---- Windows weak host model ---- */
+
+static void rule_weakhost(struct builder *b, bool send)
+{
+	struct dsr_check *c = add(b, send ? "local.weakhost.send" : "local.weakhost.receive", -1);
+	const char *key = send ? "weakhostsend" : "weakhostreceive";
+	size_t considered = 0, unknown = 0, disabled = 0;
+	char names[300] = "";
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
+			return;
+		}
+	for (size_t i = 0; i < b->s->nifaces; i++) {
+		const struct dsr_local_iface *f = &b->s->ifaces[i];
+		bool loop = f->kind == DSR_LOCAL_KIND_LOOPBACK;
+		int v = send ? f->weak_host_send : f->weak_host_receive;
+		char item[DSR_LOCAL_NAME + 48], num[40];
+
+		/* the vendor: receive on the NIC and the loopback, send on the loopback */
+		if (!(loop || (!send && is_facing(b, f))))
+			continue;
+		considered++;
+		snprintf(item, sizeof(item), "%s(%s)=%s", f->name, idx(f, num, "?"),
+			 v == DSR_LOCAL_UNKNOWN ? "?" : v ? "enabled" : "disabled");
+		dsr_evidence_list_add(c, send ? "weakhostsend" : "weakhostreceive", item);
+		if (v == DSR_LOCAL_UNKNOWN) {
+			unknown++;
+		} else if (!v) {
+			size_t w = strlen(names);
+			if (disabled++ == 0)
+				fix(c, "netsh interface ipv4 show interface lists the IDX of each adapter");
+			snprintf(names + w, sizeof(names) - w, "%s%s", w ? ", " : "", f->name);
+			fix(c, "netsh interface ipv4 set interface %s %s=enabled",
+			    idx(f, num, loop ? "<IDX number for loopback>" : "<IDX number for Server NIC>"),
+			    key);
+		}
+	}
+	if (disabled) {
+		verdict(c, DSR_FAIL, "disabled", "weak host %s is disabled on %s%s", send ? "send" : "receive",
+			names,
+			send ? ": replies leave with the real address instead of the VIP"
+			     : ": frames for the VIP arriving on the NIC are dropped");
+	} else if (considered == 0) {
+		verdict(c, DSR_SKIP, "no-interface",
+			send ? "no loopback adapter (see local.loopback.adapter)"
+			     : "no adapter is up with an IPv4 address");
+	} else if (unknown) {
+		verdict(c, DSR_SKIP, "unknown", "weak host %s could not be read for %u interface%s",
+			send ? "send" : "receive", (unsigned)unknown, unknown == 1 ? "" : "s");
+	} else {
+		verdict(c, DSR_PASS, NULL, "weak host %s is enabled where the vendor requires it",
+			send ? "send" : "receive");
+	}
+}
+
+/* ---- local.listen ---- */
+
+static void rule_listen(struct builder *b, uint16_t port)
+{
+	struct dsr_check *c = add(b, "local.listen", port);
+	const struct dsr_local_listener *hit = NULL;
+	size_t others = 0;
+
+	if (b->s->listen_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->listen_state, "the listening sockets", NULL);
+			return;
+		}
+	for (size_t i = 0; i < b->s->nlisteners; i++) {
+		const struct dsr_local_listener *l = &b->s->listeners[i];
+
+		if (l->port != port)
+			continue;
+		dsr_evidence_list_add(c, "listening", l->addr);
+		if (strcmp(l->addr, b->vip) == 0 || strcmp(l->addr, "0.0.0.0") == 0 ||
+		    strcmp(l->addr, "::") == 0) {
+			if (!hit || strcmp(hit->addr, b->vip) != 0)
+				hit = l;
+		} else {
+			others++;
+		}
+	}
+	if (hit) {
+		verdict(c, DSR_PASS, NULL, "a socket listens on %s:%u%s", hit->addr, port,
+			strcmp(hit->addr, "::") == 0 ? " (dual-stack wildcard)" : "");
+		return;
+	}
+	if (others)
+		verdict(c, DSR_FAIL, "not-bound",
+			"port %u listens only on other addresses: connections to %s:%u are refused", port,
+			b->vip, port);
+	else
+		verdict(c, DSR_FAIL, "not-listening", "nothing listens on port %u", port);
+	if (is_windows(b))
+		fix(c,
+		    "make the service listen on %s:%u or on all addresses (IIS: the site binding, "
+		    "local.iis.binding), then restart it; check with netstat -ano -p tcp | findstr :%u",
+		    b->vip, port, port);
+	else
+		fix(c,
+		    "make the service listen on %s:%u or on 0.0.0.0:%u, not only on the real address, then "
+		    "restart it; check with ss -ltn 'sport = :%u'",
+		    b->vip, port, port, port);
+}
+
+/* ---- local.firewall ---- */
+
+static size_t facing_names(const struct builder *b, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->s->nifaces && n < max; i++)
+		if (is_facing(b, &b->s->ifaces[i]))
+			names[n++] = b->s->ifaces[i].name;
+	return n;
+}
+
+static void rule_linux_firewall(struct builder *b, int port)
+{
+	struct dsr_check *c = add(b, "local.firewall", port);
+	const char *names[DSR_LOCAL_MAX_IFACES];
+	size_t nnames = facing_names(b, names, DSR_LOCAL_MAX_IFACES);
+	struct dsr_fw_finding f;
+	char what[40] = "";
+
+	if (b->s->firewall_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, b->s->firewall_state, "the firewall rules", b->s->firewall_why);
+			return;
+		}
+	if (port >= 0)
+		snprintf(what, sizeof(what), ":%d", port);
+	dsr_linux_fw_eval((const char(*)[DSR_LOCAL_TEXT])b->s->fw_lines, b->s->nfw_lines, b->t->vip,
+			  port, names, nnames, &f);
+	dsr_evidence_int(c, "ruleset_lines", (long long)b->s->nfw_lines);
+	if (f.verdict == DSR_FW_ACCEPTED) {
+		verdict(c, DSR_PASS, NULL, "no firewall rule drops new connections to %s%s", b->vip, what);
+		return;
+	}
+	dsr_evidence_str(c, "chain", f.chain);
+	dsr_evidence_str(c, "rule", f.rule);
+	switch (f.verdict) {
+	case DSR_FW_DROPPED:
+		verdict(c, DSR_FAIL, "dropped", "chain %s drops new connections to %s%s", f.chain, b->vip,
+			what);
+		break;
+	case DSR_FW_POLICY_DROP:
+		verdict(c, DSR_FAIL, "policy-drop",
+			"chain %s has policy drop and no rule accepts new connections to %s%s", f.chain,
+			b->vip, what);
+		break;
+	default:
+		verdict(c, DSR_WARN, "unclear",
+			"a rule of chain %s that dsrcheck cannot fully evaluate may drop connections to "
+			"%s%s",
+			f.chain, b->vip, what);
+		break;
+	}
+	char proto[40] = "";
+	if (port >= 0)
+		snprintf(proto, sizeof(proto), " tcp dport %d", port);
+	if (f.iptables) {
+		char chain[64];
+		const char *space = strchr(f.chain, ' ');
+		snprintf(chain, sizeof(chain), "%s", space ? space + 1 : "INPUT");
+		if (port >= 0)
+			fix(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -p tcp --dport %d -j ACCEPT",
+			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip, port);
+		else
+			fix(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -j ACCEPT",
+			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip);
+		fix(c, "or delete the rule (iptables -t TABLE -D %s followed by the rule's own options), and "
+		       "persist the change (iptables-save > /etc/iptables/rules.v4)",
+		    chain);
+	} else {
+		fix(c, "accept it before the drop: nft insert rule %s ip daddr %s%s accept", f.chain, b->vip,
+		    proto);
+		fix(c, "or delete the rule: nft -a list chain %s shows its handle, then nft delete rule %s "
+		       "handle N; persist the change in /etc/nftables.conf",
+		    f.chain, f.chain);
+	}
+}
+
+static const char *const profile_label[DSR_FW_NPROFILES] = {"Domain", "Private", "Public"};
+
+static void rule_windows_firewall(struct builder *b, int port)
+{
+	struct dsr_check *c = add(b, "local.firewall", port);
+	const struct dsr_local_snapshot *s = b->s;
+	bool any_on = false, blocked = false, unclear = false;
+	char open_profiles[64] = "", block_name[DSR_LOCAL_NAME] = "";
+
+	if (s->firewall_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, s->firewall_state, "the firewall settings", s->firewall_why);
+			return;
+		}
+	for (int p = 0; p < DSR_FW_NPROFILES; p++) {
+		int on = s->fw_profile_enabled[p];
+		bool allowed = false, maybe = false;
+
+		dsr_evidence_str(c, profile_label[p], on == DSR_LOCAL_UNKNOWN ? "?" : on ? "on" : "off");
+		if (on == 0)
+			continue;
+		any_on = true;
+		if (port < 0)
+			continue;
+		for (size_t i = 0; i < s->nfw_rules; i++) {
+			struct dsr_winfw_rule r;
+
+			dsr_winfw_rule_parse(s->fw_rules[i], &r);
+			if (!dsr_winfw_rule_matches(&r, b->t->vip, port, (enum dsr_local_fw_profile)p)) {
+				if (r.valid && r.active && r.inbound && r.allow && r.uncertain &&
+				    r.profiles[p])
+					maybe = true;
+				continue;
+			}
+			if (!r.allow) {
+				blocked = true;
+				snprintf(block_name, sizeof(block_name), "%s", r.name);
+			} else {
+				allowed = true;
+			}
+		}
+		if (!allowed) {
+			size_t w = strlen(open_profiles);
+			snprintf(open_profiles + w, sizeof(open_profiles) - w, "%s%s", w ? ", " : "",
+				 profile_label[p]);
+			unclear = unclear || maybe;
+		}
+	}
+	if (!any_on) {
+		verdict(c, DSR_PASS, NULL, "Windows Firewall is off in every profile");
+		return;
+	}
+	if (port < 0) {
+		verdict(c, DSR_SKIP, "no-port", "Windows Firewall is on: give --port to check its rules");
+		return;
+	}
+	if (blocked) {
+		verdict(c, DSR_FAIL, "dropped",
+			"block rule '%s' matches connections to %s:%d (block rules win over allow rules)",
+			block_name, b->vip, port);
+		dsr_evidence_str(c, "rule", block_name);
+		fix(c, "delete or narrow it: netsh advfirewall firewall delete rule name=\"%s\"", block_name);
+	} else if (!open_profiles[0]) {
+		verdict(c, DSR_PASS, NULL, "an allow rule lets connections to %s:%d in, in every profile "
+					   "that is on",
+			b->vip, port);
+		return;
+	} else if (unclear) {
+		verdict(c, DSR_WARN, "unclear",
+			"Windows Firewall is on (%s) and only rules dsrcheck cannot evaluate may allow "
+			"%s:%d",
+			open_profiles, b->vip, port);
+	} else {
+		verdict(c, DSR_FAIL, "blocked",
+			"Windows Firewall is on (%s) and no rule allows connections to %s:%d: by default "
+			"it blocks all connections to the loopback adapter",
+			open_profiles, b->vip, port);
+	}
+	fix(c,
+	    "disable the Windows Firewall or change the rules to allow traffic to and from the loopback "
+	    "adapter: netsh advfirewall firewall add rule name=\"DSR %s:%d\" dir=in action=allow "
+	    "protocol=TCP localip=%s localport=%d",
+	    b->vip, port, b->vip, port);
+}
+
+/* ---- local.iis.binding (Windows) ---- */
+
+static void rule_iis(struct builder *b, uint16_t port)
+{
+	struct dsr_check *c = add(b, "local.iis.binding", port);
+	const struct dsr_local_snapshot *s = b->s;
+	const struct dsr_local_binding *hit = NULL, *other = NULL;
+
+	if (s->iis_state == DSR_LOCAL_ABSENT) {
+		verdict(c, DSR_SKIP, "no-iis", "IIS is not installed (no applicationHost.config)");
+		return;
+	}
+	if (s->iis_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, s->iis_state, "applicationHost.config", s->iis_why);
+			return;
+		}
+	for (size_t i = 0; i < s->nbindings; i++) {
+		const struct dsr_local_binding *bd = &s->bindings[i];
+		char item[DSR_LOCAL_NAME + 64];
+
+		if (bd->port != port)
+			continue;
+		snprintf(item, sizeof(item), "%s %s %s", bd->site, bd->protocol,
+			 bd->address[0] ? bd->address : "(all unassigned)");
+		for (char *p = item; *p; p++)
+			if (*p == ',')
+				*p = ';';
+		dsr_evidence_list_add(c, "bindings", item);
+		if (strcmp(bd->address, b->vip) == 0 || strcmp(bd->address, "*") == 0 ||
+		    bd->address[0] == '\0')
+			hit = hit ? hit : bd;
+		else
+			other = other ? other : bd;
+	}
+	if (hit) {
+		verdict(c, DSR_PASS, NULL, "site '%s' is bound to %s:%u (%s)", hit->site,
+			hit->address[0] ? hit->address : "*", port, hit->protocol);
+		return;
+	}
+	if (!other) {
+		verdict(c, DSR_SKIP, "no-site", "no IIS site binds port %u: the service on it is not IIS",
+			port);
+		return;
+	}
+	verdict(c, DSR_FAIL, "not-bound",
+		"site '%s' binds port %u to %s only: IIS refuses connections to %s:%u", other->site, port,
+		other->address, b->vip, port);
+	fix(c,
+	    "add the loopback adapter to the site bindings: IIS Manager > Sites > %s > Bindings... > "
+	    "Add, type %s, IP address %s, port %u; then Restart under Manage Web Site",
+	    other->site, strcmp(other->protocol, "https") == 0 ? "HTTPS" : "HTTP", b->vip, port);
+	fix(c,
+	    "or, in an elevated prompt in the inetsrv folder of system32: appcmd set site /site.name:\"%s\" "
+	    "/+bindings.[protocol='%s',bindingInformation='%s:%u:']",
+	    other->site, other->protocol, b->vip, port);
+}
+
+/* ---- local.ip.conflict (Windows) ---- */
+
+static void rule_conflict(struct builder *b)
+{
+	struct dsr_check *c = add(b, "local.ip.conflict", -1);
+	const struct dsr_local_snapshot *s = b->s;
+	const struct dsr_local_event *vip_event = NULL;
+
+	if (s->events_state != DSR_LOCAL_READ)
+		{
+			skip_unread(c, s->events_state, "the System event log", s->events_why);
+			return;
+		}
+	for (size_t i = 0; i < s->nconflicts; i++) {
+		dsr_evidence_list_add(c, "times", s->conflicts[i].time);
+		if (!vip_event && strstr(s->conflicts[i].message, b->vip))
+			vip_event = &s->conflicts[i];
+	}
+	if (s->nconflicts == 0) {
+		verdict(c, DSR_PASS, NULL, "no IP address conflict in the System event log");
+		return;
+	}
+	dsr_evidence_str(c, "message", (vip_event ? vip_event : &s->conflicts[0])->message);
+	if (vip_event)
+		verdict(c, DSR_FAIL, "conflict",
+			"the System event log records an address conflict for the VIP %s (%s)", b->vip,
+			vip_event->time);
+	else
+		verdict(c, DSR_WARN, "conflict",
+			"the System event log records %u IP address conflict%s, not naming the VIP",
+			(unsigned)s->nconflicts, s->nconflicts == 1 ? "" : "s");
+	fix(c,
+	    "check the system event log for IP address conflicts: Event Viewer (eventvwr.msc) > "
+	    "Windows Logs > System, source Tcpip, event ID 4199; the VIP must be on the loopback "
+	    "adapter only, never on a NIC or on another host of the segment (arp -a shows who answers)");
+}
+
+struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
+				  const struct dsr_local_target *t, size_t *nchecks)
+{
+	struct builder b = {.s = s, .t = t};
+	size_t nports = t->nports < DSR_LOCAL_MAX_PORTS ? t->nports : DSR_LOCAL_MAX_PORTS;
+
+	b.checks = calloc(MAX_LOCAL_CHECKS, sizeof(*b.checks));
+	if (!b.checks)
+		return NULL;
+	dsr_format_ipv4(t->vip, b.vip);
+	if (s->platform == DSR_LOCAL_WINDOWS) {
+		rule_loopback_adapter(&b);
+		rule_vip(&b);
+		rule_weakhost(&b, false);
+		rule_weakhost(&b, true);
+		rule_conflict(&b);
+		for (size_t i = 0; i < nports; i++) {
+			rule_iis(&b, t->ports[i]);
+			rule_listen(&b, t->ports[i]);
+			rule_windows_firewall(&b, t->ports[i]);
+		}
+		if (nports == 0)
+			rule_windows_firewall(&b, -1);
+	} else {
+		rule_vip(&b);
+		rule_linux_settings(&b);
+		for (size_t i = 0; i < nports; i++) {
+			rule_listen(&b, t->ports[i]);
+			rule_linux_firewall(&b, t->ports[i]);
+		}
+		if (nports == 0)
+			rule_linux_firewall(&b, -1);
+	}
+	*nchecks = b.n;
+	return b.checks;
+}

@@ -1,0 +1,65 @@
+/* Process services whose calls differ between POSIX systems and Windows:
+ * stopping on Ctrl-C, the -t safety net, terminals, atomic report files,
+ * memory streams, syslog, and loading the capture library.
+ *
+ * src/os_posix.c serves Linux and the BSDs (the Makefile compiles every *_posix.c
+ * for every platform but Windows); src/os_windows.c serves Windows. Network
+ * facts (interfaces, routes, privileges) are src/platform.h's. */
+#ifndef DSR_OS_H
+#define DSR_OS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* From now on an interrupt (SIGINT, Ctrl-C) or a stop request (SIGTERM, a
+ * console closed) stores SIGINT or SIGTERM in *flag and nothing else: the code
+ * that polls the flag decides what stopping means. */
+void dsr_os_catch_stop(volatile sig_atomic_t *flag);
+
+/* The -t promise, whatever hangs (a driver, a name lookup): after `seconds`,
+ * out_msg (unless NULL) goes to standard output, err_msg to standard error,
+ * and the process exits with `status`. Both strings must live until exit. */
+void dsr_os_deadline(unsigned seconds, const char *out_msg, const char *err_msg, int status);
+
+/* True when stream is a terminal. With ansi, only when it also renders ANSI
+ * colour sequences (Windows: a console that accepts virtual terminal mode). */
+bool dsr_os_is_terminal(FILE *stream, bool ansi);
+
+/* Atomic report files: a new file next to path ("PATH.tmp.XXXXXX", its name
+ * malloc'd into *tmp), open for binary writing, readable by everyone; then
+ * dsr_os_sync once written, fclose, and dsr_os_replace. Each returns NULL or
+ * -1 with a message in err on failure; a failed temp file is removed. */
+FILE *dsr_os_temp_file(const char *path, char **tmp, char *err, size_t errlen);
+/* Puts what was written to f on the disk (f stays open). */
+int dsr_os_sync(FILE *f, char *err, size_t errlen);
+/* Replaces path by tmp in one step: readers see the old file or the new one. */
+int dsr_os_replace(const char *tmp, const char *path, char *err, size_t errlen);
+
+/* A stream whose contents end up in memory (open_memstream where it exists).
+ * After dsr_membuf_close returns 0, buf holds len bytes and a NUL; the caller
+ * frees buf. On -1 nothing is left to free. */
+struct dsr_membuf {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+FILE *dsr_membuf_open(struct dsr_membuf *m);
+int dsr_membuf_close(struct dsr_membuf *m);
+
+/* watch --syslog: alerts to the system log (syslog's daemon facility; the
+ * Application event log on Windows). */
+void dsr_os_log_open(const char *ident);
+void dsr_os_log_warning(const char *line);
+void dsr_os_log_close(void);
+
+/* Makes sure the capture library can be called: for reading and writing
+ * capture files, and with live, for capturing and injecting too. Windows loads
+ * Npcap's wpcap.dll on first use (a delay-load import), so that a missing Npcap
+ * gives this message instead of a loader error before main; elsewhere libpcap
+ * is linked normally and this returns 0. Returns 0, or -1 with a message in
+ * err that says what to install. */
+int dsr_os_capture_library(bool live, char *err, size_t errlen);
+
+#endif

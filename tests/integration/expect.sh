@@ -1,0 +1,110 @@
+# expect.sh: what dsrcheck must report in each scenario of the lab (fixtures/lab), run
+# from the client or from the balancer with `-c fixtures/lab/dsrcheck-lab.ini`.
+# Sourced (not run) by tests/integration/run.sh, which asserts it on every scenario, and
+# by bench/loss.sh, which counts the runs that differ from it under random frame loss:
+# one table for both, so that the benchmark measures against what the tests require.
+#
+# Checks are one a line, "id server port reason", "-" for none. Every check not listed
+# passes. Nothing here runs a command or needs root.
+# shellcheck shell=bash
+
+# shellcheck disable=SC2034 # read by the scripts that source this file
+EXPECT_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
+	arp-announce no-balancer-vip proxy vip-squatter loss)
+
+# expect_fails SCENARIO VANTAGE: the checks that fail (VANTAGE: client or lb).
+expect_fails() {
+	local scenario=$1 vantage=$2
+	case $scenario in
+	server-down)
+		# rs2's MAC is configured: its probes addressed to the VIP are still sent
+		# there when its ARP goes unanswered, so they time out rather than not
+		# being sent.
+		printf '%s\n' "arp.rip rs2 - no-answer" "icmp.rip rs2 - timeout" \
+			"tcp.rip rs2 80 timeout" "tcp.rip rs2 8080 timeout" "icmp.vip.direct rs2 - timeout" \
+			"tcp.vip.direct rs2 80 timeout" "tcp.vip.direct rs2 8080 timeout"
+		;;
+	arp-leak) printf '%s\n' "arp.vip - - conflict" "arp.vip.claim rs2 - claimed" ;;
+	unbound)
+		# From the client, the flows through the balancer land on rs1 and are
+		# refused too; dsr.return passes: the RST comes straight from rs1's MAC.
+		# From the balancer the VIP is local: only the probes addressed to the VIP
+		# at rs1's MAC show the fault.
+		[[ $vantage == client ]] && printf '%s\n' "tcp.vip - 80 refused" "tcp.vip - 8080 refused"
+		printf '%s\n' "tcp.vip.direct rs1 80 refused" "tcp.vip.direct rs1 8080 refused"
+		;;
+	rip-conflict) echo "arp.rip rs1 - conflict" ;;
+	no-vip)
+		printf '%s\n' "icmp.vip.direct rs2 - timeout" "tcp.vip.direct rs2 80 timeout" \
+			"tcp.vip.direct rs2 8080 timeout"
+		;;
+	firewall)
+		printf '%s\n' "icmp.vip.direct rs3 - timeout" "tcp.vip.direct rs3 80 timeout" \
+			"tcp.vip.direct rs3 8080 timeout"
+		;;
+	wrong-source)
+		printf '%s\n' "icmp.vip.direct rs2 - wrong-source" "tcp.vip.direct rs2 80 wrong-source" \
+			"tcp.vip.direct rs2 8080 wrong-source"
+		;;
+	garp) echo "arp.vip.claim rs3 - claimed" ;;
+	arp-announce) echo "arp.vip.claim rs1 - claimed" ;;
+	no-balancer-vip)
+		# On the balancer too: the VIP is no longer local, so it is probed like
+		# anywhere else (and nothing answers).
+		printf '%s\n' "arp.vip - - no-answer" "icmp.vip - - timeout" "tcp.vip - 80 timeout" \
+			"tcp.vip - 8080 timeout"
+		;;
+	vip-squatter) printf '%s\n' "arp.vip - - conflict" "arp.vip.claim - - unknown-host" ;;
+	healthy | proxy | loss) ;;
+	esac
+}
+
+# expect_warns SCENARIO VANTAGE: the checks that warn. In proxy every check passes
+# (the balancer answers the VIP), but the return path shows it is not doing DSR.
+expect_warns() {
+	if [[ $1 == proxy && $2 == client ]]; then
+		printf '%s\n' "dsr.return - 80 via-balancer" "dsr.return - 8080 via-balancer"
+	fi
+}
+
+# expect_skips SCENARIO VANTAGE: what cannot be probed from a vantage is skipped,
+# with the reason why: on the balancer the VIP is its own; where nothing answers
+# the VIP, there is no return path to look at.
+expect_skips() {
+	local scenario=$1 vantage=$2
+	if [[ $scenario == no-balancer-vip ]]; then
+		printf '%s\n' "dsr.return - 80 no-answer" "dsr.return - 8080 no-answer"
+	elif [[ $vantage == lb ]]; then
+		printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" "tcp.vip - 8080 vip-is-local" \
+			"dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local"
+	fi
+}
+
+# expect_rc SCENARIO VANTAGE: dsrcheck's exit status, 1 when anything fails.
+expect_rc() {
+	if [[ -n $(expect_fails "$1" "$2") ]]; then echo 1; else echo 0; fi
+}
+
+# expect_args SCENARIO: the extra dsrcheck arguments of the scenario's runs, one a line.
+expect_args() {
+	case $1 in
+	arp-leak | arp-announce)
+		# arp-leak: rs2 has arp_announce=0 too. Both: from the balancer, the
+		# server's answers come a second late when it has to resolve the
+		# balancer's address first (the balancer does not answer a request from its
+		# own VIP; the kernel asks again a second later from the real address).
+		printf '%s\n' --timeout 1500ms
+		;;
+	loss)
+		# 10 % of the frames are lost in each direction: with 5 retries every
+		# verdict must still be right.
+		printf '%s\n' --retries 5
+		;;
+	esac
+}
+
+# expect_flush_neigh SCENARIO: true when the real servers' neighbour caches must be
+# flushed right before each run. rs1 in arp-announce uses the VIP as sender address
+# only when it has to resolve the prober while answering from the VIP; the previous
+# run, or lab.sh verify, taught it the prober's MAC.
+expect_flush_neigh() { [[ $1 == arp-announce ]]; }

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# local.sh BINARY [--record DIR]: `dsrcheck local` for real, inside the lab's real-server
+# namespaces (fixtures/lab). For every lab scenario it runs
+#   ip netns exec dsrlab-rsN BINARY local --vip 198.18.0.100 --port 80 --port 8080 -f json
+# on rs1, rs2 and rs3 and asserts the exit status and exactly which checks do not pass
+# (id, port, status, reason) against the table below. Then faults the lab does not have
+# but `local` checks are made inside one server's namespace of a healthy lab (strict
+# rp_filter, with and without a default route elsewhere; the VIP with a /24, on eth0, on
+# an interface with ARP off; an nft input policy drop; arp_ignore=8), each undone by bringing
+# the lab up again, and the lab is torn down by a trap whatever happens. Nothing leaves
+# the lab's namespaces; every address is in 198.18.0.0/15.
+#
+# --record DIR also keeps each run's snapshot (--save-snapshot) as
+# DIR/lab-SCENARIO-NODE.snap: that is how fixtures/local/lab-*.snap were recorded.
+#
+# The lab serves one user at a time: this waits (up to LAB_WAIT seconds) until no lab
+# namespace has been up for a few seconds before it starts, rather than tearing down
+# someone else's lab.
+#
+# One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
+# Exit 0 when nothing failed, 1 otherwise (and when not root), 2 on a usage error.
+# DSR_SKIP_INTEGRATION=1 skips everything (exit 0).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$ROOT/fixtures/lab/lab.sh
+VIP=198.18.0.100
+PORTS=(80 8080)
+SERVERS=(rs1 rs2 rs3)
+SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
+	arp-announce no-balancer-vip proxy vip-squatter loss)
+VARIATIONS=(rp-strict-nodefault rp-strict-multihomed rp-loose-multihomed vip-mask24 vip-on-eth0
+	vip-on-noarp nft-policy-drop arp-ignore-8)
+RUN_LIMIT=30  # seconds: no dsrcheck local run may hang the suite
+LAB_WAIT=${LAB_WAIT:-1800}
+
+if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
+	echo "local integration tests skipped (DSR_SKIP_INTEGRATION=1)"
+	exit 0
+fi
+if [[ $EUID -ne 0 ]]; then
+	echo "local integration tests need root (network namespaces): run sudo make check" >&2
+	exit 1
+fi
+RECORD=
+if (($# == 3)) && [[ $2 == --record ]]; then
+	RECORD=$3
+	mkdir -p "$RECORD"
+	RECORD=$(cd "$RECORD" && pwd)
+elif (($# != 1)); then
+	echo "usage: local.sh BINARY [--record DIR]" >&2
+	exit 2
+fi
+BIN=$1
+[[ $BIN == */* ]] || BIN=./$BIN
+if [[ ! -x $BIN ]]; then
+	echo "local.sh: $BIN is not an executable: build it with 'make'" >&2
+	exit 2
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+for cmd in jq ip nft timeout; do
+	if ! command -v "$cmd" >/dev/null; then
+		echo "local.sh: '$cmd' is missing: run 'sudo make deps'" >&2
+		exit 1
+	fi
+done
+
+# ------------------------------------------------------------------ the lab's turn
+
+lab_in_use() { [[ -n $(ip netns list 2>/dev/null | awk '$1 ~ /^dsrlab-/') ]]; }
+wait_for_lab() {
+	local waited=0 quiet=0
+	while ((quiet < 3)); do
+		if lab_in_use; then
+			quiet=0
+			((waited % 60 == 0)) && echo "# the lab is in use: waiting for it (${waited}s)"
+		else
+			quiet=$((quiet + 1))
+		fi
+		((waited < LAB_WAIT)) || {
+			echo "local.sh: the lab stayed in use for ${LAB_WAIT}s" >&2
+			exit 1
+		}
+		sleep 2
+		waited=$((waited + 2))
+	done
+}
+wait_for_lab
+
+cd "$ROOT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-local.XXXXXX")
+teardown() {
+	local rc=$?
+	trap - EXIT INT TERM
+	bash "$LAB" down >/dev/null 2>&1 || echo "local.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PASSED=0
+FAILED=0
+pass() {
+	echo "ok - $1"
+	PASSED=$((PASSED + 1))
+}
+fail() {
+	echo "not ok - $1"
+	FAILED=$((FAILED + 1))
+	if (($# > 1)) && [[ -n $2 ]]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
+}
+assert_eq() {
+	if [[ $3 == "$2" ]]; then
+		pass "$1"
+	else
+		fail "$1" "want: $(printf '%s' "$2" | tr '\n' ';')
+got:  $(printf '%s' "$3" | tr '\n' ';')"
+	fi
+}
+
+# ------------------------------------------------------------------- expectations
+
+# expect SCENARIO NODE: the checks that do not pass, one a line, "id port status reason"
+# ("-" for no port), sorted. Every other check passes.
+expect() {
+	local s=$1 node=$2
+	case "$s/$node" in
+	server-down/rs2)
+		# eth0 is down: no interface faces the segment, so there is no ARP to judge.
+		printf '%s\n' "local.arp.announce - skip no-interface" "local.arp.ignore - skip no-interface" \
+			"local.rp_filter - skip no-interface"
+		;;
+	arp-leak/rs2)
+		printf '%s\n' "local.arp.announce - fail too-permissive" "local.arp.ignore - fail too-permissive"
+		;;
+	arp-announce/rs1) echo "local.arp.announce - fail too-permissive" ;;
+	unbound/rs1) printf '%s\n' "local.listen 80 fail not-bound" "local.listen 8080 fail not-bound" ;;
+	no-vip/rs2) echo "local.vip - fail missing" ;;
+	firewall/rs3) printf '%s\n' "local.firewall 80 fail dropped" "local.firewall 8080 fail dropped" ;;
+	# Variations, each in one server of a healthy lab.
+	rp-strict-nodefault/rs1) echo "local.rp_filter - warn strict" ;;
+	rp-strict-multihomed/rs2) echo "local.rp_filter - fail strict" ;;
+	vip-mask24/rs3) echo "local.vip - fail wrong-mask" ;;
+	vip-on-eth0/rs1) echo "local.vip - fail not-loopback" ;;
+	nft-policy-drop/rs1) echo "local.firewall 8080 fail policy-drop" ;;
+	arp-ignore-8/rs3) echo "local.arp.ignore - warn too-strict" ;;
+	*) ;; # wrong-source, garp, rip-conflict ...: nothing local shows (README)
+	esac
+}
+
+# nx NODE CMD...: CMD in the lab node's namespace.
+nx() {
+	local node=$1
+	shift
+	ip netns exec "dsrlab-$node" "$@"
+}
+# nsysctl NODE KEY VALUE: /proc/sys/net is per namespace, no sysctl(8) needed.
+# shellcheck disable=SC2016 # expanded by the inner sh
+nsysctl() { nx "$1" sh -c 'printf "%s\n" "$2" >"/proc/sys/$1"' sh "${2//.//}" "$3"; }
+
+# second_interface NODE: dsrx0 and its peer dsrx1, both in NODE's namespace, up.
+second_interface() {
+	nx "$1" ip link add dsrx0 type veth peer name dsrx1
+	nx "$1" ip link set dsrx1 up
+	nx "$1" ip link set dsrx0 up
+}
+
+# vary NAME: apply a local-only fault to a healthy lab; prints the node it changed.
+vary() {
+	case $1 in
+	rp-strict-nodefault)
+		nsysctl rs1 net.ipv4.conf.all.rp_filter 1
+		echo rs1
+		;;
+	rp-strict-multihomed | rp-loose-multihomed)
+		# A second interface holds the default route: clients beyond eth0's subnet
+		# are routed back through it. A veth pair with both ends in the namespace, so
+		# nothing leaves it (and lab kernels may lack the dummy driver).
+		second_interface rs2
+		nx rs2 ip addr add 198.19.0.2/24 dev dsrx0
+		nx rs2 ip route add default via 198.19.0.1 dev dsrx0
+		nsysctl rs2 net.ipv4.conf.eth0.rp_filter "$([[ $1 == rp-strict-multihomed ]] && echo 1 || echo 2)"
+		echo rs2
+		;;
+	vip-mask24)
+		nx rs3 ip addr del "$VIP/32" dev lo
+		nx rs3 ip addr add "$VIP/24" dev lo
+		echo rs3
+		;;
+	vip-on-eth0)
+		nx rs1 ip addr del "$VIP/32" dev lo
+		nx rs1 ip addr add "$VIP/32" dev eth0
+		echo rs1
+		;;
+	vip-on-noarp)
+		# The VIP on an interface that takes no part in ARP (as on a dummy).
+		second_interface rs2
+		nx rs2 ip link set dsrx0 arp off
+		nx rs2 ip addr del "$VIP/32" dev lo
+		nx rs2 ip addr add "$VIP/32" dev dsrx0
+		echo rs2
+		;;
+	nft-policy-drop)
+		nx rs1 nft -f - <<EOF
+table inet dsrlocal {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		iifname "lo" accept
+		tcp dport 80 accept
+	}
+}
+EOF
+		echo rs1
+		;;
+	arp-ignore-8)
+		nsysctl rs3 net.ipv4.conf.all.arp_ignore 8
+		echo rs3
+		;;
+	esac
+}
+
+# check_node CASE NODE: runs dsrcheck local in NODE and asserts what it reports.
+check_node() {
+	local case=$1 node=$2 rc=0 want got want_rc=0 args=()
+	[[ -n $RECORD ]] && args=(--save-snapshot "$WORK/$case-$node.snap")
+	timeout "$RUN_LIMIT" ip netns exec "dsrlab-$node" "$BIN" local --vip "$VIP" --port "${PORTS[0]}" \
+		--port "${PORTS[1]}" -f json "${args[@]}" >"$WORK/$case-$node.json" 2>"$WORK/$case-$node.err" \
+		</dev/null || rc=$?
+	want=$(expect "$case" "$node" | LC_ALL=C sort)
+	grep -q ' fail ' <<<"$want" && want_rc=1
+	assert_eq "$case: $node: exit status" "$want_rc" "$rc"
+	got=$(jq -r '.checks[] | select(.status != "pass") | "\(.id) \(.port // "-") \(.status) \(.reason)"' \
+		"$WORK/$case-$node.json" 2>/dev/null | LC_ALL=C sort) || got="(no JSON report: $(head -c 300 "$WORK/$case-$node.err"))"
+	assert_eq "$case: $node: checks that do not pass" "$want" "$got"
+	# Every check that fails names the command that fixes it.
+	got=$(jq -r '[.checks[] | select(.status == "fail" and (.remedy // "") == "")] | length' \
+		"$WORK/$case-$node.json" 2>/dev/null || echo "?")
+	assert_eq "$case: $node: every failure has a remedy" 0 "$got"
+	if [[ -n $RECORD && -n $want ]]; then cp "$WORK/$case-$node.snap" "$RECORD/lab-$case-$node.snap"; fi
+	if [[ -n $RECORD && $case == healthy && $node == rs1 ]]; then cp "$WORK/$case-$node.snap" "$RECORD/lab-healthy-rs1.snap"; fi
+}
+
+for s in "${SCENARIOS[@]}"; do
+	if ! bash "$LAB" up "$s" >"$WORK/lab-$s.log" 2>&1; then
+		fail "lab up $s" "$(tail -n 5 "$WORK/lab-$s.log")"
+		continue
+	fi
+	for node in "${SERVERS[@]}"; do check_node "$s" "$node"; done
+done
+
+for v in "${VARIATIONS[@]}"; do
+	if ! bash "$LAB" up healthy >"$WORK/lab-$v.log" 2>&1; then
+		fail "lab up healthy for $v" "$(tail -n 5 "$WORK/lab-$v.log")"
+		continue
+	fi
+	# A command of vary that fails must fail the case, not test a half-made fault.
+	node=$(bash -ec "$(declare -f nx nsysctl second_interface vary); VIP=$VIP; vary $v" \
+		2>>"$WORK/lab-$v.log") || {
+		fail "$v: could not be applied" "$(tail -n 5 "$WORK/lab-$v.log")"
+		continue
+	}
+	check_node "$v" "$node"
+done
+
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))

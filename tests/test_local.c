@@ -1,0 +1,689 @@
+/* dsrcheck local: the rules over fixtures (fixtures/local/LOCALLIST, in the manner
+ * of fixtures/TESTLIST), the snapshot file format and its errors, the parsers of
+ * applicationHost.config, Windows Firewall rules, the Linux ruleset and /proc text,
+ * and the kernel's sysctl semantics. Pure: no privilege, no network; runs from the
+ * project root so that it finds fixtures/. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../local/local.h"
+#include "../src/parse.h"
+
+#define DIR "fixtures/local/"
+
+static struct in_addr ip(const char *text)
+{
+	struct in_addr a;
+	assert_int_equal(dsr_parse_ipv4(text, &a), 0);
+	return a;
+}
+
+static struct dsr_local_snapshot *load(const char *name)
+{
+	char path[256], err[512];
+	struct dsr_local_snapshot *s;
+
+	snprintf(path, sizeof(path), DIR "%s", name);
+	s = dsr_local_snapshot_load(path, err, sizeof(err));
+	if (!s)
+		fail_msg("%s", err);
+	return s;
+}
+
+static struct dsr_local_snapshot *parse(const char *text, char *err, size_t errlen)
+{
+	return dsr_local_snapshot_parse(text, strlen(text), "t.snap", err, errlen);
+}
+
+static const struct dsr_check *find(const struct dsr_check *c, size_t n, const char *id, int port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].id, id) == 0 && c[i].port == port)
+			return &c[i];
+	return NULL;
+}
+
+static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *vip, const char *ports,
+			       size_t *n)
+{
+	struct dsr_local_target t = {.vip = ip(vip)};
+	char buf[128];
+	char *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", ports);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		unsigned port;
+		assert_int_equal(dsr_parse_uint(p, 1, 65535, &port), 0);
+		t.ports[t.nports++] = (uint16_t)port;
+	}
+	struct dsr_check *c = dsr_local_rules(s, &t, n);
+	assert_non_null(c);
+	return c;
+}
+
+/* ---- LOCALLIST ---- */
+
+struct expectation {
+	char snap[128], iis[128], vip[16], ports[64], check[32], port[8], status[8], reason[32];
+	int line;
+};
+
+static void run_group(const struct expectation *e, size_t n)
+{
+	struct dsr_local_snapshot *s = load(e[0].snap);
+	struct dsr_check *c;
+	size_t nchecks;
+	bool *named;
+
+	assert_non_null(s);
+	if (strcmp(e[0].iis, "-") != 0) {
+		char path[256];
+		size_t len;
+		snprintf(path, sizeof(path), DIR "%s", e[0].iis);
+		char *text = dsr_local_read_text(path, 1 << 20, &len);
+		assert_non_null(text);
+		s->nbindings = 0;
+		dsr_iis_parse(text, len, s);
+		free(text);
+	}
+	c = rules(s, e[0].vip, e[0].ports, &nchecks);
+	named = calloc(nchecks, sizeof(*named));
+	assert_non_null(named);
+	for (size_t i = 0; i < n; i++) {
+		int port = strcmp(e[i].port, "-") == 0 ? -1 : atoi(e[i].port);
+		const struct dsr_check *k = find(c, nchecks, e[i].check, port);
+		const char *want_reason = strcmp(e[i].reason, "-") == 0 ? NULL : e[i].reason;
+
+		if (!k)
+			fail_msg("LOCALLIST:%d: %s has no check %s port %s", e[i].line, e[i].snap, e[i].check,
+				 e[i].port);
+		named[k - c] = true;
+		if (strcmp(dsr_status_name(k->status), e[i].status) != 0 ||
+		    (want_reason ? !k->reason || strcmp(k->reason, want_reason) != 0 : k->reason != NULL))
+			fail_msg("LOCALLIST:%d: %s %s port %s: want %s %s, got %s %s (%s)", e[i].line, e[i].snap,
+				 e[i].check, e[i].port, e[i].status, e[i].reason, dsr_status_name(k->status),
+				 k->reason ? k->reason : "-", k->summary);
+		if (k->status == DSR_FAIL && !k->remedy[0])
+			fail_msg("LOCALLIST:%d: %s fails without a remedy", e[i].line, e[i].check);
+	}
+	for (size_t i = 0; i < nchecks; i++)
+		if (!named[i] && (c[i].status == DSR_FAIL || c[i].status == DSR_WARN))
+			fail_msg("LOCALLIST:%d: %s: %s port %d is %s %s, not named in LOCALLIST", e[0].line,
+				 e[0].snap, c[i].id, c[i].port, dsr_status_name(c[i].status), c[i].reason);
+	free(named);
+	free(c);
+	dsr_local_snapshot_free(s);
+}
+
+static void test_locallist(void **state)
+{
+	FILE *in = fopen(DIR "LOCALLIST", "r");
+	struct expectation *e = calloc(512, sizeof(*e));
+	char line[512];
+	size_t n = 0, groups = 0;
+	int lineno = 0;
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(e);
+	while (fgets(line, sizeof(line), in)) {
+		lineno++;
+		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		assert_true(n < 512);
+		struct expectation *x = &e[n];
+		if (sscanf(line, "%127s %127s %15s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
+			   x->check, x->port, x->status, x->reason) != 8)
+			fail_msg("LOCALLIST:%d: malformed line", lineno);
+		x->line = lineno;
+		n++;
+	}
+	fclose(in);
+	/* Consecutive lines with the same run (snapshot, config, VIP, ports) are one run. */
+	for (size_t start = 0; start < n;) {
+		size_t end = start + 1;
+		while (end < n && strcmp(e[end].snap, e[start].snap) == 0 &&
+		       strcmp(e[end].iis, e[start].iis) == 0 && strcmp(e[end].vip, e[start].vip) == 0 &&
+		       strcmp(e[end].ports, e[start].ports) == 0)
+			end++;
+		run_group(&e[start], end - start);
+		groups++;
+		start = end;
+	}
+	assert_true(groups >= 25 && n >= 60); /* a truncated LOCALLIST must not pass */
+	free(e);
+}
+
+/* ---- the snapshot format ---- */
+
+static const char header[] = "dsrcheck-local-snapshot 1\nplatform linux\n";
+
+static void expect_error(const char *body, const char *want)
+{
+	char text[8192], err[512] = "";
+	struct dsr_local_snapshot *s;
+
+	snprintf(text, sizeof(text), "%s%s", header, body);
+	s = parse(text, err, sizeof(err));
+	if (s) {
+		dsr_local_snapshot_free(s);
+		fail_msg("accepted: %s", body);
+	}
+	if (strcmp(err, want) != 0)
+		fail_msg("want '%s', got '%s'", want, err);
+}
+
+static void test_snapshot_errors(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_null(parse("", err, sizeof(err)));
+	assert_string_equal(err, "t.snap: empty file: not a dsrcheck local snapshot");
+	assert_null(parse("# only a comment\nplatform linux\n", err, sizeof(err)));
+	assert_string_equal(err, "t.snap:2: not a dsrcheck local snapshot (the first line must be "
+				 "'dsrcheck-local-snapshot 1')");
+	assert_null(parse("dsrcheck-local-snapshot 2\n", err, sizeof(err)));
+	assert_string_equal(err, "t.snap:1: not a dsrcheck local snapshot (the first line must be "
+				 "'dsrcheck-local-snapshot 1')");
+	assert_null(parse("dsrcheck-local-snapshot 1\nhostname x\n", err, sizeof(err)));
+	assert_string_equal(err, "t.snap: no 'platform' line");
+
+	expect_error("bogus 1\n", "t.snap:3: unknown record 'bogus'");
+	expect_error("platform windows\n", "t.snap:3: 'platform' given twice");
+	expect_error("hostname \"a b\n", "t.snap:3: unterminated quote");
+	expect_error("hostname \"a\\qb\"\n", "t.snap:3: bad escape in quotes (use \\\", \\\\ or \\xNN)");
+	expect_error("hostname \"a\\x00b\"\n", "t.snap:3: bad escape in quotes (use \\\", \\\\ or \\xNN)");
+	expect_error("hostname a b\n", "t.snap:3: 'hostname' takes 1 field, not 2");
+	expect_error("iface eth0\niface eth0\n", "t.snap:4: interface 'eth0' given twice");
+	expect_error("iface eth0 kind=wifi\n",
+		     "t.snap:3: bad kind 'wifi' (loopback, dummy, ethernet or other)");
+	expect_error("iface eth0 arp_ignore=-1\n",
+		     "t.snap:3: bad value '-1' for 'arp_ignore' (a number, or ? for unknown)");
+	expect_error("iface eth0 up=yes\n", "t.snap:3: bad value 'yes' for 'up' (0 or 1)");
+	expect_error("iface eth0 mtu=1500\n", "t.snap:3: unknown interface attribute 'mtu'");
+	expect_error("iface eth0 up\n", "t.snap:3: expected KEY=VALUE, not 'up'");
+	expect_error("addr eth9 10.0.0.1/24\n",
+		     "t.snap:3: 'addr' names interface 'eth9', which no earlier 'iface' line defines");
+	expect_error("iface eth0\naddr eth0 10.0.0.1/33\n",
+		     "t.snap:4: bad address '10.0.0.1/33' (want A.B.C.D/LEN)");
+	expect_error("iface eth0\naddr eth0 10.0.0.1\n", "t.snap:4: bad address '10.0.0.1' (want A.B.C.D/LEN)");
+	expect_error("listen 10.0.0.1 0\n", "t.snap:3: bad port '0' (use 1 to 65535)");
+	expect_error("listen fe80::1 80\n", "t.snap:3: bad listening address 'fe80::1' (a dotted quad or ::)");
+	expect_error("state dns read\n",
+		     "t.snap:3: unknown source 'dns' (interfaces, routes, listen, firewall, iis or events)");
+	expect_error("state listen maybe\n",
+		     "t.snap:3: bad state 'maybe' (read, absent, unreadable or unread)");
+	expect_error("state listen read why\n", "t.snap:3: source 'listen' takes no reason");
+	expect_error("fw.profile home 1\n", "t.snap:3: unknown profile 'home' (domain, private or public)");
+	expect_error("sysctl.all 1 2\n", "t.snap:3: 'sysctl.all' takes 3 fields, not 2");
+	expect_error("iis.binding a http * 80\n", "t.snap:3: 'iis.binding' takes 5 fields, not 4");
+	expect_error("\x1b[31m\x01 1\n", "t.snap:3: unknown record '\\x1b[31m\\x01'");
+}
+
+static void test_snapshot_limits(void **state)
+{
+	char err[512];
+	size_t size = 5 * 1024 * 1024;
+	char *big = malloc(size + 1);
+	struct dsr_local_snapshot *s;
+
+	(void)state;
+	assert_non_null(big);
+	/* more than 4 MiB */
+	memset(big, '#', size);
+	big[size] = '\0';
+	memcpy(big, header, strlen(header));
+	assert_null(dsr_local_snapshot_parse(big, size, "big.snap", err, sizeof(err)));
+	assert_string_equal(err, "big.snap: file too large (at most 4194304 bytes)");
+	/* a line longer than 4096 bytes */
+	snprintf(big, size, "%shostname ", header);
+	memset(big + strlen(big), 'a', 5000);
+	big[strlen(header) + 9 + 5000] = '\0';
+	assert_null(parse(big, err, sizeof(err)));
+	assert_string_equal(err, "t.snap:3: line too long (at most 4096 bytes)");
+	/* a NUL byte */
+	const char nul[] = "dsrcheck-local-snapshot 1\nplatform li\0nux\n";
+	assert_null(dsr_local_snapshot_parse(nul, sizeof(nul) - 1, "t.snap", err, sizeof(err)));
+	assert_string_equal(err, "t.snap:2: NUL byte in line (is this a snapshot file?)");
+	/* too many interfaces */
+	size_t o = (size_t)snprintf(big, size, "%s", header);
+	for (int i = 0; i < DSR_LOCAL_MAX_IFACES + 1; i++)
+		o += (size_t)snprintf(big + o, size - o, "iface e%d\n", i);
+	assert_null(parse(big, err, sizeof(err)));
+	assert_string_equal(err, "t.snap:67: too many interfaces (at most 64)");
+	/* a value too long for its field */
+	snprintf(big, size, "%siface eth0 description=", header);
+	memset(big + strlen(big), 'd', 300);
+	big[strlen(header) + 23 + 300] = '\0';
+	assert_null(parse(big, err, sizeof(err)));
+	assert_true(strncmp(err, "t.snap:3: description too long: 'ddd", 36) == 0);
+	/* CRLF line ends are accepted */
+	s = parse("dsrcheck-local-snapshot 1\r\nplatform windows\r\nhostname WEB01\r\n", err, sizeof(err));
+	assert_non_null(s);
+	assert_string_equal(s->hostname, "WEB01");
+	dsr_local_snapshot_free(s);
+	free(big);
+}
+
+/* What a snapshot says survives writing and reading it again: the same checks. */
+static void roundtrip(const char *name)
+{
+	struct dsr_local_snapshot *a = load(name), *b;
+	char path[] = "build/test_local_roundtrip.snap", err[512];
+	struct dsr_check *ca, *cb;
+	size_t na, nb;
+
+	assert_non_null(a);
+	assert_int_equal(dsr_local_snapshot_save(a, path, err, sizeof(err)), 0);
+	b = dsr_local_snapshot_load(path, err, sizeof(err));
+	if (!b)
+		fail_msg("%s", err);
+	remove(path);
+	ca = rules(a, "198.18.0.100", "80,443,8080", &na);
+	cb = rules(b, "198.18.0.100", "80,443,8080", &nb);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ca[i].id, cb[i].id);
+		assert_int_equal(ca[i].status, cb[i].status);
+		assert_string_equal(ca[i].summary, cb[i].summary);
+		assert_string_equal(ca[i].remedy, cb[i].remedy);
+	}
+	assert_string_equal(a->hostname, b->hostname);
+	assert_int_equal(a->nfw_lines, b->nfw_lines);
+	assert_int_equal(a->nfw_rules, b->nfw_rules);
+	assert_int_equal(a->nbindings, b->nbindings);
+	assert_int_equal(a->nconflicts, b->nconflicts);
+	free(ca);
+	free(cb);
+	dsr_local_snapshot_free(a);
+	dsr_local_snapshot_free(b);
+}
+
+static void test_snapshot_roundtrip(void **state)
+{
+	(void)state;
+	roundtrip("win-healthy.snap");
+	roundtrip("win-conflict.snap");
+	roundtrip("win-firewall-rule.snap");
+	roundtrip("win-unreadable.snap");
+	roundtrip("linux-nft-jump.snap");
+	roundtrip("linux-dummy-iptables.snap");
+}
+
+/* ---- applicationHost.config ---- */
+
+static struct dsr_local_snapshot *iis(const char *text)
+{
+	struct dsr_local_snapshot *s = dsr_local_snapshot_new(DSR_LOCAL_WINDOWS);
+
+	assert_non_null(s);
+	dsr_iis_parse(text, strlen(text), s);
+	return s;
+}
+
+static void test_iis(void **state)
+{
+	struct dsr_local_snapshot *s;
+
+	(void)state;
+	s = iis("<configuration><system.applicationHost><sites>"
+		"<site name='A &amp; B' id=\"1\"><bindings>"
+		"<binding protocol=\"http\" bindingInformation=\"198.18.0.100:80:www.example.com\"/>"
+		"<binding protocol = 'https' bindingInformation = '*:443:' />"
+		"<binding protocol=\"net.tcp\" bindingInformation=\"808:*\"/>"
+		"<binding protocol=\"http\" bindingInformation=\"[::1]:8080:\"/>"
+		"<binding protocol=\"http\" bindingInformation=\":81:\"/>"
+		"<binding protocol=\"http\" bindingInformation=\"1.2.3.4:99999:\"/>"
+		"</bindings></site>"
+		"<site name=\"Empty\" id=\"2\" />"
+		"<!-- <site name=\"Commented\"><bindings><binding protocol=\"http\" "
+		"bindingInformation=\"198.18.0.100:81:\"/></bindings></site> -->"
+		"<siteDefaults><bindings><binding protocol=\"http\" bindingInformation=\"*:82:\"/>"
+		"</bindings></siteDefaults>"
+		"</sites></system.applicationHost>"
+		"<location path=\"x\"><binding protocol=\"http\" bindingInformation=\"*:83:\"/></location>"
+		"</configuration>");
+	assert_int_equal(s->iis_state, DSR_LOCAL_READ);
+	assert_int_equal(s->nbindings, 4);
+	assert_string_equal(s->bindings[0].site, "A & B");
+	assert_string_equal(s->bindings[0].address, "198.18.0.100");
+	assert_int_equal(s->bindings[0].port, 80);
+	assert_string_equal(s->bindings[0].host, "www.example.com");
+	assert_string_equal(s->bindings[1].protocol, "https");
+	assert_string_equal(s->bindings[1].address, "*");
+	assert_string_equal(s->bindings[2].address, "[::1]");
+	assert_int_equal(s->bindings[2].port, 8080);
+	assert_string_equal(s->bindings[3].address, "");
+	assert_int_equal(s->bindings[3].port, 81);
+	assert_string_equal(s->iis_why, "1 malformed bindingInformation value ignored");
+	dsr_local_snapshot_free(s);
+
+	/* Not the file, or not well-formed enough to trust: unreadable, nothing kept. */
+	static const char *const bad[] = {
+		"",
+		"just text",
+		"<configuration><sites><site name=\"x\"><bindings><binding protocol=\"http\" "
+		"bindingInformation=\"*:80:\"/></bindings></site></sites><!-- open",
+		"<configuration><sites><site name=\"x><bindings>",
+		"<configuration><sites><site name=x>",
+		"<configuration><![CDATA[ never closed",
+		"<configuration><sites><site name=\"a\"",
+		"<",
+		"<>",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = iis(bad[i]);
+		if (s->iis_state != DSR_LOCAL_UNREADABLE || s->nbindings != 0)
+			fail_msg("bad[%zu] accepted", i);
+		dsr_local_snapshot_free(s);
+	}
+}
+
+/* Every prefix of every fixture config parses without reading past its end
+ * (run under ASan: make SANITIZE=1 unit). */
+static void test_iis_prefixes(void **state)
+{
+	static const char *const files[] = {"default", "bound-vip", "other-ip", "star",
+					    "https",   "comments",  "garbage",  "truncated"};
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[128];
+		size_t len;
+		snprintf(path, sizeof(path), DIR "iis/%s.config", files[f]);
+		char *text = dsr_local_read_text(path, 1 << 20, &len);
+		assert_non_null(text);
+		for (size_t n = 0; n <= len; n++) {
+			char *copy = malloc(n ? n : 1);
+			struct dsr_local_snapshot *s = dsr_local_snapshot_new(DSR_LOCAL_WINDOWS);
+			assert_non_null(copy);
+			assert_non_null(s);
+			memcpy(copy, text, n);
+			dsr_iis_parse(copy, n, s);
+			assert_true(s->iis_state == DSR_LOCAL_READ || s->iis_state == DSR_LOCAL_UNREADABLE);
+			dsr_local_snapshot_free(s);
+			free(copy);
+		}
+		free(text);
+	}
+}
+
+/* ---- Windows Firewall rule strings ---- */
+
+static void test_winfw(void **state)
+{
+	struct dsr_winfw_rule r;
+	struct in_addr vip = ip("198.18.0.100");
+
+	(void)state;
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Public|"
+			     "LPort=80|LPort=8000-8080|LA4=198.18.0.0/255.255.255.0|Name=Web|",
+			     &r);
+	assert_true(r.valid && r.allow && r.active && r.inbound);
+	assert_string_equal(r.name, "Web");
+	assert_true(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+	assert_true(dsr_winfw_rule_matches(&r, vip, 8080, DSR_FW_PUBLIC));
+	assert_false(dsr_winfw_rule_matches(&r, vip, 8081, DSR_FW_PUBLIC));
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_DOMAIN));
+	assert_false(dsr_winfw_rule_matches(&r, ip("198.18.1.100"), 80, DSR_FW_PUBLIC));
+	assert_false(dsr_winfw_rule_matches(&r, vip, -1, DSR_FW_PUBLIC));
+
+	dsr_winfw_rule_parse("v2.10|Action=Allow|Active=TRUE|Dir=In|LA4=198.18.0.90-198.18.0.110|", &r);
+	assert_true(dsr_winfw_rule_matches(&r, vip, 443, DSR_FW_DOMAIN));
+	assert_true(dsr_winfw_rule_matches(&r, vip, -1, DSR_FW_PRIVATE));
+
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=80|", &r);
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC)); /* UDP */
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=TRUE|Dir=Out|Protocol=6|LPort=80|", &r);
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=80|", &r);
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|", &r);
+	assert_true(r.uncertain);
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+	dsr_winfw_rule_parse("v2.30|Action=Allow|Active=TRUE|Dir=In|LA4=LocalSubnet|", &r);
+	assert_true(r.uncertain);
+	dsr_winfw_rule_parse("v2.30|Action=Block|Active=TRUE|Dir=In|LA4=198.18.0.100/32|", &r);
+	assert_false(r.allow);
+	assert_true(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+	/* garbage never matches */
+	dsr_winfw_rule_parse("", &r);
+	assert_false(r.valid);
+	dsr_winfw_rule_parse("v2.30|||||LPort=99999|LPort=-|LA4=/|LA4=1.2.3.4/99|Name=", &r);
+	assert_false(dsr_winfw_rule_matches(&r, vip, 80, DSR_FW_PUBLIC));
+}
+
+/* ---- the Linux ruleset ---- */
+
+static enum dsr_fw_verdict fw(const char *const *text, size_t n, int port)
+{
+	static char lines[64][DSR_LOCAL_TEXT];
+	static const char *const ifaces[] = {"eth0"};
+	struct dsr_fw_finding f;
+
+	assert_true(n <= 64);
+	for (size_t i = 0; i < n; i++)
+		snprintf(lines[i], DSR_LOCAL_TEXT, "%s", text[i]);
+	dsr_linux_fw_eval((const char(*)[DSR_LOCAL_TEXT])lines, n, ip("198.18.0.100"), port, ifaces, 1,
+			  &f);
+	return f.verdict;
+}
+
+#define FW(port, ...)                                                                              \
+	fw((const char *const[]){__VA_ARGS__},                                                     \
+	   sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), (port))
+
+static void test_linux_firewall(void **state)
+{
+	(void)state;
+	/* the lab's firewall scenario */
+	assert_int_equal(FW(80, "table inet dsrlab {", "\tchain input {",
+			    "\t\ttype filter hook input priority 0; policy accept;",
+			    "\t\tip daddr 198.18.0.100 counter packets 0 bytes 0 drop", "\t}", "}"),
+			 DSR_FW_DROPPED);
+	/* the same in an output chain, or for another address, or negated: no say */
+	assert_int_equal(FW(80, "table ip t {", "chain o {", "type filter hook output priority 0; policy accept;",
+			    "ip daddr 198.18.0.100 drop", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	assert_int_equal(FW(80, "table ip t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			    "ip daddr 198.18.1.0/24 drop", "ip daddr != 198.18.0.100 drop", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	/* accepted before the drop */
+	assert_int_equal(FW(80, "table ip t {", "chain i {", "type filter hook input priority 0; policy drop;",
+			    "ct state established,related accept", "tcp dport { 22, 80 } accept", "drop", "}",
+			    "}"),
+			 DSR_FW_ACCEPTED);
+	assert_int_equal(FW(8080, "table ip t {", "chain i {",
+			    "type filter hook input priority 0; policy drop;",
+			    "ct state established,related accept", "tcp dport { 22, 80 } accept", "}", "}"),
+			 DSR_FW_POLICY_DROP);
+	/* a rule for another interface, another protocol */
+	assert_int_equal(FW(80, "table inet t {", "chain i {",
+			    "type filter hook input priority 0; policy accept;", "iifname \"eth1\" drop",
+			    "udp dport 80 drop", "meta l4proto udp drop", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	/* what cannot be evaluated is unclear, never a fail */
+	assert_int_equal(FW(80, "table inet t {", "chain i {",
+			    "type filter hook input priority 0; policy accept;",
+			    "ip saddr 203.0.113.0/24 drop", "}", "}"),
+			 DSR_FW_UNCLEAR);
+	assert_int_equal(FW(80, "table inet t {", "chain i {",
+			    "type filter hook input priority 0; policy drop;", "ip saddr @friends accept",
+			    "}", "}"),
+			 DSR_FW_UNCLEAR);
+	/* a netdev ingress chain sees the frame too */
+	assert_int_equal(FW(80, "table netdev n {", "chain c {",
+			    "type filter hook ingress device \"eth0\" priority 0; policy accept;",
+			    "ip daddr 198.18.0.0/16 tcp dport 80-90 drop", "}", "}"),
+			 DSR_FW_DROPPED);
+	/* iptables-save */
+	assert_int_equal(FW(80, "*filter", ":INPUT ACCEPT [0:0]", ":DSR - [0:0]", "-A INPUT -j DSR",
+			    "-A DSR -d 198.18.0.100/32 -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset",
+			    "COMMIT"),
+			 DSR_FW_DROPPED);
+	assert_int_equal(FW(80, "*filter", ":INPUT ACCEPT [0:0]", "-A INPUT ! -d 198.18.0.100/32 -j DROP",
+			    "-A INPUT -i lo -j DROP", "COMMIT"),
+			 DSR_FW_ACCEPTED);
+	assert_int_equal(FW(80, "*nat", ":PREROUTING ACCEPT [0:0]", "-A PREROUTING -d 198.18.0.100/32 -j DROP",
+			    "COMMIT"),
+			 DSR_FW_ACCEPTED);
+	/* a jump loop is bounded */
+	assert_int_equal(FW(80, "table ip t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			    "jump a", "}", "chain a {", "jump a", "}", "}"),
+			 DSR_FW_UNCLEAR);
+	/* garbage is no rule */
+	assert_int_equal(FW(80, "}}}}", "{ { {", "table", "chain", "-A", "*", ":"), DSR_FW_ACCEPTED);
+}
+
+/* ---- the kernel's rules for the sysctls ---- */
+
+static struct dsr_local_snapshot *linux_host(int all_ignore, int eth_ignore, int all_announce,
+					     int eth_announce)
+{
+	char text[1024], err[256];
+	struct dsr_local_snapshot *s;
+
+	snprintf(text, sizeof(text),
+		 "dsrcheck-local-snapshot 1\nplatform linux\nhostname h\nstate interfaces read\n"
+		 "sysctl.all %d %d 0\niface lo kind=loopback up=1 arp_ignore=0 arp_announce=0 rp_filter=0\n"
+		 "addr lo 198.18.0.100/32\niface eth0 kind=ethernet up=1 arp_ignore=%d "
+		 "arp_announce=%d rp_filter=0\naddr eth0 198.18.0.11/24\n"
+		 "iface eth1 kind=ethernet up=0 arp_ignore=0 arp_announce=0 rp_filter=0\n"
+		 "addr eth1 192.0.2.1/24\n",
+		 all_ignore, all_announce, eth_ignore, eth_announce);
+	s = parse(text, err, sizeof(err));
+	if (!s)
+		fail_msg("%s", err);
+	return s;
+}
+
+static const char *verdict_of(const struct dsr_local_snapshot *s, const char *id)
+{
+	static char out[64];
+	size_t n;
+	struct dsr_check *c = rules(s, "198.18.0.100", "", &n);
+	const struct dsr_check *k = find(c, n, id, -1);
+
+	assert_non_null(k);
+	snprintf(out, sizeof(out), "%s %s", dsr_status_name(k->status), k->reason ? k->reason : "-");
+	free(c);
+	return out;
+}
+
+static void test_sysctl_semantics(void **state)
+{
+	static const struct {
+		int all_ignore, eth_ignore, all_announce, eth_announce;
+		const char *ignore, *announce;
+	} cases[] = {
+		/* the kernel takes the larger of all and the interface */
+		{1, 0, 2, 0, "pass -", "pass -"},
+		{0, 1, 0, 2, "pass -", "pass -"},
+		{0, 2, 1, 2, "pass -", "pass -"},
+		{0, 0, 0, 0, "fail too-permissive", "fail too-permissive"},
+		{3, 0, 1, 0, "fail too-permissive", "fail too-permissive"}, /* 3: scope; 1: VIP in subnet */
+		{0, 5, 3, 0, "fail too-permissive", "fail too-permissive"}, /* reserved; >2 acts as 0 */
+		{8, 1, 2, 2, "warn too-strict", "pass -"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dsr_local_snapshot *s = linux_host(cases[i].all_ignore, cases[i].eth_ignore,
+							  cases[i].all_announce, cases[i].eth_announce);
+		const char *got = verdict_of(s, "local.arp.ignore");
+		if (strcmp(got, cases[i].ignore) != 0)
+			fail_msg("case %zu: arp_ignore: want %s, got %s", i, cases[i].ignore, got);
+		got = verdict_of(s, "local.arp.announce");
+		if (strcmp(got, cases[i].announce) != 0)
+			fail_msg("case %zu: arp_announce: want %s, got %s", i, cases[i].announce, got);
+		/* eth1 is down: it faces nothing and is never judged */
+		dsr_local_snapshot_free(s);
+	}
+}
+
+/* A sysctl tree recorded in the lab (arp-leak, rs2), collected as if it were /. */
+static void test_sysctl_tree(void **state)
+{
+	struct dsr_local_snapshot *s = linux_host(1, 1, 2, 2);
+
+	(void)state;
+	dsr_local_read_sysctls(DIR "sysctl/arp-leak-rs2", s);
+	assert_int_equal(s->all_arp_ignore, 0);
+	assert_int_equal(s->all_arp_announce, 0);
+	assert_int_equal(s->ifaces[1].arp_ignore, 0);
+	assert_int_equal(s->ifaces[1].arp_announce, 0);
+	assert_int_equal(s->ifaces[0].arp_ignore, 0); /* lo */
+	assert_int_equal(s->ifaces[2].arp_ignore, DSR_LOCAL_UNKNOWN); /* eth1: not in the tree */
+	assert_string_equal(verdict_of(s, "local.arp.ignore"), "fail too-permissive");
+	dsr_local_snapshot_free(s);
+}
+
+static void test_proc_parsers(void **state)
+{
+	struct dsr_local_snapshot *s = dsr_local_snapshot_new(DSR_LOCAL_LINUX);
+	size_t len;
+	char *tcp = dsr_local_read_text(DIR "sysctl/arp-leak-rs2/proc/net/tcp", 1 << 20, &len);
+	char *tcp6 = dsr_local_read_text(DIR "sysctl/arp-leak-rs2/proc/net/tcp6", 1 << 20, &len);
+	char *route = dsr_local_read_text(DIR "sysctl/arp-leak-rs2/proc/net/route", 1 << 20, &len);
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(tcp);
+	assert_non_null(tcp6);
+	assert_non_null(route);
+	dsr_local_parse_proc_tcp(tcp, false, s);
+	dsr_local_parse_proc_tcp(tcp6, true, s);
+	dsr_local_parse_proc_route(route, s);
+	/* LISTEN sockets only (state 0A), each once */
+	assert_int_equal(s->nlisteners, 4);
+	assert_string_equal(s->listeners[0].addr, "0.0.0.0");
+	assert_int_equal(s->listeners[0].port, 80);
+	assert_string_equal(s->listeners[1].addr, "0.0.0.0");
+	assert_int_equal(s->listeners[1].port, 8080);
+	assert_string_equal(s->listeners[2].addr, "::");
+	assert_int_equal(s->listeners[2].port, 22);
+	assert_string_equal(s->listeners[3].addr, "198.18.0.100");
+	assert_int_equal(s->listeners[3].port, 443);
+	assert_int_equal(s->nroutes, 2);
+	assert_int_equal(s->routes[0].dest.prefix, 0);
+	assert_string_equal(s->routes[0].dev, "eth0");
+	assert_int_equal(s->routes[1].dest.prefix, 24);
+	/* garbage is ignored, never read past its end */
+	dsr_local_parse_proc_tcp("0:", false, s);
+	dsr_local_parse_proc_tcp("  0: 0100007F:0050 00000000:0000 0", false, s);
+	dsr_local_parse_proc_tcp("  0: ZZ00007F:0050 00000000:0000 0A\n", false, s);
+	dsr_local_parse_proc_route("eth0\t00000000\n", s);
+	assert_int_equal(s->nlisteners, 4);
+	assert_int_equal(s->nroutes, 2);
+	free(tcp);
+	free(tcp6);
+	free(route);
+	dsr_local_snapshot_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_locallist),
+		cmocka_unit_test(test_snapshot_errors),
+		cmocka_unit_test(test_snapshot_limits),
+		cmocka_unit_test(test_snapshot_roundtrip),
+		cmocka_unit_test(test_iis),
+		cmocka_unit_test(test_iis_prefixes),
+		cmocka_unit_test(test_winfw),
+		cmocka_unit_test(test_linux_firewall),
+		cmocka_unit_test(test_sysctl_semantics),
+		cmocka_unit_test(test_sysctl_tree),
+		cmocka_unit_test(test_proc_parsers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
