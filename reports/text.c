@@ -192,6 +192,17 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 
 static void put_vantage(FILE *out, const struct dsr_vantage *v)
 {
+	if (v->inside_server) {
+		/* dsrcheck local: no interface or MAC speaks for the run, only what was read */
+		fputs("vantage: inside the server (", out);
+		if (!put_field(out, v->ifname))
+			fputc('-', out);
+		fputs("), VIP ", out);
+		if (!put_field(out, v->ip))
+			fputc('-', out);
+		fputc('\n', out);
+		return;
+	}
 	fputs("vantage: ", out);
 	if (!put_field(out, v->ifname))
 		fputc('-', out);

@@ -56,6 +56,7 @@ struct dsr_vantage {
 	char mac[18];
 	bool on_segment;  /* at least one real server is on-link */
 	bool is_balancer; /* a VIP is configured on this interface */
+	bool inside_server; /* dsrcheck local: ifname names this host or the snapshot read */
 };
 
 struct dsr_counts {

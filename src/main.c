@@ -944,9 +944,9 @@ static int run_local(const struct options *opts, const struct dsr_config *cfg)
 	result.duration_ms = (long long)(end.tv_sec - result.started.tv_sec) * 1000 +
 			     (end.tv_usec - result.started.tv_usec) / 1000;
 	snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s",
-		 opts->snapshot_in ? opts->snapshot_in : "local");
+		 opts->snapshot_in ? opts->snapshot_in : "this host");
 	dsr_format_ipv4(svc->vip, result.vantage.ip);
-	result.vantage.on_segment = true;
+	result.vantage.inside_server = true;
 	result.checks = checks;
 	status = emit_reports(opts, &result);
 	free(checks);
