@@ -346,17 +346,6 @@ static const char *shown(const char *v, char out[256])
 	return out;
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Splits line (modified in place) into fields; quoted parts unescaped. */
 static int split(struct reader *r, char *line, char **fields, size_t *nfields)
 {
@@ -388,9 +377,9 @@ static int split(struct reader *r, char *line, char **fields, size_t *nfields)
 				in++;
 				if (*in == '"' || *in == '\\') {
 					*out++ = *in;
-				} else if (*in == 'x' && hex(in[1]) >= 0 && hex(in[2]) >= 0 &&
-					   (hex(in[1]) || hex(in[2]))) {
-					*out++ = (char)(hex(in[1]) * 16 + hex(in[2]));
+				} else if (*in == 'x' && dsr_hex_digit(in[1]) >= 0 && dsr_hex_digit(in[2]) >= 0 &&
+					   (dsr_hex_digit(in[1]) || dsr_hex_digit(in[2]))) {
+					*out++ = (char)(dsr_hex_digit(in[1]) * 16 + dsr_hex_digit(in[2]));
 					in += 2;
 				} else {
 					return fail(r, "bad escape in quotes (use \\\", \\\\ or \\xNN)");

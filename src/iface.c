@@ -2,6 +2,8 @@
  * so that every platform shares them and tests can use them without a network. */
 #include "platform.h"
 
+#include <stdio.h>
+
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr)
 {
 	for (size_t i = 0; i < ifc->naddrs; i++)
@@ -22,4 +24,35 @@ bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr)
 const char *dsr_iface_device(const struct dsr_iface *ifc)
 {
 	return ifc->device[0] ? ifc->device : ifc->name;
+}
+
+void dsr_iface_add_addr(struct dsr_iface *ifc, struct in_addr addr, struct in_addr mask,
+			const struct in_addr *route_src, struct in_addr route_to)
+{
+	if (ifc->naddrs >= DSR_IFACE_MAX_ADDRS)
+		return;
+	size_t i = ifc->naddrs++;
+	ifc->addrs[i] = addr;
+	ifc->masks[i] = mask;
+	bool preferred = route_src ? addr.s_addr == route_src->s_addr
+				   : (addr.s_addr & mask.s_addr) == (route_to.s_addr & mask.s_addr);
+	if (preferred && i > 0) {
+		ifc->addrs[i] = ifc->addrs[0];
+		ifc->masks[i] = ifc->masks[0];
+		ifc->addrs[0] = addr;
+		ifc->masks[0] = mask;
+	}
+}
+
+int dsr_iface_usable(const struct dsr_iface *ifc, bool found, bool has_mac, char *err, size_t errlen)
+{
+	if (!found)
+		snprintf(err, errlen, "interface '%s' not found", ifc->name);
+	else if (!has_mac)
+		snprintf(err, errlen, "interface '%s' is not an Ethernet interface", ifc->name);
+	else if (ifc->naddrs == 0)
+		snprintf(err, errlen, "interface '%s' has no IPv4 address", ifc->name);
+	else
+		return 0;
+	return -1;
 }

@@ -15,7 +15,7 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
+int dsr_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -145,7 +145,7 @@ int dsr_parse_mac(const char *text, uint8_t out[6])
 		const char *p = text + i * 3;
 		int hi, lo;
 
-		if ((hi = hex_value(p[0])) < 0 || (lo = hex_value(p[1])) < 0)
+		if ((hi = dsr_hex_digit(p[0])) < 0 || (lo = dsr_hex_digit(p[1])) < 0)
 			return -1;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 		if (i == 5)

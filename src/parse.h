@@ -13,6 +13,8 @@ int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms);
 int dsr_parse_ipv4(const char *text, struct in_addr *out);
 /* "02:00:00:00:00:11" or "02-00-00-00-00-11", case-insensitive */
 int dsr_parse_mac(const char *text, uint8_t out[6]);
+/* the value of one hexadecimal digit, or -1 */
+int dsr_hex_digit(char c);
 /* decimal, min <= value <= max, no sign, no trailing garbage */
 int dsr_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out);
 /* Formatting into caller buffers (at least 18 and 16 bytes). */

@@ -51,5 +51,14 @@ void dsr_platform_now(struct timeval *tv);
 const char *dsr_iface_device(const struct dsr_iface *ifc);
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr);
 bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr);
+/* Used by the platform files as they read an interface. Adds one of its
+ * addresses; the source address of our probes goes first: the one the route
+ * chose (route_src, when the platform knows it), else the first on route_to's
+ * subnet. Addresses beyond DSR_IFACE_MAX_ADDRS are left out. */
+void dsr_iface_add_addr(struct dsr_iface *ifc, struct in_addr addr, struct in_addr mask,
+			const struct in_addr *route_src, struct in_addr route_to);
+/* The same refusals on every platform: not found, not Ethernet, no IPv4 address.
+ * Returns 0, or -1 with a message in err. */
+int dsr_iface_usable(const struct dsr_iface *ifc, bool found, bool has_mac, char *err, size_t errlen);
 
 #endif

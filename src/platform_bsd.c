@@ -339,35 +339,13 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 			has_mac = has_mac || ethernet_mac(ifa->ifa_addr, out->mac);
 		} else if (ifa->ifa_addr->sa_family == AF_INET && ifa->ifa_netmask &&
 			   out->naddrs < DSR_IFACE_MAX_ADDRS) {
-			struct in_addr a = sockaddr_ipv4(ifa->ifa_addr);
-			struct in_addr m = sockaddr_ipv4(ifa->ifa_netmask);
-			size_t i = out->naddrs++;
-			out->addrs[i] = a;
-			out->masks[i] = m;
-			/* The source address goes first: the route's, or the first on-link one. */
-			bool preferred = has_src ? a.s_addr == src.s_addr
-						 : (a.s_addr & m.s_addr) == (route_to.s_addr & m.s_addr);
-			if (preferred && i > 0) {
-				out->addrs[i] = out->addrs[0];
-				out->masks[i] = out->masks[0];
-				out->addrs[0] = a;
-				out->masks[0] = m;
-			}
+			dsr_iface_add_addr(out, sockaddr_ipv4(ifa->ifa_addr), sockaddr_ipv4(ifa->ifa_netmask),
+					   has_src ? &src : NULL, route_to);
 		}
 	}
 	freeifaddrs(list);
-	if (!found) {
-		snprintf(err, errlen, "interface '%s' not found", out->name);
+	if (dsr_iface_usable(out, found, has_mac, err, errlen) < 0)
 		return -1;
-	}
-	if (!has_mac) {
-		snprintf(err, errlen, "interface '%s' is not an Ethernet interface", out->name);
-		return -1;
-	}
-	if (out->naddrs == 0) {
-		snprintf(err, errlen, "interface '%s' has no IPv4 address", out->name);
-		return -1;
-	}
 	if (routed)
 		route_gateway(out, &ans, via);
 	return 0;

@@ -150,24 +150,9 @@ static int fill(const IP_ADAPTER_ADDRESSES *a, bool by_route, struct in_addr src
 		struct in_addr mask;
 		ULONG bits = u->OnLinkPrefixLength > 32 ? 32 : u->OnLinkPrefixLength;
 		mask.s_addr = htonl(bits ? 0xffffffffu << (32 - bits) : 0);
-		size_t i = out->naddrs++;
-		out->addrs[i] = addr;
-		out->masks[i] = mask;
-		/* The source address goes first: the route's, or the first on-link one. */
-		bool preferred = by_route ? addr.s_addr == src.s_addr
-					  : (addr.s_addr & mask.s_addr) == (route_to.s_addr & mask.s_addr);
-		if (preferred && i > 0) {
-			out->addrs[i] = out->addrs[0];
-			out->masks[i] = out->masks[0];
-			out->addrs[0] = addr;
-			out->masks[0] = mask;
-		}
+		dsr_iface_add_addr(out, addr, mask, by_route ? &src : NULL, route_to);
 	}
-	if (out->naddrs == 0) {
-		snprintf(err, errlen, "interface '%s' has no IPv4 address", out->name);
-		return -1;
-	}
-	return 0;
+	return dsr_iface_usable(out, true, true, err, errlen);
 }
 
 int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
