@@ -14,7 +14,7 @@
 
 #include "writers.h"
 
-#define COL_ID 16 /* "icmp.vip.direct" plus a space */
+#define COL_ID 16 /* "icmp.vip.direct" plus a space; wider when a run has longer ids */
 #define COL_TARGET 21 /* "255.255.255.255:65535" */
 
 /* Writes s[0..n) so that it cannot drive the terminal: C0 controls, DEL, C1
@@ -111,7 +111,7 @@ static void put_evidence(FILE *out, const struct dsr_check *c, int indent)
 	}
 }
 
-static void put_check(FILE *out, const struct dsr_check *c, int indent,
+static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t id_col,
 		      const struct dsr_report_options *opts)
 {
 	const char *on;
@@ -124,7 +124,7 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent,
 	w = put_safe(out, c->id ? c->id : "?");
 	/* Columns only when something follows: no trailing blanks. */
 	if (where || detail) {
-		pad(out, w, COL_ID - 1);
+		pad(out, w, id_col - 1);
 		fputc(' ', out);
 	}
 	w = 0;
@@ -156,7 +156,18 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent,
 /* Service-level checks first, then each server's, each in the order given.
  * The model promises that order already; regrouping here (O(n^2), n is small)
  * keeps the report readable even if a caller appends a check late. */
-static void put_service(FILE *out, const struct dsr_run *run, const char *service,
+/* One column for every id of the run, so that targets line up. */
+static size_t id_column(const struct dsr_run *run)
+{
+	size_t col = COL_ID;
+
+	for (size_t i = 0; i < run->nchecks; i++)
+		if (run->checks[i].id && strlen(run->checks[i].id) + 1 > col)
+			col = strlen(run->checks[i].id) + 1;
+	return col;
+}
+
+static void put_service(FILE *out, const struct dsr_run *run, const char *service, size_t id_col,
 			const struct dsr_report_options *opts)
 {
 	const struct dsr_check *checks = run->checks;
@@ -170,7 +181,7 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 	}
 	for (size_t i = 0; i < run->nchecks; i++)
 		if (in_group(&checks[i], service, NULL))
-			put_check(out, &checks[i], 2, opts);
+			put_check(out, &checks[i], 2, id_col, opts);
 	for (size_t i = 0; i < run->nchecks; i++) {
 		const char *server = checks[i].server;
 		bool first = true;
@@ -186,7 +197,7 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 		fputc('\n', out);
 		for (size_t j = i; j < run->nchecks; j++)
 			if (in_group(&checks[j], service, server))
-				put_check(out, &checks[j], 4, opts);
+				put_check(out, &checks[j], 4, id_col, opts);
 	}
 }
 
@@ -232,7 +243,7 @@ static int text_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 				first = false;
 		if (first) {
 			fputc('\n', out);
-			put_service(out, run, run->checks[i].service, opts);
+			put_service(out, run, run->checks[i].service, id_column(run), opts);
 		}
 	}
 	fputc('\n', out);
