@@ -110,17 +110,8 @@ invoke() {
 
 # ------------------------------------------------------------------ assertions
 
-PASSED=0
-FAILED=0
-pass() {
-	echo "ok - $1"
-	PASSED=$((PASSED + 1))
-}
-fail() {
-	echo "not ok - $1"
-	FAILED=$((FAILED + 1))
-	printf '%s\n' "$2" | sed 's/^/#   /'
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 # shown LINE: a line of output with control characters made visible.
 shown() { printf '%s' "$1" | cat -v; }
 
@@ -498,5 +489,4 @@ contains "--config= (empty name) is a usage error" 2 "-c" --config=
 contains "-c given twice is a usage error, like --vip" 2 "given twice" -c lab.ini -c lab.ini
 contains "control characters from the command line are escaped" 2 "unknown format 'x\\x1b[31m'" -c lab.ini -f $'x\e[31m'
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary

@@ -95,19 +95,8 @@ trap 'exit 143' TERM
 
 # ------------------------------------------------------------------ assertions
 
-PASSED=0
-FAILED=0
-pass() {
-	echo "ok - $1"
-	PASSED=$((PASSED + 1))
-}
-fail() {
-	echo "not ok - $1"
-	FAILED=$((FAILED + 1))
-	if (($# > 1)) && [[ -n $2 ]]; then
-		printf '%s\n' "$2" | sed 's/^/#   /'
-	fi
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 assert_eq() { # DESCRIPTION WANT GOT
 	if [[ $3 == "$2" ]]; then
 		pass "$1"
@@ -297,5 +286,4 @@ check_run after-client "after the hostile runs, no hostile traffic, dsrcheck fro
 if out=$(bash "$LAB" down 2>&1); then pass "lab: down"; else fail "lab: down" "$out"; fi
 assert_eq "lab: no dsrlab- namespace left" "" "$(ip netns list | awk '{ print $1 }' | grep '^dsrlab-' || true)"
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary

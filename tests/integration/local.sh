@@ -100,17 +100,8 @@ trap teardown EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PASSED=0
-FAILED=0
-pass() {
-	echo "ok - $1"
-	PASSED=$((PASSED + 1))
-}
-fail() {
-	echo "not ok - $1"
-	FAILED=$((FAILED + 1))
-	if (($# > 1)) && [[ -n $2 ]]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 assert_eq() {
 	if [[ $3 == "$2" ]]; then
 		pass "$1"
@@ -265,5 +256,4 @@ for v in "${VARIATIONS[@]}"; do
 	check_node "$v" "$node"
 done
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary

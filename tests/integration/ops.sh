@@ -39,14 +39,8 @@ teardown() {
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-fail() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-	[[ -n ${2:-} ]] && sed 's/^/#   /' <<<"$2"
-	return 0
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 check() { # DESCRIPTION DETAILS CMD...
 	local what=$1 details=$2
 	shift 2
@@ -196,5 +190,4 @@ got=$(jq -r '[.checks[] | select(.status=="fail") | "\(.id) \(.server) \(.reason
 check "analyze a tcpdump capture of wrong-source: tcp.vip.direct rs2 wrong-source" "rc=$rc got: $got" \
 	bash -c "[[ $rc -eq 1 && '$got' == *'tcp.vip.direct rs2 wrong-source'* ]]"
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary
