@@ -97,14 +97,6 @@ trap 'exit 143' TERM
 
 # shellcheck source=tests/tap.sh
 source "$ROOT/tests/tap.sh"
-assert_eq() { # DESCRIPTION WANT GOT
-	if [[ $3 == "$2" ]]; then
-		pass "$1"
-	else
-		fail "$1" "want: $(printf '%s' "$2" | tr '\n' ';')
-got:  $(printf '%s' "$3" | tr '\n' ';')"
-	fi
-}
 
 # --------------------------------------------------------------------- running
 

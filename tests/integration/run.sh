@@ -71,35 +71,8 @@ trap 'exit 143' TERM
 
 # ------------------------------------------------------------------------ assertions
 
-PASSED=0
-FAILED=0
-pass() {
-	echo "ok - $1"
-	PASSED=$((PASSED + 1))
-}
-fail() {
-	echo "not ok - $1"
-	FAILED=$((FAILED + 1))
-	# Details as comments, so a log reader sees what was there instead.
-	if (($# > 1)) && [[ -n $2 ]]; then
-		printf '%s\n' "$2" | sed 's/^/#   /'
-	fi
-}
-# assert_eq DESCRIPTION WANT GOT
-assert_eq() {
-	if [[ $3 == "$2" ]]; then
-		pass "$1"
-	else
-		fail "$1" "want: $(printf '%s' "$2" | tr '\n' ';')
-got:  $(printf '%s' "$3" | tr '\n' ';')"
-	fi
-}
-# assert DESCRIPTION DETAILS CMD...: passes when CMD succeeds.
-assert() {
-	local desc=$1 details=$2
-	shift 2
-	if "$@"; then pass "$desc"; else fail "$desc" "$details"; fi
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 
 # --------------------------------------------------------------------------- running
 
@@ -466,5 +439,4 @@ done
 assert_eq "lab: no lab process left after down (${#LAB_PIDS[@]} started)" "" "$left"
 if out=$(bash "$LAB" down 2>&1); then pass "lab: down with nothing up succeeds"; else fail "lab: down with nothing up succeeds" "$out"; fi
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary

@@ -83,32 +83,8 @@ trap 'exit 143' TERM
 
 # ------------------------------------------------------------------------ assertions
 
-PASSED=0
-FAILED=0
-pass() {
-	echo "ok - $1"
-	PASSED=$((PASSED + 1))
-}
-fail() {
-	echo "not ok - $1"
-	FAILED=$((FAILED + 1))
-	if (($# > 1)) && [[ -n $2 ]]; then
-		printf '%s\n' "$2" | sed 's/^/#   /'
-	fi
-}
-assert_eq() {
-	if [[ $3 == "$2" ]]; then
-		pass "$1"
-	else
-		fail "$1" "want: $(printf '%s' "$2" | tr '\n' ';')
-got:  $(printf '%s' "$3" | tr '\n' ';')"
-	fi
-}
-assert() {
-	local desc=$1 details=$2
-	shift 2
-	if "$@"; then pass "$desc"; else fail "$desc" "$details"; fi
-}
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
 
 # ------------------------------------------------------------------------- running
 
@@ -314,5 +290,4 @@ fi
 
 if out=$(bash "$LAB" down 2>&1); then pass "lab: down"; else fail "lab: down" "$out"; fi
 echo "# time under valgrind: $((TOTAL_MS / 1000)).$(printf '%03d' $((TOTAL_MS % 1000))) s in all runs"
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+tap_summary
