@@ -58,14 +58,21 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 	bool have_expected = a->has_learned_mac &&
 			     dsr_mac_in(a->expected_macs, a->nexpected, a->learned_mac);
 
+	bool late_expected = false;
+
 	if (!a->has_learned_mac ||
 	    (!have_expected && dsr_mac_in(a->expected_macs, a->nexpected, o->mac))) {
+		late_expected = a->has_learned_mac;
 		memcpy(a->learned_mac, o->mac, 6);
 		a->has_learned_mac = true;
 	}
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		struct dsr_task *t = &plan->tasks[i];
-		if (t->resolver != arp_task || t->attempts > 0)
+		/* Tasks already sent keep their MAC, unless it was a MAC the configuration
+		 * does not name and the configured one answered late (its first answer
+		 * lost, or slower than a second host's): their next tries go to the
+		 * server the operator meant, and the other host's answers count as foreign. */
+		if (t->resolver != arp_task || (t->attempts > 0 && !(late_expected && !t->answered)))
 			continue;
 		memcpy(t->dst_mac, a->learned_mac, 6);
 		t->dst_mac_known = true;
