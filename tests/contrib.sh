@@ -251,6 +251,9 @@ fi
 if have shellcheck; then
     quiet "shellcheck: completion, wrapper and these tests" shellcheck -x \
         -s bash contrib/bash-completion/dsrcheck tests/completion.sh tests/contrib.sh
+    # Every other script of the project: tests, lab, benchmarks, tools, CI.
+    quiet "shellcheck: every project script" shellcheck -x tests/*.sh tests/integration/*.sh \
+        tests/fuzz/*.sh bench/*.sh fixtures/*.sh fixtures/lab/*.sh tools/*.sh .ci/run
     quiet "shellcheck -s sh: $wrapper" shellcheck -s sh "$wrapper"
 else
     skip "shellcheck: completion, wrapper and these tests" "no shellcheck"
