@@ -196,10 +196,10 @@ expect_has "dsrcheck watch --interval " +300s +0
 # The same through real readline: an interactive bash in a pseudo-terminal,
 # TAB pressed, the line read back. Proves that what COMPREPLY holds is what
 # readline inserts after ':' and '='.
-readline_line() { # TYPED -> the line after one TAB
-    python3 - "$root/contrib/bash-completion/dsrcheck" "$1" <<'PY'
+readline_line() { # TYPED WANT -> the line after one TAB (waits up to 5 s for WANT to show)
+    python3 - "$root/contrib/bash-completion/dsrcheck" "$1" "$2" <<'PY'
 import os, pty, select, sys, time
-completion, typed = sys.argv[1], sys.argv[2].encode()
+completion, typed, want = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
 pid, fd = pty.fork()
 if pid == 0:
     os.environ["TERM"] = "dumb"
@@ -218,7 +218,8 @@ read(b"READY> ")
 os.write(fd, b"echo SYNC\n")
 read(b"SYNC\r\nREADY> ")
 os.write(fd, typed + b"\t")
-out = read(b"\x07", 1.0)
+# Until the wanted line shows, or 5 s: a loaded machine (CI) may take a while to complete.
+out = read(want, 5.0)
 os.write(fd, b"\x15exit\n")
 line = out.replace(b"\x07", b"").split(b"\r")[-1]
 sys.stdout.write(line.decode(errors="replace").rstrip("\n"))
@@ -226,7 +227,7 @@ PY
 }
 expect_readline() { # TYPED WANT
     local got
-    got=$(readline_line "$1")
+    got=$(readline_line "$1" "$2")
     if [[ $got == "$2" ]]; then
         ok "readline: '$1<TAB>' -> '$2'"
     else
