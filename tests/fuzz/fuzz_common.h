@@ -61,6 +61,29 @@ static inline void fuzz_vantage(struct dsr_iface *ifc)
 	ifc->naddrs = 1;
 }
 
+/* The lab configuration planned from the lab client with FUZZ_PLAN_KEY, and a
+ * copy of its tasks as planned (*pristine): replaying frames writes engine
+ * state into the tasks, which every input must start without. Aborts on
+ * failure: a harness cannot run without its plan. */
+static inline void fuzz_lab_plan(const char *harness, struct dsr_config *cfg, struct dsr_plan *plan,
+				 struct dsr_task **pristine)
+{
+	char err[512];
+	struct dsr_iface ifc;
+
+	fuzz_vantage(&ifc);
+	if (dsr_config_init(cfg) < 0 ||
+	    dsr_config_load_string(cfg, fuzz_lab_ini, "lab.ini", err, sizeof(err)) < 0 ||
+	    dsr_plan_build(cfg, &ifc, FUZZ_PLAN_KEY, plan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: setup: %s\n", harness, err);
+		abort();
+	}
+	*pristine = malloc(plan->ntasks * sizeof(**pristine));
+	if (!*pristine)
+		abort();
+	memcpy(*pristine, plan->tasks, plan->ntasks * sizeof(**pristine));
+}
+
 /* A crash libFuzzer records with its input: for broken contracts that no
  * sanitizer sees (a wrong verdict is not a memory error). */
 #define FUZZ_REQUIRE(cond)                                                                      \

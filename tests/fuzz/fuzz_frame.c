@@ -35,23 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[512];
-	struct dsr_iface ifc;
 	struct dsr_observations none = {0};
 
 	(void)argc;
 	(void)argv;
-	fuzz_vantage(&ifc);
-	if (dsr_config_init(&cfg) < 0 ||
-	    dsr_config_load_string(&cfg, fuzz_lab_ini, "lab.ini", err, sizeof(err)) < 0 ||
-	    dsr_plan_build(&cfg, &ifc, FUZZ_PLAN_KEY, &plan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fuzz_frame: setup: %s\n", err);
-		abort();
-	}
-	pristine = malloc(plan.ntasks * sizeof(*pristine));
-	if (!pristine)
-		abort();
-	memcpy(pristine, plan.tasks, plan.ntasks * sizeof(*pristine));
+	fuzz_lab_plan("fuzz_frame", &cfg, &plan, &pristine);
 	baseline = dsr_verdicts(&cfg, &plan, &none, &nbaseline);
 	if (!baseline)
 		abort();

@@ -34,23 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[512];
-	struct dsr_iface ifc;
-
 	(void)argc;
 	(void)argv;
 	fuzz_memfile_open(&file, "fuzz-pcap");
-	fuzz_vantage(&ifc);
-	if (dsr_config_init(&cfg) < 0 ||
-	    dsr_config_load_string(&cfg, fuzz_lab_ini, "lab.ini", err, sizeof(err)) < 0 ||
-	    dsr_plan_build(&cfg, &ifc, FUZZ_PLAN_KEY, &plan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fuzz_pcap: setup: %s\n", err);
-		abort();
-	}
-	pristine = malloc(plan.ntasks * sizeof(*pristine));
-	if (!pristine)
-		abort();
-	memcpy(pristine, plan.tasks, plan.ntasks * sizeof(*pristine));
+	fuzz_lab_plan("fuzz_pcap", &cfg, &plan, &pristine);
 	return 0;
 }
 
