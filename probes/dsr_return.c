@@ -15,7 +15,8 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 	char endpoint[32], mac[18];
 
 	for (size_t i = 0; i < nobs && !answer; i++)
-		if ((obs[i].kind == DSR_OBS_SYNACK || obs[i].kind == DSR_OBS_RST) &&
+		if (!obs[i].via_other_hop &&
+		    (obs[i].kind == DSR_OBS_SYNACK || obs[i].kind == DSR_OBS_RST) &&
 		    obs[i].ip.s_addr == t->target.s_addr)
 			answer = &obs[i];
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));

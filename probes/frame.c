@@ -22,6 +22,8 @@ unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs)
 
 bool dsr_foreign_answer(const struct dsr_task *t, const struct dsr_observation *o)
 {
+	if (o->via_other_hop)
+		return true;
 	if (!t->dst_mac_known || (t->is_vip && !t->direct))
 		return false;
 	return memcmp(o->mac, t->dst_mac, 6) != 0;

@@ -24,7 +24,9 @@ void dsr_judge_answer(const struct dsr_task *t, struct dsr_check *out,
 unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs);
 /* Did o come from somewhere else than the MAC the probe went to? For probes to
  * a server's own MAC (its real address, or the VIP directly) only that MAC may
- * answer: anything else is a forgery or a second host, never a pass. */
+ * answer: anything else is a forgery or a second host, never a pass. Answers to
+ * tries sent to a next hop the configuration does not name (via_other_hop) are
+ * foreign for every probe. */
 bool dsr_foreign_answer(const struct dsr_task *t, const struct dsr_observation *o);
 /* Records such an answer as evidence (foreign_macs), so a forgery is visible. */
 void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o);

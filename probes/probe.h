@@ -49,6 +49,9 @@ struct dsr_observation {
 	struct in_addr arp_tpa; /* ARP: target protocol address */
 	long rtt_us;    /* since the latest attempt sent before it, -1 if unknown */
 	unsigned frame; /* its number in the evidence capture (--pcap), 0 for none */
+	/* Provoked by a probe sent to a next hop the configuration does not name,
+	 * before the configured one answered ARP: evidence, never the verdict. */
+	bool via_other_hop;
 };
 
 /* What a frame is to a task. */

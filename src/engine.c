@@ -52,7 +52,8 @@ static void add_observation(struct dsr_plan *plan, struct dsr_observations *obs,
 
 /* The MAC an IP probe is sent to, once its next hop has answered ARP: the
  * expected MAC when one of the answers has it, else the first answer. */
-static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct dsr_observation *o)
+static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct dsr_observation *o,
+			   struct dsr_observations *obs)
 {
 	struct dsr_task *a = &plan->tasks[arp_task];
 	bool have_expected = a->has_learned_mac &&
@@ -68,14 +69,30 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 	}
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		struct dsr_task *t = &plan->tasks[i];
+		if (t->resolver != arp_task)
+			continue;
+		if (t->attempts == 0) {
+			memcpy(t->dst_mac, a->learned_mac, 6);
+			t->dst_mac_known = true;
+			continue;
+		}
 		/* Tasks already sent keep their MAC, unless it was a MAC the configuration
 		 * does not name and the configured one answered late (its first answer
-		 * lost, or slower than a second host's): their next tries go to the
-		 * server the operator meant, and the other host's answers count as foreign. */
-		if (t->resolver != arp_task || (t->attempts > 0 && !(late_expected && !t->answered)))
+		 * lost, or slower than a second host's). The check is about the host the
+		 * operator named: the next tries go there, and what the other host said
+		 * (a squatter's RST to a SYN for the VIP, a duplicate's echo reply) stays
+		 * as evidence but no longer decides the verdict. */
+		if (!late_expected || memcmp(t->dst_mac, a->learned_mac, 6) == 0)
 			continue;
 		memcpy(t->dst_mac, a->learned_mac, 6);
 		t->dst_mac_known = true;
+		if (t->answered) {
+			t->answered = false;
+			t->followed_up = false;
+			for (size_t k = 0; k < obs->n; k++)
+				if (obs->items[k].task == i)
+					obs->items[k].via_other_hop = true;
+		}
 	}
 }
 
@@ -141,7 +158,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 			continue;
 		t->answered = true;
 		if (t->probe == &dsr_probe_arp)
-			learn_next_hop(plan, i, &o);
+			learn_next_hop(plan, i, &o, obs);
 		if (follow_up && t->probe->follow_up && !t->followed_up) {
 			t->followed_up = true;
 			follow_up(plan, t, &o, follow_up_arg);

@@ -372,8 +372,10 @@ static void next_hop_learning(void **state)
 /* Under loss the configured server's ARP answer may come after a second
  * host's, once probes already went out to the wrong MAC: their next tries go to
  * the configured MAC (a lab run under 20 % loss showed rs1's direct probes
- * timing out at the duplicate). An answered task keeps what answered it, and a
- * later answer from the duplicate changes nothing. */
+ * timing out at the duplicate). A task the other host answered is asked again
+ * at the configured MAC, and that earlier answer becomes evidence only (the
+ * vip-squatter runs under loss reported the squatter's RST as tcp.vip
+ * refused). A later answer from the duplicate changes nothing. */
 static void next_hop_corrected_after_sending(void **state)
 {
 	(void)state;
@@ -384,14 +386,66 @@ static void next_hop_corrected_after_sending(void **state)
 	fx->plan.tasks[2].resolver = 0;
 	fx->plan.tasks[2].attempts = 0;
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
+	assert_memory_equal(fx->plan.tasks[1].dst_mac, dup_mac, 6);
 	fx->plan.tasks[1].attempts = 1;
-	fx->plan.tasks[1].answered = true;
 	fx->plan.tasks[2].attempts = 1;
+	feed(fx, f, craft_echo_reply(f, dup_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
+	assert_true(fx->plan.tasks[1].answered);
+	assert_int_equal(judge(fx, 1).status, DSR_PASS);
+
 	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
 	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
-	assert_memory_equal(fx->plan.tasks[1].dst_mac, dup_mac, 6);
+	assert_memory_equal(fx->plan.tasks[1].dst_mac, rs1_mac, 6);
+	assert_false(fx->plan.tasks[1].answered);
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "timeout");
+	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
+
+	feed(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
+	c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
+
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
 	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
+	assert_memory_equal(fx->plan.tasks[1].dst_mac, rs1_mac, 6);
+	assert_true(fx->plan.tasks[1].answered);
+	fixture_free(fx);
+}
+
+/* vip-squatter under loss: the squatter's ARP answer for the VIP came first,
+ * so tcp.vip's SYN went to it and it refused; the balancer's answer came on a
+ * later try. The RST is the squatter's, not the deployment's: the SYN goes
+ * again through the balancer and a real server's SYN-ACK decides. */
+static void vip_probe_answered_by_squatter_asks_again(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	struct dsr_task *syn = &fx->plan.tasks[3];
+	syn->resolver = 4;
+	syn->attempts = 0;
+	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
+	assert_memory_equal(syn->dst_mac, dup_mac, 6);
+	syn->attempts = 1;
+	size_t n = craft_tcp(f, dup_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x14);
+	feed(fx, f, n);
+	assert_string_equal(judge(fx, 3).reason, "refused");
+
+	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+	assert_memory_equal(syn->dst_mac, lb_mac, 6);
+	assert_false(syn->answered);
+	struct dsr_check c = judge(fx, 3);
+	assert_string_equal(c.reason, "timeout");
+	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
+
+	syn->attempts = 2;
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 7, 2001, 0x12));
+	c = judge(fx, 3);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
+	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 	fixture_free(fx);
 }
 
@@ -605,6 +659,7 @@ int main(void)
 		cmocka_unit_test(observation_flood_is_bounded),
 		cmocka_unit_test(next_hop_learning),
 		cmocka_unit_test(next_hop_corrected_after_sending),
+		cmocka_unit_test(vip_probe_answered_by_squatter_asks_again),
 		cmocka_unit_test(claims_by_a_server),
 		cmocka_unit_test(claims_by_others),
 		cmocka_unit_test(direct_probes),
