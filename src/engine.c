@@ -86,14 +86,31 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 			continue;
 		memcpy(t->dst_mac, a->learned_mac, 6);
 		t->dst_mac_known = true;
-		if (t->answered) {
-			t->answered = false;
-			t->followed_up = false;
-			for (size_t k = 0; k < obs->n; k++)
-				if (obs->items[k].task == i)
-					obs->items[k].via_other_hop = true;
-		}
+		t->hop_corrected = true;
+		t->tried_corrected_hop = false;
+		t->answered = false;
+		t->followed_up = false;
+		for (size_t k = 0; k < obs->n; k++)
+			if (obs->items[k].task == i)
+				obs->items[k].via_other_hop = true;
 	}
+}
+
+/* A try at the configured MAC after a correction: answers captured before it
+ * cannot be to it (they answer the tries that went to the other host, and may
+ * arrive just after the correction, as the other host's RST did in a lab run). */
+static void note_try(struct dsr_task *t, const struct timeval *sent)
+{
+	if (t->hop_corrected && !t->tried_corrected_hop) {
+		t->tried_corrected_hop = true;
+		t->hop_corrected_sent = *sent;
+	}
+}
+
+static bool before_corrected_try(const struct dsr_task *t, const struct timeval *ts)
+{
+	return t->hop_corrected &&
+	       (!t->tried_corrected_hop || us_of(ts) < us_of(&t->hop_corrected_sent));
 }
 
 /* Live runs send follow-up frames (a RST after a SYN-ACK) through this. */
@@ -129,6 +146,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 			if (t->probe && t->probe->is_attempt(t, &plan->me, &f)) {
 				t->attempts++;
 				t->last_sent = *ts;
+				note_try(t, ts);
 				memcpy(t->dst_mac, f.eth_dst, 6);
 				t->dst_mac_known = true;
 			}
@@ -152,9 +170,10 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
+		o.via_other_hop = before_corrected_try(t, ts);
 		t->nmatched++;
 		add_observation(plan, obs, &o);
-		if (m != DSR_MATCH_ANSWER)
+		if (m != DSR_MATCH_ANSWER || o.via_other_hop)
 			continue;
 		t->answered = true;
 		if (t->probe == &dsr_probe_arp)
@@ -226,6 +245,9 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 		return IN_FLIGHT;
 	}
 	unsigned tries = t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
+	/* A corrected next hop gets at least one try of its own. */
+	if (t->hop_corrected && !t->tried_corrected_hop)
+		return DUE;
 	return t->attempts < tries ? DUE : DONE;
 }
 
@@ -243,6 +265,7 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 	if (dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
 		return -1;
 	t->attempts++;
+	note_try(t, &t->last_sent);
 	obs->frames_sent++;
 	if (dump) {
 		unsigned n = dsr_dump_frame(dump, &t->last_sent, frame, (size_t)len);

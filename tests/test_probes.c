@@ -169,6 +169,24 @@ static void feed(struct fixture *fx, const uint8_t *f, size_t n)
 	dsr_engine_feed(&fx->plan, f, n, &ts, false, &fx->obs);
 }
 
+/* A frame captured at 1000 s + usec; ours (record_attempts) counts as a try. */
+static void feed_at(struct fixture *fx, const uint8_t *f, size_t n, long usec, bool ours)
+{
+	struct timeval ts = {1000, usec};
+	dsr_engine_feed(&fx->plan, f, n, &ts, ours, &fx->obs);
+}
+
+/* Task i's next try as the probe builds it, captured at 1000 s + usec. */
+static void feed_own_try(struct fixture *fx, size_t i, long usec)
+{
+	uint8_t f[128];
+	char err[128];
+	int n = fx->plan.tasks[i].probe->build(&fx->plan.tasks[i], &fx->plan.me, f, sizeof(f), err,
+					       sizeof(err));
+	assert_true(n > 0);
+	feed_at(fx, f, (size_t)n, usec, true);
+}
+
 /* Judge task i on what was fed. */
 static struct dsr_check judge(struct fixture *fx, size_t i)
 {
@@ -375,7 +393,8 @@ static void next_hop_learning(void **state)
  * timing out at the duplicate). A task the other host answered is asked again
  * at the configured MAC, and that earlier answer becomes evidence only (the
  * vip-squatter runs under loss reported the squatter's RST as tcp.vip
- * refused). A later answer from the duplicate changes nothing. */
+ * refused). Only answers captured after a try at the configured MAC count;
+ * a later ARP answer from the duplicate changes nothing. */
 static void next_hop_corrected_after_sending(void **state)
 {
 	(void)state;
@@ -402,7 +421,9 @@ static void next_hop_corrected_after_sending(void **state)
 	assert_string_equal(c.reason, "timeout");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 
-	feed(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
+	feed_own_try(fx, 1, 500000);
+	assert_int_equal(fx->plan.tasks[1].attempts, 2);
+	feed_at(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2), 500100, false);
 	c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
@@ -440,8 +461,16 @@ static void vip_probe_answered_by_squatter_asks_again(void **state)
 	assert_string_equal(c.reason, "timeout");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 
-	syn->attempts = 2;
-	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 7, 2001, 0x12));
+	/* The squatter's answer to an earlier try, arriving after the correction
+	 * but before any try at the balancer: still not the deployment's. */
+	feed(fx, f, craft_tcp(f, dup_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x14));
+	assert_false(syn->answered);
+	assert_string_equal(judge(fx, 3).reason, "timeout");
+
+	feed_own_try(fx, 3, 500000);
+	assert_int_equal(syn->attempts, 2);
+	feed_at(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 7, 2001, 0x12), 500200,
+		false);
 	c = judge(fx, 3);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
