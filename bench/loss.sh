@@ -32,7 +32,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
+LAB_TEST_NAME=loss.sh
 STATE=$ROOT/fixtures/lab/.state
 CONFIG=fixtures/lab/dsrcheck-lab.ini
 RESULTS=$ROOT/bench/results.txt
@@ -93,36 +95,10 @@ if [[ $EUID -ne 0 ]]; then
 	say "needs root (network namespaces): run sudo bench/loss.sh"
 	exit 1
 fi
-[[ $BIN == */* ]] || BIN=./$BIN
-if [[ ! -x $BIN ]]; then
-	say "$BIN is not an executable: build it with 'make'"
-	exit 2
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-for cmd in jq ip nft python3 timeout; do
-	command -v "$cmd" >/dev/null || {
-		say "'$cmd' is missing: run 'sudo make deps'"
-		exit 1
-	}
-done
-
+lab_test_binary "$BIN"
+lab_test_need jq ip nft python3 timeout
 # The lab's turn: nobody else's lab is torn down.
-lab_in_use() { [[ -n $(ip netns list 2>/dev/null | awk '$1 ~ /^dsrlab-/') ]]; }
-waited=0 quiet=0
-while ((quiet < 3)); do
-	if lab_in_use; then
-		quiet=0
-		((waited % 60 == 0)) && say "the lab is in use: waiting for it (${waited} s)"
-	else
-		quiet=$((quiet + 1))
-	fi
-	if ((waited >= ${LOSS_LAB_WAIT:-1800})); then
-		say "the lab stayed in use for ${LOSS_LAB_WAIT:-1800} s"
-		exit 1
-	fi
-	sleep 2
-	waited=$((waited + 2))
-done
+lab_test_wait_for_lab "${LOSS_LAB_WAIT:-1800}"
 
 cd "$ROOT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-loss.XXXXXX")

@@ -36,7 +36,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
 WIRE=$ROOT/fixtures/lab/wire.py
 CONFIG=fixtures/lab/dsrcheck-lab.ini
 SCENARIO=no-vip
@@ -52,46 +53,14 @@ declare -A IP_OF=([client]=198.18.0.50 [lb]=198.18.0.2)
 WANT_FAILS=$(printf '%s\n' "icmp.vip.direct rs2 - timeout" "tcp.vip.direct rs2 80 timeout" \
 	"tcp.vip.direct rs2 8080 timeout")
 
-if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
-	echo "integration tests skipped (DSR_SKIP_INTEGRATION=1)"
-	exit 0
-fi
-if [[ $EUID -ne 0 ]]; then
-	echo "integration tests need root (network namespaces): run sudo make check" >&2
-	exit 1
-fi
-if (($# != 1)); then
-	echo "usage: hostile.sh BINARY" >&2
-	exit 2
-fi
-BIN=$1
-[[ $BIN == */* ]] || BIN=./$BIN
-if [[ ! -x $BIN ]]; then
-	echo "hostile.sh: $BIN is not an executable: build it with 'make'" >&2
-	exit 2
-fi
-BIN=$(realpath "$BIN")
-for cmd in jq ip python3 timeout /usr/bin/time; do
-	if ! command -v "$cmd" >/dev/null; then
-		echo "hostile.sh: '$cmd' is missing: run 'sudo make deps' (and install GNU time)" >&2
-		exit 1
-	fi
-done
+lab_test_begin hostile.sh "integration tests" "sudo make check"
+(($# == 1)) || lab_test_usage "hostile.sh BINARY"
+lab_test_binary "$1"
+lab_test_need jq ip python3 timeout /usr/bin/time
 
-cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-hostile.XXXXXX")
 SENDER_PID=
-teardown() {
-	local rc=$?
-	trap - EXIT INT TERM
-	if [[ -n $SENDER_PID ]]; then kill "$SENDER_PID" 2>/dev/null || true; fi
-	bash "$LAB" down >/dev/null 2>&1 || echo "hostile.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_test_stop_own() { if [[ -n $SENDER_PID ]]; then kill "$SENDER_PID" 2>/dev/null || true; fi; }
+lab_test_start dsrcheck-hostile
 
 # ------------------------------------------------------------------ assertions
 

@@ -23,7 +23,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
 VIP=198.18.0.100
 PORTS=(80 8080)
 SERVERS=(rs1 rs2 rs3)
@@ -34,71 +35,19 @@ VARIATIONS=(rp-strict-nodefault rp-strict-multihomed rp-loose-multihomed vip-mas
 RUN_LIMIT=30  # seconds: no dsrcheck local run may hang the suite
 LAB_WAIT=${LAB_WAIT:-1800}
 
-if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
-	echo "local integration tests skipped (DSR_SKIP_INTEGRATION=1)"
-	exit 0
-fi
-if [[ $EUID -ne 0 ]]; then
-	echo "local integration tests need root (network namespaces): run sudo make check" >&2
-	exit 1
-fi
+lab_test_begin local.sh "local integration tests" "sudo make check"
 RECORD=
 if (($# == 3)) && [[ $2 == --record ]]; then
 	RECORD=$3
 	mkdir -p "$RECORD"
 	RECORD=$(cd "$RECORD" && pwd)
 elif (($# != 1)); then
-	echo "usage: local.sh BINARY [--record DIR]" >&2
-	exit 2
+	lab_test_usage "local.sh BINARY [--record DIR]"
 fi
-BIN=$1
-[[ $BIN == */* ]] || BIN=./$BIN
-if [[ ! -x $BIN ]]; then
-	echo "local.sh: $BIN is not an executable: build it with 'make'" >&2
-	exit 2
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-for cmd in jq ip nft timeout; do
-	if ! command -v "$cmd" >/dev/null; then
-		echo "local.sh: '$cmd' is missing: run 'sudo make deps'" >&2
-		exit 1
-	fi
-done
-
-# ------------------------------------------------------------------ the lab's turn
-
-lab_in_use() { [[ -n $(ip netns list 2>/dev/null | awk '$1 ~ /^dsrlab-/') ]]; }
-wait_for_lab() {
-	local waited=0 quiet=0
-	while ((quiet < 3)); do
-		if lab_in_use; then
-			quiet=0
-			((waited % 60 == 0)) && echo "# the lab is in use: waiting for it (${waited}s)"
-		else
-			quiet=$((quiet + 1))
-		fi
-		((waited < LAB_WAIT)) || {
-			echo "local.sh: the lab stayed in use for ${LAB_WAIT}s" >&2
-			exit 1
-		}
-		sleep 2
-		waited=$((waited + 2))
-	done
-}
-wait_for_lab
-
-cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-local.XXXXXX")
-teardown() {
-	local rc=$?
-	trap - EXIT INT TERM
-	bash "$LAB" down >/dev/null 2>&1 || echo "local.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_test_binary "$1"
+lab_test_need jq ip nft timeout
+lab_test_wait_for_lab "$LAB_WAIT"
+lab_test_start dsrcheck-local
 
 # shellcheck source=tests/tap.sh
 source "$ROOT/tests/tap.sh"

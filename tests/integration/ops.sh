@@ -10,34 +10,17 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
 CONFIG=fixtures/lab/dsrcheck-lab.ini
 
-if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
-	echo "integration tests skipped (DSR_SKIP_INTEGRATION=1)"
-	exit 0
-fi
-if [[ $EUID -ne 0 ]]; then
-	echo "integration tests need root (network namespaces): run sudo make check" >&2
-	exit 1
-fi
-BIN=$(realpath "${1:?usage: ops.sh BINARY}")
-for cmd in jq xmllint promtool tcpdump python3 timeout setcap setpriv; do
-	command -v "$cmd" >/dev/null || { echo "ops.sh: '$cmd' is missing: run 'sudo make deps'" >&2; exit 1; }
-done
-cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-ops.XXXXXX")
+lab_test_begin ops.sh "integration tests" "sudo make check"
+(($# == 1)) || lab_test_usage "ops.sh BINARY"
+lab_test_binary "$1"
+lab_test_need jq xmllint promtool tcpdump python3 timeout setcap setpriv
 WATCH_PID=
-teardown() {
-	local rc=$?
-	trap - EXIT INT TERM
-	[[ -n $WATCH_PID ]] && kill "$WATCH_PID" 2>/dev/null
-	bash "$LAB" down >/dev/null 2>&1 || echo "ops.sh: warning: lab teardown failed" >&2
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
+lab_test_stop_own() { if [[ -n $WATCH_PID ]]; then kill "$WATCH_PID" 2>/dev/null || true; fi; }
+lab_test_start dsrcheck-ops
 
 # shellcheck source=tests/tap.sh
 source "$ROOT/tests/tap.sh"

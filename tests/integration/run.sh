@@ -14,39 +14,19 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
 CONFIG=fixtures/lab/dsrcheck-lab.ini
 # shellcheck source=tests/integration/expect.sh
 . "$ROOT/tests/integration/expect.sh"
 ALL_SCENARIOS=("${EXPECT_SCENARIOS[@]}")
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
 
-if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
-	echo "integration tests skipped (DSR_SKIP_INTEGRATION=1)"
-	exit 0
-fi
-if [[ $EUID -ne 0 ]]; then
-	echo "integration tests need root (network namespaces): run sudo make check" >&2
-	exit 1
-fi
-if (($# < 1)); then
-	echo "usage: run.sh BINARY [SCENARIO...]" >&2
-	exit 2
-fi
-BIN=$1
+lab_test_begin run.sh "integration tests" "sudo make check"
+(($# >= 1)) || lab_test_usage "run.sh BINARY [SCENARIO...]"
+lab_test_binary "$1"
 shift
-[[ $BIN == */* ]] || BIN=./$BIN
-if [[ ! -x $BIN ]]; then
-	echo "run.sh: $BIN is not an executable: build it with 'make'" >&2
-	exit 2
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-for cmd in jq ip nft python3 timeout; do
-	if ! command -v "$cmd" >/dev/null; then
-		echo "run.sh: '$cmd' is missing: run 'sudo make deps'" >&2
-		exit 1
-	fi
-done
+lab_test_need jq ip nft python3 timeout
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]} > 0)) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -56,18 +36,7 @@ for s in "${SCENARIOS[@]}"; do
 	fi
 done
 
-cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-it.XXXXXX")
-teardown() {
-	local rc=$?
-	trap - EXIT INT TERM
-	bash "$LAB" down >/dev/null 2>&1 || echo "run.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_test_start dsrcheck-it
 
 # ------------------------------------------------------------------------ assertions
 

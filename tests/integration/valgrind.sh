@@ -24,7 +24,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/fixtures/lab/lab.sh
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
 CONFIG=fixtures/lab/dsrcheck-lab.ini
 # shellcheck source=tests/integration/expect.sh
 . "$ROOT/tests/integration/expect.sh"
@@ -36,50 +37,18 @@ VALGRIND=(valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kin
 # addresses, timeouts).
 AUDITS=(healthy arp-leak unbound wrong-source server-down)
 
-if [[ ${DSR_SKIP_INTEGRATION:-0} == 1 ]]; then
-	echo "valgrind tests skipped (DSR_SKIP_INTEGRATION=1)"
-	exit 0
-fi
-if [[ $EUID -ne 0 ]]; then
-	echo "valgrind tests need root (network namespaces): run sudo make valgrind" >&2
-	exit 1
-fi
-if (($# != 1)); then
-	echo "usage: valgrind.sh BINARY" >&2
-	exit 2
-fi
-BIN=$1
-[[ $BIN == */* ]] || BIN=./$BIN
-if [[ ! -x $BIN ]]; then
-	echo "valgrind.sh: $BIN is not an executable: build it with 'make'" >&2
-	exit 2
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-for cmd in valgrind jq ip nft python3 timeout; do
-	if ! command -v "$cmd" >/dev/null; then
-		echo "valgrind.sh: '$cmd' is missing: run 'sudo make deps'" >&2
-		exit 1
-	fi
-done
+lab_test_begin valgrind.sh "valgrind tests" "sudo make valgrind"
+(($# == 1)) || lab_test_usage "valgrind.sh BINARY"
+lab_test_binary "$1"
+lab_test_need valgrind jq ip nft python3 timeout
 if grep -qaF -e __asan_init -e __ubsan_handle "$BIN"; then
 	echo "valgrind.sh: $BIN is a sanitizer build (SANITIZE=1); valgrind cannot run it: build with 'make'" >&2
 	exit 2
 fi
 
-cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsrcheck-vg.XXXXXX")
 WATCH_PID=
-teardown() {
-	local rc=$?
-	trap - EXIT INT TERM
-	if [[ -n $WATCH_PID ]]; then kill -KILL "$WATCH_PID" 2>/dev/null || true; fi
-	bash "$LAB" down >/dev/null 2>&1 || echo "valgrind.sh: warning: lab teardown failed: run 'sudo make lab-down'" >&2
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_test_stop_own() { if [[ -n $WATCH_PID ]]; then kill -KILL "$WATCH_PID" 2>/dev/null || true; fi; }
+lab_test_start dsrcheck-vg
 
 # ------------------------------------------------------------------------ assertions
 
