@@ -11,8 +11,9 @@
 # 3s, rate 500: dsrcheck's defaults), then the sequential procedure from the client,
 # then tear the lab down. Neighbour caches are flushed before each side, so neither
 # profits from what the other resolved. Prints a table and writes it, with the date
-# and the machine, to bench/results.txt (overwritten). Needs root, arping (Habets'
-# `arping` package), ping (iputils-ping), nc (netcat-openbsd), /usr/bin/time (time).
+# and the machine, to bench/results.txt (its own table replaced, bench/loss.sh's
+# section kept). Needs root, arping (Habets' `arping` package), ping (iputils-ping),
+# nc (netcat-openbsd), /usr/bin/time (time).
 #
 # Environment: DSRCHECK (default ./dsrcheck), BENCH_RESULTS (default bench/results.txt),
 # BENCH_ARPING_WAIT=1 (arping without -C 1: it then waits out its 1 s deadline).
@@ -192,7 +193,7 @@ main() {
 	local sizes=("$@") size header
 	((${#sizes[@]} > 0)) || sizes=(3 50 250 50/5)
 	[[ ${sizes[0]} == -h || ${sizes[0]} == --help ]] && {
-		sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 	}
 	need
@@ -218,6 +219,11 @@ main() {
 			printf '%s\n' "$header"
 			cat "$WORK/rows"
 		} | table
+		# Sections other tools keep in the same file ("== bench/loss.sh: ..."),
+		# from their heading on, stay as they were.
+		if [[ -f $RESULTS ]]; then
+			awk '/^== / { keep = 1; print "" } keep' "$RESULTS"
+		fi
 	} >"$RESULTS.tmp"
 	mv "$RESULTS.tmp" "$RESULTS"
 	cat "$RESULTS"
