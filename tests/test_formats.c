@@ -27,6 +27,7 @@
 #include "../reports/writers.h" /* dsr_utf8_decode, to check the exposition's UTF-8 */
 #include "../src/check.h"
 #include "../src/os.h"
+#include "golden.h"
 
 /* The Windows build (run under Wine by make check-windows) has no consumers to
  * hand reports to: they are Linux programs. The golden files and this file's
@@ -37,7 +38,6 @@
 #define CONSUMERS 1
 #endif
 
-#define GOLDEN_DIR "fixtures/reports/"
 #define JUNIT_XSD GOLDEN_DIR "junit.xsd"
 
 /* What a reply, a banner or a hostile name can carry: every character each
@@ -132,65 +132,10 @@ static struct dsr_run sample_run(void)
 	return run;
 }
 
-/* The report as a string (caller frees). */
 static char *render(const char *format, const struct dsr_run *run)
 {
-	const struct dsr_report_writer *w = dsr_report_find(format);
-	struct dsr_report_options opts = {.color = true, .verbose = 2}; /* ignored by these */
-	struct dsr_membuf mb;
-	FILE *out = dsr_membuf_open(&mb);
-
-	assert_non_null(w);
-	assert_non_null(out);
-	assert_int_equal(w->write(out, run, &opts), 0);
-	assert_int_equal(dsr_membuf_close(&mb), 0);
-	return mb.buf;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct dsr_membuf mb;
-	FILE *mem = dsr_membuf_open(&mb);
-	char chunk[4096];
-	size_t n;
-
-	assert_non_null(mem);
-	if (!f) {
-		if (dsr_membuf_close(&mb) == 0)
-			free(mb.buf);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(f);
-	assert_int_equal(dsr_membuf_close(&mb), 0);
-	return mb.buf;
-}
-
-static void golden(const char *name, const char *got)
-{
-	char path[256];
-	char *want;
-
-	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
-	if (getenv("DSR_UPDATE_GOLDEN")) {
-		FILE *f = fopen(path, "wb");
-
-		assert_non_null(f);
-		fputs(got, f);
-		assert_int_equal(fclose(f), 0);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("cannot read %s (run from the project root)", path);
-	if (strcmp(want, got) != 0) {
-		fprintf(stderr, "--- %s\n%s--- got\n%s", path, want, got);
-		free(want);
-		fail_msg("%s differs from the report written", path);
-	}
-	free(want);
+	/* color and verbose are ignored by these writers */
+	return render_report(format, run, true, 2);
 }
 
 /* Runs the shell command cmd with input on its standard input; its standard

@@ -14,8 +14,7 @@
 #include "../reports/report.h"
 #include "../src/check.h"
 #include "../src/os.h"
-
-#define GOLDEN_DIR "fixtures/reports/"
+#include "golden.h"
 
 /* Every status, absent service/server/target/port/reason/remedy, evidence of each
  * type, hostile names, and a summary with everything a JSON or terminal writer
@@ -92,71 +91,10 @@ static struct dsr_run sample_run(void)
 	return run;
 }
 
-/* The report as a string (caller frees). */
-static char *render(const char *format, const struct dsr_run *run, bool color, int verbose)
-{
-	const struct dsr_report_writer *w = dsr_report_find(format);
-	struct dsr_report_options opts = {.color = color, .verbose = verbose};
-	struct dsr_membuf mb;
-	FILE *out = dsr_membuf_open(&mb);
-
-	assert_non_null(w);
-	assert_non_null(out);
-	assert_int_equal(w->write(out, run, &opts), 0);
-	assert_int_equal(dsr_membuf_close(&mb), 0);
-	return mb.buf;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct dsr_membuf mb;
-	FILE *mem = dsr_membuf_open(&mb);
-	char chunk[4096];
-	size_t n;
-
-	assert_non_null(mem);
-	if (!f) {
-		if (dsr_membuf_close(&mb) == 0)
-			free(mb.buf);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(f);
-	assert_int_equal(dsr_membuf_close(&mb), 0);
-	return mb.buf;
-}
-
-static void golden(const char *name, const char *got)
-{
-	char path[256];
-	char *want;
-
-	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
-	if (getenv("DSR_UPDATE_GOLDEN")) {
-		FILE *f = fopen(path, "wb");
-
-		assert_non_null(f);
-		fputs(got, f);
-		assert_int_equal(fclose(f), 0);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("cannot read %s (run from the project root)", path);
-	if (strcmp(want, got) != 0) {
-		fprintf(stderr, "--- %s\n%s--- got\n%s", path, want, got);
-		free(want);
-		fail_msg("%s differs from the report written", path);
-	}
-	free(want);
-}
-
 static void test_text_golden(void **state)
 {
 	struct dsr_run run = sample_run();
-	char *got = render("text", &run, false, 0);
+	char *got = render_report("text", &run, false, 0);
 
 	(void)state;
 	golden("sample.txt", got);
@@ -166,7 +104,7 @@ static void test_text_golden(void **state)
 static void test_text_verbose_golden(void **state)
 {
 	struct dsr_run run = sample_run();
-	char *got = render("text", &run, false, 1);
+	char *got = render_report("text", &run, false, 1);
 
 	(void)state;
 	golden("sample-verbose.txt", got);
@@ -176,7 +114,7 @@ static void test_text_verbose_golden(void **state)
 static void test_json_golden(void **state)
 {
 	struct dsr_run run = sample_run();
-	char *got = render("json", &run, true, 2); /* options do not change JSON */
+	char *got = render_report("json", &run, true, 2); /* options do not change JSON */
 
 	(void)state;
 	golden("sample.json", got);
@@ -186,8 +124,8 @@ static void test_json_golden(void **state)
 static void test_text_color(void **state)
 {
 	struct dsr_run run = sample_run();
-	char *got = render("text", &run, true, 0);
-	char *plain = render("text", &run, false, 0);
+	char *got = render_report("text", &run, true, 0);
+	char *plain = render_report("text", &run, false, 0);
 	const char *last;
 
 	(void)state;
@@ -223,7 +161,7 @@ static void last_line(const enum dsr_status *statuses, size_t n, const char *wan
 	}
 	/* Writers count for themselves: stale counts must not change the verdict. */
 	run.counts.pass = 99;
-	got = render("text", &run, false, 0);
+	got = render_report("text", &run, false, 0);
 	nl = got + strlen(got) - 1;
 	assert_int_equal(*nl, '\n');
 	while (nl > got && nl[-1] != '\n')
@@ -259,7 +197,7 @@ static char *render_summary(const char *format, const char *raw)
 	c.status = DSR_FAIL;
 	c.reason = "timeout";
 	snprintf(c.summary, sizeof c.summary, "%s", raw);
-	return render(format, &run, false, 0);
+	return render_report(format, &run, false, 0);
 }
 
 static void test_json_escape(void **state)
@@ -335,7 +273,7 @@ static void test_json_absent(void **state)
 	c.id = "arp.vip";
 	c.port = -1;
 	c.status = DSR_PASS;
-	got = render("json", &run, false, 0);
+	got = render_report("json", &run, false, 0);
 	assert_string_equal(got, "{\n"
 				 "  \"schema\": \"dsrcheck/1\",\n"
 				 "  \"version\": null,\n"
@@ -364,7 +302,7 @@ static void test_json_absent(void **state)
 				 "}\n");
 	free(got);
 	run.nchecks = 0;
-	got = render("json", &run, false, 0);
+	got = render_report("json", &run, false, 0);
 	assert_non_null(strstr(got, "\"checks\": []\n}\n"));
 	free(got);
 }
