@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../src/parse.h"
+#include "remedy.h"
 
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen)
@@ -97,4 +98,18 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
 		snprintf(out->summary, sizeof(out->summary), "no answer to %s from %s after %u %s",
 			 what, endpoint, t->attempts, t->attempts == 1 ? "try" : "tries");
 	}
+}
+
+bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
+			       int port)
+{
+	if (!t->direct)
+		return false;
+	if (strcmp(out->reason, "timeout") == 0)
+		dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, ip, port);
+	else
+		snprintf(out->remedy, sizeof(out->remedy),
+			 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+			 "address does not answer ARP (see arp.rip).");
+	return true;
 }

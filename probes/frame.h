@@ -33,6 +33,11 @@ void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o);
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o);
 /* Sets the fail status, reason and summary for a task that got no answer. */
 void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const char *what);
+/* After dsr_judge_timeout, the remedy of a direct probe (the VIP at a server's
+ * MAC) to ip, port (-1 for none): the server does not accept the VIP, or its MAC
+ * is unknown. Returns false, writing nothing, for other probes. */
+bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
+			       int port);
 /* "198.18.0.100:80" or "198.18.0.100" */
 void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen);
 

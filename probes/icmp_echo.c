@@ -106,13 +106,9 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, ip, -1);
 	} else {
 		dsr_judge_timeout(t, out, "ICMP echo");
-		if (t->direct && strcmp(out->reason, "timeout") == 0)
-			dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, ip, -1);
-		else if (t->direct)
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
-				 "address does not answer ARP (see arp.rip).");
-		else if (t->is_vip)
+		if (dsr_direct_timeout_remedy(t, out, ip, -1))
+			return;
+		if (t->is_vip)
 			snprintf(out->remedy, sizeof(out->remedy),
 				 "The VIP %s does not answer ping: check that the balancer owns the VIP and its "
 				 "virtual service forwards ICMP, and see the direct checks (icmp.vip.direct) of each "

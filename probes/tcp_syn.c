@@ -158,13 +158,9 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	} else {
 		dsr_judge_timeout(t, out, "TCP SYN");
 		dsr_format_ipv4(t->target, target);
-		if (t->direct && strcmp(out->reason, "timeout") == 0)
-			dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, target, t->port);
-		else if (t->direct)
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
-				 "address does not answer ARP (see arp.rip).");
-		else if (t->is_vip)
+		if (dsr_direct_timeout_remedy(t, out, target, t->port))
+			return;
+		if (t->is_vip)
 			snprintf(out->remedy, sizeof(out->remedy),
 				 "No answer from %s: check that the balancer owns the VIP and its virtual service "
 				 "forwards port %d, and see the direct checks (tcp.vip.direct) of each real server.",
