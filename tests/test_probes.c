@@ -582,6 +582,19 @@ static void direct_probes(void **state)
 	t->attempts = 0;
 	c = judge(fx, 3);
 	assert_string_equal(c.reason, "no-mac");
+	assert_non_null(strstr(c.remedy, "mac = ..."));
+	/* The same remedies for ping to the VIP at the server's MAC. */
+	struct dsr_task *echo = &fx->plan.tasks[1];
+	echo->target = t->target;
+	echo->is_vip = echo->direct = true;
+	echo->os_guess = DSR_OS_LINUX;
+	c = judge(fx, 1);
+	assert_string_equal(c.reason, "timeout");
+	assert_non_null(strstr(c.remedy, "ip addr add 198.18.0.100/32 dev lo"));
+	echo->unresolved = true;
+	c = judge(fx, 1);
+	assert_string_equal(c.reason, "no-mac");
+	assert_non_null(strstr(c.remedy, "mac = ..."));
 	t->unresolved = false;
 	t->attempts = 1;
 	t->os_guess = DSR_OS_LINUX;
