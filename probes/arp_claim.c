@@ -22,6 +22,9 @@ static int claim_build(const struct dsr_task *t, const struct dsr_local *me, uin
 	return dsr_build_arp_probe(me, t->dst_mac, t->target, buf, cap, err, errlen);
 }
 
+/* As many claims as the engine keeps for one task. */
+#define CLAIMS_KEPT 64
+
 /* The server's MAC as far as it is known: learned from ARP, else configured. */
 static const uint8_t *server_mac(const struct dsr_task *t)
 {
@@ -107,6 +110,8 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 			       size_t nobs, struct dsr_check *out)
 {
 	const uint8_t *mac = server_mac(t);
+	struct dsr_observation claims[CLAIMS_KEPT];
+	size_t n = 0;
 	char vip[16], text[18];
 
 	dsr_format_ipv4(t->target, vip);
@@ -122,37 +127,42 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 			 "address does not answer ARP (see arp.rip).");
 		return;
 	}
+	/* Claims watched while the server's ARP pointed at another host (before the
+	 * configured MAC answered) are that host's, not this server's. */
+	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++)
+		if (!obs[i].via_other_hop || memcmp(obs[i].mac, mac, 6) == 0)
+			claims[n++] = obs[i];
 	dsr_format_mac(mac, text);
 	dsr_evidence_str(out, "mac", text);
 	dsr_evidence_int(out, "probes", t->attempts);
-	if (nobs == 0) {
+	if (n == 0) {
 		out->status = DSR_PASS;
 		snprintf(out->summary, sizeof(out->summary),
 			 "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
 			 t->attempts);
 		return;
 	}
-	list_frames(out, obs, nobs);
-	const char *kind = claim_kind(&obs[0]);
+	list_frames(out, claims, n);
+	const char *kind = claim_kind(&claims[0]);
 	out->status = DSR_FAIL;
 	out->reason = "claimed";
 	snprintf(out->summary, sizeof(out->summary), "%s %s %s in %zu ARP frame%s", text,
 		 strcmp(kind, "reply") == 0	 ? "answers ARP for"
 		 : strcmp(kind, "announce") == 0 ? "announces"
 						 : "uses as ARP sender address",
-		 vip, nobs, nobs == 1 ? "" : "s");
+		 vip, n, n == 1 ? "" : "s");
 	dsr_remedy(out, DSR_FAULT_VIP_ARP_LEAK, t->os_guess, vip, -1);
 }
 
 static void claim_judge_service(const struct dsr_task *t, const struct dsr_observation *obs,
 				size_t nobs, struct dsr_check *out)
 {
-	struct dsr_observation unknown[64];
+	struct dsr_observation unknown[CLAIMS_KEPT];
 	size_t n = 0;
 	char vip[16], text[18];
 
 	dsr_format_ipv4(t->target, vip);
-	for (size_t i = 0; i < nobs && n < 64; i++)
+	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++)
 		if (!dsr_mac_in(t->known_macs, t->nknown, obs[i].mac))
 			unknown[n++] = obs[i];
 	if (n == 0) {

@@ -128,11 +128,10 @@ struct dsr_task {
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
 	/* The next hop changed to the configured MAC after tries went elsewhere
-	 * (engine.c, learn_next_hop): until the first try at the configured MAC
-	 * (sent at hop_corrected_sent), every answer is to an earlier try. */
+	 * (engine.c, learn_next_hop); the task then has new identifiers, and at
+	 * least one try at the configured MAC. */
 	bool hop_corrected;
 	bool tried_corrected_hop;
-	struct timeval hop_corrected_sent;
 };
 
 struct dsr_probe {

@@ -90,27 +90,14 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 		t->tried_corrected_hop = false;
 		t->answered = false;
 		t->followed_up = false;
+		/* Answers to the earlier tries may still be on their way (a lab run saw
+		 * the other host's RST arrive just after the correction): new
+		 * identifiers keep them from matching. */
+		dsr_plan_reidentify(plan, t);
 		for (size_t k = 0; k < obs->n; k++)
 			if (obs->items[k].task == i)
 				obs->items[k].via_other_hop = true;
 	}
-}
-
-/* A try at the configured MAC after a correction: answers captured before it
- * cannot be to it (they answer the tries that went to the other host, and may
- * arrive just after the correction, as the other host's RST did in a lab run). */
-static void note_try(struct dsr_task *t, const struct timeval *sent)
-{
-	if (t->hop_corrected && !t->tried_corrected_hop) {
-		t->tried_corrected_hop = true;
-		t->hop_corrected_sent = *sent;
-	}
-}
-
-static bool before_corrected_try(const struct dsr_task *t, const struct timeval *ts)
-{
-	return t->hop_corrected &&
-	       (!t->tried_corrected_hop || us_of(ts) < us_of(&t->hop_corrected_sent));
 }
 
 /* Live runs send follow-up frames (a RST after a SYN-ACK) through this. */
@@ -146,7 +133,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 			if (t->probe && t->probe->is_attempt(t, &plan->me, &f)) {
 				t->attempts++;
 				t->last_sent = *ts;
-				note_try(t, ts);
+				t->tried_corrected_hop = t->hop_corrected;
 				memcpy(t->dst_mac, f.eth_dst, 6);
 				t->dst_mac_known = true;
 			}
@@ -170,10 +157,9 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
-		o.via_other_hop = before_corrected_try(t, ts);
 		t->nmatched++;
 		add_observation(plan, obs, &o);
-		if (m != DSR_MATCH_ANSWER || o.via_other_hop)
+		if (m != DSR_MATCH_ANSWER)
 			continue;
 		t->answered = true;
 		if (t->probe == &dsr_probe_arp)
@@ -265,7 +251,7 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 	if (dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
 		return -1;
 	t->attempts++;
-	note_try(t, &t->last_sent);
+	t->tried_corrected_hop = t->hop_corrected;
 	obs->frames_sent++;
 	if (dump) {
 		unsigned n = dsr_dump_frame(dump, &t->last_sent, frame, (size_t)len);
@@ -359,9 +345,10 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	long long next_send = start;
 	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};
 
-	/* Whatever happens, never more than every task's every attempt and its
-	 * follow-up: more would be a bug, and a bug must not flood the segment. */
-	size_t frame_cap = plan->ntasks * ((size_t)o->retries + 2) + 16;
+	/* Whatever happens, never more than every task's every attempt, the one more
+	 * of a corrected next hop, and its follow-up: more would be a bug, and a bug
+	 * must not flood the segment. */
+	size_t frame_cap = plan->ntasks * ((size_t)o->retries + 3) + 16;
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;

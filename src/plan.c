@@ -407,6 +407,7 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		if (!vip)
 			plan->me.ip = ifc->addrs[a];
 	}
+	plan->key = key;
 	plan->sport_first = (uint16_t)(SPORT_BASE + (key >> 16) % SPORT_SPREAD);
 	for (size_t i = 0; i < cfg->nservers; i++) {
 		server_arp[i] = DSR_NO_TASK;
@@ -436,4 +437,12 @@ void dsr_plan_free(struct dsr_plan *plan)
 	free(plan->tasks);
 	plan->tasks = NULL;
 	plan->ntasks = 0;
+}
+
+void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task *t)
+{
+	uint64_t h = mix64(((uint64_t)plan->key << 32) ^ ((uint64_t)t->seq << 16) ^ t->echo_seq ^
+			   0xd1b54a32d192ed03ull);
+	t->seq = (uint32_t)(h >> 32);
+	t->echo_seq = (uint16_t)(h >> 16);
 }

@@ -14,6 +14,7 @@ struct dsr_plan {
 	bool on_segment;
 	bool is_balancer;
 	uint16_t sport_first, sport_last; /* TCP source ports in use: the capture filter admits these */
+	uint32_t key;                     /* what the probe identifiers are mixed with */
 };
 
 /* key makes this run's probe identifiers unpredictable (and reproducible for
@@ -21,5 +22,10 @@ struct dsr_plan {
 int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, uint32_t key,
 		   struct dsr_plan *plan, char *err, size_t errlen);
 void dsr_plan_free(struct dsr_plan *plan);
+
+/* New identifiers (TCP sequence number, ICMP echo sequence) for task t, so that
+ * answers to its earlier tries no longer match it; as unpredictable as the first
+ * ones, and the same in a replay of the run. */
+void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task *t);
 
 #endif

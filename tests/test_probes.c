@@ -421,9 +421,15 @@ static void next_hop_corrected_after_sending(void **state)
 	assert_string_equal(c.reason, "timeout");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 
+	/* New identifiers: the duplicate's answers to earlier tries no longer match. */
+	uint16_t seq = fx->plan.tasks[1].echo_seq;
+	assert_int_not_equal(seq, 2);
+	feed(fx, f, craft_echo_reply(f, dup_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
+	assert_false(fx->plan.tasks[1].answered);
 	feed_own_try(fx, 1, 500000);
 	assert_int_equal(fx->plan.tasks[1].attempts, 2);
-	feed_at(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2), 500100, false);
+	assert_true(fx->plan.tasks[1].tried_corrected_hop);
+	feed_at(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, seq), 500100, false);
 	c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
@@ -461,20 +467,53 @@ static void vip_probe_answered_by_squatter_asks_again(void **state)
 	assert_string_equal(c.reason, "timeout");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 
-	/* The squatter's answer to an earlier try, arriving after the correction
-	 * but before any try at the balancer: still not the deployment's. */
+	/* The squatter's answer to an earlier try, arriving after the correction (a
+	 * RST, or a SYN-ACK it sends again): the SYN's new sequence number keeps it
+	 * from matching. */
+	assert_int_not_equal(syn->seq, 2000);
 	feed(fx, f, craft_tcp(f, dup_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x14));
+	feed(fx, f, craft_tcp(f, dup_mac, me_mac, vip, me_ip, 64, 80, 40002, 9, 2001, 0x12));
 	assert_false(syn->answered);
 	assert_string_equal(judge(fx, 3).reason, "timeout");
 
 	feed_own_try(fx, 3, 500000);
 	assert_int_equal(syn->attempts, 2);
-	feed_at(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 7, 2001, 0x12), 500200,
-		false);
+	feed_at(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 7, syn->seq + 1, 0x12),
+		500200, false);
 	c = judge(fx, 3);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
+	fixture_free(fx);
+}
+
+/* The claim watch for rs1 follows rs1's ARP like any probe: claims made by
+ * the duplicate that answered for rs1's address first are not rs1's. */
+static void claims_before_a_correction_are_not_the_servers(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	struct dsr_task *claim = &fx->plan.tasks[2];
+	*claim = task(&dsr_probe_arp_claim, vip, -1);
+	claim->server = "rs1";
+	claim->claim_watch = true;
+	claim->resolver = 0;
+	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
+	claim->attempts = 1;
+	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 2).reason, "claimed");
+
+	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
+	assert_memory_equal(claim->dst_mac, rs1_mac, 6);
+	struct dsr_check c = judge(fx, 2);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
+
+	feed(fx, f, craft_arp(f, 1, rs1_mac, vip, (uint8_t[6]){0}, me_ip));
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "claimed");
+	assert_non_null(strstr(c.summary, "in 1 ARP frame"));
 	fixture_free(fx);
 }
 
@@ -702,6 +741,7 @@ int main(void)
 		cmocka_unit_test(next_hop_learning),
 		cmocka_unit_test(next_hop_corrected_after_sending),
 		cmocka_unit_test(vip_probe_answered_by_squatter_asks_again),
+		cmocka_unit_test(claims_before_a_correction_are_not_the_servers),
 		cmocka_unit_test(claims_by_a_server),
 		cmocka_unit_test(claims_by_others),
 		cmocka_unit_test(direct_probes),
