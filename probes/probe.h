@@ -128,10 +128,9 @@ struct dsr_task {
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
 	/* The next hop changed to the configured MAC after tries went elsewhere
-	 * (engine.c, learn_next_hop); the task then has new identifiers, and at
-	 * least one try at the configured MAC. */
-	bool hop_corrected;
-	bool tried_corrected_hop;
+	 * (engine.c, learn_next_hop): the task has new identifiers and is owed one
+	 * try at the configured MAC, whatever its retry budget says. */
+	bool corrected_try_due;
 };
 
 struct dsr_probe {

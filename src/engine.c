@@ -86,8 +86,7 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 			continue;
 		memcpy(t->dst_mac, a->learned_mac, 6);
 		t->dst_mac_known = true;
-		t->hop_corrected = true;
-		t->tried_corrected_hop = false;
+		t->corrected_try_due = true;
 		t->answered = false;
 		t->followed_up = false;
 		/* Answers to the earlier tries may still be on their way (a lab run saw
@@ -133,7 +132,7 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 			if (t->probe && t->probe->is_attempt(t, &plan->me, &f)) {
 				t->attempts++;
 				t->last_sent = *ts;
-				t->tried_corrected_hop = t->hop_corrected;
+				t->corrected_try_due = false;
 				memcpy(t->dst_mac, f.eth_dst, 6);
 				t->dst_mac_known = true;
 			}
@@ -232,7 +231,7 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *
 	}
 	unsigned tries = t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
 	/* A corrected next hop gets at least one try of its own. */
-	if (t->hop_corrected && !t->tried_corrected_hop)
+	if (t->corrected_try_due)
 		return DUE;
 	return t->attempts < tries ? DUE : DONE;
 }
@@ -251,7 +250,7 @@ static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_so
 	if (dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
 		return -1;
 	t->attempts++;
-	t->tried_corrected_hop = t->hop_corrected;
+	t->corrected_try_due = false;
 	obs->frames_sent++;
 	if (dump) {
 		unsigned n = dsr_dump_frame(dump, &t->last_sent, frame, (size_t)len);

@@ -416,6 +416,7 @@ static void next_hop_corrected_after_sending(void **state)
 	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
 	assert_memory_equal(fx->plan.tasks[1].dst_mac, rs1_mac, 6);
 	assert_false(fx->plan.tasks[1].answered);
+	assert_true(fx->plan.tasks[1].corrected_try_due);
 	struct dsr_check c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_FAIL);
 	assert_string_equal(c.reason, "timeout");
@@ -428,7 +429,7 @@ static void next_hop_corrected_after_sending(void **state)
 	assert_false(fx->plan.tasks[1].answered);
 	feed_own_try(fx, 1, 500000);
 	assert_int_equal(fx->plan.tasks[1].attempts, 2);
-	assert_true(fx->plan.tasks[1].tried_corrected_hop);
+	assert_false(fx->plan.tasks[1].corrected_try_due);
 	feed_at(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, seq), 500100, false);
 	c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_PASS);
