@@ -163,17 +163,17 @@ static void fixture_free(struct fixture *fx)
 	free(fx);
 }
 
-static void feed(struct fixture *fx, const uint8_t *f, size_t n)
-{
-	struct timeval ts = {1000, 0};
-	dsr_engine_feed(&fx->plan, f, n, &ts, false, &fx->obs);
-}
-
 /* A frame captured at 1000 s + usec; ours (record_attempts) counts as a try. */
 static void feed_at(struct fixture *fx, const uint8_t *f, size_t n, long usec, bool ours)
 {
 	struct timeval ts = {1000, usec};
 	dsr_engine_feed(&fx->plan, f, n, &ts, ours, &fx->obs);
+}
+
+/* A frame from another host, captured at 1000 s. */
+static void feed(struct fixture *fx, const uint8_t *f, size_t n)
+{
+	feed_at(fx, f, n, 0, false);
 }
 
 /* Task i's next try as the probe builds it, captured at 1000 s + usec. */
