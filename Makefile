@@ -8,8 +8,8 @@ PKG      ?= pkg-config
 PREFIX   ?= /usr/local
 
 # What differs between operating systems lives in files named for the platform:
-# src/*_linux.c, src/*_bsd.c (macOS and the BSDs), src/*_windows.c, and src/*_posix.c
-# for every platform but Windows. `make windows` cross-builds dsrcheck.exe with MinGW-w64.
+# platform/*_linux.c, platform/*_bsd.c (macOS and the BSDs), platform/*_windows.c, and
+# platform/*_posix.c for every platform but Windows (local/ follows the same convention). `make windows` cross-builds dsrcheck.exe with MinGW-w64.
 UNAME    := $(shell uname -s)
 PLATFORM ?= $(if $(filter Darwin FreeBSD OpenBSD NetBSD DragonFly,$(UNAME)),bsd,linux)
 ifeq ($(PLATFORM),windows)
@@ -81,7 +81,7 @@ endif
 # The seam between dsrcheck and each operating system, by the file name convention above.
 # local/ (the server-side audit) follows it too; a platform without its own collector
 # (macOS/BSD) gets none, and `dsrcheck local` says so.
-SRC_DIRS := src local
+SRC_DIRS := src platform passive local
 PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_$(PLATFORM).c) \
                 $(if $(filter windows,$(PLATFORM)),,$(wildcard $(d)/*_posix.c)))
 ALL_PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_linux.c $(d)/*_bsd.c $(d)/*_windows.c $(d)/*_posix.c))
@@ -99,7 +99,7 @@ all: $(BIN)
 $(BIN): $(BUILD)/src/main.o $(CORE_OBJ) FORCE
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
+$(BUILD)/%.o: %.c $(wildcard src/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -201,7 +201,7 @@ $(BUILD)/include/pcap.h: Makefile
 	cp -R $(PCAP_INCLUDE)/pcap $(PCAP_INCLUDE)/pcap.h $(PCAP_INCLUDE)/pcap-bpf.h $(PCAP_INCLUDE)/pcap-namedb.h $(BUILD)/include/
 
 # capture/wpcap.def names what dsrcheck imports; a delay-load import library, so that
-# dsrcheck.exe starts without Npcap and says what is missing (src/os_windows.c).
+# dsrcheck.exe starts without Npcap and says what is missing (platform/os_windows.c).
 $(BUILD)/libwpcap.a: capture/wpcap.def
 	@mkdir -p $(dir $@)
 	$(DLLTOOL) --input-def $< --dllname wpcap.dll --output-delaylib $@
@@ -213,7 +213,7 @@ $(BUILD)/include/dsr_wpcap_names.h: capture/wpcap.def
 		END { print "#define DSR_WPCAP_FILE_NAMES " names[0]; print "#define DSR_WPCAP_LIVE_NAMES " names[1] }' $< > $@
 
 $(BUILD)/src/main.o $(CORE_OBJ): | $(BUILD)/include/pcap.h $(BUILD)/include/dsr_wpcap_names.h
-$(BUILD)/src/os_windows.o: $(BUILD)/include/dsr_wpcap_names.h
+$(BUILD)/platform/os_windows.o: $(BUILD)/include/dsr_wpcap_names.h
 $(BIN) $(TESTS): $(BUILD)/libwpcap.a
 $(TESTS): $(BUILD)/deps/lib/libcmocka.a
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 
 enum dsr_decode_status {
 	DSR_FRAME_OK,        /* decoded as far as dsrcheck needs */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/os.h"
+#include "../platform/os.h"
 
 /* The pcap file header, and each frame's record header. */
 #define FILE_HEADER 24

@@ -11,7 +11,7 @@
 #include <poll.h>
 #endif
 
-#include "../src/os.h"
+#include "../platform/os.h"
 #include "decode.h"
 
 /* Enough for the headers of an ICMP error quoting a TCP SYN with options. */

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "../src/check.h"
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 
 #define DSR_LOCAL_MAX_IFACES 64
 #define DSR_LOCAL_MAX_IFACE_ADDRS 16

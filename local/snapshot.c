@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/os.h"
+#include "../platform/os.h"
 #include "../src/parse.h"
 
 #define DSR_SNAPSHOT_MAX_BYTES (4 * 1024 * 1024)
@@ -268,7 +268,7 @@ static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 	}
 }
 
-/* Atomically (src/os.h): a reader never sees half a snapshot. */
+/* Atomically (platform/os.h): a reader never sees half a snapshot. */
 int dsr_local_snapshot_save(const struct dsr_local_snapshot *s, const char *path, char *err,
 			    size_t errlen)
 {

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 #include "../capture/decode.h"
 #include "../src/check.h"
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 
 #define DSR_WIRE_ETH_LEN 14
 #define DSR_WIRE_ARP_LEN 28

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/os.h"
+#include "../platform/os.h"
 #include "writers.h"
 
 /* A label value: the format escapes only backslash, double quote and newline;

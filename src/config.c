@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netcompat.h"
+#include "../platform/netcompat.h"
 #include "parse.h"
 
 /* Builds without libinih (INIH=0, the Windows build) split lines with

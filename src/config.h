@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netcompat.h"
+#include "../platform/netcompat.h"
 
 #define DSR_NAME_MAX 64
 #define DSR_IFNAME_MAX 64

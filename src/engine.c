@@ -6,7 +6,7 @@
 
 #include "../capture/decode.h"
 #include "parse.h"
-#include "platform.h"
+#include "../platform/platform.h"
 
 /* Wake up at least this often so pacing and deadlines stay accurate even if
  * the capture descriptor cannot be polled (some platforms). */

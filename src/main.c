@@ -16,13 +16,13 @@
 #include "config.h"
 #include "engine.h"
 #include "../local/local.h"
-#include "os.h"
+#include "../platform/os.h"
 #include "parse.h"
-#include "passive.h"
+#include "../passive/passive.h"
 #include "plan.h"
-#include "platform.h"
+#include "../platform/platform.h"
 #include "verdict.h"
-#include "watch.h"
+#include "../passive/watch.h"
 
 #ifndef DSR_VERSION
 #define DSR_VERSION "dev"
@@ -820,7 +820,7 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	return status;
 }
 
-/* dsrcheck watch: see src/watch.c. */
+/* dsrcheck watch: see passive/watch.c. */
 static int watch(const struct options *opts, const struct dsr_config *cfg)
 {
 	char err[512], filter[256], mac[18];

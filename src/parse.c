@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "netcompat.h"
+#include "../platform/netcompat.h"
 
 static bool is_digit(char c)
 {

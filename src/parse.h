@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "netcompat.h"
+#include "../platform/netcompat.h"
 
 /* "1000ms", "1.5s", "250" (milliseconds), "2s", "5m", "1h"; 0 < result <= max_ms */
 int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms);

@@ -5,7 +5,7 @@
 
 #include "../probes/probe.h"
 #include "config.h"
-#include "platform.h"
+#include "../platform/platform.h"
 
 struct dsr_plan {
 	struct dsr_task *tasks; /* report order; internal tasks anywhere */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Keeps src/platform_bsd.c compiling on a machine with no BSD or macOS sysroot.
+# Keeps platform/platform_bsd.c compiling on a machine with no BSD or macOS sysroot.
 # What each step proves, and what it does not, is in doc/platforms-bsd.md; in
 # short: macOS is compiled and linked (not run) against real macOS SDK headers
 # and libSystem's symbol list as bundled with zig; FreeBSD, OpenBSD and NetBSD
@@ -34,7 +34,7 @@ shim=tests/bsd-shim
 
 # A copy of the platform file that uses a member no BSD has: every step must
 # reject it, or the step is not checking anything.
-sed 's/sdl_alen/sdl_addrlen/g' src/platform_bsd.c >"$tmp/mutant.c"
+sed 's/sdl_alen/sdl_addrlen/g' platform/platform_bsd.c >"$tmp/mutant.c"
 
 # --- macOS: real headers and libSystem stubs, through zig ------------------
 zig=${ZIG:-$(command -v zig || true)}
@@ -51,7 +51,7 @@ if [ -n "$zig" ] && [ -x "$zig" ]; then
 		fi
 		# shellcheck disable=SC2086
 		if "$zig" cc -target "$target" $std -O2 -isystem "$shim/common" \
-			"$shim/link_main.c" src/platform_bsd.c src/iface.c -o "$tmp/dsr-$target" \
+			"$shim/link_main.c" platform/platform_bsd.c platform/iface.c -o "$tmp/dsr-$target" \
 			2>"$tmp/err"; then
 			pass "$target: platform_bsd.c compiled and linked (not run)"
 		else
@@ -75,7 +75,7 @@ if [ -n "$zig" ] && [ -x "$zig" ]; then
 		ln -s /usr/include/pcap "$tmp/deps/pcap"
 		ln -s /usr/include/ini.h "$tmp/deps/ini.h"
 		bad=0 n=0
-		for f in src/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
+		for f in src/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
 			case $f in *_linux.c | *_windows.c) continue ;; esac
 			n=$((n + 1))
 			# shellcheck disable=SC2086
@@ -116,7 +116,7 @@ if command -v clang >/dev/null; then
 			fail "$os: layout_check.c"; cat "$tmp/err"
 		fi
 		# shellcheck disable=SC2086
-		if clang --target="$target" $inc $std -O2 -c src/platform_bsd.c -o "$tmp/p.o" \
+		if clang --target="$target" $inc $std -O2 -c platform/platform_bsd.c -o "$tmp/p.o" \
 			2>"$tmp/err"; then
 			pass "$os: platform_bsd.c compiled against glibc + shim (not linked, not run)"
 		else
@@ -138,7 +138,7 @@ if command -v clang >/dev/null; then
 	if ! pkg-config --exists cmocka 2>/dev/null && [ ! -f /usr/include/cmocka.h ]; then
 		skip "logic test: no cmocka (apt-get install libcmocka-dev)"
 	elif clang $std -D__FreeBSD__=13 -isystem "$shim/glibc" -isystem "$shim/common" \
-		"$shim/logic_test.c" src/iface.c -lcmocka -o "$tmp/logic" 2>"$tmp/err"; then
+		"$shim/logic_test.c" platform/iface.c -lcmocka -o "$tmp/logic" 2>"$tmp/err"; then
 		if "$tmp/logic"; then
 			pass "logic test (route parsing, AF_LINK, privilege drop) ran on Linux"
 		else

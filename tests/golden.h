@@ -11,7 +11,7 @@
 
 #include "../reports/report.h"
 #include "../src/check.h"
-#include "../src/os.h"
+#include "../platform/os.h"
 
 #define GOLDEN_DIR "fixtures/reports/"
 

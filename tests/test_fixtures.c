@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 #include "../src/config.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
-#include "../src/passive.h"
+#include "../passive/passive.h"
 #include "../src/plan.h"
 #include "../src/verdict.h"
 

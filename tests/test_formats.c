@@ -26,7 +26,7 @@
 #include "../reports/report.h"
 #include "../reports/writers.h" /* dsr_utf8_decode, to check the exposition's UTF-8 */
 #include "../src/check.h"
-#include "../src/os.h"
+#include "../platform/os.h"
 #include "golden.h"
 
 /* The Windows build (run under Wine by make check-windows) has no consumers to

@@ -1,4 +1,4 @@
-/* src/os.h, the process services that differ between POSIX and Windows: what
+/* platform/os.h, the process services that differ between POSIX and Windows: what
  * --report relies on (a temporary file beside the target, replaced in one
  * step, over an existing file too, with the same bytes on every system) and
  * the memory streams the writers and tests use. Runs on Linux and, in
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/os.h"
+#include "../platform/os.h"
 
 #define TARGET "build/test_os-report.txt"
 

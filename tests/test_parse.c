@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 #include "../src/parse.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../src/config.h"
-#include "../src/passive.h"
+#include "../passive/passive.h"
 #include "frames.h"
 
 static const uint8_t client_mac[6] = {2, 0, 0, 0, 0, 0x50};

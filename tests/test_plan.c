@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 #include "../src/config.h"
 #include "../src/parse.h"
 #include "../src/plan.h"

@@ -1,4 +1,4 @@
-/* src/platform.h on the system the tests run on: no privilege and no traffic,
+/* platform/platform.h on the system the tests run on: no privilege and no traffic,
  * only what the operating system tells (Linux here; Windows's IP Helper under
  * Wine in make check-windows). The interface found depends on the machine, so
  * what is checked is what must hold on any. */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/platform.h"
+#include "../platform/platform.h"
 
 static void random_bytes(void **state)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/netcompat.h"
+#include "../platform/netcompat.h"
 #include "../probes/probe.h"
 #include "../src/engine.h"
 #include "../src/verdict.h"

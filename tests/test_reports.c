@@ -13,7 +13,7 @@
 
 #include "../reports/report.h"
 #include "../src/check.h"
-#include "../src/os.h"
+#include "../platform/os.h"
 #include "golden.h"
 
 /* Every status, absent service/server/target/port/reason/remedy, evidence of each

@@ -1,10 +1,10 @@
 /* COMPILE-CHECK SHIM (README.md): a program that calls every function of
- * src/platform.h, linked (never run) for macOS with zig, so that every
- * library function src/platform_bsd.c calls is resolved against macOS's
+ * platform/platform.h, linked (never run) for macOS with zig, so that every
+ * library function platform/platform_bsd.c calls is resolved against macOS's
  * libSystem symbol list. */
 #include <stdio.h>
 
-#include "../../src/platform.h"
+#include "../../platform/platform.h"
 
 int main(void)
 {

@@ -1,4 +1,4 @@
-/* COMPILE-CHECK SHIM (README.md): runs the parts of src/platform_bsd.c that
+/* COMPILE-CHECK SHIM (README.md): runs the parts of platform/platform_bsd.c that
  * need no BSD kernel on Linux, built against glibc plus the shim with
  * __FreeBSD__ defined (the shim's layouts are held to FreeBSD's real sizes by
  * layout_check.c): routing-message parsing, AF_LINK MAC extraction, shortened
@@ -7,7 +7,7 @@
  * root is out of reach afterwards. Linux's setuid semantics stand in for the
  * BSDs' here; the routing socket and getifaddrs themselves are not exercised.
  * Built and run by tests/bsd-compile-check.sh, never by make. */
-#include "../../src/platform_bsd.c"
+#include "../../platform/platform_bsd.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -46,11 +46,11 @@
 #include "../../src/config.h"
 #include "../../src/engine.h"
 #include "../../src/parse.h"
-#include "../../src/passive.h"
+#include "../../passive/passive.h"
 #include "../../src/plan.h"
-#include "../../src/platform.h"
+#include "../../platform/platform.h"
 #include "../../src/verdict.h"
-#include "../../src/watch.h"
+#include "../../passive/watch.h"
 #include "fuzz_common.h"
 
 #define MAX_ARGS 48

@@ -20,7 +20,7 @@
 #include "../../src/config.h"
 #include "../../src/parse.h"
 #include "../../src/plan.h"
-#include "../../src/platform.h"
+#include "../../platform/platform.h"
 
 /* fixtures/lab/dsrcheck-lab.ini, which every fixture capture was recorded
  * against (fixtures/TESTLIST), inlined so that a harness does not depend on

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "../../src/engine.h"
-#include "../../src/passive.h"
+#include "../../passive/passive.h"
 #include "../../src/verdict.h"
 #include "fuzz_common.h"
 

@@ -16,7 +16,7 @@
 
 #include "../../capture/decode.h"
 #include "../../src/engine.h"
-#include "../../src/passive.h"
+#include "../../passive/passive.h"
 #include "../../src/verdict.h"
 #include "fuzz_common.h"
 

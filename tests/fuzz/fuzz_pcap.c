@@ -20,7 +20,7 @@
 #include "../../capture/decode.h"
 #include "../../capture/source.h"
 #include "../../src/engine.h"
-#include "../../src/passive.h"
+#include "../../passive/passive.h"
 #include "../../src/verdict.h"
 #include "fuzz_common.h"
 

@@ -56,16 +56,16 @@ LIBS=($(pkg-config --libs libpcap inih 2>/dev/null || echo -lpcap -linih) -lnet)
 
 # What the Makefile links into dsrcheck, but main.c (fuzz_cli includes it).
 SOURCES=()
-for f in src/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
+for f in src/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
 	# the Makefile's platform convention: Linux files, and the POSIX ones
 	case $f in src/main.c | src/ini_split.c | *_bsd.c | *_windows.c | *_linux.c) continue ;; esac
 	SOURCES+=("$f")
 done
-SOURCES+=(src/*_linux.c local/*_linux.c)
+SOURCES+=(platform/*_linux.c local/*_linux.c)
 
 # ---- build: an object is rebuilt when its source or any header is newer ----
 # shellcheck disable=SC2012 # our own file names
-newest_header=$(ls -t src/*.h local/*.h capture/*.h probes/*.h reports/*.h tests/fuzz/*.h | head -1)
+newest_header=$(ls -t src/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h tests/fuzz/*.h | head -1)
 stale=()
 OBJECTS=()
 for f in "${SOURCES[@]}"; do

@@ -1,5 +1,5 @@
 /* COMPILE-CHECK SHIM (tests/bsd-shim/README.md): not a system header.
- * The interface types src/platform_bsd.c accepts, with their IANA ifType
+ * The interface types platform/platform_bsd.c accepts, with their IANA ifType
  * values, which macOS, FreeBSD, OpenBSD and NetBSD all use. */
 #ifndef DSR_SHIM_NET_IF_TYPES_H
 #define DSR_SHIM_NET_IF_TYPES_H

@@ -31,7 +31,7 @@
 
 /* DragonFly pads routing-socket sockaddrs differently and is not covered. */
 #if !defined(__APPLE__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && !defined(__NetBSD__)
-#error "src/platform_bsd.c is for macOS, FreeBSD, OpenBSD and NetBSD"
+#error "platform/platform_bsd.c is for macOS, FreeBSD, OpenBSD and NetBSD"
 #endif
 
 /* Sockaddrs in a routing message are padded to a boundary that differs:

@@ -9,8 +9,8 @@
 #include <sys/time.h>
 
 #include "../capture/decode.h"
-#include "check.h"
-#include "config.h"
+#include "../src/check.h"
+#include "../src/config.h"
 
 struct dsr_passive;
 

@@ -6,8 +6,8 @@
 
 #include "../probes/probe.h"
 #include "../probes/remedy.h"
-#include "netcompat.h"
-#include "parse.h"
+#include "../platform/netcompat.h"
+#include "../src/parse.h"
 
 /* Bounded tables keep memory flat on a capture of any size, or a watch of any
  * length: what does not fit is counted, never grown without limit. */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "../capture/source.h"
-#include "config.h"
+#include "../src/config.h"
 
 typedef void (*dsr_tap_fn)(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg);
 

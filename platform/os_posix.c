@@ -1,4 +1,4 @@
-/* src/os.h on POSIX systems (Linux, the BSDs, macOS). */
+/* platform/os.h on POSIX systems (Linux, the BSDs, macOS). */
 #include "os.h"
 
 #include <errno.h>

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "../capture/decode.h"
-#include "os.h"
+#include "../platform/os.h"
 #include "passive.h"
-#include "platform.h"
+#include "../platform/platform.h"
 
 static volatile sig_atomic_t stop_signal;
 

@@ -2,9 +2,9 @@
  * stopping on Ctrl-C, the -t safety net, terminals, atomic report files,
  * memory streams, syslog, and loading the capture library.
  *
- * src/os_posix.c serves Linux and the BSDs (the Makefile compiles every *_posix.c
- * for every platform but Windows); src/os_windows.c serves Windows. Network
- * facts (interfaces, routes, privileges) are src/platform.h's. */
+ * platform/os_posix.c serves Linux and the BSDs (the Makefile compiles every *_posix.c
+ * for every platform but Windows); platform/os_windows.c serves Windows. Network
+ * facts (interfaces, routes, privileges) are platform/platform.h's. */
 #ifndef DSR_OS_H
 #define DSR_OS_H
 

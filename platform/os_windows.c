@@ -1,4 +1,4 @@
-/* src/os.h on Windows: console control handlers for Ctrl-C, a timer-queue
+/* platform/os.h on Windows: console control handlers for Ctrl-C, a timer-queue
  * timer for -t, MoveFileEx for atomic reports, the event log for --syslog,
  * and Npcap's wpcap.dll loaded on demand. */
 #include <winsock2.h>

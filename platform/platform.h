@@ -1,9 +1,9 @@
 /* The one seam between dsrcheck and the operating system's network: which
  * interface, which addresses and MAC, which gateway, the clock and randomness.
- * Linux is src/platform_linux.c, macOS/BSD src/platform_bsd.c, Windows (IP
- * Helper, Winsock) src/platform_windows.c; the Makefile compiles the one whose
+ * Linux is platform/platform_linux.c, macOS/BSD platform/platform_bsd.c, Windows (IP
+ * Helper, Winsock) platform/platform_windows.c; the Makefile compiles the one whose
  * suffix names the platform. Process services (signals, files, terminals) are
- * in src/os.h. */
+ * in platform/os.h. */
 #ifndef DSR_PLATFORM_H
 #define DSR_PLATFORM_H
 
