@@ -45,26 +45,12 @@ __attribute__((format(printf, 4, 5))) static void verdict(struct dsr_check *c, e
 
 	c->status = st;
 	c->reason = reason;
-	va_start(ap, fmt);
-	vsnprintf(c->summary, sizeof(c->summary), fmt, ap);
-	va_end(ap);
-}
+	char text[1024];
 
-/* Appends to the remedy, "; " between parts. */
-__attribute__((format(printf, 2, 3))) static void fix(struct dsr_check *c, const char *fmt, ...)
-{
-	size_t have = strnlen(c->remedy, sizeof(c->remedy));
-	va_list ap;
-
-	if (have && have + 2 < sizeof(c->remedy)) {
-		memcpy(c->remedy + have, "; ", 3);
-		have += 2;
-	}
-	if (have + 1 >= sizeof(c->remedy))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(c->remedy + have, sizeof(c->remedy) - have, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	dsr_check_summary(c, "%s", text);
 }
 
 /* Skip for a source that was not read, with the collector's reason. */
@@ -148,7 +134,7 @@ static void rule_loopback_adapter(struct builder *b)
 	lo = loopback_adapter(b);
 	if (!lo) {
 		verdict(c, DSR_FAIL, "missing", "no Microsoft (KM-TEST) Loopback Adapter is installed");
-		fix(c, "%s", install_loopback);
+		dsr_check_remedy_append(c, "%s", install_loopback);
 		return;
 	}
 	verdict(c, DSR_PASS, NULL, "loopback adapter '%s' (IDX %u)", lo->name, lo->index);
@@ -166,19 +152,19 @@ static void vip_remedy(struct builder *b, struct dsr_check *c, const struct dsr_
 
 	if (!is_windows(b)) {
 		if (wrong)
-			fix(c, "ip addr del %s/%u dev %s", b->vip, prefix, wrong->name);
+			dsr_check_remedy_append(c, "ip addr del %s/%u dev %s", b->vip, prefix, wrong->name);
 		if (!wrong || !is_vip_home(b, wrong) || prefix != 32)
-			fix(c, "ip addr add %s/32 dev lo", b->vip);
-		fix(c, "make it permanent in the network configuration (ifupdown: 'up ip addr add %s/32 dev "
+			dsr_check_remedy_append(c, "ip addr add %s/32 dev lo", b->vip);
+		dsr_check_remedy_append(c, "make it permanent in the network configuration (ifupdown: 'up ip addr add %s/32 dev "
 		       "lo' under 'iface lo'; systemd-networkd: Address=%s/32 in a .network file for lo)",
 		    b->vip, b->vip);
 		return;
 	}
 	if (!lo)
-		fix(c, "%s", install_loopback);
+		dsr_check_remedy_append(c, "%s", install_loopback);
 	if (wrong)
-		fix(c, "netsh interface ipv4 delete address \"%s\" %s", wrong->name, b->vip);
-	fix(c,
+		dsr_check_remedy_append(c, "netsh interface ipv4 delete address \"%s\" %s", wrong->name, b->vip);
+	dsr_check_remedy_append(c,
 	    "give the loopback adapter the VIP with subnet mask 255.255.255.255: netsh interface ipv4 "
 	    "add address \"%s\" %s 255.255.255.255 (or Network Connections > the adapter > Internet "
 	    "Protocol Version 4 (TCP/IPv4) > Properties)",
@@ -443,8 +429,8 @@ static void rule_setting(struct builder *b, const struct setting *set)
 		return;
 	}
 	verdict(c, worst, reason, "%s", why);
-	fix(c, "sysctl -w net.ipv4.conf.all.%s=%d%s", set->key, set->want, fixes);
-	fix(c, "persist it with these lines in " SYSCTL_FILE ": net.ipv4.conf.all.%s = %d%s", set->key,
+	dsr_check_remedy_append(c, "sysctl -w net.ipv4.conf.all.%s=%d%s", set->key, set->want, fixes);
+	dsr_check_remedy_append(c, "persist it with these lines in " SYSCTL_FILE ": net.ipv4.conf.all.%s = %d%s", set->key,
 	    set->want, persist);
 }
 
@@ -495,9 +481,9 @@ static void rule_weakhost(struct builder *b, bool send)
 		} else if (!v) {
 			size_t w = strlen(names);
 			if (disabled++ == 0)
-				fix(c, "netsh interface ipv4 show interface lists the IDX of each adapter");
+				dsr_check_remedy_append(c, "netsh interface ipv4 show interface lists the IDX of each adapter");
 			snprintf(names + w, sizeof(names) - w, "%s%s", w ? ", " : "", f->name);
-			fix(c, "netsh interface ipv4 set interface %s %s=enabled",
+			dsr_check_remedy_append(c, "netsh interface ipv4 set interface %s %s=enabled",
 			    idx(f, num, loop ? "<IDX number for loopback>" : "<IDX number for Server NIC>"),
 			    key);
 		}
@@ -559,12 +545,12 @@ static void rule_listen(struct builder *b, uint16_t port)
 	else
 		verdict(c, DSR_FAIL, "not-listening", "nothing listens on port %u", port);
 	if (is_windows(b))
-		fix(c,
+		dsr_check_remedy_append(c,
 		    "make the service listen on %s:%u or on all addresses (IIS: the site binding, "
 		    "local.iis.binding), then restart it; check with netstat -ano -p tcp | findstr :%u",
 		    b->vip, port, port);
 	else
-		fix(c,
+		dsr_check_remedy_append(c,
 		    "make the service listen on %s:%u or on 0.0.0.0:%u, not only on the real address, then "
 		    "restart it; check with ss -ltn 'sport = :%u'",
 		    b->vip, port, port, port);
@@ -631,18 +617,18 @@ static void rule_linux_firewall(struct builder *b, int port)
 		const char *space = strchr(f.chain, ' ');
 		snprintf(chain, sizeof(chain), "%s", space ? space + 1 : "INPUT");
 		if (port >= 0)
-			fix(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -p tcp --dport %d -j ACCEPT",
+			dsr_check_remedy_append(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -p tcp --dport %d -j ACCEPT",
 			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip, port);
 		else
-			fix(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -j ACCEPT",
+			dsr_check_remedy_append(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -j ACCEPT",
 			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip);
-		fix(c, "or delete the rule (iptables -t TABLE -D %s followed by the rule's own options), and "
+		dsr_check_remedy_append(c, "or delete the rule (iptables -t TABLE -D %s followed by the rule's own options), and "
 		       "persist the change (iptables-save > /etc/iptables/rules.v4)",
 		    chain);
 	} else {
-		fix(c, "accept it before the drop: nft insert rule %s ip daddr %s%s accept", f.chain, b->vip,
+		dsr_check_remedy_append(c, "accept it before the drop: nft insert rule %s ip daddr %s%s accept", f.chain, b->vip,
 		    proto);
-		fix(c, "or delete the rule: nft -a list chain %s shows its handle, then nft delete rule %s "
+		dsr_check_remedy_append(c, "or delete the rule: nft -a list chain %s shows its handle, then nft delete rule %s "
 		       "handle N; persist the change in /etc/nftables.conf",
 		    f.chain, f.chain);
 	}
@@ -709,7 +695,7 @@ static void rule_windows_firewall(struct builder *b, int port)
 			"block rule '%s' matches connections to %s:%d (block rules win over allow rules)",
 			block_name, b->vip, port);
 		dsr_evidence_str(c, "rule", block_name);
-		fix(c, "delete or narrow it: netsh advfirewall firewall delete rule name=\"%s\"", block_name);
+		dsr_check_remedy_append(c, "delete or narrow it: netsh advfirewall firewall delete rule name=\"%s\"", block_name);
 	} else if (!open_profiles[0]) {
 		verdict(c, DSR_PASS, NULL, "an allow rule lets connections to %s:%d in, in every profile "
 					   "that is on",
@@ -726,7 +712,7 @@ static void rule_windows_firewall(struct builder *b, int port)
 			"it blocks all connections to the loopback adapter",
 			open_profiles, b->vip, port);
 	}
-	fix(c,
+	dsr_check_remedy_append(c,
 	    "disable the Windows Firewall or change the rules to allow traffic to and from the loopback "
 	    "adapter: netsh advfirewall firewall add rule name=\"DSR %s:%d\" dir=in action=allow "
 	    "protocol=TCP localip=%s localport=%d",
@@ -781,11 +767,11 @@ static void rule_iis(struct builder *b, uint16_t port)
 	verdict(c, DSR_FAIL, "not-bound",
 		"site '%s' binds port %u to %s only: IIS refuses connections to %s:%u", other->site, port,
 		other->address, b->vip, port);
-	fix(c,
+	dsr_check_remedy_append(c,
 	    "add the loopback adapter to the site bindings: IIS Manager > Sites > %s > Bindings... > "
 	    "Add, type %s, IP address %s, port %u; then Restart under Manage Web Site",
 	    other->site, strcmp(other->protocol, "https") == 0 ? "HTTPS" : "HTTP", b->vip, port);
-	fix(c,
+	dsr_check_remedy_append(c,
 	    "or, in an elevated prompt in the inetsrv folder of system32: appcmd set site /site.name:\"%s\" "
 	    "/+bindings.[protocol='%s',bindingInformation='%s:%u:']",
 	    other->site, other->protocol, b->vip, port);
@@ -822,7 +808,7 @@ static void rule_conflict(struct builder *b)
 		verdict(c, DSR_WARN, "conflict",
 			"the System event log records %u IP address conflict%s, not naming the VIP",
 			(unsigned)s->nconflicts, s->nconflicts == 1 ? "" : "s");
-	fix(c,
+	dsr_check_remedy_append(c,
 	    "check the system event log for IP address conflicts: Event Viewer (eventvwr.msc) > "
 	    "Windows Logs > System, source Tcpip, event ID 4199; the VIP must be on the loopback "
 	    "adapter only, never on a NIC or on another host of the segment (arp -a shows who answers)");

@@ -368,7 +368,7 @@ static void not_seen(struct dsr_check *c, const char *what)
 {
 	c->status = DSR_SKIP;
 	c->reason = "not-seen";
-	snprintf(c->summary, sizeof(c->summary), "the capture holds no %s", what);
+	dsr_check_summary(c, "the capture holds no %s", what);
 }
 
 static void owners_evidence(struct dsr_check *c, const struct addr *a)
@@ -424,18 +424,18 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 		if (a->nowners > 1 && (unexpected || !svc->nbalancer_macs)) {
 			c->status = DSR_FAIL;
 			c->reason = "conflict";
-			snprintf(c->summary, sizeof(c->summary), "%u MACs claimed %s in the capture%s",
+			dsr_check_summary(c, "%u MACs claimed %s in the capture%s",
 				 a->nowners, ip, a->flips > 1 ? ", changing back and forth" : "");
 			dsr_remedy(c, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, ip, -1);
 		} else if (unexpected) {
 			c->status = DSR_FAIL;
 			c->reason = "wrong-owner";
 			dsr_format_mac(a->owners[0].mac, mac);
-			snprintf(c->summary, sizeof(c->summary), "%s was claimed by %s, not the balancer",
+			dsr_check_summary(c, "%s was claimed by %s, not the balancer",
 				 ip, mac);
 		} else {
 			c->status = DSR_PASS;
-			snprintf(c->summary, sizeof(c->summary), "%s was claimed by the balancer only", ip);
+			dsr_check_summary(c, "%s was claimed by the balancer only", ip);
 		}
 	}
 
@@ -444,8 +444,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	if (!(c = add_check(o, "arp.vip.claim", svc->name, NULL, svc->vip, -1)))
 		return -1;
 	c->status = DSR_PASS;
-	snprintf(c->summary, sizeof(c->summary),
-		 "no host other than the balancer and the configured servers claimed %s", ip);
+	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
 	if (!a)
 		return 0;
 	unsigned busiest = 0;
@@ -465,10 +464,8 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 		if (c->status == DSR_PASS) {
 			c->status = DSR_FAIL;
 			c->reason = "unknown-host";
-			snprintf(c->summary, sizeof(c->summary),
-				 "%s, neither the balancer nor a configured server, claimed %s", mac, ip);
-			snprintf(c->remedy, sizeof(c->remedy),
-				 "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove "
+			dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, ip);
+			dsr_check_remedy(c, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove "
 				 "%s from its network interfaces.",
 				 mac, ip);
 		}
@@ -504,10 +501,9 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 			if (a->nowners > 1) {
 				c->status = DSR_FAIL;
 				c->reason = "conflict";
-				snprintf(c->summary, sizeof(c->summary), "%u MACs used %s in the capture%s",
+				dsr_check_summary(c, "%u MACs used %s in the capture%s",
 					 a->nowners, ip, a->flips > 1 ? ", changing back and forth" : "");
-				snprintf(c->remedy, sizeof(c->remedy),
-					 "Two hosts use the address %s: find the host with the unexpected MAC and "
+				dsr_check_remedy(c, "Two hosts use the address %s: find the host with the unexpected MAC and "
 					 "give it another address; check the system event log for IP address "
 					 "conflicts.",
 					 ip);
@@ -515,11 +511,11 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 				c->status = DSR_FAIL;
 				c->reason = "wrong-mac";
 				dsr_format_mac(a->owners[0].mac, text);
-				snprintf(c->summary, sizeof(c->summary), "%s was used by %s, not the configured MAC",
+				dsr_check_summary(c, "%s was used by %s, not the configured MAC",
 					 ip, text);
 			} else {
 				c->status = DSR_PASS;
-				snprintf(c->summary, sizeof(c->summary), "%s was used by one MAC only", ip);
+				dsr_check_summary(c, "%s was used by one MAC only", ip);
 			}
 		}
 	}
@@ -536,7 +532,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 	} else if (!claim) {
 		c->status = DSR_PASS;
 		dsr_format_mac(mac, text);
-		snprintf(c->summary, sizeof(c->summary), "%s never claimed %s in the capture", text, vip);
+		dsr_check_summary(c, "%s never claimed %s in the capture", text, vip);
 	} else {
 		dsr_format_mac(mac, text);
 		c->status = DSR_FAIL;
@@ -545,7 +541,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_evidence_int(c, "claims", (long long)claim->frames);
 		snprintf(n, sizeof(n), "%lu", claim->first_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
-		snprintf(c->summary, sizeof(c->summary), "%s %s %s in %lu ARP frame%s", text,
+		dsr_check_summary(c, "%s %s %s in %lu ARP frame%s", text,
 			 claim_words(claim, svc->vip.s_addr), vip, claim->frames,
 			 claim->frames == 1 ? "" : "s");
 		dsr_remedy(c, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, vip, -1);
@@ -567,7 +563,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_evidence_int(c, "replies_from_vip", (long long)t->ok);
 		if (!t->wrong) {
 			c->status = DSR_PASS;
-			snprintf(c->summary, sizeof(c->summary), "%lu replies left with the VIP as source",
+			dsr_check_summary(c, "%lu replies left with the VIP as source",
 				 t->ok);
 			continue;
 		}
@@ -578,8 +574,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_evidence_list_add(c, "pcap_frames", n);
 		c->status = DSR_FAIL;
 		c->reason = "wrong-source";
-		snprintf(c->summary, sizeof(c->summary),
-			 "%lu replies to clients of %s left with %s as source", t->wrong, vip, text);
+		dsr_check_summary(c, "%lu replies to clients of %s left with %s as source", t->wrong, vip, text);
 		dsr_remedy(c, DSR_FAULT_WRONG_SOURCE, DSR_OS_UNKNOWN, vip, port);
 	}
 	return 0;
@@ -626,10 +621,9 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 		owners_evidence(c, &list[i]);
 		c->status = DSR_FAIL;
 		c->reason = list[i].flips > 1 ? "flip-flop" : "conflict";
-		snprintf(c->summary, sizeof(c->summary), "%u MACs used %s%s", list[i].nowners, ip,
+		dsr_check_summary(c, "%u MACs used %s%s", list[i].nowners, ip,
 			 list[i].flips > 1 ? ", changing back and forth" : "");
-		snprintf(c->remedy, sizeof(c->remedy),
-			 "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
+		dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
 			 "and give one another address, unless they are a failover pair.",
 			 ip);
 	}

@@ -118,12 +118,10 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 	if (!mac) {
 		out->status = DSR_FAIL;
 		out->reason = "no-mac";
-		snprintf(out->summary, sizeof(out->summary),
-			 "the MAC of %s is not configured and it did not answer ARP: its claims on %s "
+		dsr_check_summary(out, "the MAC of %s is not configured and it did not answer ARP: its claims on %s "
 			 "cannot be told apart",
 			 t->server, vip);
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+		dsr_check_remedy(out, "Give the server's MAC in the configuration (mac = ...), or find out why its real "
 			 "address does not answer ARP (see arp.rip).");
 		return;
 	}
@@ -137,8 +135,7 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 	dsr_evidence_int(out, "probes", t->attempts);
 	if (n == 0) {
 		out->status = DSR_PASS;
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
+		dsr_check_summary(out, "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
 			 t->attempts);
 		return;
 	}
@@ -146,7 +143,7 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 	const char *kind = claim_kind(&claims[0]);
 	out->status = DSR_FAIL;
 	out->reason = "claimed";
-	snprintf(out->summary, sizeof(out->summary), "%s %s %s in %zu ARP frame%s", text,
+	dsr_check_summary(out, "%s %s %s in %zu ARP frame%s", text,
 		 strcmp(kind, "reply") == 0	 ? "answers ARP for"
 		 : strcmp(kind, "announce") == 0 ? "announces"
 						 : "uses as ARP sender address",
@@ -167,8 +164,7 @@ static void claim_judge_service(const struct dsr_task *t, const struct dsr_obser
 			unknown[n++] = obs[i];
 	if (n == 0) {
 		out->status = DSR_PASS;
-		snprintf(out->summary, sizeof(out->summary),
-			 "no host other than the balancer and the configured servers claimed %s", vip);
+		dsr_check_summary(out, "no host other than the balancer and the configured servers claimed %s", vip);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -179,10 +175,8 @@ static void claim_judge_service(const struct dsr_task *t, const struct dsr_obser
 	dsr_format_mac(unknown[0].mac, text);
 	out->status = DSR_FAIL;
 	out->reason = "unknown-host";
-	snprintf(out->summary, sizeof(out->summary),
-		 "%s, neither the balancer nor a configured server, claims %s", text, vip);
-	snprintf(out->remedy, sizeof(out->remedy),
-		 "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove %s from "
+	dsr_check_summary(out, "%s, neither the balancer nor a configured server, claims %s", text, vip);
+	dsr_check_remedy(out, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove %s from "
 		 "its network interfaces; if it is a real server, add it to the configuration and keep the "
 		 "VIP on its loopback only; if it is a second balancer, list its MAC in balancer-mac.",
 		 text, vip);

@@ -23,8 +23,7 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 	if (!answer) {
 		out->status = DSR_SKIP;
 		out->reason = "no-answer";
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s did not answer, so the return path cannot be seen (see tcp.vip)", endpoint);
+		dsr_check_summary(out, "%s did not answer, so the return path cannot be seen (see tcp.vip)", endpoint);
 		return;
 	}
 	dsr_format_mac(answer->mac, mac);
@@ -35,17 +34,15 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 					 : t->dst_mac_known && memcmp(t->dst_mac, answer->mac, 6) == 0;
 	if (!via_balancer) {
 		out->status = DSR_PASS;
-		snprintf(out->summary, sizeof(out->summary), "the answer from %s came straight from %s",
+		dsr_check_summary(out, "the answer from %s came straight from %s",
 			 endpoint, mac);
 		return;
 	}
 	out->status = DSR_WARN;
 	out->reason = "via-balancer";
-	snprintf(out->summary, sizeof(out->summary),
-		 "the answer from %s came back from the balancer's MAC %s, not from a real server",
+	dsr_check_summary(out, "the answer from %s came back from the balancer's MAC %s, not from a real server",
 		 endpoint, mac);
-	snprintf(out->remedy, sizeof(out->remedy),
-		 "The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
+	dsr_check_remedy(out, "The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
 		 "service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
 		 "what the servers were prepared for.");
 }

@@ -85,17 +85,15 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
 		/* Direct probes go to the server's own MAC: without it there is nothing to test. */
 		dsr_format_ipv4(t->nexthop, hop);
 		out->reason = "no-mac";
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s to %s not sent: the MAC of %s is not configured and it did not answer ARP",
+		dsr_check_summary(out, "%s to %s not sent: the MAC of %s is not configured and it did not answer ARP",
 			 what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
 	} else if (t->unresolved) {
 		dsr_format_ipv4(t->nexthop, hop);
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);
+		dsr_check_summary(out, "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
 	} else {
-		snprintf(out->summary, sizeof(out->summary), "no answer to %s from %s after %u %s",
+		dsr_check_summary(out, "no answer to %s from %s after %u %s",
 			 what, endpoint, t->attempts, t->attempts == 1 ? "try" : "tries");
 	}
 }
@@ -108,8 +106,7 @@ bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, 
 	if (strcmp(out->reason, "timeout") == 0)
 		dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, ip, port);
 	else
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Give the server's MAC in the configuration (mac = ...), or find out why its real "
+		dsr_check_remedy(out, "Give the server's MAC in the configuration (mac = ...), or find out why its real "
 			 "address does not answer ARP (see arp.rip).");
 	return true;
 }

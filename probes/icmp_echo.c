@@ -86,37 +86,33 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 	}
 	if (reply) {
 		out->status = DSR_PASS;
-		snprintf(out->summary, sizeof(out->summary), "echo reply from %s", ip);
+		dsr_check_summary(out, "echo reply from %s", ip);
 		return;
 	}
 	if (unreach) {
 		out->status = DSR_FAIL;
 		out->reason = "unreachable";
 		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s reports %s unreachable (ICMP type 3 code %u)", from, ip, unreach->icmp_code);
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "A router or host (%s) says %s cannot be reached: check routing to it and any ACL or "
+		dsr_check_summary(out, "%s reports %s unreachable (ICMP type 3 code %u)", from, ip, unreach->icmp_code);
+		dsr_check_remedy(out, "A router or host (%s) says %s cannot be reached: check routing to it and any ACL or "
 			 "firewall on the way.",
 			 from, ip);
 	} else if (wrong) {
 		out->status = DSR_FAIL;
 		out->reason = "wrong-source";
-		snprintf(out->summary, sizeof(out->summary), "echo reply for %s came from %s", ip, from);
+		dsr_check_summary(out, "echo reply for %s came from %s", ip, from);
 		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, ip, -1);
 	} else {
 		dsr_judge_timeout(t, out, "ICMP echo");
 		if (dsr_direct_timeout_remedy(t, out, ip, -1))
 			return;
 		if (t->is_vip)
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "The VIP %s does not answer ping: check that the balancer owns the VIP and its "
+			dsr_check_remedy(out, "The VIP %s does not answer ping: check that the balancer owns the VIP and its "
 				 "virtual service forwards ICMP, and see the direct checks (icmp.vip.direct) of each "
 				 "real server.",
 				 ip);
 		else
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "%s does not answer ping: check that the server is up and that its firewall allows "
+			dsr_check_remedy(out, "%s does not answer ping: check that the server is up and that its firewall allows "
 				 "ICMP echo (Windows Firewall: File and Printer Sharing (Echo Request - ICMPv4-In)).",
 				 ip);
 	}

@@ -84,16 +84,16 @@ void dsr_remedy(struct dsr_check *out, enum dsr_fault fault, enum dsr_os_guess o
 	switch (os) {
 	case DSR_OS_LINUX:
 		dsr_evidence_str(out, "platform", "linux (guessed from reply TTL)");
-		snprintf(out->remedy, sizeof(out->remedy), "Linux/BSD (guessed from the TTL of its replies): %s.",
+		dsr_check_remedy(out, "Linux/BSD (guessed from the TTL of its replies): %s.",
 			 linux_text);
 		break;
 	case DSR_OS_WINDOWS:
 		dsr_evidence_str(out, "platform", "windows (guessed from reply TTL)");
-		snprintf(out->remedy, sizeof(out->remedy), "Windows (guessed from the TTL of its replies): %s.",
+		dsr_check_remedy(out, "Windows (guessed from the TTL of its replies): %s.",
 			 windows_text);
 		break;
 	case DSR_OS_UNKNOWN:
-		snprintf(out->remedy, sizeof(out->remedy), "Linux: %s. Windows: %s.", linux_text,
+		dsr_check_remedy(out, "Linux: %s. Windows: %s.", linux_text,
 			 windows_text);
 		break;
 	}

@@ -94,8 +94,7 @@ static void tcp_remedy_refused(const struct dsr_task *t, struct dsr_check *out)
 	if (t->is_vip)
 		dsr_remedy(out, DSR_FAULT_VIP_NOT_BOUND, t->os_guess, ip, t->port);
 	else
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "Nothing listens on %s: start the service, or bind it to this address and port.",
+		dsr_check_remedy(out, "Nothing listens on %s: start the service, or bind it to this address and port.",
 			 endpoint);
 }
 
@@ -131,27 +130,25 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	}
 	if (synack) {
 		out->status = DSR_PASS;
-		snprintf(out->summary, sizeof(out->summary), "SYN-ACK from %s", endpoint);
+		dsr_check_summary(out, "SYN-ACK from %s", endpoint);
 	} else if (rst) {
 		out->status = DSR_FAIL;
 		out->reason = "refused";
-		snprintf(out->summary, sizeof(out->summary), "connection refused (RST) from %s, sent by %s",
+		dsr_check_summary(out, "connection refused (RST) from %s, sent by %s",
 			 endpoint, mac);
 		tcp_remedy_refused(t, out);
 	} else if (unreach) {
 		out->status = DSR_FAIL;
 		out->reason = "unreachable";
 		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
-		snprintf(out->summary, sizeof(out->summary),
-			 "%s reports %s unreachable (ICMP type 3 code %u)", from, endpoint,
+		dsr_check_summary(out, "%s reports %s unreachable (ICMP type 3 code %u)", from, endpoint,
 			 unreach->icmp_code);
-		snprintf(out->remedy, sizeof(out->remedy),
-			 "%s rejects connections to %s: check its firewall (a REJECT rule) and routing.", from,
+		dsr_check_remedy(out, "%s rejects connections to %s: check its firewall (a REJECT rule) and routing.", from,
 			 endpoint);
 	} else if (wrong) {
 		out->status = DSR_FAIL;
 		out->reason = "wrong-source";
-		snprintf(out->summary, sizeof(out->summary), "the answer for %s came from %s", endpoint,
+		dsr_check_summary(out, "the answer for %s came from %s", endpoint,
 			 from);
 		dsr_format_ipv4(t->target, target);
 		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, target, t->port);
@@ -161,13 +158,11 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		if (dsr_direct_timeout_remedy(t, out, target, t->port))
 			return;
 		if (t->is_vip)
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "No answer from %s: check that the balancer owns the VIP and its virtual service "
+			dsr_check_remedy(out, "No answer from %s: check that the balancer owns the VIP and its virtual service "
 				 "forwards port %d, and see the direct checks (tcp.vip.direct) of each real server.",
 				 endpoint, t->port);
 		else
-			snprintf(out->remedy, sizeof(out->remedy),
-				 "No answer from %s: check that the server is up, the service runs, and no firewall "
+			dsr_check_remedy(out, "No answer from %s: check that the server is up, the service runs, and no firewall "
 				 "drops port %d.",
 				 endpoint, t->port);
 	}

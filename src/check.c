@@ -3,6 +3,8 @@
  * not fit is dropped, and the summary already says what went wrong. */
 #include "check.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *dsr_status_name(enum dsr_status status)
@@ -178,4 +180,47 @@ int dsr_run_failed(const struct dsr_run *run)
 		if (run->checks[i].status == DSR_FAIL)
 			return 1;
 	return 0;
+}
+
+/* Formats into dst[size] and cuts at a character boundary, as copy_bounded does. */
+static void format_bounded(char *dst, size_t size, const char *fmt, va_list ap)
+{
+	char buf[4096];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	copy_bounded(dst, size, buf);
+}
+
+void dsr_check_summary(struct dsr_check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_bounded(c->summary, sizeof(c->summary), fmt, ap);
+	va_end(ap);
+}
+
+void dsr_check_remedy(struct dsr_check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_bounded(c->remedy, sizeof(c->remedy), fmt, ap);
+	va_end(ap);
+}
+
+void dsr_check_remedy_append(struct dsr_check *c, const char *fmt, ...)
+{
+	size_t have = strnlen(c->remedy, sizeof(c->remedy));
+	va_list ap;
+
+	if (have && have + 2 < sizeof(c->remedy)) {
+		memcpy(c->remedy + have, "; ", 3);
+		have += 2;
+	}
+	if (have + 1 >= sizeof(c->remedy))
+		return;
+	va_start(ap, fmt);
+	format_bounded(c->remedy + have, sizeof(c->remedy) - have, fmt, ap);
+	va_end(ap);
 }

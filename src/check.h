@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "../platform/netcompat.h"
+
 enum dsr_status { DSR_PASS, DSR_FAIL, DSR_WARN, DSR_SKIP };
 
 enum dsr_evidence_type {
@@ -42,6 +44,14 @@ struct dsr_check {
 };
 
 const char *dsr_status_name(enum dsr_status status);
+
+/* The words of a check: every judge writes them through these, so that how they
+ * are stored is check.c's business alone. Text that does not fit is cut at a
+ * character boundary. dsr_check_remedy replaces the remedy; _append adds a part,
+ * "; " between parts. */
+DSR_PRINTF(2, 3) void dsr_check_summary(struct dsr_check *c, const char *fmt, ...);
+DSR_PRINTF(2, 3) void dsr_check_remedy(struct dsr_check *c, const char *fmt, ...);
+DSR_PRINTF(2, 3) void dsr_check_remedy_append(struct dsr_check *c, const char *fmt, ...);
 
 /* Evidence helpers: silently drop what does not fit (the list is bounded). */
 void dsr_evidence_str(struct dsr_check *c, const char *key, const char *value);

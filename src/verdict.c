@@ -129,7 +129,7 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		if (!t->probe) {
 			c->status = DSR_SKIP;
 			c->reason = t->skip_reason;
-			snprintf(c->summary, sizeof(c->summary), "%s", t->skip_summary);
+			dsr_check_summary(c, "%s", t->skip_summary);
 			continue;
 		}
 		size_t nmine = 0;
