@@ -179,7 +179,7 @@ mk global-only.ini '[global]\ntimeout = 1s\n'
 	head -c 1100000 /dev/zero | tr '\0' ';'
 	echo
 } >huge.ini
-# One value of 100000 characters (a line may hold 198).
+# One value of 100000 characters (a line may hold 65536).
 {
 	printf '[service web]\nvip = '
 	head -c 100000 /dev/zero | tr '\0' '1'
@@ -312,7 +312,7 @@ t "only [global]" 2 "dsrcheck: global-only.ini: no [service] section" -c global-
 t "enormous file (> 1 MiB)" 2 "dsrcheck: huge.ini: file too large (at most 1048576 bytes)" -c huge.ini
 t "endless file (/dev/zero)" 2 "dsrcheck: /dev/zero: file too large (at most 1048576 bytes)" -c /dev/zero
 t "enormous line (100000 characters)" 2 \
-	"dsrcheck: longline.ini:2: line is too long (at most 198 characters; a long 'ports' or 'servers' list can go on on indented lines)" \
+	"dsrcheck: longline.ini:2: line is too long (at most 65536 characters; a long 'ports' or 'servers' list can go on on indented lines)" \
 	-c longline.ini
 t "section header without ']'" 2 "dsrcheck: no-bracket.ini:1: missing ']' in section header '[service web'" \
 	-c no-bracket.ini

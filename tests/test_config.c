@@ -457,7 +457,7 @@ static void test_limits(void **state)
 	assert_int_equal(cfg.services[0].nservers, DSR_MAX_SERVICE_SERVERS);
 	assert_int_equal(cfg.services[0].nports, DSR_MAX_PORTS);
 	assert_int_equal(cfg.services[0].ports[63], 64);
-	assert_string_equal(server_of(&cfg, &cfg.services[0], 255)->name, "server-0255");
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 4095)->name, "server-4095");
 	dsr_config_free(&cfg);
 	free(text);
 
@@ -467,10 +467,10 @@ static void test_limits(void **state)
 	assert_string_equal(err, "lab.ini:9: too many ports in 'ports' (at most 64)");
 	free(text);
 
-	/* "servers =" is line 4, then 8 names a line: the 257th is on line 37 */
+	/* "servers =" is line 4, then 8 names a line: the 4097th is on line 517 */
 	text = big_config(DSR_MAX_SERVICE_SERVERS + 1, 1);
 	assert_int_equal(load(text, err), -1);
-	assert_string_equal(err, "lab.ini:37: service 'big' lists too many servers (at most 256)");
+	assert_string_equal(err, "lab.ini:517: service 'big' lists too many servers (at most 4096)");
 	free(text);
 
 	/* too many [server] and [service] sections */
@@ -479,7 +479,7 @@ static void test_limits(void **state)
 	for (int s = 0; s <= DSR_MAX_SERVERS; s++)
 		append(&buf, &len, "[server s%d]\n", s);
 	assert_int_equal(load(buf, err), -1);
-	assert_string_equal(err, "lab.ini:1025: too many servers (at most 1024)");
+	assert_string_equal(err, "lab.ini:4097: too many servers (at most 4096)");
 	free(buf);
 	buf = NULL;
 	len = 0;
@@ -490,24 +490,72 @@ static void test_limits(void **state)
 	free(buf);
 }
 
+/* A configuration whose line `line` is "interface = " padded to len characters. */
+static char *line_of(size_t len)
+{
+	static const char head[] = "[global]\ninterface = ";
+	size_t key = sizeof(head) - 1 - 9; /* "interface = " */
+	char *buf = malloc(sizeof(head) + len + 1);
+
+	assert_non_null(buf);
+	memcpy(buf, head, sizeof(head) - 1);
+	memset(buf + sizeof(head) - 1, 'a', len - key);
+	buf[sizeof(head) - 1 + len - key] = '\n';
+	buf[sizeof(head) + len - key] = '\0';
+	return buf;
+}
+
 static void test_long_line(void **state)
 {
+	struct dsr_config cfg;
 	char *buf = NULL;
 	size_t len = 0;
 	char err[ERRLEN];
 	(void)state;
 
-	/* libinih's line buffer is 200 bytes in Debian's build: a longer key line is
-	 * refused with its line number rather than split into two lines */
-	append(&buf, &len, "[service web]\n; comment\nservers = rs1");
-	for (int i = 2; i < 60; i++)
+	/* what a script writes: every server on one line, far beyond libinih's 200 bytes */
+	append(&buf, &len, "[service web]\n; comment\nvip = 198.19.255.1\nports = 80\nservers = rs1");
+	for (int i = 2; i <= 250; i++)
 		append(&buf, &len, ", rs%d", i);
 	append(&buf, &len, "\n");
-	assert_int_equal(load(buf, err), -1);
-	assert_non_null(strstr(err, "lab.ini:3: line is too long (at most "));
+	for (int i = 1; i <= 250; i++)
+		append(&buf, &len, "[server rs%d]\naddress = 198.18.2.%d\n", i, i);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, buf, "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, 250);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 249)->name, "rs250");
+	dsr_config_free(&cfg);
 	free(buf);
 
-	/* but a long comment after a short value is fine */
+	/* 4,096 addresses on one line (about 57 KB) */
+	buf = NULL;
+	len = 0;
+	append(&buf, &len, "[service web]\nvip = 198.19.255.1\nports = 80\nservers = ");
+	for (int i = 0; i < DSR_MAX_SERVICE_SERVERS; i++)
+		append(&buf, &len, "%s198.18.%d.%d", i ? ", " : "", i / 250, i % 250 + 1);
+	append(&buf, &len, "\n");
+	assert_true(len > 50000 && len < DSR_CONFIG_MAX_LINE);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, buf, "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nservers, DSR_MAX_SERVICE_SERVERS);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 4095)->name, "198.18.16.96");
+	dsr_config_free(&cfg);
+	free(buf);
+
+	/* the boundary: 65,536 characters reach the key, one more does not */
+	buf = line_of(DSR_CONFIG_MAX_LINE);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:2: value for 'interface' is too long (at most 63 characters)");
+	free(buf);
+	buf = line_of(DSR_CONFIG_MAX_LINE + 1);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:2: line is too long (at most 65536 characters; a long 'ports' "
+				 "or 'servers' list can go on on indented lines)");
+	free(buf);
+
+	/* a long comment after a short value is fine */
 	buf = NULL;
 	len = 0;
 	append(&buf, &len, "[service web]\nvip = 198.18.0.100 ;");
