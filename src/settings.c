@@ -320,7 +320,7 @@ int dsr_settings_apply_flag(struct dsr_config *cfg, const char *flag, const char
 
 void dsr_setting_usage(const struct dsr_setting *s, char *out, size_t outlen)
 {
-	char opt[64], def[32] = "", value[16];
+	char opt[64], def[64] = "", value[16];
 
 	if (!s->flag) {
 		snprintf(out, outlen, "%s", "");
@@ -329,7 +329,8 @@ void dsr_setting_usage(const struct dsr_setting *s, char *out, size_t outlen)
 	snprintf(opt, sizeof(opt), "%s %s", s->flag, s->arg);
 	if (s->has_default && s->type == DSR_TYPE_DURATION) {
 		dsr_format_duration(s->def, value);
-		snprintf(def, sizeof(def), " (default %s)", value);
+		snprintf(def, sizeof(def), " (default %s%s%s)", value, s->zero ? "; 0 for " : "",
+			 s->zero ? s->zero : "");
 	} else if (s->has_default) {
 		snprintf(def, sizeof(def), " (default %u)", s->def);
 	}
