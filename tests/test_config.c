@@ -241,6 +241,40 @@ static void test_server_forms(void **state)
 	dsr_config_free(&cfg);
 }
 
+static void test_fixture_forms(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/ranges.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	const struct dsr_service *web = &cfg.services[0], *dns = &cfg.services[1];
+	assert_int_equal(web->nservers, 1 + 20 + 14 + 1);
+	assert_string_equal(server_of(&cfg, web, 0)->name, "rs1");
+	assert_string_equal(server_of(&cfg, web, 1)->name, "198.18.2.1");
+	assert_string_equal(server_of(&cfg, web, 2)->name, "198.18.2.2");
+	assert_true(server_of(&cfg, web, 2)->has_mac);
+	assert_string_equal(server_of(&cfg, web, 21)->name, "198.18.3.1");
+	assert_string_equal(server_of(&cfg, web, 34)->name, "198.18.3.14");
+	assert_string_equal(server_of(&cfg, web, 35)->name, "198.18.4.9");
+	assert_int_equal(server_of(&cfg, web, 35)->line, 9);
+	assert_int_equal(dns->nservers, 2);
+	assert_ptr_equal(server_of(&cfg, dns, 0), server_of(&cfg, web, 5));
+	assert_ptr_equal(server_of(&cfg, dns, 1), server_of(&cfg, web, 0));
+	assert_int_equal(cfg.nservers, 36);
+	dsr_config_free(&cfg);
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/one-line-250.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, 250);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 249)->name, "198.18.2.250");
+	assert_int_equal(server_of(&cfg, &cfg.services[0], 249)->line, 6);
+	dsr_config_free(&cfg);
+}
+
 static void test_windows_file(void **state)
 {
 	struct dsr_config cfg;
@@ -1111,6 +1145,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_string_keeps_defaults),
 		cmocka_unit_test(test_odd_but_valid),
 		cmocka_unit_test(test_server_forms),
+		cmocka_unit_test(test_fixture_forms),
 		cmocka_unit_test(test_windows_file),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_files),
