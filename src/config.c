@@ -837,10 +837,11 @@ static void find_line(const struct loader *ld, int line, const char **text, size
 static long server_at(struct loader *ld, const struct server_ref *ref, uint32_t h)
 {
 	struct dsr_config *cfg = ld->cfg;
-	struct in_addr a = { htonl(h) };
+	struct in_addr a;
 	char name[16];
 	struct dsr_server *srv;
 
+	a.s_addr = htonl(h);
 	dsr_format_ipv4(a, name);
 	srv = find_server(cfg, name);
 	if (srv && srv->addr.s_addr == 0)
@@ -868,13 +869,15 @@ static int list_server(struct loader *ld, const struct server_ref *ref, size_t i
 	struct dsr_config *cfg = ld->cfg;
 	struct dsr_service *svc = &cfg->services[ref->service];
 	const struct dsr_server *srv = &cfg->servers[idx];
+	struct in_addr addr;
 	char a[16];
 
 	if (listed_by[idx] == ref->service + 1) {
 		if (!ref->by_address)
 			return fail(ld, ref->line, "service '%s' lists server '%s' twice", svc->name,
 				    srv->name);
-		dsr_format_ipv4((struct in_addr){ htonl(h) }, a);
+		addr.s_addr = htonl(h);
+		dsr_format_ipv4(addr, a);
 		if (strcmp(a, srv->name) == 0)
 			return fail(ld, ref->line, "service '%s' lists %s twice", svc->name, a);
 		return fail(ld, ref->line, "service '%s' lists server '%s' twice (%s is its address)",

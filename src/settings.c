@@ -15,52 +15,64 @@
 #define FIELD(f) offsetof(struct dsr_config, f)
 #define NO_FIELD ((size_t)-1)
 
+/* Rows without a field of their own (.offset) say NO_FIELD: offset 0 is a field. */
 static const struct dsr_setting table[DSR_SET_COUNT] = {
-	{ DSR_SET_INTERFACE, "interface", DSR_IN_GLOBAL, "--interface", 'i', "IFACE", DSR_TYPE_IFNAME,
-	  DSR_STAGE_RUN, 0, DSR_IFNAME_MAX - 1, 0, false, NO_FIELD, NULL, NULL, NULL,
-	  "interface to probe from (default: the one routing to the first VIP)" },
-	{ DSR_SET_TIMEOUT, "timeout", DSR_IN_GLOBAL, "--timeout", 0, "D", DSR_TYPE_DURATION,
-	  DSR_STAGE_RUN, 1, DSR_MAX_DURATION_MS, DSR_DEFAULT_TIMEOUT_MS, true, FIELD(timeout_ms), NULL,
-	  "e.g. 500ms or 2s", NULL, "wait for each reply" },
-	{ DSR_SET_RETRIES, "retries", DSR_IN_GLOBAL, "--retries", 0, "N", DSR_TYPE_UINT, DSR_STAGE_RUN,
-	  0, DSR_MAX_RETRIES, DSR_DEFAULT_RETRIES, true, FIELD(retries), NULL, NULL, NULL,
-	  "extra tries for an unanswered probe" },
-	{ DSR_SET_LISTEN, "listen", DSR_IN_GLOBAL, "--listen", 0, "D", DSR_TYPE_DURATION, DSR_STAGE_RUN,
-	  1, DSR_MAX_DURATION_MS, DSR_DEFAULT_LISTEN_MS, true, FIELD(listen_ms), NULL,
-	  "e.g. 500ms or 2s", NULL, "watch the wire at least this long" },
-	{ DSR_SET_RATE, "rate", DSR_IN_GLOBAL, "--rate", 0, "PPS", DSR_TYPE_UINT, DSR_STAGE_RUN, 1,
-	  DSR_MAX_RATE, DSR_DEFAULT_RATE, true, FIELD(rate), "packets per second", NULL, NULL,
-	  "send at most PPS frames per second" },
-	{ DSR_SET_SEED, NULL, 0, "--seed", 0, "N", DSR_TYPE_UINT, DSR_STAGE_RUN, 0, 0xffffffffu, 0,
-	  false, FIELD(seed), NULL, NULL, NULL, "fixed probe identifiers, for reproducible test captures" },
-	{ DSR_SET_TIME_LIMIT, NULL, 0, "--time-limit", 't', "D", DSR_TYPE_DURATION, DSR_STAGE_RUN, 1,
-	  DSR_MAX_DURATION_MS, 0, false, FIELD(time_limit_ms), NULL, "e.g. 10s", NULL,
-	  "end the whole run within D (exit 3, UNKNOWN for --nagios)" },
-	{ DSR_SET_INTERVAL, NULL, 0, "--interval", 0, "D", DSR_TYPE_DURATION, DSR_STAGE_RUN, 0,
-	  DSR_MAX_INTERVAL_MS, DSR_DEFAULT_INTERVAL_MS, true, FIELD(interval_ms), NULL,
-	  "e.g. 300s, 5m or 1h", "no audits", "watch: full audit every D" },
-	{ DSR_SET_ONLY_SERVER, NULL, 0, "--only-server", 0, "NAME", DSR_TYPE_SERVER, DSR_STAGE_RUN, 0, 0,
-	  0, false, NO_FIELD, NULL, NULL, NULL,
-	  "probe only this server, at its MAC, the way the balancer forwards" },
-	{ DSR_SET_VIP, "vip", DSR_IN_SERVICE, "--vip", 0, "ADDR", DSR_TYPE_ADDRESS,
-	  DSR_STAGE_DEPLOYMENT, 0, 0, 0, false, NO_FIELD, NULL, NULL, NULL,
-	  "without -c: the VIP of the one service" },
-	{ DSR_SET_PORTS, "ports", DSR_IN_SERVICE, "--port", 0, "P[,P...]", DSR_TYPE_PORTS,
-	  DSR_STAGE_DEPLOYMENT, 1, 65535, 0, false, NO_FIELD, NULL, NULL, NULL,
-	  "without -c: its TCP ports (repeatable)" },
-	{ DSR_SET_BALANCER, "balancer", DSR_IN_SERVICE, "--balancer", 0, "ADDR", DSR_TYPE_ADDRESS,
-	  DSR_STAGE_DEPLOYMENT, 0, 0, 0, false, NO_FIELD, NULL, NULL, NULL,
-	  "without -c: the balancer's own address" },
-	{ DSR_SET_BALANCER_MAC, "balancer-mac", DSR_IN_SERVICE, "--balancer-mac", 0, "MAC",
-	  DSR_TYPE_MACS, DSR_STAGE_DEPLOYMENT, 1, DSR_MAX_BALANCER_MACS, 0, false, NO_FIELD, NULL, NULL,
-	  NULL, "without -c: a MAC allowed to answer ARP for the VIP (repeatable)" },
-	{ DSR_SET_SERVERS, "servers", DSR_IN_SERVICE, "--server", 0, "[NAME=]ADDR[@MAC]",
-	  DSR_TYPE_SERVERS, DSR_STAGE_DEPLOYMENT, 1, DSR_MAX_SERVICE_SERVERS, 0, false, NO_FIELD, NULL,
-	  NULL, NULL, "without -c: a real server, or a range or prefix of them (repeatable)" },
-	{ DSR_SET_ADDRESS, "address", DSR_IN_SERVER, NULL, 0, "ADDR", DSR_TYPE_ADDRESS,
-	  DSR_STAGE_DEPLOYMENT, 0, 0, 0, false, NO_FIELD, NULL, NULL, NULL, "the server's address" },
-	{ DSR_SET_MAC, "mac", DSR_IN_SERVER, NULL, 0, "MAC", DSR_TYPE_MAC, DSR_STAGE_DEPLOYMENT, 0, 0,
-	  0, false, NO_FIELD, NULL, NULL, NULL, "the server's MAC, which its ARP replies must carry" },
+	{ .id = DSR_SET_INTERFACE, .key = "interface", .sections = DSR_IN_GLOBAL,
+	  .flag = "--interface", .short_flag = "-i", .arg = "IFACE", .type = DSR_TYPE_IFNAME,
+	  .max = DSR_IFNAME_MAX - 1, .offset = NO_FIELD,
+	  .help = "interface to probe from (default: the one routing to the first VIP)" },
+	{ .id = DSR_SET_TIMEOUT, .key = "timeout", .sections = DSR_IN_GLOBAL, .flag = "--timeout",
+	  .arg = "D", .type = DSR_TYPE_DURATION, .min = 1, .max = DSR_MAX_DURATION_MS,
+	  .def = DSR_DEFAULT_TIMEOUT_MS, .has_default = true, .offset = FIELD(timeout_ms),
+	  .example = "e.g. 500ms or 2s", .help = "wait for each reply" },
+	{ .id = DSR_SET_RETRIES, .key = "retries", .sections = DSR_IN_GLOBAL, .flag = "--retries",
+	  .arg = "N", .type = DSR_TYPE_UINT, .min = 0, .max = DSR_MAX_RETRIES,
+	  .def = DSR_DEFAULT_RETRIES, .has_default = true, .offset = FIELD(retries),
+	  .help = "extra tries for an unanswered probe" },
+	{ .id = DSR_SET_LISTEN, .key = "listen", .sections = DSR_IN_GLOBAL, .flag = "--listen",
+	  .arg = "D", .type = DSR_TYPE_DURATION, .min = 1, .max = DSR_MAX_DURATION_MS,
+	  .def = DSR_DEFAULT_LISTEN_MS, .has_default = true, .offset = FIELD(listen_ms),
+	  .example = "e.g. 500ms or 2s", .help = "watch the wire at least this long" },
+	{ .id = DSR_SET_RATE, .key = "rate", .sections = DSR_IN_GLOBAL, .flag = "--rate", .arg = "PPS",
+	  .type = DSR_TYPE_UINT, .min = 1, .max = DSR_MAX_RATE, .def = DSR_DEFAULT_RATE,
+	  .has_default = true, .offset = FIELD(rate), .unit = "packets per second",
+	  .help = "send at most PPS frames per second" },
+	{ .id = DSR_SET_SEED, .flag = "--seed", .arg = "N", .type = DSR_TYPE_UINT, .min = 0,
+	  .max = 0xffffffffu, .offset = FIELD(seed),
+	  .help = "fixed probe identifiers, for reproducible test captures" },
+	{ .id = DSR_SET_TIME_LIMIT, .flag = "--time-limit", .short_flag = "-t", .arg = "D",
+	  .type = DSR_TYPE_DURATION, .min = 1, .max = DSR_MAX_DURATION_MS,
+	  .offset = FIELD(time_limit_ms), .example = "e.g. 10s",
+	  .help = "end the whole run within D (exit 3, UNKNOWN for --nagios)" },
+	{ .id = DSR_SET_INTERVAL, .flag = "--interval", .arg = "D", .type = DSR_TYPE_DURATION,
+	  .min = 0, .max = DSR_MAX_INTERVAL_MS, .def = DSR_DEFAULT_INTERVAL_MS, .has_default = true,
+	  .offset = FIELD(interval_ms), .example = "e.g. 300s, 5m or 1h", .zero = "no audits",
+	  .help = "watch: full audit every D" },
+	{ .id = DSR_SET_ONLY_SERVER, .flag = "--only-server", .arg = "NAME", .type = DSR_TYPE_SERVER,
+	  .offset = NO_FIELD, .help = "probe only this server, at its MAC, the way the balancer forwards" },
+	{ .id = DSR_SET_VIP, .key = "vip", .sections = DSR_IN_SERVICE, .flag = "--vip", .arg = "ADDR",
+	  .type = DSR_TYPE_ADDRESS, .stage = DSR_STAGE_DEPLOYMENT, .offset = NO_FIELD,
+	  .help = "without -c: the VIP of the one service" },
+	{ .id = DSR_SET_PORTS, .key = "ports", .sections = DSR_IN_SERVICE, .flag = "--port",
+	  .arg = "P[,P...]", .type = DSR_TYPE_PORTS, .stage = DSR_STAGE_DEPLOYMENT, .min = 1,
+	  .max = 65535, .offset = NO_FIELD, .help = "without -c: its TCP ports (repeatable)" },
+	{ .id = DSR_SET_BALANCER, .key = "balancer", .sections = DSR_IN_SERVICE, .flag = "--balancer",
+	  .arg = "ADDR", .type = DSR_TYPE_ADDRESS, .stage = DSR_STAGE_DEPLOYMENT, .offset = NO_FIELD,
+	  .help = "without -c: the balancer's own address" },
+	{ .id = DSR_SET_BALANCER_MAC, .key = "balancer-mac", .sections = DSR_IN_SERVICE,
+	  .flag = "--balancer-mac", .arg = "MAC", .type = DSR_TYPE_MACS, .stage = DSR_STAGE_DEPLOYMENT,
+	  .min = 1, .max = DSR_MAX_BALANCER_MACS, .offset = NO_FIELD,
+	  .help = "without -c: a MAC allowed to answer ARP for the VIP (repeatable)" },
+	{ .id = DSR_SET_SERVERS, .key = "servers", .sections = DSR_IN_SERVICE, .flag = "--server",
+	  .arg = "[NAME=]ADDR[@MAC]", .type = DSR_TYPE_SERVERS, .stage = DSR_STAGE_DEPLOYMENT,
+	  .min = 1, .max = DSR_MAX_SERVICE_SERVERS, .offset = NO_FIELD,
+	  .help = "without -c: a real server, or a range or prefix of them (repeatable)" },
+	{ .id = DSR_SET_ADDRESS, .key = "address", .sections = DSR_IN_SERVER, .arg = "ADDR",
+	  .type = DSR_TYPE_ADDRESS, .stage = DSR_STAGE_DEPLOYMENT, .offset = NO_FIELD,
+	  .help = "the server's address" },
+	{ .id = DSR_SET_MAC, .key = "mac", .sections = DSR_IN_SERVER, .arg = "MAC",
+	  .type = DSR_TYPE_MAC, .stage = DSR_STAGE_DEPLOYMENT, .offset = NO_FIELD,
+	  .help = "the server's MAC, which its ARP replies must carry" },
 };
 
 const struct dsr_setting *dsr_settings(size_t *n)
@@ -84,18 +96,14 @@ const struct dsr_setting *dsr_setting_by_key(const char *key, unsigned in)
 
 const struct dsr_setting *dsr_setting_by_flag(const char *flag)
 {
-	const char *name = flag;
 	bool dashes = strncmp(flag, "--", 2) == 0;
+	const char *name = dashes ? flag + 2 : flag[0] == '-' ? flag + 1 : flag;
 
-	if (dashes)
-		name += 2;
-	else if (flag[0] == '-')
-		name++;
 	for (size_t i = 0; i < DSR_SET_COUNT; i++) {
 		const struct dsr_setting *s = &table[i];
 		if (!s->flag)
 			continue;
-		if (name[0] && !name[1] && !dashes && s->short_flag == name[0])
+		if (!dashes && s->short_flag && strcmp(s->short_flag + 1, name) == 0)
 			return s;
 		if ((dashes || flag[0] != '-') && strcmp(s->flag + 2, name) == 0)
 			return s;
@@ -105,16 +113,7 @@ const struct dsr_setting *dsr_setting_by_flag(const char *flag)
 
 const char *dsr_setting_flag_name(const struct dsr_setting *s)
 {
-	static char shorts[DSR_SET_COUNT][3];
-
-	if (!s->short_flag)
-		return s->flag;
-	/* A fixed string per row: callers keep it as long as they like. */
-	char *out = shorts[s->id];
-	out[0] = '-';
-	out[1] = s->short_flag;
-	out[2] = '\0';
-	return out;
+	return s->short_flag ? s->short_flag : s->flag;
 }
 
 bool dsr_setting_given(const struct dsr_config *cfg, enum dsr_setting_id id)
@@ -335,7 +334,7 @@ void dsr_setting_usage(const struct dsr_setting *s, char *out, size_t outlen)
 		snprintf(def, sizeof(def), " (default %u)", s->def);
 	}
 	/* The help column of dsrcheck --help starts at 25. */
-	snprintf(out, outlen, "  %c%c%c %-*s%s%s%s", s->short_flag ? '-' : ' ',
-		 s->short_flag ? s->short_flag : ' ', s->short_flag ? ',' : ' ',
-		 strlen(opt) <= 18 ? 18 : 0, opt, strlen(opt) <= 18 ? " " : "  ", s->help, def);
+	snprintf(out, outlen, "  %-2s%c %-*s%s%s%s", s->short_flag ? s->short_flag : "",
+		 s->short_flag ? ',' : ' ', strlen(opt) <= 18 ? 18 : 0, opt,
+		 strlen(opt) <= 18 ? " " : "  ", s->help, def);
 }

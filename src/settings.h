@@ -63,7 +63,7 @@ struct dsr_setting {
 	const char *key;     /* INI key, NULL for the command line only */
 	unsigned sections;   /* DSR_IN_* where the key is allowed */
 	const char *flag;    /* "--timeout", NULL for the file only */
-	char short_flag;     /* 'i' for -i, 0 for none */
+	const char *short_flag; /* "-i", NULL for none */
 	const char *arg;     /* the value in usage text: "D", "N", "ADDR" */
 	enum dsr_setting_type type;
 	enum dsr_setting_stage stage;

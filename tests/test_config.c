@@ -933,10 +933,11 @@ static void test_settings(void **state)
 			assert_non_null(s->help);
 		}
 		if (s->short_flag) {
-			char sf[3] = { '-', s->short_flag, '\0' };
-			assert_ptr_equal(dsr_setting_by_flag(sf), s);
-			assert_ptr_equal(dsr_setting_by_flag(sf + 1), s);
-			assert_string_equal(dsr_setting_flag_name(s), sf);
+			assert_ptr_equal(dsr_setting_by_flag(s->short_flag), s);
+			assert_ptr_equal(dsr_setting_by_flag(s->short_flag + 1), s);
+			assert_string_equal(dsr_setting_flag_name(s), s->short_flag);
+		} else if (s->flag) {
+			assert_string_equal(dsr_setting_flag_name(s), s->flag);
 		}
 		/* every number in a range message is the row's */
 		if (s->flag && s->type == DSR_TYPE_UINT) {
