@@ -275,6 +275,15 @@ static int only_server(struct dsr_config *cfg, const struct dsr_setting *s, cons
 	return say(err, errlen, "%s: no server named '%s'", s->flag, text);
 }
 
+/* The flags that build the command line's one service. */
+static int (*const deployment[DSR_SET_COUNT])(struct dsr_config *, const char *, char *, size_t) = {
+	[DSR_SET_VIP] = dsr_config_cli_vip,
+	[DSR_SET_PORTS] = dsr_config_cli_port,
+	[DSR_SET_BALANCER] = dsr_config_cli_balancer,
+	[DSR_SET_BALANCER_MAC] = dsr_config_cli_balancer_mac,
+	[DSR_SET_SERVERS] = dsr_config_cli_server,
+};
+
 int dsr_settings_apply_flag(struct dsr_config *cfg, const char *flag, const char *value, char *err,
 			    size_t errlen)
 {
@@ -293,25 +302,9 @@ int dsr_settings_apply_flag(struct dsr_config *cfg, const char *flag, const char
 	default:
 		break;
 	}
-	switch (s->id) {
-	case DSR_SET_VIP:
-		rc = dsr_config_cli_vip(cfg, value, err, errlen);
-		break;
-	case DSR_SET_PORTS:
-		rc = dsr_config_cli_port(cfg, value, err, errlen);
-		break;
-	case DSR_SET_BALANCER:
-		rc = dsr_config_cli_balancer(cfg, value, err, errlen);
-		break;
-	case DSR_SET_BALANCER_MAC:
-		rc = dsr_config_cli_balancer_mac(cfg, value, err, errlen);
-		break;
-	case DSR_SET_SERVERS:
-		rc = dsr_config_cli_server(cfg, value, err, errlen);
-		break;
-	default:
+	if (!deployment[s->id])
 		return say(err, errlen, "unknown option '%s'", flag);
-	}
+	rc = deployment[s->id](cfg, value, err, errlen);
 	if (rc == 0)
 		cfg->given |= 1u << s->id;
 	return rc;
