@@ -495,14 +495,17 @@ static int add_server_addresses(struct loader *ld, const char *item, size_t n, i
 static bool is_address_item(const char *item, size_t n)
 {
 	char head[16];
-	size_t h = strcspn(item, "-/");
+	size_t h = 0;
+	bool digits_and_dots = true;
 	struct in_addr a;
 
-	if (h > n)
-		h = n;
-	if (h == n && strspn(item, "0123456789.") >= n)
+	for (size_t i = 0; i < n; i++)
+		digits_and_dots = digits_and_dots && ((item[i] >= '0' && item[i] <= '9') || item[i] == '.');
+	if (digits_and_dots)
 		return true; /* a bad address, not a name */
-	if (h >= sizeof(head))
+	while (h < n && item[h] != '-' && item[h] != '/')
+		h++;
+	if (h == n || h >= sizeof(head))
 		return false;
 	memcpy(head, item, h);
 	head[h] = '\0';
