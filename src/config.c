@@ -118,14 +118,6 @@ static struct dsr_server *find_server(struct dsr_config *cfg, const char *name)
 	return NULL;
 }
 
-static struct dsr_server *find_server_at(struct dsr_config *cfg, uint32_t addr)
-{
-	for (size_t i = 0; i < cfg->nservers; i++)
-		if (cfg->servers[i].addr.s_addr == htonl(addr))
-			return &cfg->servers[i];
-	return NULL;
-}
-
 /* Doubles *cap until it holds need elements of size bytes. */
 static int grow(void **array, size_t *cap, size_t need, size_t size)
 {
@@ -218,6 +210,44 @@ void dsr_config_free(struct dsr_config *cfg)
 
 /* ---- the INI file ---- */
 
+/* Open addressing: a slot holds 1 + an index (of a server or a ref), 0 when free.
+ * Four times the most entries, so probes stay short. */
+#define INDEX_SLOTS (4 * DSR_MAX_SERVERS)
+
+struct index {
+	uint32_t slot[INDEX_SLOTS];
+};
+
+static size_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h & (INDEX_SLOTS - 1);
+}
+
+static size_t hash_addr(uint32_t a)
+{
+	return (a * 2654435761u) >> 18 & (INDEX_SLOTS - 1);
+}
+
+/* The slot of the server named name, or the free slot where it would go. */
+static uint32_t *server_by_name(struct index *ix, const struct dsr_config *cfg, const char *name)
+{
+	for (size_t i = hash_name(name);; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (!ix->slot[i] || strcmp(cfg->servers[ix->slot[i] - 1].name, name) == 0)
+			return &ix->slot[i];
+}
+
+/* The slot of the first server with address a (host order), or a free one. */
+static uint32_t *server_by_addr(struct index *ix, const struct dsr_config *cfg, uint32_t a)
+{
+	for (size_t i = hash_addr(a);; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (!ix->slot[i] || cfg->servers[ix->slot[i] - 1].addr.s_addr == htonl(a))
+			return &ix->slot[i];
+}
+
 enum section_kind { SEC_NONE = 0, SEC_GLOBAL = DSR_IN_GLOBAL, SEC_SERVICE = DSR_IN_SERVICE, SEC_SERVER = DSR_IN_SERVER };
 
 /* An item of a service's 'servers' list, resolved once the whole file is read
@@ -260,7 +290,10 @@ struct loader {
 	struct server_ref *refs;
 	size_t nrefs;
 	size_t refs_cap;
-	size_t refs_start; /* first ref of the current service */
+
+	/* Servers by name and by address, and the current list's names: a file of
+	 * 4,096 servers is read in milliseconds, not in a quadratic second. */
+	struct index *by_name, *by_addr, *listed;
 };
 
 DSR_PRINTF(3, 4) static int fail(struct loader *ld, int line, const char *fmt,
@@ -391,10 +424,10 @@ static int begin_section(struct loader *ld, const char *text, size_t n)
 		ld->cur = cfg->nservices++;
 		ld->section = SEC_SERVICE;
 	} else {
-		const struct dsr_server *old = find_server(cfg, copy);
-		if (old)
+		uint32_t *slot = server_by_name(ld->by_name, cfg, copy);
+		if (*slot)
 			return fail(ld, ld->line, "server '%s' defined twice (first at line %d)", copy,
-				    old->line);
+				    cfg->servers[*slot - 1].line);
 		if (cfg->nservers >= DSR_MAX_SERVERS)
 			return fail(ld, ld->line, "too many servers (at most %d)", DSR_MAX_SERVERS);
 		struct dsr_server *srv = new_server(cfg);
@@ -403,6 +436,7 @@ static int begin_section(struct loader *ld, const char *text, size_t n)
 		memcpy(srv->name, copy, namelen + 1);
 		srv->line = ld->line;
 		ld->cur = cfg->nservers - 1;
+		*slot = (uint32_t)cfg->nservers;
 		ld->section = SEC_SERVER;
 	}
 	return 0;
@@ -530,18 +564,20 @@ static int add_server_ref(struct loader *ld, const char *name, size_t n, int lin
 	case NAME_OK:
 		break;
 	}
-	for (size_t i = ld->refs_start; i < ld->nrefs; i++)
-		if (!ld->refs[i].by_address && strlen(ld->refs[i].name) == n &&
-		    memcmp(ld->refs[i].name, name, n) == 0)
-			return fail(ld, line, "service '%s' lists server '%s' twice", svc,
-				    ld->refs[i].name);
+	char copy[DSR_NAME_MAX];
+	memcpy(copy, name, n);
+	copy[n] = '\0';
+	size_t i = hash_name(copy);
+	for (; ld->listed->slot[i]; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (strcmp(ld->refs[ld->listed->slot[i] - 1].name, copy) == 0)
+			return fail(ld, line, "service '%s' lists server '%s' twice", svc, copy);
 	if (count_servers(ld, line, 1) < 0)
 		return -1;
 	struct server_ref *ref = new_ref(ld, line);
 	if (!ref)
 		return -1;
-	memcpy(ref->name, name, n);
-	ref->name[n] = '\0';
+	memcpy(ref->name, copy, n + 1);
+	ld->listed->slot[i] = (uint32_t)ld->nrefs;
 	return 0;
 }
 
@@ -665,8 +701,14 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 			return -1;
 		svc->has_balancer = true;
 		return 0;
-	case DSR_SET_ADDRESS:
-		return set_address(ld, key->key, value, &srv->addr);
+	case DSR_SET_ADDRESS: {
+		if (set_address(ld, key->key, value, &srv->addr) < 0)
+			return -1;
+		uint32_t *slot = server_by_addr(ld->by_addr, cfg, ntohl(srv->addr.s_addr));
+		if (!*slot)
+			*slot = (uint32_t)ld->cur + 1;
+		return 0;
+	}
 	case DSR_SET_MAC: {
 		const char *why;
 		if (dsr_parse_mac(value, srv->mac) < 0)
@@ -682,7 +724,7 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 	case DSR_SET_PORTS:
 	case DSR_SET_SERVERS:
 		if (key->id == DSR_SET_SERVERS) {
-			ld->refs_start = ld->nrefs;
+			memset(ld->listed, 0, sizeof(*ld->listed));
 			ld->list_servers = 0;
 		}
 		ld->in_list = true;
@@ -846,13 +888,19 @@ static long server_at(struct loader *ld, const struct server_ref *ref, uint32_t 
 
 	a.s_addr = htonl(h);
 	dsr_format_ipv4(a, name);
-	srv = find_server(cfg, name);
-	if (srv && srv->addr.s_addr == 0)
-		srv->addr = a;
-	if (!srv)
-		srv = find_server_at(cfg, h);
-	if (srv)
-		return (long)(srv - cfg->servers);
+	uint32_t *named = server_by_name(ld->by_name, cfg, name);
+	uint32_t *at = server_by_addr(ld->by_addr, cfg, h);
+	if (*named) {
+		srv = &cfg->servers[*named - 1];
+		if (srv->addr.s_addr == 0) {
+			srv->addr = a;
+			if (!*at)
+				*at = *named;
+		}
+		return (long)*named - 1;
+	}
+	if (*at)
+		return (long)*at - 1;
 	if (cfg->nservers >= DSR_MAX_SERVERS)
 		return fail(ld, ref->line, "too many servers (at most %d)", DSR_MAX_SERVERS);
 	srv = new_server(cfg);
@@ -861,6 +909,7 @@ static long server_at(struct loader *ld, const struct server_ref *ref, uint32_t 
 	memcpy(srv->name, name, strlen(name) + 1);
 	srv->addr = a;
 	srv->line = ref->line;
+	*named = *at = (uint32_t)cfg->nservers;
 	return (long)(cfg->nservers - 1);
 }
 
@@ -906,9 +955,9 @@ static int resolve_servers(struct loader *ld)
 		const struct dsr_service *svc = &cfg->services[ref->service];
 
 		if (!ref->by_address) {
-			const struct dsr_server *srv = find_server(cfg, ref->name);
+			uint32_t srv = *server_by_name(ld->by_name, cfg, ref->name);
 			if (srv)
-				rc = list_server(ld, ref, (size_t)(srv - cfg->servers), listed_by, 0);
+				rc = list_server(ld, ref, srv - 1, listed_by, 0);
 			else
 				rc = fail(ld, ref->line,
 					  "service '%s' lists server '%s', which has no [server %s] section",
@@ -944,7 +993,13 @@ static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, cons
 			       sizeof(cfg->source) - 1);
 	memcpy(cfg->source, src, strlen(src) + 1);
 
-	rc = dsr_ini_parse_stream(next_line, &ld, on_key, &ld);
+	ld.by_name = calloc(1, sizeof(*ld.by_name));
+	ld.by_addr = calloc(1, sizeof(*ld.by_addr));
+	ld.listed = calloc(1, sizeof(*ld.listed));
+	if (!ld.by_name || !ld.by_addr || !ld.listed)
+		rc = -2;
+	else
+		rc = dsr_ini_parse_stream(next_line, &ld, on_key, &ld);
 	if (rc > 0 && (!ld.failed || rc < ld.err_line)) {
 		/* the splitter refused a line before any problem we found ourselves */
 		const char *text;
@@ -960,6 +1015,9 @@ static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, cons
 	if (!ld.failed)
 		resolve_servers(&ld);
 	free(ld.refs);
+	free(ld.by_name);
+	free(ld.by_addr);
+	free(ld.listed);
 	if (ld.failed)
 		return -1;
 	return dsr_config_validate_for(cfg, use, err, errlen);
@@ -1033,6 +1091,45 @@ DSR_PRINTF(6, 7) static void note(struct finding *f, const struct dsr_config *cf
 	va_end(ap);
 }
 
+struct by_address {
+	uint32_t addr;
+	size_t index;
+};
+
+static int by_address_cmp(const void *a, const void *b)
+{
+	const struct by_address *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* For each server, the first server with its address (itself when none comes
+ * before): sorted, not compared pair by pair, for 4,096 servers. NULL when out
+ * of memory. */
+static size_t *same_address(const struct dsr_config *cfg)
+{
+	size_t n = cfg->nservers;
+	struct by_address *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t *first_at = malloc((n ? n : 1) * sizeof(*first_at));
+
+	if (!sorted || !first_at) {
+		free(sorted);
+		free(first_at);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = (struct by_address){ cfg->servers[i].addr.s_addr, i };
+	qsort(sorted, n, sizeof(*sorted), by_address_cmp);
+	for (size_t i = 0; i < n; i++)
+		first_at[sorted[i].index] =
+			i > 0 && sorted[i - 1].addr == sorted[i].addr ? first_at[sorted[i - 1].index]
+								      : sorted[i].index;
+	free(sorted);
+	return first_at;
+}
+
 /* " (use --vip)" after a missing setting, from the command line only. */
 static const char *hint(bool cli, enum dsr_setting_id id, char out[32])
 {
@@ -1061,26 +1158,26 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 				       "nothing to check (use -c FILE, or --vip, --port and --server)");
 		return put_err(err, errlen, cfg->source, 0, "no [service] section");
 	}
+	size_t *first_at = same_address(cfg);
+	if (!first_at)
+		return put_err(err, errlen, cfg->source, 0, "out of memory");
 	for (size_t i = 0; i < cfg->nservers; i++) {
 		const struct dsr_server *s = &cfg->servers[i];
 		if (s->addr.s_addr == 0) {
 			note(&f, cfg, err, errlen, s->line, "server '%s' has no address", s->name);
 			continue;
 		}
-		for (size_t j = 0; j < i; j++) {
-			const struct dsr_server *t = &cfg->servers[j];
-			if (t->addr.s_addr != s->addr.s_addr)
-				continue;
-			dsr_format_ipv4(s->addr, a);
-			first[0] = '\0';
-			if (t->line > 0)
-				snprintf(first, sizeof(first), " (line %d)", t->line);
-			note(&f, cfg, err, errlen, s->line,
-			     "server '%s' has the same address %s as server '%s'%s", s->name, a, t->name,
-			     first);
-			break;
-		}
+		if (first_at[i] == i)
+			continue;
+		const struct dsr_server *t = &cfg->servers[first_at[i]];
+		dsr_format_ipv4(s->addr, a);
+		first[0] = '\0';
+		if (t->line > 0)
+			snprintf(first, sizeof(first), " (line %d)", t->line);
+		note(&f, cfg, err, errlen, s->line, "server '%s' has the same address %s as server '%s'%s",
+		     s->name, a, t->name, first);
 	}
+	free(first_at);
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *v = &cfg->services[i];
 		if (!v->has_vip)
