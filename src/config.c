@@ -1494,9 +1494,9 @@ static int add_cli_balancer_mac(struct dsr_config *cfg, struct dsr_service *svc,
 		return -1;
 	if (has_balancer_mac(svc, mac))
 		return cli_err(err, errlen, opt, "MAC address %s given twice", text);
-	if (svc->nbalancer_macs >= DSR_MAX_BALANCER_MACS)
-		return cli_err(err, errlen, opt, "too many MAC addresses (at most %d)",
-			       DSR_MAX_BALANCER_MACS);
+	if (svc->nbalancer_macs >= dsr_setting(DSR_SET_BALANCER_MAC)->max)
+		return cli_err(err, errlen, opt, "too many MAC addresses (at most %u)",
+			       dsr_setting(DSR_SET_BALANCER_MAC)->max);
 	memcpy(svc->balancer_macs[svc->nbalancer_macs++], mac, 6);
 	return 0;
 }
