@@ -179,10 +179,11 @@ int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config 
 
 /* ---- cmd/publish.c: report files once root is gone ---- */
 
-/* When the process is about to leave root and has --report files to write:
+/* When the process is about to leave root and has --report or --pcap files:
  * forks the one helper that keeps root, whose only work is to write the report
- * bytes it is handed to those paths (a temporary file, then rename), where
- * only root may create files. Started before anything but cfg is allocated: the
+ * bytes it is handed to those paths (a temporary file, then rename), and to
+ * rename --pcap's temporary file into place, where only root may create
+ * files. Started before anything but cfg is allocated: the
  * helper frees its copy of cfg and so leaves nothing behind. Returns 0, or -1
  * with a message in err. */
 int dsr_publish_start(const struct dsr_cmd_options *o, struct dsr_config *cfg, char *err,
@@ -192,6 +193,10 @@ bool dsr_publish_active(void);
 /* Hands the report for --report number i to the helper and waits for its
  * answer. Returns 0, or -1 with the reason in err. */
 int dsr_publish_write(size_t i, const char *data, size_t len, char *err, size_t errlen);
+/* The --pcap file's last step (a dsr_dump_finish_fn): through the helper when
+ * one runs, else directly. */
+int dsr_publish_evidence(const char *tmp, const char *path, long long bytes, char *reason,
+			 size_t reasonlen);
 /* Ends the helper (no-op when none runs). */
 void dsr_publish_stop(void);
 

@@ -34,6 +34,8 @@ int dsr_cmd_live_open(const struct dsr_cmd_options *o, const struct dsr_iface *i
 		dsr_cmd_fail(e, DSR_EXIT_RUN, "cannot write the evidence capture: %s", err);
 		goto fail;
 	}
+	if (dump && *dump)
+		dsr_dump_on_finish(*dump, dsr_publish_evidence);
 	if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
 		dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 		goto fail;

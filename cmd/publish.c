@@ -42,6 +42,12 @@ int dsr_publish_write(size_t i, const char *data, size_t len, char *err, size_t 
 	return -1;
 }
 
+int dsr_publish_evidence(const char *tmp, const char *path, long long bytes, char *reason,
+			 size_t reasonlen)
+{
+	return dsr_dump_finish(tmp, path, bytes, reason, reasonlen);
+}
+
 void dsr_publish_stop(void)
 {
 }
@@ -59,9 +65,13 @@ void dsr_publish_stop(void)
  * is a few MiB): the helper refuses it rather than allocate on request. */
 #define MAX_REPORT (256u << 20)
 
+/* index: a --report number, or EVIDENCE: the --pcap file, whose temporary
+ * file (len bytes of name follow) is checked for bytes and renamed. */
+#define EVIDENCE UINT32_MAX
 struct request {
 	uint32_t index;
 	uint32_t len;
+	int64_t bytes;
 };
 
 struct reply {
@@ -101,6 +111,15 @@ static int fill_bytes(FILE *out, const void *arg)
 	return b->len && fwrite(b->data, 1, b->len, out) != b->len ? -1 : 0;
 }
 
+/* What capture/dump.c names its temporary files: "PATH.tmp.XXXXXX". */
+static bool is_evidence_tmp(const char *tmp, size_t len, const char *path)
+{
+	size_t n = strlen(path);
+
+	return len == n + 11 && strlen(tmp) == len && strncmp(tmp, path, n) == 0 &&
+	       strncmp(tmp + n, ".tmp.", 5) == 0 && !strchr(tmp + n, '/');
+}
+
 /* The helper's loop: one request, one file, one reply, until the socket closes. */
 static void serve(int fd, const struct dsr_cmd_options *o)
 {
@@ -110,16 +129,24 @@ static void serve(int fd, const struct dsr_cmd_options *o)
 		struct reply rp = {0};
 		struct bytes b = {NULL, rq.len};
 		char *buf = NULL;
-		if (rq.index >= o->nreports || rq.len > MAX_REPORT ||
-		    (rq.len && !(buf = malloc(rq.len))))
+		bool evidence = rq.index == EVIDENCE && o->pcap_path;
+		if ((!evidence && rq.index >= o->nreports) || rq.len > MAX_REPORT ||
+		    !(buf = malloc(rq.len + 1)))
 			return;
 		b.data = buf;
 		if (rq.len && io_all(fd, buf, rq.len, false) < 0) {
 			free(buf);
 			return;
 		}
-		rp.rc = dsr_cmd_replace_file(o->reports[rq.index].path, fill_bytes, &b, rp.reason,
-					     sizeof(rp.reason));
+		buf[rq.len] = '\0';
+		if (!evidence)
+			rp.rc = dsr_cmd_replace_file(o->reports[rq.index].path, fill_bytes, &b, rp.reason,
+						     sizeof(rp.reason));
+		else if (!is_evidence_tmp(buf, rq.len, o->pcap_path))
+			rp.rc = -1; /* renames nothing but --pcap's own temporary file */
+		else if ((rp.rc = dsr_dump_finish(buf, o->pcap_path, rq.bytes, rp.reason,
+						  sizeof(rp.reason))) < 0)
+			remove(buf);
 		free(buf);
 		if (io_all(fd, &rp, sizeof(rp), true) < 0)
 			return;
@@ -131,7 +158,7 @@ int dsr_publish_start(const struct dsr_cmd_options *o, struct dsr_config *cfg, c
 {
 	int sv[2];
 
-	if (o->nreports == 0 || !dsr_platform_leaves_root())
+	if ((o->nreports == 0 && !o->pcap_path) || !dsr_platform_leaves_root())
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
 		snprintf(err, errlen, "cannot start the report writer: %s", strerror(errno));
@@ -168,24 +195,49 @@ bool dsr_publish_active(void)
 	return helper_fd >= 0;
 }
 
+/* Sends one request; returns 0 with the helper's answer in *rp, or -1. */
+static int ask(const struct request *rq, const char *data, struct reply *rp)
+{
+	if (io_all(helper_fd, (void *)rq, sizeof(*rq), true) < 0 ||
+	    (rq->len && io_all(helper_fd, (void *)data, rq->len, true) < 0) ||
+	    io_all(helper_fd, rp, sizeof(*rp), false) < 0)
+		return -1;
+	rp->reason[sizeof(rp->reason) - 1] = '\0';
+	return 0;
+}
+
 int dsr_publish_write(size_t i, const char *data, size_t len, char *err, size_t errlen)
 {
-	struct request rq = {(uint32_t)i, (uint32_t)len};
+	struct request rq = {(uint32_t)i, (uint32_t)len, 0};
 	struct reply rp;
 
 	if (len > MAX_REPORT) {
 		snprintf(err, errlen, "report too large (%zu bytes)", len);
 		return -1;
 	}
-	if (io_all(helper_fd, &rq, sizeof(rq), true) < 0 ||
-	    (len && io_all(helper_fd, (void *)data, len, true) < 0) ||
-	    io_all(helper_fd, &rp, sizeof(rp), false) < 0) {
+	if (ask(&rq, data, &rp) < 0) {
 		snprintf(err, errlen, "the report writer has gone");
 		return -1;
 	}
-	rp.reason[sizeof(rp.reason) - 1] = '\0';
 	if (rp.rc != 0)
 		snprintf(err, errlen, "%s", rp.reason);
+	return rp.rc != 0 ? -1 : 0;
+}
+
+int dsr_publish_evidence(const char *tmp, const char *path, long long bytes, char *reason,
+			 size_t reasonlen)
+{
+	struct request rq = {EVIDENCE, (uint32_t)strlen(tmp), bytes};
+	struct reply rp;
+
+	if (!dsr_publish_active())
+		return dsr_dump_finish(tmp, path, bytes, reason, reasonlen);
+	if (ask(&rq, tmp, &rp) < 0) {
+		snprintf(reason, reasonlen, "the report writer has gone");
+		return -1;
+	}
+	if (rp.rc != 0)
+		snprintf(reason, reasonlen, "%s", rp.reason[0] ? rp.reason : "refused");
 	return rp.rc != 0 ? -1 : 0;
 }
 
