@@ -506,7 +506,7 @@ if [[ $EUID -eq 0 ]] && [[ $(awk 'NR == 1 { print $1 "-" $2 }' /proc/self/uid_ma
 		pass "analyze as root: --report written into a root-only directory after the drop"
 	else
 		fail "analyze as root: --report into a root-only directory" \
-			"exit $RC, $(ls -la rootonly 2>&1 | tail -n +2), stderr: $(head -c 300 err)"
+			"exit $RC, $(find rootonly -printf "%u %p " 2>&1), stderr: $(head -c 300 err)"
 	fi
 else
 	echo "# skipped: analyze as the machine's root (not root, or in a user namespace)"
