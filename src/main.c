@@ -855,6 +855,8 @@ static int watch(const struct options *opts, const struct dsr_config *cfg)
 		dsr_source_close(src);
 		return EXIT_RUN;
 	}
+	if (!opts->quiet && opts->verbose)
+		fprintf(stderr, "%s: watching %s, capture filter: %s\n", prog, ifc.name, filter);
 	struct watch_context ctx = {.opts = opts, .cfg = cfg, .ifc = &ifc};
 	struct dsr_watch_options wo = {
 		.interval_ms = interval_ms,
