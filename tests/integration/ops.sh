@@ -143,7 +143,7 @@ lab_up server-down
 tcp_in() { # TCP segments received by rs1 and rs3 so far
 	local rs n=0
 	for rs in rs1 rs3; do
-		n=$((n + $(ip netns exec "dsrlab-$rs" awk '$1 == "Tcp:" && $2 ~ /^[0-9]+$/ { print $11 }' /proc/net/snmp)))
+		n=$((n + $(ip netns exec "dsrlab-$rs" cat /proc/net/snmp | awk '$1 == "Tcp:" && $2 ~ /^[0-9]+$/ { print $11 }')))
 	done
 	echo "$n"
 }
