@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../src/parse.h"
+
 const char *dsr_addr_state_name(enum dsr_addr_state state)
 {
 	switch (state) {
@@ -38,7 +40,7 @@ void dsr_inventory_finish(struct dsr_inventory *inv, struct dsr_address *rows, s
 			inv->nstate[rows[i].state]++;
 }
 
-void dsr_inventory_time(struct timeval tv, char buf[32])
+static void put_time(struct timeval tv, char buf[32])
 {
 	struct tm tm;
 	time_t secs = tv.tv_sec;
@@ -52,4 +54,11 @@ void dsr_inventory_time(struct timeval tv, char buf[32])
 	    strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		return;
 	snprintf(buf, 32, "%s.%06ldZ", day, us);
+}
+
+void dsr_claim_text(const struct dsr_claim *c, struct dsr_claim_text *t)
+{
+	dsr_format_mac(c->mac, t->mac);
+	put_time(c->first_seen, t->first);
+	put_time(c->last_seen, t->last);
 }

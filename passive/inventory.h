@@ -19,6 +19,9 @@
  * answering the same request, not one host taking over from another. */
 #define DSR_AT_ONCE_US 1000000
 
+/* MACs kept per address; a claim by one more is counted, not kept. */
+#define DSR_INVENTORY_MACS 4
+
 /* What the claims on one address add up to, from best to worst for reading. */
 enum dsr_addr_state {
 	DSR_ADDR_OK,        /* one MAC only */
@@ -51,17 +54,20 @@ struct dsr_inventory {
 	const struct dsr_address *addresses; /* in address order */
 	size_t naddresses;
 	size_t nstate[DSR_ADDR_FLIP_FLOP + 1]; /* addresses per state */
-	/* What the bounded tables could not hold: addresses not tracked at all,
-	 * and claims by a MAC beyond the per-address limit. */
-	unsigned long dropped_addresses, dropped_claims;
+	/* ARP frames the bounded table could not hold: of addresses it had no
+	 * room for, and of a MAC beyond DSR_INVENTORY_MACS for one address. */
+	unsigned long untracked_addr_frames, untracked_mac_frames;
 };
 
 /* Orders the rows by address and counts them per state. */
 void dsr_inventory_finish(struct dsr_inventory *inv, struct dsr_address *rows, size_t n);
 
-/* Capture time as RFC 3339 UTC with microseconds ("" on a time gmtime cannot
- * represent); buf holds at least 32 bytes. Writers share it so that every format
- * shows the same instant the same way. */
-void dsr_inventory_time(struct timeval tv, char buf[32]);
+/* A claim's words as every writer shows them: the MAC, and its first and last
+ * capture time as RFC 3339 UTC with microseconds ("" for a time gmtime cannot
+ * represent). */
+struct dsr_claim_text {
+	char mac[18], first[32], last[32];
+};
+void dsr_claim_text(const struct dsr_claim *c, struct dsr_claim_text *t);
 
 #endif

@@ -14,7 +14,7 @@
  * length: what does not fit is counted, never grown without limit. */
 #define ADDR_MAX (1u << 18)
 #define FLOW_SLOTS (1u << 16)
-#define MACS_PER_ADDR 4
+#define MACS_PER_ADDR DSR_INVENTORY_MACS
 
 /* One address as ARP shows it: the MACs that used it as sender address. */
 struct owner {
@@ -721,9 +721,15 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 				  state == DSR_ADDR_FLIP_FLOP ? ", changing back and forth"
 				  : state == DSR_ADDR_CONFLICT ? " at once"
 							       : ", one after the other");
-		dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
-			 "and give one another address, unless they are a failover pair.",
-			 ip);
+		if (state == DSR_ADDR_CHANGED)
+			dsr_check_remedy(c, "%s moved to another MAC: unless that was a failover or a replaced "
+					 "network card, find the host with the newer MAC (the switch's MAC "
+					 "address table) and give it another address.",
+					 ip);
+		else
+			dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
+				 "and give one another address, unless they are a failover pair.",
+				 ip);
 	}
 	free(list);
 	return 0;
@@ -765,8 +771,8 @@ static int build_inventory(struct dsr_passive *p)
 		}
 	}
 	dsr_inventory_finish(&p->inventory, p->rows, n);
-	p->inventory.dropped_addresses = p->dropped_addrs;
-	p->inventory.dropped_claims = p->dropped_claims;
+	p->inventory.untracked_addr_frames = p->dropped_addrs;
+	p->inventory.untracked_mac_frames = p->dropped_claims;
 	p->has_inventory = true;
 	return 0;
 }
