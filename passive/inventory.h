@@ -11,6 +11,7 @@
 #define DSR_INVENTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/time.h>
 
 #include "../platform/netcompat.h"
