@@ -204,9 +204,16 @@ static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 	p->alert(line, p->alert_arg);
 }
 
-static long long usec_between(const struct timeval *from, const struct timeval *to)
+/* Whether to is less than DSR_AT_ONCE_US after from; a capture out of time
+ * order counts as at once. Seconds first: a crafted pcapng can hold times
+ * whose difference in microseconds does not fit in 64 bits. */
+static bool soon_after(const struct timeval *from, const struct timeval *to)
 {
-	return (long long)(to->tv_sec - from->tv_sec) * 1000000 + (to->tv_usec - from->tv_usec);
+	long long sec = (long long)to->tv_sec - (long long)from->tv_sec;
+
+	if (sec < 0 || sec > DSR_AT_ONCE_US / 1000000 + 1)
+		return sec < 0;
+	return sec * 1000000 + (to->tv_usec - from->tv_usec) < DSR_AT_ONCE_US;
 }
 
 /* The owner of a changes to owner i (a claim at ts): kept as counts, so that
@@ -216,7 +223,7 @@ static void owner_changed(struct addr *a, unsigned i, const struct timeval *ts)
 	a->flips++;
 	if (a->owners[i].frames)
 		a->returns++;
-	if (usec_between(&a->owners[a->last].last_ts, ts) < DSR_AT_ONCE_US)
+	if (soon_after(&a->owners[a->last].last_ts, ts))
 		a->at_once = true;
 }
 
