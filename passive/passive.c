@@ -1,5 +1,6 @@
 #include "passive.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,16 @@
 #define FLOW_SLOTS (1u << 16)
 #define MACS_PER_ADDR DSR_INVENTORY_MACS
 
-/* One address as ARP shows it: the MACs that used it as sender address. */
+/* One address as ARP shows it: the MACs that used it as sender address.
+ * Times are microseconds (us_of), half a timeval each: the table holds up to
+ * 4 owners in each of ADDR_MAX slots. */
 struct owner {
 	uint8_t mac[6];
-	unsigned long frames;
-	unsigned long first_frame, last_frame;
 	uint16_t first_op;
 	struct in_addr first_tpa;
-	struct timeval first_ts, last_ts;
+	unsigned long frames;
+	unsigned long first_frame, last_frame;
+	int64_t first_us, last_us;
 };
 
 struct addr {
@@ -204,16 +207,22 @@ static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 	p->alert(line, p->alert_arg);
 }
 
-/* Whether to is less than DSR_AT_ONCE_US after from; a capture out of time
- * order counts as at once. Seconds first: a crafted pcapng can hold times
- * whose difference in microseconds does not fit in 64 bits. */
-static bool soon_after(const struct timeval *from, const struct timeval *to)
-{
-	long long sec = (long long)to->tv_sec - (long long)from->tv_sec;
+#define US_SEC_MAX (INT64_MAX / 1000000 - 1)
 
-	if (sec < 0 || sec > DSR_AT_ONCE_US / 1000000 + 1)
-		return sec < 0;
-	return sec * 1000000 + (to->tv_usec - from->tv_usec) < DSR_AT_ONCE_US;
+/* A capture time in microseconds. A crafted pcapng can hold seconds whose
+ * microseconds do not fit in 64 bits: those are clamped (no calendar shows
+ * them anyway), so that differences never overflow. */
+static int64_t us_of(const struct timeval *tv)
+{
+	int64_t sec = tv->tv_sec < 0 ? 0 : tv->tv_sec > US_SEC_MAX ? US_SEC_MAX : (int64_t)tv->tv_sec;
+	long usec = tv->tv_usec < 0 || tv->tv_usec > 999999 ? 0 : (long)tv->tv_usec;
+	return sec * 1000000 + usec;
+}
+
+static struct timeval tv_of(int64_t us)
+{
+	struct timeval tv = {.tv_sec = (time_t)(us / 1000000), .tv_usec = (long)(us % 1000000)};
+	return tv;
 }
 
 /* The owner of a changes to owner i (a claim at ts): kept as counts, so that
@@ -223,7 +232,8 @@ static void owner_changed(struct addr *a, unsigned i, const struct timeval *ts)
 	a->flips++;
 	if (a->owners[i].frames)
 		a->returns++;
-	if (soon_after(&a->owners[a->last].last_ts, ts))
+	/* A capture out of time order counts as at once. */
+	if (us_of(ts) - a->owners[a->last].last_us < DSR_AT_ONCE_US)
 		a->at_once = true;
 }
 
@@ -260,13 +270,13 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 		o->first_frame = frame_no;
 		o->first_op = f->arp.op;
 		o->first_tpa = f->arp.tpa;
-		o->first_ts = *ts;
+		o->first_us = us_of(ts);
 	}
 	if (a->nowners > 1 && a->last != i)
 		owner_changed(a, i, ts);
 	a->owners[i].frames++;
 	a->owners[i].last_frame = frame_no;
-	a->owners[i].last_ts = *ts;
+	a->owners[i].last_us = us_of(ts);
 	a->last = i;
 	if (is_vip(p->cfg, a->ip)) {
 		if (foreign_claim(p->cfg, a->ip, f->arp.sha))
@@ -773,8 +783,8 @@ static int build_inventory(struct dsr_passive *p)
 			c->frames = o->frames;
 			c->first_frame = o->first_frame;
 			c->last_frame = o->last_frame;
-			c->first_seen = o->first_ts;
-			c->last_seen = o->last_ts;
+			c->first_seen = tv_of(o->first_us);
+			c->last_seen = tv_of(o->last_us);
 		}
 	}
 	dsr_inventory_finish(&p->inventory, p->rows, n);
