@@ -214,7 +214,9 @@ static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
  * them anyway), so that differences never overflow. */
 static int64_t us_of(const struct timeval *tv)
 {
-	int64_t sec = tv->tv_sec < 0 ? 0 : tv->tv_sec > US_SEC_MAX ? US_SEC_MAX : (int64_t)tv->tv_sec;
+	int64_t sec = (int64_t)tv->tv_sec; /* a long on Windows: the clamp is for 64-bit time_t */
+
+	sec = sec < 0 ? 0 : sec > US_SEC_MAX ? US_SEC_MAX : sec;
 	long usec = tv->tv_usec < 0 || tv->tv_usec > 999999 ? 0 : (long)tv->tv_usec;
 	return sec * 1000000 + usec;
 }
