@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../capture/decode.h"
+
 /* ---- reasons ------------------------------------------------------------- */
 
 const char *const dsr_reason_names[DSR_R_COUNT] = {
@@ -669,6 +671,13 @@ void dsr_verdict_unknown_host(struct dsr_check *c, const char *mac, const char *
 	dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, vip);
 	dsr_fix(c, DSR_FIX_UNKNOWN_HOST, DSR_PLATFORM_UNKNOWN,
 		&(struct dsr_fix_args){.mac = mac, .vip = vip});
+}
+
+enum dsr_claim_kind dsr_claim_kind_of(uint16_t arp_op, uint32_t spa, uint32_t tpa)
+{
+	if (tpa == spa)
+		return DSR_CLAIM_ANNOUNCE;
+	return arp_op == DSR_ARP_REPLY ? DSR_CLAIM_REPLY : DSR_CLAIM_REQUEST;
 }
 
 void dsr_verdict_claimed(struct dsr_check *c, const char *mac, enum dsr_claim_kind kind,

@@ -230,6 +230,10 @@ void dsr_verdict_wrong_owner(struct dsr_check *c, const char *addr, const char *
 void dsr_verdict_unknown_host(struct dsr_check *c, const char *mac, const char *vip);
 /* How a server claimed the VIP. */
 enum dsr_claim_kind { DSR_CLAIM_REPLY, DSR_CLAIM_ANNOUNCE, DSR_CLAIM_REQUEST };
+/* From an ARP frame's opcode, sender and target address: a frame whose target
+ * is its sender announces; otherwise a reply answers, a request uses the VIP as
+ * its sender address (arp_announce=0). */
+enum dsr_claim_kind dsr_claim_kind_of(uint16_t arp_op, uint32_t spa, uint32_t tpa);
 /* A real server's MAC claimed the VIP in n ARP frames. */
 void dsr_verdict_claimed(struct dsr_check *c, const char *mac, enum dsr_claim_kind kind,
 			 const char *vip, unsigned long n, enum dsr_platform platform);
