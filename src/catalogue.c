@@ -440,12 +440,13 @@ const struct dsr_check_def *dsr_check_find(const char *id)
 	return NULL;
 }
 
-bool dsr_catalogue_allows(const char *id, unsigned scope, enum dsr_status status,
-			  const char *reason)
+bool dsr_catalogue_lists(const char *id, bool per_server, enum dsr_status status,
+			 const char *reason)
 {
 	for (size_t i = 0; id && i < DSR_CHECK_COUNT; i++) {
 		const struct dsr_check_def *d = &dsr_checks[i];
-		if (strcmp(d->id, id) != 0 || (scope && (d->scope & scope) != scope))
+		if (strcmp(d->id, id) != 0 ||
+		    ((d->scope & (DSR_SCOPE_SERVER | DSR_SCOPE_HOST)) != 0) != per_server)
 			continue;
 		if (status == DSR_PASS && !reason)
 			return true;
@@ -455,6 +456,11 @@ bool dsr_catalogue_allows(const char *id, unsigned scope, enum dsr_status status
 				return true;
 	}
 	return false;
+}
+
+bool dsr_catalogue_has(const struct dsr_check *c)
+{
+	return dsr_catalogue_lists(c->id, c->server != NULL, c->status, c->reason);
 }
 
 /* ---- rendering remedies -------------------------------------------------- */

@@ -179,10 +179,12 @@ extern const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT];
 
 /* The entry of id (the first of two for arp.vip.claim), or NULL. */
 const struct dsr_check_def *dsr_check_find(const char *id);
-/* Is (id, status, reason) one the catalogue lists? A pass has no reason;
- * scope (enum dsr_scope bits, 0 for any) tells arp.vip.claim's two entries apart. */
-bool dsr_catalogue_allows(const char *id, unsigned scope, enum dsr_status status,
-			  const char *reason);
+/* Does the catalogue list (id, status, reason) for a check per server (or per
+ * host: per_server) or not? A pass has no reason. */
+bool dsr_catalogue_lists(const char *id, bool per_server, enum dsr_status status,
+			 const char *reason);
+/* The same for a finished check. */
+bool dsr_catalogue_has(const struct dsr_check *c);
 
 /* Arguments of a remedy's template; NULL or "" is unset. */
 struct dsr_fix_args {
