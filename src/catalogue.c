@@ -200,7 +200,7 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 #define OFF_SEGMENT R(NOT_ON_SEGMENT, SKIP, "run from another segment than the servers'", NONE)
 #define NOT_SEEN R(NOT_SEEN, SKIP, "analyze: the capture holds nothing to judge it on", NONE)
 #define VIP_LOCAL R(VIP_IS_LOCAL, SKIP, "run on the balancer, which owns the VIP", NONE)
-#define UNREADABLE R(UNREADABLE, SKIP, "the source could not be read (privilege, a missing tool)", NONE)
+#define UNREADABLE R(UNREADABLE, SKIP, "the source could not be read: privilege, a missing tool", NONE)
 #define UNKNOWN R(UNKNOWN, SKIP, "the value is not in the snapshot", NONE)
 #define NO_IFACE(means) R(NO_INTERFACE, SKIP, means, NONE)
 
@@ -229,12 +229,12 @@ static const struct dsr_reason_def arp_vip_claim_service[] = {
 	OFF_SEGMENT,
 };
 static const struct dsr_reason_def icmp_rip[] = {
-	R(TIMEOUT, FAIL, "no echo reply (or the next hop did not answer ARP)", RIP_NO_PING),
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", RIP_NO_PING),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
 	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
 };
 static const struct dsr_reason_def icmp_vip[] = {
-	R(TIMEOUT, FAIL, "no echo reply (or the next hop did not answer ARP)", VIP_NO_PING),
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", VIP_NO_PING),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
 	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
 	VIP_LOCAL,
@@ -243,20 +243,20 @@ static const struct dsr_reason_def icmp_vip_direct[] = {
 	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, weak host receive off, a firewall",
 	  VIP_NOT_ACCEPTED),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
-	R(WRONG_SOURCE, FAIL, "the reply left with the real address (weak host send off)", WRONG_SOURCE),
+	R(WRONG_SOURCE, FAIL, "the reply left with the real address: weak host send off", WRONG_SOURCE),
 	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
 	OFF_SEGMENT,
 	NOT_SEEN,
 };
 static const struct dsr_reason_def tcp_rip[] = {
 	R(REFUSED, FAIL, "RST: nothing listens", NOT_LISTENING),
-	R(TIMEOUT, FAIL, "no answer (or the next hop did not answer ARP)", RIP_NO_SYNACK),
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", RIP_NO_SYNACK),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
 	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
 };
 static const struct dsr_reason_def tcp_vip[] = {
 	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
-	R(TIMEOUT, FAIL, "no answer (or the next hop did not answer ARP)", VIP_NO_SYNACK),
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", VIP_NO_SYNACK),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
 	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
 	VIP_LOCAL,
@@ -265,7 +265,7 @@ static const struct dsr_reason_def tcp_vip_direct[] = {
 	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
 	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, weak host receive off, a firewall",
 	  VIP_NOT_ACCEPTED),
-	R(WRONG_SOURCE, FAIL, "the answer left with the real address (weak host send off)",
+	R(WRONG_SOURCE, FAIL, "the answer left with the real address: weak host send off",
 	  WRONG_SOURCE),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
 	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
@@ -275,7 +275,7 @@ static const struct dsr_reason_def tcp_vip_direct[] = {
 static const struct dsr_reason_def dsr_return[] = {
 	R(VIA_BALANCER, WARN, "the answer came from the balancer's MAC: proxy or NAT, not DSR",
 	  VIA_BALANCER),
-	R(NO_ANSWER, SKIP, "the VIP did not answer at all (tcp.vip says why)", NONE),
+	R(NO_ANSWER, SKIP, "the VIP did not answer at all; tcp.vip says why", NONE),
 	VIP_LOCAL,
 	OFF_SEGMENT,
 };
@@ -298,7 +298,7 @@ static const struct dsr_reason_def local_arp_ignore[] = {
 	UNKNOWN,
 };
 static const struct dsr_reason_def local_arp_announce[] = {
-	R(TOO_PERMISSIVE, FAIL, "the VIP becomes the sender of ARP requests (above 2 acts as 0)",
+	R(TOO_PERMISSIVE, FAIL, "the VIP becomes the sender of ARP requests; above 2 acts as 0",
 	  SYSCTL),
 	NO_IFACE("no interface is up with an IPv4 address besides the loopback"),
 	UNREADABLE,
@@ -354,7 +354,7 @@ static const struct dsr_reason_def local_firewall[] = {
 	R(POLICY_DROP, FAIL, "Linux: an input chain's policy drops it and no rule accepts it",
 	  FIREWALL_DROP),
 	R(BLOCKED, FAIL, "Windows: the firewall is on and no rule allows it", FIREWALL_ALLOW),
-	R(UNCLEAR, WARN, "a rule dsrcheck cannot evaluate (a named set, a source address, a limit)",
+	R(UNCLEAR, WARN, "a rule dsrcheck cannot evaluate: a named set, a source address, a limit",
 	  FIREWALL_ALLOW),
 	R(NO_PORT, SKIP, "Windows: the firewall is on and no --port was given", NONE),
 	UNREADABLE,
@@ -399,7 +399,7 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(DSR_RETURN, "dsr.return", SVC | PORT, AUDIT, NULL,
 	      "the answer to a client's SYN to the VIP comes from a real server's MAC", dsr_return),
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
-	      "(analyze only) an address outside the deployment is used by one MAC", arp_conflict),
+	      "never: analyze reports only the addresses outside the deployment that two or more MACs used", arp_conflict),
 	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
 	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
 	      "with a host mask (/32, 255.255.255.255)", local_vip),
@@ -824,9 +824,21 @@ static void write_text(FILE *out)
 	}
 }
 
+static void put_str(struct sink *s, const char *text)
+{
+	put(s, text, strlen(text));
+}
+
+/* roff: a hyphen is \-, a backslash \e. */
+static void roff_text(struct sink *s, const char *text)
+{
+	for (; *text; text++)
+		put_str(s, *text == '-' ? "\\-" : *text == '\\' ? "\\e" : (char[2]){*text, 0});
+}
+
 /* The reasons of d as the documentation lists them: grouped by status,
- * "fail `a` (means), `b` (means), warn `c` (means)". roff writes \fB..\fR. */
-static void doc_reasons(FILE *out, const struct dsr_check_def *d, bool roff)
+ * "fail `a` (means), `b` (means), warn `c` (means)"; roff writes \fBa\fR. */
+static void doc_reasons(struct sink *s, const struct dsr_check_def *d, bool roff)
 {
 	static const enum dsr_status order[] = {DSR_FAIL, DSR_WARN, DSR_SKIP};
 	bool any = false;
@@ -837,17 +849,16 @@ static void doc_reasons(FILE *out, const struct dsr_check_def *d, bool roff)
 			const struct dsr_reason_def *rd = &d->reasons[r];
 			if (rd->status != order[o])
 				continue;
-			fputs(any ? ", " : "", out);
-			if (first)
-				fprintf(out, "%s ", dsr_status_name(order[o]));
-			if (roff) {
-				fputs("\\fB", out);
-				for (const char *p = dsr_reason_names[rd->reason]; *p; p++)
-					fputs(*p == '-' ? "\\-" : (char[2]){*p, 0}, out);
-				fprintf(out, "\\fR (%s)", rd->means);
-			} else {
-				fprintf(out, "`%s` (%s)", dsr_reason_names[rd->reason], rd->means);
+			put_str(s, any ? ", " : "");
+			if (first) {
+				put_str(s, dsr_status_name(order[o]));
+				put_str(s, " ");
 			}
+			put_str(s, roff ? "\\fB" : "`");
+			(roff ? roff_text : put_str)(s, dsr_reason_names[rd->reason]);
+			put_str(s, roff ? "\\fR (" : "` (");
+			(roff ? roff_text : put_str)(s, rd->means);
+			put_str(s, ")");
 			first = false;
 			any = true;
 		}
@@ -866,29 +877,43 @@ static void write_markdown(FILE *out, bool local)
 	      out);
 	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
 		const struct dsr_check_def *d = &dsr_checks[i];
+		char text[4096];
+		struct sink reasons = {text, sizeof(text), 0};
 		if (((d->origin & DSR_BY_LOCAL) != 0) != local)
 			continue;
 		fprintf(out, "| `%s` | ", d->id);
 		if (local)
 			fprintf(out, "%s | ", d->platform);
 		doc_per(out, d);
-		fprintf(out, " | %s | ", d->passes);
-		doc_reasons(out, d, false);
-		fputs(" |\n", out);
+		doc_reasons(&reasons, d, false);
+		fprintf(out, " | %s | %s |\n", d->passes, text);
 	}
 }
 
-/* roff: a hyphen is \-; a line starting with . or ' would be a request. */
-static void roff_text(FILE *out, const char *s)
+/* Filled text at most 80 bytes a line, as man page linters want it. */
+static void put_filled(FILE *out, const char *text)
 {
-	for (; *s; s++)
-		fputs(*s == '-' ? "\\-" : *s == '\\' ? "\\e" : (char[2]){*s, 0}, out);
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+		if (n > 80) {
+			cut = 80;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(text, " ");
+		}
+		fprintf(out, "%.*s\n", (int)cut, text);
+		text += cut;
+		text += strspn(text, " ");
+	}
 }
 
 static void write_man(FILE *out, bool local)
 {
 	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
 		const struct dsr_check_def *d = &dsr_checks[i];
+		char text[4096];
+		struct sink para = {text, sizeof(text), 0};
 		if (((d->origin & DSR_BY_LOCAL) != 0) != local)
 			continue;
 		fprintf(out, ".TP\n.BR %s \" (", d->id);
@@ -896,14 +921,16 @@ static void write_man(FILE *out, bool local)
 			fprintf(out, "%s, ", d->platform);
 		fputs("per ", out);
 		doc_per(out, d);
-		fputs(")\"\nPasses when ", out);
-		roff_text(out, d->passes);
-		fputs(".\n", out);
+		fputs(")\"\n", out);
+		put_str(&para, "Passes when ");
+		roff_text(&para, d->passes);
+		put_str(&para, ".");
 		if (d->nreasons) {
-			fputs("Otherwise ", out);
-			doc_reasons(out, d, true);
-			fputs(".\n", out);
+			put_str(&para, " Otherwise ");
+			doc_reasons(&para, d, true);
+			put_str(&para, ".");
 		}
+		put_filled(out, text);
 	}
 }
 
