@@ -60,7 +60,7 @@ static void put_string_n(FILE *out, const char *s, size_t n)
 	fputc('"', out);
 }
 
-static void put_string(FILE *out, const char *s)
+void dsr_json_string(FILE *out, const char *s)
 {
 	if (s)
 		put_string_n(out, s, strlen(s));
@@ -137,11 +137,11 @@ static void put_evidence(FILE *out, const struct dsr_check *c)
 static void put_check(FILE *out, const struct dsr_check *c)
 {
 	fputs("    {\n      \"id\": ", out);
-	put_string(out, c->id);
+	dsr_json_string(out, c->id);
 	fputs(",\n      \"service\": ", out);
-	put_string(out, c->service);
+	dsr_json_string(out, c->service);
 	fputs(",\n      \"server\": ", out);
-	put_string(out, c->server);
+	dsr_json_string(out, c->server);
 	fputs(",\n      \"target\": ", out);
 	put_field(out, c->target);
 	fputs(",\n      \"port\": ", out);
@@ -151,7 +151,7 @@ static void put_check(FILE *out, const struct dsr_check *c)
 		fputs("null", out);
 	fprintf(out, ",\n      \"status\": \"%s\"", dsr_status_name(c->status));
 	fputs(",\n      \"reason\": ", out);
-	put_string(out, c->reason);
+	dsr_json_string(out, c->reason);
 	fputs(",\n      \"summary\": ", out);
 	put_string_n(out, c->summary, strnlen(c->summary, sizeof c->summary));
 	fputs(",\n      \"evidence\": ", out);
@@ -170,7 +170,7 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 	(void)opts;
 	dsr_run_count(&counted);
 	fputs("{\n  \"schema\": \"dsrcheck/1\",\n  \"version\": ", out);
-	put_string(out, run->version);
+	dsr_json_string(out, run->version);
 	fputs(",\n  \"started\": ", out);
 	put_time(out, run->started);
 	fprintf(out, ",\n  \"duration_ms\": %lld", run->duration_ms);

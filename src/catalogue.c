@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../capture/decode.h"
+#include "../reports/writers.h"
 
 /* ---- reasons ------------------------------------------------------------- */
 
@@ -735,62 +736,40 @@ static bool first_of_id(size_t i)
 	return true;
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void json_or_null(FILE *out, const char *s)
-{
-	if (s)
-		json_string(out, s);
-	else
-		fputs("null", out);
-}
-
 static void write_json(FILE *out)
 {
 	fputs("{\n  \"schema\": \"dsrcheck-checks/1\",\n  \"checks\": [", out);
 	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
 		const struct dsr_check_def *d = &dsr_checks[i];
 		fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
-		json_string(out, d->id);
+		dsr_json_string(out, d->id);
 		fputs(", \"per\": [", out);
 		put_bits(out, d->scope, scope_names, N(scope_names), ", ", "\"");
 		fputs("], \"by\": [", out);
 		put_bits(out, d->origin, origin_names, N(origin_names), ", ", "\"");
 		fputs("], \"platform\": ", out);
-		json_or_null(out, d->platform);
+		dsr_json_string(out, d->platform);
 		fputs(", \"passes\": ", out);
-		json_string(out, d->passes);
+		dsr_json_string(out, d->passes);
 		fputs(", \"reasons\": [", out);
 		for (size_t r = 0; r < d->nreasons; r++) {
 			const struct dsr_reason_def *rd = &d->reasons[r];
 			const struct dsr_fix_def *f = &dsr_fixes[rd->fix];
 			fprintf(out, "%s\n      {\"reason\": ", r ? "," : "");
-			json_string(out, dsr_reason_names[rd->reason]);
+			dsr_json_string(out, dsr_reason_names[rd->reason]);
 			fprintf(out, ", \"status\": \"%s\", \"means\": ", dsr_status_name(rd->status));
-			json_string(out, rd->means);
+			dsr_json_string(out, rd->means);
 			fputs(", \"remedy\": ", out);
 			if (rd->fix == DSR_FIX_NONE) {
 				fputs("null}", out);
 				continue;
 			}
 			fputs("{\"any\": ", out);
-			json_or_null(out, f->any);
+			dsr_json_string(out, f->any);
 			fputs(", \"linux\": ", out);
-			json_or_null(out, f->linux_text);
+			dsr_json_string(out, f->linux_text);
 			fputs(", \"windows\": ", out);
-			json_or_null(out, f->windows_text);
+			dsr_json_string(out, f->windows_text);
 			fputs("}}", out);
 		}
 		fputs(d->nreasons ? "\n    ]}" : "]}", out);
