@@ -530,6 +530,7 @@ static void documentation_tables(void **state)
 	/* Every id the man page and README mention is the catalogue's. */
 	ids_in("README.md");
 	ids_in("doc/dsrcheck.8");
+	ids_in("doc/health-checks.md");
 }
 
 int main(void)
