@@ -400,7 +400,8 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(DSR_RETURN, "dsr.return", SVC | PORT, AUDIT, NULL,
 	      "the answer to a client's SYN to the VIP comes from a real server's MAC", dsr_return),
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
-	      "never: analyze reports only the addresses outside the deployment that two or more MACs used", arp_conflict),
+	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
+	      "used", arp_conflict),
 	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
 	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
 	      "with a host mask (/32, 255.255.255.255)", local_vip),
