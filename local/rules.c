@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "local.h"
+#include "../src/catalogue.h"
 #include "../src/parse.h"
 
 #define MAX_LOCAL_CHECKS (8 + 3 * DSR_LOCAL_MAX_PORTS)
-#define SYSCTL_FILE "/etc/sysctl.d/90-dsr.conf"
 
 struct builder {
 	const struct dsr_local_snapshot *s;
@@ -58,10 +58,10 @@ static void skip_unread(struct dsr_check *c, enum dsr_local_state st, const char
 			const char *why)
 {
 	if (st == DSR_LOCAL_UNREADABLE)
-		verdict(c, DSR_SKIP, "unreadable", "could not read %s%s%s", what, why && *why ? ": " : "",
+		verdict(c, DSR_SKIP, DSR_REASON(UNREADABLE), "could not read %s%s%s", what, why && *why ? ": " : "",
 			why ? why : "");
 	else
-		verdict(c, DSR_SKIP, "unknown", "%s not in the snapshot", what);
+		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "%s not in the snapshot", what);
 }
 
 static bool is_windows(const struct builder *b)
@@ -113,17 +113,17 @@ static const char *idx(const struct dsr_local_iface *f, char buf[40], const char
 	return buf;
 }
 
-static const char *const install_loopback =
-	"install the Microsoft KM-TEST Loopback Adapter: Device Manager (devmgmt.msc), right-click "
-	"the server name > Add legacy hardware > Install the hardware that I manually select from a "
-	"list (Advanced) > Network adapters > Microsoft > Microsoft KM-TEST Loopback Adapter "
-	"(Microsoft Loopback Adapter on Windows Server 2003)";
+/* The platform the remedies are written for: the snapshot's. */
+static enum dsr_platform platform(const struct builder *b)
+{
+	return is_windows(b) ? DSR_PLATFORM_WINDOWS : DSR_PLATFORM_LINUX;
+}
 
 /* ---- local.loopback.adapter (Windows) ---- */
 
 static void rule_loopback_adapter(struct builder *b)
 {
-	struct dsr_check *c = add(b, "local.loopback.adapter", -1);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_LOOPBACK_ADAPTER), -1);
 	const struct dsr_local_iface *lo;
 
 	if (b->s->ifaces_state != DSR_LOCAL_READ)
@@ -133,8 +133,8 @@ static void rule_loopback_adapter(struct builder *b)
 		}
 	lo = loopback_adapter(b);
 	if (!lo) {
-		verdict(c, DSR_FAIL, "missing", "no Microsoft (KM-TEST) Loopback Adapter is installed");
-		dsr_check_remedy_append(c, "%s", install_loopback);
+		verdict(c, DSR_FAIL, DSR_REASON(MISSING), "no Microsoft (KM-TEST) Loopback Adapter is installed");
+		dsr_fix_append(c, DSR_FIX_INSTALL_LOOPBACK, DSR_PLATFORM_WINDOWS, NULL);
 		return;
 	}
 	verdict(c, DSR_PASS, NULL, "loopback adapter '%s' (IDX %u)", lo->name, lo->index);
@@ -148,32 +148,22 @@ static void vip_remedy(struct builder *b, struct dsr_check *c, const struct dsr_
 		       unsigned prefix)
 {
 	const struct dsr_local_iface *lo = loopback_adapter(b);
-	const char *lo_name = lo ? lo->name : "<name of the loopback adapter>";
+	char bits[12];
 
-	if (!is_windows(b)) {
-		if (wrong)
-			dsr_check_remedy_append(c, "ip addr del %s/%u dev %s", b->vip, prefix, wrong->name);
-		if (!wrong || !is_vip_home(b, wrong) || prefix != 32)
-			dsr_check_remedy_append(c, "ip addr add %s/32 dev lo", b->vip);
-		dsr_check_remedy_append(c, "make it permanent in the network configuration (ifupdown: 'up ip addr add %s/32 dev "
-		       "lo' under 'iface lo'; systemd-networkd: Address=%s/32 in a .network file for lo)",
-		    b->vip, b->vip);
-		return;
-	}
-	if (!lo)
-		dsr_check_remedy_append(c, "%s", install_loopback);
-	if (wrong)
-		dsr_check_remedy_append(c, "netsh interface ipv4 delete address \"%s\" %s", wrong->name, b->vip);
-	dsr_check_remedy_append(c,
-	    "give the loopback adapter the VIP with subnet mask 255.255.255.255: netsh interface ipv4 "
-	    "add address \"%s\" %s 255.255.255.255 (or Network Connections > the adapter > Internet "
-	    "Protocol Version 4 (TCP/IPv4) > Properties)",
-	    lo_name, b->vip);
+	snprintf(bits, sizeof(bits), "%u", prefix);
+	dsr_fix_append(c, DSR_FIX_LOCAL_VIP, platform(b),
+		       &(struct dsr_fix_args){
+			       .vip = b->vip,
+			       .iface = wrong ? wrong->name : NULL,
+			       .prefix = bits,
+			       .add = !wrong || !is_vip_home(b, wrong) || prefix != 32 ? "add" : NULL,
+			       .lo = lo ? lo->name : NULL,
+		       });
 }
 
 static void rule_vip(struct builder *b)
 {
-	struct dsr_check *c = add(b, "local.vip", -1);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_VIP), -1);
 	const struct dsr_local_iface *home = NULL, *away = NULL, *bad_mask = NULL;
 	unsigned home_prefix = 32, away_prefix = 32, mask_prefix = 32;
 
@@ -200,12 +190,12 @@ static void rule_vip(struct builder *b)
 		}
 	}
 	if (away) {
-		verdict(c, DSR_FAIL, "not-loopback",
+		verdict(c, DSR_FAIL, DSR_REASON(NOT_LOOPBACK),
 			"%s/%u is on %s, which answers ARP for it: the VIP belongs on the %s only", b->vip,
 			away_prefix, away->name, is_windows(b) ? "loopback adapter" : "loopback (lo)");
 		vip_remedy(b, c, away, away_prefix);
 	} else if (bad_mask) {
-		verdict(c, DSR_FAIL, "wrong-mask",
+		verdict(c, DSR_FAIL, DSR_REASON(WRONG_MASK),
 			"%s is on %s with /%u: every address of that prefix becomes local to this "
 			"server; the VIP needs a host mask (/32, 255.255.255.255)",
 			b->vip, bad_mask->name, mask_prefix);
@@ -213,7 +203,7 @@ static void rule_vip(struct builder *b)
 	} else if (home) {
 		verdict(c, DSR_PASS, NULL, "%s/%u is on %s", b->vip, home_prefix, home->name);
 	} else {
-		verdict(c, DSR_FAIL, "missing",
+		verdict(c, DSR_FAIL, DSR_REASON(MISSING),
 			"%s is on no interface: frames the balancer forwards for it are dropped", b->vip);
 		vip_remedy(b, c, NULL, 32);
 	}
@@ -262,11 +252,11 @@ static void judge_arp_ignore(const struct builder *b, const struct dsr_local_ifa
 		out->status = DSR_PASS;
 	} else if (v == 8) {
 		out->status = DSR_WARN;
-		out->reason = "too-strict";
+		out->reason = DSR_REASON(TOO_STRICT);
 		snprintf(out->why, sizeof(out->why), "8 answers no ARP at all, not even for the real address");
 	} else {
 		out->status = DSR_FAIL;
-		out->reason = "too-permissive";
+		out->reason = DSR_REASON(TOO_PERMISSIVE);
 		snprintf(out->why, sizeof(out->why), "%d answers ARP for addresses on lo, the VIP too", v);
 	}
 }
@@ -290,7 +280,7 @@ static void judge_arp_announce(const struct builder *b, const struct dsr_local_i
 		out->status = DSR_PASS; /* 1 keeps only sources of the target's subnet: not the VIP */
 	} else {
 		out->status = DSR_FAIL;
-		out->reason = "too-permissive";
+		out->reason = DSR_REASON(TOO_PERMISSIVE);
 		if (v == 1)
 			snprintf(out->why, sizeof(out->why),
 				 "1 still uses the VIP as ARP sender, since it is in %s's subnet", f->name);
@@ -324,7 +314,7 @@ static void judge_rp_filter(const struct builder *b, const struct dsr_local_ifac
 		out->status = DSR_PASS; /* 0 off; 2 (and above) loose: any route back will do */
 		return;
 	}
-	out->reason = "strict";
+	out->reason = DSR_REASON(STRICT);
 	if (b->s->routes_state == DSR_LOCAL_READ && def && strcmp(def->dev, f->name) == 0) {
 		out->status = DSR_PASS;
 	} else if (b->s->routes_state == DSR_LOCAL_READ && def) {
@@ -368,7 +358,7 @@ static void rule_setting(struct builder *b, const struct setting *set)
 	struct dsr_check *c = add(b, set->id, -1);
 	enum dsr_status worst = DSR_PASS;
 	const char *reason = NULL;
-	char why[1200] = "", fixes[600] = "", persist[600] = "";
+	char why[1200] = "", fixes[600] = "", persist[600] = "", want[12];
 	size_t facing = 0, unknown = 0;
 
 	if (b->s->ifaces_state != DSR_LOCAL_READ)
@@ -376,6 +366,7 @@ static void rule_setting(struct builder *b, const struct setting *set)
 			skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
 			return;
 		}
+	snprintf(want, sizeof(want), "%d", set->want);
 	if (set->all == DSR_LOCAL_UNKNOWN)
 		dsr_evidence_str(c, "all", "?");
 	else
@@ -402,23 +393,24 @@ static void rule_setting(struct builder *b, const struct setting *set)
 			continue;
 		size_t w = strlen(why);
 		snprintf(why + w, sizeof(why) - w, "%s%s", w ? "; " : "", j.why);
+		struct dsr_fix_args part = {.iface = f->name, .key = set->key, .value = want};
 		w = strlen(fixes);
-		snprintf(fixes + w, sizeof(fixes) - w, " net.ipv4.conf.%s.%s=%d", f->name, set->key, set->want);
+		dsr_fix_render(fixes + w, sizeof(fixes) - w, DSR_FIX_SYSCTL_ITEM, DSR_PLATFORM_LINUX, &part);
 		w = strlen(persist);
-		snprintf(persist + w, sizeof(persist) - w, ", net.ipv4.conf.%s.%s = %d", f->name, set->key,
-			 set->want);
+		dsr_fix_render(persist + w, sizeof(persist) - w, DSR_FIX_SYSCTL_PERSIST, DSR_PLATFORM_LINUX,
+			       &part);
 		if (rank(j.status) > rank(worst)) {
 			worst = j.status;
 			reason = j.reason;
 		}
 	}
 	if (facing == 0) {
-		verdict(c, DSR_SKIP, "no-interface",
+		verdict(c, DSR_SKIP, DSR_REASON(NO_INTERFACE),
 			"no interface is up with an IPv4 address besides the loopback");
 		return;
 	}
 	if (worst == DSR_PASS && unknown) {
-		verdict(c, DSR_SKIP, "unknown", "%s could not be read for %u interface%s", set->key,
+		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "%s could not be read for %u interface%s", set->key,
 			(unsigned)unknown, unknown == 1 ? "" : "s");
 		return;
 	}
@@ -429,19 +421,18 @@ static void rule_setting(struct builder *b, const struct setting *set)
 		return;
 	}
 	verdict(c, worst, reason, "%s", why);
-	dsr_check_remedy_append(c, "sysctl -w net.ipv4.conf.all.%s=%d%s", set->key, set->want, fixes);
-	dsr_check_remedy_append(c, "persist it with these lines in " SYSCTL_FILE ": net.ipv4.conf.all.%s = %d%s", set->key,
-	    set->want, persist);
+	dsr_fix_append(c, DSR_FIX_SYSCTL, DSR_PLATFORM_LINUX,
+		       &(struct dsr_fix_args){.key = set->key, .value = want, .list = fixes, .more = persist});
 }
 
 static void rule_linux_settings(struct builder *b)
 {
 	const struct setting settings[] = {
-		{"local.arp.ignore", "arp_ignore", b->s->all_arp_ignore, arp_ignore_of, judge_arp_ignore, 1,
+		{DSR_ID(LOCAL_ARP_IGNORE), "arp_ignore", b->s->all_arp_ignore, arp_ignore_of, judge_arp_ignore, 1,
 		 "1 or 2 (a request is answered only for addresses of the interface it came in on)"},
-		{"local.arp.announce", "arp_announce", b->s->all_arp_announce, arp_announce_of,
+		{DSR_ID(LOCAL_ARP_ANNOUNCE), "arp_announce", b->s->all_arp_announce, arp_announce_of,
 		 judge_arp_announce, 2, "2 (ARP requests never use the VIP as sender)"},
-		{"local.rp_filter", "rp_filter", b->s->all_rp_filter, rp_filter_of, judge_rp_filter, 2,
+		{DSR_ID(LOCAL_RP_FILTER), "rp_filter", b->s->all_rp_filter, rp_filter_of, judge_rp_filter, 2,
 		 "off, loose, or strict on the interface of the default route"},
 	};
 
@@ -453,10 +444,10 @@ static void rule_linux_settings(struct builder *b)
 
 static void rule_weakhost(struct builder *b, bool send)
 {
-	struct dsr_check *c = add(b, send ? "local.weakhost.send" : "local.weakhost.receive", -1);
+	struct dsr_check *c = add(b, send ? DSR_ID(LOCAL_WEAKHOST_SEND) : DSR_ID(LOCAL_WEAKHOST_RECEIVE), -1);
 	const char *key = send ? "weakhostsend" : "weakhostreceive";
 	size_t considered = 0, unknown = 0, disabled = 0;
-	char names[300] = "";
+	char names[300] = "", commands[800] = "";
 
 	if (b->s->ifaces_state != DSR_LOCAL_READ)
 		{
@@ -480,25 +471,31 @@ static void rule_weakhost(struct builder *b, bool send)
 			unknown++;
 		} else if (!v) {
 			size_t w = strlen(names);
-			if (disabled++ == 0)
-				dsr_check_remedy_append(c, "netsh interface ipv4 show interface lists the IDX of each adapter");
+			disabled++;
 			snprintf(names + w, sizeof(names) - w, "%s%s", w ? ", " : "", f->name);
-			dsr_check_remedy_append(c, "netsh interface ipv4 set interface %s %s=enabled",
-			    idx(f, num, loop ? "<IDX number for loopback>" : "<IDX number for Server NIC>"),
-			    key);
+			w = strlen(commands);
+			dsr_fix_render(commands + w, sizeof(commands) - w, DSR_FIX_WEAKHOST_ITEM,
+				       DSR_PLATFORM_WINDOWS,
+				       &(struct dsr_fix_args){
+					       .value = idx(f, num, loop ? "<IDX number for loopback>"
+									 : "<IDX number for Server NIC>"),
+					       .key = key});
 		}
 	}
+	if (disabled)
+		dsr_fix_append(c, DSR_FIX_WEAKHOST, DSR_PLATFORM_WINDOWS,
+			       &(struct dsr_fix_args){.list = commands});
 	if (disabled) {
-		verdict(c, DSR_FAIL, "disabled", "weak host %s is disabled on %s%s", send ? "send" : "receive",
+		verdict(c, DSR_FAIL, DSR_REASON(DISABLED), "weak host %s is disabled on %s%s", send ? "send" : "receive",
 			names,
 			send ? ": replies leave with the real address instead of the VIP"
 			     : ": frames for the VIP arriving on the NIC are dropped");
 	} else if (considered == 0) {
-		verdict(c, DSR_SKIP, "no-interface",
+		verdict(c, DSR_SKIP, DSR_REASON(NO_INTERFACE),
 			send ? "no loopback adapter (see local.loopback.adapter)"
 			     : "no adapter is up with an IPv4 address");
 	} else if (unknown) {
-		verdict(c, DSR_SKIP, "unknown", "weak host %s could not be read for %u interface%s",
+		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "weak host %s could not be read for %u interface%s",
 			send ? "send" : "receive", (unsigned)unknown, unknown == 1 ? "" : "s");
 	} else {
 		verdict(c, DSR_PASS, NULL, "weak host %s is enabled where the vendor requires it",
@@ -510,7 +507,7 @@ static void rule_weakhost(struct builder *b, bool send)
 
 static void rule_listen(struct builder *b, uint16_t port)
 {
-	struct dsr_check *c = add(b, "local.listen", port);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_LISTEN), port);
 	const struct dsr_local_listener *hit = NULL;
 	size_t others = 0;
 
@@ -539,21 +536,15 @@ static void rule_listen(struct builder *b, uint16_t port)
 		return;
 	}
 	if (others)
-		verdict(c, DSR_FAIL, "not-bound",
+		verdict(c, DSR_FAIL, DSR_REASON(NOT_BOUND),
 			"port %u listens only on other addresses: connections to %s:%u are refused", port,
 			b->vip, port);
 	else
-		verdict(c, DSR_FAIL, "not-listening", "nothing listens on port %u", port);
-	if (is_windows(b))
-		dsr_check_remedy_append(c,
-		    "make the service listen on %s:%u or on all addresses (IIS: the site binding, "
-		    "local.iis.binding), then restart it; check with netstat -ano -p tcp | findstr :%u",
-		    b->vip, port, port);
-	else
-		dsr_check_remedy_append(c,
-		    "make the service listen on %s:%u or on 0.0.0.0:%u, not only on the real address, then "
-		    "restart it; check with ss -ltn 'sport = :%u'",
-		    b->vip, port, port, port);
+		verdict(c, DSR_FAIL, DSR_REASON(NOT_LISTENING), "nothing listens on port %u", port);
+	char num[8];
+	snprintf(num, sizeof(num), "%u", port);
+	dsr_fix_append(c, DSR_FIX_LOCAL_LISTEN, platform(b),
+		       &(struct dsr_fix_args){.vip = b->vip, .port = num});
 }
 
 /* ---- local.firewall ---- */
@@ -570,7 +561,7 @@ static size_t facing_names(const struct builder *b, const char **names, size_t m
 
 static void rule_linux_firewall(struct builder *b, int port)
 {
-	struct dsr_check *c = add(b, "local.firewall", port);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_FIREWALL), port);
 	const char *names[DSR_LOCAL_MAX_IFACES];
 	size_t nnames = facing_names(b, names, DSR_LOCAL_MAX_IFACES);
 	struct dsr_fw_finding f;
@@ -594,51 +585,40 @@ static void rule_linux_firewall(struct builder *b, int port)
 	dsr_evidence_str(c, "rule", f.rule);
 	switch (f.verdict) {
 	case DSR_FW_DROPPED:
-		verdict(c, DSR_FAIL, "dropped", "chain %s drops new connections to %s%s", f.chain, b->vip,
+		verdict(c, DSR_FAIL, DSR_REASON(DROPPED), "chain %s drops new connections to %s%s", f.chain, b->vip,
 			what);
 		break;
 	case DSR_FW_POLICY_DROP:
-		verdict(c, DSR_FAIL, "policy-drop",
+		verdict(c, DSR_FAIL, DSR_REASON(POLICY_DROP),
 			"chain %s has policy drop and no rule accepts new connections to %s%s", f.chain,
 			b->vip, what);
 		break;
 	default:
-		verdict(c, DSR_WARN, "unclear",
+		verdict(c, DSR_WARN, DSR_REASON(UNCLEAR),
 			"a rule of chain %s that dsrcheck cannot fully evaluate may drop connections to "
 			"%s%s",
 			f.chain, b->vip, what);
 		break;
 	}
-	char proto[40] = "";
-	if (port >= 0)
-		snprintf(proto, sizeof(proto), " tcp dport %d", port);
+	char table[32] = "", chain[sizeof(f.chain)], num[12];
+	const char *space = strchr(f.chain, ' ');
+	snprintf(chain, sizeof(chain), "%s", f.chain);
 	if (f.iptables) {
-		char chain[64];
-		const char *space = strchr(f.chain, ' ');
+		snprintf(table, sizeof(table), "%.*s", (int)(space ? space - f.chain : 6),
+			 space ? f.chain : "filter");
 		snprintf(chain, sizeof(chain), "%s", space ? space + 1 : "INPUT");
-		if (port >= 0)
-			dsr_check_remedy_append(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -p tcp --dport %d -j ACCEPT",
-			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip, port);
-		else
-			dsr_check_remedy_append(c, "accept it before the drop: iptables -t %.*s -I %s -d %s/32 -j ACCEPT",
-			    (int)(space ? space - f.chain : 6), space ? f.chain : "filter", chain, b->vip);
-		dsr_check_remedy_append(c, "or delete the rule (iptables -t TABLE -D %s followed by the rule's own options), and "
-		       "persist the change (iptables-save > /etc/iptables/rules.v4)",
-		    chain);
-	} else {
-		dsr_check_remedy_append(c, "accept it before the drop: nft insert rule %s ip daddr %s%s accept", f.chain, b->vip,
-		    proto);
-		dsr_check_remedy_append(c, "or delete the rule: nft -a list chain %s shows its handle, then nft delete rule %s "
-		       "handle N; persist the change in /etc/nftables.conf",
-		    f.chain, f.chain);
 	}
+	snprintf(num, sizeof(num), "%d", port);
+	dsr_fix_append(c, DSR_FIX_FIREWALL_DROP, DSR_PLATFORM_LINUX,
+		       &(struct dsr_fix_args){
+			       .vip = b->vip, .port = port >= 0 ? num : NULL, .table = table, .chain = chain});
 }
 
 static const char *const profile_label[DSR_FW_NPROFILES] = {"Domain", "Private", "Public"};
 
 static void rule_windows_firewall(struct builder *b, int port)
 {
-	struct dsr_check *c = add(b, "local.firewall", port);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_FIREWALL), port);
 	const struct dsr_local_snapshot *s = b->s;
 	bool any_on = false, blocked = false, unclear = false;
 	char open_profiles[64] = "", block_name[DSR_LOCAL_NAME] = "";
@@ -687,48 +667,46 @@ static void rule_windows_firewall(struct builder *b, int port)
 		return;
 	}
 	if (port < 0) {
-		verdict(c, DSR_SKIP, "no-port", "Windows Firewall is on: give --port to check its rules");
+		verdict(c, DSR_SKIP, DSR_REASON(NO_PORT), "Windows Firewall is on: give --port to check its rules");
 		return;
 	}
 	if (blocked) {
-		verdict(c, DSR_FAIL, "dropped",
+		verdict(c, DSR_FAIL, DSR_REASON(DROPPED),
 			"block rule '%s' matches connections to %s:%d (block rules win over allow rules)",
 			block_name, b->vip, port);
 		dsr_evidence_str(c, "rule", block_name);
-		dsr_check_remedy_append(c, "delete or narrow it: netsh advfirewall firewall delete rule name=\"%s\"", block_name);
 	} else if (!open_profiles[0]) {
 		verdict(c, DSR_PASS, NULL, "an allow rule lets connections to %s:%d in, in every profile "
 					   "that is on",
 			b->vip, port);
 		return;
 	} else if (unclear) {
-		verdict(c, DSR_WARN, "unclear",
+		verdict(c, DSR_WARN, DSR_REASON(UNCLEAR),
 			"Windows Firewall is on (%s) and only rules dsrcheck cannot evaluate may allow "
 			"%s:%d",
 			open_profiles, b->vip, port);
 	} else {
-		verdict(c, DSR_FAIL, "blocked",
+		verdict(c, DSR_FAIL, DSR_REASON(BLOCKED),
 			"Windows Firewall is on (%s) and no rule allows connections to %s:%d: by default "
 			"it blocks all connections to the loopback adapter",
 			open_profiles, b->vip, port);
 	}
-	dsr_check_remedy_append(c,
-	    "disable the Windows Firewall or change the rules to allow traffic to and from the loopback "
-	    "adapter: netsh advfirewall firewall add rule name=\"DSR %s:%d\" dir=in action=allow "
-	    "protocol=TCP localip=%s localport=%d",
-	    b->vip, port, b->vip, port);
+	char num[12];
+	snprintf(num, sizeof(num), "%d", port);
+	dsr_fix_append(c, blocked ? DSR_FIX_FIREWALL_DROP : DSR_FIX_FIREWALL_ALLOW, DSR_PLATFORM_WINDOWS,
+		       &(struct dsr_fix_args){.vip = b->vip, .port = num, .rule = block_name});
 }
 
 /* ---- local.iis.binding (Windows) ---- */
 
 static void rule_iis(struct builder *b, uint16_t port)
 {
-	struct dsr_check *c = add(b, "local.iis.binding", port);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_IIS_BINDING), port);
 	const struct dsr_local_snapshot *s = b->s;
 	const struct dsr_local_binding *hit = NULL, *other = NULL;
 
 	if (s->iis_state == DSR_LOCAL_ABSENT) {
-		verdict(c, DSR_SKIP, "no-iis", "IIS is not installed (no applicationHost.config)");
+		verdict(c, DSR_SKIP, DSR_REASON(NO_IIS), "IIS is not installed (no applicationHost.config)");
 		return;
 	}
 	if (s->iis_state != DSR_LOCAL_READ)
@@ -760,28 +738,30 @@ static void rule_iis(struct builder *b, uint16_t port)
 		return;
 	}
 	if (!other) {
-		verdict(c, DSR_SKIP, "no-site", "no IIS site binds port %u: the service on it is not IIS",
+		verdict(c, DSR_SKIP, DSR_REASON(NO_SITE), "no IIS site binds port %u: the service on it is not IIS",
 			port);
 		return;
 	}
-	verdict(c, DSR_FAIL, "not-bound",
+	verdict(c, DSR_FAIL, DSR_REASON(NOT_BOUND),
 		"site '%s' binds port %u to %s only: IIS refuses connections to %s:%u", other->site, port,
 		other->address, b->vip, port);
-	dsr_check_remedy_append(c,
-	    "add the loopback adapter to the site bindings: IIS Manager > Sites > %s > Bindings... > "
-	    "Add, type %s, IP address %s, port %u; then Restart under Manage Web Site",
-	    other->site, strcmp(other->protocol, "https") == 0 ? "HTTPS" : "HTTP", b->vip, port);
-	dsr_check_remedy_append(c,
-	    "or, in an elevated prompt in the inetsrv folder of system32: appcmd set site /site.name:\"%s\" "
-	    "/+bindings.[protocol='%s',bindingInformation='%s:%u:']",
-	    other->site, other->protocol, b->vip, port);
+	char num[8];
+	snprintf(num, sizeof(num), "%u", port);
+	dsr_fix_append(c, DSR_FIX_IIS_BINDING, DSR_PLATFORM_WINDOWS,
+		       &(struct dsr_fix_args){
+			       .site = other->site,
+			       .proto = strcmp(other->protocol, "https") == 0 ? "HTTPS" : "HTTP",
+			       .vip = b->vip,
+			       .port = num,
+			       .value = other->protocol,
+		       });
 }
 
 /* ---- local.ip.conflict (Windows) ---- */
 
 static void rule_conflict(struct builder *b)
 {
-	struct dsr_check *c = add(b, "local.ip.conflict", -1);
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_IP_CONFLICT), -1);
 	const struct dsr_local_snapshot *s = b->s;
 	const struct dsr_local_event *vip_event = NULL;
 
@@ -801,17 +781,14 @@ static void rule_conflict(struct builder *b)
 	}
 	dsr_evidence_str(c, "message", (vip_event ? vip_event : &s->conflicts[0])->message);
 	if (vip_event)
-		verdict(c, DSR_FAIL, "conflict",
+		verdict(c, DSR_FAIL, DSR_REASON(CONFLICT),
 			"the System event log records an address conflict for the VIP %s (%s)", b->vip,
 			vip_event->time);
 	else
-		verdict(c, DSR_WARN, "conflict",
+		verdict(c, DSR_WARN, DSR_REASON(CONFLICT),
 			"the System event log records %u IP address conflict%s, not naming the VIP",
 			(unsigned)s->nconflicts, s->nconflicts == 1 ? "" : "s");
-	dsr_check_remedy_append(c,
-	    "check the system event log for IP address conflicts: Event Viewer (eventvwr.msc) > "
-	    "Windows Logs > System, source Tcpip, event ID 4199; the VIP must be on the loopback "
-	    "adapter only, never on a NIC or on another host of the segment (arp -a shows who answers)");
+	dsr_fix_append(c, DSR_FIX_EVENT_LOG, DSR_PLATFORM_WINDOWS, NULL);
 }
 
 struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,

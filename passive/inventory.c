@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../src/catalogue.h"
 #include "../src/parse.h"
 
 const char *dsr_addr_state_name(enum dsr_addr_state state)
@@ -11,12 +12,13 @@ const char *dsr_addr_state_name(enum dsr_addr_state state)
 	switch (state) {
 	case DSR_ADDR_OK:
 		return "ok";
+	/* The states that are arp.conflict's reasons are named by the catalogue. */
 	case DSR_ADDR_CHANGED:
-		return "changed";
+		return DSR_REASON(CHANGED);
 	case DSR_ADDR_CONFLICT:
-		return "conflict";
+		return DSR_REASON(CONFLICT);
 	case DSR_ADDR_FLIP_FLOP:
-		return "flip-flop";
+		return DSR_REASON(FLIP_FLOP);
 	}
 	return "unknown";
 }

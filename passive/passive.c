@@ -7,8 +7,8 @@
 
 #include "inventory.h"
 #include "../probes/probe.h"
-#include "../probes/remedy.h"
 #include "../platform/netcompat.h"
+#include "../src/catalogue.h"
 #include "../src/parse.h"
 
 /* Bounded tables keep memory flat on a capture of any size, or a watch of any
@@ -422,7 +422,7 @@ static struct dsr_check *add_check(struct out *o, const char *id, const char *se
 static void not_seen(struct dsr_check *c, const char *what)
 {
 	c->status = DSR_SKIP;
-	c->reason = "not-seen";
+	c->reason = DSR_REASON(NOT_SEEN);
 	dsr_check_summary(c, "the capture holds no %s", what);
 }
 
@@ -486,16 +486,13 @@ static bool is_balancer(const struct dsr_passive *p, const struct dsr_service *s
 /* How the operator makes the capture verify the balancer. */
 static void how_to_verify(struct dsr_check *c, const char *mac)
 {
-	dsr_check_remedy(c, "If %s is the balancer's, configure balancer-mac = %s; or configure balancer = "
-			 "ADDRESS (the balancer's own address on this segment) and capture its ARP too, or "
-			 "run an audit from this segment, which resolves it.",
-			 mac, mac);
+	dsr_fix(c, DSR_FIX_VERIFY_OWNER, DSR_PLATFORM_UNKNOWN, &(struct dsr_fix_args){.mac = mac});
 }
 
 static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struct out *o)
 {
 	const struct addr *a = find_addr(p, svc->vip.s_addr);
-	struct dsr_check *c = add_check(o, "arp.vip", svc->name, NULL, svc->vip, -1);
+	struct dsr_check *c = add_check(o, DSR_ID(ARP_VIP), svc->name, NULL, svc->vip, -1);
 	char ip[16], mac[18];
 	size_t nverified;
 
@@ -512,14 +509,11 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 			unexpected += nverified && !is_balancer(p, svc, a->owners[i].mac);
 		dsr_format_mac(a->owners[0].mac, mac);
 		if (a->nowners > 1 && (unexpected || !nverified)) {
-			c->status = DSR_FAIL;
-			c->reason = "conflict";
+			dsr_verdict_conflict(c, DSR_R_CONFLICT, ip, true);
 			dsr_check_summary(c, "%u MACs claimed %s in the capture%s",
 				 a->nowners, ip, a->flips > 1 ? ", changing back and forth" : "");
-			dsr_remedy(c, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, ip, -1);
 		} else if (unexpected || (!nverified && a_server_mac(p, svc, a->owners[0].mac))) {
-			c->status = DSR_FAIL;
-			c->reason = "wrong-owner";
+			dsr_verdict_wrong_owner(c, ip, mac, true);
 			dsr_check_summary(c, "%s was claimed by %s, not the balancer",
 				 ip, mac);
 		} else if (nverified) {
@@ -529,7 +523,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 			/* One owner, but nothing says it is the balancer: a host that
 			 * took the VIP over looks exactly like this. */
 			c->status = DSR_WARN;
-			c->reason = "unverified";
+			c->reason = DSR_REASON(UNVERIFIED);
 			dsr_evidence_int(c, "claims", (long long)a->owners[0].frames);
 			dsr_check_summary(c, "%s was claimed by one MAC only, %s (%lu ARP frame%s), not verified "
 					  "as the balancer's", ip, mac, a->owners[0].frames,
@@ -541,7 +535,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	/* Claims from MACs that are neither the balancer nor a server. Without a
 	 * verified balancer MAC, one such claimer may be the balancer: it is
 	 * named, not trusted, and two or more are one too many. */
-	if (!(c = add_check(o, "arp.vip.claim", svc->name, NULL, svc->vip, -1)))
+	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, NULL, svc->vip, -1)))
 		return -1;
 	c->status = DSR_PASS;
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
@@ -567,28 +561,16 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 				  first->frames == 1 ? "" : "s", ip);
 		return 0;
 	}
-	c->status = DSR_FAIL;
-	c->reason = "unknown-host";
-	if (!nverified) {
-		dsr_check_summary(c, "%u MACs that are no configured server's claimed %s, %s first: at most one "
-				  "of them is the balancer", others, ip, mac);
-		dsr_check_remedy(c, "Configure balancer-mac = the balancer's MAC to tell which; find the other "
-				 "hosts by MAC (the switch's MAC address table, arp -a) and remove %s from "
-				 "their network interfaces.", ip);
+	if (nverified) {
+		dsr_verdict_unknown_host(c, mac, ip);
 		return 0;
 	}
-	dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, ip);
-	dsr_check_remedy(c, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove "
-		 "%s from its network interfaces.",
-		 mac, ip);
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(UNKNOWN_HOST);
+	dsr_check_summary(c, "%u MACs that are no configured server's claimed %s, %s first: at most one "
+			  "of them is the balancer", others, ip, mac);
+	dsr_fix(c, DSR_FIX_UNKNOWN_HOSTS, DSR_PLATFORM_UNKNOWN, &(struct dsr_fix_args){.vip = ip});
 	return 0;
-}
-
-static const char *claim_words(const struct owner *o, uint32_t vip)
-{
-	if (o->first_tpa.s_addr == vip)
-		return "announced";
-	return o->first_op == DSR_ARP_REPLY ? "answered ARP for" : "used as ARP sender address";
 }
 
 static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, size_t idx,
@@ -603,25 +585,19 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 	dsr_format_ipv4(srv->addr, ip);
 	dsr_format_ipv4(svc->vip, vip);
 	if (first) {
-		if (!(c = add_check(o, "arp.rip", svc->name, srv->name, srv->addr, -1)))
+		if (!(c = add_check(o, DSR_ID(ARP_RIP), svc->name, srv->name, srv->addr, -1)))
 			return -1;
 		if (!a) {
 			not_seen(c, "ARP frame from this address");
 		} else {
 			owners_evidence(c, a);
 			if (a->nowners > 1) {
-				c->status = DSR_FAIL;
-				c->reason = "conflict";
+				dsr_verdict_conflict(c, DSR_R_CONFLICT, ip, false);
 				dsr_check_summary(c, "%u MACs used %s in the capture%s",
 					 a->nowners, ip, a->flips > 1 ? ", changing back and forth" : "");
-				dsr_check_remedy(c, "Two hosts use the address %s: find the host with the unexpected MAC and "
-					 "give it another address; check the system event log for IP address "
-					 "conflicts.",
-					 ip);
 			} else if (srv->has_mac && memcmp(srv->mac, a->owners[0].mac, 6) != 0) {
-				c->status = DSR_FAIL;
-				c->reason = "wrong-mac";
 				dsr_format_mac(a->owners[0].mac, text);
+				dsr_verdict_wrong_owner(c, ip, text, false);
 				dsr_check_summary(c, "%s was used by %s, not the configured MAC",
 					 ip, text);
 			} else {
@@ -631,7 +607,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		}
 	}
 
-	if (!(c = add_check(o, "arp.vip.claim", svc->name, srv->name, svc->vip, -1)))
+	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, srv->name, svc->vip, -1)))
 		return -1;
 	const struct addr *v = find_addr(p, svc->vip.s_addr);
 	const struct owner *claim = NULL;
@@ -646,21 +622,18 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_check_summary(c, "%s never claimed %s in the capture", text, vip);
 	} else {
 		dsr_format_mac(mac, text);
-		c->status = DSR_FAIL;
-		c->reason = "claimed";
 		dsr_evidence_str(c, "mac", text);
 		dsr_evidence_int(c, "claims", (long long)claim->frames);
 		snprintf(n, sizeof(n), "%lu", claim->first_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
-		dsr_check_summary(c, "%s %s %s in %lu ARP frame%s", text,
-			 claim_words(claim, svc->vip.s_addr), vip, claim->frames,
-			 claim->frames == 1 ? "" : "s");
-		dsr_remedy(c, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, vip, -1);
+		dsr_verdict_claimed(c, text,
+				    dsr_claim_kind_of(claim->first_op, svc->vip.s_addr, claim->first_tpa.s_addr),
+				    vip, claim->frames, DSR_PLATFORM_UNKNOWN);
 	}
 
 	for (int k = -1; k < (int)svc->nports; k++) {
 		int port = k < 0 ? -1 : svc->ports[k];
-		if (!(c = add_check(o, k < 0 ? "icmp.vip.direct" : "tcp.vip.direct", svc->name, srv->name,
+		if (!(c = add_check(o, k < 0 ? DSR_ID(ICMP_VIP_DIRECT) : DSR_ID(TCP_VIP_DIRECT), svc->name, srv->name,
 				    svc->vip, port)))
 			return -1;
 		const struct direct_tally *t = NULL;
@@ -683,10 +656,9 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_evidence_int(c, "replies_from_other", (long long)t->wrong);
 		snprintf(n, sizeof(n), "%lu", t->wrong_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
-		c->status = DSR_FAIL;
-		c->reason = "wrong-source";
+		snprintf(n, sizeof(n), "%d", port);
+		dsr_verdict_wrong_source(c, vip, port >= 0 ? n : NULL, DSR_PLATFORM_UNKNOWN);
 		dsr_check_summary(c, "%lu replies to clients of %s left with %s as source", t->wrong, vip, text);
-		dsr_remedy(c, DSR_FAULT_WRONG_SOURCE, DSR_OS_UNKNOWN, vip, port);
 	}
 	return 0;
 }
@@ -723,7 +695,7 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 	qsort(list, n, sizeof(*list), cmp_ip);
 	for (size_t i = 0; i < n; i++) {
 		struct in_addr in = {.s_addr = list[i].ip};
-		struct dsr_check *c = add_check(o, "arp.conflict", NULL, NULL, in, -1);
+		struct dsr_check *c = add_check(o, DSR_ID(ARP_CONFLICT), NULL, NULL, in, -1);
 		if (!c) {
 			free(list);
 			return -1;
@@ -734,21 +706,19 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 		 * failover or a replaced card does that. Two owners at once, or back
 		 * and forth, is what breaks clients. */
 		enum dsr_addr_state state = addr_state(&list[i]);
-		c->status = state == DSR_ADDR_CHANGED ? DSR_WARN : DSR_FAIL;
-		c->reason = dsr_addr_state_name(state);
+		if (state == DSR_ADDR_CHANGED) {
+			c->status = DSR_WARN;
+			c->reason = DSR_REASON(CHANGED);
+			dsr_fix(c, DSR_FIX_ADDRESS_CHANGED, DSR_PLATFORM_UNKNOWN,
+				&(struct dsr_fix_args){.addr = ip});
+		} else {
+			dsr_verdict_conflict(c, state == DSR_ADDR_FLIP_FLOP ? DSR_R_FLIP_FLOP : DSR_R_CONFLICT,
+					     ip, false);
+		}
 		dsr_check_summary(c, "%u MACs used %s%s", list[i].nowners, ip,
 				  state == DSR_ADDR_FLIP_FLOP ? ", changing back and forth"
 				  : state == DSR_ADDR_CONFLICT ? " at once"
 							       : ", one after the other");
-		if (state == DSR_ADDR_CHANGED)
-			dsr_check_remedy(c, "%s moved to another MAC: unless that was a failover or a replaced "
-					 "network card, find the host with the newer MAC (the switch's MAC "
-					 "address table) and give it another address.",
-					 ip);
-		else
-			dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
-				 "and give one another address, unless they are a failover pair.",
-				 ip);
 	}
 	free(list);
 	return 0;

@@ -10,7 +10,6 @@
 
 #include "../src/parse.h"
 #include "frame.h"
-#include "remedy.h"
 
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
@@ -42,38 +41,6 @@ static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
 {
 	return f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
 	       memcmp(f->eth_src, me->mac, 6) == 0 && f->arp.tpa.s_addr == t->target.s_addr;
-}
-
-static void arp_remedy(const struct dsr_task *t, const char *reason, struct dsr_check *out)
-{
-	char ip[16];
-
-	dsr_format_ipv4(t->target, ip);
-	if (t->is_vip && strcmp(reason, "conflict") == 0)
-		/* Which server is at fault is for arp.vip.claim to say; here, both fixes. */
-		dsr_remedy(out, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, ip, -1);
-	else if (t->is_vip && strcmp(reason, "no-answer") == 0)
-		dsr_check_remedy(out, "Nobody answers ARP for the VIP %s: check that the balancer is up, owns the VIP on its "
-			 "interface on this segment, and that the virtual service is enabled.",
-			 ip);
-	else if (t->is_vip)
-		dsr_check_remedy(out, "The VIP %s is answered by a MAC that is not the balancer's: find that host (arp -a, the "
-			 "switch's MAC table) and remove the VIP from its network interface, or correct "
-			 "balancer-mac in the configuration.",
-			 ip);
-	else if (strcmp(reason, "conflict") == 0)
-		dsr_check_remedy(out, "Two hosts use the address %s: find the host with the unexpected MAC (arp -a, the "
-			 "switch's MAC table), give it another address, and check the system event log for IP "
-			 "address conflicts.",
-			 ip);
-	else if (strcmp(reason, "no-answer") == 0)
-		dsr_check_remedy(out, "%s does not answer ARP: check that the server is up, that %s is configured on its "
-			 "network interface on this segment, and that it is cabled/attached to this segment.",
-			 ip, ip);
-	else
-		dsr_check_remedy(out, "%s is answered by another MAC than the configured one: correct 'mac' in the "
-			 "configuration or find the host that took the address.",
-			 ip);
 }
 
 static void arp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
@@ -114,38 +81,34 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 			dsr_check_summary(out, "%s is owned by this host's interface; no other host answers ARP for it", ip);
 			return;
 		}
-		out->status = DSR_FAIL;
-		out->reason = "conflict";
+		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
 		dsr_check_summary(out, "%s is owned by this host, but %zu other MAC%s ARP for it", ip, nmacs,
 			 nmacs == 1 ? " answers" : "s answer");
 	} else if (nobs == 0) {
 		out->status = DSR_FAIL;
-		out->reason = "no-answer";
+		out->reason = DSR_REASON(NO_ANSWER);
 		dsr_check_summary(out, "no ARP reply for %s after %u %s", ip,
 			 t->attempts, t->attempts == 1 ? "try" : "tries");
+		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_ARP_SILENT : DSR_FIX_RIP_ARP_SILENT, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.vip = ip, .addr = ip});
 	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected)) {
-		out->status = DSR_FAIL;
-		out->reason = "conflict";
+		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
 		dsr_check_summary(out, "%s is answered by %zu MACs", ip, nmacs);
 	} else if (nmacs > 1) {
 		/* An HA pair or VRRP: every answering MAC is a listed owner. */
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "%s is answered by %zu listed MACs", ip,
 			 nmacs);
-		return;
 	} else if (unexpected) {
-		out->status = DSR_FAIL;
-		out->reason = t->is_vip ? "wrong-owner" : "wrong-mac";
 		dsr_format_mac(macs[0], text);
+		dsr_verdict_wrong_owner(out, ip, text, t->is_vip);
 		dsr_check_summary(out, "%s is answered by %s, not by the %s", ip,
 			 text, t->is_vip ? "balancer" : "configured MAC");
 	} else {
 		out->status = DSR_PASS;
 		dsr_format_mac(macs[0], text);
 		dsr_check_summary(out, "%s is answered by %s only", ip, text);
-		return;
 	}
-	arp_remedy(t, out->reason, out);
 }
 
 const struct dsr_probe dsr_probe_arp = {

@@ -14,7 +14,6 @@
 
 #include "../src/parse.h"
 #include "frame.h"
-#include "remedy.h"
 
 static int claim_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
 		       size_t cap, char *err, size_t errlen)
@@ -72,13 +71,18 @@ static bool claim_is_attempt(const struct dsr_task *t, const struct dsr_local *m
 	       f->arp.tpa.s_addr == t->target.s_addr;
 }
 
-/* "answers ARP for", "announces", "uses ... as ARP sender": which mistake it is. */
-static const char *claim_kind(const struct dsr_observation *o)
+/* Answers ARP for the VIP, announces it, or uses it as ARP sender: which mistake it is. */
+static enum dsr_claim_kind claim_kind(const struct dsr_observation *o)
 {
-	if (o->arp_tpa.s_addr == o->ip.s_addr)
-		return "announce";
-	return o->arp_op == DSR_ARP_REPLY ? "reply" : "request-from-vip";
+	return dsr_claim_kind_of(o->arp_op, o->ip.s_addr, o->arp_tpa.s_addr);
 }
+
+/* As evidence ("kinds") names them. */
+static const char *const kind_names[] = {
+	[DSR_CLAIM_REPLY] = "reply",
+	[DSR_CLAIM_ANNOUNCE] = "announce",
+	[DSR_CLAIM_REQUEST] = "request-from-vip",
+};
 
 static void describe(const struct dsr_observation *o, char *out, size_t len)
 {
@@ -102,7 +106,7 @@ static void list_frames(struct dsr_check *out, const struct dsr_observation *obs
 	for (size_t i = 0; i < nobs && i < 4; i++) {
 		describe(&obs[i], text, sizeof(text));
 		dsr_evidence_list_add(out, "frames", text);
-		dsr_evidence_list_add(out, "kinds", claim_kind(&obs[i]));
+		dsr_evidence_list_add(out, "kinds", kind_names[claim_kind(&obs[i])]);
 	}
 }
 
@@ -117,12 +121,11 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 	dsr_format_ipv4(t->target, vip);
 	if (!mac) {
 		out->status = DSR_FAIL;
-		out->reason = "no-mac";
+		out->reason = DSR_REASON(NO_MAC);
 		dsr_check_summary(out, "the MAC of %s is not configured and it did not answer ARP: its claims on %s "
 			 "cannot be told apart",
 			 t->server, vip);
-		dsr_check_remedy(out, "Give the server's MAC in the configuration (mac = ...), or find out why its real "
-			 "address does not answer ARP (see arp.rip).");
+		dsr_fix(out, DSR_FIX_NO_MAC, DSR_PLATFORM_UNKNOWN, NULL);
 		return;
 	}
 	/* Claims watched while the server's ARP pointed at another host (before the
@@ -140,15 +143,7 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 		return;
 	}
 	list_frames(out, claims, n);
-	const char *kind = claim_kind(&claims[0]);
-	out->status = DSR_FAIL;
-	out->reason = "claimed";
-	dsr_check_summary(out, "%s %s %s in %zu ARP frame%s", text,
-		 strcmp(kind, "reply") == 0	 ? "answers ARP for"
-		 : strcmp(kind, "announce") == 0 ? "announces"
-						 : "uses as ARP sender address",
-		 vip, n, n == 1 ? "" : "s");
-	dsr_remedy(out, DSR_FAULT_VIP_ARP_LEAK, t->os_guess, vip, -1);
+	dsr_verdict_claimed(out, text, claim_kind(&claims[0]), vip, n, dsr_task_platform(t));
 }
 
 static void claim_judge_service(const struct dsr_task *t, const struct dsr_observation *obs,
@@ -173,13 +168,7 @@ static void claim_judge_service(const struct dsr_task *t, const struct dsr_obser
 	}
 	list_frames(out, unknown, n);
 	dsr_format_mac(unknown[0].mac, text);
-	out->status = DSR_FAIL;
-	out->reason = "unknown-host";
-	dsr_check_summary(out, "%s, neither the balancer nor a configured server, claims %s", text, vip);
-	dsr_check_remedy(out, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove %s from "
-		 "its network interfaces; if it is a real server, add it to the configuration and keep the "
-		 "VIP on its loopback only; if it is a second balancer, list its MAC in balancer-mac.",
-		 text, vip);
+	dsr_verdict_unknown_host(out, text, vip);
 }
 
 static void claim_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,

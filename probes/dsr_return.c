@@ -22,7 +22,7 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	if (!answer) {
 		out->status = DSR_SKIP;
-		out->reason = "no-answer";
+		out->reason = DSR_REASON(NO_ANSWER);
 		dsr_check_summary(out, "%s did not answer, so the return path cannot be seen (see tcp.vip)", endpoint);
 		return;
 	}
@@ -39,12 +39,10 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 		return;
 	}
 	out->status = DSR_WARN;
-	out->reason = "via-balancer";
+	out->reason = DSR_REASON(VIA_BALANCER);
 	dsr_check_summary(out, "the answer from %s came back from the balancer's MAC %s, not from a real server",
 		 endpoint, mac);
-	dsr_check_remedy(out, "The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
-		 "service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
-		 "what the servers were prepared for.");
+	dsr_fix(out, DSR_FIX_VIA_BALANCER, DSR_PLATFORM_UNKNOWN, NULL);
 }
 
 /* The frames are a TCP SYN's: only the judgement differs. */

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../src/parse.h"
-#include "remedy.h"
 
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen)
@@ -79,12 +78,12 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
 
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	out->status = DSR_FAIL;
-	out->reason = "timeout";
+	out->reason = DSR_REASON(TIMEOUT);
 	dsr_evidence_int(out, "attempts", t->attempts);
 	if (t->unresolved && t->direct) {
 		/* Direct probes go to the server's own MAC: without it there is nothing to test. */
 		dsr_format_ipv4(t->nexthop, hop);
-		out->reason = "no-mac";
+		out->reason = DSR_REASON(NO_MAC);
 		dsr_check_summary(out, "%s to %s not sent: the MAC of %s is not configured and it did not answer ARP",
 			 what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
@@ -101,12 +100,26 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
 bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
 			       int port)
 {
+	char port_text[12] = "";
+
 	if (!t->direct)
 		return false;
-	if (strcmp(out->reason, "timeout") == 0)
-		dsr_remedy(out, DSR_FAULT_VIP_NOT_ACCEPTED, t->os_guess, ip, port);
-	else
-		dsr_check_remedy(out, "Give the server's MAC in the configuration (mac = ...), or find out why its real "
-			 "address does not answer ARP (see arp.rip).");
+	if (port >= 0)
+		snprintf(port_text, sizeof(port_text), "%d", port);
+	dsr_fix(out, out->reason == DSR_REASON(TIMEOUT) ? DSR_FIX_VIP_NOT_ACCEPTED : DSR_FIX_NO_MAC,
+		dsr_task_platform(t), &(struct dsr_fix_args){.vip = ip, .port = port_text});
 	return true;
+}
+
+enum dsr_platform dsr_task_platform(const struct dsr_task *t)
+{
+	switch (t->os_guess) {
+	case DSR_OS_LINUX:
+		return DSR_PLATFORM_LINUX_GUESSED;
+	case DSR_OS_WINDOWS:
+		return DSR_PLATFORM_WINDOWS_GUESSED;
+	case DSR_OS_UNKNOWN:
+		break;
+	}
+	return DSR_PLATFORM_UNKNOWN;
 }

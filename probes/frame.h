@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../src/catalogue.h"
 #include "probe.h"
 #include "wire.h"
 
@@ -38,6 +39,8 @@ void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const ch
  * is unknown. Returns false, writing nothing, for other probes. */
 bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
 			       int port);
+/* The platform a server's remedy is written for: guessed from its replies' TTL. */
+enum dsr_platform dsr_task_platform(const struct dsr_task *t);
 /* "198.18.0.100:80" or "198.18.0.100" */
 void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen);
 

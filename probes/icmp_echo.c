@@ -6,7 +6,6 @@
 
 #include "../src/parse.h"
 #include "frame.h"
-#include "remedy.h"
 
 static const uint8_t payload[] = "dsrcheck-probe..";
 
@@ -91,30 +90,20 @@ static void icmp_judge(const struct dsr_task *t, const struct dsr_observation *o
 	}
 	if (unreach) {
 		out->status = DSR_FAIL;
-		out->reason = "unreachable";
+		out->reason = DSR_REASON(UNREACHABLE);
 		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
 		dsr_check_summary(out, "%s reports %s unreachable (ICMP type 3 code %u)", from, ip, unreach->icmp_code);
-		dsr_check_remedy(out, "A router or host (%s) says %s cannot be reached: check routing to it and any ACL or "
-			 "firewall on the way.",
-			 from, ip);
+		dsr_fix(out, DSR_FIX_ICMP_UNREACHABLE, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.from = from, .addr = ip});
 	} else if (wrong) {
-		out->status = DSR_FAIL;
-		out->reason = "wrong-source";
+		dsr_verdict_wrong_source(out, ip, NULL, dsr_task_platform(t));
 		dsr_check_summary(out, "echo reply for %s came from %s", ip, from);
-		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, ip, -1);
 	} else {
 		dsr_judge_timeout(t, out, "ICMP echo");
 		if (dsr_direct_timeout_remedy(t, out, ip, -1))
 			return;
-		if (t->is_vip)
-			dsr_check_remedy(out, "The VIP %s does not answer ping: check that the balancer owns the VIP and its "
-				 "virtual service forwards ICMP, and see the direct checks (icmp.vip.direct) of each "
-				 "real server.",
-				 ip);
-		else
-			dsr_check_remedy(out, "%s does not answer ping: check that the server is up and that its firewall allows "
-				 "ICMP echo (Windows Firewall: File and Printer Sharing (Echo Request - ICMPv4-In)).",
-				 ip);
+		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NO_PING : DSR_FIX_RIP_NO_PING, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.vip = ip, .addr = ip});
 	}
 }
 

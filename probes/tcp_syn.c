@@ -7,7 +7,6 @@
 
 #include "../src/parse.h"
 #include "frame.h"
-#include "remedy.h"
 
 static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
 		     char *err, size_t errlen)
@@ -85,24 +84,11 @@ static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
 	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
 }
 
-static void tcp_remedy_refused(const struct dsr_task *t, struct dsr_check *out)
-{
-	char endpoint[32], ip[16];
-
-	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
-	dsr_format_ipv4(t->target, ip);
-	if (t->is_vip)
-		dsr_remedy(out, DSR_FAULT_VIP_NOT_BOUND, t->os_guess, ip, t->port);
-	else
-		dsr_check_remedy(out, "Nothing listens on %s: start the service, or bind it to this address and port.",
-			 endpoint);
-}
-
 static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
 	const struct dsr_observation *synack = NULL, *rst = NULL, *unreach = NULL, *wrong = NULL;
-	char endpoint[32], from[16], mac[18], target[16];
+	char endpoint[32], from[16], mac[18], target[16], port[12];
 
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
@@ -121,6 +107,8 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 			wrong = wrong ? wrong : o;
 	}
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	dsr_format_ipv4(t->target, target);
+	snprintf(port, sizeof(port), "%d", t->port);
 	const struct dsr_observation *shown =
 		synack ? synack : rst ? rst : unreach ? unreach : wrong;
 	dsr_judge_answer(t, out, shown, nobs);
@@ -133,38 +121,29 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		dsr_check_summary(out, "SYN-ACK from %s", endpoint);
 	} else if (rst) {
 		out->status = DSR_FAIL;
-		out->reason = "refused";
+		out->reason = DSR_REASON(REFUSED);
 		dsr_check_summary(out, "connection refused (RST) from %s, sent by %s",
 			 endpoint, mac);
-		tcp_remedy_refused(t, out);
+		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NOT_BOUND : DSR_FIX_NOT_LISTENING, dsr_task_platform(t),
+			&(struct dsr_fix_args){.vip = target, .port = port, .endpoint = endpoint});
 	} else if (unreach) {
 		out->status = DSR_FAIL;
-		out->reason = "unreachable";
+		out->reason = DSR_REASON(UNREACHABLE);
 		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
 		dsr_check_summary(out, "%s reports %s unreachable (ICMP type 3 code %u)", from, endpoint,
 			 unreach->icmp_code);
-		dsr_check_remedy(out, "%s rejects connections to %s: check its firewall (a REJECT rule) and routing.", from,
-			 endpoint);
+		dsr_fix(out, DSR_FIX_TCP_REJECTED, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.from = from, .endpoint = endpoint});
 	} else if (wrong) {
-		out->status = DSR_FAIL;
-		out->reason = "wrong-source";
+		dsr_verdict_wrong_source(out, target, port, dsr_task_platform(t));
 		dsr_check_summary(out, "the answer for %s came from %s", endpoint,
 			 from);
-		dsr_format_ipv4(t->target, target);
-		dsr_remedy(out, DSR_FAULT_WRONG_SOURCE, t->os_guess, target, t->port);
 	} else {
 		dsr_judge_timeout(t, out, "TCP SYN");
-		dsr_format_ipv4(t->target, target);
 		if (dsr_direct_timeout_remedy(t, out, target, t->port))
 			return;
-		if (t->is_vip)
-			dsr_check_remedy(out, "No answer from %s: check that the balancer owns the VIP and its virtual service "
-				 "forwards port %d, and see the direct checks (tcp.vip.direct) of each real server.",
-				 endpoint, t->port);
-		else
-			dsr_check_remedy(out, "No answer from %s: check that the server is up, the service runs, and no firewall "
-				 "drops port %d.",
-				 endpoint, t->port);
+		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NO_SYNACK : DSR_FIX_RIP_NO_SYNACK, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.endpoint = endpoint, .port = port});
 	}
 }
 

@@ -67,7 +67,7 @@ static void put_string_n(FILE *out, const char *s, size_t n)
 	fputc('"', out);
 }
 
-static void put_string(FILE *out, const char *s)
+void dsr_json_string(FILE *out, const char *s)
 {
 	if (s)
 		put_string_n(out, s, strlen(s));
@@ -144,11 +144,11 @@ static void put_evidence(FILE *out, const struct dsr_check *c)
 static void put_check(FILE *out, const struct dsr_check *c)
 {
 	fputs("    {\n      \"id\": ", out);
-	put_string(out, c->id);
+	dsr_json_string(out, c->id);
 	fputs(",\n      \"service\": ", out);
-	put_string(out, c->service);
+	dsr_json_string(out, c->service);
 	fputs(",\n      \"server\": ", out);
-	put_string(out, c->server);
+	dsr_json_string(out, c->server);
 	fputs(",\n      \"target\": ", out);
 	put_field(out, c->target);
 	fputs(",\n      \"port\": ", out);
@@ -158,7 +158,7 @@ static void put_check(FILE *out, const struct dsr_check *c)
 		fputs("null", out);
 	fprintf(out, ",\n      \"status\": \"%s\"", dsr_status_name(c->status));
 	fputs(",\n      \"reason\": ", out);
-	put_string(out, c->reason);
+	dsr_json_string(out, c->reason);
 	fputs(",\n      \"summary\": ", out);
 	put_string_n(out, c->summary, strnlen(c->summary, sizeof c->summary));
 	fputs(",\n      \"evidence\": ", out);
@@ -193,9 +193,9 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 			fprintf(out, "%s{\"mac\": \"%s\", \"frames\": %lu, \"first_frame\": %lu, "
 				"\"last_frame\": %lu, \"first_seen\": ",
 				k ? ", " : "", t.mac, c->frames, c->first_frame, c->last_frame);
-			put_string(out, t.first[0] ? t.first : NULL);
+			dsr_json_string(out, t.first[0] ? t.first : NULL);
 			fputs(", \"last_seen\": ", out);
-			put_string(out, t.last[0] ? t.last : NULL);
+			dsr_json_string(out, t.last[0] ? t.last : NULL);
 			fputc('}', out);
 		}
 		fputs("]}", out);
@@ -212,7 +212,7 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 	(void)opts;
 	dsr_run_count(&counted);
 	fputs("{\n  \"schema\": \"dsrcheck/1\",\n  \"version\": ", out);
-	put_string(out, run->version);
+	dsr_json_string(out, run->version);
 	fputs(",\n  \"started\": ", out);
 	put_time(out, run->started);
 	fprintf(out, ",\n  \"duration_ms\": %lld", run->duration_ms);

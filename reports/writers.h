@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "report.h"
 
@@ -12,6 +13,9 @@ extern const struct dsr_report_writer dsr_report_json;
 extern const struct dsr_report_writer dsr_report_junit;
 extern const struct dsr_report_writer dsr_report_prometheus;
 extern const struct dsr_report_writer dsr_report_nagios;
+
+/* s as a JSON string, escaped as the json report escapes it; NULL is null. */
+void dsr_json_string(FILE *out, const char *s);
 
 #define DSR_UTF8_INVALID UINT32_MAX
 

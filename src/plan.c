@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
+
 #define SPORT_BASE 33000u
 #define SPORT_SPAN 20000u
 #define SPORT_SPREAD 12000u
@@ -217,7 +219,7 @@ static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
 	t->target = target;
 	t->is_vip = srv == NULL;
 	if (!dsr_iface_on_link(b->ifc, target)) {
-		skip(t, "not-on-segment", off_segment);
+		skip(t, DSR_REASON(NOT_ON_SEGMENT), off_segment);
 		return t;
 	}
 	t->probe = &dsr_probe_arp;
@@ -249,20 +251,20 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 {
 	bool local = dsr_iface_has_addr(b->ifc, svc->vip);
 	bool on_link = dsr_iface_on_link(b->ifc, svc->vip);
-	struct dsr_task *t = add_arp_check(b, "arp.vip", svc, NULL, svc->vip);
+	struct dsr_task *t = add_arp_check(b, DSR_ID(ARP_VIP), svc, NULL, svc->vip);
 	if (!t)
 		return -1;
 	size_t vip_arp = t->probe && !local ? index_of(b, t) : DSR_NO_TASK;
 
 	if (!on_link) {
-		if (add_skip(b, "arp.vip.claim", svc, NULL, svc->vip, -1, "not-on-segment", off_segment))
+		if (add_skip(b, DSR_ID(ARP_VIP_CLAIM), svc, NULL, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT), off_segment))
 			return -1;
 	} else {
 		/* Watches, sends nothing: claims from MACs nobody configured. */
 		if (!(t = add_task(b)))
 			return -1;
 		t->probe = &dsr_probe_arp_claim;
-		t->check_id = "arp.vip.claim";
+		t->check_id = DSR_ID(ARP_VIP_CLAIM);
 		t->service = svc->name;
 		t->target = svc->vip;
 		t->is_vip = true;
@@ -272,32 +274,32 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 	}
 	if (local) {
 		/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
-		if (add_skip(b, "icmp.vip", svc, NULL, svc->vip, -1, "vip-is-local", vip_local))
+		if (add_skip(b, DSR_ID(ICMP_VIP), svc, NULL, svc->vip, -1, DSR_REASON(VIP_IS_LOCAL), vip_local))
 			return -1;
 		for (size_t p = 0; p < svc->nports; p++)
-			if (add_skip(b, "tcp.vip", svc, NULL, svc->vip, svc->ports[p], "vip-is-local",
+			if (add_skip(b, DSR_ID(TCP_VIP), svc, NULL, svc->vip, svc->ports[p], DSR_REASON(VIP_IS_LOCAL),
 				     vip_local) ||
-			    add_skip(b, "dsr.return", svc, NULL, svc->vip, svc->ports[p], "vip-is-local",
+			    add_skip(b, DSR_ID(DSR_RETURN), svc, NULL, svc->vip, svc->ports[p], DSR_REASON(VIP_IS_LOCAL),
 				     vip_local))
 				return -1;
 		return 0;
 	}
 	vip_arp = arp_for(b, svc->vip, vip_arp);
-	if (!add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip", svc, NULL, svc->vip, -1, svc->vip,
+	if (!add_ip_probe(b, &dsr_probe_icmp_echo, DSR_ID(ICMP_VIP), svc, NULL, svc->vip, -1, svc->vip,
 			  vip_arp))
 		return -1;
 	for (size_t p = 0; p < svc->nports; p++)
-		if (!add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip", svc, NULL, svc->vip, svc->ports[p],
+		if (!add_ip_probe(b, &dsr_probe_tcp_syn, DSR_ID(TCP_VIP), svc, NULL, svc->vip, svc->ports[p],
 				  svc->vip, vip_arp))
 			return -1;
 	for (size_t p = 0; p < svc->nports; p++) {
 		if (!on_link) {
-			if (add_skip(b, "dsr.return", svc, NULL, svc->vip, svc->ports[p], "not-on-segment",
+			if (add_skip(b, DSR_ID(DSR_RETURN), svc, NULL, svc->vip, svc->ports[p], DSR_REASON(NOT_ON_SEGMENT),
 				     off_segment))
 				return -1;
 			continue;
 		}
-		if (!(t = add_ip_probe(b, &dsr_probe_dsr_return, "dsr.return", svc, NULL, svc->vip,
+		if (!(t = add_ip_probe(b, &dsr_probe_dsr_return, DSR_ID(DSR_RETURN), svc, NULL, svc->vip,
 				       svc->ports[p], svc->vip, vip_arp)))
 			return -1;
 		expect_balancer(t, svc);
@@ -315,26 +317,26 @@ static int plan_direct(struct builder *b, const struct dsr_service *svc,
 	struct dsr_task *t;
 
 	if (!dsr_iface_on_link(b->ifc, srv->addr)) {
-		if (add_skip(b, "arp.vip.claim", svc, srv, svc->vip, -1, "not-on-segment", off_segment) ||
-		    add_skip(b, "icmp.vip.direct", svc, srv, svc->vip, -1, "not-on-segment",
+		if (add_skip(b, DSR_ID(ARP_VIP_CLAIM), svc, srv, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT), off_segment) ||
+		    add_skip(b, DSR_ID(ICMP_VIP_DIRECT), svc, srv, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT),
 			     off_segment))
 			return -1;
 		for (size_t p = 0; p < svc->nports; p++)
-			if (add_skip(b, "tcp.vip.direct", svc, srv, svc->vip, svc->ports[p],
-				     "not-on-segment", off_segment))
+			if (add_skip(b, DSR_ID(TCP_VIP_DIRECT), svc, srv, svc->vip, svc->ports[p],
+				     DSR_REASON(NOT_ON_SEGMENT), off_segment))
 				return -1;
 		return 0;
 	}
-	if (!(t = add_ip_probe(b, &dsr_probe_arp_claim, "arp.vip.claim", svc, srv, svc->vip, -1,
+	if (!(t = add_ip_probe(b, &dsr_probe_arp_claim, DSR_ID(ARP_VIP_CLAIM), svc, srv, svc->vip, -1,
 			       srv->addr, server_arp)))
 		return -1;
 	t->claim_watch = true;
-	if (!(t = add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.vip.direct", svc, srv, svc->vip, -1,
+	if (!(t = add_ip_probe(b, &dsr_probe_icmp_echo, DSR_ID(ICMP_VIP_DIRECT), svc, srv, svc->vip, -1,
 			       srv->addr, server_arp)))
 		return -1;
 	t->direct = true;
 	for (size_t p = 0; p < svc->nports; p++) {
-		if (!(t = add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.vip.direct", svc, srv, svc->vip,
+		if (!(t = add_ip_probe(b, &dsr_probe_tcp_syn, DSR_ID(TCP_VIP_DIRECT), svc, srv, svc->vip,
 				       svc->ports[p], srv->addr, server_arp)))
 			return -1;
 		t->direct = true;
@@ -358,20 +360,20 @@ static int plan_service(struct builder *b, const struct dsr_config *cfg, const s
 		bool first = !server_done[idx];
 		if (first) {
 			server_done[idx] = true;
-			struct dsr_task *t = add_arp_check(b, "arp.rip", svc, srv, srv->addr);
+			struct dsr_task *t = add_arp_check(b, DSR_ID(ARP_RIP), svc, srv, srv->addr);
 			if (!t)
 				return -1;
 			server_arp[idx] = arp_for(b, srv->addr, t->probe ? index_of(b, t) : DSR_NO_TASK);
 		}
 		if (plan_direct(b, svc, srv, server_arp[idx]) < 0)
 			return -1;
-		if (first && !add_ip_probe(b, &dsr_probe_icmp_echo, "icmp.rip", svc, srv, srv->addr, -1,
+		if (first && !add_ip_probe(b, &dsr_probe_icmp_echo, DSR_ID(ICMP_RIP), svc, srv, srv->addr, -1,
 					   srv->addr, server_arp[idx]))
 			return -1;
 		for (size_t p = 0; p < svc->nports; p++) {
 			if (port_planned(cfg, svc, idx, svc->ports[p]))
 				continue;
-			if (!add_ip_probe(b, &dsr_probe_tcp_syn, "tcp.rip", svc, srv, srv->addr,
+			if (!add_ip_probe(b, &dsr_probe_tcp_syn, DSR_ID(TCP_RIP), svc, srv, srv->addr,
 					  svc->ports[p], srv->addr, server_arp[idx]))
 				return -1;
 		}

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../platform/netcompat.h"
+#include "../src/catalogue.h"
 #include "../src/config.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
@@ -176,6 +177,11 @@ static void run_list(const char *path, bool passive)
 					want = &list[k];
 			const char *status = dsr_status_name(checks[c].status);
 			const char *reason = checks[c].reason ? checks[c].reason : "-";
+			if (!dsr_catalogue_has(&checks[c])) {
+				print_error("%s: %s %s %s is not in the catalogue\n", list[i].pcap,
+					    checks[c].id, status, reason);
+				mismatches++;
+			}
 			/* Every mismatch is listed before the test fails: one run tells all. */
 			if (want && (strcmp(status, want->status) != 0 || strcmp(reason, want->reason) != 0)) {
 				print_error("%s:%d: %s %s port %d: got %s/%s, want %s/%s (%s)\n",

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../local/local.h"
+#include "../src/catalogue.h"
 #include "../src/parse.h"
 
 #define DIR "fixtures/local/"
@@ -113,6 +114,10 @@ static void run_group(const struct expectation *e, size_t n)
 		if (k->status == DSR_FAIL && !k->remedy[0])
 			fail_msg("LOCALLIST:%d: %s fails without a remedy", e[i].line, e[i].check);
 	}
+	for (size_t i = 0; i < nchecks; i++)
+		if (!dsr_catalogue_has(&c[i]))
+			fail_msg("LOCALLIST:%d: %s: %s %s %s is not in the catalogue", e[0].line, e[0].snap,
+				 c[i].id, dsr_status_name(c[i].status), c[i].reason ? c[i].reason : "-");
 	for (size_t i = 0; i < nchecks; i++)
 		if (!named[i] && (c[i].status == DSR_FAIL || c[i].status == DSR_WARN))
 			fail_msg("LOCALLIST:%d: %s: %s port %d is %s %s, not named in LOCALLIST", e[0].line,

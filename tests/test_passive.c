@@ -11,6 +11,7 @@
 
 #include "../src/config.h"
 #include "../passive/passive.h"
+#include "../src/catalogue.h"
 #include "frames.h"
 #include "golden.h"
 
@@ -82,9 +83,14 @@ static void feed(struct state *s, const uint8_t *f, size_t n)
 	dsr_passive_frame(s->p, &d, &ts, ++s->frame);
 }
 
+/* Check id of the n in c, all of which the catalogue must list. */
 static const struct dsr_check *check(const struct dsr_check *c, size_t n, const char *id,
 				     const char *server, int port)
 {
+	for (size_t i = 0; i < n; i++)
+		if (!dsr_catalogue_has(&c[i]))
+			fail_msg("%s %s %s is not in the catalogue", c[i].id, dsr_status_name(c[i].status),
+				 c[i].reason ? c[i].reason : "-");
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(c[i].id, id) == 0 && c[i].port == port &&
 		    ((!server && !c[i].server) || (server && c[i].server && !strcmp(server, c[i].server))))

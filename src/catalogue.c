@@ -1,0 +1,974 @@
+/* The catalogue of checks (catalogue.h): the table, the remedies' templates and
+ * their renderer, the verdicts live and passive judges share, and the writers
+ * of --list-checks and of the documentation's tables.
+ *
+ * Windows remedies use the words and commands of the vendor's preparation
+ * procedure (disable the firewall or allow traffic to and from the loopback
+ * adapter; the Microsoft KM-TEST Loopback Adapter; netsh ... weakhostreceive /
+ * weakhostsend with the IDX from `netsh interface ipv4 show interface`; the
+ * IIS site bindings; the system event log for IP address conflicts), which is
+ * what operators already follow. */
+#include "catalogue.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../capture/decode.h"
+#include "../reports/writers.h"
+
+/* ---- reasons ------------------------------------------------------------- */
+
+const char *const dsr_reason_names[DSR_R_COUNT] = {
+	[DSR_R_NO_ANSWER] = "no-answer",
+	[DSR_R_CONFLICT] = "conflict",
+	[DSR_R_WRONG_MAC] = "wrong-mac",
+	[DSR_R_WRONG_OWNER] = "wrong-owner",
+	[DSR_R_CLAIMED] = "claimed",
+	[DSR_R_NO_MAC] = "no-mac",
+	[DSR_R_UNKNOWN_HOST] = "unknown-host",
+	[DSR_R_TIMEOUT] = "timeout",
+	[DSR_R_UNREACHABLE] = "unreachable",
+	[DSR_R_WRONG_SOURCE] = "wrong-source",
+	[DSR_R_REFUSED] = "refused",
+	[DSR_R_VIA_BALANCER] = "via-balancer",
+	[DSR_R_FLIP_FLOP] = "flip-flop",
+	[DSR_R_NOT_ON_SEGMENT] = "not-on-segment",
+	[DSR_R_VIP_IS_LOCAL] = "vip-is-local",
+	[DSR_R_NOT_SEEN] = "not-seen",
+	[DSR_R_MISSING] = "missing",
+	[DSR_R_NOT_LOOPBACK] = "not-loopback",
+	[DSR_R_WRONG_MASK] = "wrong-mask",
+	[DSR_R_TOO_PERMISSIVE] = "too-permissive",
+	[DSR_R_TOO_STRICT] = "too-strict",
+	[DSR_R_STRICT] = "strict",
+	[DSR_R_DISABLED] = "disabled",
+	[DSR_R_NOT_BOUND] = "not-bound",
+	[DSR_R_NOT_LISTENING] = "not-listening",
+	[DSR_R_DROPPED] = "dropped",
+	[DSR_R_POLICY_DROP] = "policy-drop",
+	[DSR_R_BLOCKED] = "blocked",
+	[DSR_R_UNCLEAR] = "unclear",
+	[DSR_R_NO_PORT] = "no-port",
+	[DSR_R_NO_SITE] = "no-site",
+	[DSR_R_NO_IIS] = "no-iis",
+	[DSR_R_NO_INTERFACE] = "no-interface",
+	[DSR_R_UNREADABLE] = "unreadable",
+	[DSR_R_UNKNOWN] = "unknown",
+	[DSR_R_UNVERIFIED] = "unverified",
+	[DSR_R_CHANGED] = "changed",
+};
+
+/* ---- remedies ------------------------------------------------------------ */
+
+const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
+	[DSR_FIX_NONE] = {"none", NULL, NULL, NULL},
+	[DSR_FIX_VERIFY_OWNER] = {"verify-owner",
+		"If {mac} is the balancer's, configure balancer-mac = {mac}; or configure balancer = "
+		"ADDRESS (the balancer's own address on this segment) and capture its ARP too, or run an "
+		"audit from this segment, which resolves it.", NULL, NULL},
+	[DSR_FIX_UNKNOWN_HOSTS] = {"unknown-hosts",
+		"Configure balancer-mac = the balancer's MAC to tell which; find the other hosts by MAC "
+		"(the switch's MAC address table, arp -a) and remove {vip} from their network "
+		"interfaces.", NULL, NULL},
+	[DSR_FIX_ADDRESS_CHANGED] = {"address-changed",
+		"{addr} moved to another MAC: unless that was a failover or a replaced network card, find "
+		"the host with the newer MAC (the switch's MAC address table) and give it another "
+		"address.", NULL, NULL},
+	[DSR_FIX_VIP_ARP_LEAK] = {"vip-arp-leak", NULL,
+		"keep {vip} on lo only and stop the server answering and announcing ARP for it: "
+		"sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2, the same "
+		"for the interface (net.ipv4.conf.<iface>.arp_ignore=1, arp_announce=2), and persist "
+		"them in /etc/sysctl.d/",
+		"keep {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC, and check "
+		"the system event log for IP address conflicts"},
+	[DSR_FIX_VIP_NOT_ACCEPTED] = {"vip-not-accepted", NULL,
+		"put the VIP on the loopback (ip addr add {vip}/32 dev lo, and persist it) and make sure "
+		"no firewall rule drops traffic to {vip} (nft list ruleset, iptables -S)",
+		"1) allow traffic to and from the loopback adapter in Windows Firewall (by default it "
+		"blocks all connections to the loopback adapter); 2) install the Microsoft KM-TEST "
+		"Loopback Adapter with the VIP {vip}; 3) use the weak host model: "
+		"netsh interface ipv4 show interface (note the IDX of the NIC and of the loopback adapter), then "
+		"netsh interface ipv4 set interface <IDX of NIC> weakhostreceive=enabled, "
+		"netsh interface ipv4 set interface <IDX of loopback> weakhostreceive=enabled and "
+		"netsh interface ipv4 set interface <IDX of loopback> weakhostsend=enabled"},
+	[DSR_FIX_VIP_NOT_BOUND] = {"vip-not-bound", NULL,
+		"make the service listen on {vip}{?port::{port}} or on 0.0.0.0{?port::{port}}, not only "
+		"on the real address, then restart it",
+		"add the loopback adapter to the site bindings: IIS Manager > Sites > {?site:{site}}{!site:the site} > "
+		"Bindings... > Add, type {?proto:{proto}}{!proto:HTTP or HTTPS}, IP address {vip}, port "
+		"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site"},
+	[DSR_FIX_WRONG_SOURCE] = {"wrong-source", NULL,
+		"replies for {vip} must leave with {vip} as source: keep the VIP on lo and remove any SNAT, "
+		"masquerade or source rewrite of that traffic (nft list ruleset, iptables -t nat -S)",
+		"enable weak host send on the loopback adapter: netsh interface ipv4 show interface, "
+		"then netsh interface ipv4 set interface <IDX of loopback> weakhostsend=enabled"},
+	[DSR_FIX_NO_MAC] = {"no-mac",
+		"Give the server's MAC in the configuration (mac = ...), or find out why its real "
+		"address does not answer ARP (see arp.rip).", NULL, NULL},
+	[DSR_FIX_VIP_ARP_SILENT] = {"vip-arp-silent",
+		"Nobody answers ARP for the VIP {vip}: check that the balancer is up, owns the VIP on its "
+		"interface on this segment, and that the virtual service is enabled.", NULL, NULL},
+	[DSR_FIX_VIP_WRONG_OWNER] = {"vip-wrong-owner",
+		"The VIP {vip} is answered by a MAC that is not the balancer's: find that host (arp -a, the "
+		"switch's MAC table) and remove the VIP from its network interface, or correct "
+		"balancer-mac in the configuration.", NULL, NULL},
+	[DSR_FIX_ADDRESS_CONFLICT] = {"address-conflict",
+		"Two hosts use the address {addr}: find the host with the unexpected MAC (arp -a, the "
+		"switch's MAC table), give it another address unless the two are a failover pair, and "
+		"check the system event log for IP address conflicts.", NULL, NULL},
+	[DSR_FIX_RIP_ARP_SILENT] = {"rip-arp-silent",
+		"{addr} does not answer ARP: check that the server is up, that {addr} is configured on its "
+		"network interface on this segment, and that it is cabled/attached to this segment.",
+		NULL, NULL},
+	[DSR_FIX_WRONG_MAC] = {"wrong-mac",
+		"{addr} is answered by another MAC than the configured one: correct 'mac' in the "
+		"configuration or find the host that took the address.", NULL, NULL},
+	[DSR_FIX_UNKNOWN_HOST] = {"unknown-host",
+		"Find the host with MAC {mac} (the switch's MAC address table, arp -a) and remove {vip} from "
+		"its network interfaces; if it is a real server, add it to the configuration and keep the "
+		"VIP on its loopback only; if it is a second balancer, list its MAC in balancer-mac.",
+		NULL, NULL},
+	[DSR_FIX_ICMP_UNREACHABLE] = {"icmp-unreachable",
+		"A router or host ({from}) says {addr} cannot be reached: check routing to it and any ACL or "
+		"firewall on the way.", NULL, NULL},
+	[DSR_FIX_VIP_NO_PING] = {"vip-no-ping",
+		"The VIP {vip} does not answer ping: check that the balancer owns the VIP and its "
+		"virtual service forwards ICMP, and see the direct checks (icmp.vip.direct) of each "
+		"real server.", NULL, NULL},
+	[DSR_FIX_RIP_NO_PING] = {"rip-no-ping",
+		"{addr} does not answer ping: check that the server is up and that its firewall allows "
+		"ICMP echo (Windows Firewall: File and Printer Sharing (Echo Request - ICMPv4-In)).",
+		NULL, NULL},
+	[DSR_FIX_NOT_LISTENING] = {"not-listening",
+		"Nothing listens on {endpoint}: start the service, or bind it to this address and port.",
+		NULL, NULL},
+	[DSR_FIX_TCP_REJECTED] = {"tcp-rejected",
+		"{from} rejects connections to {endpoint}: check its firewall (a REJECT rule) and routing.",
+		NULL, NULL},
+	[DSR_FIX_VIP_NO_SYNACK] = {"vip-no-synack",
+		"No answer from {endpoint}: check that the balancer owns the VIP and its virtual service "
+		"forwards port {port}, and see the direct checks (tcp.vip.direct) of each real server.",
+		NULL, NULL},
+	[DSR_FIX_RIP_NO_SYNACK] = {"rip-no-synack",
+		"No answer from {endpoint}: check that the server is up, the service runs, and no firewall "
+		"drops port {port}.", NULL, NULL},
+	[DSR_FIX_VIA_BALANCER] = {"via-balancer",
+		"The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
+		"service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
+		"what the servers were prepared for.", NULL, NULL},
+	[DSR_FIX_INSTALL_LOOPBACK] = {"install-loopback", NULL, NULL,
+		"install the Microsoft KM-TEST Loopback Adapter: Device Manager (devmgmt.msc), right-click "
+		"the server name > Add legacy hardware > Install the hardware that I manually select from a "
+		"list (Advanced) > Network adapters > Microsoft > Microsoft KM-TEST Loopback Adapter "
+		"(Microsoft Loopback Adapter on Windows Server 2003)"},
+	[DSR_FIX_LOCAL_VIP] = {"local-vip", NULL,
+		"{?iface:ip addr del {vip}/{prefix} dev {iface}; }{?add:ip addr add {vip}/32 dev lo; }"
+		"make it permanent in the network configuration (ifupdown: 'up ip addr add {vip}/32 dev "
+		"lo' under 'iface lo'; systemd-networkd: Address={vip}/32 in a .network file for lo)",
+		"{!lo:{=install-loopback}; }{?iface:netsh interface ipv4 delete address \"{iface}\" {vip}; }"
+		"give the loopback adapter the VIP with subnet mask 255.255.255.255: netsh interface ipv4 "
+		"add address \"{?lo:{lo}}{!lo:<name of the loopback adapter>}\" {vip} 255.255.255.255 (or "
+		"Network Connections > the adapter > Internet Protocol Version 4 (TCP/IPv4) > Properties)"},
+	[DSR_FIX_SYSCTL] = {"sysctl", NULL,
+		"sysctl -w net.ipv4.conf.all.{key}={value}{list}; persist it with these lines in "
+		"/etc/sysctl.d/90-dsr.conf: net.ipv4.conf.all.{key} = {value}{more}", NULL},
+	[DSR_FIX_SYSCTL_ITEM] = {"sysctl-item", NULL, " net.ipv4.conf.{iface}.{key}={value}", NULL},
+	[DSR_FIX_SYSCTL_PERSIST] = {"sysctl-persist", NULL, ", net.ipv4.conf.{iface}.{key} = {value}",
+		NULL},
+	[DSR_FIX_WEAKHOST] = {"weakhost", NULL, NULL,
+		"netsh interface ipv4 show interface lists the IDX of each adapter{list}"},
+	[DSR_FIX_WEAKHOST_ITEM] = {"weakhost-item", NULL, NULL,
+		"; netsh interface ipv4 set interface {value} {key}=enabled"},
+	[DSR_FIX_LOCAL_LISTEN] = {"local-listen", NULL,
+		"make the service listen on {vip}:{port} or on 0.0.0.0:{port}, not only on the real "
+		"address, then restart it; check with ss -ltn 'sport = :{port}'",
+		"make the service listen on {vip}:{port} or on all addresses (IIS: the site binding, "
+		"local.iis.binding), then restart it; check with netstat -ano -p tcp | findstr :{port}"},
+	[DSR_FIX_FIREWALL_DROP] = {"firewall-drop", NULL,
+		"{?table:accept it before the drop: iptables -t {table} -I {chain} -d {vip}/32{?port: -p tcp "
+		"--dport {port}} -j ACCEPT; or delete the rule (iptables -t TABLE -D {chain} followed by "
+		"the rule's own options), and persist the change (iptables-save > /etc/iptables/rules.v4)}"
+		"{!table:accept it before the drop: nft insert rule {chain} ip daddr {vip}{?port: tcp dport "
+		"{port}} accept; or delete the rule: nft -a list chain {chain} shows its handle, then nft "
+		"delete rule {chain} handle N; persist the change in /etc/nftables.conf}",
+		"delete or narrow it: netsh advfirewall firewall delete rule name=\"{rule}\"; "
+		"{=firewall-allow}"},
+	[DSR_FIX_FIREWALL_ALLOW] = {"firewall-allow", NULL, "{=firewall-drop}",
+		"disable the Windows Firewall or change the rules to allow traffic to and from the "
+		"loopback adapter: netsh advfirewall firewall add rule name=\"DSR {vip}:{port}\" dir=in "
+		"action=allow protocol=TCP localip={vip} localport={port}"},
+	[DSR_FIX_IIS_BINDING] = {"iis-binding", NULL, NULL,
+		"{=vip-not-bound}; or, in an elevated prompt in the inetsrv folder of system32: appcmd set "
+		"site /site.name:\"{site}\" /+bindings.[protocol='{value}',bindingInformation='{vip}:{port}:']"},
+	[DSR_FIX_EVENT_LOG] = {"event-log", NULL, NULL,
+		"check the system event log for IP address conflicts: Event Viewer (eventvwr.msc) > "
+		"Windows Logs > System, source Tcpip, event ID 4199; the VIP must be on the loopback "
+		"adapter only, never on a NIC or on another host of the segment (arp -a shows who answers)"},
+};
+
+/* ---- the checks ---------------------------------------------------------- */
+
+#define R(reason, status, means, fix) {DSR_R_##reason, DSR_##status, means, DSR_FIX_##fix}
+#define N(list) (sizeof(list) / sizeof(list[0]))
+
+#define OFF_SEGMENT R(NOT_ON_SEGMENT, SKIP, "run from another segment than the servers'", NONE)
+#define NOT_SEEN R(NOT_SEEN, SKIP, "analyze: the capture holds nothing to judge it on", NONE)
+#define VIP_LOCAL R(VIP_IS_LOCAL, SKIP, "run on the balancer, which owns the VIP", NONE)
+#define UNREADABLE R(UNREADABLE, SKIP, "the source could not be read: privilege, a missing tool", NONE)
+#define UNKNOWN R(UNKNOWN, SKIP, "the value is not in the snapshot", NONE)
+#define NO_IFACE(means) R(NO_INTERFACE, SKIP, means, NONE)
+
+static const struct dsr_reason_def arp_rip[] = {
+	R(NO_ANSWER, FAIL, "nothing answers ARP for the address", RIP_ARP_SILENT),
+	R(CONFLICT, FAIL, "two or more MACs", ADDRESS_CONFLICT),
+	R(WRONG_MAC, FAIL, "one MAC, not the configured one", WRONG_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def arp_vip[] = {
+	R(NO_ANSWER, FAIL, "nothing answers ARP for the VIP", VIP_ARP_SILENT),
+	R(CONFLICT, FAIL, "two or more MACs, not all listed balancers", VIP_ARP_LEAK),
+	R(WRONG_OWNER, FAIL, "one MAC, not the balancer's", VIP_WRONG_OWNER),
+	R(UNVERIFIED, WARN, "analyze: one MAC, which nothing configured confirms is the balancer's",
+	  VERIFY_OWNER),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def arp_vip_claim[] = {
+	R(CLAIMED, FAIL, "the server answered, announced or used the VIP in ARP", VIP_ARP_LEAK),
+	R(NO_MAC, FAIL, "the server's MAC is neither configured nor learned", NO_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def arp_vip_claim_service[] = {
+	R(UNKNOWN_HOST, FAIL,
+	  "a MAC nobody configured claimed the VIP (analyze without balancer-mac: two or more did)",
+	  UNKNOWN_HOST),
+	OFF_SEGMENT,
+};
+static const struct dsr_reason_def icmp_rip[] = {
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", RIP_NO_PING),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
+	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
+};
+static const struct dsr_reason_def icmp_vip[] = {
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", VIP_NO_PING),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
+	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
+	VIP_LOCAL,
+};
+static const struct dsr_reason_def icmp_vip_direct[] = {
+	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, weak host receive off, a firewall",
+	  VIP_NOT_ACCEPTED),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
+	R(WRONG_SOURCE, FAIL, "the reply left with the real address: weak host send off", WRONG_SOURCE),
+	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def tcp_rip[] = {
+	R(REFUSED, FAIL, "RST: nothing listens", NOT_LISTENING),
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", RIP_NO_SYNACK),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
+	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
+};
+static const struct dsr_reason_def tcp_vip[] = {
+	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", VIP_NO_SYNACK),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
+	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
+	VIP_LOCAL,
+};
+static const struct dsr_reason_def tcp_vip_direct[] = {
+	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
+	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, weak host receive off, a firewall",
+	  VIP_NOT_ACCEPTED),
+	R(WRONG_SOURCE, FAIL, "the answer left with the real address: weak host send off",
+	  WRONG_SOURCE),
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
+	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def dsr_return[] = {
+	R(VIA_BALANCER, WARN, "the answer came from the balancer's MAC: proxy or NAT, not DSR",
+	  VIA_BALANCER),
+	R(NO_ANSWER, SKIP, "the VIP did not answer at all; tcp.vip says why", NONE),
+	VIP_LOCAL,
+	OFF_SEGMENT,
+};
+static const struct dsr_reason_def arp_conflict[] = {
+	R(CONFLICT, FAIL, "two MACs claimed the address at once (another MAC's claim within 1 s)",
+	  ADDRESS_CONFLICT),
+	R(FLIP_FLOP, FAIL, "the owner changed back to a MAC it had before", ADDRESS_CONFLICT),
+	R(CHANGED, WARN, "a new MAC took the address over and the old one never came back",
+	  ADDRESS_CHANGED),
+};
+static const struct dsr_reason_def local_vip[] = {
+	R(MISSING, FAIL, "on no interface", LOCAL_VIP),
+	R(NOT_LOOPBACK, FAIL, "on a NIC, which answers ARP for it", LOCAL_VIP),
+	R(WRONG_MASK, FAIL, "not a host mask: a /24 on lo makes the whole prefix local", LOCAL_VIP),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_arp_ignore[] = {
+	R(TOO_PERMISSIVE, FAIL, "0, 3-7, above 8: the VIP on lo is answered", SYSCTL),
+	R(TOO_STRICT, WARN, "8: the real address is not answered either", SYSCTL),
+	NO_IFACE("no interface is up with an IPv4 address besides the loopback"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_arp_announce[] = {
+	R(TOO_PERMISSIVE, FAIL, "the VIP becomes the sender of ARP requests; above 2 acts as 0",
+	  SYSCTL),
+	NO_IFACE("no interface is up with an IPv4 address besides the loopback"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_rp_filter[] = {
+	R(STRICT, FAIL, "strict on an interface while the default route leaves by another: VIP "
+	  "traffic from clients beyond its subnets is dropped", SYSCTL),
+	R(STRICT, WARN, "strict and no default route: only clients routed back through it get in",
+	  SYSCTL),
+	NO_IFACE("no interface is up with an IPv4 address besides the loopback"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_loopback_adapter[] = {
+	R(MISSING, FAIL, "no loopback adapter is installed", INSTALL_LOOPBACK),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_weakhost_receive[] = {
+	R(DISABLED, FAIL, "disabled on the NIC or the loopback adapter", WEAKHOST),
+	NO_IFACE("no adapter is up with an IPv4 address"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_weakhost_send[] = {
+	R(DISABLED, FAIL, "disabled on the loopback adapter", WEAKHOST),
+	NO_IFACE("no loopback adapter"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_ip_conflict[] = {
+	R(CONFLICT, FAIL, "a conflict for the VIP", EVENT_LOG),
+	R(CONFLICT, WARN, "a conflict for another address", EVENT_LOG),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_iis_binding[] = {
+	R(NOT_BOUND, FAIL, "bound to other addresses only", IIS_BINDING),
+	R(NO_SITE, SKIP, "no site on that port: not IIS", NONE),
+	R(NO_IIS, SKIP, "IIS is not installed", NONE),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_listen[] = {
+	R(NOT_BOUND, FAIL, "listens on other addresses only", LOCAL_LISTEN),
+	R(NOT_LISTENING, FAIL, "nothing listens on the port", LOCAL_LISTEN),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_firewall[] = {
+	R(DROPPED, FAIL, "a rule drops it (Windows: a block rule matches)", FIREWALL_DROP),
+	R(POLICY_DROP, FAIL, "Linux: an input chain's policy drops it and no rule accepts it",
+	  FIREWALL_DROP),
+	R(BLOCKED, FAIL, "Windows: the firewall is on and no rule allows it", FIREWALL_ALLOW),
+	R(UNCLEAR, WARN, "a rule dsrcheck cannot evaluate: a named set, a source address, a limit",
+	  FIREWALL_ALLOW),
+	R(NO_PORT, SKIP, "Windows: the firewall is on and no --port was given", NONE),
+	UNREADABLE,
+	UNKNOWN,
+};
+
+#define CHECK(key, id, scope, origin, platform, passes, reasons)                                   \
+	[DSR_CHECK_##key] = {id, scope, origin, platform, passes, reasons, N(reasons)}
+#define SVC DSR_SCOPE_SERVICE
+#define SRV DSR_SCOPE_SERVER
+#define PORT DSR_SCOPE_PORT
+#define HOST DSR_SCOPE_HOST
+#define AUDIT DSR_BY_AUDIT
+#define BOTH (DSR_BY_AUDIT | DSR_BY_ANALYZE)
+#define LOCAL DSR_BY_LOCAL
+
+const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
+	CHECK(ARP_RIP, "arp.rip", SRV, BOTH, NULL,
+	      "its real address is answered by exactly one MAC, the configured one if given", arp_rip),
+	CHECK(ARP_VIP, "arp.vip", SVC, BOTH, NULL,
+	      "exactly one MAC answers ARP for the VIP, the balancer's when known (several listed "
+	      "balancer-macs are a failover pair, not a conflict); on the balancer itself, nobody else "
+	      "answers", arp_vip),
+	CHECK(ARP_VIP_CLAIM, "arp.vip.claim", SRV, BOTH, NULL,
+	      "the server's MAC never answers ARP for the VIP, never announces it (gratuitous ARP), "
+	      "never uses it as the sender of its own ARP requests, and stays silent to a unicast "
+	      "who-has VIP sent to it", arp_vip_claim),
+	CHECK(ARP_VIP_CLAIM_SERVICE, "arp.vip.claim", SVC, BOTH, NULL,
+	      "no MAC that is neither the balancer nor a configured (or learned) server claims the VIP",
+	      arp_vip_claim_service),
+	CHECK(ICMP_RIP, "icmp.rip", SRV, AUDIT, NULL, "echo reply from the real address", icmp_rip),
+	CHECK(ICMP_VIP, "icmp.vip", SVC, AUDIT, NULL, "echo reply from the VIP", icmp_vip),
+	CHECK(ICMP_VIP_DIRECT, "icmp.vip.direct", SRV, BOTH, NULL,
+	      "an echo to the VIP sent to the server's MAC (as the balancer forwards it) is answered "
+	      "from the VIP", icmp_vip_direct),
+	CHECK(TCP_RIP, "tcp.rip", SRV | PORT, AUDIT, NULL, "a SYN is answered by SYN-ACK", tcp_rip),
+	CHECK(TCP_VIP, "tcp.vip", SVC | PORT, AUDIT, NULL,
+	      "a SYN to the VIP is answered by SYN-ACK from the VIP", tcp_vip),
+	CHECK(TCP_VIP_DIRECT, "tcp.vip.direct", SRV | PORT, BOTH, NULL,
+	      "a SYN to the VIP sent to the server's MAC is answered by SYN-ACK from the VIP",
+	      tcp_vip_direct),
+	CHECK(DSR_RETURN, "dsr.return", SVC | PORT, AUDIT, NULL,
+	      "the answer to a client's SYN to the VIP comes from a real server's MAC", dsr_return),
+	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
+	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
+	      "used", arp_conflict),
+	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
+	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
+	      "with a host mask (/32, 255.255.255.255)", local_vip),
+	CHECK(LOCAL_ARP_IGNORE, "local.arp.ignore", HOST, LOCAL, "Linux",
+	      "max(all, IFACE) is 1 or 2 on every interface facing the segment (up, IPv4, not loopback "
+	      "or dummy)", local_arp_ignore),
+	CHECK(LOCAL_ARP_ANNOUNCE, "local.arp.announce", HOST, LOCAL, "Linux",
+	      "max(all, IFACE) is 2 (1 passes when the VIP is outside that interface's subnets)",
+	      local_arp_announce),
+	CHECK(LOCAL_RP_FILTER, "local.rp_filter", HOST, LOCAL, "Linux",
+	      "max(all, IFACE) is 0 (off) or 2 (loose), or 1 (strict) on the interface of the default "
+	      "route", local_rp_filter),
+	CHECK(LOCAL_LOOPBACK_ADAPTER, "local.loopback.adapter", HOST, LOCAL, "Windows",
+	      "a Microsoft (KM-TEST) Loopback Adapter is installed", local_loopback_adapter),
+	CHECK(LOCAL_WEAKHOST_RECEIVE, "local.weakhost.receive", HOST, LOCAL, "Windows",
+	      "weak host receive is enabled on every NIC facing the segment and on the loopback adapter",
+	      local_weakhost_receive),
+	CHECK(LOCAL_WEAKHOST_SEND, "local.weakhost.send", HOST, LOCAL, "Windows",
+	      "weak host send is enabled on the loopback adapter", local_weakhost_send),
+	CHECK(LOCAL_IP_CONFLICT, "local.ip.conflict", HOST, LOCAL, "Windows",
+	      "the System event log has no IP address conflict (Tcpip event 4199)", local_ip_conflict),
+	CHECK(LOCAL_IIS_BINDING, "local.iis.binding", HOST | PORT, LOCAL, "Windows",
+	      "a site of applicationHost.config binds the port to the VIP, * or all unassigned",
+	      local_iis_binding),
+	CHECK(LOCAL_LISTEN, "local.listen", HOST | PORT, LOCAL, "both",
+	      "a socket listens on VIP:P, 0.0.0.0:P or (Linux) the dual-stack ::", local_listen),
+	CHECK(LOCAL_FIREWALL, "local.firewall", HOST | PORT, LOCAL, "both",
+	      "Linux: no rule of nft list ruleset / iptables-save drops a new connection to VIP:P "
+	      "arriving on a facing interface; Windows: the firewall is off in every profile, or an "
+	      "allow rule covers VIP:P in every profile that is on", local_firewall),
+};
+
+const struct dsr_check_def *dsr_check_find(const char *id)
+{
+	for (size_t i = 0; id && i < DSR_CHECK_COUNT; i++)
+		if (strcmp(dsr_checks[i].id, id) == 0)
+			return &dsr_checks[i];
+	return NULL;
+}
+
+bool dsr_catalogue_lists(const char *id, bool per_server, enum dsr_status status,
+			 const char *reason)
+{
+	for (size_t i = 0; id && i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		if (strcmp(d->id, id) != 0 ||
+		    ((d->scope & (DSR_SCOPE_SERVER | DSR_SCOPE_HOST)) != 0) != per_server)
+			continue;
+		if (status == DSR_PASS && !reason)
+			return true;
+		for (size_t r = 0; reason && r < d->nreasons; r++)
+			if (d->reasons[r].status == status &&
+			    strcmp(dsr_reason_names[d->reasons[r].reason], reason) == 0)
+				return true;
+	}
+	return false;
+}
+
+bool dsr_catalogue_has(const struct dsr_check *c)
+{
+	return dsr_catalogue_lists(c->id, c->server != NULL, c->status, c->reason);
+}
+
+/* ---- rendering remedies -------------------------------------------------- */
+
+struct sink {
+	char *buf;
+	size_t cap, len;
+};
+
+static void put(struct sink *s, const char *text, size_t n)
+{
+	for (size_t i = 0; i < n && s->len + 1 < s->cap; i++)
+		s->buf[s->len++] = text[i];
+	if (s->cap)
+		s->buf[s->len] = '\0';
+}
+
+#define ARG(name) {#name, offsetof(struct dsr_fix_args, name)}
+static const struct {
+	const char *name;
+	size_t offset;
+} arg_fields[] = {
+	ARG(vip), ARG(addr), ARG(port), ARG(endpoint), ARG(mac), ARG(from), ARG(iface),
+	ARG(prefix), ARG(add), ARG(lo), ARG(key), ARG(value), ARG(list), ARG(more),
+	ARG(table), ARG(chain), ARG(rule), ARG(proto), ARG(site),
+};
+
+static const char *arg(const struct dsr_fix_args *a, const char *name, size_t len)
+{
+	for (size_t i = 0; a && i < N(arg_fields); i++)
+		if (strlen(arg_fields[i].name) == len && memcmp(arg_fields[i].name, name, len) == 0) {
+			const char *v = *(const char *const *)((const char *)a + arg_fields[i].offset);
+			return v && *v ? v : NULL;
+		}
+	return NULL;
+}
+
+static const struct dsr_fix_def *fix_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < DSR_FIX_COUNT; i++)
+		if (strlen(dsr_fixes[i].name) == len && memcmp(dsr_fixes[i].name, name, len) == 0)
+			return &dsr_fixes[i];
+	return NULL;
+}
+
+static const char *text_for(const struct dsr_fix_def *f, bool windows)
+{
+	if (f->any)
+		return f->any;
+	return windows ? f->windows_text : f->linux_text;
+}
+
+/* The end of the template part that starts at p (just past a '{'). */
+static const char *closing(const char *p)
+{
+	int depth = 1;
+
+	for (; *p; p++) {
+		if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+	}
+	return p;
+}
+
+static void render(struct sink *s, const char *t, size_t n, bool windows,
+		   const struct dsr_fix_args *a, int depth)
+{
+	const char *end = t + n;
+
+	while (t < end) {
+		const char *open = memchr(t, '{', (size_t)(end - t));
+		if (!open) {
+			put(s, t, (size_t)(end - t));
+			return;
+		}
+		put(s, t, (size_t)(open - t));
+		const char *close = closing(open + 1);
+		const char *body = open + 1;
+		if (*body == '?' || *body == '!') {
+			const char *colon = memchr(body, ':', (size_t)(close - body));
+			if (colon) {
+				bool set = arg(a, body + 1, (size_t)(colon - body - 1)) != NULL;
+				if (set == (*body == '?'))
+					render(s, colon + 1, (size_t)(close - colon - 1), windows, a, depth);
+			}
+		} else if (*body == '=') {
+			const struct dsr_fix_def *f = fix_named(body + 1, (size_t)(close - body - 1));
+			const char *text = f ? text_for(f, windows) : NULL;
+			if (text && depth < 4)
+				render(s, text, strlen(text), windows, a, depth + 1);
+		} else {
+			const char *v = arg(a, body, (size_t)(close - body));
+			if (v)
+				put(s, v, strlen(v));
+		}
+		t = *close ? close + 1 : close;
+	}
+}
+
+static void render_text(char *out, size_t cap, const char *t, bool windows,
+			const struct dsr_fix_args *a)
+{
+	struct sink s = {out, cap, 0};
+
+	if (cap)
+		out[0] = '\0';
+	if (t)
+		render(&s, t, strlen(t), windows, a, 0);
+}
+
+/* The remedy of fix for platform, in out[cap]. */
+static void fix_text(char *out, size_t cap, enum dsr_fix fix, enum dsr_platform platform,
+		     const struct dsr_fix_args *a)
+{
+	const struct dsr_fix_def *f = &dsr_fixes[fix];
+	char linux_text[1200], windows_text[1200];
+
+	out[0] = '\0';
+	if (f->any || !f->linux_text || !f->windows_text) {
+		bool windows = !f->linux_text || platform == DSR_PLATFORM_WINDOWS ||
+			       platform == DSR_PLATFORM_WINDOWS_GUESSED;
+		render_text(out, cap, text_for(f, windows), windows, a);
+		return;
+	}
+	render_text(linux_text, sizeof(linux_text), f->linux_text, false, a);
+	render_text(windows_text, sizeof(windows_text), f->windows_text, true, a);
+	switch (platform) {
+	case DSR_PLATFORM_LINUX:
+		snprintf(out, cap, "%s", linux_text);
+		break;
+	case DSR_PLATFORM_WINDOWS:
+		snprintf(out, cap, "%s", windows_text);
+		break;
+	case DSR_PLATFORM_LINUX_GUESSED:
+		snprintf(out, cap, "Linux/BSD (guessed from the TTL of its replies): %s.", linux_text);
+		break;
+	case DSR_PLATFORM_WINDOWS_GUESSED:
+		snprintf(out, cap, "Windows (guessed from the TTL of its replies): %s.", windows_text);
+		break;
+	case DSR_PLATFORM_UNKNOWN:
+		snprintf(out, cap, "Linux: %s. Windows: %s.", linux_text, windows_text);
+		break;
+	}
+}
+
+static void note_platform(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform)
+{
+	const struct dsr_fix_def *f = &dsr_fixes[fix];
+
+	if (!f->linux_text || !f->windows_text)
+		return;
+	if (platform == DSR_PLATFORM_LINUX_GUESSED)
+		dsr_evidence_str(c, "platform", "linux (guessed from reply TTL)");
+	else if (platform == DSR_PLATFORM_WINDOWS_GUESSED)
+		dsr_evidence_str(c, "platform", "windows (guessed from reply TTL)");
+}
+
+void dsr_fix_render(char *out, size_t cap, enum dsr_fix fix, enum dsr_platform platform,
+		    const struct dsr_fix_args *a)
+{
+	if (cap)
+		fix_text(out, cap, fix, platform, a);
+}
+
+void dsr_fix(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,
+	     const struct dsr_fix_args *a)
+{
+	char text[2048];
+
+	note_platform(c, fix, platform);
+	fix_text(text, sizeof(text), fix, platform, a);
+	dsr_check_remedy(c, "%s", text);
+}
+
+void dsr_fix_append(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,
+		    const struct dsr_fix_args *a)
+{
+	char text[2048];
+
+	note_platform(c, fix, platform);
+	fix_text(text, sizeof(text), fix, platform, a);
+	dsr_check_remedy_append(c, "%s", text);
+}
+
+/* ---- shared verdicts ----------------------------------------------------- */
+
+void dsr_verdict_conflict(struct dsr_check *c, enum dsr_reason reason, const char *addr, bool vip)
+{
+	c->status = DSR_FAIL;
+	c->reason = dsr_reason_names[reason];
+	if (vip)
+		/* Which server is at fault is for arp.vip.claim to say; here, both fixes. */
+		dsr_fix(c, DSR_FIX_VIP_ARP_LEAK, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.vip = addr});
+	else
+		dsr_fix(c, DSR_FIX_ADDRESS_CONFLICT, DSR_PLATFORM_UNKNOWN,
+			&(struct dsr_fix_args){.addr = addr});
+}
+
+void dsr_verdict_wrong_owner(struct dsr_check *c, const char *addr, const char *mac, bool vip)
+{
+	c->status = DSR_FAIL;
+	c->reason = vip ? DSR_REASON(WRONG_OWNER) : DSR_REASON(WRONG_MAC);
+	dsr_fix(c, vip ? DSR_FIX_VIP_WRONG_OWNER : DSR_FIX_WRONG_MAC, DSR_PLATFORM_UNKNOWN,
+		&(struct dsr_fix_args){.vip = addr, .addr = addr, .mac = mac});
+}
+
+void dsr_verdict_unknown_host(struct dsr_check *c, const char *mac, const char *vip)
+{
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(UNKNOWN_HOST);
+	dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, vip);
+	dsr_fix(c, DSR_FIX_UNKNOWN_HOST, DSR_PLATFORM_UNKNOWN,
+		&(struct dsr_fix_args){.mac = mac, .vip = vip});
+}
+
+enum dsr_claim_kind dsr_claim_kind_of(uint16_t arp_op, uint32_t spa, uint32_t tpa)
+{
+	if (tpa == spa)
+		return DSR_CLAIM_ANNOUNCE;
+	return arp_op == DSR_ARP_REPLY ? DSR_CLAIM_REPLY : DSR_CLAIM_REQUEST;
+}
+
+void dsr_verdict_claimed(struct dsr_check *c, const char *mac, enum dsr_claim_kind kind,
+			 const char *vip, unsigned long n, enum dsr_platform platform)
+{
+	static const char *const words[] = {
+		[DSR_CLAIM_REPLY] = "answered ARP for",
+		[DSR_CLAIM_ANNOUNCE] = "announced",
+		[DSR_CLAIM_REQUEST] = "used as ARP sender address",
+	};
+
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(CLAIMED);
+	dsr_check_summary(c, "%s %s %s in %lu ARP frame%s", mac, words[kind], vip, n, n == 1 ? "" : "s");
+	dsr_fix(c, DSR_FIX_VIP_ARP_LEAK, platform, &(struct dsr_fix_args){.vip = vip});
+}
+
+void dsr_verdict_wrong_source(struct dsr_check *c, const char *addr, const char *port,
+			      enum dsr_platform platform)
+{
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(WRONG_SOURCE);
+	dsr_fix(c, DSR_FIX_WRONG_SOURCE, platform, &(struct dsr_fix_args){.vip = addr, .port = port});
+}
+
+/* ---- writers ------------------------------------------------------------- */
+
+static const char *const scope_names[] = {"service", "server", "port", "host", "address"};
+static const char *const origin_names[] = {"audit", "analyze", "local"};
+
+static void put_bits(FILE *out, unsigned bits, const char *const *names, size_t n, const char *sep,
+		     const char *quote)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++)
+		if (bits & (1u << i)) {
+			fprintf(out, "%s%s%s%s", first ? "" : sep, quote, names[i], quote);
+			first = false;
+		}
+}
+
+/* Is entry i the first of its id (arp.vip.claim has two)? */
+static bool first_of_id(size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(dsr_checks[k].id, dsr_checks[i].id) == 0)
+			return false;
+	return true;
+}
+
+static void write_json(FILE *out)
+{
+	fputs("{\n  \"schema\": \"dsrcheck-checks/1\",\n  \"checks\": [", out);
+	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
+		dsr_json_string(out, d->id);
+		fputs(", \"per\": [", out);
+		put_bits(out, d->scope, scope_names, N(scope_names), ", ", "\"");
+		fputs("], \"by\": [", out);
+		put_bits(out, d->origin, origin_names, N(origin_names), ", ", "\"");
+		fputs("], \"platform\": ", out);
+		dsr_json_string(out, d->platform);
+		fputs(", \"passes\": ", out);
+		dsr_json_string(out, d->passes);
+		fputs(", \"reasons\": [", out);
+		for (size_t r = 0; r < d->nreasons; r++) {
+			const struct dsr_reason_def *rd = &d->reasons[r];
+			const struct dsr_fix_def *f = &dsr_fixes[rd->fix];
+			fprintf(out, "%s\n      {\"reason\": ", r ? "," : "");
+			dsr_json_string(out, dsr_reason_names[rd->reason]);
+			fprintf(out, ", \"status\": \"%s\", \"means\": ", dsr_status_name(rd->status));
+			dsr_json_string(out, rd->means);
+			fputs(", \"remedy\": ", out);
+			if (rd->fix == DSR_FIX_NONE) {
+				fputs("null}", out);
+				continue;
+			}
+			fputs("{\"any\": ", out);
+			dsr_json_string(out, f->any);
+			fputs(", \"linux\": ", out);
+			dsr_json_string(out, f->linux_text);
+			fputs(", \"windows\": ", out);
+			dsr_json_string(out, f->windows_text);
+			fputs("}}", out);
+		}
+		fputs(d->nreasons ? "\n    ]}" : "]}", out);
+	}
+	fputs("\n  ]\n}\n", out);
+}
+
+static void write_text(FILE *out)
+{
+	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		fprintf(out, "%s%s (per ", i ? "\n" : "", d->id);
+		put_bits(out, d->scope, scope_names, N(scope_names), ", ", "");
+		fputs("; ", out);
+		put_bits(out, d->origin, origin_names, N(origin_names), ", ", "");
+		if (d->platform)
+			fprintf(out, "; %s", d->platform);
+		fprintf(out, ")\n  passes: %s\n", d->passes);
+		for (size_t r = 0; r < d->nreasons; r++) {
+			const struct dsr_reason_def *rd = &d->reasons[r];
+			const struct dsr_fix_def *f = &dsr_fixes[rd->fix];
+			fprintf(out, "  %s %s: %s\n", dsr_status_name(rd->status),
+				dsr_reason_names[rd->reason], rd->means);
+			if (f->any)
+				fprintf(out, "    fix: %s\n", f->any);
+			if (f->linux_text)
+				fprintf(out, "    fix (Linux): %s\n", f->linux_text);
+			if (f->windows_text)
+				fprintf(out, "    fix (Windows): %s\n", f->windows_text);
+		}
+	}
+}
+
+static void put_str(struct sink *s, const char *text)
+{
+	put(s, text, strlen(text));
+}
+
+/* roff: a hyphen is \-, a backslash \e. */
+static void roff_text(struct sink *s, const char *text)
+{
+	for (; *text; text++)
+		put_str(s, *text == '-' ? "\\-" : *text == '\\' ? "\\e" : (char[2]){*text, 0});
+}
+
+/* The reasons of d as the documentation lists them: grouped by status,
+ * "fail `a` (means), `b` (means), warn `c` (means)"; roff writes \fBa\fR. */
+static void doc_reasons(struct sink *s, const struct dsr_check_def *d, bool roff)
+{
+	static const enum dsr_status order[] = {DSR_FAIL, DSR_WARN, DSR_SKIP};
+	bool any = false;
+
+	for (size_t o = 0; o < N(order); o++) {
+		bool first = true;
+		for (size_t r = 0; r < d->nreasons; r++) {
+			const struct dsr_reason_def *rd = &d->reasons[r];
+			if (rd->status != order[o])
+				continue;
+			put_str(s, any ? ", " : "");
+			if (first) {
+				put_str(s, dsr_status_name(order[o]));
+				put_str(s, " ");
+			}
+			put_str(s, roff ? "\\fB" : "`");
+			(roff ? roff_text : put_str)(s, dsr_reason_names[rd->reason]);
+			put_str(s, roff ? "\\fR (" : "` (");
+			(roff ? roff_text : put_str)(s, rd->means);
+			put_str(s, ")");
+			first = false;
+			any = true;
+		}
+	}
+}
+
+static void doc_per(FILE *out, const struct dsr_check_def *d)
+{
+	put_bits(out, d->scope, scope_names, N(scope_names), ", ", "");
+}
+
+static void write_markdown(FILE *out, bool local)
+{
+	fputs(local ? "| id | platform | per | passes when | not passing |\n|---|---|---|---|---|\n"
+		    : "| id | per | passes when | not passing |\n|---|---|---|---|\n",
+	      out);
+	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		char text[4096];
+		struct sink reasons = {text, sizeof(text), 0};
+		if (((d->origin & DSR_BY_LOCAL) != 0) != local)
+			continue;
+		fprintf(out, "| `%s` | ", d->id);
+		if (local)
+			fprintf(out, "%s | ", d->platform);
+		doc_per(out, d);
+		doc_reasons(&reasons, d, false);
+		fprintf(out, " | %s | %s |\n", d->passes, text);
+	}
+}
+
+/* Filled text at most 80 bytes a line, as man page linters want it. */
+static void put_filled(FILE *out, const char *text)
+{
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+		if (n > 80) {
+			cut = 80;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(text, " ");
+		}
+		fprintf(out, "%.*s\n", (int)cut, text);
+		text += cut;
+		text += strspn(text, " ");
+	}
+}
+
+static void write_man(FILE *out, bool local)
+{
+	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		char text[4096];
+		struct sink para = {text, sizeof(text), 0};
+		if (((d->origin & DSR_BY_LOCAL) != 0) != local)
+			continue;
+		fprintf(out, ".TP\n.BR %s \" (", d->id);
+		if (local && strcmp(d->platform, "both") != 0)
+			fprintf(out, "%s, ", d->platform);
+		fputs("per ", out);
+		doc_per(out, d);
+		fputs(")\"\n", out);
+		put_str(&para, "Passes when ");
+		roff_text(&para, d->passes);
+		put_str(&para, ".");
+		if (d->nreasons) {
+			put_str(&para, " Otherwise ");
+			doc_reasons(&para, d, true);
+			put_str(&para, ".");
+		}
+		put_filled(out, text);
+	}
+}
+
+int dsr_catalogue_write(FILE *out, const char *format)
+{
+	if (!format || strcmp(format, "text") == 0)
+		write_text(out);
+	else if (strcmp(format, "json") == 0)
+		write_json(out);
+	else if (strcmp(format, "markdown-audit") == 0 || strcmp(format, "markdown-local") == 0)
+		write_markdown(out, strcmp(format, "markdown-local") == 0);
+	else if (strcmp(format, "man-audit") == 0 || strcmp(format, "man-local") == 0)
+		write_man(out, strcmp(format, "man-local") == 0);
+	else
+		return -1;
+	return ferror(out) ? -1 : 0;
+}
+
+int dsr_catalogue_write_ids(FILE *out, unsigned origin, const char *indent, int width)
+{
+	int col = 0;
+
+	for (size_t i = 0; i < DSR_CHECK_COUNT; i++) {
+		const struct dsr_check_def *d = &dsr_checks[i];
+		int len = (int)strlen(d->id);
+		if (!(d->origin & origin) || !first_of_id(i))
+			continue;
+		if (col && col + 1 + len > width) {
+			fprintf(out, "\n%s", indent);
+			col = (int)strlen(indent);
+		} else if (col) {
+			fputc(' ', out);
+			col++;
+		}
+		fputs(d->id, out);
+		col += len;
+	}
+	fputc('\n', out);
+	return ferror(out) ? -1 : 0;
+}
