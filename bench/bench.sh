@@ -182,6 +182,15 @@ sequential() {
 	' bash "$sample" "$vips" "${ARPING[@]}" -- "${PING[@]}" -- "${NC[@]}" -- "${PORTS[@]}"
 }
 
+# backlog_drops: frames the kernel dropped, all CPUs together, for want of room in a
+# CPU's input backlog (where veths and macvlan broadcasts deliver): the lab losing
+# frames under load, not dsrcheck.
+backlog_drops() {
+	local sum=0 f
+	while read -r _ f _; do sum=$((sum + 16#$f)); done </proc/net/softnet_stat
+	echo "$sum"
+}
+
 # timed OUT CMD...: CMD from the client under /usr/bin/time; stdout to OUT, stderr to
 # OUT.err; sets wall rss user sys status.
 timed() {
@@ -204,7 +213,7 @@ row() {
 bench_one() {
 	local size=$1 n down=0 ini vrc=0 wall rss user sys status frames counts limit per nsvc
 	local timeout listen rate tries floor cpu rss_cell ratio_cell seq_cell seq_s vip_s failed calls
-	local as_wall as_answered as_targets up_args d_wall d_status
+	local as_wall as_answered as_targets up_args d_wall d_status drops load
 	n=${size%/*}
 	[[ $size == */* ]] && down=${size#*/}
 	if ! [[ $n =~ ^[0-9]+$ && $down =~ ^[0-9]+$ ]] || ((n < 1 || n > 4096 || down >= n)); then
@@ -250,11 +259,11 @@ bench_one() {
 
 	local d_cells=()
 	if [[ -n $unsupported ]]; then
-		d_cells=("not supported" - - - - - - -)
+		d_cells=("not supported" - - - - - - - - -)
 		printf '%s: dsrcheck not run, not supported by this build: %s\n' "$size" "$unsupported" >>"$WORK/notes"
 	else
 		dsrcheck_side
-		d_cells=("$d_wall" "$floor" "$ratio_cell" "$rss_cell" "$cpu" "$frames" "$counts" "$d_status")
+		d_cells=("$d_wall" "$floor" "$ratio_cell" "$rss_cell" "$cpu" "$frames" "$counts" "$d_status" "$drops" "$load")
 	fi
 	arp_and_sequential
 
@@ -269,7 +278,10 @@ dsrcheck_side() {
 	local ratio
 	say "N=$n: dsrcheck"
 	flush_neighbours
+	load=$(cut -d ' ' -f 1 /proc/loadavg)
+	drops=$(backlog_drops)
 	timed "$WORK/report.json" "$DSRCHECK" -v -c "$ini" -f json
+	drops=$(($(backlog_drops) - drops))
 	frames=$(sed -n 's/.*sent \([0-9]*\) frames.*/\1/p' "$WORK/report.json.err" | tail -1)
 	counts=$(jq -r '.counts | "\(.pass)/\(.fail)"' "$WORK/report.json" 2>/dev/null || echo "-/-")
 	if [[ -z $frames ]]; then
@@ -368,7 +380,7 @@ main() {
 	: >"$WORK/missed"
 	for size in "${sizes[@]}"; do bench_one "$size"; done
 
-	header=$'N\tservices\tdsrcheck s\tfloor s\twall/floor\tpeak RSS MiB\tCPU s\tframes sent\tchecks pass/fail\texit\tarp-scan s\tarp-scan answered\tsequential s\tsequential failed/calls\tlab verify'
+	header=$'N\tservices\tdsrcheck s\tfloor s\twall/floor\tpeak RSS MiB\tCPU s\tframes sent\tchecks pass/fail\texit\tlab drops\tload\tarp-scan s\tarp-scan answered\tsequential s\tsequential failed/calls\tlab verify'
 	{
 		echo "dsrcheck benchmark: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 		echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(
@@ -382,6 +394,7 @@ main() {
 		echo "arp-scan side: arp-scan -I eth0 -f TARGETS -N -q --retry=3 --timeout=1000 --backoff=1 --interval=2000u (every real address and VIP)"
 		echo "sequential side: per real address and VIP: ${ARPING[*]}; ${PING[*]}; ${NC[*]} for each of ports ${PORTS[*]}"
 		echo "N/K: N servers of which K have their link down; services: how many the configuration had to be split into for this build"
+		echo "lab drops: frames the kernel dropped (input backlog full, /proc/net/softnet_stat) during dsrcheck's run; load: 1-minute load average when it started"
 		echo
 		{
 			printf '%s\n' "$header"
