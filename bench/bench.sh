@@ -50,6 +50,7 @@ ARPING=(arping -q -i eth0 -c 1 -C 1 -w 1)
 [[ ${BENCH_ARPING_WAIT:-0} == 1 ]] && ARPING=(arping -q -i eth0 -c 1 -w 1)
 PING=(ping -q -n -c 1 -W 1)
 NC=(nc -z -n -w 1)
+ARPSCAN=(arp-scan) # the last size's command line, for the results' header
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() {
@@ -317,9 +318,10 @@ arp_and_sequential() {
 	say "N=$n: arp-scan"
 	cat "$WORK/targets" "$WORK/vips" >"$WORK/arp-targets"
 	flush_neighbours
-	timed "$WORK/arp-scan" arp-scan -I eth0 -f "$WORK/arp-targets" -N -q \
-		--retry="$tries" --timeout="$(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }')" \
-		--backoff=1 --interval="$(awk -v r="$rate" 'BEGIN { printf "%d", 1000000 / r }')u"
+	ARPSCAN=(arp-scan -I eth0 -f TARGETS -N -q --retry="$tries"
+		--timeout="$(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }')" --backoff=1
+		--interval="$(awk -v r="$rate" 'BEGIN { printf "%d", 1000000 / r }')u")
+	timed "$WORK/arp-scan" "${ARPSCAN[@]/#TARGETS/$WORK/arp-targets}"
 	as_wall=$wall
 	as_targets=$(wc -l <"$WORK/arp-targets")
 	as_answered=$(awk -F '\t' '$1 ~ /^[0-9.]+$/ { print $1 }' "$WORK/arp-scan" | sort -u | wc -l)
@@ -391,7 +393,7 @@ main() {
 		echo "command: bench/bench.sh ${sizes[*]}"
 		echo "dsrcheck side: timeout 1000ms, retries 2, listen 3s, rate 500 (the defaults), ports ${PORTS[*]}; run from the client"
 		echo "floor: timeout + max(listen, frames sent / rate); wall/floor above $WALL_TARGET is flagged MISS; peak RSS targets: 8 MiB at 250, 16 MiB at 1000 servers"
-		echo "arp-scan side: arp-scan -I eth0 -f TARGETS -N -q --retry=3 --timeout=1000 --backoff=1 --interval=2000u (every real address and VIP)"
+		echo "arp-scan side: ${ARPSCAN[*]} (TARGETS: every real address and VIP)"
 		echo "sequential side: per real address and VIP: ${ARPING[*]}; ${PING[*]}; ${NC[*]} for each of ports ${PORTS[*]}"
 		echo "N/K: N servers of which K have their link down; services: how many the configuration had to be split into for this build"
 		echo "lab drops: frames the kernel dropped (input backlog full, /proc/net/softnet_stat) during dsrcheck's run; load: 1-minute load average when it started"
