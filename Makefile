@@ -86,7 +86,7 @@ PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_$(PLATFORM).c) \
                 $(if $(filter windows,$(PLATFORM)),,$(wildcard $(d)/*_posix.c)))
 ALL_PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_linux.c $(d)/*_bsd.c $(d)/*_windows.c $(d)/*_posix.c))
 
-CORE_SRC := $(filter-out src/main.c $(ALL_PLATFORM_SRC) $(if $(INIH_PKG),src/ini_split.c), \
+CORE_SRC := $(filter-out src/main.c $(ALL_PLATFORM_SRC), \
               $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) \
             $(PLATFORM_SRC) $(wildcard capture/*.c probes/*.c reports/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -106,10 +106,6 @@ $(BUILD)/%.o: %.c $(wildcard src/*.h platform/*.h passive/*.h local/*.h capture/
 $(BUILD)/tests/%$(EXE): tests/%.c $(CORE_OBJ) $(TEST_OBJ) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_OBJ) $(LDLIBS) $(TEST_LIBS)
-
-# src/ini_split.c is tested against libinih itself where libinih is linked.
-$(BUILD)/tests/test_ini_split$(EXE): TEST_OBJ := $(if $(INIH_PKG),$(BUILD)/src/ini_split.o)
-$(BUILD)/tests/test_ini_split$(EXE): $(if $(INIH_PKG),$(BUILD)/src/ini_split.o)
 
 # The configuration tests and tests/cli.sh once more without libinih, through
 # src/ini_split.c as the Windows build reads configurations.

@@ -1,20 +1,21 @@
-/* Configuration: the INI file (read with libinih, or src/ini_split.c where
- * libinih is missing) and its command-line equivalent, validated into one
- * struct dsr_config.
+/* Configuration: the INI file and its command-line equivalent, validated into
+ * one struct dsr_config. What each key and flag takes, its range and its
+ * messages are in the settings table (src/settings.c); this file reads the
+ * file's structure and builds the deployment.
  *
- * libinih splits "key = value" lines and reports lines that are neither; the
+ * src/ini_split.c splits "key = value" lines and reports lines that are
+ * neither, as libinih does (tests/test_ini_split.c holds it to libinih), in
+ * every build: libinih's own line buffer (200 bytes in Debian's build) cannot
+ * be raised, and a generated "servers = ..." line of 250 names is longer. The
  * rest is done here, in the reader callback that feeds it one line at a time:
- *  - line numbers (libinih r55 gives its handler none);
- *  - section headers, because libinih cuts section names at 49 bytes while a
- *    "[service NAME]" header may be longer, and because an empty [server]
- *    section must still exist;
- *  - comments, including inline "; ..." and "# ..." whatever libinih was built
- *    with, and leading blanks, so that an indented key is never taken for
- *    libinih's multi-line continuation;
- *  - indented continuation lines of 'ports' and 'servers', so that lists too
- *    long for libinih's line buffer (200 bytes in Debian's build) can be given.
- * Every line handed to libinih is one physical line, so its error line numbers
- * match ours. No libinih global is touched: upstream builds have none. */
+ *  - line numbers;
+ *  - section headers, because an INI splitter cuts section names at 49 bytes
+ *    while a "[service NAME]" header may be longer, and because an empty
+ *    [server] section must still exist;
+ *  - comments, inline "; ..." and "# ..." included, and leading blanks, so
+ *    that an indented key is never taken for a multi-line continuation;
+ *  - indented continuation lines of 'ports' and 'servers'.
+ * Every line handed over is one physical line, so error line numbers match. */
 #include "config.h"
 
 #include <errno.h>
@@ -25,22 +26,19 @@
 #include <string.h>
 
 #include "../platform/netcompat.h"
-#include "parse.h"
-
-/* Builds without libinih (INIH=0, the Windows build) split lines with
- * src/ini_split.c, which keeps libinih's contract for what this file needs. */
-#ifdef DSR_NO_INIH
 #include "ini_split.h"
-#define ini_parse_stream dsr_ini_parse_stream
-#else
-#include <ini.h>
-#endif
+#include "parse.h"
+#include "settings.h"
+
+_Static_assert(DSR_INI_MAX_LINE >= DSR_CONFIG_MAX_LINE + 2,
+	       "the splitter's buffer holds the longest line, its newline and NUL");
 
 #define CLI_SOURCE "command line"
 #define MAX_FILE_BYTES (1024 * 1024)
-#define QUOTE_MAX 80 /* longest value echoed in a message, escaped */
+#define QUOTE_MAX DSR_QUOTE_MAX
 #define NAME_RULE "use letters, digits, '-', '_' and '.'"
-#define DURATION_HINT "use e.g. 500ms or 2s"
+#define RANGE_EXAMPLE "198.18.2.1-198.18.2.250"
+#define PREFIX_EXAMPLE "198.18.2.0/24"
 
 /* ---- messages ---- */
 
@@ -72,70 +70,14 @@ DSR_PRINTF(5, 6) static int put_err(char *err, size_t errlen, const char *src,
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2, min = 0x80, cp = s[0] & 0x1fu;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3, min = 0x800, cp = s[0] & 0x0fu;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Copies n bytes of s into out for a message: printable text as is, control
- * characters and invalid UTF-8 as \xNN, and long values shortened with "...",
- * so that a stray byte in a file cannot garble the terminal or the message. */
 static const char *quote_n(char out[QUOTE_MAX], const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t o = 0;
-
-	for (size_t i = 0; i < n;) {
-		size_t len = u[i] >= 0x20 && u[i] != 0x7f ? utf8_len(u + i, n - i) : 0;
-		size_t need = len ? len : 4;
-
-		if (o + need + 4 > QUOTE_MAX) { /* room for "..." and NUL */
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (len) {
-			memcpy(out + o, s + i, len);
-			o += len;
-			i += len;
-		} else {
-			snprintf(out + o, 5, "\\x%02x", u[i]);
-			o += 4;
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return dsr_quote(out, s, n);
 }
 
 static const char *quote(char out[QUOTE_MAX], const char *s)
 {
-	return quote_n(out, s, strlen(s));
+	return dsr_quote(out, s, strlen(s));
 }
 
 /* ---- value checks shared by the file and the command line ---- */
@@ -160,34 +102,6 @@ static enum name_problem check_name(const char *s, size_t n)
 	return NAME_OK;
 }
 
-/* Why an address cannot stand for a host dsrcheck probes, or NULL. */
-static const char *unusable_addr(struct in_addr a)
-{
-	uint32_t h = ntohl(a.s_addr);
-
-	if (h >> 24 == 0)
-		return "is not a host address";
-	if (h >> 24 == 127)
-		return "is a loopback address";
-	if (h >> 28 == 14)
-		return "is a multicast address";
-	if (h >> 28 == 15)
-		return "is a reserved or broadcast address";
-	return NULL;
-}
-
-/* Why a MAC cannot belong to one network card, or NULL. */
-static const char *unusable_mac(const uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-
-	if (memcmp(mac, zero, 6) == 0)
-		return "is all zeros";
-	if (mac[0] & 1)
-		return "is a multicast address";
-	return NULL;
-}
-
 static struct dsr_service *find_service(struct dsr_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nservices; i++)
@@ -202,6 +116,47 @@ static struct dsr_server *find_server(struct dsr_config *cfg, const char *name)
 		if (strcmp(cfg->servers[i].name, name) == 0)
 			return &cfg->servers[i];
 	return NULL;
+}
+
+/* Doubles *cap until it holds need elements of size bytes. */
+static int grow(void **array, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*array, n * size);
+	if (!p)
+		return -1;
+	*array = p;
+	*cap = n;
+	return 0;
+}
+
+/* A new server, zeroed, at the end of cfg->servers; NULL when out of memory. */
+static struct dsr_server *new_server(struct dsr_config *cfg)
+{
+	void *servers = cfg->servers;
+
+	if (grow(&servers, &cfg->servers_cap, cfg->nservers + 1, sizeof(*cfg->servers)) < 0)
+		return NULL;
+	cfg->servers = servers;
+	memset(&cfg->servers[cfg->nservers], 0, sizeof(*cfg->servers));
+	return &cfg->servers[cfg->nservers++];
+}
+
+static int service_add(struct dsr_service *svc, size_t server)
+{
+	void *list = svc->servers;
+
+	if (grow(&list, &svc->servers_cap, svc->nservers + 1, sizeof(*svc->servers)) < 0)
+		return -1;
+	svc->servers = list;
+	svc->servers[svc->nservers++] = server;
+	return 0;
 }
 
 static bool has_port(const struct dsr_service *svc, unsigned port)
@@ -224,13 +179,14 @@ static bool has_balancer_mac(const struct dsr_service *svc, const uint8_t mac[6]
 
 int dsr_config_init(struct dsr_config *cfg)
 {
+	void *servers = NULL;
+
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->source, sizeof(cfg->source), "%s", CLI_SOURCE);
-	cfg->timeout_ms = DSR_DEFAULT_TIMEOUT_MS;
-	cfg->retries = DSR_DEFAULT_RETRIES;
-	cfg->listen_ms = DSR_DEFAULT_LISTEN_MS;
-	cfg->rate = DSR_DEFAULT_RATE;
-	cfg->servers = calloc(DSR_MAX_SERVERS, sizeof(*cfg->servers));
+	dsr_settings_defaults(cfg);
+	/* Never NULL, so that code reading an empty table needs no special case. */
+	if (grow(&servers, &cfg->servers_cap, 1, sizeof(*cfg->servers)) == 0)
+		cfg->servers = servers;
 	cfg->services = calloc(DSR_MAX_SERVICES, sizeof(*cfg->services));
 	if (!cfg->servers || !cfg->services) {
 		dsr_config_free(cfg);
@@ -241,57 +197,67 @@ int dsr_config_init(struct dsr_config *cfg)
 
 void dsr_config_free(struct dsr_config *cfg)
 {
+	for (size_t i = 0; cfg->services && i < cfg->nservices; i++)
+		free(cfg->services[i].servers);
 	free(cfg->servers);
 	free(cfg->services);
 	cfg->servers = NULL;
 	cfg->services = NULL;
 	cfg->nservers = 0;
+	cfg->servers_cap = 0;
 	cfg->nservices = 0;
 }
 
 /* ---- the INI file ---- */
 
-enum section_kind { SEC_NONE, SEC_GLOBAL, SEC_SERVICE, SEC_SERVER };
+/* Open addressing: a slot holds 1 + an index (of a server or a ref), 0 when free.
+ * Four times the most entries, so probes stay short. */
+#define INDEX_SLOTS (4 * DSR_MAX_SERVERS)
 
-enum key_id {
-	K_INTERFACE,
-	K_TIMEOUT,
-	K_RETRIES,
-	K_LISTEN,
-	K_RATE,
-	K_VIP,
-	K_PORTS,
-	K_BALANCER,
-	K_BALANCER_MAC,
-	K_SERVERS,
-	K_ADDRESS,
-	K_MAC,
-	K_COUNT
+struct index {
+	uint32_t slot[INDEX_SLOTS];
 };
 
-static const struct {
-	const char *name;
-	enum section_kind section;
-} key_defs[K_COUNT] = {
-	[K_INTERFACE] = { "interface", SEC_GLOBAL },
-	[K_TIMEOUT] = { "timeout", SEC_GLOBAL },
-	[K_RETRIES] = { "retries", SEC_GLOBAL },
-	[K_LISTEN] = { "listen", SEC_GLOBAL },
-	[K_RATE] = { "rate", SEC_GLOBAL },
-	[K_VIP] = { "vip", SEC_SERVICE },
-	[K_PORTS] = { "ports", SEC_SERVICE },
-	[K_BALANCER] = { "balancer", SEC_SERVICE },
-	[K_BALANCER_MAC] = { "balancer-mac", SEC_SERVICE },
-	[K_SERVERS] = { "servers", SEC_SERVICE },
-	[K_ADDRESS] = { "address", SEC_SERVER },
-	[K_MAC] = { "mac", SEC_SERVER },
-};
+static size_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
 
-/* A name in a service's 'servers' list, resolved once the whole file is read
- * because [server] sections may come after the service. */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h & (INDEX_SLOTS - 1);
+}
+
+static size_t hash_addr(uint32_t a)
+{
+	return (a * 2654435761u) >> 18 & (INDEX_SLOTS - 1);
+}
+
+/* The slot of the server named name, or the free slot where it would go. */
+static uint32_t *server_by_name(struct index *ix, const struct dsr_config *cfg, const char *name)
+{
+	for (size_t i = hash_name(name);; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (!ix->slot[i] || strcmp(cfg->servers[ix->slot[i] - 1].name, name) == 0)
+			return &ix->slot[i];
+}
+
+/* The slot of the first server with address a (host order), or a free one. */
+static uint32_t *server_by_addr(struct index *ix, const struct dsr_config *cfg, uint32_t a)
+{
+	for (size_t i = hash_addr(a);; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (!ix->slot[i] || cfg->servers[ix->slot[i] - 1].addr.s_addr == htonl(a))
+			return &ix->slot[i];
+}
+
+enum section_kind { SEC_NONE = 0, SEC_GLOBAL = DSR_IN_GLOBAL, SEC_SERVICE = DSR_IN_SERVICE, SEC_SERVER = DSR_IN_SERVER };
+
+/* An item of a service's 'servers' list, resolved once the whole file is read
+ * because [server] sections may come after the service: a name, or addresses
+ * (one, a range or a prefix) from first to last. */
 struct server_ref {
 	size_t service;
 	int line;
+	bool by_address;
+	uint32_t first, last; /* host byte order */
 	char name[DSR_NAME_MAX];
 };
 
@@ -306,24 +272,28 @@ struct loader {
 	const char *buf; /* the whole file */
 	size_t len;
 	size_t pos;
-	int line; /* the line last handed to libinih */
+	int line; /* the line last handed to the splitter */
 	const char *text; /* that line without blanks and comments, inside buf */
 	size_t textlen;
 
 	enum section_kind section;
 	size_t cur; /* index of the current service or server */
 	int global_line;
-	int key_line[K_COUNT]; /* where each key of the current section was given */
+	int key_line[DSR_SET_COUNT]; /* where each key of the current section was given */
 
 	bool in_list; /* the last key was 'ports' or 'servers': indented lines continue it */
-	enum key_id list_key;
+	const struct dsr_setting *list_key;
 	int list_line;
 	size_t list_items;
+	size_t list_servers; /* servers the current service's list names, ranges counted whole */
 
 	struct server_ref *refs;
 	size_t nrefs;
 	size_t refs_cap;
-	size_t refs_start; /* first ref of the current service */
+
+	/* Servers by name and by address, and the current list's names: a file of
+	 * 4,096 servers is read in milliseconds, not in a quadratic second. */
+	struct index *by_name, *by_addr, *listed;
 };
 
 DSR_PRINTF(3, 4) static int fail(struct loader *ld, int line, const char *fmt,
@@ -454,20 +424,126 @@ static int begin_section(struct loader *ld, const char *text, size_t n)
 		ld->cur = cfg->nservices++;
 		ld->section = SEC_SERVICE;
 	} else {
-		const struct dsr_server *old = find_server(cfg, copy);
-		if (old)
+		uint32_t *slot = server_by_name(ld->by_name, cfg, copy);
+		if (*slot)
 			return fail(ld, ld->line, "server '%s' defined twice (first at line %d)", copy,
-				    old->line);
+				    cfg->servers[*slot - 1].line);
 		if (cfg->nservers >= DSR_MAX_SERVERS)
 			return fail(ld, ld->line, "too many servers (at most %d)", DSR_MAX_SERVERS);
-		struct dsr_server *srv = &cfg->servers[cfg->nservers];
-		memset(srv, 0, sizeof(*srv));
+		struct dsr_server *srv = new_server(cfg);
+		if (!srv)
+			return fail(ld, ld->line, "out of memory");
 		memcpy(srv->name, copy, namelen + 1);
 		srv->line = ld->line;
-		ld->cur = cfg->nservers++;
+		ld->cur = cfg->nservers - 1;
+		*slot = (uint32_t)cfg->nservers;
 		ld->section = SEC_SERVER;
 	}
 	return 0;
+}
+
+static struct server_ref *new_ref(struct loader *ld, int line)
+{
+	void *refs = ld->refs;
+
+	if (grow(&refs, &ld->refs_cap, ld->nrefs + 1, sizeof(*ld->refs)) < 0) {
+		fail(ld, line, "out of memory");
+		return NULL;
+	}
+	ld->refs = refs;
+	struct server_ref *ref = &ld->refs[ld->nrefs++];
+	memset(ref, 0, sizeof(*ref));
+	ref->service = ld->cur;
+	ref->line = line;
+	return ref;
+}
+
+/* How many servers a list may still name: each service has its own limit. */
+static int count_servers(struct loader *ld, int line, size_t n)
+{
+	const struct dsr_setting *s = dsr_setting(DSR_SET_SERVERS);
+
+	if (ld->list_servers + n > s->max)
+		return fail(ld, line, "service '%s' lists too many servers (at most %u)",
+			    ld->cfg->services[ld->cur].name, s->max);
+	ld->list_servers += n;
+	return 0;
+}
+
+/* An address, a range or a prefix in 'servers': the servers at those
+ * addresses, which need no [server] section. */
+static int add_server_addresses(struct loader *ld, const char *item, size_t n, int line)
+{
+	const struct dsr_setting *s = dsr_setting(DSR_SET_SERVERS);
+	bool prefix = memchr(item, '/', n) != NULL, range = memchr(item, '-', n) != NULL;
+	char text[40], q[QUOTE_MAX], a[16];
+	uint32_t first, last;
+	struct in_addr one;
+	int rc;
+
+	if (n >= sizeof(text))
+		return fail(ld, line, "bad server '%s' in 'servers'", quote_n(q, item, n));
+	memcpy(text, item, n);
+	text[n] = '\0';
+	if (prefix) {
+		if (dsr_parse_ipv4_prefix(text, &first, &last) < 0)
+			return fail(ld, line, "bad prefix '%s' in 'servers' (use e.g. %s)", text,
+				    PREFIX_EXAMPLE);
+	} else if (range) {
+		if (dsr_parse_ipv4_range(text, &first, &last) < 0)
+			return fail(ld, line, "bad range '%s' in 'servers' (use e.g. %s)", text,
+				    RANGE_EXAMPLE);
+	} else {
+		if (dsr_parse_ipv4(text, &one) < 0)
+			return fail(ld, line, "bad IPv4 address '%s' in 'servers'", text);
+		first = last = ntohl(one.s_addr);
+	}
+	if ((prefix || range) && last - first >= s->max)
+		return fail(ld, line, "%s %s in 'servers' holds %llu addresses (at most %u servers)",
+			    prefix ? "prefix" : "range", text, (unsigned long long)(last - first) + 1,
+			    s->max);
+	for (uint32_t h = first;; h++) {
+		const char *why;
+		one.s_addr = htonl(h);
+		if ((why = dsr_ipv4_unusable(one))) {
+			dsr_format_ipv4(one, a);
+			return fail(ld, line, "address %s in 'servers' %s", a, why);
+		}
+		if (h == last)
+			break;
+	}
+	if ((rc = count_servers(ld, line, (size_t)(last - first) + 1)) < 0)
+		return rc;
+	struct server_ref *ref = new_ref(ld, line);
+	if (!ref)
+		return -1;
+	ref->by_address = true;
+	ref->first = first;
+	ref->last = last;
+	return 0;
+}
+
+/* Whether an item of 'servers' stands for addresses rather than a name: a
+ * dotted quad, or one before '-' or '/'. Names may hold digits, dots and '-'
+ * too, so "10-web" stays a name. */
+static bool is_address_item(const char *item, size_t n)
+{
+	char head[16];
+	size_t h = 0;
+	bool digits_and_dots = true;
+	struct in_addr a;
+
+	for (size_t i = 0; i < n; i++)
+		digits_and_dots = digits_and_dots && ((item[i] >= '0' && item[i] <= '9') || item[i] == '.');
+	if (digits_and_dots)
+		return true; /* a bad address, not a name */
+	while (h < n && item[h] != '-' && item[h] != '/')
+		h++;
+	if (h == n || h >= sizeof(head))
+		return false;
+	memcpy(head, item, h);
+	head[h] = '\0';
+	return dsr_parse_ipv4(head, &a) == 0;
 }
 
 static int add_server_ref(struct loader *ld, const char *name, size_t n, int line)
@@ -475,6 +551,8 @@ static int add_server_ref(struct loader *ld, const char *name, size_t n, int lin
 	const char *svc = ld->cfg->services[ld->cur].name;
 	char q[QUOTE_MAX];
 
+	if (is_address_item(name, n))
+		return add_server_addresses(ld, name, n, line);
 	switch (check_name(name, n)) {
 	case NAME_EMPTY: /* the list splitter never passes one */
 	case NAME_BAD:
@@ -486,30 +564,25 @@ static int add_server_ref(struct loader *ld, const char *name, size_t n, int lin
 	case NAME_OK:
 		break;
 	}
-	for (size_t i = ld->refs_start; i < ld->nrefs; i++)
-		if (strlen(ld->refs[i].name) == n && memcmp(ld->refs[i].name, name, n) == 0)
-			return fail(ld, line, "service '%s' lists server '%s' twice", svc,
-				    ld->refs[i].name);
-	if (ld->nrefs - ld->refs_start >= DSR_MAX_SERVICE_SERVERS)
-		return fail(ld, line, "service '%s' lists too many servers (at most %d)", svc,
-			    DSR_MAX_SERVICE_SERVERS);
-	if (ld->nrefs == ld->refs_cap) {
-		size_t cap = ld->refs_cap ? ld->refs_cap * 2 : 16;
-		struct server_ref *refs = realloc(ld->refs, cap * sizeof(*refs));
-		if (!refs)
-			return fail(ld, line, "out of memory");
-		ld->refs = refs;
-		ld->refs_cap = cap;
-	}
-	struct server_ref *ref = &ld->refs[ld->nrefs++];
-	ref->service = ld->cur;
-	ref->line = line;
-	memcpy(ref->name, name, n);
-	ref->name[n] = '\0';
+	char copy[DSR_NAME_MAX];
+	memcpy(copy, name, n);
+	copy[n] = '\0';
+	size_t i = hash_name(copy);
+	for (; ld->listed->slot[i]; i = (i + 1) & (INDEX_SLOTS - 1))
+		if (strcmp(ld->refs[ld->listed->slot[i] - 1].name, copy) == 0)
+			return fail(ld, line, "service '%s' lists server '%s' twice", svc, copy);
+	if (count_servers(ld, line, 1) < 0)
+		return -1;
+	struct server_ref *ref = new_ref(ld, line);
+	if (!ref)
+		return -1;
+	memcpy(ref->name, copy, n + 1);
+	ld->listed->slot[i] = (uint32_t)ld->nrefs;
 	return 0;
 }
 
-static int add_list_item(struct loader *ld, enum key_id key, const char *item, size_t n, int line)
+static int add_list_item(struct loader *ld, const struct dsr_setting *key, const char *item, size_t n,
+			 int line)
 {
 	struct dsr_service *svc = &ld->cfg->services[ld->cur];
 	char text[32], q[QUOTE_MAX];
@@ -517,42 +590,43 @@ static int add_list_item(struct loader *ld, enum key_id key, const char *item, s
 	unsigned port;
 	bool fits = n < sizeof(text);
 
-	if (key == K_SERVERS)
+	if (key->type == DSR_TYPE_SERVERS)
 		return add_server_ref(ld, item, n, line);
 	if (fits) {
 		memcpy(text, item, n);
 		text[n] = '\0';
 	}
-	if (key == K_PORTS) {
-		if (!fits || dsr_parse_uint(text, 1, 65535, &port) < 0)
-			return fail(ld, line, "bad port '%s' in 'ports' (use 1 to 65535)",
-				    quote_n(q, item, n));
+	if (key->type == DSR_TYPE_PORTS) {
+		if (!fits || dsr_parse_uint(text, key->min, key->max, &port) < 0)
+			return fail(ld, line, "bad port '%s' in '%s' (use %u to %u)", quote_n(q, item, n),
+				    key->key, key->min, key->max);
 		if (has_port(svc, port))
-			return fail(ld, line, "port %u listed twice in 'ports'", port);
+			return fail(ld, line, "port %u listed twice in '%s'", port, key->key);
 		if (svc->nports >= DSR_MAX_PORTS)
-			return fail(ld, line, "too many ports in 'ports' (at most %d)", DSR_MAX_PORTS);
+			return fail(ld, line, "too many ports in '%s' (at most %d)", key->key,
+				    DSR_MAX_PORTS);
 		svc->ports[svc->nports++] = (uint16_t)port;
 		return 0;
 	}
-	/* K_BALANCER_MAC */
+	/* DSR_TYPE_MACS */
 	if (!fits || dsr_parse_mac(text, mac) < 0)
-		return fail(ld, line, "bad MAC address '%s' for 'balancer-mac'", quote_n(q, item, n));
-	const char *why = unusable_mac(mac);
+		return fail(ld, line, "bad MAC address '%s' for '%s'", quote_n(q, item, n), key->key);
+	const char *why = dsr_mac_unusable(mac);
 	if (why)
-		return fail(ld, line, "MAC address %s for 'balancer-mac' %s", text, why);
+		return fail(ld, line, "MAC address %s for '%s' %s", text, key->key, why);
 	if (has_balancer_mac(svc, mac))
-		return fail(ld, line, "MAC address %s listed twice in 'balancer-mac'", text);
-	if (svc->nbalancer_macs >= DSR_MAX_BALANCER_MACS)
-		return fail(ld, line, "too many MAC addresses for 'balancer-mac' (at most %d)",
-			    DSR_MAX_BALANCER_MACS);
+		return fail(ld, line, "MAC address %s listed twice in '%s'", text, key->key);
+	if (svc->nbalancer_macs >= key->max)
+		return fail(ld, line, "too many MAC addresses for '%s' (at most %u)", key->key,
+			    key->max);
 	memcpy(svc->balancer_macs[svc->nbalancer_macs++], mac, 6);
 	return 0;
 }
 
 /* One line's worth of a comma-separated list. A trailing comma is allowed (the
  * list may go on on the next line); an empty item elsewhere is not. */
-static int add_list_segment(struct loader *ld, enum key_id key, const char *text, size_t n,
-			    int line)
+static int add_list_segment(struct loader *ld, const struct dsr_setting *key, const char *text,
+			    size_t n, int line)
 {
 	const char *p = text, *end = text + n;
 	size_t count = 0;
@@ -571,12 +645,12 @@ static int add_list_segment(struct loader *ld, enum key_id key, const char *text
 		if (len == 0) {
 			if (comma == end && count > 0)
 				return 0;
-			return fail(ld, line, "empty item in '%s'", key_defs[key].name);
+			return fail(ld, line, "empty item in '%s'", key->key);
 		}
 		if (add_list_item(ld, key, item, len, line) < 0)
 			return -1;
 		count++;
-		if (key != K_BALANCER_MAC)
+		if (key->type != DSR_TYPE_MACS)
 			ld->list_items++;
 		if (comma == end)
 			return 0;
@@ -591,30 +665,7 @@ static int end_list(struct loader *ld)
 		return 0;
 	ld->in_list = false;
 	if (ld->list_items == 0)
-		return fail(ld, ld->list_line, "empty value for '%s'", key_defs[ld->list_key].name);
-	return 0;
-}
-
-static int set_duration(struct loader *ld, const char *key, const char *value, unsigned *out)
-{
-	char q[QUOTE_MAX];
-	unsigned ms;
-
-	if (dsr_parse_duration_ms(value, UINT_MAX, &ms) < 0) {
-		/* Tell "0" (well-formed, but no time at all) apart from garbage. */
-		size_t digits = strspn(value, "0.");
-		const char *unit = value + digits;
-		if (digits > 0 && value[0] == '0' &&
-		    (*unit == '\0' || strcmp(unit, "ms") == 0 || strcmp(unit, "s") == 0))
-			return fail(ld, ld->line, "'%s' must be more than 0, not '%s'", key,
-				    quote(q, value));
-		return fail(ld, ld->line, "bad duration '%s' for '%s' (%s)", quote(q, value), key,
-			    DURATION_HINT);
-	}
-	if (ms > DSR_MAX_DURATION_MS)
-		return fail(ld, ld->line, "'%s' must be at most %ds, not '%s'", key,
-			    DSR_MAX_DURATION_MS / 1000, quote(q, value));
-	*out = ms;
+		return fail(ld, ld->list_line, "empty value for '%s'", ld->list_key->key);
 	return 0;
 }
 
@@ -626,96 +677,76 @@ static int set_address(struct loader *ld, const char *key, const char *value, st
 
 	if (dsr_parse_ipv4(value, &a) < 0)
 		return fail(ld, ld->line, "bad IPv4 address '%s' for '%s'", quote(q, value), key);
-	if ((why = unusable_addr(a)))
+	if ((why = dsr_ipv4_unusable(a)))
 		return fail(ld, ld->line, "address %s for '%s' %s", value, key, why);
 	*out = a;
 	return 0;
 }
 
-static int set_key(struct loader *ld, enum key_id key, const char *value)
+static int set_key(struct loader *ld, const struct dsr_setting *key, const char *value)
 {
 	struct dsr_config *cfg = ld->cfg;
 	struct dsr_service *svc = ld->section == SEC_SERVICE ? &cfg->services[ld->cur] : NULL;
 	struct dsr_server *srv = ld->section == SEC_SERVER ? &cfg->servers[ld->cur] : NULL;
-	const char *name = key_defs[key].name;
-	char q[QUOTE_MAX];
-	unsigned n;
+	char q[QUOTE_MAX], msg[256];
 
-	switch (key) {
-	case K_INTERFACE: {
-		size_t len = strlen(value);
-		if (len >= sizeof(cfg->interface))
-			return fail(ld, ld->line, "value for 'interface' is too long (at most %zu characters)",
-				    sizeof(cfg->interface) - 1);
-		for (size_t i = 0; i < len; i++)
-			if ((unsigned char)value[i] < 0x21 || value[i] == 0x7f)
-				return fail(ld, ld->line, "bad interface name '%s'", quote(q, value));
-		memcpy(cfg->interface, value, len + 1);
-		return 0;
-	}
-	case K_TIMEOUT:
-		return set_duration(ld, name, value, &cfg->timeout_ms);
-	case K_LISTEN:
-		return set_duration(ld, name, value, &cfg->listen_ms);
-	case K_RETRIES:
-		if (dsr_parse_uint(value, 0, UINT_MAX, &n) < 0)
-			return fail(ld, ld->line, "bad number '%s' for 'retries'", quote(q, value));
-		if (n > DSR_MAX_RETRIES)
-			return fail(ld, ld->line, "'retries' must be at most %d, not %u", DSR_MAX_RETRIES, n);
-		cfg->retries = n;
-		return 0;
-	case K_RATE:
-		if (dsr_parse_uint(value, 0, UINT_MAX, &n) < 0)
-			return fail(ld, ld->line, "bad number '%s' for 'rate'", quote(q, value));
-		if (n == 0 || n > DSR_MAX_RATE)
-			return fail(ld, ld->line, "'rate' must be between 1 and %d packets per second, not %u",
-				    DSR_MAX_RATE, n);
-		cfg->rate = n;
-		return 0;
-	case K_VIP:
-		if (set_address(ld, name, value, &svc->vip) < 0)
+	switch (key->id) {
+	case DSR_SET_VIP:
+		if (set_address(ld, key->key, value, &svc->vip) < 0)
 			return -1;
 		svc->has_vip = true;
 		return 0;
-	case K_BALANCER:
-		if (set_address(ld, name, value, &svc->balancer) < 0)
+	case DSR_SET_BALANCER:
+		if (set_address(ld, key->key, value, &svc->balancer) < 0)
 			return -1;
 		svc->has_balancer = true;
 		return 0;
-	case K_ADDRESS:
-		return set_address(ld, name, value, &srv->addr);
-	case K_MAC: {
+	case DSR_SET_ADDRESS: {
+		if (set_address(ld, key->key, value, &srv->addr) < 0)
+			return -1;
+		uint32_t *slot = server_by_addr(ld->by_addr, cfg, ntohl(srv->addr.s_addr));
+		if (!*slot)
+			*slot = (uint32_t)ld->cur + 1;
+		return 0;
+	}
+	case DSR_SET_MAC: {
 		const char *why;
 		if (dsr_parse_mac(value, srv->mac) < 0)
-			return fail(ld, ld->line, "bad MAC address '%s' for 'mac'", quote(q, value));
-		if ((why = unusable_mac(srv->mac)))
-			return fail(ld, ld->line, "MAC address %s for 'mac' %s", value, why);
+			return fail(ld, ld->line, "bad MAC address '%s' for '%s'", quote(q, value),
+				    key->key);
+		if ((why = dsr_mac_unusable(srv->mac)))
+			return fail(ld, ld->line, "MAC address %s for '%s' %s", value, key->key, why);
 		srv->has_mac = true;
 		return 0;
 	}
-	case K_BALANCER_MAC:
+	case DSR_SET_BALANCER_MAC:
 		return add_list_segment(ld, key, value, strlen(value), ld->line);
-	case K_PORTS:
-	case K_SERVERS:
-		if (key == K_SERVERS)
-			ld->refs_start = ld->nrefs;
+	case DSR_SET_PORTS:
+	case DSR_SET_SERVERS:
+		if (key->id == DSR_SET_SERVERS) {
+			memset(ld->listed, 0, sizeof(*ld->listed));
+			ld->list_servers = 0;
+		}
 		ld->in_list = true;
 		ld->list_key = key;
 		ld->list_line = ld->line;
 		ld->list_items = 0;
 		return add_list_segment(ld, key, value, strlen(value), ld->line);
-	case K_COUNT:
+	default:
 		break;
 	}
-	return -1;
+	/* [global]: what the command line can set as well */
+	if (dsr_setting_set_scalar(cfg, key, value, true, msg, sizeof(msg)) < 0)
+		return fail(ld, ld->line, "%s", msg);
+	return 0;
 }
 
 static int handle_key(struct loader *ld, const char *name, const char *value)
 {
 	char q[QUOTE_MAX], label[DSR_NAME_MAX + 16];
-	int key = -1;
+	const struct dsr_setting *key;
 
-	if (!name || !value) /* only from builds with INI_ALLOW_NO_VALUE */
+	if (!name || !value) /* only from splitters with INI_ALLOW_NO_VALUE */
 		return syntax_error(ld, ld->line, ld->text, ld->textlen);
 	if (name[0] == '\0')
 		return fail(ld, ld->line, "missing key name before '='");
@@ -723,34 +754,33 @@ static int handle_key(struct loader *ld, const char *name, const char *value)
 		return syntax_error(ld, ld->line, ld->text, ld->textlen);
 	if (ld->section == SEC_NONE)
 		return fail(ld, ld->line, "key '%s' is outside any section", quote(q, name));
-	for (int k = 0; k < K_COUNT; k++)
-		if (key_defs[k].section == ld->section && strcmp(key_defs[k].name, name) == 0)
-			key = k;
-	if (key < 0)
+	key = dsr_setting_by_key(name, (unsigned)ld->section);
+	if (!key)
 		return fail(ld, ld->line, "unknown key '%s' in %s", quote(q, name),
 			    section_label(ld, label));
-	if (ld->key_line[key])
+	if (ld->key_line[key->id])
 		return fail(ld, ld->line, "key '%s' given twice in %s (first at line %d)", name,
-			    section_label(ld, label), ld->key_line[key]);
-	ld->key_line[key] = ld->line;
-	if (value[0] == '\0' && key != K_PORTS && key != K_SERVERS)
+			    section_label(ld, label), ld->key_line[key->id]);
+	ld->key_line[key->id] = ld->line;
+	if (value[0] == '\0' && key->type != DSR_TYPE_PORTS && key->type != DSR_TYPE_SERVERS)
 		return fail(ld, ld->line, "empty value for '%s'", name);
-	return set_key(ld, (enum key_id)key, value);
+	ld->cfg->given |= 1u << key->id;
+	return set_key(ld, key, value);
 }
 
-/* libinih's handler: one "key = value" line, which is ld->line. Returns
+/* The splitter's handler: one "key = value" line, which is ld->line. Returns
  * nonzero to go on. */
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;
 
-	(void)section; /* ours is in ld: libinih cuts long section names short */
+	(void)section; /* ours is in ld: the splitter cuts long section names short */
 	if (ld->failed)
 		return 0;
 	return handle_key(ld, name, value) == 0;
 }
 
-/* libinih's reader: hands over one physical line per call, with blanks and
+/* The splitter's reader: hands over one physical line per call, with blanks and
  * comments removed, or "\n" for lines handled here. NULL ends the parse. */
 static char *next_line(char *str, int num, void *stream)
 {
@@ -804,11 +834,11 @@ static char *next_line(char *str, int num, void *stream)
 			return NULL;
 		goto handled;
 	}
-	if (num < 2 || n > (size_t)num - 2) {
+	if (n > DSR_CONFIG_MAX_LINE || num < 2 || n > (size_t)num - 2) {
 		fail(ld, ld->line,
 		     "line is too long (at most %d characters; a long 'ports' or 'servers' list "
 		     "can go on on indented lines)",
-		     num - 2);
+		     DSR_CONFIG_MAX_LINE);
 		return NULL;
 	}
 	memcpy(str, start, n);
@@ -818,7 +848,7 @@ static char *next_line(char *str, int num, void *stream)
 
 handled:
 	if (num < 2) {
-		fail(ld, ld->line, "libinih line buffer too small");
+		fail(ld, ld->line, "line buffer too small");
 		return NULL;
 	}
 	str[0] = '\n';
@@ -827,7 +857,7 @@ handled:
 }
 
 /* Finds line `line` of the buffer, without blanks and comments, for messages
- * about lines libinih refused. */
+ * about lines the splitter refused. */
 static void find_line(const struct loader *ld, int line, const char **text, size_t *n)
 {
 	const char *p = ld->buf, *end = ld->buf + ld->len;
@@ -846,25 +876,107 @@ static void find_line(const struct loader *ld, int line, const char **text, size
 	trim(text, n);
 }
 
-static int resolve_servers(struct loader *ld)
+/* The server at address h for a 'servers' item: the [server] section named by
+ * the address (how such a server gets a MAC), else the server that has the
+ * address, else a new one named by its address. -1 when out of room. */
+static long server_at(struct loader *ld, const struct server_ref *ref, uint32_t h)
 {
 	struct dsr_config *cfg = ld->cfg;
+	struct in_addr a;
+	char name[16];
+	struct dsr_server *srv;
 
-	for (size_t i = 0; i < ld->nrefs; i++) {
-		const struct server_ref *ref = &ld->refs[i];
-		struct dsr_service *svc = &cfg->services[ref->service];
-		const struct dsr_server *srv = find_server(cfg, ref->name);
-
-		if (!srv)
-			return fail(ld, ref->line, "service '%s' lists server '%s', which has no [server %s] section",
-				    svc->name, ref->name, ref->name);
-		svc->servers[svc->nservers++] = (size_t)(srv - cfg->servers);
+	a.s_addr = htonl(h);
+	dsr_format_ipv4(a, name);
+	uint32_t *named = server_by_name(ld->by_name, cfg, name);
+	uint32_t *at = server_by_addr(ld->by_addr, cfg, h);
+	if (*named) {
+		srv = &cfg->servers[*named - 1];
+		if (srv->addr.s_addr == 0) {
+			srv->addr = a;
+			if (!*at)
+				*at = *named;
+		}
+		return (long)*named - 1;
 	}
+	if (*at)
+		return (long)*at - 1;
+	if (cfg->nservers >= DSR_MAX_SERVERS)
+		return fail(ld, ref->line, "too many servers (at most %d)", DSR_MAX_SERVERS);
+	srv = new_server(cfg);
+	if (!srv)
+		return fail(ld, ref->line, "out of memory");
+	memcpy(srv->name, name, strlen(name) + 1);
+	srv->addr = a;
+	srv->line = ref->line;
+	*named = *at = (uint32_t)cfg->nservers;
+	return (long)(cfg->nservers - 1);
+}
+
+/* Adds a resolved server to its service, once: an address may name a server
+ * the list already holds by name or by another range. */
+static int list_server(struct loader *ld, const struct server_ref *ref, size_t idx, size_t *listed_by,
+		       uint32_t h)
+{
+	struct dsr_config *cfg = ld->cfg;
+	struct dsr_service *svc = &cfg->services[ref->service];
+	const struct dsr_server *srv = &cfg->servers[idx];
+	struct in_addr addr;
+	char a[16];
+
+	if (listed_by[idx] == ref->service + 1) {
+		if (!ref->by_address)
+			return fail(ld, ref->line, "service '%s' lists server '%s' twice", svc->name,
+				    srv->name);
+		addr.s_addr = htonl(h);
+		dsr_format_ipv4(addr, a);
+		if (strcmp(a, srv->name) == 0)
+			return fail(ld, ref->line, "service '%s' lists %s twice", svc->name, a);
+		return fail(ld, ref->line, "service '%s' lists server '%s' twice (%s is its address)",
+			    svc->name, srv->name, a);
+	}
+	listed_by[idx] = ref->service + 1;
+	if (service_add(svc, idx) < 0)
+		return fail(ld, ref->line, "out of memory");
 	return 0;
 }
 
-static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, const char *src, char *err,
-		       size_t errlen)
+static int resolve_servers(struct loader *ld)
+{
+	struct dsr_config *cfg = ld->cfg;
+	/* listed_by[server] = 1 + the service that last listed it: refs come service by service */
+	size_t *listed_by = calloc(DSR_MAX_SERVERS, sizeof(*listed_by));
+	int rc = 0;
+
+	if (!listed_by)
+		return ld->nrefs ? fail(ld, ld->refs[0].line, "out of memory") : 0;
+	for (size_t i = 0; i < ld->nrefs && rc == 0; i++) {
+		const struct server_ref *ref = &ld->refs[i];
+		const struct dsr_service *svc = &cfg->services[ref->service];
+
+		if (!ref->by_address) {
+			uint32_t srv = *server_by_name(ld->by_name, cfg, ref->name);
+			if (srv)
+				rc = list_server(ld, ref, srv - 1, listed_by, 0);
+			else
+				rc = fail(ld, ref->line,
+					  "service '%s' lists server '%s', which has no [server %s] section",
+					  svc->name, ref->name, ref->name);
+			continue;
+		}
+		for (uint32_t h = ref->first; rc == 0; h++) {
+			long idx = server_at(ld, ref, h);
+			rc = idx < 0 ? -1 : list_server(ld, ref, (size_t)idx, listed_by, h);
+			if (h == ref->last)
+				break;
+		}
+	}
+	free(listed_by);
+	return rc;
+}
+
+static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, const char *src,
+		       enum dsr_config_use use, char *err, size_t errlen)
 {
 	struct loader ld = {
 		.cfg = cfg,
@@ -881,9 +993,15 @@ static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, cons
 			       sizeof(cfg->source) - 1);
 	memcpy(cfg->source, src, strlen(src) + 1);
 
-	rc = ini_parse_stream(next_line, &ld, on_key, &ld);
+	ld.by_name = calloc(1, sizeof(*ld.by_name));
+	ld.by_addr = calloc(1, sizeof(*ld.by_addr));
+	ld.listed = calloc(1, sizeof(*ld.listed));
+	if (!ld.by_name || !ld.by_addr || !ld.listed)
+		rc = -2;
+	else
+		rc = dsr_ini_parse_stream(next_line, &ld, on_key, &ld);
 	if (rc > 0 && (!ld.failed || rc < ld.err_line)) {
-		/* libinih refused a line before any problem we found ourselves */
+		/* the splitter refused a line before any problem we found ourselves */
 		const char *text;
 		size_t n;
 		find_line(&ld, rc, &text, &n);
@@ -893,22 +1011,32 @@ static int load_buffer(struct dsr_config *cfg, const char *buf, size_t len, cons
 		fail(&ld, 0, "out of memory");
 	}
 	if (!ld.failed)
-		end_list(&ld); /* in case libinih stopped before asking for the end */
+		end_list(&ld); /* in case the splitter stopped before asking for the end */
 	if (!ld.failed)
 		resolve_servers(&ld);
 	free(ld.refs);
+	free(ld.by_name);
+	free(ld.by_addr);
+	free(ld.listed);
 	if (ld.failed)
 		return -1;
-	return dsr_config_validate(cfg, err, errlen);
+	return dsr_config_validate_for(cfg, use, err, errlen);
+}
+
+int dsr_config_load_string_for(struct dsr_config *cfg, const char *text, const char *name,
+			       enum dsr_config_use use, char *err, size_t errlen)
+{
+	return load_buffer(cfg, text, strlen(text), name ? name : "string", use, err, errlen);
 }
 
 int dsr_config_load_string(struct dsr_config *cfg, const char *text, const char *name, char *err,
 			   size_t errlen)
 {
-	return load_buffer(cfg, text, strlen(text), name ? name : "string", err, errlen);
+	return dsr_config_load_string_for(cfg, text, name, DSR_USE_AUDIT, err, errlen);
 }
 
-int dsr_config_load(struct dsr_config *cfg, const char *path, char *err, size_t errlen)
+int dsr_config_load_for(struct dsr_config *cfg, const char *path, enum dsr_config_use use, char *err,
+			size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -928,11 +1056,16 @@ int dsr_config_load(struct dsr_config *cfg, const char *path, char *err, size_t 
 	} else if (len > MAX_FILE_BYTES) {
 		rc = put_err(err, errlen, path, 0, "file too large (at most %d bytes)", MAX_FILE_BYTES);
 	} else {
-		rc = load_buffer(cfg, buf, len, path, err, errlen);
+		rc = load_buffer(cfg, buf, len, path, use, err, errlen);
 	}
 	free(buf);
 	fclose(f);
 	return rc;
+}
+
+int dsr_config_load(struct dsr_config *cfg, const char *path, char *err, size_t errlen)
+{
+	return dsr_config_load_for(cfg, path, DSR_USE_AUDIT, err, errlen);
 }
 
 /* ---- validation ---- */
@@ -958,49 +1091,104 @@ DSR_PRINTF(6, 7) static void note(struct finding *f, const struct dsr_config *cf
 	va_end(ap);
 }
 
-int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen)
+struct by_address {
+	uint32_t addr;
+	size_t index;
+};
+
+static int by_address_cmp(const void *a, const void *b)
+{
+	const struct by_address *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* For each server, the first server with its address (itself when none comes
+ * before): sorted, not compared pair by pair, for 4,096 servers. NULL when out
+ * of memory. */
+static size_t *same_address(const struct dsr_config *cfg)
+{
+	size_t n = cfg->nservers;
+	struct by_address *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t *first_at = malloc((n ? n : 1) * sizeof(*first_at));
+
+	if (!sorted || !first_at) {
+		free(sorted);
+		free(first_at);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = (struct by_address){ cfg->servers[i].addr.s_addr, i };
+	qsort(sorted, n, sizeof(*sorted), by_address_cmp);
+	for (size_t i = 0; i < n; i++)
+		first_at[sorted[i].index] =
+			i > 0 && sorted[i - 1].addr == sorted[i].addr ? first_at[sorted[i - 1].index]
+								      : sorted[i].index;
+	free(sorted);
+	return first_at;
+}
+
+/* " (use --vip)" after a missing setting, from the command line only. */
+static const char *hint(bool cli, enum dsr_setting_id id, char out[32])
+{
+	out[0] = '\0';
+	if (cli)
+		snprintf(out, 32, " (use %s)", dsr_setting(id)->flag);
+	return out;
+}
+
+int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, char *err,
+			    size_t errlen)
 {
 	bool cli = strcmp(cfg->source, CLI_SOURCE) == 0;
+	/* analyze reads ports nowhere; local audits this host, not the servers */
+	bool need_ports = use == DSR_USE_AUDIT, need_servers = use != DSR_USE_LOCAL;
 	struct finding f = { false, 0 };
-	char a[16], first[32];
+	char a[16], first[32], use_flag[32];
 
 	if (cfg->nservices == 0) {
+		if (cli && use == DSR_USE_PASSIVE)
+			return 0; /* a capture can be read for address conflicts alone */
+		if (cli && use == DSR_USE_LOCAL)
+			return put_err(err, errlen, cfg->source, 0, "nothing to check (use --vip)");
 		if (cli)
 			return put_err(err, errlen, cfg->source, 0,
 				       "nothing to check (use -c FILE, or --vip, --port and --server)");
 		return put_err(err, errlen, cfg->source, 0, "no [service] section");
 	}
+	size_t *first_at = same_address(cfg);
+	if (!first_at)
+		return put_err(err, errlen, cfg->source, 0, "out of memory");
 	for (size_t i = 0; i < cfg->nservers; i++) {
 		const struct dsr_server *s = &cfg->servers[i];
 		if (s->addr.s_addr == 0) {
 			note(&f, cfg, err, errlen, s->line, "server '%s' has no address", s->name);
 			continue;
 		}
-		for (size_t j = 0; j < i; j++) {
-			const struct dsr_server *t = &cfg->servers[j];
-			if (t->addr.s_addr != s->addr.s_addr)
-				continue;
-			dsr_format_ipv4(s->addr, a);
-			first[0] = '\0';
-			if (t->line > 0)
-				snprintf(first, sizeof(first), " (line %d)", t->line);
-			note(&f, cfg, err, errlen, s->line,
-			     "server '%s' has the same address %s as server '%s'%s", s->name, a, t->name,
-			     first);
-			break;
-		}
+		if (first_at[i] == i)
+			continue;
+		const struct dsr_server *t = &cfg->servers[first_at[i]];
+		dsr_format_ipv4(s->addr, a);
+		first[0] = '\0';
+		if (t->line > 0)
+			snprintf(first, sizeof(first), " (line %d)", t->line);
+		note(&f, cfg, err, errlen, s->line, "server '%s' has the same address %s as server '%s'%s",
+		     s->name, a, t->name, first);
 	}
+	free(first_at);
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *v = &cfg->services[i];
 		if (!v->has_vip)
 			note(&f, cfg, err, errlen, v->line, "service '%s' has no vip%s", v->name,
-			     cli ? " (use --vip)" : "");
-		if (v->nports == 0)
+			     hint(cli, DSR_SET_VIP, use_flag));
+		if (v->nports == 0 && need_ports)
 			note(&f, cfg, err, errlen, v->line, "service '%s' has no ports%s", v->name,
-			     cli ? " (use --port)" : "");
-		if (v->nservers == 0)
+			     hint(cli, DSR_SET_PORTS, use_flag));
+		if (v->nservers == 0 && need_servers)
 			note(&f, cfg, err, errlen, v->line, "service '%s' has no servers%s", v->name,
-			     cli ? " (use --server)" : "");
+			     hint(cli, DSR_SET_SERVERS, use_flag));
 		for (size_t j = 0; j < v->nservers; j++)
 			if (v->servers[j] >= cfg->nservers)
 				note(&f, cfg, err, errlen, v->line, "service '%s' lists a server that does not exist",
@@ -1038,6 +1226,11 @@ int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen)
 		}
 	}
 	return f.found ? -1 : 0;
+}
+
+int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen)
+{
+	return dsr_config_validate_for(cfg, DSR_USE_AUDIT, err, errlen);
 }
 
 /* ---- the command line ---- */
@@ -1084,7 +1277,7 @@ static int cli_address(const char *opt, const char *text, struct in_addr *out, c
 
 	if (dsr_parse_ipv4(text, out) < 0)
 		return cli_err(err, errlen, opt, "bad IPv4 address '%s'", quote(q, text));
-	if ((why = unusable_addr(*out)))
+	if ((why = dsr_ipv4_unusable(*out)))
 		return cli_err(err, errlen, opt, "address %s %s", text, why);
 	return 0;
 }
@@ -1096,7 +1289,7 @@ static int cli_mac(const char *opt, const char *text, uint8_t out[6], char *err,
 
 	if (dsr_parse_mac(text, out) < 0)
 		return cli_err(err, errlen, opt, "bad MAC address '%s'", quote(q, text));
-	if ((why = unusable_mac(out)))
+	if ((why = dsr_mac_unusable(out)))
 		return cli_err(err, errlen, opt, "MAC address %s %s", text, why);
 	return 0;
 }
@@ -1151,12 +1344,14 @@ int dsr_config_cli_vip(struct dsr_config *cfg, const char *text, char *err, size
 static int add_cli_port(struct dsr_config *cfg, struct dsr_service *svc, const char *text, char *err,
 			size_t errlen)
 {
+	const struct dsr_setting *s = dsr_setting(DSR_SET_PORTS);
 	char q[QUOTE_MAX];
 	unsigned port;
 
 	(void)cfg;
-	if (dsr_parse_uint(text, 1, 65535, &port) < 0)
-		return cli_err(err, errlen, "--port", "bad port '%s' (use 1 to 65535)", quote(q, text));
+	if (dsr_parse_uint(text, s->min, s->max, &port) < 0)
+		return cli_err(err, errlen, "--port", "bad port '%s' (use %u to %u)", quote(q, text),
+			       s->min, s->max);
 	if (has_port(svc, port))
 		return cli_err(err, errlen, "--port", "port %u given twice", port);
 	if (svc->nports >= DSR_MAX_PORTS)
@@ -1168,6 +1363,58 @@ static int add_cli_port(struct dsr_config *cfg, struct dsr_service *svc, const c
 int dsr_config_cli_port(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
 {
 	return cli_each(cfg, "--port", text, err, errlen, add_cli_port);
+}
+
+/* One --server of the command line: a new server, listed in the service. */
+static int cli_add_server(struct dsr_config *cfg, struct dsr_service *svc, const struct dsr_server *srv,
+			  char *err, size_t errlen)
+{
+	static const char *opt = "--server";
+	struct dsr_server *added;
+
+	if (find_server(cfg, srv->name))
+		return cli_err(err, errlen, opt, "server '%s' given twice", srv->name);
+	if (svc->nservers >= DSR_MAX_SERVICE_SERVERS || cfg->nservers >= DSR_MAX_SERVERS)
+		return cli_err(err, errlen, opt, "too many servers (at most %d)",
+			       DSR_MAX_SERVICE_SERVERS);
+	if (!(added = new_server(cfg)))
+		return cli_err(err, errlen, opt, "out of memory");
+	*added = *srv;
+	if (service_add(svc, cfg->nservers - 1) < 0) {
+		cfg->nservers--;
+		return cli_err(err, errlen, opt, "out of memory");
+	}
+	return 0;
+}
+
+/* --server 198.18.2.1-198.18.2.250 or 198.18.2.0/24: servers named by their addresses. */
+static int cli_server_span(struct dsr_config *cfg, struct dsr_service *svc, const char *text,
+			   char *err, size_t errlen)
+{
+	static const char *opt = "--server";
+	bool prefix = strchr(text, '/') != NULL;
+	uint32_t first, last;
+	struct dsr_server srv;
+	char q[QUOTE_MAX];
+
+	if ((prefix ? dsr_parse_ipv4_prefix(text, &first, &last)
+		    : dsr_parse_ipv4_range(text, &first, &last)) < 0)
+		return cli_err(err, errlen, opt, "bad %s '%s' (use e.g. %s)", prefix ? "prefix" : "range",
+			       quote(q, text), prefix ? PREFIX_EXAMPLE : RANGE_EXAMPLE);
+	if (last - first >= DSR_MAX_SERVICE_SERVERS)
+		return cli_err(err, errlen, opt, "%s %s holds %llu addresses (at most %d servers)",
+			       prefix ? "prefix" : "range", text,
+			       (unsigned long long)(last - first) + 1, DSR_MAX_SERVICE_SERVERS);
+	for (uint32_t h = first;; h++) {
+		memset(&srv, 0, sizeof(srv));
+		srv.addr.s_addr = htonl(h);
+		dsr_format_ipv4(srv.addr, srv.name);
+		if (cli_address(opt, srv.name, &srv.addr, err, errlen) < 0 ||
+		    cli_add_server(cfg, svc, &srv, err, errlen) < 0)
+			return -1;
+		if (h == last)
+			return 0;
+	}
 }
 
 int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
@@ -1183,6 +1430,8 @@ int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, s
 		return -1;
 	if (strlen(text) >= sizeof(buf))
 		return cli_err(err, errlen, opt, "value too long: '%s'", quote(q, text));
+	if (!strpbrk(text, "=@") && is_address_item(text, strlen(text)) && strpbrk(text, "-/"))
+		return cli_server_span(cfg, svc, text, err, errlen);
 	memcpy(buf, text, strlen(text) + 1);
 	memset(&srv, 0, sizeof(srv));
 
@@ -1214,15 +1463,8 @@ int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, s
 	case NAME_OK:
 		break;
 	}
-	if (find_server(cfg, name))
-		return cli_err(err, errlen, opt, "server '%s' given twice", name);
-	if (svc->nservers >= DSR_MAX_SERVICE_SERVERS || cfg->nservers >= DSR_MAX_SERVERS)
-		return cli_err(err, errlen, opt, "too many servers (at most %d)",
-			       DSR_MAX_SERVICE_SERVERS);
 	memcpy(srv.name, name, strlen(name) + 1); /* checked above: it fits */
-	cfg->servers[cfg->nservers] = srv;
-	svc->servers[svc->nservers++] = cfg->nservers++;
-	return 0;
+	return cli_add_server(cfg, svc, &srv, err, errlen);
 }
 
 int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
@@ -1252,9 +1494,9 @@ static int add_cli_balancer_mac(struct dsr_config *cfg, struct dsr_service *svc,
 		return -1;
 	if (has_balancer_mac(svc, mac))
 		return cli_err(err, errlen, opt, "MAC address %s given twice", text);
-	if (svc->nbalancer_macs >= DSR_MAX_BALANCER_MACS)
-		return cli_err(err, errlen, opt, "too many MAC addresses (at most %d)",
-			       DSR_MAX_BALANCER_MACS);
+	if (svc->nbalancer_macs >= dsr_setting(DSR_SET_BALANCER_MAC)->max)
+		return cli_err(err, errlen, opt, "too many MAC addresses (at most %u)",
+			       dsr_setting(DSR_SET_BALANCER_MAC)->max);
 	memcpy(svc->balancer_macs[svc->nbalancer_macs++], mac, 6);
 	return 0;
 }

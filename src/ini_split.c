@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* libinih's buffers for the section and the name a continuation repeats. */
@@ -53,10 +54,13 @@ static void copy_cut(char *dst, size_t size, const char *src)
 
 int dsr_ini_parse_stream(dsr_ini_reader reader, void *stream, dsr_ini_handler handler, void *user)
 {
-	char line[DSR_INI_MAX_LINE], section[SECTION_MAX] = "", name[NAME_MAX_] = "";
+	char section[SECTION_MAX] = "", name[NAME_MAX_] = "";
+	char *line = malloc(DSR_INI_MAX_LINE);
 	int lineno = 0, first_error = 0;
 
-	while (reader(line, (int)sizeof(line), stream)) {
+	if (!line)
+		return -2;
+	while (reader(line, DSR_INI_MAX_LINE, stream)) {
 		char *start = line, *text;
 		bool ok = true;
 
@@ -96,5 +100,6 @@ int dsr_ini_parse_stream(dsr_ini_reader reader, void *stream, dsr_ini_handler ha
 		if (!ok && !first_error)
 			first_error = lineno;
 	}
+	free(line);
 	return first_error;
 }

@@ -1,8 +1,10 @@
-/* What dsrcheck needs of libinih's ini_parse_stream(), for builds without
- * libinih (INIH=0: Windows, where Debian has no libinih to cross-build
- * against). src/config.c hands over one physical line per reader call and
- * handles sections, comments and continuations itself, so this contract is
- * small, but it is libinih's as Debian builds it (r55, default options):
+/* What dsrcheck needs of libinih's ini_parse_stream(), in every build: libinih's
+ * line buffer is a compile-time constant (200 bytes in Debian's build) and a
+ * generated "servers = ..." line is longer, so src/config.c splits lines with
+ * this, libinih or not (INIH=0 only drops libinih from the tests). config.c hands
+ * over one physical line per reader call and handles sections, comments and
+ * continuations itself, so this contract is small, but it is libinih's as
+ * Debian builds it (r55, default options), but for the line length:
  *  - reader is fgets-like: called with a buffer of DSR_INI_MAX_LINE bytes
  *    until it returns NULL; every call is one line, counted from 1;
  *  - blanks around the line are dropped (isspace in the C locale); a line that
@@ -22,11 +24,13 @@
 #ifndef DSR_INI_SPLIT_H
 #define DSR_INI_SPLIT_H
 
-#define DSR_INI_MAX_LINE 200
+/* 64 KiB of text, its newline and the NUL */
+#define DSR_INI_MAX_LINE (65536 + 2)
 
 typedef char *(*dsr_ini_reader)(char *str, int num, void *stream);
 typedef int (*dsr_ini_handler)(void *user, const char *section, const char *name, const char *value);
 
+/* Returns 0, the number of the first line in error, or -2 when out of memory. */
 int dsr_ini_parse_stream(dsr_ini_reader reader, void *stream, dsr_ini_handler handler, void *user);
 
 #endif

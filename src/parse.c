@@ -176,3 +176,151 @@ void dsr_format_ipv4(struct in_addr addr, char out[16])
 	snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(a >> 24) & 255u, (unsigned)(a >> 16) & 255u,
 		 (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
 }
+
+/* "A-B": the addresses from A to B, both included, in host order. */
+int dsr_parse_ipv4_range(const char *text, uint32_t *first, uint32_t *last)
+{
+	const char *dash = text ? strchr(text, '-') : NULL;
+	char left[16];
+	struct in_addr a, b;
+
+	if (!dash || (size_t)(dash - text) >= sizeof(left))
+		return -1;
+	memcpy(left, text, (size_t)(dash - text));
+	left[dash - text] = '\0';
+	if (dsr_parse_ipv4(left, &a) < 0 || dsr_parse_ipv4(dash + 1, &b) < 0 ||
+	    ntohl(b.s_addr) < ntohl(a.s_addr))
+		return -1;
+	*first = ntohl(a.s_addr);
+	*last = ntohl(b.s_addr);
+	return 0;
+}
+
+/* "A/N" with no bits set after the first N: its host addresses, in host order.
+ * The network and broadcast addresses are not hosts, except in a /31 or /32
+ * where there are none (RFC 3021). */
+int dsr_parse_ipv4_prefix(const char *text, uint32_t *first, uint32_t *last)
+{
+	const char *slash = text ? strchr(text, '/') : NULL;
+	char left[16];
+	struct in_addr a;
+	unsigned bits;
+
+	if (!slash || (size_t)(slash - text) >= sizeof(left))
+		return -1;
+	memcpy(left, text, (size_t)(slash - text));
+	left[slash - text] = '\0';
+	if (dsr_parse_ipv4(left, &a) < 0 || dsr_parse_uint(slash + 1, 0, 32, &bits) < 0 ||
+	    (slash[1] == '0' && slash[2] != '\0'))
+		return -1;
+	uint32_t net = ntohl(a.s_addr);
+	uint32_t host = bits == 0 ? 0xffffffffu : (uint32_t)((1ull << (32 - bits)) - 1);
+	if (net & host)
+		return -1;
+	*first = net;
+	*last = net | host;
+	if (bits < 31) {
+		(*first)++;
+		(*last)--;
+	}
+	return 0;
+}
+
+void dsr_format_duration(unsigned ms, char out[16])
+{
+	if (ms % 3600000 == 0 && ms > 0)
+		snprintf(out, 16, "%uh", ms / 3600000);
+	else if (ms % 1000 == 0 && ms > 0)
+		snprintf(out, 16, "%us", ms / 1000);
+	else
+		snprintf(out, 16, "%ums", ms);
+}
+
+/* Why an address cannot stand for a host dsrcheck probes, or NULL. */
+const char *dsr_ipv4_unusable(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	if (h >> 24 == 0)
+		return "is not a host address";
+	if (h >> 24 == 127)
+		return "is a loopback address";
+	if (h >> 28 == 14)
+		return "is a multicast address";
+	if (h >> 28 == 15)
+		return "is a reserved or broadcast address";
+	return NULL;
+}
+
+/* Why a MAC cannot belong to one network card, or NULL. */
+const char *dsr_mac_unusable(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	if (memcmp(mac, zero, 6) == 0)
+		return "is all zeros";
+	if (mac[0] & 1)
+		return "is a multicast address";
+	return NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2, min = 0x80, cp = s[0] & 0x1fu;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3, min = 0x800, cp = s[0] & 0x0fu;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4, min = 0x10000, cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Copies n bytes of s into out for a message: printable text as is, control
+ * characters and invalid UTF-8 as \xNN, and long values shortened with "...",
+ * so that a stray byte in a file cannot garble the terminal or the message. */
+const char *dsr_quote(char out[DSR_QUOTE_MAX], const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t len = u[i] >= 0x20 && u[i] != 0x7f ? utf8_len(u + i, n - i) : 0;
+		size_t need = len ? len : 4;
+
+		if (o + need + 4 > DSR_QUOTE_MAX) { /* room for "..." and NUL */
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (len) {
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			snprintf(out + o, 5, "\\x%02x", u[i]);
+			o += 4;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -3,6 +3,7 @@
 #ifndef DSR_PARSE_H
 #define DSR_PARSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../platform/netcompat.h"
@@ -17,8 +18,27 @@ int dsr_parse_mac(const char *text, uint8_t out[6]);
 int dsr_hex_digit(char c);
 /* decimal, min <= value <= max, no sign, no trailing garbage */
 int dsr_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out);
+/* "198.18.2.1-198.18.2.250": first <= last, in host byte order */
+int dsr_parse_ipv4_range(const char *text, uint32_t *first, uint32_t *last);
+/* "198.18.2.0/24" (no host bits set): its host addresses, in host byte order;
+ * without the network and broadcast addresses unless the prefix is /31 or /32 */
+int dsr_parse_ipv4_prefix(const char *text, uint32_t *first, uint32_t *last);
+
+/* Why an address cannot be a host that dsrcheck probes (loopback, multicast...),
+ * or NULL when it can. */
+const char *dsr_ipv4_unusable(struct in_addr a);
+/* Why a MAC cannot belong to one network card (all zeros, multicast), or NULL. */
+const char *dsr_mac_unusable(const uint8_t mac[6]);
+
+/* n bytes of s for a message, into out: printable UTF-8 as is, control bytes and
+ * invalid UTF-8 as \xNN, cut with "..." when long. Returns out. */
+#define DSR_QUOTE_MAX 80
+const char *dsr_quote(char out[DSR_QUOTE_MAX], const char *s, size_t n);
+
 /* Formatting into caller buffers (at least 18 and 16 bytes). */
 void dsr_format_mac(const uint8_t mac[6], char out[18]);
 void dsr_format_ipv4(struct in_addr addr, char out[16]);
+/* "600s", "24h", "1500ms": the largest whole unit */
+void dsr_format_duration(unsigned ms, char out[16]);
 
 #endif

@@ -179,7 +179,7 @@ mk global-only.ini '[global]\ntimeout = 1s\n'
 	head -c 1100000 /dev/zero | tr '\0' ';'
 	echo
 } >huge.ini
-# One value of 100000 characters (a line may hold 198).
+# One value of 100000 characters (a line may hold 65536).
 {
 	printf '[service web]\nvip = '
 	head -c 100000 /dev/zero | tr '\0' '1'
@@ -216,6 +216,16 @@ mk nul.ini '[service web]\nvip = 198.18.0.100\0junk\nports = 80\n'
 mk no-vip.ini '[service web]\nports = 80\nservers = rs1\n'"$RS1"
 mk no-address.ini "$WEB"'[server rs1]\nmac = 02:00:00:00:00:11\n'
 mk missing-server.ini '[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1, rs9\n'"$RS1"
+# 250 servers on one line, as a script writes them (about 3,000 characters), then a bad line 5:
+# the message about line 5 shows line 4 was read whole.
+{
+	printf '[service web]\nvip = 198.18.0.100\nports = 80\nservers = '
+	for i in $(seq 1 250); do printf '198.18.2.%d, ' "$i"; done
+	printf '\njunk\n'
+} >long-servers.ini
+mk bad-range.ini '[service web]\nvip = 198.18.0.100\nports = 80\nservers = 198.18.2.9-198.18.2.1\n'
+mk big-prefix.ini '[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1,\n  198.18.0.0/16\n'
+mk dup-in-range.ini '[service web]\nvip = 198.18.2.100\nports = 80\nservers = 198.18.2.0/29, 198.18.2.3\n'
 mk unreadable.ini "$WEB$RS1"
 chmod 000 unreadable.ini
 mkdir adir
@@ -312,7 +322,7 @@ t "only [global]" 2 "dsrcheck: global-only.ini: no [service] section" -c global-
 t "enormous file (> 1 MiB)" 2 "dsrcheck: huge.ini: file too large (at most 1048576 bytes)" -c huge.ini
 t "endless file (/dev/zero)" 2 "dsrcheck: /dev/zero: file too large (at most 1048576 bytes)" -c /dev/zero
 t "enormous line (100000 characters)" 2 \
-	"dsrcheck: longline.ini:2: line is too long (at most 198 characters; a long 'ports' or 'servers' list can go on on indented lines)" \
+	"dsrcheck: longline.ini:2: line is too long (at most 65536 characters; a long 'ports' or 'servers' list can go on on indented lines)" \
 	-c longline.ini
 t "section header without ']'" 2 "dsrcheck: no-bracket.ini:1: missing ']' in section header '[service web'" \
 	-c no-bracket.ini
@@ -369,6 +379,19 @@ t "server without address" 2 "dsrcheck: no-address.ini:5: server 'rs1' has no ad
 t "service lists a server that has no section" 2 \
 	"dsrcheck: missing-server.ini:4: service 'web' lists server 'rs9', which has no [server rs9] section" \
 	-c missing-server.ini
+t "250 servers on one line" 2 "dsrcheck: long-servers.ini:5: expected '[section]' or 'key = value', not 'junk'" \
+	-c long-servers.ini
+t "range the wrong way round" 2 \
+	"dsrcheck: bad-range.ini:4: bad range '198.18.2.9-198.18.2.1' in 'servers' (use e.g. 198.18.2.1-198.18.2.250)" \
+	-c bad-range.ini
+t "prefix beyond the server limit" 2 \
+	"dsrcheck: big-prefix.ini:5: prefix 198.18.0.0/16 in 'servers' holds 65534 addresses (at most 4096 servers)" \
+	-c big-prefix.ini
+t "an address twice, once in a prefix" 2 "dsrcheck: dup-in-range.ini:4: service 'web' lists 198.18.2.3 twice" \
+	-c dup-in-range.ini
+t "--server: range the wrong way round" 2 \
+	"dsrcheck: --server: bad range '198.18.2.9-198.18.2.1' (use e.g. 198.18.2.1-198.18.2.250)" \
+	--vip 198.18.0.100 --port 80 --server 198.18.2.9-198.18.2.1
 t "nonexistent file" 2 "dsrcheck: nosuch.ini: cannot open: No such file or directory" -c nosuch.ini
 t "a directory" 2 "dsrcheck: adir: cannot read: Is a directory" -c adir
 t "a symbolic link loop" 2 "dsrcheck: loop.ini: cannot open: Too many levels of symbolic links" -c loop.ini

@@ -14,6 +14,7 @@
 
 #include "../platform/netcompat.h"
 #include "../src/config.h"
+#include "../src/settings.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define ERRLEN 512
@@ -180,6 +181,98 @@ static void test_odd_but_valid(void **state)
 	for (size_t i = 0; i < COUNT(good); i++)
 		if (load(good[i], err) != 0)
 			fail_msg("case %zu: %s", i, err);
+}
+
+/* 'servers' by name, address, range and prefix, shared between services. */
+static void test_server_forms(void **state)
+{
+	static const char text[] = "[service web]\n"			/* 1 */
+				   "vip = 198.18.0.100\n"			/* 2 */
+				   "ports = 80\n"				/* 3 */
+				   "servers = rs1, 198.18.2.1-198.18.2.3, 198.18.3.0/30,\n" /* 4 */
+				   "  198.18.0.12, 198.18.3.4/31, 198.18.3.9/32\n"	/* 5 */
+				   "[server rs1]\naddress = 198.18.0.11\n"		/* 6-7 */
+				   "[server 198.18.2.2]\nmac = 02:00:00:00:00:22\n" /* 8-9 */
+				   "[server rs2]\naddress = 198.18.0.12\n"		/* 10-11 */
+				   "[service dns]\nvip = 198.18.0.53\nports = 53\n" /* 12-14 */
+				   "servers = 198.18.2.1\n";			/* 15 */
+	static const char *const want[] = { "rs1",	   "198.18.2.1", "198.18.2.2", "198.18.2.3",
+					    "198.18.3.1", "198.18.3.2", "rs2",	  "198.18.3.4",
+					    "198.18.3.5", "198.18.3.9" };
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, text, "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	const struct dsr_service *web = &cfg.services[0], *dns = &cfg.services[1];
+	assert_int_equal(web->nservers, COUNT(want));
+	for (size_t i = 0; i < COUNT(want); i++) {
+		const struct dsr_server *srv = server_of(&cfg, web, i);
+		assert_string_equal(srv->name, want[i]);
+		if (strchr(want[i], '.'))
+			assert_addr(srv->addr, want[i]);
+	}
+	/* the [server 198.18.2.2] section gives its MAC; its address is its name */
+	assert_true(server_of(&cfg, web, 2)->has_mac);
+	assert_mac(server_of(&cfg, web, 2)->mac, 2, 0, 0, 0, 0, 0x22);
+	assert_int_equal(server_of(&cfg, web, 2)->line, 8);
+	/* a server given by its address is where it was first listed */
+	assert_int_equal(server_of(&cfg, web, 1)->line, 4);
+	assert_int_equal(server_of(&cfg, web, 7)->line, 5);
+	/* 198.18.0.12 is rs2's address: rs2, not a second server */
+	assert_int_equal(server_of(&cfg, web, 6)->line, 10);
+	/* one server, two services */
+	assert_int_equal(dns->nservers, 1);
+	assert_ptr_equal(server_of(&cfg, dns, 0), server_of(&cfg, web, 1));
+	assert_int_equal(cfg.nservers, COUNT(want));
+	dsr_config_free(&cfg);
+
+	/* a /24 without [server] sections: .1 to .254 */
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, "[service web]\nvip = 198.18.0.100\nports = 80\n"
+					 "servers = 198.18.2.0/24\n",
+				   "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, 254);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 0)->name, "198.18.2.1");
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 253)->name, "198.18.2.254");
+	dsr_config_free(&cfg);
+}
+
+static void test_fixture_forms(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/ranges.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	const struct dsr_service *web = &cfg.services[0], *dns = &cfg.services[1];
+	assert_int_equal(web->nservers, 1 + 20 + 14 + 1);
+	assert_string_equal(server_of(&cfg, web, 0)->name, "rs1");
+	assert_string_equal(server_of(&cfg, web, 1)->name, "198.18.2.1");
+	assert_string_equal(server_of(&cfg, web, 2)->name, "198.18.2.2");
+	assert_true(server_of(&cfg, web, 2)->has_mac);
+	assert_string_equal(server_of(&cfg, web, 21)->name, "198.18.3.1");
+	assert_string_equal(server_of(&cfg, web, 34)->name, "198.18.3.14");
+	assert_string_equal(server_of(&cfg, web, 35)->name, "198.18.4.9");
+	assert_int_equal(server_of(&cfg, web, 35)->line, 9);
+	assert_int_equal(dns->nservers, 2);
+	assert_ptr_equal(server_of(&cfg, dns, 0), server_of(&cfg, web, 5));
+	assert_ptr_equal(server_of(&cfg, dns, 1), server_of(&cfg, web, 0));
+	assert_int_equal(cfg.nservers, 36);
+	dsr_config_free(&cfg);
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load(&cfg, "fixtures/config/one-line-250.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, 250);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 249)->name, "198.18.2.250");
+	assert_int_equal(server_of(&cfg, &cfg.services[0], 249)->line, 6);
+	dsr_config_free(&cfg);
 }
 
 static void test_windows_file(void **state)
@@ -356,6 +449,39 @@ static const struct bad_case {
 	  "lab.ini:1: bad service name 'w\\xe9b' (use letters, digits, '-', '_' and '.')" },
 	{ "[service web]\nvip = " A64 A64 "\n",
 	  "lab.ini:2: bad IPv4 address '" A64 "aaaaaaaaaaaa...' for 'vip'" },
+	/* servers by address, range and prefix */
+	{ "[service web]\nservers = 198.18.2.9-198.18.2.1\n",
+	  "lab.ini:2: bad range '198.18.2.9-198.18.2.1' in 'servers' (use e.g. 198.18.2.1-198.18.2.250)" },
+	{ "[service web]\nservers = 198.18.2.1-rs2\n",
+	  "lab.ini:2: bad range '198.18.2.1-rs2' in 'servers' (use e.g. 198.18.2.1-198.18.2.250)" },
+	{ "[service web]\nservers = 198.18.2.5/24\n",
+	  "lab.ini:2: bad prefix '198.18.2.5/24' in 'servers' (use e.g. 198.18.2.0/24)" },
+	{ "[service web]\nservers = 198.18.2.0/33\n",
+	  "lab.ini:2: bad prefix '198.18.2.0/33' in 'servers' (use e.g. 198.18.2.0/24)" },
+	{ "[service web]\nservers = 198.18.2.0/024\n",
+	  "lab.ini:2: bad prefix '198.18.2.0/024' in 'servers' (use e.g. 198.18.2.0/24)" },
+	{ "[service web]\nservers = 198.18.0.300\n", "lab.ini:2: bad IPv4 address '198.18.0.300' in 'servers'" },
+	{ "[service web]\nservers = 10.1.2\n", "lab.ini:2: bad IPv4 address '10.1.2' in 'servers'" },
+	{ "[service web]\nservers = rs1,\n  198.18.0.0/16\n",
+	  "lab.ini:3: prefix 198.18.0.0/16 in 'servers' holds 65534 addresses (at most 4096 servers)" },
+	{ "[service web]\nservers = 198.18.0.1-198.18.16.1\n",
+	  "lab.ini:2: range 198.18.0.1-198.18.16.1 in 'servers' holds 4097 addresses (at most 4096 servers)" },
+	{ "[service web]\nservers = 198.18.0.0/20, 198.18.16.1, 198.18.16.2,\n  198.18.16.3\n",
+	  "lab.ini:3: service 'web' lists too many servers (at most 4096)" },
+	{ "[service web]\nservers = 223.255.255.254-224.0.0.1\n",
+	  "lab.ini:2: address 224.0.0.0 in 'servers' is a multicast address" },
+	{ "[service web]\nservers = 127.0.0.1\n", "lab.ini:2: address 127.0.0.1 in 'servers' is a loopback address" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = 198.18.2.1-198.18.2.5,\n  198.18.2.3\n",
+	  "lab.ini:5: service 'web' lists 198.18.2.3 twice" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1, 198.18.0.8/29\n" RS1,
+	  "lab.ini:4: service 'web' lists server 'rs1' twice (198.18.0.11 is its address)" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = 198.18.0.11,\n  rs1\n" RS1,
+	  "lab.ini:5: service 'web' lists server 'rs1' twice" },
+	{ "[service web]\nvip = 198.18.2.3\nports = 80\nservers = 198.18.2.0/29\n",
+	  "lab.ini:1: VIP 198.18.2.3 of service 'web' is also the address of server '198.18.2.3'" },
+	{ "[service a]\nvip = 198.19.0.1\nports = 80\nservers = 198.18.0.0/20\n"
+	  "[service b]\nvip = 198.19.0.2\nports = 80\nservers = 198.18.16.0/29\n",
+	  "lab.ini:8: too many servers (at most 4096)" },
 };
 
 static void test_bad_table(void **state)
@@ -457,7 +583,7 @@ static void test_limits(void **state)
 	assert_int_equal(cfg.services[0].nservers, DSR_MAX_SERVICE_SERVERS);
 	assert_int_equal(cfg.services[0].nports, DSR_MAX_PORTS);
 	assert_int_equal(cfg.services[0].ports[63], 64);
-	assert_string_equal(server_of(&cfg, &cfg.services[0], 255)->name, "server-0255");
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 4095)->name, "server-4095");
 	dsr_config_free(&cfg);
 	free(text);
 
@@ -467,10 +593,10 @@ static void test_limits(void **state)
 	assert_string_equal(err, "lab.ini:9: too many ports in 'ports' (at most 64)");
 	free(text);
 
-	/* "servers =" is line 4, then 8 names a line: the 257th is on line 37 */
+	/* "servers =" is line 4, then 8 names a line: the 4097th is on line 517 */
 	text = big_config(DSR_MAX_SERVICE_SERVERS + 1, 1);
 	assert_int_equal(load(text, err), -1);
-	assert_string_equal(err, "lab.ini:37: service 'big' lists too many servers (at most 256)");
+	assert_string_equal(err, "lab.ini:517: service 'big' lists too many servers (at most 4096)");
 	free(text);
 
 	/* too many [server] and [service] sections */
@@ -479,7 +605,7 @@ static void test_limits(void **state)
 	for (int s = 0; s <= DSR_MAX_SERVERS; s++)
 		append(&buf, &len, "[server s%d]\n", s);
 	assert_int_equal(load(buf, err), -1);
-	assert_string_equal(err, "lab.ini:1025: too many servers (at most 1024)");
+	assert_string_equal(err, "lab.ini:4097: too many servers (at most 4096)");
 	free(buf);
 	buf = NULL;
 	len = 0;
@@ -490,24 +616,72 @@ static void test_limits(void **state)
 	free(buf);
 }
 
+/* A configuration whose line `line` is "interface = " padded to len characters. */
+static char *line_of(size_t len)
+{
+	static const char head[] = "[global]\ninterface = ";
+	size_t key = sizeof(head) - 1 - 9; /* "interface = " */
+	char *buf = malloc(sizeof(head) + len + 1);
+
+	assert_non_null(buf);
+	memcpy(buf, head, sizeof(head) - 1);
+	memset(buf + sizeof(head) - 1, 'a', len - key);
+	buf[sizeof(head) - 1 + len - key] = '\n';
+	buf[sizeof(head) + len - key] = '\0';
+	return buf;
+}
+
 static void test_long_line(void **state)
 {
+	struct dsr_config cfg;
 	char *buf = NULL;
 	size_t len = 0;
 	char err[ERRLEN];
 	(void)state;
 
-	/* libinih's line buffer is 200 bytes in Debian's build: a longer key line is
-	 * refused with its line number rather than split into two lines */
-	append(&buf, &len, "[service web]\n; comment\nservers = rs1");
-	for (int i = 2; i < 60; i++)
+	/* what a script writes: every server on one line, far beyond libinih's 200 bytes */
+	append(&buf, &len, "[service web]\n; comment\nvip = 198.19.255.1\nports = 80\nservers = rs1");
+	for (int i = 2; i <= 250; i++)
 		append(&buf, &len, ", rs%d", i);
 	append(&buf, &len, "\n");
-	assert_int_equal(load(buf, err), -1);
-	assert_non_null(strstr(err, "lab.ini:3: line is too long (at most "));
+	for (int i = 1; i <= 250; i++)
+		append(&buf, &len, "[server rs%d]\naddress = 198.18.2.%d\n", i, i);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, buf, "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.services[0].nservers, 250);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 249)->name, "rs250");
+	dsr_config_free(&cfg);
 	free(buf);
 
-	/* but a long comment after a short value is fine */
+	/* 4,096 addresses on one line (about 57 KB) */
+	buf = NULL;
+	len = 0;
+	append(&buf, &len, "[service web]\nvip = 198.19.255.1\nports = 80\nservers = ");
+	for (int i = 0; i < DSR_MAX_SERVICE_SERVERS; i++)
+		append(&buf, &len, "%s198.18.%d.%d", i ? ", " : "", i / 250, i % 250 + 1);
+	append(&buf, &len, "\n");
+	assert_true(len > 50000 && len < DSR_CONFIG_MAX_LINE);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg, buf, "lab.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nservers, DSR_MAX_SERVICE_SERVERS);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 4095)->name, "198.18.16.96");
+	dsr_config_free(&cfg);
+	free(buf);
+
+	/* the boundary: 65,536 characters reach the key, one more does not */
+	buf = line_of(DSR_CONFIG_MAX_LINE);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:2: value for 'interface' is too long (at most 63 characters)");
+	free(buf);
+	buf = line_of(DSR_CONFIG_MAX_LINE + 1);
+	assert_int_equal(load(buf, err), -1);
+	assert_string_equal(err, "lab.ini:2: line is too long (at most 65536 characters; a long 'ports' "
+				 "or 'servers' list can go on on indented lines)");
+	free(buf);
+
+	/* a long comment after a short value is fine */
 	buf = NULL;
 	len = 0;
 	append(&buf, &len, "[service web]\nvip = 198.18.0.100 ;");
@@ -641,6 +815,212 @@ static void test_cli_good(void **state)
 	assert_mac(server_of(&cfg, svc, 3)->mac, 0x02, 0, 0, 0, 0, 0x14);
 	assert_int_equal(server_of(&cfg, svc, 3)->line, 0);
 	dsr_config_free(&cfg);
+
+	/* ranges and prefixes: servers named by their addresses */
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "198.18.2.0/30", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "198.18.3.1-198.18.3.3", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_server(&cfg, "rs-1=198.18.4.1", err, sizeof(err)), 0);
+	assert_int_equal(cfg.services[0].nservers, 6);
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 1)->name, "198.18.2.2");
+	assert_addr(server_of(&cfg, &cfg.services[0], 4)->addr, "198.18.3.3");
+	assert_string_equal(server_of(&cfg, &cfg.services[0], 5)->name, "rs-1");
+	dsr_config_free(&cfg);
+}
+
+/* What each use needs: analyze reads no ports, local probes no servers. */
+static void test_validate_for(void **state)
+{
+	static const struct {
+		const char *vip, *port, *server;
+		enum dsr_config_use use;
+		const char *message; /* NULL: valid */
+	} cases[] = {
+		{ "198.18.0.100", NULL, "198.18.0.11", DSR_USE_AUDIT,
+		  "command line: service 'default' has no ports (use --port)" },
+		{ "198.18.0.100", NULL, "198.18.0.11", DSR_USE_PASSIVE, NULL },
+		{ "198.18.0.100", NULL, "198.18.0.11", DSR_USE_LOCAL, NULL },
+		{ "198.18.0.100", NULL, NULL, DSR_USE_PASSIVE,
+		  "command line: service 'default' has no servers (use --server)" },
+		{ "198.18.0.100", "80", NULL, DSR_USE_LOCAL, NULL },
+		{ NULL, "80", NULL, DSR_USE_LOCAL, "command line: service 'default' has no vip (use --vip)" },
+		{ NULL, NULL, NULL, DSR_USE_PASSIVE, NULL },
+		{ NULL, NULL, NULL, DSR_USE_LOCAL, "command line: nothing to check (use --vip)" },
+		{ NULL, NULL, NULL, DSR_USE_AUDIT,
+		  "command line: nothing to check (use -c FILE, or --vip, --port and --server)" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct dsr_config cfg;
+		char err[ERRLEN] = "";
+		assert_int_equal(dsr_config_init(&cfg), 0);
+		if (cases[i].vip)
+			assert_int_equal(dsr_config_cli_vip(&cfg, cases[i].vip, err, ERRLEN), 0);
+		if (cases[i].port)
+			assert_int_equal(dsr_config_cli_port(&cfg, cases[i].port, err, ERRLEN), 0);
+		if (cases[i].server)
+			assert_int_equal(dsr_config_cli_server(&cfg, cases[i].server, err, ERRLEN), 0);
+		int rc = dsr_config_validate_for(&cfg, cases[i].use, err, ERRLEN);
+		if (cases[i].message ? rc != -1 || strcmp(err, cases[i].message) != 0 : rc != 0)
+			fail_msg("case %zu: rc %d '%s'", i, rc, err);
+		if (cases[i].use == DSR_USE_AUDIT)
+			assert_int_equal(dsr_config_validate(&cfg, err, ERRLEN), rc);
+		dsr_config_free(&cfg);
+	}
+
+	/* a file for analyze needs no ports; for the audit it does */
+	static const char noports[] = "[service web]\nvip = 198.18.0.100\nservers = rs1\n" RS1;
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string_for(&cfg, noports, "lab.ini", DSR_USE_PASSIVE, err, ERRLEN) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(dsr_config_validate_for(&cfg, DSR_USE_AUDIT, err, ERRLEN), -1);
+	assert_string_equal(err, "lab.ini:1: service 'web' has no ports");
+	dsr_config_free(&cfg);
+	assert_int_equal(load(noports, err), -1);
+	assert_string_equal(err, "lab.ini:1: service 'web' has no ports");
+}
+
+/* The settings table: lookups, defaults, and the command line's messages, which
+ * tests/cli.sh holds word for word, made from each row's range. */
+static void test_settings(void **state)
+{
+	static const struct {
+		const char *flag, *value, *message;
+	} bad[] = {
+		{ "--timeout", "5x", "--timeout: bad duration '5x' (more than 0 and at most 600s, e.g. 500ms or 2s)" },
+		{ "--timeout", "", "--timeout: bad duration '' (more than 0 and at most 600s, e.g. 500ms or 2s)" },
+		{ "--listen", "601s", "--listen: bad duration '601s' (more than 0 and at most 600s, e.g. 500ms or 2s)" },
+		{ "--retries", "11", "--retries: '11' is not a number from 0 to 10" },
+		{ "--rate", "0", "--rate: '0' is not a number from 1 to 100000" },
+		{ "--rate", "5k", "--rate: '5k' is not a number from 1 to 100000" },
+		{ "--seed", "-1", "--seed: '-1' is not a number from 0 to 4294967295" },
+		{ "--seed", "4294967296", "--seed: '4294967296' is not a number from 0 to 4294967295" },
+		{ "-t", "0", "-t: bad duration '0' (more than 0 and at most 600s, e.g. 10s)" },
+		{ "--time-limit", "601s", "-t: bad duration '601s' (more than 0 and at most 600s, e.g. 10s)" },
+		{ "--interval", "x", "--interval: bad duration 'x' (at most 24h, e.g. 300s, 5m or 1h; 0 for no audits)" },
+		{ "--interval", "0s", "--interval: bad duration '0s' (at most 24h, e.g. 300s, 5m or 1h; 0 for no audits)" },
+		{ "--interval", "25h", "--interval: bad duration '25h' (at most 24h, e.g. 300s, 5m or 1h; 0 for no audits)" },
+		{ "-i", "", "-i: the interface name is empty" },
+		{ "--interface", A64, "interface name too long: '" A64 "'" },
+		{ "interface", "eth 0", "-i: bad interface name 'eth 0'" },
+		{ "--only-server", "rs9", "--only-server: no server named 'rs9'" },
+		{ "--port", "0", "--port: bad port '0' (use 1 to 65535)" },
+		{ "--bogus", "1", "unknown option '--bogus'" },
+		{ "-x", "1", "unknown option '-x'" },
+	};
+	struct dsr_config cfg;
+	char err[ERRLEN], line[160], want[ERRLEN];
+	size_t n;
+	const struct dsr_setting *table = dsr_settings(&n);
+	(void)state;
+
+	assert_int_equal(n, DSR_SET_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		const struct dsr_setting *s = &table[i];
+		assert_int_equal(s->id, i);
+		assert_ptr_equal(dsr_setting(s->id), s);
+		assert_true(s->key || s->flag);
+		if (s->key) {
+			assert_ptr_equal(dsr_setting_by_key(s->key, s->sections), s);
+			assert_null(dsr_setting_by_key(s->key, ~s->sections & 7u));
+		}
+		if (s->flag) {
+			assert_ptr_equal(dsr_setting_by_flag(s->flag), s);
+			assert_ptr_equal(dsr_setting_by_flag(s->flag + 2), s);
+			assert_non_null(s->help);
+		}
+		if (s->short_flag) {
+			assert_ptr_equal(dsr_setting_by_flag(s->short_flag), s);
+			assert_ptr_equal(dsr_setting_by_flag(s->short_flag + 1), s);
+			assert_string_equal(dsr_setting_flag_name(s), s->short_flag);
+		} else if (s->flag) {
+			assert_string_equal(dsr_setting_flag_name(s), s->flag);
+		}
+		/* every number in a range message is the row's */
+		if (s->flag && s->type == DSR_TYPE_UINT) {
+			assert_int_equal(dsr_config_init(&cfg), 0);
+			snprintf(want, sizeof(want), "%s: 'x' is not a number from %u to %u", s->flag, s->min,
+				 s->max);
+			assert_int_equal(dsr_settings_apply_flag(&cfg, s->flag, "x", err, ERRLEN), -1);
+			assert_string_equal(err, want);
+			dsr_config_free(&cfg);
+		}
+	}
+	assert_null(dsr_setting_by_flag("--ports"));
+	assert_null(dsr_setting_by_key("port", DSR_IN_SERVICE));
+	assert_ptr_equal(dsr_setting_by_key("ports", DSR_IN_SERVICE), dsr_setting(DSR_SET_PORTS));
+
+	/* defaults */
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(cfg.timeout_ms, DSR_DEFAULT_TIMEOUT_MS);
+	assert_int_equal(cfg.retries, DSR_DEFAULT_RETRIES);
+	assert_int_equal(cfg.listen_ms, DSR_DEFAULT_LISTEN_MS);
+	assert_int_equal(cfg.rate, DSR_DEFAULT_RATE);
+	assert_int_equal(cfg.interval_ms, DSR_DEFAULT_INTERVAL_MS);
+	assert_int_equal(cfg.time_limit_ms, 0);
+	assert_int_equal(cfg.given, 0);
+
+	/* bad values */
+	for (size_t i = 0; i < COUNT(bad); i++) {
+		err[0] = '\0';
+		if (dsr_settings_apply_flag(&cfg, bad[i].flag, bad[i].value, err, ERRLEN) != -1 ||
+		    strcmp(err, bad[i].message) != 0)
+			fail_msg("case %zu:\n  got:  %s\n  want: %s", i, err, bad[i].message);
+	}
+	assert_int_equal(cfg.given, 0);
+	assert_int_equal(cfg.timeout_ms, DSR_DEFAULT_TIMEOUT_MS);
+
+	/* good values, and what was given */
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--timeout", "1.5s", err, ERRLEN), 0);
+	assert_int_equal(cfg.timeout_ms, 1500);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--interval", "0", err, ERRLEN), 0);
+	assert_int_equal(cfg.interval_ms, 0);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "-t", "10s", err, ERRLEN), 0);
+	assert_int_equal(cfg.time_limit_ms, 10000);
+	assert_false(dsr_setting_given(&cfg, DSR_SET_SEED));
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--seed", "4294967295", err, ERRLEN), 0);
+	assert_true(dsr_setting_given(&cfg, DSR_SET_SEED));
+	assert_int_equal(cfg.seed, 4294967295u);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "-i", "eth0.100", err, ERRLEN), 0);
+	assert_string_equal(cfg.interface, "eth0.100");
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--vip", "198.18.0.100", err, ERRLEN), 0);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--port", "80,443", err, ERRLEN), 0);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--server", "rs1=198.18.0.11", err, ERRLEN), 0);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--only-server", "rs1", err, ERRLEN), 0);
+	assert_string_equal(cfg.only_server, "rs1");
+	assert_true(dsr_setting_given(&cfg, DSR_SET_PORTS));
+	assert_false(dsr_setting_given(&cfg, DSR_SET_BALANCER));
+	assert_int_equal(cfg.services[0].nports, 2);
+	assert_int_equal(dsr_config_validate(&cfg, err, ERRLEN), 0);
+	dsr_config_free(&cfg);
+
+	/* the file's words for the same rows, and what the file gave */
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg, "[global]\nrate = 7\n" WEB RS1, "lab.ini", err, ERRLEN),
+			 0);
+	assert_true(dsr_setting_given(&cfg, DSR_SET_RATE));
+	assert_false(dsr_setting_given(&cfg, DSR_SET_TIMEOUT));
+	assert_int_equal(dsr_setting_set_scalar(&cfg, dsr_setting(DSR_SET_RATE), "0", true, err, ERRLEN), -1);
+	assert_string_equal(err, "'rate' must be between 1 and 100000 packets per second, not 0");
+	assert_int_equal(cfg.rate, 7);
+	dsr_config_free(&cfg);
+
+	/* usage lines line up with dsrcheck --help */
+	dsr_setting_usage(dsr_setting(DSR_SET_TIMEOUT), line, sizeof(line));
+	assert_string_equal(line, "      --timeout D        wait for each reply (default 1s)");
+	dsr_setting_usage(dsr_setting(DSR_SET_INTERFACE), line, sizeof(line));
+	assert_string_equal(line, "  -i, --interface IFACE  interface to probe from (default: the one routing to "
+				  "the first VIP)");
+	dsr_setting_usage(dsr_setting(DSR_SET_SERVERS), line, sizeof(line));
+	assert_string_equal(line, "      --server [NAME=]ADDR[@MAC]  without -c: a real server, or a range or "
+				  "prefix of them (repeatable)");
+	dsr_setting_usage(dsr_setting(DSR_SET_INTERVAL), line, sizeof(line));
+	assert_string_equal(line, "      --interval D       watch: full audit every D (default 300s; 0 for no audits)");
+	dsr_setting_usage(dsr_setting(DSR_SET_ADDRESS), line, sizeof(line));
+	assert_string_equal(line, "");
 }
 
 enum cli_opt { VIP, PORT, SERVER, BALANCER, BALANCER_MAC, VALIDATE };
@@ -700,6 +1080,15 @@ static void test_cli_bad(void **state)
 		{ { { BALANCER_MAC, "02:00:00:00:00:02,02:00:00:00:00:02" } },
 		  "--balancer-mac: MAC address 02:00:00:00:00:02 given twice" },
 		{ { { BALANCER_MAC, "nope" } }, "--balancer-mac: bad MAC address 'nope'" },
+		{ { { SERVER, "198.18.2.5-198.18.2.1" } },
+		  "--server: bad range '198.18.2.5-198.18.2.1' (use e.g. 198.18.2.1-198.18.2.250)" },
+		{ { { SERVER, "198.18.2.1/24" } }, "--server: bad prefix '198.18.2.1/24' (use e.g. 198.18.2.0/24)" },
+		{ { { SERVER, "198.18.0.0/16" } },
+		  "--server: prefix 198.18.0.0/16 holds 65534 addresses (at most 4096 servers)" },
+		{ { { SERVER, "198.18.2.0/30" }, { SERVER, "198.18.2.1-198.18.2.3" } },
+		  "--server: server '198.18.2.1' given twice" },
+		{ { { SERVER, "223.255.255.255-224.0.0.0" } },
+		  "--server: address 224.0.0.0 is a multicast address" },
 		/* validation after the options */
 		{ { { VALIDATE, NULL } },
 		  "command line: nothing to check (use -c FILE, or --vip, --port and --server)" },
@@ -756,6 +1145,8 @@ int main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_minimal_string_keeps_defaults),
 		cmocka_unit_test(test_odd_but_valid),
+		cmocka_unit_test(test_server_forms),
+		cmocka_unit_test(test_fixture_forms),
 		cmocka_unit_test(test_windows_file),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_files),
@@ -765,6 +1156,8 @@ int main(void)
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_cli_good),
 		cmocka_unit_test(test_cli_bad),
+		cmocka_unit_test(test_validate_for),
+		cmocka_unit_test(test_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,6 +227,85 @@ static void test_format(void **state)
 	assert_int_equal(again.s_addr, addr.s_addr);
 }
 
+static void test_ranges(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint32_t first, last;
+	} ranges[] = {
+		{ "198.18.2.1-198.18.2.250", 0, 0xc6120201, 0xc61202fa },
+		{ "198.18.2.7-198.18.2.7", 0, 0xc6120207, 0xc6120207 },
+		{ "198.18.2.255-198.18.3.0", 0, 0xc61202ff, 0xc6120300 },
+		{ "198.18.2.9-198.18.2.1", -1, 0, 0 },
+		{ "198.18.2.1 - 198.18.2.9", -1, 0, 0 },
+		{ "198.18.2.1-", -1, 0, 0 },
+		{ "-198.18.2.1", -1, 0, 0 },
+		{ "198.18.2.1-9", -1, 0, 0 },
+		{ "198.18.2.1", -1, 0, 0 },
+		{ "1111111111111111-198.18.2.1", -1, 0, 0 },
+	}, prefixes[] = {
+		{ "198.18.2.0/24", 0, 0xc6120201, 0xc61202fe },
+		{ "198.18.2.0/30", 0, 0xc6120201, 0xc6120202 },
+		{ "198.18.2.4/31", 0, 0xc6120204, 0xc6120205 },
+		{ "198.18.2.9/32", 0, 0xc6120209, 0xc6120209 },
+		{ "198.18.0.0/15", 0, 0xc6120001, 0xc613fffe },
+		{ "198.18.2.1/24", -1, 0, 0 },
+		{ "198.18.2.0/33", -1, 0, 0 },
+		{ "198.18.2.0/024", -1, 0, 0 },
+		{ "198.18.2.0/", -1, 0, 0 },
+		{ "198.18.2.0/-1", -1, 0, 0 },
+		{ "198.18.2.0", -1, 0, 0 },
+	};
+	uint32_t first, last;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		first = last = 0;
+		assert_int_equal(dsr_parse_ipv4_range(ranges[i].text, &first, &last), ranges[i].rc);
+		assert_int_equal(first, ranges[i].first);
+		assert_int_equal(last, ranges[i].last);
+	}
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		first = last = 0;
+		if (dsr_parse_ipv4_prefix(prefixes[i].text, &first, &last) != prefixes[i].rc)
+			fail_msg("%s", prefixes[i].text);
+		assert_int_equal(first, prefixes[i].first);
+		assert_int_equal(last, prefixes[i].last);
+	}
+	assert_int_equal(dsr_parse_ipv4_prefix("0.0.0.0/0", &first, &last), 0);
+	assert_int_equal(first, 1);
+	assert_int_equal(last, 0xfffffffe);
+}
+
+static void test_words(void **state)
+{
+	char d[16], q[DSR_QUOTE_MAX];
+	struct in_addr a;
+	static const uint8_t multicast[6] = { 1, 0, 0x5e, 0, 0, 1 }, zero[6], ok[6] = { 2, 0, 0, 0, 0, 1 };
+	(void)state;
+
+	dsr_format_duration(600000, d);
+	assert_string_equal(d, "600s");
+	dsr_format_duration(86400000, d);
+	assert_string_equal(d, "24h");
+	dsr_format_duration(1500, d);
+	assert_string_equal(d, "1500ms");
+	dsr_format_duration(0, d);
+	assert_string_equal(d, "0ms");
+
+	assert_string_equal(dsr_quote(q, "a\x01\xff\xc3\xa9", 5), "a\\x01\\xff\xc3\xa9");
+	assert_string_equal(dsr_quote(q, "abc", 2), "ab");
+
+	assert_int_equal(dsr_parse_ipv4("127.0.0.1", &a), 0);
+	assert_string_equal(dsr_ipv4_unusable(a), "is a loopback address");
+	assert_int_equal(dsr_parse_ipv4("198.18.0.1", &a), 0);
+	assert_null(dsr_ipv4_unusable(a));
+	assert_string_equal(dsr_mac_unusable(multicast), "is a multicast address");
+	assert_string_equal(dsr_mac_unusable(zero), "is all zeros");
+	assert_null(dsr_mac_unusable(ok));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,9 @@
  * A configuration that loads is then used as main would: validated again (it
  * must still pass: validation judges, it does not repair), planned from the
  * lab vantage point, judged with nothing captured, and given to a passive
- * analyser, so that odd but valid configurations reach the code they feed. */
+ * analyser, so that odd but valid configurations reach the code they feed.
+ * Read once more for analyze (DSR_USE_PASSIVE: services without ports), which
+ * only the passive analyser uses. */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +37,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_memfile_open(&file, "fuzz-config");
 	fuzz_vantage(&ifc);
 	return 0;
+}
+
+/* The passive analyser with nothing captured: what analyze and watch start from. */
+static void use_passive(const struct dsr_config *cfg)
+{
+	size_t n;
+	struct dsr_passive *p = dsr_passive_new(cfg);
+
+	FUZZ_REQUIRE(p != NULL);
+	struct dsr_check *checks = dsr_passive_verdicts(p, &n);
+	FUZZ_REQUIRE(checks != NULL);
+	fuzz_check_results(checks, n);
+	free(checks);
+	dsr_passive_free(p);
 }
 
 /* What a loaded configuration feeds: the plan, the judges, the passive checks. */
@@ -64,13 +80,7 @@ static void use(struct dsr_config *cfg)
 		free(checks);
 		dsr_plan_free(&plan);
 	}
-	struct dsr_passive *p = dsr_passive_new(cfg);
-	FUZZ_REQUIRE(p != NULL);
-	struct dsr_check *checks = dsr_passive_verdicts(p, &n);
-	FUZZ_REQUIRE(checks != NULL);
-	fuzz_check_results(checks, n);
-	free(checks);
-	dsr_passive_free(p);
+	use_passive(cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -113,6 +123,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A NUL is not the end of a file (fixtures/config/bad-nul.ini). */
 		FUZZ_REQUIRE(rc_file == -1);
 	}
+	/* what the audit accepts, analyze accepts too */
+	struct dsr_config c;
+	char err_passive[512] = "";
+	FUZZ_REQUIRE(dsr_config_init(&c) == 0);
+	int rc_passive = dsr_config_load_string_for(&c, text, file.path, DSR_USE_PASSIVE, err_passive,
+						    sizeof(err_passive));
+	FUZZ_REQUIRE(rc_passive == 0 || rc_passive == -1);
+	FUZZ_REQUIRE(rc_string != 0 || rc_passive == 0);
+	if (rc_passive == 0) {
+		FUZZ_REQUIRE(dsr_config_validate_for(&c, DSR_USE_PASSIVE, err_passive, sizeof(err_passive)) == 0);
+		use_passive(&c);
+	}
+	dsr_config_free(&c);
 	dsr_config_free(&a);
 	dsr_config_free(&b);
 	free(text);

@@ -58,7 +58,7 @@ LIBS=($(pkg-config --libs libpcap inih 2>/dev/null || echo -lpcap -linih) -lnet)
 SOURCES=()
 for f in src/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
 	# the Makefile's platform convention: Linux files, and the POSIX ones
-	case $f in src/main.c | src/ini_split.c | *_bsd.c | *_windows.c | *_linux.c) continue ;; esac
+	case $f in src/main.c | *_bsd.c | *_windows.c | *_linux.c) continue ;; esac
 	SOURCES+=("$f")
 done
 SOURCES+=(platform/*_linux.c local/*_linux.c)
