@@ -81,12 +81,12 @@ endif
 # The seam between dsrcheck and each operating system, by the file name convention above.
 # local/ (the server-side audit) follows it too; a platform without its own collector
 # (macOS/BSD) gets none, and `dsrcheck local` says so.
-SRC_DIRS := src platform passive local
+SRC_DIRS := src platform passive local cmd
 PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_$(PLATFORM).c) \
                 $(if $(filter windows,$(PLATFORM)),,$(wildcard $(d)/*_posix.c)))
 ALL_PLATFORM_SRC := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*_linux.c $(d)/*_bsd.c $(d)/*_windows.c $(d)/*_posix.c))
 
-CORE_SRC := $(filter-out src/main.c $(ALL_PLATFORM_SRC), \
+CORE_SRC := $(filter-out cmd/main.c $(ALL_PLATFORM_SRC), \
               $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) \
             $(PLATFORM_SRC) $(wildcard capture/*.c probes/*.c reports/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -96,10 +96,10 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%$(EXE),$(wildcard tests/test_*.
 .PHONY: windows check-windows
 all: $(BIN)
 
-$(BIN): $(BUILD)/src/main.o $(CORE_OBJ) FORCE
+$(BIN): $(BUILD)/cmd/main.o $(CORE_OBJ) FORCE
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
+$(BUILD)/%.o: %.c $(wildcard src/*.h cmd/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -208,7 +208,7 @@ $(BUILD)/include/dsr_wpcap_names.h: capture/wpcap.def
 		on && /^[A-Za-z_]/ && !/^EXPORTS/ { names[live + 0] = names[live + 0] (names[live + 0] ? ", " : "") "\"" $$1 "\"" } \
 		END { print "#define DSR_WPCAP_FILE_NAMES " names[0]; print "#define DSR_WPCAP_LIVE_NAMES " names[1] }' $< > $@
 
-$(BUILD)/src/main.o $(CORE_OBJ): | $(BUILD)/include/pcap.h $(BUILD)/include/dsr_wpcap_names.h
+$(BUILD)/cmd/main.o $(CORE_OBJ): | $(BUILD)/include/pcap.h $(BUILD)/include/dsr_wpcap_names.h
 $(BUILD)/platform/os_windows.o: $(BUILD)/include/dsr_wpcap_names.h
 $(BIN) $(TESTS): $(BUILD)/libwpcap.a
 $(TESTS): $(BUILD)/deps/lib/libcmocka.a

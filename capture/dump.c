@@ -21,6 +21,7 @@ struct dsr_dump {
 	char *path, *tmp;
 	unsigned frames;
 	long long bytes; /* what the file must hold once closed */
+	dsr_dump_finish_fn finish;
 };
 
 struct dsr_dump *dsr_dump_open(const char *path, char *err, size_t errlen)
@@ -90,6 +91,21 @@ static bool complete(const char *path, long long bytes)
 	return ok;
 }
 
+int dsr_dump_finish(const char *tmp, const char *path, long long bytes, char *reason,
+		    size_t reasonlen)
+{
+	if (!complete(tmp, bytes)) {
+		snprintf(reason, reasonlen, "short write (is the disk full?)");
+		return -1;
+	}
+	return dsr_os_replace(tmp, path, reason, reasonlen) < 0 ? -1 : 0;
+}
+
+void dsr_dump_on_finish(struct dsr_dump *d, dsr_dump_finish_fn finish)
+{
+	d->finish = finish;
+}
+
 int dsr_dump_close(struct dsr_dump *d, char *err, size_t errlen)
 {
 	char reason[256] = "";
@@ -103,11 +119,8 @@ int dsr_dump_close(struct dsr_dump *d, char *err, size_t errlen)
 	}
 	pcap_dump_close(d->dumper);
 	pcap_close(d->dead);
-	if (rc == 0 && !complete(d->tmp, d->bytes)) {
-		snprintf(reason, sizeof(reason), "short write (is the disk full?)");
-		rc = -1;
-	}
-	if (rc == 0 && dsr_os_replace(d->tmp, d->path, reason, sizeof(reason)) < 0)
+	if (rc == 0 && (d->finish ? d->finish : dsr_dump_finish)(d->tmp, d->path, d->bytes, reason,
+								 sizeof(reason)) < 0)
 		rc = -1;
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", d->path, reason);

@@ -20,4 +20,15 @@ unsigned dsr_dump_frame(struct dsr_dump *d, const struct timeval *ts, const uint
  * temporary file is removed). NULL is allowed and does nothing. */
 int dsr_dump_close(struct dsr_dump *d, char *err, size_t errlen);
 
+/* The last step of dsr_dump_close: checks that tmp holds bytes, then renames it
+ * to path. Returns 0, or -1 with the reason in reason. */
+int dsr_dump_finish(const char *tmp, const char *path, long long bytes, char *reason,
+		    size_t reasonlen);
+/* Has dsr_dump_close take that step through finish instead (a process that has
+ * left root hands it to one that may still rename in root's directories:
+ * cmd/publish.c). */
+typedef int (*dsr_dump_finish_fn)(const char *tmp, const char *path, long long bytes, char *reason,
+				  size_t reasonlen);
+void dsr_dump_on_finish(struct dsr_dump *d, dsr_dump_finish_fn finish);
+
 #endif

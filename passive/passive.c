@@ -1,9 +1,11 @@
 #include "passive.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "../probes/probe.h"
 #include "../probes/remedy.h"
 #include "../platform/netcompat.h"
@@ -13,16 +15,18 @@
  * length: what does not fit is counted, never grown without limit. */
 #define ADDR_MAX (1u << 18)
 #define FLOW_SLOTS (1u << 16)
-#define MACS_PER_ADDR 4
+#define MACS_PER_ADDR DSR_INVENTORY_MACS
 
-/* One address as ARP shows it: the MACs that used it as sender address. */
+/* One address as ARP shows it: the MACs that used it as sender address.
+ * Times are microseconds (us_of), half a timeval each: the table holds up to
+ * 4 owners in each of ADDR_MAX slots. */
 struct owner {
 	uint8_t mac[6];
-	unsigned long frames;
-	unsigned long first_frame;
 	uint16_t first_op;
 	struct in_addr first_tpa;
-	struct timeval first_ts;
+	unsigned long frames;
+	unsigned long first_frame, last_frame;
+	int64_t first_us, last_us;
 };
 
 struct addr {
@@ -31,6 +35,8 @@ struct addr {
 	unsigned nowners;
 	unsigned last;  /* index of the owner seen last */
 	unsigned flips; /* times the owner changed */
+	unsigned returns; /* changes back to an owner seen before */
+	bool at_once;     /* a change within DSR_AT_ONCE_US of the last owner's claim */
 	bool alerted;
 };
 
@@ -56,7 +62,11 @@ struct dsr_passive {
 	struct flow *flows;
 	struct direct_tally *tallies;
 	size_t ntallies, tally_cap;
-	size_t dropped;
+	unsigned long dropped_addrs, dropped_claims, dropped_flows;
+	struct dsr_inventory inventory;
+	struct dsr_address *rows;
+	struct dsr_claim *claims;
+	bool has_inventory;
 	dsr_alert_fn alert;
 	void *alert_arg;
 };
@@ -95,6 +105,8 @@ void dsr_passive_free(struct dsr_passive *p)
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
+	free(p->rows);
+	free(p->claims);
 	free(p);
 }
 
@@ -106,7 +118,7 @@ void dsr_passive_on_alert(struct dsr_passive *p, dsr_alert_fn fn, void *arg)
 
 size_t dsr_passive_dropped(const struct dsr_passive *p)
 {
-	return p->dropped;
+	return p->dropped_addrs + p->dropped_claims + p->dropped_flows;
 }
 
 static struct addr *slot(struct addr *table, size_t cap, uint32_t ip)
@@ -195,6 +207,47 @@ static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 	p->alert(line, p->alert_arg);
 }
 
+#define US_SEC_MAX (INT64_MAX / 1000000 - 1)
+
+/* A capture time in microseconds. A crafted pcapng can hold seconds whose
+ * microseconds do not fit in 64 bits: those are clamped (no calendar shows
+ * them anyway), so that differences never overflow. */
+static int64_t us_of(const struct timeval *tv)
+{
+	int64_t sec = (int64_t)tv->tv_sec; /* a long on Windows: the clamp is for 64-bit time_t */
+
+	sec = sec < 0 ? 0 : sec > US_SEC_MAX ? US_SEC_MAX : sec;
+	long usec = tv->tv_usec < 0 || tv->tv_usec > 999999 ? 0 : (long)tv->tv_usec;
+	return sec * 1000000 + usec;
+}
+
+static struct timeval tv_of(int64_t us)
+{
+	struct timeval tv = {.tv_sec = (time_t)(us / 1000000), .tv_usec = (long)(us % 1000000)};
+	return tv;
+}
+
+/* The owner of a changes to owner i (a claim at ts): kept as counts, so that
+ * what the claims add up to (dsr_addr_state) needs no history of frames. */
+static void owner_changed(struct addr *a, unsigned i, const struct timeval *ts)
+{
+	a->flips++;
+	if (a->owners[i].frames)
+		a->returns++;
+	/* A capture out of time order counts as at once. */
+	if (us_of(ts) - a->owners[a->last].last_us < DSR_AT_ONCE_US)
+		a->at_once = true;
+}
+
+static enum dsr_addr_state addr_state(const struct addr *a)
+{
+	if (a->nowners < 2)
+		return DSR_ADDR_OK;
+	if (a->returns)
+		return DSR_ADDR_FLIP_FLOP;
+	return a->at_once ? DSR_ADDR_CONFLICT : DSR_ADDR_CHANGED;
+}
+
 static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
 		      unsigned long frame_no)
 {
@@ -203,7 +256,7 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 		return;
 	struct addr *a = add_addr(p, f->arp.spa.s_addr);
 	if (!a) {
-		p->dropped++;
+		p->dropped_addrs++;
 		return;
 	}
 	unsigned i = 0;
@@ -211,7 +264,7 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 		i++;
 	if (i == a->nowners) {
 		if (a->nowners == MACS_PER_ADDR) {
-			p->dropped++;
+			p->dropped_claims++;
 			return;
 		}
 		struct owner *o = &a->owners[a->nowners++];
@@ -219,11 +272,13 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 		o->first_frame = frame_no;
 		o->first_op = f->arp.op;
 		o->first_tpa = f->arp.tpa;
-		o->first_ts = *ts;
+		o->first_us = us_of(ts);
 	}
-	a->owners[i].frames++;
 	if (a->nowners > 1 && a->last != i)
-		a->flips++;
+		owner_changed(a, i, ts);
+	a->owners[i].frames++;
+	a->owners[i].last_frame = frame_no;
+	a->owners[i].last_us = us_of(ts);
 	a->last = i;
 	if (is_vip(p->cfg, a->ip)) {
 		if (foreign_claim(p->cfg, a->ip, f->arp.sha))
@@ -315,7 +370,7 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 		return;
 	struct direct_tally *t = tally(p, server, icmp ? -1 : port);
 	if (!t) {
-		p->dropped++;
+		p->dropped_flows++;
 		return;
 	}
 	if (f->ip.src.s_addr == fl->vip) {
@@ -404,14 +459,49 @@ static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *
 	return false;
 }
 
+/* The balancer's MAC as the capture can verify it: the configured
+ * balancer-mac list, else the one MAC that used the balancer's own address
+ * (balancer =), as an audit resolves it. NULL (n 0) when nothing verifies it:
+ * then no claimer of the VIP is ever called the balancer. */
+static const uint8_t (*balancer_macs(const struct dsr_passive *p, const struct dsr_service *svc,
+				     size_t *n))[6]
+{
+	const struct addr *b = svc->has_balancer ? find_addr(p, svc->balancer.s_addr) : NULL;
+
+	*n = svc->nbalancer_macs;
+	if (*n)
+		return svc->balancer_macs;
+	*n = b && b->nowners == 1;
+	return *n ? &b->owners[0].mac : NULL;
+}
+
+static bool is_balancer(const struct dsr_passive *p, const struct dsr_service *svc,
+			const uint8_t mac[6])
+{
+	size_t n;
+	const uint8_t(*macs)[6] = balancer_macs(p, svc, &n);
+	return n && dsr_mac_in(macs, n, mac);
+}
+
+/* How the operator makes the capture verify the balancer. */
+static void how_to_verify(struct dsr_check *c, const char *mac)
+{
+	dsr_check_remedy(c, "If %s is the balancer's, configure balancer-mac = %s; or configure balancer = "
+			 "ADDRESS (the balancer's own address on this segment) and capture its ARP too, or "
+			 "run an audit from this segment, which resolves it.",
+			 mac, mac);
+}
+
 static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struct out *o)
 {
 	const struct addr *a = find_addr(p, svc->vip.s_addr);
 	struct dsr_check *c = add_check(o, "arp.vip", svc->name, NULL, svc->vip, -1);
 	char ip[16], mac[18];
+	size_t nverified;
 
 	if (!c)
 		return -1;
+	balancer_macs(p, svc, &nverified);
 	dsr_format_ipv4(svc->vip, ip);
 	if (!a) {
 		not_seen(c, "ARP frame from the VIP's owner");
@@ -419,57 +509,78 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 		owners_evidence(c, a);
 		unsigned unexpected = 0;
 		for (unsigned i = 0; i < a->nowners; i++)
-			unexpected += svc->nbalancer_macs &&
-				      !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, a->owners[i].mac);
-		if (a->nowners > 1 && (unexpected || !svc->nbalancer_macs)) {
+			unexpected += nverified && !is_balancer(p, svc, a->owners[i].mac);
+		dsr_format_mac(a->owners[0].mac, mac);
+		if (a->nowners > 1 && (unexpected || !nverified)) {
 			c->status = DSR_FAIL;
 			c->reason = "conflict";
 			dsr_check_summary(c, "%u MACs claimed %s in the capture%s",
 				 a->nowners, ip, a->flips > 1 ? ", changing back and forth" : "");
 			dsr_remedy(c, DSR_FAULT_VIP_ARP_LEAK, DSR_OS_UNKNOWN, ip, -1);
-		} else if (unexpected) {
+		} else if (unexpected || (!nverified && a_server_mac(p, svc, a->owners[0].mac))) {
 			c->status = DSR_FAIL;
 			c->reason = "wrong-owner";
-			dsr_format_mac(a->owners[0].mac, mac);
 			dsr_check_summary(c, "%s was claimed by %s, not the balancer",
 				 ip, mac);
-		} else {
+		} else if (nverified) {
 			c->status = DSR_PASS;
 			dsr_check_summary(c, "%s was claimed by the balancer only", ip);
+		} else {
+			/* One owner, but nothing says it is the balancer: a host that
+			 * took the VIP over looks exactly like this. */
+			c->status = DSR_WARN;
+			c->reason = "unverified";
+			dsr_evidence_int(c, "claims", (long long)a->owners[0].frames);
+			dsr_check_summary(c, "%s was claimed by one MAC only, %s (%lu ARP frame%s), not verified "
+					  "as the balancer's", ip, mac, a->owners[0].frames,
+					  a->owners[0].frames == 1 ? "" : "s");
+			how_to_verify(c, mac);
 		}
 	}
 
 	/* Claims from MACs that are neither the balancer nor a server. Without a
-	 * configured balancer MAC, the busiest claimer is taken for the balancer. */
+	 * verified balancer MAC, one such claimer may be the balancer: it is
+	 * named, not trusted, and two or more are one too many. */
 	if (!(c = add_check(o, "arp.vip.claim", svc->name, NULL, svc->vip, -1)))
 		return -1;
 	c->status = DSR_PASS;
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
 	if (!a)
 		return 0;
-	unsigned busiest = 0;
-	for (unsigned i = 1; i < a->nowners; i++)
-		if (a->owners[i].frames > a->owners[busiest].frames &&
-		    !a_server_mac(p, svc, a->owners[i].mac))
-			busiest = i;
+	const struct owner *first = NULL;
+	unsigned others = 0;
 	for (unsigned i = 0; i < a->nowners; i++) {
 		const uint8_t *m = a->owners[i].mac;
-		bool balancer = svc->nbalancer_macs
-					? dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, m)
-					: i == busiest && !a_server_mac(p, svc, m);
-		if (balancer || a_server_mac(p, svc, m))
+		if (is_balancer(p, svc, m) || a_server_mac(p, svc, m))
 			continue;
 		dsr_format_mac(m, mac);
 		dsr_evidence_list_add(c, "macs", mac);
-		if (c->status == DSR_PASS) {
-			c->status = DSR_FAIL;
-			c->reason = "unknown-host";
-			dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, ip);
-			dsr_check_remedy(c, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove "
-				 "%s from its network interfaces.",
-				 mac, ip);
-		}
+		if (!others++)
+			first = &a->owners[i];
 	}
+	if (!others)
+		return 0;
+	dsr_format_mac(first->mac, mac);
+	if (!nverified && others == 1) {
+		dsr_check_summary(c, "no host other than the configured servers and %s (%lu ARP frame%s; not "
+				  "verified as the balancer's) claimed %s", mac, first->frames,
+				  first->frames == 1 ? "" : "s", ip);
+		return 0;
+	}
+	c->status = DSR_FAIL;
+	c->reason = "unknown-host";
+	if (!nverified) {
+		dsr_check_summary(c, "%u MACs that are no configured server's claimed %s, %s first: at most one "
+				  "of them is the balancer", others, ip, mac);
+		dsr_check_remedy(c, "Configure balancer-mac = the balancer's MAC to tell which; find the other "
+				 "hosts by MAC (the switch's MAC address table, arp -a) and remove %s from "
+				 "their network interfaces.", ip);
+		return 0;
+	}
+	dsr_check_summary(c, "%s, neither the balancer nor a configured server, claimed %s", mac, ip);
+	dsr_check_remedy(c, "Find the host with MAC %s (the switch's MAC address table, arp -a) and remove "
+		 "%s from its network interfaces.",
+		 mac, ip);
 	return 0;
 }
 
@@ -619,16 +730,75 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 		}
 		dsr_format_ipv4(in, ip);
 		owners_evidence(c, &list[i]);
-		c->status = DSR_FAIL;
-		c->reason = list[i].flips > 1 ? "flip-flop" : "conflict";
+		/* An address that moved once is worth a look, not a failed run: a
+		 * failover or a replaced card does that. Two owners at once, or back
+		 * and forth, is what breaks clients. */
+		enum dsr_addr_state state = addr_state(&list[i]);
+		c->status = state == DSR_ADDR_CHANGED ? DSR_WARN : DSR_FAIL;
+		c->reason = dsr_addr_state_name(state);
 		dsr_check_summary(c, "%u MACs used %s%s", list[i].nowners, ip,
-			 list[i].flips > 1 ? ", changing back and forth" : "");
-		dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
-			 "and give one another address, unless they are a failover pair.",
-			 ip);
+				  state == DSR_ADDR_FLIP_FLOP ? ", changing back and forth"
+				  : state == DSR_ADDR_CONFLICT ? " at once"
+							       : ", one after the other");
+		if (state == DSR_ADDR_CHANGED)
+			dsr_check_remedy(c, "%s moved to another MAC: unless that was a failover or a replaced "
+					 "network card, find the host with the newer MAC (the switch's MAC "
+					 "address table) and give it another address.",
+					 ip);
+		else
+			dsr_check_remedy(c, "Two hosts use the address %s: find them by MAC (the switch's MAC address table) "
+				 "and give one another address, unless they are a failover pair.",
+				 ip);
 	}
 	free(list);
 	return 0;
+}
+
+/* Rows that point at copies of the claims, so that the table may keep
+ * changing (watch) while a report is written. */
+static int build_inventory(struct dsr_passive *p)
+{
+	size_t nclaims = 0, n = 0, k = 0;
+
+	for (size_t i = 0; i < p->addr_cap; i++)
+		nclaims += p->addrs[i].ip ? p->addrs[i].nowners : 0;
+	free(p->rows);
+	free(p->claims);
+	p->rows = malloc((p->naddrs ? p->naddrs : 1) * sizeof(*p->rows));
+	p->claims = malloc((nclaims ? nclaims : 1) * sizeof(*p->claims));
+	if (!p->rows || !p->claims)
+		return -1;
+	for (size_t i = 0; i < p->addr_cap; i++) {
+		const struct addr *a = &p->addrs[i];
+		if (!a->ip)
+			continue;
+		struct dsr_address *row = &p->rows[n++];
+		row->ip.s_addr = a->ip;
+		row->state = addr_state(a);
+		row->changes = a->flips;
+		row->claims = &p->claims[k];
+		row->nclaims = a->nowners;
+		for (unsigned m = 0; m < a->nowners; m++) {
+			struct dsr_claim *c = &p->claims[k++];
+			const struct owner *o = &a->owners[m];
+			memcpy(c->mac, o->mac, 6);
+			c->frames = o->frames;
+			c->first_frame = o->first_frame;
+			c->last_frame = o->last_frame;
+			c->first_seen = tv_of(o->first_us);
+			c->last_seen = tv_of(o->last_us);
+		}
+	}
+	dsr_inventory_finish(&p->inventory, p->rows, n);
+	p->inventory.untracked_addr_frames = p->dropped_addrs;
+	p->inventory.untracked_mac_frames = p->dropped_claims;
+	p->has_inventory = true;
+	return 0;
+}
+
+const struct dsr_inventory *dsr_passive_inventory(const struct dsr_passive *p)
+{
+	return p->has_inventory ? &p->inventory : NULL;
 }
 
 struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n)
@@ -649,6 +819,9 @@ struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n)
 	}
 	if (rc == 0)
 		rc = judge_others(p, &o);
+	p->has_inventory = false;
+	if (rc == 0 && !cfg->nservices)
+		rc = build_inventory(p);
 	free(done);
 	if (rc < 0) {
 		free(o.checks);

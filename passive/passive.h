@@ -11,6 +11,7 @@
 #include "../capture/decode.h"
 #include "../src/check.h"
 #include "../src/config.h"
+#include "inventory.h"
 
 struct dsr_passive;
 
@@ -31,7 +32,14 @@ void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const s
  * NULL when out of memory. */
 struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n);
 
-/* Addresses and flows that did not fit the bounded tables. */
+/* What the capture holds, address by address: built by dsr_passive_verdicts
+ * when cfg describes no service (with a deployment, its checks speak for the
+ * capture), NULL otherwise. Owned by p; valid until the next
+ * dsr_passive_verdicts or dsr_passive_free. The analyze driver hands it to the
+ * report writers as dsr_run.inventory. */
+const struct dsr_inventory *dsr_passive_inventory(const struct dsr_passive *p);
+
+/* Addresses, claims and flows that did not fit the bounded tables. */
 size_t dsr_passive_dropped(const struct dsr_passive *p);
 
 #endif

@@ -38,8 +38,21 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 
 /* Gives up every privilege the process holds once the capture and injection
  * handles are open, before the first captured byte is parsed: a parser bug
- * must not be a root exploit. Returns 0, or -1 with a message in err. */
+ * must not be a root exploit. On POSIX systems that includes uid 0 itself
+ * (dsr_platform_leave_root). Returns 0, or -1 with a message in err. */
 int dsr_platform_drop_privileges(char *err, size_t errlen);
+
+/* True when dsr_platform_drop_privileges will leave uid 0: from then on the
+ * process cannot create or rename files where only root may (cmd/publish.c). */
+bool dsr_platform_leaves_root(void);
+
+#ifndef _WIN32
+/* POSIX (platform/privilege_posix.c): become the user who asked for root
+ * (sudo's SUDO_UID/SUDO_GID, doas's DOAS_USER), else nobody, with that one
+ * group; a set-ID binary goes back to its real ids. Fails when root could
+ * still be regained afterwards. Returns 0, or -1 with a message in err. */
+int dsr_platform_leave_root(char *err, size_t errlen);
+#endif
 
 /* Fills buf with unpredictable bytes (probe identifiers). Returns 0 or -1. */
 int dsr_platform_random(void *buf, size_t len);

@@ -18,10 +18,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <ifaddrs.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,98 +349,16 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 	return 0;
 }
 
-/* A user or group id from the environment sudo leaves behind: digits only,
- * never root, never the (uid_t)-1 that means "unchanged" to setuid. */
-static bool parse_id(const char *s, unsigned long *id)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*id = strtoul(s, &end, 10);
-	return errno == 0 && *end == '\0' && *id != 0 && *id < (unsigned long)UINT_MAX;
-}
-
-/* Whom to become: the user who asked for root (sudo's SUDO_UID/SUDO_GID,
- * doas's DOAS_USER), else "nobody". The environment is only trusted when the
- * real user is root already (sudo, doas, a root shell): in a set-user-ID-root
- * binary the caller writes it, and there the real ids are the answer. */
-static int choose_user(uid_t *uid, gid_t *gid, char *err, size_t errlen)
-{
-	const struct passwd *pw;
-	unsigned long id, gid_env;
-	const char *doas;
-
-	if (getuid() != 0) {
-		*uid = getuid();
-		*gid = getgid();
-		return 0;
-	}
-	if (parse_id(getenv("SUDO_UID"), &id)) {
-		*uid = (uid_t)id;
-		if (parse_id(getenv("SUDO_GID"), &gid_env))
-			*gid = (gid_t)gid_env;
-		else if ((pw = getpwuid(*uid)) != NULL && pw->pw_gid != 0)
-			*gid = pw->pw_gid;
-		else {
-			snprintf(err, errlen, "cannot drop privileges: no group for SUDO_UID %lu", id);
-			return -1;
-		}
-		return 0;
-	}
-	doas = getenv("DOAS_USER");
-	if (doas && doas[0] && (pw = getpwnam(doas)) != NULL && pw->pw_uid != 0 && pw->pw_gid != 0) {
-		*uid = pw->pw_uid;
-		*gid = pw->pw_gid;
-		return 0;
-	}
-	if ((pw = getpwnam("nobody")) == NULL || pw->pw_uid == 0 || pw->pw_gid == 0) {
-		snprintf(err, errlen,
-			 "cannot drop privileges: no user 'nobody' to switch to (run dsrcheck with sudo)");
-		return -1;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	return 0;
-}
-
 /* No capabilities here: root is all or nothing, so the process stops being
- * root. The BPF descriptor was checked for read and write when it was opened
- * and stays usable under any user. Supplementary groups go too (they may hold
- * access_bpf or wheel); the invoking user's own groups are not taken on.
- * Afterwards root must be out of reach: setuid(0) has to fail.
+ * root (platform/privilege_posix.c). The BPF descriptor was checked for read
+ * and write when it was opened and stays usable under any user.
  * Not done: Capsicum's cap_enter (FreeBSD) and pledge (OpenBSD). Both would
- * forbid what dsrcheck still does after this call: create --report files
- * (mkstemp and rename by path, once per run and once per watch audit) and,
- * for cap_enter, connect to syslog. See doc/platforms-bsd.md. */
+ * forbid what dsrcheck still does after this call: connect to syslog, and
+ * for cap_enter, hand report files to the process that publishes them
+ * (cmd/publish.c). See doc/platforms-bsd.md. */
 int dsr_platform_drop_privileges(char *err, size_t errlen)
 {
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0) {
-		/* BPF was opened through the device's permissions (a group, ChmodBPF):
-		 * nothing that setuid can give up, unless the binary is set-ID. */
-		if ((getegid() != getgid() && setgid(getgid()) < 0) ||
-		    (geteuid() != getuid() && setuid(getuid()) < 0)) {
-			snprintf(err, errlen, "cannot drop privileges: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if (choose_user(&uid, &gid, err, errlen) < 0)
-		return -1;
-	if (setgroups(1, &gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-		snprintf(err, errlen, "cannot drop privileges: %s", strerror(errno));
-		return -1;
-	}
-	if (setuid(0) == 0 || seteuid(0) == 0 || geteuid() == 0 || getuid() == 0 ||
-	    setgid(0) == 0 || getegid() == 0) {
-		snprintf(err, errlen, "cannot drop privileges: root could be regained");
-		return -1;
-	}
-	return 0;
+	return dsr_platform_leave_root(err, errlen);
 }
 
 /* The kernel's generator; arc4random_buf cannot fail or block. */

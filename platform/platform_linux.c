@@ -131,14 +131,35 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 	return 0;
 }
 
-/* capset(2) directly: libcap would be a dependency for one call. Open sockets
- * keep working; no new raw socket, no file owned by another user, and no
- * regained privilege through exec. */
+/* Whether uid 0 here is the machine's root: inside a user namespace (unshare
+ * -r, a rootless container) it is an ordinary user outside, no other uid may
+ * be mapped to switch to, and what is left to drop are the capabilities. */
+static bool uid0_is_root(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	unsigned long inside, outside;
+	bool root = true;
+
+	if (!f)
+		return true;
+	if (fscanf(f, "%lu %lu", &inside, &outside) == 2)
+		root = !(inside == 0 && outside != 0);
+	fclose(f);
+	return root;
+}
+
+/* Root leaves uid 0 first (platform/privilege_posix.c: which also clears the
+ * capabilities, and proves setuid(0) fails), then capset(2) directly for a
+ * binary given capabilities (libcap would be a dependency for one call). Open
+ * sockets keep working; no new raw socket, no file owned by another user, and
+ * no regained privilege through exec. */
 int dsr_platform_drop_privileges(char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2];
 
+	if (uid0_is_root() && dsr_platform_leave_root(err, errlen) < 0)
+		return -1;
 	memset(data, 0, sizeof(data));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_capset, &hdr, data) < 0) {
 		snprintf(err, errlen, "cannot drop privileges: %s", strerror(errno));

@@ -210,6 +210,11 @@ int dsr_platform_drop_privileges(char *err, size_t errlen)
 	return 0;
 }
 
+bool dsr_platform_leaves_root(void)
+{
+	return false;
+}
+
 int dsr_platform_random(void *buf, size_t len)
 {
 	uint8_t *p = buf;

@@ -4,10 +4,17 @@
  *
  * Layout is fixed so that diffs between runs stay small: two-space indentation,
  * one field per line inside a check, and "vantage", "counts" and "evidence" as
- * one-line objects. */
+ * one-line objects.
+ *
+ * analyze without a deployment adds "inventory" (addresses per state, and the
+ * ARP frames the bounded table could not hold) and "addresses" (each with its
+ * state, mac_changes and "macs": mac, frames, first_frame, last_frame,
+ * first_seen, last_seen in capture time, RFC 3339 UTC with microseconds). */
 #include <string.h>
 #include <time.h>
 
+#include "../passive/inventory.h"
+#include "../src/parse.h"
 #include "writers.h"
 
 /* A JSON string from s[0..n). Service and server names come from the user and
@@ -161,6 +168,41 @@ static void put_check(FILE *out, const struct dsr_check *c)
 	fputs("\n    }", out);
 }
 
+/* "inventory" (counts) and "addresses" (one line per address, its MACs in
+ * order of first appearance), present only when the run has an inventory. */
+static void put_inventory(FILE *out, const struct dsr_inventory *inv)
+{
+	fprintf(out, ",\n  \"inventory\": {\"addresses\": %zu", inv->naddresses);
+	for (int s = DSR_ADDR_OK; s <= DSR_ADDR_FLIP_FLOP; s++)
+		fprintf(out, ", \"%s\": %zu", dsr_addr_state_name(s), inv->nstate[s]);
+	fprintf(out, ", \"untracked_address_frames\": %lu, \"untracked_mac_frames\": %lu}",
+		inv->untracked_addr_frames, inv->untracked_mac_frames);
+	fputs(",\n  \"addresses\": [", out);
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		const struct dsr_address *a = &inv->addresses[i];
+		char ip[16];
+
+		dsr_format_ipv4(a->ip, ip);
+		fprintf(out, "%s    {\"address\": \"%s\", \"state\": \"%s\", \"mac_changes\": %u, \"macs\": [",
+			i ? ",\n" : "\n", ip, dsr_addr_state_name(a->state), a->changes);
+		for (size_t k = 0; k < a->nclaims; k++) {
+			const struct dsr_claim *c = &a->claims[k];
+			struct dsr_claim_text t;
+
+			dsr_claim_text(c, &t);
+			fprintf(out, "%s{\"mac\": \"%s\", \"frames\": %lu, \"first_frame\": %lu, "
+				"\"last_frame\": %lu, \"first_seen\": ",
+				k ? ", " : "", t.mac, c->frames, c->first_frame, c->last_frame);
+			put_string(out, t.first[0] ? t.first : NULL);
+			fputs(", \"last_seen\": ", out);
+			put_string(out, t.last[0] ? t.last : NULL);
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	}
+	fputs(inv->naddresses ? "\n  ]" : "]", out);
+}
+
 static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
 {
 	/* Counted here from the checks so that counts and verdict always agree. */
@@ -191,7 +233,10 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 		fputs(i ? ",\n" : "\n", out);
 		put_check(out, &run->checks[i]);
 	}
-	fputs(run->nchecks ? "\n  ]\n}\n" : "]\n}\n", out);
+	fputs(run->nchecks ? "\n  ]" : "]", out);
+	if (run->inventory)
+		put_inventory(out, run->inventory);
+	fputs("\n}\n", out);
 	if (fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;

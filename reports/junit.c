@@ -21,11 +21,20 @@
  * own: only <testsuites> carries time (the run's), and testcases carry none.
  * fixtures/reports/junit.xsd describes exactly the subset written here.
  *
+ * analyze without a deployment adds a last testsuite "(addresses)": a passing
+ * testcase "arp.address ADDRESS" (classname "dsrcheck.addresses") per address
+ * of the capture, whose <system-out> holds its state and a line per MAC
+ * (frames, first and last seen); the testsuite's own <system-out> counts the
+ * ARP frames the bounded table could not hold. Conflicts and flip-flops fail
+ * as arp.conflict testcases, so an address is never counted twice.
+ *
  * Any string may come from the wire and the file must always parse: markup is
  * escaped, and what XML 1.0 cannot carry at all becomes U+FFFD. */
 #include <string.h>
 #include <time.h>
 
+#include "../passive/inventory.h"
+#include "../src/parse.h"
 #include "writers.h"
 
 #define NO_SERVICE "(no service)"
@@ -225,6 +234,36 @@ static void put_suite(FILE *out, const struct dsr_run *run, const char *service)
 	fputs("  </testsuite>\n", out);
 }
 
+/* Every field is formatted here from numbers: nothing needs escaping. */
+static void put_inventory(FILE *out, const struct dsr_run *run, const struct dsr_inventory *inv)
+{
+	fprintf(out, "  <testsuite name=\"(addresses)\" tests=\"%zu\" failures=\"0\" errors=\"0\" "
+		"skipped=\"0\"", inv->naddresses);
+	put_timestamp(out, run->started);
+	fputs(">\n", out);
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		const struct dsr_address *a = &inv->addresses[i];
+		char ip[16];
+
+		dsr_format_ipv4(a->ip, ip);
+		fprintf(out, "    <testcase name=\"arp.address %s\" classname=\"dsrcheck.addresses\">\n"
+			"      <system-out>%s", ip, dsr_addr_state_name(a->state));
+		for (size_t k = 0; k < a->nclaims; k++) {
+			struct dsr_claim_text t;
+
+			dsr_claim_text(&a->claims[k], &t);
+			fprintf(out, "\n%s frames=%lu first=%s (frame %lu) last=%s (frame %lu)", t.mac,
+				a->claims[k].frames, t.first, a->claims[k].first_frame, t.last,
+				a->claims[k].last_frame);
+		}
+		fputs("</system-out>\n    </testcase>\n", out);
+	}
+	fprintf(out, "    <system-out>untracked ARP frames (the table is bounded): %lu of new "
+		"addresses, %lu of more than %d MACs for one address</system-out>\n",
+		inv->untracked_addr_frames, inv->untracked_mac_frames, DSR_INVENTORY_MACS);
+	fputs("  </testsuite>\n", out);
+}
+
 static int junit_write(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
 {
 	/* Counted here from the checks so that totals and testcases always agree. */
@@ -236,7 +275,8 @@ static int junit_write(FILE *out, const struct dsr_run *run, const struct dsr_re
 	fprintf(out,
 		"<testsuites name=\"dsrcheck\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		"skipped=\"%zu\" time=\"",
-		run->nchecks, counted.counts.fail, counted.counts.skip);
+		run->nchecks + (run->inventory ? run->inventory->naddresses : 0), counted.counts.fail,
+		counted.counts.skip);
 	put_ms(out, run->duration_ms);
 	fputs("\">\n", out);
 	for (size_t i = 0; i < run->nchecks; i++) {
@@ -247,6 +287,8 @@ static int junit_write(FILE *out, const struct dsr_run *run, const struct dsr_re
 		if (first)
 			put_suite(out, run, run->checks[i].service);
 	}
+	if (run->inventory)
+		put_inventory(out, run, run->inventory);
 	fputs("</testsuites>\n", out);
 	if (fflush(out) != 0 || ferror(out))
 		return -1;

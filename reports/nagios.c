@@ -27,11 +27,20 @@
  * Labels keep only [A-Za-z0-9_.-] so they need no quoting and stay stable for
  * the graphing add-ons that file a series under its label.
  *
+ * analyze without a deployment adds the capture's addresses: the first line's
+ * perfdata gains addresses=N;;;0 and one item per state that is not ok
+ * (addresses_changed, addresses_conflict, addresses_flip-flop), and the long
+ * output, after the checks, a line per address:
+ *   ADDRESS 198.18.0.21 conflict: 02:00:00:00:00:21 1 frame 2026-...Z to 2026-...Z, ...
+ * Conflicts and flip-flops fail the run (CRITICAL) as arp.conflict checks.
+ *
  * '|' separates text from perfdata, so text from the wire never carries one:
  * it is written \x7c, like every control character, C1 control, bidi override
  * and invalid byte (the escapes of the text report, backslash doubled). */
 #include <string.h>
 
+#include "../passive/inventory.h"
+#include "../src/parse.h"
 #include "writers.h"
 
 #define MAX_ITEMS 5
@@ -148,7 +157,40 @@ static void put_status_line(FILE *out, const struct dsr_run *run, const struct d
 	fprintf(out, " | checks=%zu;;;0 failed=%zu;;;0 warnings=%zu;;;0 skipped=%zu;;;0 duration=",
 		run->nchecks, n->fail, n->warn, n->skip);
 	put_seconds(out, run->duration_ms, 1000, 3);
-	fputs(";;;0\n", out);
+	fputs(";;;0", out);
+	if (run->inventory) {
+		fprintf(out, " addresses=%zu;;;0", run->inventory->naddresses);
+		for (int s = DSR_ADDR_CHANGED; s <= DSR_ADDR_FLIP_FLOP; s++) {
+			fputs(" addresses_", out);
+			put_label_part(out, dsr_addr_state_name(s), SIZE_MAX);
+			fprintf(out, "=%zu;;;0", run->inventory->nstate[s]);
+		}
+	}
+	fputc('\n', out);
+}
+
+/* Every field is formatted here from numbers: nothing needs escaping. */
+static void put_inventory(FILE *out, const struct dsr_inventory *inv)
+{
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		const struct dsr_address *a = &inv->addresses[i];
+		char ip[16];
+
+		dsr_format_ipv4(a->ip, ip);
+		fprintf(out, "ADDRESS %s %s:", ip, dsr_addr_state_name(a->state));
+		for (size_t k = 0; k < a->nclaims; k++) {
+			struct dsr_claim_text t;
+
+			dsr_claim_text(&a->claims[k], &t);
+			fprintf(out, "%s %s %lu frame%s %s to %s", k ? "," : "", t.mac, a->claims[k].frames,
+				a->claims[k].frames == 1 ? "" : "s", t.first, t.last);
+		}
+		fputc('\n', out);
+	}
+	if (inv->untracked_addr_frames || inv->untracked_mac_frames)
+		fprintf(out, "untracked ARP frames (the table is bounded): %lu of new addresses, %lu of "
+			"more than %d MACs for one address\n",
+			inv->untracked_addr_frames, inv->untracked_mac_frames, DSR_INVENTORY_MACS);
 }
 
 static void put_long(FILE *out, const struct dsr_run *run)
@@ -234,6 +276,8 @@ static int nagios_write(FILE *out, const struct dsr_run *run, const struct dsr_r
 	dsr_run_count(&counted);
 	put_status_line(out, run, &counted.counts);
 	put_long(out, run);
+	if (run->inventory)
+		put_inventory(out, run->inventory);
 	put_rtts(out, run);
 	if (fflush(out) != 0 || ferror(out))
 		return -1;

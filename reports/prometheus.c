@@ -17,6 +17,17 @@
  *                                        `== 1` and changes() work without gaps
  *   dsrcheck_probe_rtt_seconds{check,service,server,target,port}  round trip of the
  *                                        reply behind the check, where evidence has rtt_us
+ * analyze without a deployment adds the capture's addresses (passive/inventory.h):
+ *   dsrcheck_arp_addresses{state}        addresses per state (ok, changed, conflict,
+ *                                        flip-flop), all four always present
+ *   dsrcheck_arp_untracked_frames{table} ARP frames the bounded table could not hold
+ *                                        (table="address": new addresses, "mac": a MAC
+ *                                        beyond the per-address limit)
+ *   dsrcheck_arp_claim_frames{address,mac}  ARP frames in which that MAC claimed it
+ *   dsrcheck_arp_claim_last_seen_timestamp_seconds{address,mac}  its last claim, in
+ *                                        capture time
+ * An address's state is no label, for the reason the reason is none (below);
+ * conflicts fail the run as arp.conflict checks.
  * Absent service, server, target or port are "" (a label Prometheus treats as unset).
  * The reason is deliberately no label: a label that changes with the outcome
  * would cut a check's history into pieces; the text and JSON reports say why.
@@ -31,6 +42,8 @@
 #include <string.h>
 
 #include "../platform/os.h"
+#include "../passive/inventory.h"
+#include "../src/parse.h"
 #include "writers.h"
 
 /* A label value: the format escapes only backslash, double quote and newline;
@@ -189,6 +202,49 @@ static void put_checks(FILE *out, const struct dsr_run *run, char *const *labels
 	}
 }
 
+/* Every label here is formatted from numbers: nothing needs escaping. */
+static void put_inventory(FILE *out, const struct dsr_inventory *inv)
+{
+	family(out, "dsrcheck_arp_addresses",
+	       "Addresses ARP showed in the capture, by what their claims add up to.");
+	for (int s = DSR_ADDR_OK; s <= DSR_ADDR_FLIP_FLOP; s++)
+		fprintf(out, "dsrcheck_arp_addresses{state=\"%s\"} %zu\n", dsr_addr_state_name(s),
+			inv->nstate[s]);
+	family(out, "dsrcheck_arp_untracked_frames",
+	       "ARP frames the bounded address table could not hold.");
+	fprintf(out, "dsrcheck_arp_untracked_frames{table=\"address\"} %lu\n", inv->untracked_addr_frames);
+	fprintf(out, "dsrcheck_arp_untracked_frames{table=\"mac\"} %lu\n", inv->untracked_mac_frames);
+	family(out, "dsrcheck_arp_claim_frames", "ARP frames in which the MAC claimed the address.");
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			family(out, "dsrcheck_arp_claim_last_seen_timestamp_seconds",
+			       "When the MAC last claimed the address, in capture time.");
+		for (size_t i = 0; i < inv->naddresses; i++) {
+			const struct dsr_address *a = &inv->addresses[i];
+			char ip[16], mac[18];
+
+			dsr_format_ipv4(a->ip, ip);
+			for (size_t k = 0; k < a->nclaims; k++) {
+				const struct dsr_claim *c = &a->claims[k];
+				long usec = c->last_seen.tv_usec;
+
+				dsr_format_mac(c->mac, mac);
+				fprintf(out, "%s{address=\"%s\",mac=\"%s\"} ",
+					pass ? "dsrcheck_arp_claim_last_seen_timestamp_seconds"
+					     : "dsrcheck_arp_claim_frames",
+					ip, mac);
+				if (!pass) {
+					fprintf(out, "%lu\n", c->frames);
+					continue;
+				}
+				if (usec < 0 || usec > 999999)
+					usec = 0;
+				fprintf(out, "%lld.%06ld\n", (long long)c->last_seen.tv_sec, usec);
+			}
+		}
+	}
+}
+
 static int prometheus_write(FILE *out, const struct dsr_run *run,
 			    const struct dsr_report_options *opts)
 {
@@ -209,6 +265,8 @@ static int prometheus_write(FILE *out, const struct dsr_run *run,
 	}
 	put_run(out, run);
 	put_checks(out, run, labels, repeat);
+	if (run->inventory)
+		put_inventory(out, run->inventory);
 	if (fflush(out) == 0 && !ferror(out))
 		rc = 0;
 done:

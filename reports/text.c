@@ -12,6 +12,8 @@
  * "(N checks" always matches. It is never coloured. */
 #include <string.h>
 
+#include "../passive/inventory.h"
+#include "../src/parse.h"
 #include "writers.h"
 
 #define COL_ID 16 /* "icmp.vip.direct" plus a space; wider when a run has longer ids */
@@ -227,6 +229,43 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 		v->on_segment ? "on" : "not on", v->is_balancer ? "on" : "not");
 }
 
+/* analyze without a deployment: arpwatch's table, one line per MAC, the
+ * address and its state on the first line of each address. Every field is
+ * formatted here from numbers, so nothing needs escaping. */
+static void put_inventory(FILE *out, const struct dsr_inventory *inv)
+{
+	fprintf(out, "\naddresses: %zu in the capture", inv->naddresses);
+	for (int s = DSR_ADDR_FLIP_FLOP; s > DSR_ADDR_OK; s--)
+		if (inv->nstate[s])
+			fprintf(out, ", %zu %s", inv->nstate[s], dsr_addr_state_name(s));
+	fputc('\n', out);
+	if (inv->naddresses)
+		fprintf(out, "  %-15s  %-9s  %-17s  %6s  %-27s %-9s  %-27s %s\n", "address", "state",
+			"mac", "frames", "first seen", "(frame)", "last seen", "(frame)");
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		const struct dsr_address *a = &inv->addresses[i];
+		char ip[16];
+
+		dsr_format_ipv4(a->ip, ip);
+		for (size_t k = 0; k < a->nclaims; k++) {
+			const struct dsr_claim *c = &a->claims[k];
+			struct dsr_claim_text t;
+
+			dsr_claim_text(c, &t);
+			fprintf(out, "  %-15s  %-9s  %s  %6lu  %-27s (%lu)", k ? "" : ip,
+				k ? "" : dsr_addr_state_name(a->state), t.mac, c->frames, t.first,
+				c->first_frame);
+			pad(out, (size_t)snprintf(NULL, 0, "(%lu)", c->first_frame), 9);
+			fprintf(out, "  %-27s (%lu)\n", t.last, c->last_frame);
+		}
+	}
+	if (inv->untracked_addr_frames || inv->untracked_mac_frames)
+		fprintf(out, "  not tracked (the tables are bounded): %lu ARP frame%s of new addresses, "
+			"%lu of more than %d MACs for one address\n",
+			inv->untracked_addr_frames, inv->untracked_addr_frames == 1 ? "" : "s",
+			inv->untracked_mac_frames, DSR_INVENTORY_MACS);
+}
+
 static int text_write(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
 {
 	/* Counted here from the checks so the last line always agrees with them. */
@@ -246,6 +285,8 @@ static int text_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 			put_service(out, run, run->checks[i].service, id_column(run), opts);
 		}
 	}
+	if (run->inventory)
+		put_inventory(out, run->inventory);
 	fputc('\n', out);
 	if (n->fail)
 		fprintf(out, "dsrcheck: FAIL (%zu of %zu failed", n->fail, run->nchecks);

@@ -73,6 +73,8 @@ struct dsr_counts {
 	size_t pass, fail, warn, skip;
 };
 
+struct dsr_inventory;
+
 /* Everything a report writer needs besides the checks themselves. */
 struct dsr_run {
 	const char *version;
@@ -82,6 +84,10 @@ struct dsr_run {
 	struct dsr_counts counts;
 	const struct dsr_check *checks; /* in report order: service, then server */
 	size_t nchecks;
+	/* analyze without a deployment: every address of the capture and who
+	 * claimed it (passive/inventory.h); NULL otherwise, and writers then
+	 * write exactly what they wrote before it existed. */
+	const struct dsr_inventory *inventory;
 };
 
 void dsr_run_count(struct dsr_run *run);

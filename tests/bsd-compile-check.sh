@@ -51,7 +51,7 @@ if [ -n "$zig" ] && [ -x "$zig" ]; then
 		fi
 		# shellcheck disable=SC2086
 		if "$zig" cc -target "$target" $std -O2 -isystem "$shim/common" \
-			"$shim/link_main.c" platform/platform_bsd.c platform/iface.c -o "$tmp/dsr-$target" \
+			"$shim/link_main.c" platform/platform_bsd.c platform/privilege_posix.c platform/iface.c -o "$tmp/dsr-$target" \
 			2>"$tmp/err"; then
 			pass "$target: platform_bsd.c compiled and linked (not run)"
 		else
@@ -75,7 +75,7 @@ if [ -n "$zig" ] && [ -x "$zig" ]; then
 		ln -s /usr/include/pcap "$tmp/deps/pcap"
 		ln -s /usr/include/ini.h "$tmp/deps/ini.h"
 		bad=0 n=0
-		for f in src/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
+		for f in src/*.c cmd/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
 			case $f in *_linux.c | *_windows.c) continue ;; esac
 			n=$((n + 1))
 			# shellcheck disable=SC2086

@@ -9,7 +9,8 @@
  * to fixtures/. A pcap's checks not named in TESTLIST must pass or skip.
  *
  * fixtures/ANALYZELIST does the same for the passive path (dsrcheck analyze):
- *   PCAP CONFIG CHECK SERVER PORT STATUS REASON */
+ *   PCAP CONFIG CHECK SERVER PORT STATUS REASON
+ * where CONFIG "-" is no deployment. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "../src/config.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
+#include "../cmd/cmd.h"
 #include "../passive/passive.h"
 #include "../src/plan.h"
 #include "../src/verdict.h"
@@ -130,33 +132,21 @@ static size_t load_list(const char *path, bool passive, struct expectation **out
 	return n;
 }
 
-/* Verdicts of `dsrcheck analyze` on a capture: the passive path. */
+/* Verdicts of `dsrcheck analyze` on a capture: the shipped reader
+ * (cmd/analyze.c), without the privilege drop. */
 static struct dsr_check *analyze(const struct expectation *e, struct dsr_config *cfg, size_t *nchecks)
 {
 	char path[256], err[512];
-	struct dsr_source *src;
-	const uint8_t *data;
-	size_t caplen;
-	struct timeval ts;
-	unsigned long frame = 0;
 
 	snprintf(path, sizeof(path), "fixtures/%s", e->config);
 	assert_int_equal(dsr_config_init(cfg), 0);
-	if (dsr_config_load(cfg, path, err, sizeof(err)) < 0)
+	/* "-": no deployment, as `dsrcheck analyze FILE` without -c. */
+	if (strcmp(e->config, "-") != 0 && dsr_config_load(cfg, path, err, sizeof(err)) < 0)
 		fail_msg("ANALYZELIST:%d: %s", e->line, err);
-	struct dsr_passive *p = dsr_passive_new(cfg);
 	snprintf(path, sizeof(path), "fixtures/%s", e->pcap);
-	if (dsr_source_open_any_file(path, &src, err, sizeof(err)) < 0)
+	struct dsr_check *checks = dsr_analyze_file(path, cfg, false, nchecks, NULL, err, sizeof(err));
+	if (!checks)
 		fail_msg("ANALYZELIST:%d: %s", e->line, err);
-	while (dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err)) == 1) {
-		struct dsr_frame f;
-		if (dsr_source_decode(src, data, caplen, &f) == DSR_FRAME_OK)
-			dsr_passive_frame(p, &f, &ts, ++frame);
-	}
-	dsr_source_close(src);
-	struct dsr_check *checks = dsr_passive_verdicts(p, nchecks);
-	dsr_passive_free(p);
-	assert_non_null(checks);
 	return checks;
 }
 

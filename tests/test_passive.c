@@ -12,6 +12,7 @@
 #include "../src/config.h"
 #include "../passive/passive.h"
 #include "frames.h"
+#include "golden.h"
 
 static const uint8_t client_mac[6] = {2, 0, 0, 0, 0, 0x50};
 static const uint8_t client_ip[4] = {198, 18, 0, 50};
@@ -24,16 +25,18 @@ static const uint8_t odd_mac[6] = {2, 0, 0, 0, 0, 0x99};
 static const uint8_t vip[4] = {198, 18, 0, 100};
 static const uint8_t other_ip[4] = {198, 18, 0, 77};
 
-static const char *lab = "[service web]\n"
-			 "vip = 198.18.0.100\n"
-			 "ports = 80\n"
-			 "balancer-mac = 02:00:00:00:00:02\n"
-			 "servers = rs1, rs2\n"
-			 "[server rs1]\n"
-			 "address = 198.18.0.11\n"
-			 "mac = 02:00:00:00:00:11\n"
-			 "[server rs2]\n"
-			 "address = 198.18.0.12\n";
+#define WEB "[service web]\nvip = 198.18.0.100\nports = 80\n"
+#define SERVERS                                                                                    \
+	"servers = rs1, rs2\n"                                                                     \
+	"[server rs1]\n"                                                                           \
+	"address = 198.18.0.11\n"                                                                  \
+	"mac = 02:00:00:00:00:11\n"                                                                \
+	"[server rs2]\n"                                                                           \
+	"address = 198.18.0.12\n"
+
+static const char *lab = WEB "balancer-mac = 02:00:00:00:00:02\n" SERVERS;
+/* The same without balancer-mac: nothing tells the balancer's MAC. */
+static const char *unverified = WEB SERVERS;
 
 struct state {
 	struct dsr_config cfg;
@@ -172,6 +175,205 @@ static void bounded_tables(void **state)
 	assert_true(dsr_passive_dropped(s->p) < 300000);
 }
 
+static struct dsr_passive *reload(struct state *s, const char *ini)
+{
+	char err[256];
+	dsr_passive_free(s->p);
+	dsr_config_free(&s->cfg);
+	assert_int_equal(dsr_config_init(&s->cfg), 0);
+	if (ini)
+		assert_int_equal(dsr_config_load_string(&s->cfg, ini, "t.ini", err, sizeof(err)), 0);
+	s->p = dsr_passive_new(&s->cfg);
+	assert_non_null(s->p);
+	return s->p;
+}
+
+/* The single owner of the VIP is named and said to be unverified, never
+ * called the balancer; the fix says how to verify it. */
+static void unverified_owner(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	reload(s, unverified);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 2, rs1_mac, rs1_ip, client_mac, client_ip));
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_WARN);
+	assert_string_equal(v->reason, "unverified");
+	assert_non_null(strstr(v->summary, "02:00:00:00:00:02 (2 ARP frames), not verified"));
+	assert_non_null(strstr(v->remedy, "balancer-mac = 02:00:00:00:00:02"));
+	assert_non_null(strstr(v->remedy, "balancer = ADDRESS"));
+	const struct dsr_check *claim = check(c, n, "arp.vip.claim", NULL, -1);
+	assert_int_equal(claim->status, DSR_PASS);
+	assert_non_null(strstr(claim->summary, "02:00:00:00:00:02 (2 ARP frames; not verified"));
+	for (size_t i = 0; i < n; i++)
+		assert_null(strstr(c[i].summary, "the balancer only"));
+	assert_null(dsr_passive_inventory(s->p)); /* a deployment: its checks speak */
+	free(c);
+
+	/* A second unconfigured claimer: one of the two is not the balancer, and
+	 * neither is named as it. */
+	feed(s, f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "conflict");
+	claim = check(c, n, "arp.vip.claim", NULL, -1);
+	assert_string_equal(claim->reason, "unknown-host");
+	assert_non_null(strstr(claim->summary, "at most one of them is the balancer"));
+	free(c);
+
+	/* A configured server's MAC as the only owner is known not to be the balancer. */
+	reload(s, unverified);
+	feed(s, f, craft_arp(f, 2, rs1_mac, vip, client_mac, client_ip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "wrong-owner");
+	assert_string_equal(check(c, n, "arp.vip.claim", "rs1", -1)->reason, "claimed");
+	free(c);
+}
+
+/* balancer = ADDRESS: the MAC the capture shows for the balancer's own address
+ * verifies the VIP's owner, as an audit's resolution does. */
+static void balancer_address_verifies(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	reload(s, WEB "balancer = 198.18.0.2\n" SERVERS);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 1, lb_mac, (uint8_t[4]){198, 18, 0, 2}, (uint8_t[6]){0}, client_ip));
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_string_equal(v->summary, "198.18.0.100 was claimed by the balancer only");
+	free(c);
+}
+
+/* analyze without a deployment, as the driver runs it: the capture's frames
+ * through the analyser, its checks and its inventory into every writer. The
+ * classic pcap file is read here, not through libpcap, because Wine's wpcap.dll
+ * cannot open files and this test runs under Wine too (make check-windows);
+ * fixtures/ANALYZELIST reads the same captures through libpcap. */
+static struct dsr_check *analyze_file(struct state *s, const char *path, size_t *n)
+{
+	FILE *in = fopen(path, "rb");
+	uint8_t head[24], rec[16], frame[256];
+
+	assert_non_null(in);
+	assert_int_equal(fread(head, 1, sizeof(head), in), sizeof(head));
+	assert_int_equal(head[0] | head[1] << 8 | head[2] << 16 | (uint32_t)head[3] << 24, 0xa1b2c3d4);
+	while (fread(rec, 1, sizeof(rec), in) == sizeof(rec)) {
+		uint32_t f[4];
+		for (int i = 0; i < 4; i++)
+			f[i] = rec[4 * i] | rec[4 * i + 1] << 8 | rec[4 * i + 2] << 16 |
+			       (uint32_t)rec[4 * i + 3] << 24;
+		assert_true(f[2] <= sizeof(frame));
+		assert_int_equal(fread(frame, 1, f[2], in), f[2]);
+		struct dsr_frame d;
+		struct timeval ts = {.tv_sec = (long)f[0], .tv_usec = (long)f[1]};
+		s->frame++;
+		if (dsr_decode_ethernet(frame, f[2], &d) == DSR_FRAME_OK)
+			dsr_passive_frame(s->p, &d, &ts, s->frame);
+	}
+	fclose(in);
+	struct dsr_check *c = dsr_passive_verdicts(s->p, n);
+	assert_non_null(c);
+	return c;
+}
+
+static void no_deployment_inventory(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	reload(s, NULL);
+	struct dsr_check *c = analyze_file(s, "fixtures/pcap/arp-table.pcap", &n);
+	static const struct {
+		const char *target, *reason;
+		enum dsr_status status;
+	} want[] = {{"198.18.0.21", "conflict", DSR_FAIL},
+		    {"198.18.0.22", "flip-flop", DSR_FAIL},
+		    {"198.18.0.23", "changed", DSR_WARN}};
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(c[i].id, "arp.conflict");
+		assert_string_equal(c[i].target, want[i].target);
+		assert_string_equal(c[i].reason, want[i].reason);
+		assert_int_equal(c[i].status, want[i].status);
+	}
+
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_non_null(inv);
+	/* .21 to .23, and the client 198.18.0.50 that asked; not the RFC 5227
+	 * probe's 0.0.0.0. */
+	assert_int_equal(inv->naddresses, 4);
+	assert_int_equal(inv->nstate[DSR_ADDR_OK], 1);
+	assert_int_equal(inv->nstate[DSR_ADDR_CONFLICT], 1);
+	assert_int_equal(inv->nstate[DSR_ADDR_FLIP_FLOP], 1);
+	assert_int_equal(inv->nstate[DSR_ADDR_CHANGED], 1);
+	const struct dsr_address *ff = &inv->addresses[1];
+	assert_int_equal(ntohl(ff->ip.s_addr), 0xc6120016);
+	assert_int_equal(ff->state, DSR_ADDR_FLIP_FLOP);
+	assert_int_equal(ff->changes, 2);
+	assert_int_equal(ff->nclaims, 2);
+	assert_int_equal(ff->claims[0].frames, 2);
+	assert_int_equal(ff->claims[0].first_frame, 5);
+	assert_int_equal(ff->claims[0].last_frame, 12);
+	assert_int_equal(ff->claims[0].last_seen.tv_sec - ff->claims[0].first_seen.tv_sec, 8);
+	assert_int_equal(ff->claims[1].frames, 1);
+
+	struct dsr_run run = {
+		.version = "0.1.0",
+		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
+		.duration_ms = 2,
+		.vantage = {.ifname = "fixtures/pcap/arp-table.pcap", .on_segment = true},
+		.checks = c,
+		.nchecks = n,
+		.inventory = inv,
+	};
+	/* Conflicts fail the run, as arp.conflict always did. */
+	dsr_run_count(&run);
+	assert_int_equal(dsr_run_failed(&run), 1);
+	static const struct {
+		const char *format, *file;
+	} goldens[] = {{"text", "inventory.txt"},
+		       {"json", "inventory.json"},
+		       {"junit", "inventory.junit.xml"},
+		       {"prometheus", "inventory.prom"},
+		       {"nagios", "inventory.nagios.txt"}};
+	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		char *got = render_report(goldens[i].format, &run, false, 0);
+		golden(goldens[i].file, got);
+		free(got);
+	}
+	free(c);
+}
+
+/* A capture of many addresses without a deployment: the inventory is the
+ * bounded table's size, and what did not fit is counted. */
+static void bounded_inventory(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[64], ip[4] = {198, 19, 0, 0};
+	size_t n;
+	reload(s, NULL);
+	for (unsigned i = 0; i < 300000; i++) {
+		ip[1] = (uint8_t)(19 + (i >> 16));
+		ip[2] = (uint8_t)(i >> 8);
+		ip[3] = (uint8_t)i;
+		feed(s, f, craft_arp(f, 2, odd_mac, ip, client_mac, client_ip));
+	}
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_non_null(inv);
+	assert_true(inv->naddresses < 300000);
+	assert_int_equal(inv->naddresses + inv->untracked_addr_frames, 300000);
+	assert_int_equal(inv->nstate[DSR_ADDR_OK], inv->naddresses);
+	for (size_t i = 1; i < inv->naddresses; i++)
+		assert_true(ntohl(inv->addresses[i - 1].ip.s_addr) < ntohl(inv->addresses[i].ip.s_addr));
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +381,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(claims_and_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(bounded_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(unverified_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(balancer_address_verifies, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_deployment_inventory, setup, teardown),
+		cmocka_unit_test_setup_teardown(bounded_inventory, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * BSDs' here; the routing socket and getifaddrs themselves are not exercised.
  * Built and run by tests/bsd-compile-check.sh, never by make. */
 #include "../../platform/platform_bsd.c"
+#include "../../platform/privilege_posix.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* libFuzzer harness: the command line, through the real main() of
- * src/main.c (option parsing, -c loading, the --vip/--port/--server
+ * cmd/main.c and the drivers of cmd/ (option parsing, -c loading, the --vip/--port/--server
  * deployment, overrides, subcommands, planning and report writing), with
  * everything that would leave the process replaced at the platform seam.
  *
@@ -7,12 +7,13 @@
  * in its own allocation of exactly its length, so that a parser reading past
  * an argument's end is caught by AddressSanitizer.
  *
- * Why src/main.c is #included rather than compiled with -Dmain=dsrcheck_main
+ * Why cmd/*.c are #included rather than compiled with -Dmain=dsrcheck_main
  * and linked: main() keeps state across calls that a one-shot program never
- * resets (getopt's position, the first fatal message), and
- * its calls out of the process must be redirected without touching the file.
- * Including it lets this harness reset the former and rename the latter with
- * macros below, before the file is read; main.c itself is compiled unchanged.
+ * resets (getopt's position), and the drivers' calls out of the process must
+ * be redirected without touching the files. Including them lets this harness
+ * reset the former and rename the latter with macros below, before the files
+ * are read; they are compiled unchanged (tests/fuzz/run.sh leaves cmd/ out of
+ * the objects it links).
  *
  * What never happens, whatever the input:
  *  - no live capture, no injection, no routing lookup: dsr_platform_iface
@@ -24,7 +25,8 @@
  *  - no file outside fixtures/ is read (-c, analyze FILE): other paths are
  *    answered as missing files;
  *  - no file is written (--report, --pcap): reports are written to memory
- *    files and the final rename is skipped. */
+ *    files and the final rename is skipped;
+ *  - no privilege is given up and no report helper is forked. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -77,6 +79,11 @@ static int fuzz_drop_privileges(char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	return 0;
+}
+
+static bool fuzz_leaves_root(void)
+{
+	return false;
 }
 
 /* Fixed, so that a crash reproduces: --seed-less plans differ only in this. */
@@ -176,6 +183,7 @@ static void fuzz_deadline(unsigned seconds, const char *out_msg, const char *err
 
 #define dsr_platform_iface fuzz_platform_iface
 #define dsr_platform_drop_privileges fuzz_drop_privileges
+#define dsr_platform_leaves_root fuzz_leaves_root
 #define dsr_platform_random fuzz_random
 #define dsr_source_open_live fuzz_open_live
 #define dsr_dump_open fuzz_dump_open
@@ -187,7 +195,16 @@ static void fuzz_deadline(unsigned seconds, const char *out_msg, const char *err
 #define dsr_os_deadline fuzz_deadline
 #define main dsrcheck_main
 
-#include "../../src/main.c"
+#include "../../cmd/analyze.c"
+#include "../../cmd/audit.c"
+#include "../../cmd/cmds.c"
+#include "../../cmd/live.c"
+#include "../../cmd/local.c"
+#include "../../cmd/main.c"
+#include "../../cmd/options.c"
+#include "../../cmd/publish.c"
+#include "../../cmd/run.c"
+#include "../../cmd/watch.c"
 
 #undef main
 
@@ -222,7 +239,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* One process, many runs: reset what a real run starts with. */
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-vq" cluster */
-	fatal_message[0] = '\0';
 
 	int status = dsrcheck_main(argc, argv);
 	/* The exit status contract (README): 0, 1, 2 or 3, and nothing else. */

@@ -54,18 +54,18 @@ CFLAGS=(-std=c11 -g -O1 -Wall -Wextra -D_DEFAULT_SOURCE '-DDSR_VERSION="fuzz"'
 # shellcheck disable=SC2207
 LIBS=($(pkg-config --libs libpcap inih 2>/dev/null || echo -lpcap -linih) -lnet)
 
-# What the Makefile links into dsrcheck, but main.c (fuzz_cli includes it).
+# What the Makefile links into dsrcheck, but cmd/ (fuzz_cli includes it).
 SOURCES=()
 for f in src/*.c platform/*.c passive/*.c local/*.c capture/*.c probes/*.c reports/*.c; do
 	# the Makefile's platform convention: Linux files, and the POSIX ones
-	case $f in src/main.c | *_bsd.c | *_windows.c | *_linux.c) continue ;; esac
+	case $f in *_bsd.c | *_windows.c | *_linux.c) continue ;; esac
 	SOURCES+=("$f")
 done
 SOURCES+=(platform/*_linux.c local/*_linux.c)
 
 # ---- build: an object is rebuilt when its source or any header is newer ----
 # shellcheck disable=SC2012 # our own file names
-newest_header=$(ls -t src/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h tests/fuzz/*.h | head -1)
+newest_header=$(ls -t src/*.h cmd/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h tests/fuzz/*.h | head -1)
 stale=()
 OBJECTS=()
 for f in "${SOURCES[@]}"; do
@@ -104,7 +104,7 @@ for h in "${HARNESSES[@]}"; do
 		build_failed=1
 		continue
 	fi
-	# fuzz_cli includes src/main.c: it is rebuilt whenever main.c changes too.
+	# fuzz_cli includes cmd/*.c: it is rebuilt whenever they change too.
 	if ! "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer -o "$B/bin/$h" "tests/fuzz/$h.c" "${OBJECTS[@]}" "${LIBS[@]}" \
 		2>"$B/logs/$h.build.log"; then
 		cat "$B/logs/$h.build.log" >&2

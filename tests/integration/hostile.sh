@@ -4,7 +4,11 @@
 # checks must time out: icmp.vip.direct rs2, tcp.vip.direct rs2 80 and 8080),
 # dsrcheck runs from the client (and from the balancer) with
 # `-f json -c fixtures/lab/dsrcheck-lab.ini --pcap ...` while rs3 sends, with
-# `wire.py hostile` (bounded: a fixed count of frames over 3 s):
+# `wire.py hostile` at a fixed rate: dsrcheck starts once the sender says it is
+# sending (and, for spoof, watching for dsrcheck's probes), and the sender is
+# stopped once dsrcheck has finished, so that every frame dsrcheck captures is
+# captured in hostile traffic however slowly either of them starts (bounded: by
+# RUN_LIMIT, and by the sender's own limit):
 #   truncated    Ethernet, ARP (VIP claims), IPv4/TCP, ICMP frames cut at every length
 #   oversized    frames of the MTU, one byte over, VLAN-tagged, jumbo (refused locally)
 #   lying        IPv4 total length / IHL, TCP data offset, ARP htype/ptype/hlen/plen,
@@ -19,7 +23,8 @@
 #                random MACs
 #   mix          all of these but arpops, interleaved (the run from the balancer)
 # and `wire.py forge`: rs3 answers, from the VIP and its own MAC, every probe of the
-# run whose identifiers it can derive from the probes it receives itself.
+# run whose identifiers it can derive from the probes it receives itself (dsrcheck
+# starts once it listens).
 #
 # Each run must give: no crash (exit status below 128, not killed by the time
 # limit, no sanitizer report on stderr), exit status 1 and exactly the scenario's
@@ -43,9 +48,7 @@ CONFIG=fixtures/lab/dsrcheck-lab.ini
 SCENARIO=no-vip
 VIP=198.18.0.100
 SENDER=rs3         # the hostile host: a lab namespace that is not dsrcheck's
-SEND_SECONDS=3     # each sender's window; dsrcheck starts SEND_LEAD s into it
-SEND_LEAD=0.3
-RUN_LIMIT=60       # seconds: no dsrcheck run may hang the suite
+RUN_LIMIT=60       # seconds: no dsrcheck run may hang the suite, nor a sender start up for longer
 RSS_LIMIT_KB=65536 # 64 MiB
 declare -A MAC_OF=([client]=02:00:00:00:00:50 [lb]=02:00:00:00:00:02)
 declare -A IP_OF=([client]=198.18.0.50 [lb]=198.18.0.2)
@@ -108,19 +111,22 @@ run_dsr() {
 	RSS_KB=$(tail -n 1 "$WORK/$tag.time" 2>/dev/null | grep -xE '[0-9]+' || true)
 }
 
-# start_sender TAG ARGS...: `wire.py ARGS...` in the sender's namespace, bounded.
+# start_sender TAG READY ARGS...: `wire.py ARGS...` in the sender's namespace, bounded
+# by RUN_LIMIT (its own limit) and the timeout around it; returns once the sender
+# has printed a line matching READY (it sends, or listens), or has ended.
 start_sender() {
-	local tag=$1
-	shift
-	timeout $((SEND_SECONDS + 10)) ip netns exec "dsrlab-$SENDER" python3 "$WIRE" "$@" \
+	local tag=$1 ready=$2
+	shift 2
+	timeout $((RUN_LIMIT + 10)) ip netns exec "dsrlab-$SENDER" python3 "$WIRE" "$@" "$RUN_LIMIT" \
 		>"$WORK/$tag.sender" 2>&1 </dev/null &
 	SENDER_PID=$!
+	lab_test_wait_line "$WORK/$tag.sender" "$ready" "$SENDER_PID" "$RUN_LIMIT" || true
 }
-wait_sender() {
-	local rc=0
-	wait "$SENDER_PID" || rc=$?
+# stop_sender: dsrcheck has finished; the sender stops (SIGTERM) and says what it sent.
+stop_sender() {
+	kill -TERM "$SENDER_PID" 2>/dev/null || true
+	wait "$SENDER_PID" || true
 	SENDER_PID=
-	return "$rc"
 }
 
 failing_set() { # TAG
@@ -168,17 +174,21 @@ $(tail -n 5 "$WORK/$tag.err")"
 	echo "# $what: exit $RC, peak RSS ${RSS_KB:-?} KiB, $total frames captured ($foreign foreign)"
 }
 
-# hostile_run VANTAGE KIND COUNT MIN_FOREIGN [WANT_FAILS]: KIND frames from the
-# sender while dsrcheck runs from VANTAGE.
+# hostile_run VANTAGE KIND RATE MIN_FOREIGN [WANT_FAILS]: KIND frames from the
+# sender, RATE a second, for as long as dsrcheck runs from VANTAGE. The rates are
+# the pace of the fixed windows this suite had (COUNT frames in 3 s), doubled for
+# the kinds of which few frames pass dsrcheck's capture filter (truncated,
+# oversized, unsolicited, mix), so that one run (about 1 s of capture with the
+# lab's configuration) holds at least twice MIN_FOREIGN; the floods keep their
+# pace, which already gives them several times their minimum.
 hostile_run() {
-	local vantage=$1 kind=$2 count=$3 min_foreign=$4 want=${5:-$WANT_FAILS}
+	local vantage=$1 kind=$2 rate=$3 min_foreign=$4 want=${5:-$WANT_FAILS}
 	local tag="$kind-$vantage" what="$kind from $SENDER, dsrcheck from $vantage" line
-	start_sender "$tag" hostile eth0 "$kind" "${MAC_OF[$vantage]}" "${IP_OF[$vantage]}" "$VIP" "$count" "$SEND_SECONDS"
-	sleep "$SEND_LEAD"
+	start_sender "$tag" "^sending $kind " hostile eth0 "$kind" "${MAC_OF[$vantage]}" "${IP_OF[$vantage]}" "$VIP" "$rate"
 	run_dsr "$vantage" "$tag"
-	if wait_sender; then :; fi
+	stop_sender
 	line=$(tail -n 1 "$WORK/$tag.sender" 2>/dev/null || true)
-	if [[ $line =~ ^sent\ ([0-9]+)\ of\ $count\ $kind ]] && ((BASH_REMATCH[1] > 0)); then
+	if [[ $line =~ ^sent\ ([0-9]+)\ $kind ]] && ((BASH_REMATCH[1] > 0)); then
 		pass "$what: sender ran ($line)"
 	else
 		fail "$what: sender ran" "$(tail -n 5 "$WORK/$tag.sender" 2>/dev/null)"
@@ -190,10 +200,9 @@ hostile_run() {
 # it receives itself, and answers rs2's probes from the VIP with its own MAC.
 forge_run() {
 	local vantage=$1 tag="forge-$1" what="forged answers from $SENDER, dsrcheck from $1" line
-	start_sender "$tag" forge eth0 "$VIP" "$SEND_SECONDS"
-	sleep "$SEND_LEAD"
+	start_sender "$tag" "^listening " forge eth0 "$VIP"
 	run_dsr "$vantage" "$tag"
-	if wait_sender; then :; fi
+	stop_sender
 	line=$(tail -n 1 "$WORK/$tag.sender" 2>/dev/null || true)
 	if [[ $line == forged* ]]; then
 		pass "$what: sender forged answers ($line)"
@@ -225,19 +234,19 @@ fi
 run_dsr client quiet-client
 check_run quiet-client "no hostile traffic, dsrcheck from client" "$WANT_FAILS"
 
-hostile_run client truncated 6000 100
-hostile_run client oversized 3000 100
-hostile_run client lying 6000 100
-hostile_run client arpops 2000 100
-hostile_run client unsolicited 6000 100
-hostile_run client spoof 20000 10
-hostile_run client arpflood 20000 1000
-hostile_run lb mix 20000 1000
+hostile_run client truncated 4000 100
+hostile_run client oversized 2000 100
+hostile_run client lying 2000 100
+hostile_run client arpops 667 100
+hostile_run client unsolicited 4000 100
+hostile_run client spoof 6667 10
+hostile_run client arpflood 6667 1000
+hostile_run lb mix 13333 1000
 forge_run client
 forge_run lb
 
 # Claims for the VIP from random MACs are real claims: they must be reported.
-hostile_run client vipclaims 20000 1000 "$(printf '%s\n' "$WANT_FAILS" "arp.vip - - conflict" \
+hostile_run client vipclaims 6667 1000 "$(printf '%s\n' "$WANT_FAILS" "arp.vip - - conflict" \
 	"arp.vip.claim - - unknown-host")"
 
 # The lab itself is unharmed: without the sender, the same verdict as at first.

@@ -8,6 +8,9 @@
 #   lab_test_binary PATH            BIN = the absolute path of an executable PATH
 #   lab_test_need CMD...            every command present, or say which is missing
 #   lab_test_wait_for_lab LIMIT     wait until no dsrlab- namespace is left (another user)
+#   lab_test_wait_line FILE RE PID LIMIT
+#                                   wait until FILE has a line matching RE (ERE): what
+#                                   a process PID writing it says when it is ready
 #   lab_test_start PREFIX           cd to the project, WORK = a new temporary directory,
 #                                   teardown on EXIT, INT (130) and TERM (143)
 #
@@ -75,6 +78,23 @@ lab_test_wait_for_lab() {
 		fi
 		sleep 2
 		waited=$((waited + 2))
+	done
+}
+
+# lab_test_wait_line FILE REGEX PID LIMIT: 0 once FILE holds a line matching REGEX,
+# 1 when PID ended without writing one or LIMIT seconds passed. Tests meet the
+# processes they start on what those say (a capture open, a sender sending), never
+# on a delay that a loaded machine may outlast; the polling only bounds how late
+# the test notices.
+lab_test_wait_line() {
+	local file=$1 regex=$2 pid=$3 end=$((SECONDS + $4))
+	until grep -qE -- "$regex" "$file" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			grep -qE -- "$regex" "$file" 2>/dev/null
+			return
+		fi
+		((SECONDS < end)) || return 1
+		sleep 0.01
 	done
 }
 

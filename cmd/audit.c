@@ -1,0 +1,116 @@
+/* dsrcheck (no subcommand): the active audit. Probes every server and VIP of
+ * the deployment from one interface, judges, and reports. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../platform/os.h"
+#include "../src/engine.h"
+#include "../src/verdict.h"
+#include "cmd.h"
+
+int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
+		       const struct dsr_iface *ifc, struct dsr_plan *plan, struct dsr_source *src,
+		       const struct dsr_engine_options *eo, struct dsr_run *result, char *err,
+		       size_t errlen)
+{
+	struct dsr_observations obs = {0};
+
+	*result = (struct dsr_run){.version = DSR_VERSION};
+	dsr_platform_now(&result->started);
+	if (dsr_engine_run(plan, src, eo, &obs, err, errlen) < 0) {
+		dsr_observations_free(&obs);
+		return -1;
+	}
+	result->duration_ms = dsr_cmd_elapsed_ms(&result->started);
+	if (!o->quiet && o->verbose)
+		fprintf(stderr,
+			"dsrcheck: sent %zu frames; captured %zu (%zu truncated, %zu invalid, %zu unrelated, "
+			"%zu unmatched, %zu observations dropped)\n",
+			obs.frames_sent, obs.frames, obs.truncated, obs.invalid, obs.unrelated,
+			obs.unmatched, obs.dropped);
+	size_t nchecks;
+	struct dsr_check *checks = dsr_verdicts(cfg, plan, &obs, &nchecks);
+	dsr_observations_free(&obs);
+	if (!checks) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dsr_cmd_vantage(ifc, plan, &result->vantage);
+	result->checks = checks;
+	result->nchecks = nchecks;
+	return 0;
+}
+
+static void progress(size_t done, size_t total, void *arg)
+{
+	size_t *last = arg;
+	if (done == *last)
+		return;
+	*last = done;
+	fprintf(stderr, "\rdsrcheck: %zu/%zu probes done", done, total);
+	if (done == total)
+		fputs("\n", stderr);
+}
+
+/* SIGINT/SIGTERM during an audit: the engine resets what it opened and stops. */
+static volatile sig_atomic_t interrupted;
+
+int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
+{
+	char err[512], filter[256];
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_source *src = NULL;
+	struct dsr_dump *dump = NULL;
+	struct dsr_run result;
+	size_t last_progress = (size_t)-1;
+	unsigned time_limit_ms;
+	int status;
+
+	if ((status = dsr_cmd_time_limit(o, &time_limit_ms, e)) != DSR_CMD_GO_ON)
+		return status;
+	if (dsr_publish_start(o, cfg, err, sizeof(err)) < 0)
+		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
+	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON ||
+	    (status = dsr_cmd_plan(o, cfg, &ifc, &plan, e)) != DSR_CMD_GO_ON)
+		goto out_publish;
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	if ((status = dsr_cmd_live_open(o, &ifc, filter, &src, &dump, e)) != DSR_CMD_GO_ON)
+		goto out;
+	if (!o->quiet && o->verbose)
+		fprintf(stderr, "dsrcheck: %zu tasks from %s, capture filter: %s\n", plan.ntasks, ifc.name,
+			filter);
+
+	struct dsr_engine_options eo = {
+		.timeout_ms = cfg->timeout_ms,
+		.retries = cfg->retries,
+		.listen_ms = cfg->listen_ms,
+		.rate = cfg->rate,
+		.progress = !o->quiet && dsr_os_is_terminal(stderr, false) ? progress : NULL,
+		.progress_arg = &last_progress,
+		.dump = dump,
+		.time_limit_ms = time_limit_ms,
+		.stop = &interrupted,
+	};
+	dsr_os_catch_stop(&interrupted);
+	if (dsr_cmd_audit_once(o, cfg, &ifc, &plan, src, &eo, &result, err, sizeof(err)) < 0) {
+		status = dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
+		goto out;
+	}
+	int dump_rc = dsr_dump_close(dump, err, sizeof(err));
+	dump = NULL;
+	if (dump_rc < 0)
+		status = dsr_cmd_fail(e, DSR_EXIT_RUN, "cannot write the evidence capture: %s", err);
+	else
+		status = dsr_cmd_emit_reports(o, &result, e);
+	free((void *)result.checks);
+out:
+	if (dump)
+		dsr_dump_close(dump, err, sizeof(err));
+	dsr_source_close(src);
+	dsr_plan_free(&plan);
+out_publish:
+	dsr_publish_stop();
+	return status;
+}

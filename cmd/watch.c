@@ -1,0 +1,122 @@
+/* dsrcheck watch: listen to the segment without end (passive/watch.c) and run
+ * the full audit every interval, one line per audit on stdout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../passive/watch.h"
+#include "../src/parse.h"
+#include "cmd.h"
+
+struct watch_context {
+	const struct dsr_cmd_options *o;
+	const struct dsr_config *cfg;
+	const struct dsr_iface *ifc;
+	unsigned long audits;
+};
+
+/* One audit of watch: a line on stdout, and the --report files rewritten (a
+ * Prometheus textfile stays current). Each audit has an error of its own: a
+ * failed audit says its own reason, not the first one of the run. */
+static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, void *arg)
+{
+	struct watch_context *w = arg;
+	struct dsr_cmd_error e = {0};
+	struct dsr_plan plan;
+	struct dsr_run result;
+	struct dsr_report_options ropts = {.verbose = w->o->verbose};
+	char err[512];
+	int status;
+
+	if (dsr_cmd_plan(w->o, w->cfg, w->ifc, &plan, &e) == DSR_CMD_GO_ON) {
+		struct dsr_engine_options eo = {
+			.timeout_ms = w->cfg->timeout_ms,
+			.retries = w->cfg->retries,
+			.listen_ms = w->cfg->listen_ms,
+			.rate = w->cfg->rate,
+			.tap = tap,
+			.tap_arg = tap_arg,
+		};
+		if (dsr_cmd_audit_once(w->o, w->cfg, w->ifc, &plan, src, &eo, &result, err,
+				       sizeof(err)) < 0)
+			dsr_cmd_fail(&e, DSR_EXIT_RUN, "%s", err);
+		dsr_plan_free(&plan);
+	}
+	if (e.msg[0]) {
+		printf("audit %lu could not run: %s\n", ++w->audits, e.msg);
+		fflush(stdout);
+		return DSR_EXIT_RUN;
+	}
+	dsr_run_count(&result);
+	printf("audit %lu %s (%zu of %zu failed, %zu warnings)", ++w->audits,
+	       result.counts.fail ? "FAIL" : "PASS", result.counts.fail, result.nchecks,
+	       result.counts.warn);
+	for (size_t i = 0; i < result.nchecks; i++) {
+		const struct dsr_check *c = &result.checks[i];
+		if (c->status == DSR_FAIL)
+			printf("; %s %s %s%s%.0d %s", c->id, c->server ? c->server : "-", c->target,
+			       c->port >= 0 ? ":" : "", c->port >= 0 ? c->port : 0, c->reason);
+	}
+	printf("\n");
+	fflush(stdout);
+	for (size_t i = 0; i < w->o->nreports; i++)
+		dsr_cmd_write_report(w->o, i, &result, &ropts, &e);
+	status = result.counts.fail ? DSR_EXIT_FAIL : DSR_EXIT_PASS;
+	free((void *)result.checks);
+	return status;
+}
+
+/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
+ * passive checks and the audits need, and not the bulk of the traffic. */
+static void watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
+{
+	char mac[18];
+
+	dsr_format_mac(ifc->mac, mac);
+	snprintf(filter, size,
+		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
+		 mac);
+}
+
+int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
+{
+	char err[512], filter[256];
+	struct dsr_iface ifc;
+	struct dsr_source *src;
+	unsigned interval_ms = 300000;
+	int status;
+
+	if (o->interval && strcmp(o->interval, "0") != 0 &&
+	    dsr_parse_duration_ms(o->interval, 86400000u, &interval_ms) < 0)
+		return dsr_cmd_usage_error(e,
+					   "--interval: bad duration '%s' (at most 24h, e.g. 300s, 5m or "
+					   "1h; 0 for no audits)",
+					   o->interval);
+	if (o->interval && strcmp(o->interval, "0") == 0)
+		interval_ms = 0;
+	if (dsr_publish_start(o, cfg, err, sizeof(err)) < 0)
+		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
+	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON)
+		goto out;
+	watch_filter(&ifc, filter, sizeof(filter));
+	if ((status = dsr_cmd_live_open(o, &ifc, filter, &src, NULL, e)) != DSR_CMD_GO_ON)
+		goto out;
+	/* Said once the capture is open and privileges are gone: what a test
+	 * waits for before it sends (README, "Running it"). */
+	if (!o->quiet && o->verbose)
+		fprintf(stderr, "dsrcheck: watching %s, capture filter: %s\n", ifc.name, filter);
+	struct watch_context ctx = {.o = o, .cfg = cfg, .ifc = &ifc};
+	struct dsr_watch_options wo = {
+		.interval_ms = interval_ms,
+		.syslog = o->syslog,
+		.out = stdout,
+		.audit = watch_audit,
+		.audit_arg = &ctx,
+	};
+	int rc = dsr_watch(cfg, src, &wo, err, sizeof(err));
+	dsr_source_close(src);
+	status = rc < 0 ? dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err) : DSR_EXIT_PASS;
+out:
+	dsr_publish_stop();
+	return status;
+}
