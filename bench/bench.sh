@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# bench.sh: how long dsrcheck takes, and how much memory, against the same checks done
-# the way a person would (arping, ping, nc: one target after another), on the scale
-# lab (fixtures/lab/scale.sh) with 3, 50 and 250 real servers. See bench/README.md.
+# bench.sh: how long dsrcheck takes, and how much memory, against its floor and against
+# the same addresses done by other means, on the scale lab (fixtures/lab/scale.sh):
+# arp-scan over every address (the ARP part only), and the checks done the way a
+# person would (arping, ping, nc: one target after another). See bench/README.md.
 #
 #   sudo bench/bench.sh [SIZE...]     SIZE: N (servers), or N/K (N servers, K of them down)
-#                                     default: 3 50 250 50/5
+#                                     default: 250 1000 4096 (each with ports 80 and 8080)
 #
-# For each size: build the lab, check it on the wire (scale.sh verify), run dsrcheck
-# from the client with the generated configuration (timeout 1000ms, retries 2, listen
-# 3s, rate 500: dsrcheck's defaults), then the sequential procedure from the client,
-# then tear the lab down. Neighbour caches are flushed before each side, so neither
-# profits from what the other resolved. Prints a table and writes it, with the date
-# and the machine, to bench/results.txt (its own table replaced, bench/loss.sh's
-# section kept). Needs root, arping (Habets' `arping` package), ping (iputils-ping),
-# nc (netcat-openbsd), /usr/bin/time (time).
+# For each size: ask the dsrcheck build which configurations it accepts (a build that
+# cannot audit N servers in one run gets a row saying so; one with a smaller
+# per-service limit gets the servers split into services of a VIP each), build the lab,
+# check it on the wire (scale.sh verify), then from the client: dsrcheck with the
+# generated configuration (timeout 1000ms, retries 2, listen 3s, rate 500: dsrcheck's
+# defaults), arp-scan over the same addresses (same tries, per-try timeout and frame
+# rate), and the sequential procedure (on an even sample of BENCH_SEQ_SAMPLE servers
+# when there are more, extrapolated, and marked so); then tear the lab down. Neighbour
+# caches are flushed before each side, so none profits from what another resolved.
+#
+# The floor of a run is timeout + max(listen, frames / rate): the last probe cannot
+# leave before frames / rate, and its answer is waited for one timeout. The table gives
+# wall / floor and flags a row above 1.05; peak RSS is checked against 8 MiB at 250
+# servers and 16 MiB at 1000 (both with 2 ports, none down). Exit status 1 when a
+# target is missed. The table goes to standard output and, with the date and the
+# machine, to bench/results.txt (its own table replaced, bench/loss.sh's section kept).
+# Needs root, arp-scan, arping (Habets' `arping` package), ping (iputils-ping),
+# nc (netcat-openbsd), /usr/bin/time (time), jq.
 #
 # Environment: DSRCHECK (default ./dsrcheck), BENCH_RESULTS (default bench/results.txt),
+# BENCH_SEQ_SAMPLE (default 250; 0: every server, however long it takes),
 # BENCH_ARPING_WAIT=1 (arping without -C 1: it then waits out its 1 s deadline).
 set -euo pipefail
 
@@ -23,10 +35,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=$ROOT/fixtures/lab/scale.sh
 DSRCHECK=${DSRCHECK:-$ROOT/dsrcheck}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results.txt}
+SEQ_SAMPLE=${BENCH_SEQ_SAMPLE:-250}
 WORK=$(mktemp -d /tmp/dsrbench.XXXXXX)
 CLIENT_NS=dsrscale-client
-VIP=198.18.0.100
 PORTS=(80 8080)
+WALL_TARGET=1.05
+# Peak RSS targets (issue 11), KiB, for N servers x 2 ports, none down.
+declare -A RSS_TARGET=([250]=8192 [1000]=16384)
 # What a person types, with the 1 s timeout dsrcheck uses. arping here is Habets'
 # (Debian's `arping`): with -c 1 alone it waits out its whole 1 s deadline even when
 # answered; -C 1 makes it stop at the first reply, as iputils' `arping -c 1 -w 1` does.
@@ -35,6 +50,7 @@ ARPING=(arping -q -i eth0 -c 1 -C 1 -w 1)
 [[ ${BENCH_ARPING_WAIT:-0} == 1 ]] && ARPING=(arping -q -i eth0 -c 1 -w 1)
 PING=(ping -q -n -c 1 -W 1)
 NC=(nc -z -n -w 1)
+ARPSCAN=(arp-scan) # the last size's command line, for the results' header
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() {
@@ -75,7 +91,7 @@ need() {
 	[[ $EUID -eq 0 ]] || die "needs root (network namespaces): sudo bench/bench.sh"
 	[[ -x $DSRCHECK ]] || die "no dsrcheck binary at $DSRCHECK: run 'make' first"
 	local cmd pkg missing=()
-	for cmd in arping:arping ping:iputils-ping nc:netcat-openbsd /usr/bin/time:time jq:jq; do
+	for cmd in arp-scan:arp-scan arping:arping ping:iputils-ping nc:netcat-openbsd /usr/bin/time:time jq:jq; do
 		pkg=${cmd#*:}
 		cmd=${cmd%:*}
 		command -v "$cmd" >/dev/null || missing+=("$pkg")
@@ -83,6 +99,7 @@ need() {
 	((${#missing[@]} == 0)) || die "missing: apt-get install ${missing[*]}"
 	arping --help 2>&1 | grep -q Habets ||
 		say "warning: this arping is not Habets' (Debian package 'arping'): its options may differ"
+	[[ $SEQ_SAMPLE =~ ^[0-9]+$ ]] || die "BENCH_SEQ_SAMPLE must be a number (0: no sampling)"
 }
 
 flush_neighbours() {
@@ -92,14 +109,57 @@ flush_neighbours() {
 	done
 }
 
-# sequential N: the checks one after another from the client; prints
-# "SECONDS FAILED CALLS". Each call has its own 1 s timeout; the whole loop is bounded.
+# build_limit N: what this dsrcheck build makes of N servers, read from the errors it
+# gives for a configuration of that size (no lab needed: `analyze` of an empty capture
+# reads the whole configuration). Prints "ok N" (one service), "split S" (a service holds
+# at most S servers) or "unsupported MESSAGE".
+build_limit() {
+	local n=$1 ini=$WORK/limit.ini pcap=$WORK/empty.pcap msg rc=0 k
+	# A pcap file header and nothing else (little-endian, Ethernet).
+	printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0' >"$pcap"
+	# The servers first: a limit on servers per run is met before one per service.
+	{
+		for ((k = 1; k <= n; k++)); do
+			printf '[server rs%d]\naddress = 198.18.%d.%d\n' "$k" $((16 + k / 256)) $((k % 256))
+		done
+		printf '[service web]\nvip = 198.18.0.100\nports = 80, 8080\n'
+		awk -v n="$n" 'BEGIN {
+			for (k = 1; k <= n; k++) line = line (k == 1 ? "servers =" : (k % 10 == 1 ? ",\n   " : ",")) " rs" k
+			print line }'
+	} >"$ini"
+	msg=$("$DSRCHECK" analyze "$pcap" -c "$ini" -q 2>&1 >/dev/null) || rc=$?
+	if ((rc != 2)); then
+		echo "ok $n"
+	elif [[ $msg =~ service.*at\ most\ ([0-9]+) ]]; then
+		echo "split ${BASH_REMATCH[1]}"
+	else
+		echo "unsupported ${msg##*: }"
+	fi
+}
+
+# duration_s TEXT: a configuration duration (1000ms, 3s, 2m) in seconds.
+duration_s() {
+	awk -v d="$1" 'BEGIN {
+		v = d + 0; u = d; sub(/^[0-9.]+/, "", u)
+		printf "%g", (u == "ms" ? v / 1000 : u == "m" ? v * 60 : v) }'
+}
+
+# global_key INI KEY: the value of KEY in [global].
+global_key() {
+	awk -v k="$2" '
+		/^\[/ { g = ($0 == "[global]"); next }
+		g && $1 == k && $2 == "=" { print $3; exit }' "$1"
+}
+
+# sequential SAMPLE: the checks one after another from the client, for the servers
+# listed in SAMPLE ("address" lines) and then every VIP; prints "SERVERS_S VIPS_S
+# FAILED CALLS". Each call has its own 1 s timeout; the whole loop is bounded.
 sequential() {
-	local n=$1 bound
-	bound=$(((n + 1) * 5 + 60))
+	local sample=$1 vips=$2 bound
+	bound=$((($(wc -l <"$sample") + $(wc -l <"$vips")) * 5 + 60))
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	timeout -k 5 "$bound" ip netns exec "$CLIENT_NS" bash -c '
-		n=$1 vip=$2; shift 2
+		sample=$1 vips=$2; shift 2
 		arping=() ping=() nc=() ports=()
 		while [[ $1 != -- ]]; do arping+=("$1"); shift; done; shift
 		while [[ $1 != -- ]]; do ping+=("$1"); shift; done; shift
@@ -107,68 +167,185 @@ sequential() {
 		ports=("$@")
 		failed=0 calls=0
 		run() { calls=$((calls + 1)); "$@" >/dev/null 2>&1 || failed=$((failed + 1)); }
-		start=$EPOCHREALTIME
-		for ((k = 1; k <= n; k++)); do
-			a=198.18.1.$k
-			run "${arping[@]}" "$a"
-			run "${ping[@]}" "$a"
-			for p in "${ports[@]}"; do run "${nc[@]}" "$a" "$p"; done
-		done
-		run "${arping[@]}" "$vip"
-		run "${ping[@]}" "$vip"
-		for p in "${ports[@]}"; do run "${nc[@]}" "$vip" "$p"; done
-		end=$EPOCHREALTIME
-		s=${start/./} e=${end/./}
-		printf "%d.%03d %d %d\n" $(((e - s) / 1000000)) $(((e - s) / 1000 % 1000)) "$failed" "$calls"
-	' bash "$n" "$VIP" "${ARPING[@]}" -- "${PING[@]}" -- "${NC[@]}" -- "${PORTS[@]}"
+		one() {
+			run "${arping[@]}" "$1"
+			run "${ping[@]}" "$1"
+			for p in "${ports[@]}"; do run "${nc[@]}" "$1" "$p"; done
+		}
+		us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
+		t0=$(us)
+		while read -r a; do one "$a"; done <"$sample"
+		t1=$(us)
+		while read -r a; do one "$a"; done <"$vips"
+		t2=$(us)
+		printf "%d.%06d %d.%06d %d %d\n" $(((t1 - t0) / 1000000)) $(((t1 - t0) % 1000000)) \
+			$(((t2 - t1) / 1000000)) $(((t2 - t1) % 1000000)) "$failed" "$calls"
+	' bash "$sample" "$vips" "${ARPING[@]}" -- "${PING[@]}" -- "${NC[@]}" -- "${PORTS[@]}"
 }
 
-# bench_one SIZE: appends one table row (tab-separated) to $WORK/rows.
+# backlog_drops: frames the kernel dropped, all CPUs together, for want of room in a
+# CPU's input backlog (where veths and macvlan broadcasts deliver): the lab losing
+# frames under load, not dsrcheck.
+backlog_drops() {
+	local sum=0 f
+	while read -r _ f _; do sum=$((sum + 16#$f)); done </proc/net/softnet_stat
+	echo "$sum"
+}
+
+# timed OUT CMD...: CMD from the client under /usr/bin/time; stdout to OUT, stderr to
+# OUT.err; sets wall rss user sys status.
+timed() {
+	local out=$1 tfile=$1.time
+	shift
+	step ip netns exec "$CLIENT_NS" /usr/bin/time -o "$tfile" -f '%e %M %U %S %x' "$@" \
+		>"$out" 2>"$out.err" || true
+	# The last line: GNU time puts "Command exited with non-zero status N" before it.
+	read -r wall rss user sys status < <(tail -n 1 "$tfile") ||
+		die "no timing from /usr/bin/time for $1: $(tail -n 3 "$out.err")"
+}
+
+# row CELL...: one table row.
+row() {
+	local IFS=$'\t'
+	printf '%s\n' "$*" >>"$WORK/rows"
+}
+
+# bench_one SIZE: appends one table row to $WORK/rows, and notes to $WORK/notes.
 bench_one() {
-	local size=$1 n down=0 ini tfile json err vrc=0 wall rss user sys status frames counts
-	local seq_s seq_failed seq_calls ratio up_args
+	local size=$1 n down=0 ini vrc=0 wall rss user sys status frames counts limit per nsvc
+	local timeout listen rate tries floor cpu rss_cell ratio_cell seq_cell seq_s vip_s failed calls
+	local as_wall as_answered as_targets up_args d_wall d_status drops load
 	n=${size%/*}
 	[[ $size == */* ]] && down=${size#*/}
-	up_args=("$n")
-	((down > 0)) && up_args+=(--down "$down")
-	if ! [[ $n =~ ^[0-9]+$ && $down =~ ^[0-9]+$ ]] || ((n < 1 || n > 250 || down >= n)); then
-		die "bad size '$size': N or N/K with 1 <= N <= 250, K < N"
+	if ! [[ $n =~ ^[0-9]+$ && $down =~ ^[0-9]+$ ]] || ((n < 1 || n > 4096 || down >= n)); then
+		die "bad size '$size': N or N/K with 1 <= N <= 4096, K < N"
 	fi
 
-	say "N=$n$( ((down)) && echo " ($down down)"): building the lab"
+	# A size this build cannot audit still gets its arp-scan and sequential figures.
+	local unsupported=""
+	limit=$(build_limit "$n")
+	case $limit in
+	unsupported*) unsupported=${limit#unsupported } per=$n ;;
+	split*) per=${limit#split } ;;
+	*) per=$n ;;
+	esac
+	nsvc=$(((n + per - 1) / per))
+	if ((nsvc > 16)); then
+		unsupported="at most $per servers a service: $nsvc services needed, the lab has 16 VIPs"
+		per=$n nsvc=1
+	fi
+	up_args=("$n")
+	((down > 0)) && up_args+=(--down "$down")
+	((per < n)) && up_args+=(--per-service "$per")
+	[[ -n $unsupported ]] && say "N=$n: dsrcheck: not supported by this build: $unsupported"
+
+	say "N=$n$( ((down)) && echo " ($down down)")$( ((nsvc > 1)) && echo ", $nsvc services of at most $per (this build's limit)"): building the lab"
 	if ! step bash "$SCALE" up "${up_args[@]}" >"$WORK/up.out" 2>"$WORK/up.err"; then
 		cat "$WORK/up.err" >&2
 		die "scale.sh up failed"
 	fi
 	ini=$(tail -n 1 "$WORK/up.out")
+	bash "$SCALE" servers >"$WORK/servers"
+	awk '{ print $2 }' "$WORK/servers" >"$WORK/targets"
+	awk '{ print $6 }' "$WORK/servers" | sort -u >"$WORK/vips"
 	step bash "$SCALE" verify >"$WORK/verify-$n-$down.txt" 2>&1 || vrc=$?
 	if ((vrc != 0)); then
 		grep '^not ok' "$WORK/verify-$n-$down.txt" >&2 || true
 		say "N=$n: the lab does not behave as built (above); measuring anyway"
 	fi
+	timeout=$(duration_s "$(global_key "$ini" timeout)")
+	listen=$(duration_s "$(global_key "$ini" listen)")
+	rate=$(global_key "$ini" rate)
+	tries=$(($(global_key "$ini" retries) + 1))
 
-	say "N=$n: dsrcheck"
-	flush_neighbours
-	tfile=$WORK/time json=$WORK/report.json err=$WORK/dsrcheck.err
-	step ip netns exec "$CLIENT_NS" /usr/bin/time -o "$tfile" -f '%e %M %U %S %x' \
-		"$DSRCHECK" -v -c "$ini" -f json >"$json" 2>"$err" || true
-	# The last line: GNU time puts "Command exited with non-zero status N" before it.
-	read -r wall rss user sys status < <(tail -n 1 "$tfile") ||
-		die "no timing from /usr/bin/time: $(cat "$err")"
-	frames=$(sed -n 's/.*sent \([0-9]*\) frames.*/\1/p' "$err" | tail -1)
-	counts=$(jq -r '.counts | "\(.pass)/\(.fail)"' "$json" 2>/dev/null || echo "-/-")
-
-	say "N=$n: the sequential procedure ($(((n + 1) * (2 + ${#PORTS[@]}))) tool calls)"
-	flush_neighbours
-	step sequential "$n" >"$WORK/sequential" ||
-		die "the sequential procedure did not finish within its bound"
-	read -r seq_s seq_failed seq_calls <"$WORK/sequential"
-	ratio=$(awk -v a="$seq_s" -v b="$wall" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	local d_cells=()
+	if [[ -n $unsupported ]]; then
+		d_cells=("not supported" - - - - - - - - -)
+		printf '%s: dsrcheck not run, not supported by this build: %s\n' "$size" "$unsupported" >>"$WORK/notes"
+	else
+		dsrcheck_side
+		d_cells=("$d_wall" "$floor" "$ratio_cell" "$rss_cell" "$cpu" "$frames" "$counts" "$d_status" "$drops" "$load")
+	fi
+	arp_and_sequential
 
 	step bash "$SCALE" down >/dev/null 2>&1 || die "scale.sh down failed"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$wall" "$seq_s" "$ratio" "$rss" \
-		"$status" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "${frames:--}" \
-		"$counts" "$seq_failed/$seq_calls" "$([[ $vrc == 0 ]] && echo ok || echo NOT-OK)" >>"$WORK/rows"
+	row "$size" "$nsvc" "${d_cells[@]}" "$as_wall" "$as_answered/$as_targets" "$seq_cell" "$failed/$calls" \
+		"$([[ $vrc == 0 ]] && echo ok || echo NOT-OK)"
+}
+
+# dsrcheck_side: the audit, in bench_one's variables (bash's dynamic scope): sets d_wall
+# floor ratio_cell rss_cell cpu frames counts d_status from ini timeout listen rate.
+dsrcheck_side() {
+	local ratio
+	say "N=$n: dsrcheck"
+	flush_neighbours
+	load=$(cut -d ' ' -f 1 /proc/loadavg)
+	drops=$(backlog_drops)
+	timed "$WORK/report.json" "$DSRCHECK" -v -c "$ini" -f json
+	drops=$(($(backlog_drops) - drops))
+	frames=$(sed -n 's/.*sent \([0-9]*\) frames.*/\1/p' "$WORK/report.json.err" | tail -1)
+	counts=$(jq -r '.counts | "\(.pass)/\(.fail)"' "$WORK/report.json" 2>/dev/null || echo "-/-")
+	if [[ -z $frames ]]; then
+		say "N=$n: dsrcheck said (exit $status):"
+		tail -n 5 "$WORK/report.json.err" >&2
+		frames=0
+	fi
+	floor=$(awk -v t="$timeout" -v l="$listen" -v f="$frames" -v r="$rate" \
+		'BEGIN { s = f / r; printf "%.2f", t + (l > s ? l : s) }')
+	ratio=$(awk -v w="$wall" -v f="$floor" 'BEGIN { printf "%.3f", w / f }')
+	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+	ratio_cell=$ratio
+	if awk -v r="$ratio" -v t="$WALL_TARGET" 'BEGIN { exit !(r > t) }'; then
+		ratio_cell="$ratio MISS"
+		printf '%s: wall %s s is %s x the floor %s s: above %s\n' "$size" "$wall" "$ratio" "$floor" "$WALL_TARGET" >>"$WORK/missed"
+	fi
+	rss_cell=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+	if ((down == 0 && ${#PORTS[@]} == 2)) && [[ -n ${RSS_TARGET[$n]:-} ]]; then
+		if ((rss > RSS_TARGET[$n])); then
+			rss_cell="$rss_cell MISS (<= $((RSS_TARGET[$n] / 1024)))"
+			printf '%s: peak RSS %s KiB, above the target %s MiB\n' "$size" "$rss" $((RSS_TARGET[$n] / 1024)) >>"$WORK/missed"
+		else
+			rss_cell="$rss_cell ok (<= $((RSS_TARGET[$n] / 1024)))"
+		fi
+	fi
+	d_wall=$wall d_status=$status
+}
+
+# arp_and_sequential: bench_one's other two sides (dynamic scope, as dsrcheck_side).
+arp_and_sequential() {
+	# arp-scan: the ARP part of the audit (every real address and every VIP), with
+	# dsrcheck's tries, per-try timeout (no backoff) and frame rate.
+	say "N=$n: arp-scan"
+	cat "$WORK/targets" "$WORK/vips" >"$WORK/arp-targets"
+	flush_neighbours
+	ARPSCAN=(arp-scan -I eth0 -f TARGETS -N -q --retry="$tries"
+		--timeout="$(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }')" --backoff=1
+		--interval="$(awk -v r="$rate" 'BEGIN { printf "%d", 1000000 / r }')u")
+	timed "$WORK/arp-scan" "${ARPSCAN[@]/#TARGETS/$WORK/arp-targets}"
+	as_wall=$wall
+	as_targets=$(wc -l <"$WORK/arp-targets")
+	as_answered=$(awk -F '\t' '$1 ~ /^[0-9.]+$/ { print $1 }' "$WORK/arp-scan" | sort -u | wc -l)
+	((status == 0)) || as_answered="exit $status"
+
+	# The sequential procedure: every server, or an even sample of them (every
+	# (N/SAMPLE)th) and extrapolated; every VIP in full.
+	local every=1 sampled
+	((SEQ_SAMPLE > 0 && n > SEQ_SAMPLE)) && every=$(((n + SEQ_SAMPLE - 1) / SEQ_SAMPLE))
+	awk -v e="$every" '(NR - 1) % e == 0' "$WORK/targets" >"$WORK/sample"
+	sampled=$(wc -l <"$WORK/sample")
+	say "N=$n: the sequential procedure ($(((sampled + nsvc) * (2 + ${#PORTS[@]}))) tool calls$( ((sampled < n)) && echo ", $sampled of $n servers"))"
+	flush_neighbours
+	step sequential "$WORK/sample" "$WORK/vips" >"$WORK/sequential" ||
+		die "the sequential procedure did not finish within its bound"
+	read -r seq_s vip_s failed calls <"$WORK/sequential"
+	if ((sampled < n)); then
+		seq_cell=$(awk -v s="$seq_s" -v v="$vip_s" -v n="$n" -v m="$sampled" \
+			'BEGIN { printf "~%.1f (%d of %d servers run, x%.2f)", s * n / m + v, m, n, n / m }')
+		printf '%s: the sequential procedure ran on %d of %d servers (one in %d) and on every VIP: %.1f s; the servers'"'"' part (%.1f s) is scaled by %d/%d\n' \
+			"$size" "$sampled" "$n" "$every" "$(awk -v s="$seq_s" -v v="$vip_s" 'BEGIN { print s + v }')" "$seq_s" "$n" "$sampled" >>"$WORK/notes"
+	else
+		seq_cell=$(awk -v s="$seq_s" -v v="$vip_s" 'BEGIN { printf "%.2f", s + v }')
+	fi
 }
 
 # table: tab-separated lines as aligned columns, numbers right-aligned.
@@ -191,9 +368,9 @@ table() {
 
 main() {
 	local sizes=("$@") size header
-	((${#sizes[@]} > 0)) || sizes=(3 50 250 50/5)
+	((${#sizes[@]} > 0)) || sizes=(250 1000 4096)
 	[[ ${sizes[0]} == -h || ${sizes[0]} == --help ]] && {
-		sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,/^set -e/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 	}
 	need
@@ -201,9 +378,11 @@ main() {
 	trap 'exit 130' INT TERM
 	bash "$SCALE" down >/dev/null 2>&1 || true
 	: >"$WORK/rows"
+	: >"$WORK/notes"
+	: >"$WORK/missed"
 	for size in "${sizes[@]}"; do bench_one "$size"; done
 
-	header=$'N\tdsrcheck s\tsequential s\tratio\tdsrcheck peak RSS KiB\tdsrcheck exit\tdsrcheck CPU s\tframes sent\tchecks pass/fail\tsequential failed/calls\tlab verify'
+	header=$'N\tservices\tdsrcheck s\tfloor s\twall/floor\tpeak RSS MiB\tCPU s\tframes sent\tchecks pass/fail\texit\tlab drops\tload\tarp-scan s\tarp-scan answered\tsequential s\tsequential failed/calls\tlab verify'
 	{
 		echo "dsrcheck benchmark: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 		echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(
@@ -211,14 +390,23 @@ main() {
 			. /etc/os-release && echo "$PRETTY_NAME"
 		)"
 		echo "dsrcheck: $("$DSRCHECK" -V 2>&1 | head -1), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-		echo "dsrcheck side: timeout 1000ms, retries 2, listen 3s, rate 500 (the defaults); run from the client"
-		echo "sequential side: per real address and the VIP: ${ARPING[*]}; ${PING[*]}; ${NC[*]} for each of ports ${PORTS[*]}"
-		echo "N/K: N servers of which K have their link down"
+		echo "command: bench/bench.sh ${sizes[*]}"
+		echo "dsrcheck side: timeout 1000ms, retries 2, listen 3s, rate 500 (the defaults), ports ${PORTS[*]}; run from the client"
+		echo "floor: timeout + max(listen, frames sent / rate); wall/floor above $WALL_TARGET is flagged MISS; peak RSS targets: 8 MiB at 250, 16 MiB at 1000 servers"
+		echo "arp-scan side: ${ARPSCAN[*]} (TARGETS: every real address and VIP)"
+		echo "sequential side: per real address and VIP: ${ARPING[*]}; ${PING[*]}; ${NC[*]} for each of ports ${PORTS[*]}"
+		echo "N/K: N servers of which K have their link down; services: how many the configuration had to be split into for this build"
+		echo "lab drops: frames the kernel dropped (input backlog full, /proc/net/softnet_stat) during dsrcheck's run; load: 1-minute load average when it started"
 		echo
 		{
 			printf '%s\n' "$header"
 			cat "$WORK/rows"
 		} | table
+		if [[ -s $WORK/notes || -s $WORK/missed ]]; then
+			echo
+			sed 's/^/note: /' "$WORK/notes"
+			sed 's/^/target missed: /' "$WORK/missed"
+		fi
 		# Sections other tools keep in the same file ("== bench/loss.sh: ..."),
 		# from their heading on, stay as they were.
 		if [[ -f $RESULTS ]]; then
@@ -227,6 +415,7 @@ main() {
 	} >"$RESULTS.tmp"
 	mv "$RESULTS.tmp" "$RESULTS"
 	cat "$RESULTS"
+	[[ ! -s $WORK/missed ]]
 }
 
 main "$@"

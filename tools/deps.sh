@@ -6,14 +6,15 @@ set -euo pipefail
 
 # Build: compiler, pkg-config, the libraries. Tests: the lab (nftables, iproute2, python3,
 # tcpdump, jq), the report consumers (xmllint, promtool from prometheus). Benchmark: the
-# standard tools it races (arping, ping, nc, /usr/bin/time). Contrib checks: the man page
-# (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer, llvm-symbolizer.
+# tools it races (arp-scan, arping, ping, nc) and /usr/bin/time. Contrib checks: the man
+# page (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer,
+# llvm-symbolizer.
 # Windows (make windows, make check-windows): the MinGW-w64 cross compiler, its dlltool
 # and headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh,
 # which fetches cmocka's source package.
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
 	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
-	arping iputils-ping netcat-openbsd time
+	arp-scan arping iputils-ping netcat-openbsd time
 	groff man-db mandoc shellcheck libcap2-bin
 	clang libclang-rt-14-dev llvm valgrind
 	gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64
