@@ -6,8 +6,8 @@
 #include "cmd.h"
 
 struct dsr_check *dsr_analyze_file(const char *path, const struct dsr_config *cfg, bool drop,
-				   size_t *nchecks, struct dsr_analyze_counts *counts, char *err,
-				   size_t errlen)
+				   size_t *nchecks, struct dsr_analyze_counts *counts,
+				   struct dsr_passive **analyser, char *err, size_t errlen)
 {
 	struct dsr_analyze_counts n = {0};
 	struct dsr_source *src;
@@ -46,7 +46,10 @@ struct dsr_check *dsr_analyze_file(const char *path, const struct dsr_config *cf
 		if (!(checks = dsr_passive_verdicts(p, nchecks)))
 			snprintf(err, errlen, "out of memory");
 	}
-	dsr_passive_free(p);
+	if (analyser && checks)
+		*analyser = p;
+	else
+		dsr_passive_free(p);
 	if (counts)
 		*counts = n;
 	return checks;
@@ -57,13 +60,14 @@ int dsr_cmd_analyze(const struct dsr_cmd_options *o, struct dsr_config *cfg, str
 	char err[512];
 	struct dsr_run result = {.version = DSR_VERSION};
 	struct dsr_analyze_counts n;
+	struct dsr_passive *analyser = NULL;
 	int status;
 
 	if (dsr_publish_start(o, cfg, err, sizeof(err)) < 0)
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	dsr_platform_now(&result.started);
-	result.checks = dsr_analyze_file(o->capture_file, cfg, true, &result.nchecks, &n, err,
-					 sizeof(err));
+	result.checks = dsr_analyze_file(o->capture_file, cfg, true, &result.nchecks, &n, &analyser,
+					 err, sizeof(err));
 	if (!result.checks) {
 		status = dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 		goto out;
@@ -74,9 +78,12 @@ int dsr_cmd_analyze(const struct dsr_cmd_options *o, struct dsr_config *cfg, str
 	result.duration_ms = dsr_cmd_elapsed_ms(&result.started);
 	snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s", o->capture_file);
 	result.vantage.on_segment = true;
+	/* Without a deployment, the address table is what the capture tells. */
+	result.inventory = dsr_passive_inventory(analyser);
 	status = dsr_cmd_emit_reports(o, &result, e);
 	free((void *)result.checks);
 out:
+	dsr_passive_free(analyser);
 	dsr_publish_stop();
 	return status;
 }

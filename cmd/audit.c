@@ -68,7 +68,7 @@ int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 	unsigned time_limit_ms;
 	int status;
 
-	if ((status = dsr_cmd_time_limit(o, &time_limit_ms, e)) != DSR_CMD_GO_ON)
+	if ((status = dsr_cmd_time_limit(o, cfg, &time_limit_ms, e)) != DSR_CMD_GO_ON)
 		return status;
 	if (dsr_publish_start(o, cfg, err, sizeof(err)) < 0)
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);

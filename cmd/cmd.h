@@ -80,6 +80,7 @@ struct dsr_cmd_options {
 	const char *capture_file; /* analyze FILE */
 	bool cli_deployment;      /* --vip/--port/--server/... given */
 	const char *snapshot_in, *snapshot_out; /* local --snapshot, --save-snapshot */
+	bool list_checks; /* --list-checks: print the catalogue, nothing else */
 	int verbose;
 	bool quiet, no_color;
 };
@@ -119,6 +120,10 @@ void dsr_cmd_usage(FILE *out);
  * --retries, --listen, --rate, --seed, --only-server): the prepare step of the
  * audit, analyze and watch. */
 int dsr_cmd_load_config(struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
+/* One command-line setting (flag and value as given) through the table of
+ * settings, src/settings.c: a bad value is a usage error in its words. */
+int dsr_cmd_setting(struct dsr_config *cfg, const char *flag, const char *value,
+		    struct dsr_cmd_error *e);
 
 /* ---- cmd/run.c: what the drivers share ---- */
 
@@ -133,7 +138,8 @@ long long dsr_cmd_elapsed_ms(const struct timeval *start);
 bool dsr_cmd_nagios(const struct dsr_cmd_options *o);
 /* -t: arms the deadline behind the time limit. Returns DSR_CMD_GO_ON (and
  * the limit in *ms, 0 for none) or a usage error. */
-int dsr_cmd_time_limit(const struct dsr_cmd_options *o, unsigned *ms, struct dsr_cmd_error *e);
+int dsr_cmd_time_limit(const struct dsr_cmd_options *o, struct dsr_config *cfg, unsigned *ms,
+		       struct dsr_cmd_error *e);
 /* Every format from the same results: stdout, then the --report files.
  * Returns the exit status the results call for. */
 int dsr_cmd_emit_reports(const struct dsr_cmd_options *o, struct dsr_run *result,
@@ -206,12 +212,15 @@ void dsr_publish_stop(void);
  * passive/, then its verdicts (malloc'd, *nchecks of them). Counts what was read
  * into the optional frames/unusable/dropped. When drop is true the process
  * gives up privileges after opening the file and before reading a frame.
+ * With analyser non-NULL the caller gets the analyser too (dsr_passive_free),
+ * whose address inventory the reports read.
  * Returns the checks, or NULL with the reason in err. */
 struct dsr_analyze_counts {
 	size_t frames, unusable, dropped;
 };
+struct dsr_passive;
 struct dsr_check *dsr_analyze_file(const char *path, const struct dsr_config *cfg, bool drop,
-				   size_t *nchecks, struct dsr_analyze_counts *counts, char *err,
-				   size_t errlen);
+				   size_t *nchecks, struct dsr_analyze_counts *counts,
+				   struct dsr_passive **analyser, char *err, size_t errlen);
 
 #endif

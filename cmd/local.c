@@ -54,7 +54,7 @@ int dsr_cmd_local(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 	unsigned time_limit_ms;
 	int status;
 
-	if ((status = dsr_cmd_time_limit(o, &time_limit_ms, e)) != DSR_CMD_GO_ON)
+	if ((status = dsr_cmd_time_limit(o, cfg, &time_limit_ms, e)) != DSR_CMD_GO_ON)
 		return status;
 	dsr_platform_now(&result.started);
 	if (!(snap = take_snapshot(o, &status, e)))

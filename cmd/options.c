@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/catalogue.h"
 #include "../src/parse.h"
+#include "../src/settings.h"
 #include "cmd.h"
 
 #define AUDIT DSR_CMD_BIT(DSR_CMD_AUDIT)
@@ -41,6 +43,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_SNAPSHOT,
 	OPT_SAVE_SNAPSHOT,
+	OPT_LIST_CHECKS,
 };
 
 struct option_spec {
@@ -90,6 +93,8 @@ static const struct option_spec specs[] = {
 	{"quiet", 'q', NULL, ALL, "nothing on standard error but fatal errors"},
 	{"no-color", OPT_NO_COLOR, NULL, ALL,
 	 "no colour (also when NO_COLOR is set or output is not a terminal)"},
+	{"list-checks", OPT_LIST_CHECKS, NULL, ALL,
+	 "print the catalogue of checks (ids, reasons, remedies; -f json)"},
 	{"help", 'h', NULL, ALL, "this help"},
 	{"version", 'V', NULL, ALL, "version"},
 };
@@ -165,13 +170,12 @@ void dsr_cmd_usage(FILE *out)
 		}
 		fputc('\n', out);
 	}
-	fputs("\n"
-	      "Checks: arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip icmp.vip.direct\n"
-	      "        tcp.rip tcp.vip tcp.vip.direct dsr.return\n"
-	      "local:  local.vip local.arp.ignore local.arp.announce local.rp_filter local.listen\n"
-	      "        local.firewall local.loopback.adapter local.weakhost.receive\n"
-	      "        local.weakhost.send local.iis.binding local.ip.conflict\n"
-	      "Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
+	/* The ids come from the catalogue, so the list cannot miss one. */
+	fputs("\nChecks: ", out);
+	dsr_catalogue_write_ids(out, DSR_BY_AUDIT | DSR_BY_ANALYZE, "        ", 80);
+	fputs("local:  ", out);
+	dsr_catalogue_write_ids(out, DSR_BY_LOCAL, "        ", 80);
+	fputs("Exit status: 0 all checks passed (warnings allowed), 1 a check failed,\n"
 	      "             2 usage or configuration error, 3 the run could not be done;\n"
 	      "             with -f nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",
 	      out);
@@ -309,6 +313,9 @@ static int take(int c, const char *arg, struct dsr_cmd_options *o, struct dsr_co
 						   c == OPT_SNAPSHOT ? "--snapshot" : "--save-snapshot");
 		*(c == OPT_SNAPSHOT ? &o->snapshot_in : &o->snapshot_out) = arg;
 		break;
+	case OPT_LIST_CHECKS:
+		o->list_checks = true;
+		break;
 	case 'h':
 		dsr_cmd_usage(stdout);
 		return DSR_EXIT_PASS;
@@ -344,6 +351,14 @@ int dsr_cmd_parse(int argc, char **argv, const struct dsr_cmd *cmd, struct dsr_c
 		if ((status = take(c, optarg, o, cfg, e)) != DSR_CMD_GO_ON)
 			return status;
 	}
+	if (o->list_checks) {
+		const char *format = o->format ? o->format : "text";
+		if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+			return dsr_cmd_usage_error(e, "--list-checks writes text or json, not %s", format);
+		if (dsr_catalogue_write(stdout, format) < 0 || fflush(stdout) != 0)
+			return dsr_cmd_fail(e, DSR_EXIT_RUN, "cannot write the catalogue");
+		return DSR_EXIT_PASS;
+	}
 	if (cmd->id == DSR_CMD_ANALYZE) {
 		if (optind == argc)
 			return dsr_cmd_usage_error(e, "analyze: which capture file?");
@@ -354,57 +369,55 @@ int dsr_cmd_parse(int argc, char **argv, const struct dsr_cmd *cmd, struct dsr_c
 	return DSR_CMD_GO_ON;
 }
 
-/* Command-line settings override the file's. Kept together, in one place, so
- * that the table of settings can take them over. */
+int dsr_cmd_setting(struct dsr_config *cfg, const char *flag, const char *value,
+		    struct dsr_cmd_error *e)
+{
+	char err[512];
+
+	if (dsr_settings_apply_flag(cfg, flag, value, err, sizeof(err)) < 0)
+		return dsr_cmd_usage_error(e, "%s", err);
+	return DSR_CMD_GO_ON;
+}
+
+/* Command-line settings override the file's, in this order (the first bad
+ * one is the one reported); ranges and messages are the table of settings'. */
 static int apply_globals(struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
-	unsigned seed;
+	const struct {
+		const char *flag, *value;
+	} given[] = {
+		{"-i", o->interface},	    {"--timeout", o->timeout}, {"--listen", o->listen},
+		{"--seed", o->seed},	    {"--retries", o->retries}, {"--rate", o->rate},
+	};
+	int status;
 
-	if (o->interface) {
-		if (strlen(o->interface) >= sizeof(cfg->interface))
-			return dsr_cmd_usage_error(e, "interface name too long: '%s'", o->interface);
-		snprintf(cfg->interface, sizeof(cfg->interface), "%s", o->interface);
-	}
-	if (o->timeout && dsr_parse_duration_ms(o->timeout, DSR_MAX_DURATION_MS, &cfg->timeout_ms) < 0)
-		return dsr_cmd_usage_error(e,
-					   "--timeout: bad duration '%s' (more than 0 and at most 600s, "
-					   "e.g. 500ms or 2s)",
-					   o->timeout);
-	if (o->listen && dsr_parse_duration_ms(o->listen, DSR_MAX_DURATION_MS, &cfg->listen_ms) < 0)
-		return dsr_cmd_usage_error(e,
-					   "--listen: bad duration '%s' (more than 0 and at most 600s, "
-					   "e.g. 500ms or 2s)",
-					   o->listen);
-	if (o->seed) {
-		if (dsr_parse_uint(o->seed, 0, 0xffffffffu, &seed) < 0)
-			return dsr_cmd_usage_error(e, "--seed: '%s' is not a number from 0 to 4294967295",
-						   o->seed);
-		o->has_seed = true;
-		o->seed_value = seed;
-	}
-	if (o->retries && dsr_parse_uint(o->retries, 0, DSR_MAX_RETRIES, &cfg->retries) < 0)
-		return dsr_cmd_usage_error(e, "--retries: '%s' is not a number from 0 to 10", o->retries);
-	if (o->rate && dsr_parse_uint(o->rate, 1, DSR_MAX_RATE, &cfg->rate) < 0)
-		return dsr_cmd_usage_error(e, "--rate: '%s' is not a number from 1 to 100000", o->rate);
+	for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++)
+		if (given[i].value &&
+		    (status = dsr_cmd_setting(cfg, given[i].flag, given[i].value, e)) != DSR_CMD_GO_ON)
+			return status;
+	o->has_seed = dsr_setting_given(cfg, DSR_SET_SEED);
+	o->seed_value = cfg->seed;
 	return DSR_CMD_GO_ON;
 }
 
 int dsr_cmd_load_config(struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
 	char err[512];
+	/* analyze reads a capture: it never needs ports. */
+	enum dsr_config_use use = o->cmd->id == DSR_CMD_ANALYZE ? DSR_USE_PASSIVE : DSR_USE_AUDIT;
 
 	if (o->config_path && o->cli_deployment)
 		return dsr_cmd_usage_error(e, "give the deployment either with -c or with "
 					      "--vip/--port/--server, not both");
 	if (o->config_path) {
-		if (dsr_config_load(cfg, o->config_path, err, sizeof(err)) < 0)
+		if (dsr_config_load_for(cfg, o->config_path, use, err, sizeof(err)) < 0)
 			return dsr_cmd_fail(e, DSR_EXIT_USAGE, "%s", err);
 	} else if (!o->cli_deployment && o->cmd->id == DSR_CMD_ANALYZE) {
 		/* A capture can be read for address conflicts without any deployment. */
 	} else if (!o->cli_deployment) {
 		return dsr_cmd_usage_error(e, "nothing to check: give -c FILE, or --vip, --port and "
 					      "--server");
-	} else if (dsr_config_validate(cfg, err, sizeof(err)) < 0) {
+	} else if (dsr_config_validate_for(cfg, use, err, sizeof(err)) < 0) {
 		return dsr_cmd_usage_error(e, "%s", err);
 	}
 	if (o->only_server) {

@@ -71,14 +71,17 @@ bool dsr_cmd_nagios(const struct dsr_cmd_options *o)
 	return o->format && strcmp(o->format, "nagios") == 0;
 }
 
-int dsr_cmd_time_limit(const struct dsr_cmd_options *o, unsigned *ms, struct dsr_cmd_error *e)
+int dsr_cmd_time_limit(const struct dsr_cmd_options *o, struct dsr_config *cfg, unsigned *ms,
+		       struct dsr_cmd_error *e)
 {
+	int status;
+
 	*ms = 0;
 	if (!o->time_limit)
 		return DSR_CMD_GO_ON;
-	if (dsr_parse_duration_ms(o->time_limit, DSR_MAX_DURATION_MS, ms) < 0)
-		return dsr_cmd_usage_error(e, "-t: bad duration '%s' (more than 0 and at most 600s, e.g. 10s)",
-					   o->time_limit);
+	if ((status = dsr_cmd_setting(cfg, "-t", o->time_limit, e)) != DSR_CMD_GO_ON)
+		return status;
+	*ms = cfg->time_limit_ms;
 	/* The safety net behind -t: whatever hangs (a driver, a name lookup), the
 	 * promise holds. */
 	dsr_os_deadline(*ms / 1000 + 2, dsr_cmd_nagios(o) ? "DSRCHECK UNKNOWN - time limit exceeded\n" : NULL,

@@ -83,17 +83,11 @@ int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 	char err[512], filter[256];
 	struct dsr_iface ifc;
 	struct dsr_source *src;
-	unsigned interval_ms = 300000;
 	int status;
 
-	if (o->interval && strcmp(o->interval, "0") != 0 &&
-	    dsr_parse_duration_ms(o->interval, 86400000u, &interval_ms) < 0)
-		return dsr_cmd_usage_error(e,
-					   "--interval: bad duration '%s' (at most 24h, e.g. 300s, 5m or "
-					   "1h; 0 for no audits)",
-					   o->interval);
-	if (o->interval && strcmp(o->interval, "0") == 0)
-		interval_ms = 0;
+	if (o->interval && (status = dsr_cmd_setting(cfg, "--interval", o->interval, e)) != DSR_CMD_GO_ON)
+		return status;
+	unsigned interval_ms = cfg->interval_ms;
 	if (dsr_publish_start(o, cfg, err, sizeof(err)) < 0)
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON)

@@ -131,19 +131,21 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 	return 0;
 }
 
-/* Whether uid 0 here is the machine's root: inside a user namespace (unshare
- * -r, a rootless container) it is an ordinary user outside, no other uid may
- * be mapped to switch to, and what is left to drop are the capabilities. */
+/* Whether uid 0 here can leave for another user: in the initial user
+ * namespace (uid_map "0 0 4294967295") it can. Inside a user namespace (unshare
+ * -r, a rootless container) uid 0 is usually an ordinary user outside, and even
+ * when root made the namespace no other uid is mapped to switch to: what is
+ * left to drop are the capabilities. */
 static bool uid0_is_root(void)
 {
 	FILE *f = fopen("/proc/self/uid_map", "r");
-	unsigned long inside, outside;
+	unsigned long inside, outside, count;
 	bool root = true;
 
 	if (!f)
 		return true;
-	if (fscanf(f, "%lu %lu", &inside, &outside) == 2)
-		root = !(inside == 0 && outside != 0);
+	if (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		root = inside == 0 && outside == 0 && count == 4294967295ul;
 	fclose(f);
 	return root;
 }

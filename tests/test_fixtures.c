@@ -145,7 +145,7 @@ static struct dsr_check *analyze(const struct expectation *e, struct dsr_config 
 	if (strcmp(e->config, "-") != 0 && dsr_config_load(cfg, path, err, sizeof(err)) < 0)
 		fail_msg("ANALYZELIST:%d: %s", e->line, err);
 	snprintf(path, sizeof(path), "fixtures/%s", e->pcap);
-	struct dsr_check *checks = dsr_analyze_file(path, cfg, false, nchecks, NULL, err, sizeof(err));
+	struct dsr_check *checks = dsr_analyze_file(path, cfg, false, nchecks, NULL, NULL, err, sizeof(err));
 	if (!checks)
 		fail_msg("ANALYZELIST:%d: %s", e->line, err);
 	return checks;
