@@ -182,17 +182,6 @@ static void put_long(FILE *out, const struct dsr_run *run)
 	}
 }
 
-static const struct dsr_evidence *rtt_us(const struct dsr_check *c)
-{
-	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		if (c->evidence[i].type == DSR_EV_INT && c->evidence[i].num >= 0 &&
-		    strncmp(c->evidence[i].key, "rtt_us", sizeof c->evidence[i].key) == 0)
-			return &c->evidence[i];
-	return NULL;
-}
-
 /* Round-trip times as perfdata after the long output: Nagios and Icinga take
  * everything after the first '|' past the first line as more perfdata. */
 static void put_rtts(FILE *out, const struct dsr_run *run)
@@ -201,9 +190,7 @@ static void put_rtts(FILE *out, const struct dsr_run *run)
 
 	for (size_t i = 0; i < run->nchecks; i++) {
 		const struct dsr_check *c = &run->checks[i];
-		const struct dsr_evidence *e = rtt_us(c);
-
-		if (!e)
+		if (!c->has_rtt || c->rtt_us < 0)
 			continue;
 		fputs(first ? "| rtt_" : "rtt_", out);
 		first = false;
@@ -219,7 +206,7 @@ static void put_rtts(FILE *out, const struct dsr_run *run)
 		if (c->port >= 0)
 			fprintf(out, "_%d", c->port);
 		fputc('=', out);
-		put_seconds(out, e->num, 1000000, 6);
+		put_seconds(out, c->rtt_us, 1000000, 6);
 		fputs(";;;0\n", out);
 	}
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse.h"
+
 const char *dsr_status_name(enum dsr_status status)
 {
 	switch (status) {
@@ -115,7 +117,8 @@ static bool list_has(const char *list, const char *item, size_t len)
 	return false;
 }
 
-void dsr_evidence_list_add(struct dsr_check *c, const char *key, const char *item)
+/* Adds item to the list under key; returns the entry when it was added. */
+static struct dsr_evidence *list_add(struct dsr_check *c, const char *key, const char *item)
 {
 	bool created;
 	struct dsr_evidence *e;
@@ -124,29 +127,81 @@ void dsr_evidence_list_add(struct dsr_check *c, const char *key, const char *ite
 	/* Items are stored comma-separated, so an empty item or one holding a comma
 	 * would change the list when split again: refuse it. */
 	if (!c || !item || !*item || strchr(item, ','))
-		return;
+		return NULL;
 	e = slot(c, key, &created);
 	if (!e)
-		return;
+		return NULL;
 	if (created) {
 		e->type = DSR_EV_LIST;
 		e->text[0] = '\0';
 	} else if (e->type != DSR_EV_LIST) {
-		return; /* the key already holds a scalar: keep it */
+		return NULL; /* the key already holds a scalar: keep it */
 	}
 	len = strlen(item);
 	if (list_has(e->text, item, len))
-		return;
+		return NULL;
 	have = strnlen(e->text, sizeof e->text);
 	/* A whole item or nothing: half a MAC address would be false evidence. */
 	if (have + (have ? 1 : 0) + len >= sizeof e->text) {
 		if (created)
 			c->nevidence--; /* do not leave an empty list behind */
-		return;
+		return NULL;
 	}
 	if (have)
 		e->text[have++] = ',';
 	memcpy(e->text + have, item, len + 1);
+	return e;
+}
+
+void dsr_evidence_list_add(struct dsr_check *c, const char *key, const char *item)
+{
+	list_add(c, key, item);
+}
+
+static void note_mac(struct dsr_check *c, const struct dsr_evidence *e, const uint8_t mac[6])
+{
+	if (!e || c->nmacs >= DSR_CHECK_MACS)
+		return;
+	memcpy(c->macs[c->nmacs], mac, 6);
+	c->mac_entry[c->nmacs++] = (uint8_t)(e - c->evidence);
+}
+
+void dsr_evidence_mac(struct dsr_check *c, const char *key, const uint8_t mac[6])
+{
+	char text[18];
+	bool created;
+	struct dsr_evidence *e = c ? slot(c, key, &created) : NULL;
+	size_t kept = 0;
+
+	if (!e)
+		return;
+	dsr_format_mac(mac, text);
+	e->type = DSR_EV_STR;
+	e->num = 0;
+	copy_bounded(e->text, sizeof e->text, text);
+	/* A value replaced: the MAC it held is no longer evidence. */
+	for (size_t i = 0; i < c->nmacs; i++)
+		if (c->mac_entry[i] != (uint8_t)(e - c->evidence)) {
+			memmove(c->macs[kept], c->macs[i], 6);
+			c->mac_entry[kept++] = c->mac_entry[i];
+		}
+	c->nmacs = kept;
+	note_mac(c, e, mac);
+}
+
+void dsr_check_rtt(struct dsr_check *c, long long us)
+{
+	dsr_evidence_int(c, "rtt_us", us);
+	c->has_rtt = true;
+	c->rtt_us = us;
+}
+
+void dsr_evidence_mac_add(struct dsr_check *c, const char *key, const uint8_t mac[6])
+{
+	char text[18];
+
+	dsr_format_mac(mac, text);
+	note_mac(c, list_add(c, key, text), mac);
 }
 
 void dsr_run_count(struct dsr_run *run)

@@ -29,6 +29,10 @@ struct dsr_evidence {
 	char text[DSR_EVIDENCE_TEXT];
 };
 
+/* As many MACs as a list of DSR_EVIDENCE_TEXT characters holds. */
+#define DSR_CHECK_MACS 14
+#define DSR_CHECK_FRAMES 12
+
 struct dsr_check {
 	const char *id;      /* "tcp.rip", ...: a public contract */
 	const char *service; /* NULL for none */
@@ -41,6 +45,17 @@ struct dsr_check {
 	struct dsr_evidence evidence[DSR_EVIDENCE_MAX];
 	size_t nevidence;
 	char remedy[2048]; /* "" for none */
+	/* What writers and the verdict read without parsing evidence text: */
+	bool has_rtt;
+	long long rtt_us; /* round trip of the reply the verdict rests on */
+	/* The MACs in the evidence (dsr_evidence_mac*), as bytes, each with the
+	 * index of its evidence entry, in the order they were added. */
+	uint8_t macs[DSR_CHECK_MACS][6];
+	uint8_t mac_entry[DSR_CHECK_MACS];
+	size_t nmacs;
+	/* Where to look in the evidence capture (--pcap): frame numbers. */
+	unsigned frames[DSR_CHECK_FRAMES];
+	size_t nframes;
 };
 
 const char *dsr_status_name(enum dsr_status status);
@@ -58,6 +73,14 @@ void dsr_evidence_str(struct dsr_check *c, const char *key, const char *value);
 void dsr_evidence_int(struct dsr_check *c, const char *key, long long value);
 /* Appends item to the list under key, creating it; duplicates are not added twice. */
 void dsr_evidence_list_add(struct dsr_check *c, const char *key, const char *item);
+/* A MAC as evidence (text "02:00:00:00:00:11") and as bytes (c->macs), so that
+ * the verdict names the servers behind it without parsing text: _mac sets
+ * key's value, _mac_add appends to the list under key. */
+void dsr_evidence_mac(struct dsr_check *c, const char *key, const uint8_t mac[6]);
+void dsr_evidence_mac_add(struct dsr_check *c, const char *key, const uint8_t mac[6]);
+/* The round trip of the reply the verdict rests on: evidence rtt_us, and
+ * c->rtt_us for the writers that chart it. */
+void dsr_check_rtt(struct dsr_check *c, long long us);
 
 /* Where dsrcheck stands: reported in every report. */
 struct dsr_vantage {
