@@ -67,6 +67,8 @@ static void put_safe(FILE *out, const char *s)
 
 /* Fixed-size fields of the model need not be terminated. */
 #define put_field(out, field) put_safe_n((out), (field), strnlen((field), sizeof(field)))
+/* Texts of a check: pointers, bounded by what they may hold. */
+#define put_text(out, text, max) put_safe_n((out), (text), strnlen((text), (max)))
 
 /* A perfdata label part: anything outside [A-Za-z0-9_.-] becomes '_'. */
 static void put_label_part(FILE *out, const char *s, size_t max)
@@ -166,16 +168,16 @@ static void put_long(FILE *out, const struct dsr_run *run)
 				continue;
 			fprintf(out, "%s ", order[k].tag);
 			put_where(out, c);
-			if (c->reason || c->summary[0])
+			if (c->reason || dsr_check_summary_text(c)[0])
 				fputc(' ', out);
 			put_safe(out, c->reason);
-			if (c->reason && c->summary[0])
+			if (c->reason && dsr_check_summary_text(c)[0])
 				fputs(": ", out);
-			put_field(out, c->summary);
+			put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX);
 			fputc('\n', out);
-			if (c->status != DSR_SKIP && c->remedy[0]) {
+			if (c->status != DSR_SKIP && dsr_check_remedy_text(c)[0]) {
 				fputs("  fix: ", out);
-				put_field(out, c->remedy);
+				put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX);
 				fputc('\n', out);
 			}
 		}

@@ -278,7 +278,9 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 			return NULL;
 		seen = &mine;
 	}
-	struct dsr_check *checks = calloc(plan->ntasks ? plan->ntasks : 1, sizeof(*checks));
+	struct dsr_packer packer;
+	struct dsr_check scratch = {0};
+	int packing = dsr_packer_begin(&packer, plan->ntasks);
 	size_t *start = malloc((plan->ntasks + 1) * sizeof(*start));
 	uint8_t *ttl = malloc(plan->ntasks ? plan->ntasks : 1);
 	uint8_t(*known)[6] = malloc(DSR_MAX_KNOWN_MACS * sizeof(*known));
@@ -286,14 +288,14 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 	struct owners owners = {0};
 	size_t nlearned = 0, n = 0;
 	struct learned *learned = learned_macs(plan, seen, &nlearned);
-	bool ok = checks && start && ttl && known && sorted && learned &&
+	bool ok = packing == 0 && start && ttl && known && sorted && learned &&
 		  owners_build(cfg, &owners) == 0 && server_ttls(plan, seen, ttl) == 0;
 
 	for (size_t i = 0; ok && i < plan->ntasks; i++) {
 		const struct dsr_task *t = &plan->tasks[i];
 		if (t->internal)
 			continue;
-		struct dsr_check *c = &checks[n++];
+		struct dsr_check *c = &scratch;
 		c->id = t->check_id;
 		c->service = t->service;
 		c->server = t->server;
@@ -303,6 +305,7 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 			c->status = DSR_SKIP;
 			c->reason = t->skip_reason;
 			dsr_check_summary(c, "%s", t->skip_summary);
+			dsr_packer_add(&packer, c);
 			continue;
 		}
 		const struct dsr_observation *its = sorted + start[i];
@@ -318,6 +321,7 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		name_servers(&owners, c);
 		if (c->status != DSR_PASS)
 			cite_frames(j.state, its, nits, c);
+		dsr_packer_add(&packer, c);
 	}
 	free(sorted);
 	free(start);
@@ -329,10 +333,10 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		mine.items = NULL;
 		dsr_observations_free(&mine);
 	}
-	if (!ok) {
-		free(checks);
-		return NULL;
-	}
-	*nchecks = n;
+	dsr_check_release(&scratch);
+	packer.failed = packer.failed || !ok;
+	struct dsr_check *checks = dsr_packer_end(&packer, &n);
+	if (checks)
+		*nchecks = n;
 	return checks;
 }

@@ -57,6 +57,7 @@ static struct dsr_check *add(size_t i, const char *id, const char *service, cons
 {
 	struct dsr_check *c = &sample_checks[i];
 
+	dsr_check_release(c); /* the previous test's */
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->service = service;
@@ -65,8 +66,8 @@ static struct dsr_check *add(size_t i, const char *id, const char *service, cons
 	c->port = port;
 	c->status = status;
 	c->reason = reason;
-	snprintf(c->summary, sizeof c->summary, "%s", summary);
-	snprintf(c->remedy, sizeof c->remedy, "%s", remedy);
+	dsr_check_summary(c, "%s", summary);
+	dsr_check_remedy(c, "%s", remedy);
 	return c;
 }
 
@@ -715,6 +716,7 @@ static void test_all_bytes(void **state)
 		all[i - 1] = (char)i;
 	snprintf(name, sizeof name, "%s", all + 127); /* starts with a continuation byte */
 	for (size_t i = 0; i < 4; i++) {
+		dsr_check_release(&c[i]);
 		memset(&c[i], 0, sizeof c[i]);
 		c[i].id = all;
 		c[i].service = i % 2 ? all : name;
@@ -723,8 +725,8 @@ static void test_all_bytes(void **state)
 		c[i].port = (int)i * 1000;
 		c[i].status = (enum dsr_status)i;
 		c[i].reason = name;
-		snprintf(c[i].summary, sizeof c[i].summary, "%s", all);
-		snprintf(c[i].remedy, sizeof c[i].remedy, "%s", i ? all : "");
+		dsr_check_summary(&c[i], "%s", all);
+		dsr_check_remedy(&c[i], "%s", i ? all : "");
 		dsr_evidence_str(&c[i], "s", all + 100);
 		dsr_evidence_list_add(&c[i], "l", "\x01\xff|");
 		dsr_check_rtt(&c[i], (long long)i * 1000001);

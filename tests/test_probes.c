@@ -142,6 +142,9 @@ struct fixture {
 	struct dsr_config cfg;
 	bool started;
 	struct dsr_judge_ctx ctx[5]; /* the facts each task's judge is given */
+	/* Every check judged, whose drafts fixture_free releases. */
+	struct dsr_check judged[64];
+	size_t njudged;
 };
 
 static void start(struct fixture *fx)
@@ -198,6 +201,8 @@ static struct fixture *fixture_new(void)
 static void fixture_free(struct fixture *fx)
 {
 	dsr_observations_free(&fx->obs);
+	for (size_t i = 0; i < fx->njudged; i++)
+		dsr_check_release(&fx->judged[i]);
 	free(fx->tasks);
 	free(fx);
 }
@@ -241,6 +246,8 @@ static struct dsr_check judge(struct fixture *fx, size_t i)
 		if (fx->obs.items[k].task == i)
 			mine[n++] = fx->obs.items[k];
 	fx->tasks[i].probe->judge(&j, mine, n, &c);
+	assert_true(fx->njudged < sizeof(fx->judged) / sizeof(fx->judged[0]));
+	fx->judged[fx->njudged++] = c;
 	return c;
 }
 

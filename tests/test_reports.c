@@ -31,6 +31,7 @@ static void add(size_t i, const char *id, const char *service, const char *serve
 {
 	struct dsr_check *c = &sample_checks[i];
 
+	dsr_check_release(c); /* the previous test's */
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->service = service;
@@ -39,8 +40,8 @@ static void add(size_t i, const char *id, const char *service, const char *serve
 	c->port = port;
 	c->status = status;
 	c->reason = reason;
-	snprintf(c->summary, sizeof c->summary, "%s", summary);
-	snprintf(c->remedy, sizeof c->remedy, "%s", remedy);
+	dsr_check_summary(c, "%s", summary);
+	dsr_check_remedy(c, "%s", remedy);
 }
 
 static struct dsr_run sample_run(void)
@@ -191,12 +192,13 @@ static char *render_summary(const char *format, const char *raw)
 	static struct dsr_check c;
 	struct dsr_run run = {.version = "t", .checks = &c, .nchecks = 1};
 
+	dsr_check_release(&c); /* the previous call's */
 	memset(&c, 0, sizeof c);
 	c.id = "tcp.vip";
 	c.port = -1;
 	c.status = DSR_FAIL;
 	c.reason = "timeout";
-	snprintf(c.summary, sizeof c.summary, "%s", raw);
+	dsr_check_summary(&c, "%s", raw);
 	return render_report(format, &run, false, 0);
 }
 
@@ -381,7 +383,7 @@ static void test_evidence_bounds(void **state)
 	memset(key, 'k', sizeof key - 1);
 	key[sizeof key - 1] = '\0';
 	dsr_evidence_int(&c, key, 1);
-	key[sizeof c.evidence[0].key - 1] = '\0'; /* 31 characters: fits */
+	key[DSR_EVIDENCE_KEY - 1] = '\0'; /* 31 characters: fits */
 	dsr_evidence_int(&c, key, 2);
 	assert_int_equal(c.nevidence, 1);
 	assert_string_equal(c.evidence[0].key, key);
@@ -453,6 +455,7 @@ static void test_evidence_bounds(void **state)
 	assert_int_equal(c.nevidence, DSR_EVIDENCE_MAX);
 	assert_string_equal(c.evidence[DSR_EVIDENCE_MAX - 1].key, "k6");
 	assert_int_equal(c.evidence[DSR_EVIDENCE_MAX - 1].num, 6);
+	dsr_check_release(&c);
 }
 
 int main(void)
