@@ -777,6 +777,45 @@ static void listed_balancers(void **state)
 	fixture_free(fx);
 }
 
+/* Replies are found by key: among thousands of probes, an answer reaches the
+ * one whose identifiers it carries and no other. */
+static void replies_found_by_key(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct dsr_plan plan = {.me = me(), .ntasks = N};
+	struct dsr_task *tasks = calloc(N, sizeof(*tasks));
+	struct dsr_observations obs = {0};
+	uint8_t f[128];
+	struct timeval ts = {1000, 0};
+
+	assert_non_null(tasks);
+	for (size_t i = 0; i < N; i++) {
+		tasks[i] = task(i % 2 ? &dsr_probe_tcp_syn : &dsr_probe_icmp_echo, rs1_ip, 80);
+		tasks[i].sport = (uint16_t)(33000 + i);
+		tasks[i].seq = (uint32_t)(7 * i);
+		tasks[i].echo_id = (uint16_t)i;
+		tasks[i].echo_seq = (uint16_t)(3 * i);
+	}
+	plan.tasks = tasks;
+	size_t n = craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 80, 33000 + 4321, 5,
+			     7 * 4321 + 1, 0x12);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	n = craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 1234, 3 * 1234);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	n = craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 1234, 3 * 1234 + 1);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.n, 2);
+	assert_int_equal(obs.items[0].task, 4321);
+	assert_int_equal(obs.items[0].kind, DSR_OBS_SYNACK);
+	assert_int_equal(obs.items[1].task, 1234);
+	assert_int_equal(obs.unmatched, 1);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(obs.state[i].answered, i == 4321 || i == 1234);
+	dsr_observations_free(&obs);
+	free(tasks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -799,6 +838,7 @@ int main(void)
 		cmocka_unit_test(rst_follows_synack),
 		cmocka_unit_test(return_path),
 		cmocka_unit_test(listed_balancers),
+		cmocka_unit_test(replies_found_by_key),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }
