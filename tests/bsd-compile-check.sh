@@ -58,7 +58,7 @@ if [ -n "$zig" ] && [ -x "$zig" ]; then
 			fail "$target: platform_bsd.c"; cat "$tmp/err"
 		fi
 		# shellcheck disable=SC2086
-		if "$zig" cc -target "$target" $std -isystem "$shim/common" -I src \
+		if "$zig" cc -target "$target" $std -isystem "$shim/common" -I platform \
 			-c "$tmp/mutant.c" -o "$tmp/mutant.o" 2>"$tmp/err"; then
 			fail "$target: a misspelt member compiled: the check is not checking"
 		elif grep -q sdl_addrlen "$tmp/err"; then
@@ -123,7 +123,7 @@ if command -v clang >/dev/null; then
 			fail "$os: platform_bsd.c"; cat "$tmp/err"
 		fi
 		# shellcheck disable=SC2086
-		if clang --target="$target" $inc $std -I src -c "$tmp/mutant.c" -o "$tmp/m.o" \
+		if clang --target="$target" $inc $std -I platform -c "$tmp/mutant.c" -o "$tmp/m.o" \
 			2>"$tmp/err"; then
 			fail "$os: a misspelt member compiled: the check is not checking"
 		elif grep -q sdl_addrlen "$tmp/err"; then
