@@ -37,15 +37,21 @@ struct dsr_task_index {
 	size_t *dep_start, *dep;
 };
 
+/* splitmix64's finaliser: every input bit moves the low bits that pick a bucket. */
+static uint64_t mix(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
 static size_t key_hash(const struct dsr_key *k)
 {
-	uint64_t h = ((uint64_t)k->kind << 56) ^ ((uint64_t)k->addr << 24) ^ k->port;
 	uint64_t m = 0;
 
 	memcpy(&m, k->mac, 6);
-	h ^= ((uint64_t)k->num << 32) ^ (m * 0x9e3779b97f4a7c15ull);
-	h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
-	return (size_t)(h ^ (h >> 29));
+	return (size_t)mix(mix(mix(((uint64_t)k->kind << 32) ^ k->addr) ^
+			       ((uint64_t)k->num << 16 ^ k->port)) ^ m);
 }
 
 static void unfile(struct dsr_task_index *x, size_t i)
