@@ -126,8 +126,11 @@ static inline void fuzz_check_results(const struct dsr_check *checks, size_t n)
 			     c->status == DSR_SKIP);
 		FUZZ_REQUIRE(c->status == DSR_PASS || c->reason != NULL);
 		FUZZ_REQUIRE(c->nevidence <= DSR_EVIDENCE_MAX);
-		FUZZ_REQUIRE(memchr(c->summary, '\0', sizeof(c->summary)) != NULL);
-		FUZZ_REQUIRE(memchr(c->remedy, '\0', sizeof(c->remedy)) != NULL);
+		FUZZ_REQUIRE(c->summary && strnlen(c->summary, DSR_SUMMARY_MAX) < DSR_SUMMARY_MAX);
+		FUZZ_REQUIRE(c->remedy && strnlen(c->remedy, DSR_REMEDY_MAX) < DSR_REMEDY_MAX);
+		for (size_t k = 0; k < c->nevidence; k++)
+			FUZZ_REQUIRE(strnlen(c->evidence[k].key, DSR_EVIDENCE_KEY) < DSR_EVIDENCE_KEY &&
+				     strnlen(c->evidence[k].text, DSR_EVIDENCE_TEXT) < DSR_EVIDENCE_TEXT);
 		FUZZ_REQUIRE(memchr(c->target, '\0', sizeof(c->target)) != NULL);
 	}
 }
