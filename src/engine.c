@@ -76,7 +76,9 @@ static void file(struct dsr_task_index *x, size_t i, const struct dsr_key *k)
 	*head = i;
 }
 
-void dsr_engine_refile(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i)
+/* Task i's state changed in a way its key may follow (identifiers, the MAC it
+ * is sent to): files it under its key now. */
+static void refile(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i)
 {
 	const struct dsr_task *t = &plan->tasks[i];
 	struct dsr_key k = {.kind = DSR_KEY_NONE};
@@ -157,7 +159,7 @@ int dsr_engine_prepare(const struct dsr_plan *plan, struct dsr_observations *obs
 	obs->nstate = plan->ntasks;
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		dsr_task_state_init(&plan->tasks[i], &obs->state[i]);
-		dsr_engine_refile(plan, obs, i);
+		refile(plan, obs, i);
 	}
 	return 0;
 }
@@ -211,7 +213,7 @@ static void set_dst_mac(const struct dsr_plan *plan, struct dsr_observations *ob
 {
 	memcpy(obs->state[i].dst_mac, mac, 6);
 	obs->state[i].dst_mac_known = true;
-	dsr_engine_refile(plan, obs, i);
+	refile(plan, obs, i);
 }
 
 /* The MAC an IP probe is sent to, once its next hop has answered ARP: the

@@ -71,10 +71,6 @@ void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t c
 /* The capture filter for a plan: ARP, and ICMP/TCP addressed to us on our ports. */
 void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen);
 
-/* Task i's state changed in a way its key may follow (identifiers, the MAC it
- * is sent to): refiles it in the index. For the engine and for tests. */
-void dsr_engine_refile(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i);
-
 void dsr_observations_free(struct dsr_observations *obs);
 
 #endif
