@@ -63,6 +63,11 @@ int dsr_source_open_live(const char *ifname, const char *filter, struct dsr_sour
 		return DSR_SOURCE_FAILED;
 	}
 	pcap_set_snaplen(p, SNAPLEN);
+	/* The kernel's ring is resident once the frames have cycled through it:
+	 * 512 KiB holds some 1,500 frames of SNAPLEN, seconds of answers at any
+	 * rate we send, drained every few milliseconds (libpcap's 2 MiB default
+	 * was a quarter of the memory of a 250-server audit). */
+	pcap_set_buffer_size(p, 512 * 1024);
 	/* Promiscuous: conflicting ARP answers to other hosts' requests are evidence too. */
 	pcap_set_promisc(p, 1);
 	pcap_set_immediate_mode(p, 1);

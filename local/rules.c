@@ -825,5 +825,5 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 			rule_linux_firewall(&b, -1);
 	}
 	*nchecks = b.n;
-	return b.checks;
+	return dsr_checks_pack(b.checks, b.n);
 }

@@ -794,11 +794,9 @@ struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n)
 		rc = build_inventory(p);
 	free(done);
 	if (rc < 0) {
-		free(o.checks);
+		dsr_checks_discard(o.checks, o.n);
 		return NULL;
 	}
 	*n = o.n;
-	if (!o.checks)
-		o.checks = calloc(1, sizeof(*o.checks));
-	return o.checks;
+	return dsr_checks_pack(o.checks, o.n);
 }

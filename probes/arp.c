@@ -13,17 +13,26 @@
 
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static int arp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
-		     size_t cap, char *err, size_t errlen)
+static struct dsr_key arp_key(const struct dsr_task *t, const struct dsr_task_state *s)
 {
+	(void)s;
+	return (struct dsr_key){.kind = DSR_KEY_ARP, .addr = t->target.s_addr};
+}
+
+static int arp_build(const struct dsr_task *t, const struct dsr_task_state *s,
+		     const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	(void)s;
 	return dsr_build_arp_probe(me, broadcast, t->target, buf, cap, err, errlen);
 }
 
 /* Every reply for the address counts, whoever asked: a second owner answering
  * someone else's request is as much a conflict as one answering ours. */
-static enum dsr_match arp_match(const struct dsr_task *t, const struct dsr_local *me,
-				const struct dsr_frame *f, struct dsr_observation *obs)
+static enum dsr_match arp_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				const struct dsr_local *me, const struct dsr_frame *f,
+				struct dsr_observation *obs)
 {
+	(void)s;
 	(void)me;
 	if (f->l3 != DSR_L3_ARP || f->arp.op != DSR_ARP_REPLY ||
 	    f->arp.spa.s_addr != t->target.s_addr)
@@ -36,16 +45,18 @@ static enum dsr_match arp_match(const struct dsr_task *t, const struct dsr_local
 	return DSR_MATCH_ANSWER;
 }
 
-static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
-			   const struct dsr_frame *f)
+static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
+			   const struct dsr_local *me, const struct dsr_frame *f)
 {
+	(void)s;
 	return f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
 	       memcmp(f->eth_src, me->mac, 6) == 0 && f->arp.tpa.s_addr == t->target.s_addr;
 }
 
-static void arp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
+	const struct dsr_task *t = ctx->task;
 	uint8_t macs[64][6];
 	size_t nmacs = 0, unexpected = 0;
 	char text[18];
@@ -56,15 +67,14 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 			seen = seen || memcmp(macs[j], obs[i].mac, 6) == 0;
 		if (seen)
 			continue;
-		dsr_format_mac(obs[i].mac, text);
-		dsr_evidence_list_add(out, "macs", text);
+		dsr_evidence_mac_add(out, "macs", obs[i].mac);
 		if (t->nexpected && !dsr_mac_in(t->expected_macs, t->nexpected, obs[i].mac))
 			unexpected++;
 		if (nmacs < sizeof(macs) / sizeof(macs[0]))
 			memcpy(macs[nmacs++], obs[i].mac, 6);
 	}
-	dsr_evidence_int(out, "replies", (long long)dsr_task_replies(t, nobs));
-	dsr_evidence_int(out, "attempts", t->attempts);
+	dsr_evidence_int(out, "replies", (long long)dsr_task_replies(ctx->state, nobs));
+	dsr_evidence_int(out, "attempts", ctx->state->attempts);
 	if (nobs)
 		dsr_judge_rtt(out, &obs[0]);
 	for (size_t i = 0; i < t->nexpected; i++) {
@@ -88,7 +98,7 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		out->status = DSR_FAIL;
 		out->reason = DSR_REASON(NO_ANSWER);
 		dsr_check_summary(out, "no ARP reply for %s after %u %s", ip,
-			 t->attempts, t->attempts == 1 ? "try" : "tries");
+			 ctx->state->attempts, ctx->state->attempts == 1 ? "try" : "tries");
 		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_ARP_SILENT : DSR_FIX_RIP_ARP_SILENT, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.vip = ip, .addr = ip});
 	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected)) {
@@ -114,6 +124,8 @@ static void arp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 const struct dsr_probe dsr_probe_arp = {
 	.name = "arp",
 	.ask_all = true,
+	.resolves = true,
+	.key = arp_key,
 	.build = arp_build,
 	.match = arp_match,
 	.is_attempt = arp_is_attempt,

@@ -15,21 +15,37 @@
 #include "../src/parse.h"
 #include "frame.h"
 
-static int claim_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
-		       size_t cap, char *err, size_t errlen)
+static int claim_build(const struct dsr_task *t, const struct dsr_task_state *s,
+		       const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	return dsr_build_arp_probe(me, t->dst_mac, t->target, buf, cap, err, errlen);
+	return dsr_build_arp_probe(me, s->dst_mac, t->target, buf, cap, err, errlen);
 }
 
 /* As many claims as the engine keeps for one task. */
 #define CLAIMS_KEPT 64
 
 /* The server's MAC as far as it is known: learned from ARP, else configured. */
-static const uint8_t *server_mac(const struct dsr_task *t)
+static const uint8_t *server_mac(const struct dsr_task *t, const struct dsr_task_state *s)
 {
-	if (t->dst_mac_known)
-		return t->dst_mac;
+	if (s->dst_mac_known)
+		return s->dst_mac;
 	return t->has_fallback_mac ? t->fallback_mac : NULL;
+}
+
+/* A server's watch is found by the VIP and its MAC (a frame from or to it);
+ * the service's by the VIP alone, as the ARP probe for the VIP is. */
+static struct dsr_key claim_key(const struct dsr_task *t, const struct dsr_task_state *s)
+{
+	struct dsr_key k = {.kind = DSR_KEY_ARP, .addr = t->target.s_addr};
+	const uint8_t *mac;
+
+	if (!t->server)
+		return k;
+	if (!(mac = server_mac(t, s)))
+		return (struct dsr_key){.kind = DSR_KEY_NONE};
+	k.kind = DSR_KEY_ARP_FROM;
+	memcpy(k.mac, mac, 6);
+	return k;
 }
 
 static bool from(const struct dsr_frame *f, const uint8_t mac[6])
@@ -37,15 +53,16 @@ static bool from(const struct dsr_frame *f, const uint8_t mac[6])
 	return memcmp(f->arp.sha, mac, 6) == 0 || memcmp(f->eth_src, mac, 6) == 0;
 }
 
-static enum dsr_match claim_match(const struct dsr_task *t, const struct dsr_local *me,
-				  const struct dsr_frame *f, struct dsr_observation *obs)
+static enum dsr_match claim_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				  const struct dsr_local *me, const struct dsr_frame *f,
+				  struct dsr_observation *obs)
 {
 	(void)me;
 	/* Any ARP frame with the VIP as sender protocol address claims it. */
 	if (f->l3 != DSR_L3_ARP || f->arp.spa.s_addr != t->target.s_addr)
 		return DSR_MATCH_NO;
 	if (t->server) {
-		const uint8_t *mac = server_mac(t);
+		const uint8_t *mac = server_mac(t, s);
 		if (!mac || !from(f, mac))
 			return DSR_MATCH_NO;
 	} else {
@@ -62,10 +79,10 @@ static enum dsr_match claim_match(const struct dsr_task *t, const struct dsr_loc
 	return DSR_MATCH_WITNESS;
 }
 
-static bool claim_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
-			     const struct dsr_frame *f)
+static bool claim_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
+			     const struct dsr_local *me, const struct dsr_frame *f)
 {
-	const uint8_t *mac = server_mac(t);
+	const uint8_t *mac = server_mac(t, s);
 	return t->server && mac && f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
 	       memcmp(f->eth_src, me->mac, 6) == 0 && memcmp(f->eth_dst, mac, 6) == 0 &&
 	       f->arp.tpa.s_addr == t->target.s_addr;
@@ -110,10 +127,11 @@ static void list_frames(struct dsr_check *out, const struct dsr_observation *obs
 	}
 }
 
-static void claim_judge_server(const struct dsr_task *t, const struct dsr_observation *obs,
+static void claim_judge_server(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,
 			       size_t nobs, struct dsr_check *out)
 {
-	const uint8_t *mac = server_mac(t);
+	const struct dsr_task *t = j->task;
+	const uint8_t *mac = server_mac(t, j->state);
 	struct dsr_observation claims[CLAIMS_KEPT];
 	size_t n = 0;
 	char vip[16], text[18];
@@ -134,55 +152,55 @@ static void claim_judge_server(const struct dsr_task *t, const struct dsr_observ
 		if (!obs[i].via_other_hop || memcmp(obs[i].mac, mac, 6) == 0)
 			claims[n++] = obs[i];
 	dsr_format_mac(mac, text);
-	dsr_evidence_str(out, "mac", text);
-	dsr_evidence_int(out, "probes", t->attempts);
+	dsr_evidence_mac(out, "mac", mac);
+	dsr_evidence_int(out, "probes", j->state->attempts);
 	if (n == 0) {
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
-			 t->attempts);
+			 j->state->attempts);
 		return;
 	}
 	list_frames(out, claims, n);
-	dsr_verdict_claimed(out, text, claim_kind(&claims[0]), vip, n, dsr_task_platform(t));
+	dsr_verdict_claimed(out, text, claim_kind(&claims[0]), vip, n, dsr_judge_platform(j));
 }
 
-static void claim_judge_service(const struct dsr_task *t, const struct dsr_observation *obs,
+static void claim_judge_service(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,
 				size_t nobs, struct dsr_check *out)
 {
+	const struct dsr_task *t = j->task;
 	struct dsr_observation unknown[CLAIMS_KEPT];
 	size_t n = 0;
 	char vip[16], text[18];
 
 	dsr_format_ipv4(t->target, vip);
 	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++)
-		if (!dsr_mac_in(t->known_macs, t->nknown, obs[i].mac))
+		if (!dsr_mac_in(j->known_macs, j->nknown, obs[i].mac))
 			unknown[n++] = obs[i];
 	if (n == 0) {
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "no host other than the balancer and the configured servers claimed %s", vip);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		dsr_format_mac(unknown[i].mac, text);
-		dsr_evidence_list_add(out, "macs", text);
-	}
+	for (size_t i = 0; i < n; i++)
+		dsr_evidence_mac_add(out, "macs", unknown[i].mac);
 	list_frames(out, unknown, n);
 	dsr_format_mac(unknown[0].mac, text);
 	dsr_verdict_unknown_host(out, text, vip);
 }
 
-static void claim_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
-			struct dsr_check *out)
+static void claim_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,
+			size_t nobs, struct dsr_check *out)
 {
-	if (t->server)
-		claim_judge_server(t, obs, nobs, out);
+	if (j->task->server)
+		claim_judge_server(j, obs, nobs, out);
 	else
-		claim_judge_service(t, obs, nobs, out);
+		claim_judge_service(j, obs, nobs, out);
 }
 
 const struct dsr_probe dsr_probe_arp_claim = {
 	.name = "arp-claim",
 	.max_attempts = 1,
+	.key = claim_key,
 	.build = claim_build,
 	.match = claim_match,
 	.is_attempt = claim_is_attempt,

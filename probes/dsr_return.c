@@ -8,9 +8,10 @@
 #include "../src/parse.h"
 #include "frame.h"
 
-static void return_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
-			 struct dsr_check *out)
+static void return_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,
+			 size_t nobs, struct dsr_check *out)
 {
+	const struct dsr_task *t = j->task;
 	const struct dsr_observation *answer = NULL;
 	char endpoint[32], mac[18];
 
@@ -27,11 +28,12 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 		return;
 	}
 	dsr_format_mac(answer->mac, mac);
-	dsr_evidence_str(out, "mac", mac);
+	dsr_evidence_mac(out, "mac", answer->mac);
 	dsr_judge_rtt(out, answer);
 	/* Without a configured balancer MAC, the MAC the SYN went to is the balancer's. */
 	bool via_balancer = t->nexpected ? dsr_mac_in(t->expected_macs, t->nexpected, answer->mac)
-					 : t->dst_mac_known && memcmp(t->dst_mac, answer->mac, 6) == 0;
+					 : j->state->dst_mac_known &&
+						   memcmp(j->state->dst_mac, answer->mac, 6) == 0;
 	if (!via_balancer) {
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "the answer from %s came straight from %s",
@@ -46,33 +48,40 @@ static void return_judge(const struct dsr_task *t, const struct dsr_observation 
 }
 
 /* The frames are a TCP SYN's: only the judgement differs. */
-static int return_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf,
-			size_t cap, char *err, size_t errlen)
+static struct dsr_key return_key(const struct dsr_task *t, const struct dsr_task_state *s)
 {
-	return dsr_probe_tcp_syn.build(t, me, buf, cap, err, errlen);
+	return dsr_probe_tcp_syn.key(t, s);
 }
 
-static enum dsr_match return_match(const struct dsr_task *t, const struct dsr_local *me,
-				   const struct dsr_frame *f, struct dsr_observation *obs)
+static int return_build(const struct dsr_task *t, const struct dsr_task_state *s,
+			const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	return dsr_probe_tcp_syn.match(t, me, f, obs);
+	return dsr_probe_tcp_syn.build(t, s, me, buf, cap, err, errlen);
 }
 
-static bool return_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
-			      const struct dsr_frame *f)
+static enum dsr_match return_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				   const struct dsr_local *me, const struct dsr_frame *f,
+				   struct dsr_observation *obs)
 {
-	return dsr_probe_tcp_syn.is_attempt(t, me, f);
+	return dsr_probe_tcp_syn.match(t, s, me, f, obs);
 }
 
-static int return_follow_up(const struct dsr_task *t, const struct dsr_local *me,
-			    const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
-			    size_t errlen)
+static bool return_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
+			      const struct dsr_local *me, const struct dsr_frame *f)
 {
-	return dsr_probe_tcp_syn.follow_up(t, me, o, buf, cap, err, errlen);
+	return dsr_probe_tcp_syn.is_attempt(t, s, me, f);
+}
+
+static int return_follow_up(const struct dsr_task *t, const struct dsr_task_state *s,
+			    const struct dsr_local *me, const struct dsr_observation *o, uint8_t *buf,
+			    size_t cap, char *err, size_t errlen)
+{
+	return dsr_probe_tcp_syn.follow_up(t, s, me, o, buf, cap, err, errlen);
 }
 
 const struct dsr_probe dsr_probe_dsr_return = {
 	.name = "dsr-return",
+	.key = return_key,
 	.build = return_build,
 	.match = return_match,
 	.is_attempt = return_is_attempt,

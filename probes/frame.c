@@ -15,48 +15,48 @@ int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], st
 	return dsr_wire()->arp_request(&eth, &arp, buf, cap, err, errlen);
 }
 
-unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs)
+unsigned long dsr_task_replies(const struct dsr_task_state *s, size_t nobs)
 {
-	return t->nmatched > nobs ? t->nmatched : nobs;
+	return s->nmatched > nobs ? s->nmatched : nobs;
 }
 
-bool dsr_foreign_answer(const struct dsr_task *t, const struct dsr_observation *o)
+bool dsr_foreign_answer(const struct dsr_judge_ctx *j, const struct dsr_observation *o)
 {
 	if (o->via_other_hop)
 		return true;
-	if (!t->dst_mac_known || (t->is_vip && !t->direct))
+	if (!j->state->dst_mac_known || (j->task->is_vip && !j->task->direct))
 		return false;
-	return memcmp(o->mac, t->dst_mac, 6) != 0;
+	return memcmp(o->mac, j->state->dst_mac, 6) != 0;
 }
 
 void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o)
 {
 	char mac[18];
 
+	/* Not a MAC the check names servers by (dsr_evidence_mac): a forger's. */
 	dsr_format_mac(o->mac, mac);
 	dsr_evidence_list_add(out, "foreign_macs", mac);
 }
 
-void dsr_judge_answer(const struct dsr_task *t, struct dsr_check *out,
+void dsr_judge_answer(const struct dsr_judge_ctx *j, struct dsr_check *out,
 		      const struct dsr_observation *shown, size_t nobs)
 {
-	char from[16], mac[18];
+	char from[16];
 
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
-		dsr_format_mac(shown->mac, mac);
 		dsr_evidence_str(out, "from", from);
-		dsr_evidence_str(out, "mac", mac);
+		dsr_evidence_mac(out, "mac", shown->mac);
 		dsr_judge_rtt(out, shown);
 	}
-	if (dsr_task_replies(t, nobs) > 1)
-		dsr_evidence_int(out, "replies", (long long)dsr_task_replies(t, nobs));
+	if (dsr_task_replies(j->state, nobs) > 1)
+		dsr_evidence_int(out, "replies", (long long)dsr_task_replies(j->state, nobs));
 }
 
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o)
 {
 	if (o->rtt_us >= 0)
-		dsr_evidence_int(out, "rtt_us", o->rtt_us);
+		dsr_check_rtt(out, o->rtt_us);
 	if (o->ttl)
 		dsr_evidence_int(out, "ttl", o->ttl);
 }
@@ -72,48 +72,50 @@ void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", ip);
 }
 
-void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const char *what)
+void dsr_judge_timeout(const struct dsr_judge_ctx *j, struct dsr_check *out, const char *what)
 {
+	const struct dsr_task *t = j->task;
+	const struct dsr_task_state *s = j->state;
 	char endpoint[32], hop[16];
 
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	out->status = DSR_FAIL;
 	out->reason = DSR_REASON(TIMEOUT);
-	dsr_evidence_int(out, "attempts", t->attempts);
-	if (t->unresolved && t->direct) {
+	dsr_evidence_int(out, "attempts", s->attempts);
+	if (s->unresolved && t->direct) {
 		/* Direct probes go to the server's own MAC: without it there is nothing to test. */
 		dsr_format_ipv4(t->nexthop, hop);
 		out->reason = DSR_REASON(NO_MAC);
 		dsr_check_summary(out, "%s to %s not sent: the MAC of %s is not configured and it did not answer ARP",
 			 what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
-	} else if (t->unresolved) {
+	} else if (s->unresolved) {
 		dsr_format_ipv4(t->nexthop, hop);
 		dsr_check_summary(out, "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
 	} else {
 		dsr_check_summary(out, "no answer to %s from %s after %u %s",
-			 what, endpoint, t->attempts, t->attempts == 1 ? "try" : "tries");
+			 what, endpoint, s->attempts, s->attempts == 1 ? "try" : "tries");
 	}
 }
 
-bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
-			       int port)
+bool dsr_direct_timeout_remedy(const struct dsr_judge_ctx *j, struct dsr_check *out,
+			       const char *ip, int port)
 {
 	char port_text[12] = "";
 
-	if (!t->direct)
+	if (!j->task->direct)
 		return false;
 	if (port >= 0)
 		snprintf(port_text, sizeof(port_text), "%d", port);
 	dsr_fix(out, out->reason == DSR_REASON(TIMEOUT) ? DSR_FIX_VIP_NOT_ACCEPTED : DSR_FIX_NO_MAC,
-		dsr_task_platform(t), &(struct dsr_fix_args){.vip = ip, .port = port_text});
+		dsr_judge_platform(j), &(struct dsr_fix_args){.vip = ip, .port = port_text});
 	return true;
 }
 
-enum dsr_platform dsr_task_platform(const struct dsr_task *t)
+enum dsr_platform dsr_judge_platform(const struct dsr_judge_ctx *j)
 {
-	switch (t->os_guess) {
+	switch (j->os_guess) {
 	case DSR_OS_LINUX:
 		return DSR_PLATFORM_LINUX_GUESSED;
 	case DSR_OS_WINDOWS:
@@ -122,4 +124,72 @@ enum dsr_platform dsr_task_platform(const struct dsr_task *t)
 		break;
 	}
 	return DSR_PLATFORM_UNKNOWN;
+}
+
+void dsr_task_state_init(const struct dsr_task *t, struct dsr_task_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->sport = t->sport;
+	s->seq = t->seq;
+	s->echo_id = t->echo_id;
+	s->echo_seq = t->echo_seq;
+}
+
+bool dsr_key_equal(const struct dsr_key *a, const struct dsr_key *b)
+{
+	return a->kind == b->kind && a->addr == b->addr && a->num == b->num && a->port == b->port &&
+	       memcmp(a->mac, b->mac, 6) == 0;
+}
+
+static size_t add_key(struct dsr_key *out, size_t n, struct dsr_key k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dsr_key_equal(&out[i], &k))
+			return n;
+	out[n] = k;
+	return n + 1;
+}
+
+static struct dsr_key arp_from(struct in_addr addr, const uint8_t mac[6])
+{
+	struct dsr_key k = {.kind = DSR_KEY_ARP_FROM, .addr = addr.s_addr};
+
+	memcpy(k.mac, mac, 6);
+	return k;
+}
+
+size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KEYS_MAX])
+{
+	size_t n = 0;
+
+	if (f->l3 == DSR_L3_ARP) {
+		/* Answers and claims name the address as sender; requests (our own
+		 * attempts in a replay) as target. */
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ARP, .addr = f->arp.spa.s_addr});
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ARP, .addr = f->arp.tpa.s_addr});
+		n = add_key(out, n, arp_from(f->arp.spa, f->arp.sha));
+		n = add_key(out, n, arp_from(f->arp.spa, f->eth_src));
+		n = add_key(out, n, arp_from(f->arp.tpa, f->eth_dst));
+		return n;
+	}
+	if (f->l3 != DSR_L3_IPV4)
+		return 0;
+	if (f->l4 == DSR_L4_TCP) {
+		/* An answer acknowledges our sequence number; our SYN carries it. */
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.ack - 1,
+						     .port = f->tcp.dport});
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.seq,
+						     .port = f->tcp.sport});
+	} else if (f->l4 == DSR_L4_ICMP) {
+		const struct dsr_quoted *q = &f->icmp.quote;
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ECHO, .num = f->icmp.seq,
+						     .port = f->icmp.id});
+		if (f->icmp.has_quote && q->proto == IPPROTO_TCP)
+			n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = q->seq,
+							     .port = q->sport});
+		else if (f->icmp.has_quote && q->proto == IPPROTO_ICMP)
+			n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ECHO, .num = q->echo_seq,
+							     .port = q->echo_id});
+	}
+	return n;
 }

@@ -19,28 +19,28 @@ int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], st
 
 /* Judge helpers shared by the IP probes. */
 /* Evidence of the answer a verdict rests on: who sent it, from where, how fast. */
-void dsr_judge_answer(const struct dsr_task *t, struct dsr_check *out,
+void dsr_judge_answer(const struct dsr_judge_ctx *j, struct dsr_check *out,
 		      const struct dsr_observation *shown, size_t nobs);
 /* Every matching frame, also those beyond the observations kept. */
-unsigned long dsr_task_replies(const struct dsr_task *t, size_t nobs);
+unsigned long dsr_task_replies(const struct dsr_task_state *s, size_t nobs);
 /* Did o come from somewhere else than the MAC the probe went to? For probes to
  * a server's own MAC (its real address, or the VIP directly) only that MAC may
  * answer: anything else is a forgery or a second host, never a pass. Answers to
  * tries sent to a next hop the configuration does not name (via_other_hop) are
  * foreign for every probe. */
-bool dsr_foreign_answer(const struct dsr_task *t, const struct dsr_observation *o);
+bool dsr_foreign_answer(const struct dsr_judge_ctx *j, const struct dsr_observation *o);
 /* Records such an answer as evidence (foreign_macs), so a forgery is visible. */
 void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o);
 void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o);
 /* Sets the fail status, reason and summary for a task that got no answer. */
-void dsr_judge_timeout(const struct dsr_task *t, struct dsr_check *out, const char *what);
+void dsr_judge_timeout(const struct dsr_judge_ctx *j, struct dsr_check *out, const char *what);
 /* After dsr_judge_timeout, the remedy of a direct probe (the VIP at a server's
  * MAC) to ip, port (-1 for none): the server does not accept the VIP, or its MAC
  * is unknown. Returns false, writing nothing, for other probes. */
-bool dsr_direct_timeout_remedy(const struct dsr_task *t, struct dsr_check *out, const char *ip,
-			       int port);
+bool dsr_direct_timeout_remedy(const struct dsr_judge_ctx *j, struct dsr_check *out,
+			       const char *ip, int port);
 /* The platform a server's remedy is written for: guessed from its replies' TTL. */
-enum dsr_platform dsr_task_platform(const struct dsr_task *t);
+enum dsr_platform dsr_judge_platform(const struct dsr_judge_ctx *j);
 /* "198.18.0.100:80" or "198.18.0.100" */
 void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen);
 

@@ -67,6 +67,9 @@ enum dsr_os_guess { DSR_OS_UNKNOWN, DSR_OS_LINUX, DSR_OS_WINDOWS };
 
 struct dsr_probe;
 
+/* One thing to ask the network in this run, as the plan asks it: read-only
+ * once dsr_plan_build returns. What the engine learns while running is in
+ * struct dsr_task_state, never here. */
 struct dsr_task {
 	const struct dsr_probe *probe; /* NULL: decided without sending (skip) */
 	const char *check_id;          /* NULL for internal tasks */
@@ -85,9 +88,6 @@ struct dsr_task {
 	size_t nexpected;
 	/* ARP for a VIP configured on our own interface: we are its owner. */
 	bool local_owner;
-	/* ARP: the MAC taken from the answers for next hops (see engine.c). */
-	bool has_learned_mac;
-	uint8_t learned_mac[6];
 
 	/* Sent to the VIP at one server's MAC, the way the balancer forwards. */
 	bool direct;
@@ -98,25 +98,36 @@ struct dsr_task {
 	uint8_t fallback_mac[6];
 	/* Sends nothing: only watches the wire (the service-level arp.vip.claim). */
 	bool passive;
-	/* Filled in before judging, from all of the run's replies: the server's
-	 * likely OS, and (claim watch) every MAC that may claim the VIP. */
-	enum dsr_os_guess os_guess;
-	const uint8_t (*known_macs)[6];
-	size_t nknown;
 
-	/* IP probes: Ethernet destination, known up front or learned from the
-	 * ARP task `resolver` (the target itself on-link, or the gateway). */
-	bool dst_mac_known;
-	uint8_t dst_mac[6];
+	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
+	 * (the target itself on-link, or the gateway). */
 	size_t resolver;
 	struct in_addr nexthop;
 
-	/* Identity written into the probe. */
+	/* Identity first written into the probe (the engine's state carries the
+	 * current one, which a next-hop correction renews). */
 	uint16_t sport;
 	uint32_t seq;
 	uint16_t echo_id, echo_seq;
+};
 
-	/* Engine state, read by judge. */
+/* What the engine learns about one task while it runs: one per plan task, in
+ * plan order, owned by the observations (engine.h) and freed with them. */
+struct dsr_task_state {
+	/* Identity written into the probe now: the plan's, until the next hop is
+	 * corrected (engine.c, learn_next_hop) and new identifiers keep answers to
+	 * the earlier tries from matching. */
+	uint16_t sport;
+	uint32_t seq;
+	uint16_t echo_id, echo_seq;
+	/* IP probes: the Ethernet destination, learned from the resolver's ARP or
+	 * the configured fallback (claim watch: the server's MAC). */
+	bool dst_mac_known;
+	uint8_t dst_mac[6];
+	/* ARP: the MAC taken from the answers for next hops (see engine.c). */
+	bool has_learned_mac;
+	uint8_t learned_mac[6];
+
 	unsigned attempts;
 	struct timeval last_sent;
 	unsigned nobs;           /* observations kept for the task (bounded) */
@@ -127,11 +138,51 @@ struct dsr_task {
 	bool answered;
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
-	/* The next hop changed to the configured MAC after tries went elsewhere
-	 * (engine.c, learn_next_hop): the task has new identifiers and is owed one
-	 * try at the configured MAC, whatever its retry budget says. */
+	/* The next hop changed to the configured MAC after tries went elsewhere:
+	 * the task has new identifiers and is owed one try at the configured MAC,
+	 * whatever its retry budget says. */
 	bool corrected_try_due;
 };
+
+/* Everything a judge may read, none of which it may change: the task as
+ * planned, what the engine learned about it, and facts drawn from the whole run. */
+struct dsr_judge_ctx {
+	const struct dsr_task *task;
+	const struct dsr_task_state *state;
+	/* The server's likely OS, from the TTL of all its replies in the run. */
+	enum dsr_os_guess os_guess;
+	/* Claim watch of a service: every MAC that may claim the VIP (the balancer,
+	 * the configured servers' MACs, configured or learned). */
+	const uint8_t (*known_macs)[6];
+	size_t nknown;
+};
+
+/* What names a task on the wire. Every task that sends or matches has one key,
+ * computed from its plan and state; every frame yields the keys of the tasks
+ * it may concern (dsr_frame_keys). The engine finds a frame's tasks by lookup,
+ * so the cost of a frame does not grow with the number of probes. */
+enum dsr_key_kind {
+	DSR_KEY_NONE,     /* matches nothing (yet): not looked up */
+	DSR_KEY_ARP,      /* ARP about addr (sender or target address) */
+	DSR_KEY_ARP_FROM, /* ARP about addr, to or from the MAC in mac */
+	DSR_KEY_TCP,      /* our SYN's source port (port) and sequence number (num) */
+	DSR_KEY_ECHO,     /* our echo's id (port) and sequence number (num) */
+};
+
+struct dsr_key {
+	enum dsr_key_kind kind;
+	uint32_t addr; /* network order */
+	uint32_t num;
+	uint16_t port;
+	uint8_t mac[6];
+};
+
+#define DSR_FRAME_KEYS_MAX 5
+
+/* The keys of the tasks frame f may concern: answers, ICMP errors quoting a
+ * probe, and (for a replay) our own attempts. Returns how many, each once. */
+size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KEYS_MAX]);
+bool dsr_key_equal(const struct dsr_key *a, const struct dsr_key *b);
 
 struct dsr_probe {
 	const char *name;
@@ -141,30 +192,42 @@ struct dsr_probe {
 	/* Keep asking after an answer: a second answerer (an address conflict) may
 	 * answer a later request when its first answer was lost. */
 	bool ask_all;
-	/* Builds one attempt of task t, sent by me, into buf (cap bytes). Returns the
-	 * frame length, or -1 with a message in err. Needs no privilege. */
-	int (*build)(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
-		     char *err, size_t errlen);
-	/* What is decoded frame f to t? Unless DSR_MATCH_NO, fills obs (all but
-	 * task, ts and rtt_us). Reads only the decoded frame, never raw bytes. */
-	enum dsr_match (*match)(const struct dsr_task *t, const struct dsr_local *me,
-				const struct dsr_frame *f, struct dsr_observation *obs);
-	/* Is f one of our own attempts for t? Lets a recorded capture, which holds the
-	 * probes too, replay through the same code as a live run. */
-	bool (*is_attempt)(const struct dsr_task *t, const struct dsr_local *me,
-			   const struct dsr_frame *f);
-	/* The only place a verdict is decided: all observations of t (in capture
-	 * order) and t's engine state → status, reason, summary, evidence and remedy
-	 * in out, whose id/service/server/target/port the caller has set. Pure. */
-	void (*judge)(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+	/* Its ARP answers teach the next hop's MAC to the tasks it resolves. */
+	bool resolves;
+	/* The key of task t in state s. match and is_attempt must say DSR_MATCH_NO
+	 * and false for a frame none of whose keys (dsr_frame_keys) is this one: the
+	 * engine only asks them about frames found under it. */
+	struct dsr_key (*key)(const struct dsr_task *t, const struct dsr_task_state *s);
+	/* Builds one attempt of task t (identity and destination from s), sent by
+	 * me, into buf (cap bytes). Returns the frame length, or -1 with a message
+	 * in err. Needs no privilege. */
+	int (*build)(const struct dsr_task *t, const struct dsr_task_state *s,
+		     const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen);
+	/* What is decoded frame f to t in state s? Unless DSR_MATCH_NO, fills obs
+	 * (all but task, ts and rtt_us). Reads only the decoded frame, never raw bytes. */
+	enum dsr_match (*match)(const struct dsr_task *t, const struct dsr_task_state *s,
+				const struct dsr_local *me, const struct dsr_frame *f,
+				struct dsr_observation *obs);
+	/* Is f one of our own attempts for t in state s? Lets a recorded capture,
+	 * which holds the probes too, replay through the same code as a live run. */
+	bool (*is_attempt)(const struct dsr_task *t, const struct dsr_task_state *s,
+			   const struct dsr_local *me, const struct dsr_frame *f);
+	/* The only place a verdict is decided: all observations of j->task (in
+	 * capture order) and the read-only context j → status, reason, summary,
+	 * evidence and remedy in out, whose id/service/server/target/port the
+	 * caller has set. Pure: writes nothing but out. */
+	void (*judge)(const struct dsr_judge_ctx *j, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out);
 	/* Optional: a frame to send once after the first answer o (live runs only),
 	 * e.g. the RST that leaves no half-open connection behind a SYN-ACK. Returns
 	 * its length, 0 for none, or -1 with a message in err. */
-	int (*follow_up)(const struct dsr_task *t, const struct dsr_local *me,
-			 const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
-			 size_t errlen);
+	int (*follow_up)(const struct dsr_task *t, const struct dsr_task_state *s,
+			 const struct dsr_local *me, const struct dsr_observation *o, uint8_t *buf,
+			 size_t cap, char *err, size_t errlen);
 };
+
+/* A task's state before the engine has done anything: the plan's identity. */
+void dsr_task_state_init(const struct dsr_task *t, struct dsr_task_state *s);
 
 extern const struct dsr_probe dsr_probe_arp;
 extern const struct dsr_probe dsr_probe_icmp_echo;

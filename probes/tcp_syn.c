@@ -8,29 +8,36 @@
 #include "../src/parse.h"
 #include "frame.h"
 
-static int tcp_build(const struct dsr_task *t, const struct dsr_local *me, uint8_t *buf, size_t cap,
-		     char *err, size_t errlen)
+static struct dsr_key tcp_key(const struct dsr_task *t, const struct dsr_task_state *s)
+{
+	(void)t;
+	return (struct dsr_key){.kind = DSR_KEY_TCP, .num = s->seq, .port = s->sport};
+}
+
+static int tcp_build(const struct dsr_task *t, const struct dsr_task_state *s,
+		     const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
 	/* An MSS option like every real stack sends; some middleboxes drop bare SYNs. */
 	static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
-	struct dsr_wire_eth eth = {.dst = t->dst_mac, .src = me->mac};
+	struct dsr_wire_eth eth = {.dst = s->dst_mac, .src = me->mac};
 	struct dsr_wire_ipv4 ip = {
-		.src = me->ip, .dst = t->target, .id = (uint16_t)t->seq, .frag = DSR_WIRE_IP_DF, .ttl = 64};
-	struct dsr_wire_tcp syn = {.sport = t->sport, .dport = (uint16_t)t->port, .seq = t->seq,
+		.src = me->ip, .dst = t->target, .id = (uint16_t)s->seq, .frag = DSR_WIRE_IP_DF, .ttl = 64};
+	struct dsr_wire_tcp syn = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq,
 				   .flags = DSR_TCP_SYN, .window = 64240, .options = mss, .options_len = sizeof(mss)};
 
 	return dsr_wire()->tcp(&eth, &ip, &syn, buf, cap, err, errlen);
 }
 
-static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local *me,
-				const struct dsr_frame *f, struct dsr_observation *obs)
+static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				const struct dsr_local *me, const struct dsr_frame *f,
+				struct dsr_observation *obs)
 {
 	if (f->l3 != DSR_L3_IPV4 || f->ip.dst.s_addr != me->ip.s_addr)
 		return DSR_MATCH_NO;
 	if (f->l4 == DSR_L4_TCP) {
 		/* The acknowledgement number proves the answer is to our SYN. */
-		if (f->tcp.dport != t->sport || f->tcp.sport != (uint16_t)t->port ||
-		    !(f->tcp.flags & DSR_TCP_ACK) || f->tcp.ack != t->seq + 1)
+		if (f->tcp.dport != s->sport || f->tcp.sport != (uint16_t)t->port ||
+		    !(f->tcp.flags & DSR_TCP_ACK) || f->tcp.ack != s->seq + 1)
 			return DSR_MATCH_NO;
 		if ((f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_RST)) == DSR_TCP_SYN)
 			obs->kind = DSR_OBS_SYNACK;
@@ -41,8 +48,8 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local
 		obs->tcp_flags = f->tcp.flags;
 	} else if (f->l4 == DSR_L4_ICMP && f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
 		const struct dsr_quoted *q = &f->icmp.quote;
-		if (q->proto != IPPROTO_TCP || q->sport != t->sport || q->dport != (uint16_t)t->port ||
-		    q->seq != t->seq || q->dst.s_addr != t->target.s_addr)
+		if (q->proto != IPPROTO_TCP || q->sport != s->sport || q->dport != (uint16_t)t->port ||
+		    q->seq != s->seq || q->dst.s_addr != t->target.s_addr)
 			return DSR_MATCH_NO;
 		obs->kind = DSR_OBS_UNREACHABLE;
 		obs->icmp_type = f->icmp.type;
@@ -59,9 +66,9 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_local
 /* The handshake is never completed: a RST to the server that answered frees
  * its half-open connection at once. For probes to a real address the local
  * kernel, which owns no such connection, sends that RST itself. */
-static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
-			 const struct dsr_observation *o, uint8_t *buf, size_t cap, char *err,
-			 size_t errlen)
+static int tcp_follow_up(const struct dsr_task *t, const struct dsr_task_state *s,
+			 const struct dsr_local *me, const struct dsr_observation *o, uint8_t *buf,
+			 size_t cap, char *err, size_t errlen)
 {
 	/* Only where the kernel cannot: its own RST to a SYN-ACK from the VIP would
 	 * go to the VIP's owner, the balancer, not to the server that answered. */
@@ -69,31 +76,32 @@ static int tcp_follow_up(const struct dsr_task *t, const struct dsr_local *me,
 		return 0;
 	struct dsr_wire_eth eth = {.dst = o->mac, .src = me->mac};
 	struct dsr_wire_ipv4 ip = {
-		.src = me->ip, .dst = t->target, .id = (uint16_t)(t->seq + 1), .frag = DSR_WIRE_IP_DF, .ttl = 64};
-	struct dsr_wire_tcp rst = {.sport = t->sport, .dport = (uint16_t)t->port, .seq = t->seq + 1, .flags = DSR_TCP_RST};
+		.src = me->ip, .dst = t->target, .id = (uint16_t)(s->seq + 1), .frag = DSR_WIRE_IP_DF, .ttl = 64};
+	struct dsr_wire_tcp rst = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq + 1, .flags = DSR_TCP_RST};
 
 	return dsr_wire()->tcp(&eth, &ip, &rst, buf, cap, err, errlen);
 }
 
-static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_local *me,
-			   const struct dsr_frame *f)
+static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
+			   const struct dsr_local *me, const struct dsr_frame *f)
 {
 	return f->l4 == DSR_L4_TCP && f->ip.src.s_addr == me->ip.s_addr &&
-	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.sport == t->sport &&
-	       f->tcp.dport == (uint16_t)t->port && f->tcp.seq == t->seq &&
+	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.sport == s->sport &&
+	       f->tcp.dport == (uint16_t)t->port && f->tcp.seq == s->seq &&
 	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
 }
 
-static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *obs, size_t nobs,
+static void tcp_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
+	const struct dsr_task *t = j->task;
 	const struct dsr_observation *synack = NULL, *rst = NULL, *unreach = NULL, *wrong = NULL;
 	char endpoint[32], from[16], mac[18], target[16], port[12];
 
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
 		bool from_target = o->ip.s_addr == t->target.s_addr;
-		if (dsr_foreign_answer(t, o)) {
+		if (dsr_foreign_answer(j, o)) {
 			dsr_note_foreign(out, o);
 			continue;
 		}
@@ -111,7 +119,7 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 	snprintf(port, sizeof(port), "%d", t->port);
 	const struct dsr_observation *shown =
 		synack ? synack : rst ? rst : unreach ? unreach : wrong;
-	dsr_judge_answer(t, out, shown, nobs);
+	dsr_judge_answer(j, out, shown, nobs);
 	if (shown) {
 		dsr_format_ipv4(shown->ip, from);
 		dsr_format_mac(shown->mac, mac);
@@ -124,7 +132,7 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		out->reason = DSR_REASON(REFUSED);
 		dsr_check_summary(out, "connection refused (RST) from %s, sent by %s",
 			 endpoint, mac);
-		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NOT_BOUND : DSR_FIX_NOT_LISTENING, dsr_task_platform(t),
+		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NOT_BOUND : DSR_FIX_NOT_LISTENING, dsr_judge_platform(j),
 			&(struct dsr_fix_args){.vip = target, .port = port, .endpoint = endpoint});
 	} else if (unreach) {
 		out->status = DSR_FAIL;
@@ -135,12 +143,12 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 		dsr_fix(out, DSR_FIX_TCP_REJECTED, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.from = from, .endpoint = endpoint});
 	} else if (wrong) {
-		dsr_verdict_wrong_source(out, target, port, dsr_task_platform(t));
+		dsr_verdict_wrong_source(out, target, port, dsr_judge_platform(j));
 		dsr_check_summary(out, "the answer for %s came from %s", endpoint,
 			 from);
 	} else {
-		dsr_judge_timeout(t, out, "TCP SYN");
-		if (dsr_direct_timeout_remedy(t, out, target, t->port))
+		dsr_judge_timeout(j, out, "TCP SYN");
+		if (dsr_direct_timeout_remedy(j, out, target, t->port))
 			return;
 		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_NO_SYNACK : DSR_FIX_RIP_NO_SYNACK, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.endpoint = endpoint, .port = port});
@@ -149,6 +157,7 @@ static void tcp_judge(const struct dsr_task *t, const struct dsr_observation *ob
 
 const struct dsr_probe dsr_probe_tcp_syn = {
 	.name = "tcp-syn",
+	.key = tcp_key,
 	.build = tcp_build,
 	.match = tcp_match,
 	.is_attempt = tcp_is_attempt,

@@ -75,15 +75,16 @@ void dsr_json_string(FILE *out, const char *s)
 		fputs("null", out);
 }
 
-/* Fixed-size fields of the model need not be terminated; "" is absent. */
-#define put_field(out, field)                                                                      \
+/* Fields of the model, at most max bytes, need not be terminated; "" is absent. */
+#define put_text(out, field, max)                                                                  \
 	do {                                                                                       \
-		size_t len_ = strnlen((field), sizeof(field));                                     \
+		size_t len_ = strnlen((field), (max));                                             \
 		if (len_)                                                                          \
 			put_string_n((out), (field), len_);                                        \
 		else                                                                               \
 			fputs("null", (out));                                                      \
 	} while (0)
+#define put_field(out, field) put_text((out), (field), sizeof(field))
 
 static const char *boolean(bool b)
 {
@@ -117,12 +118,12 @@ static void put_evidence(FILE *out, const struct dsr_check *c)
 		const struct dsr_evidence *e = &c->evidence[i];
 
 		fputs(i ? ", " : "", out);
-		put_string_n(out, e->key, strnlen(e->key, sizeof e->key)); /* keys are never null */
+		put_string_n(out, e->key, strnlen(e->key, DSR_EVIDENCE_KEY)); /* keys are never null */
 		fputs(": ", out);
 		if (e->type == DSR_EV_INT) {
 			fprintf(out, "%lld", e->num);
 		} else if (e->type == DSR_EV_LIST) {
-			size_t len = strnlen(e->text, sizeof e->text);
+			size_t len = strnlen(e->text, DSR_EVIDENCE_TEXT);
 
 			fputc('[', out);
 			for (size_t at = 0; at < len;) {
@@ -135,7 +136,7 @@ static void put_evidence(FILE *out, const struct dsr_check *c)
 			}
 			fputc(']', out);
 		} else {
-			put_string_n(out, e->text, strnlen(e->text, sizeof e->text));
+			put_string_n(out, e->text, strnlen(e->text, DSR_EVIDENCE_TEXT));
 		}
 	}
 	fputc('}', out);
@@ -160,11 +161,12 @@ static void put_check(FILE *out, const struct dsr_check *c)
 	fputs(",\n      \"reason\": ", out);
 	dsr_json_string(out, c->reason);
 	fputs(",\n      \"summary\": ", out);
-	put_string_n(out, c->summary, strnlen(c->summary, sizeof c->summary));
+	put_string_n(out, dsr_check_summary_text(c),
+		     strnlen(dsr_check_summary_text(c), DSR_SUMMARY_MAX));
 	fputs(",\n      \"evidence\": ", out);
 	put_evidence(out, c);
 	fputs(",\n      \"remedy\": ", out);
-	put_field(out, c->remedy);
+	put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX);
 	fputs("\n    }", out);
 }
 

@@ -97,6 +97,8 @@ static void put_xml(FILE *out, const char *s, enum xml_mode mode)
 /* Fixed-size fields of the model need not be terminated. */
 #define put_field(out, field, mode)                                                                \
 	put_xml_n((out), (field), strnlen((field), sizeof(field)), (mode))
+/* Texts of a check: pointers, bounded by what they may hold. */
+#define put_text(out, text, max, mode) put_xml_n((out), (text), strnlen((text), (max)), (mode))
 
 static bool same(const char *a, const char *b)
 {
@@ -128,9 +130,9 @@ static void put_timestamp(FILE *out, struct timeval tv)
 static void put_message(FILE *out, const struct dsr_check *c)
 {
 	put_xml(out, c->reason, XML_ATTR);
-	if (c->reason && c->summary[0])
+	if (c->reason && dsr_check_summary_text(c)[0])
 		fputs(": ", out);
-	put_field(out, c->summary, XML_ATTR);
+	put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX, XML_ATTR);
 }
 
 /* Summary, evidence and remedy as lines of element content. */
@@ -138,21 +140,21 @@ static void put_detail(FILE *out, const struct dsr_check *c)
 {
 	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
 
-	put_field(out, c->summary, XML_TEXT);
+	put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX, XML_TEXT);
 	for (size_t i = 0; i < n; i++) {
 		const struct dsr_evidence *e = &c->evidence[i];
 
 		fputc('\n', out);
-		put_field(out, e->key, XML_TEXT);
+		put_text(out, e->key, DSR_EVIDENCE_KEY, XML_TEXT);
 		fputc('=', out);
 		if (e->type == DSR_EV_INT)
 			fprintf(out, "%lld", e->num);
 		else
-			put_field(out, e->text, XML_TEXT);
+			put_text(out, e->text, DSR_EVIDENCE_TEXT, XML_TEXT);
 	}
-	if (c->remedy[0]) {
+	if (dsr_check_remedy_text(c)[0]) {
 		fputs("\nfix: ", out);
-		put_field(out, c->remedy, XML_TEXT);
+		put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX, XML_TEXT);
 	}
 }
 

@@ -76,6 +76,8 @@ static void put_safe(FILE *out, const char *s)
 
 /* Fixed-size fields of the model need not be terminated. */
 #define put_field(out, field) put_safe_n((out), (field), strnlen((field), sizeof(field)))
+/* Texts of a check: pointers, bounded by what they may hold. */
+#define put_text(out, text, max) put_safe_n((out), (text), strnlen((text), (max)))
 
 /* A perfdata label part: anything outside [A-Za-z0-9_.-] becomes '_'. */
 static void put_label_part(FILE *out, const char *s, size_t max)
@@ -208,31 +210,20 @@ static void put_long(FILE *out, const struct dsr_run *run)
 				continue;
 			fprintf(out, "%s ", order[k].tag);
 			put_where(out, c);
-			if (c->reason || c->summary[0])
+			if (c->reason || dsr_check_summary_text(c)[0])
 				fputc(' ', out);
 			put_safe(out, c->reason);
-			if (c->reason && c->summary[0])
+			if (c->reason && dsr_check_summary_text(c)[0])
 				fputs(": ", out);
-			put_field(out, c->summary);
+			put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX);
 			fputc('\n', out);
-			if (c->status != DSR_SKIP && c->remedy[0]) {
+			if (c->status != DSR_SKIP && dsr_check_remedy_text(c)[0]) {
 				fputs("  fix: ", out);
-				put_field(out, c->remedy);
+				put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX);
 				fputc('\n', out);
 			}
 		}
 	}
-}
-
-static const struct dsr_evidence *rtt_us(const struct dsr_check *c)
-{
-	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		if (c->evidence[i].type == DSR_EV_INT && c->evidence[i].num >= 0 &&
-		    strncmp(c->evidence[i].key, "rtt_us", sizeof c->evidence[i].key) == 0)
-			return &c->evidence[i];
-	return NULL;
 }
 
 /* Round-trip times as perfdata after the long output: Nagios and Icinga take
@@ -243,9 +234,7 @@ static void put_rtts(FILE *out, const struct dsr_run *run)
 
 	for (size_t i = 0; i < run->nchecks; i++) {
 		const struct dsr_check *c = &run->checks[i];
-		const struct dsr_evidence *e = rtt_us(c);
-
-		if (!e)
+		if (!c->has_rtt || c->rtt_us < 0)
 			continue;
 		fputs(first ? "| rtt_" : "rtt_", out);
 		first = false;
@@ -261,7 +250,7 @@ static void put_rtts(FILE *out, const struct dsr_run *run)
 		if (c->port >= 0)
 			fprintf(out, "_%d", c->port);
 		fputc('=', out);
-		put_seconds(out, e->num, 1000000, 6);
+		put_seconds(out, c->rtt_us, 1000000, 6);
 		fputs(";;;0\n", out);
 	}
 }

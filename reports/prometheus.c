@@ -120,17 +120,6 @@ static char *check_labels(const struct dsr_check *c)
 	return mb.buf;
 }
 
-static const struct dsr_evidence *rtt_us(const struct dsr_check *c)
-{
-	size_t n = c->nevidence < DSR_EVIDENCE_MAX ? c->nevidence : DSR_EVIDENCE_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		if (c->evidence[i].type == DSR_EV_INT && c->evidence[i].num >= 0 &&
-		    strncmp(c->evidence[i].key, "rtt_us", sizeof c->evidence[i].key) == 0)
-			return &c->evidence[i];
-	return NULL;
-}
-
 static void put_run(FILE *out, const struct dsr_run *run)
 {
 	static const enum dsr_status statuses[] = {DSR_PASS, DSR_FAIL, DSR_WARN, DSR_SKIP};
@@ -192,12 +181,12 @@ static void put_checks(FILE *out, const struct dsr_run *run, char *const *labels
 	family(out, "dsrcheck_probe_rtt_seconds",
 	       "Round-trip time of the reply a check was judged on, where it had one.");
 	for (size_t i = 0; i < run->nchecks; i++) {
-		const struct dsr_evidence *e = rtt_us(&run->checks[i]);
+		const struct dsr_check *c = &run->checks[i];
 
-		if (repeat[i] || !e)
+		if (repeat[i] || !c->has_rtt || c->rtt_us < 0)
 			continue;
 		fprintf(out, "dsrcheck_probe_rtt_seconds{%s} ", labels[i]);
-		put_fixed(out, e->num, 1000000, 6);
+		put_fixed(out, c->rtt_us, 1000000, 6);
 		fputc('\n', out);
 	}
 }

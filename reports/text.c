@@ -58,6 +58,8 @@ static size_t put_safe(FILE *out, const char *s)
 
 /* Fixed-size fields of the model need not be terminated. */
 #define put_field(out, field) put_safe_n((out), (field), strnlen((field), sizeof(field)))
+/* Texts of a check: pointers, bounded by what they may hold. */
+#define put_text(out, text, max) put_safe_n((out), (text), strnlen((text), (max)))
 
 static void pad(FILE *out, size_t have, size_t want)
 {
@@ -103,12 +105,12 @@ static void put_evidence(FILE *out, const struct dsr_check *c, int indent)
 		const struct dsr_evidence *e = &c->evidence[i];
 
 		fprintf(out, "%*s", indent, "");
-		put_field(out, e->key);
+		put_text(out, e->key, DSR_EVIDENCE_KEY);
 		fputc('=', out);
 		if (e->type == DSR_EV_INT)
 			fprintf(out, "%lld", e->num);
 		else
-			put_field(out, e->text);
+			put_text(out, e->text, DSR_EVIDENCE_TEXT);
 		fputc('\n', out);
 	}
 }
@@ -140,15 +142,15 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t i
 		fputc(' ', out);
 		if (c->reason)
 			put_safe(out, c->reason);
-		if (c->reason && c->summary[0])
+		if (c->reason && dsr_check_summary_text(c)[0])
 			fputs(": ", out);
-		put_field(out, c->summary);
+		put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX);
 	}
 	fputc('\n', out);
 	/* The remedy is what the operator came for when something is wrong. */
-	if ((c->status == DSR_FAIL || c->status == DSR_WARN) && c->remedy[0]) {
+	if ((c->status == DSR_FAIL || c->status == DSR_WARN) && dsr_check_remedy_text(c)[0]) {
 		fprintf(out, "%*sfix: ", indent + 7, "");
-		put_field(out, c->remedy);
+		put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX);
 		fputc('\n', out);
 	}
 	if (detail || opts->verbose > 0)

@@ -20,15 +20,28 @@ enum dsr_evidence_type {
 };
 
 #define DSR_EVIDENCE_MAX 12
-#define DSR_EVIDENCE_TEXT 256
+#define DSR_EVIDENCE_KEY 32   /* a key's bytes, its NUL included */
+#define DSR_EVIDENCE_TEXT 256 /* a value's bytes, its NUL included */
+#define DSR_SUMMARY_MAX 256
+#define DSR_REMEDY_MAX 2048
 
 struct dsr_evidence {
-	char key[32];
+	const char *key;
 	enum dsr_evidence_type type;
 	long long num;
-	char text[DSR_EVIDENCE_TEXT];
+	const char *text; /* "" for an integer */
 };
 
+/* As many MACs as a list of DSR_EVIDENCE_TEXT characters holds. */
+#define DSR_CHECK_MACS 14
+#define DSR_CHECK_FRAMES 12
+
+struct dsr_check_draft;
+
+/* A check costs what it says: its texts are written into a draft (check.c's,
+ * one at a time for the judges) and packed, exactly as long as they are, into
+ * one allocation with the array of checks (dsr_checks_pack, dsr_packer_*):
+ * free() of that array frees everything. */
 struct dsr_check {
 	const char *id;      /* "tcp.rip", ...: a public contract */
 	const char *service; /* NULL for none */
@@ -36,12 +49,60 @@ struct dsr_check {
 	char target[16];     /* dotted quad, "" for none */
 	int port;            /* -1 for none */
 	enum dsr_status status;
-	const char *reason; /* NULL when passed */
-	char summary[256];
-	struct dsr_evidence evidence[DSR_EVIDENCE_MAX];
+	const char *reason;  /* NULL when passed */
+	const char *summary; /* "" for none, once written or packed */
+	const char *remedy;  /* "" for none, once written or packed */
+	const struct dsr_evidence *evidence;
 	size_t nevidence;
-	char remedy[2048]; /* "" for none */
+	/* What writers and the verdict read without parsing evidence text: */
+	bool has_rtt;
+	long long rtt_us; /* round trip of the reply the verdict rests on */
+	/* The MACs in the evidence (dsr_evidence_mac*), as bytes, each with the
+	 * index of its evidence entry, in the order they were added. */
+	uint8_t macs[DSR_CHECK_MACS][6];
+	uint8_t mac_entry[DSR_CHECK_MACS];
+	uint8_t nmacs;
+	uint8_t nframes;
+	/* Where to look in the evidence capture (--pcap): frame numbers. */
+	unsigned frames[DSR_CHECK_FRAMES];
+	/* check.c's: where the texts are while being written; NULL once packed. */
+	struct dsr_check_draft *draft;
 };
+
+/* What readers print: "" for none, also for a check nothing was written to. */
+static inline const char *dsr_check_summary_text(const struct dsr_check *c)
+{
+	return c->summary ? c->summary : "";
+}
+
+static inline const char *dsr_check_remedy_text(const struct dsr_check *c)
+{
+	return c->remedy ? c->remedy : "";
+}
+
+/* Packs checks[0..n) (written through the functions below) into one
+ * allocation: the returned array, whose texts live in the same block, so that
+ * free() of it frees all. Consumes checks and their drafts, also on failure
+ * (NULL: out of memory). */
+struct dsr_check *dsr_checks_pack(struct dsr_check *checks, size_t n);
+
+/* The same one check at a time, for a producer that writes each check into
+ * one reused scratch check: begin with room for at most max checks, add (which
+ * empties the scratch for the next one, keeping its draft), end (returns the
+ * array of n checks, NULL when out of memory), then release the scratch. */
+struct dsr_packer {
+	unsigned char *block;
+	size_t used, cap, n, max;
+	bool failed;
+};
+int dsr_packer_begin(struct dsr_packer *p, size_t max);
+void dsr_packer_add(struct dsr_packer *p, struct dsr_check *scratch);
+struct dsr_check *dsr_packer_end(struct dsr_packer *p, size_t *n);
+
+/* Frees c's draft (a check that is not packed, such as a test's). */
+void dsr_check_release(struct dsr_check *c);
+/* Frees checks[0..n) that were not packed, drafts and array (an error path). */
+void dsr_checks_discard(struct dsr_check *checks, size_t n);
 
 const char *dsr_status_name(enum dsr_status status);
 
@@ -58,6 +119,14 @@ void dsr_evidence_str(struct dsr_check *c, const char *key, const char *value);
 void dsr_evidence_int(struct dsr_check *c, const char *key, long long value);
 /* Appends item to the list under key, creating it; duplicates are not added twice. */
 void dsr_evidence_list_add(struct dsr_check *c, const char *key, const char *item);
+/* A MAC as evidence (text "02:00:00:00:00:11") and as bytes (c->macs), so that
+ * the verdict names the servers behind it without parsing text: _mac sets
+ * key's value, _mac_add appends to the list under key. */
+void dsr_evidence_mac(struct dsr_check *c, const char *key, const uint8_t mac[6]);
+void dsr_evidence_mac_add(struct dsr_check *c, const char *key, const uint8_t mac[6]);
+/* The round trip of the reply the verdict rests on: evidence rtt_us, and
+ * c->rtt_us for the writers that chart it. */
+void dsr_check_rtt(struct dsr_check *c, long long us);
 
 /* Where dsrcheck stands: reported in every report. */
 struct dsr_vantage {

@@ -25,14 +25,172 @@ static long long now_us(void)
 	return us_of(&tv);
 }
 
-static void add_observation(struct dsr_plan *plan, struct dsr_observations *obs,
-			    const struct dsr_observation *o)
+/* The tasks filed by key: a chained hash whose links are per task, since a
+ * task has one key at a time. */
+struct dsr_task_index {
+	size_t mask;         /* buckets - 1 */
+	size_t *head;        /* per bucket: its first task, or DSR_NO_TASK */
+	size_t *next;        /* per task: the next task of its bucket */
+	struct dsr_key *key; /* per task: what it is filed under */
+	size_t *found;       /* scratch: one frame's tasks (each task at most once) */
+	/* Per ARP task, the tasks it resolves (dep[dep_start[i] .. dep_start[i+1]]). */
+	size_t *dep_start, *dep;
+};
+
+/* splitmix64's finaliser: every input bit moves the low bits that pick a bucket. */
+static uint64_t mix(uint64_t x)
 {
-	struct dsr_task *t = &plan->tasks[o->task];
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static size_t key_hash(const struct dsr_key *k)
+{
+	uint64_t m = 0;
+
+	memcpy(&m, k->mac, 6);
+	return (size_t)mix(mix(mix(((uint64_t)k->kind << 32) ^ k->addr) ^
+			       ((uint64_t)k->num << 16 ^ k->port)) ^ m);
+}
+
+static void unfile(struct dsr_task_index *x, size_t i)
+{
+	if (x->key[i].kind == DSR_KEY_NONE)
+		return;
+	size_t *link = &x->head[key_hash(&x->key[i]) & x->mask];
+	while (*link != DSR_NO_TASK && *link != i)
+		link = &x->next[*link];
+	if (*link == i)
+		*link = x->next[i];
+	x->key[i].kind = DSR_KEY_NONE;
+}
+
+static void file(struct dsr_task_index *x, size_t i, const struct dsr_key *k)
+{
+	x->key[i] = *k;
+	if (k->kind == DSR_KEY_NONE)
+		return;
+	size_t *head = &x->head[key_hash(k) & x->mask];
+	x->next[i] = *head;
+	*head = i;
+}
+
+/* Task i's state changed in a way its key may follow (identifiers, the MAC it
+ * is sent to): files it under its key now. */
+static void refile(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i)
+{
+	const struct dsr_task *t = &plan->tasks[i];
+	struct dsr_key k = {.kind = DSR_KEY_NONE};
+
+	if (!obs->index)
+		return;
+	if (t->probe)
+		k = t->probe->key(t, &obs->state[i]);
+	if (dsr_key_equal(&k, &obs->index->key[i]))
+		return;
+	unfile(obs->index, i);
+	file(obs->index, i, &k);
+}
+
+static void index_free(struct dsr_task_index *x)
+{
+	if (!x)
+		return;
+	free(x->head);
+	free(x->next);
+	free(x->key);
+	free(x->found);
+	free(x->dep_start);
+	free(x->dep);
+	free(x);
+}
+
+static struct dsr_task_index *index_new(const struct dsr_plan *plan)
+{
+	struct dsr_task_index *x = calloc(1, sizeof(*x));
+	size_t n = plan->ntasks ? plan->ntasks : 1, buckets = 64;
+
+	if (!x)
+		return NULL;
+	while (buckets < 2 * n)
+		buckets *= 2;
+	x->mask = buckets - 1;
+	x->head = malloc(buckets * sizeof(*x->head));
+	x->next = malloc(n * sizeof(*x->next));
+	x->key = calloc(n, sizeof(*x->key));
+	x->found = malloc(n * sizeof(*x->found));
+	x->dep_start = calloc(n + 1, sizeof(*x->dep_start));
+	x->dep = malloc(n * sizeof(*x->dep));
+	if (!x->head || !x->next || !x->key || !x->found || !x->dep_start || !x->dep) {
+		index_free(x);
+		return NULL;
+	}
+	for (size_t b = 0; b < buckets; b++)
+		x->head[b] = DSR_NO_TASK;
+	/* Dependents grouped by resolver, in plan order (a counting sort). */
+	for (size_t i = 0; i < plan->ntasks; i++)
+		if (plan->tasks[i].resolver < plan->ntasks)
+			x->dep_start[plan->tasks[i].resolver + 1]++;
+	for (size_t i = 0; i < plan->ntasks; i++)
+		x->dep_start[i + 1] += x->dep_start[i];
+	size_t *fill = x->found; /* free until the first frame */
+	memcpy(fill, x->dep_start, plan->ntasks * sizeof(*fill));
+	for (size_t i = 0; i < plan->ntasks; i++)
+		if (plan->tasks[i].resolver < plan->ntasks)
+			x->dep[fill[plan->tasks[i].resolver]++] = i;
+	return x;
+}
+
+int dsr_engine_prepare(const struct dsr_plan *plan, struct dsr_observations *obs)
+{
+	if (obs->state && obs->nstate == plan->ntasks)
+		return 0;
+	free(obs->state);
+	index_free(obs->index);
+	obs->index = NULL;
+	obs->nstate = 0;
+	obs->state = calloc(plan->ntasks ? plan->ntasks : 1, sizeof(*obs->state));
+	if (!obs->state || !(obs->index = index_new(plan))) {
+		free(obs->state);
+		obs->state = NULL;
+		return -1;
+	}
+	obs->nstate = plan->ntasks;
+	for (size_t i = 0; i < plan->ntasks; i++) {
+		dsr_task_state_init(&plan->tasks[i], &obs->state[i]);
+		refile(plan, obs, i);
+	}
+	return 0;
+}
+
+/* The tasks filed under one of f's keys, in plan order, into x->found. */
+static size_t lookup(const struct dsr_task_index *x, const struct dsr_frame *f)
+{
+	struct dsr_key keys[DSR_FRAME_KEYS_MAX];
+	size_t nkeys = dsr_frame_keys(f, keys), n = 0;
+
+	for (size_t k = 0; k < nkeys; k++)
+		for (size_t i = x->head[key_hash(&keys[k]) & x->mask]; i != DSR_NO_TASK; i = x->next[i])
+			if (dsr_key_equal(&x->key[i], &keys[k]))
+				x->found[n++] = i;
+	/* Plan order, as a scan of every task would meet them: few, nearly sorted. */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0 && x->found[b - 1] > x->found[b]; b--) {
+			size_t tmp = x->found[b];
+			x->found[b] = x->found[b - 1];
+			x->found[b - 1] = tmp;
+		}
+	return n;
+}
+
+static void add_observation(struct dsr_observations *obs, const struct dsr_observation *o)
+{
+	struct dsr_task_state *s = &obs->state[o->task];
 
 	/* A flood of answers must not grow memory without bound: duplicates beyond
 	 * the cap are counted, not kept. */
-	if (t->nobs >= DSR_MAX_OBSERVATIONS_PER_TASK || obs->n >= DSR_MAX_OBSERVATIONS) {
+	if (s->nobs >= DSR_MAX_OBSERVATIONS_PER_TASK || obs->n >= DSR_MAX_OBSERVATIONS) {
 		obs->dropped++;
 		return;
 	}
@@ -47,33 +205,41 @@ static void add_observation(struct dsr_plan *plan, struct dsr_observations *obs,
 		obs->cap = cap;
 	}
 	obs->items[obs->n++] = *o;
-	t->nobs++;
+	s->nobs++;
+}
+
+static void set_dst_mac(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
+			const uint8_t mac[6])
+{
+	memcpy(obs->state[i].dst_mac, mac, 6);
+	obs->state[i].dst_mac_known = true;
+	refile(plan, obs, i);
 }
 
 /* The MAC an IP probe is sent to, once its next hop has answered ARP: the
  * expected MAC when one of the answers has it, else the first answer. */
-static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct dsr_observation *o,
-			   struct dsr_observations *obs)
+static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
+			   const struct dsr_observation *o, struct dsr_observations *obs)
 {
-	struct dsr_task *a = &plan->tasks[arp_task];
-	bool have_expected = a->has_learned_mac &&
-			     dsr_mac_in(a->expected_macs, a->nexpected, a->learned_mac);
+	const struct dsr_task *a = &plan->tasks[arp_task];
+	struct dsr_task_state *as = &obs->state[arp_task];
+	const struct dsr_task_index *x = obs->index;
+	bool have_expected = as->has_learned_mac &&
+			     dsr_mac_in(a->expected_macs, a->nexpected, as->learned_mac);
 
 	bool late_expected = false;
 
-	if (!a->has_learned_mac ||
+	if (!as->has_learned_mac ||
 	    (!have_expected && dsr_mac_in(a->expected_macs, a->nexpected, o->mac))) {
-		late_expected = a->has_learned_mac;
-		memcpy(a->learned_mac, o->mac, 6);
-		a->has_learned_mac = true;
+		late_expected = as->has_learned_mac;
+		memcpy(as->learned_mac, o->mac, 6);
+		as->has_learned_mac = true;
 	}
-	for (size_t i = 0; i < plan->ntasks; i++) {
-		struct dsr_task *t = &plan->tasks[i];
-		if (t->resolver != arp_task)
-			continue;
-		if (t->attempts == 0) {
-			memcpy(t->dst_mac, a->learned_mac, 6);
-			t->dst_mac_known = true;
+	for (size_t d = x->dep_start[arp_task]; d < x->dep_start[arp_task + 1]; d++) {
+		size_t i = x->dep[d];
+		struct dsr_task_state *s = &obs->state[i];
+		if (s->attempts == 0) {
+			set_dst_mac(plan, obs, i, as->learned_mac);
 			continue;
 		}
 		/* Tasks already sent keep their MAC, unless it was a MAC the configuration
@@ -82,17 +248,16 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 		 * operator named: the next tries go there, and what the other host said
 		 * (a squatter's RST to a SYN for the VIP, a duplicate's echo reply) stays
 		 * as evidence but no longer decides the verdict. */
-		if (!late_expected || memcmp(t->dst_mac, a->learned_mac, 6) == 0)
+		if (!late_expected || memcmp(s->dst_mac, as->learned_mac, 6) == 0)
 			continue;
-		memcpy(t->dst_mac, a->learned_mac, 6);
-		t->dst_mac_known = true;
-		t->corrected_try_due = true;
-		t->answered = false;
-		t->followed_up = false;
+		s->corrected_try_due = true;
+		s->answered = false;
+		s->followed_up = false;
 		/* Answers to the earlier tries may still be on their way (a lab run saw
 		 * the other host's RST arrive just after the correction): new
 		 * identifiers keep them from matching. */
-		dsr_plan_reidentify(plan, t);
+		dsr_plan_reidentify(plan, s);
+		set_dst_mac(plan, obs, i, as->learned_mac);
 		for (size_t k = 0; k < obs->n; k++)
 			if (obs->items[k].task == i)
 				obs->items[k].via_other_hop = true;
@@ -100,10 +265,10 @@ static void learn_next_hop(struct dsr_plan *plan, size_t arp_task, const struct 
 }
 
 /* Live runs send follow-up frames (a RST after a SYN-ACK) through this. */
-typedef void (*follow_up_fn)(struct dsr_plan *plan, struct dsr_task *t,
+typedef void (*follow_up_fn)(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
 			     const struct dsr_observation *o, void *arg);
 
-static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
 		 follow_up_fn follow_up, void *follow_up_arg, unsigned frame_no)
 {
@@ -123,56 +288,64 @@ static void feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		obs->unrelated++;
 		return;
 	}
+	if (dsr_engine_prepare(plan, obs) < 0) {
+		obs->dropped++;
+		return;
+	}
+	size_t nfound = lookup(obs->index, &f);
 	if (memcmp(f.eth_src, plan->me.mac, 6) == 0) {
 		obs->own++;
 		if (!record_attempts)
 			return;
-		for (size_t i = 0; i < plan->ntasks; i++) {
-			struct dsr_task *t = &plan->tasks[i];
-			if (t->probe && t->probe->is_attempt(t, &plan->me, &f)) {
-				t->attempts++;
-				t->last_sent = *ts;
-				t->corrected_try_due = false;
-				memcpy(t->dst_mac, f.eth_dst, 6);
-				t->dst_mac_known = true;
+		for (size_t k = 0; k < nfound; k++) {
+			size_t i = obs->index->found[k];
+			const struct dsr_task *t = &plan->tasks[i];
+			struct dsr_task_state *s = &obs->state[i];
+			if (t->probe && t->probe->is_attempt(t, s, &plan->me, &f)) {
+				s->attempts++;
+				s->last_sent = *ts;
+				s->corrected_try_due = false;
+				set_dst_mac(plan, obs, i, f.eth_dst);
 			}
 		}
 		return;
 	}
 	bool matched = false;
-	for (size_t i = 0; i < plan->ntasks; i++) {
-		struct dsr_task *t = &plan->tasks[i];
+	for (size_t k = 0; k < nfound; k++) {
+		size_t i = obs->index->found[k];
+		const struct dsr_task *t = &plan->tasks[i];
+		struct dsr_task_state *s = &obs->state[i];
 		struct dsr_observation o;
 		if (!t->probe)
 			continue;
 		memset(&o, 0, sizeof(o));
-		enum dsr_match m = t->probe->match(t, &plan->me, &f, &o);
+		enum dsr_match m = t->probe->match(t, s, &plan->me, &f, &o);
 		if (m == DSR_MATCH_NO)
 			continue;
 		matched = true;
 		o.task = i;
 		o.ts = *ts;
 		o.frame = frame_no;
-		o.rtt_us = t->attempts ? us_of(ts) - us_of(&t->last_sent) : -1;
+		o.rtt_us = s->attempts ? us_of(ts) - us_of(&s->last_sent) : -1;
 		if (o.rtt_us < 0)
 			o.rtt_us = -1;
-		t->nmatched++;
-		add_observation(plan, obs, &o);
+		s->nmatched++;
+		add_observation(obs, &o);
 		if (m != DSR_MATCH_ANSWER)
 			continue;
-		t->answered = true;
-		if (t->probe == &dsr_probe_arp)
+		s->answered = true;
+		if (t->probe->resolves)
 			learn_next_hop(plan, i, &o, obs);
-		if (follow_up && t->probe->follow_up && !t->followed_up) {
-			t->followed_up = true;
-			follow_up(plan, t, &o, follow_up_arg);
+		if (follow_up && t->probe->follow_up && !s->followed_up) {
+			s->followed_up = true;
+			follow_up(plan, obs, i, &o, follow_up_arg);
 		}
 	}
 	if (!matched)
 		obs->unmatched++;
 }
 
-void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs)
 {
 	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL, 0);
@@ -193,69 +366,72 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 enum task_state { WAITING, DUE, IN_FLIGHT, DONE };
 
 /* Where task t stands at time now; sets *when to the time it next needs attention. */
-static enum task_state task_state(const struct dsr_plan *plan, struct dsr_task *t,
-				  const struct dsr_engine_options *o, long long now, long long *when)
+static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observations *obs,
+				  size_t i, const struct dsr_engine_options *o, long long now,
+				  long long *when)
 {
+	const struct dsr_task *t = &plan->tasks[i];
+	struct dsr_task_state *s = &obs->state[i];
 	long long timeout = (long long)o->timeout_ms * 1000;
 
 	*when = now + MAX_SLEEP_MS * 1000;
-	if (!t->probe || t->passive || t->unresolved)
+	if (!t->probe || t->passive || s->unresolved)
 		return DONE;
-	if (t->answered && t->attempts > 0 && !(t->probe->ask_all && !t->internal))
+	if (s->answered && s->attempts > 0 && !(t->probe->ask_all && !t->internal))
 		return DONE;
-	if (!t->dst_mac_known && t->resolver != DSR_NO_TASK) {
-		struct dsr_task *r = &plan->tasks[t->resolver];
+	if (!s->dst_mac_known && t->resolver != DSR_NO_TASK) {
+		const struct dsr_task_state *r = &obs->state[t->resolver];
 		long long rwhen;
-		enum task_state rs = task_state(plan, r, o, now, &rwhen);
+		enum task_state rs = task_state(plan, obs, t->resolver, o, now, &rwhen);
 		/* With a configured MAC to fall back on, one unanswered ARP try is
 		 * enough: a down server must not cost the retry window twice. */
 		bool first_try_lost = r->attempts > 1 || (rs == DUE && r->attempts == 1);
 		if (rs != DONE && !(t->has_fallback_mac && first_try_lost))
 			return WAITING;
 	}
-	if (!t->dst_mac_known && t->has_fallback_mac) {
+	if (!s->dst_mac_known && t->has_fallback_mac)
 		/* ARP went unanswered, but the operator told us the MAC: still ask. */
-		memcpy(t->dst_mac, t->fallback_mac, 6);
-		t->dst_mac_known = true;
-	}
-	if (!t->dst_mac_known && t->probe != &dsr_probe_arp) {
-		t->unresolved = true;
+		set_dst_mac(plan, obs, i, t->fallback_mac);
+	if (!s->dst_mac_known && !t->probe->resolves) {
+		s->unresolved = true;
 		return DONE;
 	}
-	if (t->attempts == 0)
+	if (s->attempts == 0)
 		return DUE;
-	long long expires = us_of(&t->last_sent) + timeout;
+	long long expires = us_of(&s->last_sent) + timeout;
 	if (now < expires) {
 		*when = expires;
 		return IN_FLIGHT;
 	}
 	unsigned tries = t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
 	/* A corrected next hop gets at least one try of its own. */
-	if (t->corrected_try_due)
+	if (s->corrected_try_due)
 		return DUE;
-	return t->attempts < tries ? DUE : DONE;
+	return s->attempts < tries ? DUE : DONE;
 }
 
-static int send_attempt(struct dsr_plan *plan, struct dsr_task *t, struct dsr_source *src,
+static int send_attempt(const struct dsr_plan *plan, size_t i, struct dsr_source *src,
 			struct dsr_dump *dump, struct dsr_observations *obs, char *err, size_t errlen)
 {
+	const struct dsr_task *t = &plan->tasks[i];
+	struct dsr_task_state *s = &obs->state[i];
 	uint8_t frame[FRAME_MAX];
-	int len = t->probe->build(t, &plan->me, frame, sizeof(frame), err, errlen);
+	int len = t->probe->build(t, s, &plan->me, frame, sizeof(frame), err, errlen);
 
 	if (len < 0)
 		return -1;
 	/* Stamped before sending: on a fast link the answer's capture timestamp can
 	 * precede the moment inject returns. */
-	dsr_platform_now(&t->last_sent);
+	dsr_platform_now(&s->last_sent);
 	if (dsr_source_inject(src, frame, (size_t)len, err, errlen) < 0)
 		return -1;
-	t->attempts++;
-	t->corrected_try_due = false;
+	s->attempts++;
+	s->corrected_try_due = false;
 	obs->frames_sent++;
 	if (dump) {
-		unsigned n = dsr_dump_frame(dump, &t->last_sent, frame, (size_t)len);
-		if (t->nsent_frames < sizeof(t->sent_frames) / sizeof(t->sent_frames[0]))
-			t->sent_frames[t->nsent_frames++] = n;
+		unsigned n = dsr_dump_frame(dump, &s->last_sent, frame, (size_t)len);
+		if (s->nsent_frames < sizeof(s->sent_frames) / sizeof(s->sent_frames[0]))
+			s->sent_frames[s->nsent_frames++] = n;
 	}
 	return 0;
 }
@@ -271,12 +447,14 @@ struct live {
 	size_t errlen;
 };
 
-static void send_follow_up(struct dsr_plan *plan, struct dsr_task *t, const struct dsr_observation *o,
-			   void *arg)
+static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
+			   const struct dsr_observation *o, void *arg)
 {
 	struct live *live = arg;
+	const struct dsr_task *t = &plan->tasks[i];
 	uint8_t frame[FRAME_MAX];
-	int len = t->probe->follow_up(t, &plan->me, o, frame, sizeof(frame), live->err, live->errlen);
+	int len = t->probe->follow_up(t, &obs->state[i], &plan->me, o, frame, sizeof(frame),
+				      live->err, live->errlen);
 
 	if (len < 0 || (len > 0 && dsr_source_inject(live->src, frame, (size_t)len, live->err,
 						     live->errlen) < 0))
@@ -292,7 +470,7 @@ static void send_follow_up(struct dsr_plan *plan, struct dsr_task *t, const stru
 	}
 }
 
-static int drain(struct dsr_plan *plan, struct live *live)
+static int drain(const struct dsr_plan *plan, struct live *live)
 {
 	const uint8_t *data;
 	size_t caplen;
@@ -317,23 +495,25 @@ static int drain(struct dsr_plan *plan, struct live *live)
 /* On the way out early: every SYN already sent to a server's MAC gets its RST,
  * so no half-open connection is left behind (the kernel's own RST to a reply
  * from the VIP would go to the balancer, not to that server). */
-static void reset_pending(struct dsr_plan *plan, struct live *live)
+static void reset_pending(const struct dsr_plan *plan, struct live *live)
 {
 	for (size_t i = 0; i < plan->ntasks; i++) {
-		struct dsr_task *t = &plan->tasks[i];
+		const struct dsr_task *t = &plan->tasks[i];
+		struct dsr_task_state *s = &live->obs->state[i];
 		struct dsr_observation o;
-		if (!t->probe || !t->probe->follow_up || !t->direct || !t->attempts || t->followed_up)
+		if (!t->probe || !t->probe->follow_up || !t->direct || !s->attempts || s->followed_up)
 			continue;
 		memset(&o, 0, sizeof(o));
 		o.kind = DSR_OBS_SYNACK;
-		memcpy(o.mac, t->dst_mac, 6);
-		t->followed_up = true;
-		send_follow_up(plan, t, &o, live);
+		memcpy(o.mac, s->dst_mac, 6);
+		s->followed_up = true;
+		send_follow_up(plan, live->obs, i, &o, live);
 	}
 }
 
-int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct dsr_engine_options *o,
-		   struct dsr_observations *obs, char *err, size_t errlen)
+int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
+		   const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
+		   size_t errlen)
 {
 	long long start = now_us();
 	long long listen_end = start + (long long)o->listen_ms * 1000;
@@ -348,6 +528,11 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	 * of a corrected next hop, and its follow-up: more would be a bug, and a bug
 	 * must not flood the segment. */
 	size_t frame_cap = plan->ntasks * ((size_t)o->retries + 3) + 16;
+
+	if (dsr_engine_prepare(plan, obs) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;
@@ -378,9 +563,9 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 			 * VIP-sourced one (see arp.vip.claim). */
 			for (size_t i = 0; i < plan->ntasks; i++) {
 				long long when;
-				if (task_state(plan, &plan->tasks[i], o, now, &when) != DUE)
+				if (task_state(plan, obs, i, o, now, &when) != DUE)
 					continue;
-				if (send_attempt(plan, &plan->tasks[i], src, o->dump, obs, err, errlen) < 0)
+				if (send_attempt(plan, i, src, o->dump, obs, err, errlen) < 0)
 					return -1;
 				/* A late loop must not turn into a burst. */
 				next_send += interval;
@@ -392,7 +577,7 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 		bool any_due = false;
 		for (size_t i = 0; i < plan->ntasks; i++) {
 			long long when;
-			enum task_state st = task_state(plan, &plan->tasks[i], o, now, &when);
+			enum task_state st = task_state(plan, obs, i, o, now, &when);
 			done += st == DONE;
 			any_due = any_due || st == DUE;
 			if (st == IN_FLIGHT && when < wake)
@@ -425,27 +610,30 @@ int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct d
 	return drain(plan, &live);
 }
 
-int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
-		      char *err, size_t errlen)
+int dsr_engine_replay(const struct dsr_plan *plan, struct dsr_source *src,
+		      struct dsr_observations *obs, char *err, size_t errlen)
 {
 	const uint8_t *data;
 	size_t caplen;
 	struct timeval ts;
 	int rc;
 
+	if (dsr_engine_prepare(plan, obs) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, errlen)) == 1)
 		feed(plan, data, caplen, &ts, true, obs, NULL, NULL, 0);
 	if (rc == -1)
 		return -1;
 	for (size_t i = 0; i < plan->ntasks; i++) {
-		struct dsr_task *t = &plan->tasks[i];
-		if (t->probe && !t->passive && t->attempts == 0 && t->probe != &dsr_probe_arp)
-			t->unresolved = true;
+		const struct dsr_task *t = &plan->tasks[i];
+		struct dsr_task_state *s = &obs->state[i];
+		if (t->probe && !t->passive && s->attempts == 0 && !t->probe->resolves)
+			s->unresolved = true;
 		/* A recorded run leaves no trace of the fallback: it is what the probe went to. */
-		if (!t->dst_mac_known && t->has_fallback_mac) {
-			memcpy(t->dst_mac, t->fallback_mac, 6);
-			t->dst_mac_known = true;
-		}
+		if (!s->dst_mac_known && t->has_fallback_mac)
+			set_dst_mac(plan, obs, i, t->fallback_mac);
 	}
 	return 0;
 }
@@ -453,5 +641,7 @@ int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_
 void dsr_observations_free(struct dsr_observations *obs)
 {
 	free(obs->items);
+	free(obs->state);
+	index_free(obs->index);
 	memset(obs, 0, sizeof(*obs));
 }

@@ -32,27 +32,40 @@ struct dsr_engine_options {
 
 /* Frames seen and why some were of no use: unusable frames never pass a check,
  * but they are counted so a report can say the wire was noisy or hostile. */
+struct dsr_task_index;
+
 struct dsr_observations {
 	struct dsr_observation *items;
 	size_t n, cap;
 	size_t frames, truncated, invalid, unrelated, unmatched, own, dropped;
 	size_t frames_sent;
+	/* What the engine learned about each task of the plan, in plan order
+	 * (nstate == the plan's ntasks once the engine has started), and the index
+	 * that finds a frame's tasks by key. The plan itself is never written. */
+	struct dsr_task_state *state;
+	size_t nstate;
+	struct dsr_task_index *index;
 };
 
 #define DSR_MAX_OBSERVATIONS 65536
 #define DSR_MAX_OBSERVATIONS_PER_TASK 64
 
 /* Live run on src (dsr_source_is_live). Returns 0, or -1 with err. */
-int dsr_engine_run(struct dsr_plan *plan, struct dsr_source *src, const struct dsr_engine_options *o,
+int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src, const struct dsr_engine_options *o,
 		   struct dsr_observations *obs, char *err, size_t errlen);
 
 /* Replays a recorded capture that holds our probes and the answers, as if live.
  * Returns 0, or -1 with err. */
-int dsr_engine_replay(struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
+int dsr_engine_replay(const struct dsr_plan *plan, struct dsr_source *src, struct dsr_observations *obs,
 		      char *err, size_t errlen);
 
-/* One captured frame through decoding and matching: the path both share. */
-void dsr_engine_feed(struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+/* The engine's state for plan in obs, made when missing: what a test sets up
+ * before feeding frames. Returns 0, or -1 when out of memory. */
+int dsr_engine_prepare(const struct dsr_plan *plan, struct dsr_observations *obs);
+
+/* One captured frame through decoding and matching: the path both share.
+ * Prepares obs first if needed (a frame it cannot take is counted dropped). */
+void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs);
 
 /* The capture filter for a plan: ARP, and ICMP/TCP addressed to us on our ports. */

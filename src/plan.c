@@ -15,6 +15,7 @@
 
 struct builder {
 	struct dsr_plan *plan;
+	struct dsr_task *tasks; /* plan->tasks while it is written: const once built */
 	size_t cap;
 	const struct dsr_iface *ifc;
 	size_t gateway_task; /* DSR_NO_TASK until an off-link target needs it */
@@ -34,17 +35,17 @@ static uint64_t mix64(uint64_t x)
 
 /* The source ports stay one contiguous range (the capture filter admits it),
  * but which task has which port is a keyed shuffle. */
-static int shuffle_ports(struct dsr_plan *plan, uint32_t key)
+static int shuffle_ports(struct builder *b, uint32_t key)
 {
 	size_t n = 0;
-	uint16_t **ports = malloc((plan->ntasks ? plan->ntasks : 1) * sizeof(*ports));
+	uint16_t **ports = malloc((b->plan->ntasks ? b->plan->ntasks : 1) * sizeof(*ports));
 	uint64_t state = key;
 
 	if (!ports)
 		return -1;
-	for (size_t i = 0; i < plan->ntasks; i++)
-		if (plan->tasks[i].sport)
-			ports[n++] = &plan->tasks[i].sport;
+	for (size_t i = 0; i < b->plan->ntasks; i++)
+		if (b->tasks[i].sport)
+			ports[n++] = &b->tasks[i].sport;
 	for (size_t k = n; k > 1; k--) {
 		state = mix64(state + 0x9e3779b97f4a7c15ull);
 		size_t r = (size_t)(state % k);
@@ -60,15 +61,15 @@ static struct dsr_task *add_task(struct builder *b)
 {
 	if (b->plan->ntasks == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct dsr_task *tasks = realloc(b->plan->tasks, cap * sizeof(*tasks));
+		struct dsr_task *tasks = realloc(b->tasks, cap * sizeof(*tasks));
 		if (!tasks) {
 			snprintf(b->err, b->errlen, "out of memory");
 			return NULL;
 		}
-		b->plan->tasks = tasks;
+		b->plan->tasks = b->tasks = tasks;
 		b->cap = cap;
 	}
-	struct dsr_task *t = &b->plan->tasks[b->plan->ntasks++];
+	struct dsr_task *t = &b->tasks[b->plan->ntasks++];
 	memset(t, 0, sizeof(*t));
 	t->port = -1;
 	t->resolver = DSR_NO_TASK;
@@ -77,7 +78,7 @@ static struct dsr_task *add_task(struct builder *b)
 
 static size_t index_of(const struct builder *b, const struct dsr_task *t)
 {
-	return (size_t)(t - b->plan->tasks);
+	return (size_t)(t - b->tasks);
 }
 
 static void skip(struct dsr_task *t, const char *reason, const char *summary)
@@ -422,7 +423,7 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
 		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
 	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
-	if (rc == 0 && shuffle_ports(plan, key) < 0) {
+	if (rc == 0 && shuffle_ports(&b, key) < 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}
@@ -436,15 +437,15 @@ out:
 
 void dsr_plan_free(struct dsr_plan *plan)
 {
-	free(plan->tasks);
+	free((void *)plan->tasks);
 	plan->tasks = NULL;
 	plan->ntasks = 0;
 }
 
-void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task *t)
+void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task_state *s)
 {
-	uint64_t h = mix64(((uint64_t)plan->key << 32) ^ ((uint64_t)t->seq << 16) ^ t->echo_seq ^
+	uint64_t h = mix64(((uint64_t)plan->key << 32) ^ ((uint64_t)s->seq << 16) ^ s->echo_seq ^
 			   0xd1b54a32d192ed03ull);
-	t->seq = (uint32_t)(h >> 32);
-	t->echo_seq = (uint16_t)(h >> 16);
+	s->seq = (uint32_t)(h >> 32);
+	s->echo_seq = (uint16_t)(h >> 16);
 }

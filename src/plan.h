@@ -8,7 +8,7 @@
 #include "../platform/platform.h"
 
 struct dsr_plan {
-	struct dsr_task *tasks; /* report order; internal tasks anywhere */
+	const struct dsr_task *tasks; /* report order; internal tasks anywhere */
 	size_t ntasks;
 	struct dsr_local me;
 	bool on_segment;
@@ -23,9 +23,9 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		   struct dsr_plan *plan, char *err, size_t errlen);
 void dsr_plan_free(struct dsr_plan *plan);
 
-/* New identifiers (TCP sequence number, ICMP echo sequence) for task t, so that
- * answers to its earlier tries no longer match it; as unpredictable as the first
- * ones, and the same in a replay of the run. */
-void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task *t);
+/* New identifiers (TCP sequence number, ICMP echo sequence) in s, the state of
+ * one of plan's tasks, so that answers to its earlier tries no longer match it;
+ * as unpredictable as the first ones, and the same in a replay of the run. */
+void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task_state *s);
 
 #endif

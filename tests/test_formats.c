@@ -57,6 +57,7 @@ static struct dsr_check *add(size_t i, const char *id, const char *service, cons
 {
 	struct dsr_check *c = &sample_checks[i];
 
+	dsr_check_release(c); /* the previous test's */
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->service = service;
@@ -65,8 +66,8 @@ static struct dsr_check *add(size_t i, const char *id, const char *service, cons
 	c->port = port;
 	c->status = status;
 	c->reason = reason;
-	snprintf(c->summary, sizeof c->summary, "%s", summary);
-	snprintf(c->remedy, sizeof c->remedy, "%s", remedy);
+	dsr_check_summary(c, "%s", summary);
+	dsr_check_remedy(c, "%s", remedy);
 	return c;
 }
 
@@ -92,7 +93,7 @@ static struct dsr_run sample_run(void)
 	dsr_evidence_str(c, "owner", "balancer");
 	c = add(1, "tcp.vip", "web", NULL, "198.18.0.100", 80, DSR_PASS, NULL,
 		"SYN-ACK from 198.18.0.100", "");
-	dsr_evidence_int(c, "rtt_us", 1234);
+	dsr_check_rtt(c, 1234);
 	c = add(2, "dsr.return", "web", NULL, "198.18.0.100", 80, DSR_WARN, "via-balancer",
 		"the SYN-ACK came from the balancer's MAC 02:00:00:00:00:02",
 		"configure the balancer for direct routing (LVS -g), not NAT or proxy");
@@ -101,12 +102,12 @@ static struct dsr_run sample_run(void)
 	c = add(3, "tcp.vip.direct", "web", "rs1", "198.18.0.100", 80, DSR_FAIL, "refused",
 		"RST from 198.18.0.100 <rs1> & \"web\"",
 		"bind the service to 198.18.0.100:80 or 0.0.0.0:80 (check: ss -ltn | grep :80)");
-	dsr_evidence_int(c, "rtt_us", 123);
+	dsr_check_rtt(c, 123);
 	dsr_evidence_int(c, "ttl", 64);
 	dsr_evidence_str(c, "platform", "linux (guessed from reply TTL)");
 	c = add(4, "tcp.vip.direct", "web", "rs2", "198.18.0.100", 80, DSR_PASS, NULL,
 		"SYN-ACK from 198.18.0.100", "");
-	dsr_evidence_int(c, "rtt_us", 250);
+	dsr_check_rtt(c, 250);
 	c = add(5, "icmp.vip.direct", "web", "198.18.0.13", "198.18.0.100", -1, DSR_FAIL,
 		"timeout", nasty, "ip addr add 198.18.0.100/32 dev lo | or see \"netsh\" & <IDX>");
 	dsr_evidence_int(c, "attempts", 3);
@@ -116,7 +117,7 @@ static struct dsr_run sample_run(void)
 	c = add(6, "arp.rip", NULL, "rs1", "198.18.0.11", -1, DSR_PASS, NULL,
 		"02:00:00:00:00:11 answers for 198.18.0.11", "");
 	dsr_evidence_list_add(c, "macs", "02:00:00:00:00:11");
-	dsr_evidence_int(c, "rtt_us", 80);
+	dsr_check_rtt(c, 80);
 	add(7, "arp.rip", NULL, "rs2", "198.18.0.12", -1, DSR_SKIP, "not-on-segment",
 	    "dsrcheck is not on the segment of 198.18.0.12", "");
 	c = add(8, "arp.rip", NULL, NULL, "198.18.0.99", -1, DSR_FAIL, "conflict",
@@ -127,7 +128,7 @@ static struct dsr_run sample_run(void)
 	    "the VIP is configured here", "");
 	c = add(10, "tcp.rip", nasty_service, nasty_server, "198.18.0.11", 25, DSR_WARN, "slow",
 		"SYN-ACK after 900 ms", "");
-	dsr_evidence_int(c, "rtt_us", 900123);
+	dsr_check_rtt(c, 900123);
 	dsr_run_count(&run);
 	return run;
 }
@@ -715,6 +716,7 @@ static void test_all_bytes(void **state)
 		all[i - 1] = (char)i;
 	snprintf(name, sizeof name, "%s", all + 127); /* starts with a continuation byte */
 	for (size_t i = 0; i < 4; i++) {
+		dsr_check_release(&c[i]);
 		memset(&c[i], 0, sizeof c[i]);
 		c[i].id = all;
 		c[i].service = i % 2 ? all : name;
@@ -723,11 +725,11 @@ static void test_all_bytes(void **state)
 		c[i].port = (int)i * 1000;
 		c[i].status = (enum dsr_status)i;
 		c[i].reason = name;
-		snprintf(c[i].summary, sizeof c[i].summary, "%s", all);
-		snprintf(c[i].remedy, sizeof c[i].remedy, "%s", i ? all : "");
+		dsr_check_summary(&c[i], "%s", all);
+		dsr_check_remedy(&c[i], "%s", i ? all : "");
 		dsr_evidence_str(&c[i], "s", all + 100);
 		dsr_evidence_list_add(&c[i], "l", "\x01\xff|");
-		dsr_evidence_int(&c[i], "rtt_us", (long long)i * 1000001);
+		dsr_check_rtt(&c[i], (long long)i * 1000001);
 	}
 	memcpy(run.vantage.ifname, all + 1, sizeof run.vantage.ifname);
 	memcpy(run.vantage.mac, all + 190, sizeof run.vantage.mac);

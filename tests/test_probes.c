@@ -69,28 +69,32 @@ static void build_golden(void **state)
 	char err[128];
 
 	struct dsr_task t = task(&dsr_probe_tcp_syn, rs1_ip, 80);
-	memcpy(t.dst_mac, rs1_mac, 6);
+	struct dsr_task_state s;
 	t.sport = 40000;
 	t.seq = 0x11223344;
-	int n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	dsr_task_state_init(&t, &s);
+	memcpy(s.dst_mac, rs1_mac, 6);
+	int n = t.probe->build(&t, &s, &l, buf, sizeof(buf), err, sizeof(err));
 	assert_int_equal(n, sizeof(golden_syn));
 	assert_memory_equal(buf, golden_syn, sizeof(golden_syn));
 
 	t = task(&dsr_probe_icmp_echo, rs1_ip, -1);
-	memcpy(t.dst_mac, rs1_mac, 6);
 	t.echo_id = 0xbeef;
 	t.echo_seq = 7;
-	n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	dsr_task_state_init(&t, &s);
+	memcpy(s.dst_mac, rs1_mac, 6);
+	n = t.probe->build(&t, &s, &l, buf, sizeof(buf), err, sizeof(err));
 	assert_int_equal(n, sizeof(golden_echo));
 	assert_memory_equal(buf, golden_echo, sizeof(golden_echo));
 
 	t = task(&dsr_probe_arp, rs1_ip, -1);
-	n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+	dsr_task_state_init(&t, &s);
+	n = t.probe->build(&t, &s, &l, buf, sizeof(buf), err, sizeof(err));
 	assert_int_equal(n, sizeof(golden_arp));
 	assert_memory_equal(buf, golden_arp, sizeof(golden_arp));
 
 	/* Too small a buffer is an error, not an overflow. */
-	assert_int_equal(t.probe->build(&t, &l, buf, 20, err, sizeof(err)), -1);
+	assert_int_equal(t.probe->build(&t, &s, &l, buf, 20, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "exceeds"));
 }
 
@@ -105,61 +109,101 @@ static void built_frames_are_own_attempts(void **state)
 		uint8_t buf[128];
 		char err[128];
 		struct dsr_frame f;
+		struct dsr_task_state s;
 		t.sport = 41000;
 		t.seq = 99;
 		t.echo_id = 5;
 		t.echo_seq = 6;
-		int n = t.probe->build(&t, &l, buf, sizeof(buf), err, sizeof(err));
+		dsr_task_state_init(&t, &s);
+		int n = t.probe->build(&t, &s, &l, buf, sizeof(buf), err, sizeof(err));
 		assert_true(n > 0);
 		assert_int_equal(dsr_decode_ethernet(buf, (size_t)n, &f), DSR_FRAME_OK);
-		assert_true(t.probe->is_attempt(&t, &l, &f));
-		t.seq = 100;
-		t.echo_seq = 7;
+		assert_true(t.probe->is_attempt(&t, &s, &l, &f));
+		/* ... and filed under one of the frame's keys, where the engine looks. */
+		struct dsr_key keys[DSR_FRAME_KEYS_MAX], mine = t.probe->key(&t, &s);
+		size_t nkeys = dsr_frame_keys(&f, keys);
+		bool found = false;
+		for (size_t i = 0; i < nkeys; i++)
+			found = found || dsr_key_equal(&keys[i], &mine);
+		assert_true(found);
+		s.seq = 100;
+		s.echo_seq = 7;
 		t.target.s_addr ^= htonl(1);
-		assert_false(t.probe->is_attempt(&t, &l, &f));
+		assert_false(t.probe->is_attempt(&t, &s, &l, &f));
 	}
 }
 
+/* A plan (tasks, written by the test until the engine starts) and what the
+ * engine learns, started on first use with every task "sent" once. */
 struct fixture {
 	struct dsr_plan plan;
+	struct dsr_task *tasks;
 	struct dsr_observations obs;
 	struct dsr_config cfg;
+	bool started;
+	struct dsr_judge_ctx ctx[5]; /* the facts each task's judge is given */
+	/* Every check judged, whose drafts fixture_free releases. */
+	struct dsr_check judged[64];
+	size_t njudged;
 };
+
+static void start(struct fixture *fx)
+{
+	if (fx->started)
+		return;
+	fx->started = true;
+	assert_int_equal(dsr_engine_prepare(&fx->plan, &fx->obs), 0);
+	for (size_t i = 0; i < fx->plan.ntasks; i++)
+		fx->obs.state[i].attempts = fx->tasks[i].passive ? 0 : 1;
+}
+
+/* Task i's engine state (starting the engine). */
+static struct dsr_task_state *st(struct fixture *fx, size_t i)
+{
+	start(fx);
+	return &fx->obs.state[i];
+}
+
+static struct fixture *fixture_alloc(size_t ntasks)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->plan.me = me();
+	fx->plan.ntasks = ntasks;
+	fx->plan.tasks = fx->tasks = calloc(ntasks, sizeof(struct dsr_task));
+	return fx;
+}
 
 /* A plan of one task of each kind against rs1 and the VIP, already "sent". */
 static struct fixture *fixture_new(void)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	fx->plan.me = me();
-	fx->plan.ntasks = 5;
-	fx->plan.tasks = calloc(fx->plan.ntasks, sizeof(struct dsr_task));
-	fx->plan.tasks[0] = task(&dsr_probe_arp, rs1_ip, -1);
-	fx->plan.tasks[0].check_id = "arp.rip";
-	memcpy(fx->plan.tasks[0].expected_macs[0], rs1_mac, 6);
-	fx->plan.tasks[0].nexpected = 1;
-	fx->plan.tasks[1] = task(&dsr_probe_icmp_echo, rs1_ip, -1);
-	fx->plan.tasks[1].echo_id = 0x1234;
-	fx->plan.tasks[1].echo_seq = 2;
-	fx->plan.tasks[2] = task(&dsr_probe_tcp_syn, rs1_ip, 80);
-	fx->plan.tasks[2].sport = 40001;
-	fx->plan.tasks[2].seq = 1000;
-	fx->plan.tasks[3] = task(&dsr_probe_tcp_syn, vip, 80);
-	fx->plan.tasks[3].sport = 40002;
-	fx->plan.tasks[3].seq = 2000;
-	fx->plan.tasks[3].is_vip = true;
-	fx->plan.tasks[4] = task(&dsr_probe_arp, vip, -1);
-	fx->plan.tasks[4].is_vip = true;
-	memcpy(fx->plan.tasks[4].expected_macs[0], lb_mac, 6);
-	fx->plan.tasks[4].nexpected = 1;
-	for (size_t i = 0; i < fx->plan.ntasks; i++)
-		fx->plan.tasks[i].attempts = 1;
+	struct fixture *fx = fixture_alloc(5);
+	fx->tasks[0] = task(&dsr_probe_arp, rs1_ip, -1);
+	fx->tasks[0].check_id = "arp.rip";
+	memcpy(fx->tasks[0].expected_macs[0], rs1_mac, 6);
+	fx->tasks[0].nexpected = 1;
+	fx->tasks[1] = task(&dsr_probe_icmp_echo, rs1_ip, -1);
+	fx->tasks[1].echo_id = 0x1234;
+	fx->tasks[1].echo_seq = 2;
+	fx->tasks[2] = task(&dsr_probe_tcp_syn, rs1_ip, 80);
+	fx->tasks[2].sport = 40001;
+	fx->tasks[2].seq = 1000;
+	fx->tasks[3] = task(&dsr_probe_tcp_syn, vip, 80);
+	fx->tasks[3].sport = 40002;
+	fx->tasks[3].seq = 2000;
+	fx->tasks[3].is_vip = true;
+	fx->tasks[4] = task(&dsr_probe_arp, vip, -1);
+	fx->tasks[4].is_vip = true;
+	memcpy(fx->tasks[4].expected_macs[0], lb_mac, 6);
+	fx->tasks[4].nexpected = 1;
 	return fx;
 }
 
 static void fixture_free(struct fixture *fx)
 {
 	dsr_observations_free(&fx->obs);
-	free(fx->plan.tasks);
+	for (size_t i = 0; i < fx->njudged; i++)
+		dsr_check_release(&fx->judged[i]);
+	free(fx->tasks);
 	free(fx);
 }
 
@@ -167,6 +211,7 @@ static void fixture_free(struct fixture *fx)
 static void feed_at(struct fixture *fx, const uint8_t *f, size_t n, long usec, bool ours)
 {
 	struct timeval ts = {1000, usec};
+	start(fx);
 	dsr_engine_feed(&fx->plan, f, n, &ts, ours, &fx->obs);
 }
 
@@ -181,8 +226,8 @@ static void feed_own_try(struct fixture *fx, size_t i, long usec)
 {
 	uint8_t f[128];
 	char err[128];
-	int n = fx->plan.tasks[i].probe->build(&fx->plan.tasks[i], &fx->plan.me, f, sizeof(f), err,
-					       sizeof(err));
+	int n = fx->tasks[i].probe->build(&fx->tasks[i], st(fx, i), &fx->plan.me, f, sizeof(f), err,
+					  sizeof(err));
 	assert_true(n > 0);
 	feed_at(fx, f, (size_t)n, usec, true);
 }
@@ -193,11 +238,16 @@ static struct dsr_check judge(struct fixture *fx, size_t i)
 	struct dsr_check c;
 	struct dsr_observation mine[64];
 	size_t n = 0;
+	struct dsr_judge_ctx j = fx->ctx[i];
 	memset(&c, 0, sizeof(c));
+	j.task = &fx->tasks[i];
+	j.state = st(fx, i);
 	for (size_t k = 0; k < fx->obs.n && n < 64; k++)
 		if (fx->obs.items[k].task == i)
 			mine[n++] = fx->obs.items[k];
-	fx->plan.tasks[i].probe->judge(&fx->plan.tasks[i], mine, n, &c);
+	fx->tasks[i].probe->judge(&j, mine, n, &c);
+	assert_true(fx->njudged < sizeof(fx->judged) / sizeof(fx->judged[0]));
+	fx->judged[fx->njudged++] = c;
 	return c;
 }
 
@@ -221,8 +271,8 @@ static void silence_fails_every_kind(void **state)
 	assert_string_equal(c.reason, "timeout");
 	c = judge(fx, 2);
 	assert_string_equal(c.reason, "timeout");
-	fx->plan.tasks[2].unresolved = true;
-	fx->plan.tasks[2].attempts = 0;
+	st(fx, 2)->unresolved = true;
+	st(fx, 2)->attempts = 0;
 	c = judge(fx, 2);
 	assert_string_equal(c.reason, "timeout");
 	assert_non_null(strstr(c.summary, "did not answer ARP"));
@@ -267,7 +317,7 @@ static void arp_on_the_balancer(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	fx->plan.tasks[4].local_owner = true;
+	fx->tasks[4].local_owner = true;
 	struct dsr_check c = judge(fx, 4);
 	assert_int_equal(c.status, DSR_PASS);
 	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
@@ -377,13 +427,13 @@ static void next_hop_learning(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	fx->plan.tasks[2].resolver = 0;
-	fx->plan.tasks[2].attempts = 0;
+	fx->tasks[2].resolver = 0;
+	st(fx, 2)->attempts = 0;
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
-	assert_true(fx->plan.tasks[2].dst_mac_known);
-	assert_memory_equal(fx->plan.tasks[2].dst_mac, dup_mac, 6);
+	assert_true(st(fx, 2)->dst_mac_known);
+	assert_memory_equal(st(fx, 2)->dst_mac, dup_mac, 6);
 	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
-	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
+	assert_memory_equal(st(fx, 2)->dst_mac, rs1_mac, 6);
 	fixture_free(fx);
 }
 
@@ -400,45 +450,45 @@ static void next_hop_corrected_after_sending(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	fx->plan.tasks[1].resolver = 0;
-	fx->plan.tasks[1].attempts = 0;
-	fx->plan.tasks[2].resolver = 0;
-	fx->plan.tasks[2].attempts = 0;
+	fx->tasks[1].resolver = 0;
+	fx->tasks[2].resolver = 0;
+	st(fx, 1)->attempts = 0;
+	st(fx, 2)->attempts = 0;
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
-	assert_memory_equal(fx->plan.tasks[1].dst_mac, dup_mac, 6);
-	fx->plan.tasks[1].attempts = 1;
-	fx->plan.tasks[2].attempts = 1;
+	assert_memory_equal(st(fx, 1)->dst_mac, dup_mac, 6);
+	st(fx, 1)->attempts = 1;
+	st(fx, 2)->attempts = 1;
 	feed(fx, f, craft_echo_reply(f, dup_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
-	assert_true(fx->plan.tasks[1].answered);
+	assert_true(st(fx, 1)->answered);
 	assert_int_equal(judge(fx, 1).status, DSR_PASS);
 
 	feed(fx, f, craft_arp(f, 2, rs1_mac, rs1_ip, me_mac, me_ip));
-	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
-	assert_memory_equal(fx->plan.tasks[1].dst_mac, rs1_mac, 6);
-	assert_false(fx->plan.tasks[1].answered);
-	assert_true(fx->plan.tasks[1].corrected_try_due);
+	assert_memory_equal(st(fx, 2)->dst_mac, rs1_mac, 6);
+	assert_memory_equal(st(fx, 1)->dst_mac, rs1_mac, 6);
+	assert_false(st(fx, 1)->answered);
+	assert_true(st(fx, 1)->corrected_try_due);
 	struct dsr_check c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_FAIL);
 	assert_string_equal(c.reason, "timeout");
 	assert_string_equal(evidence(&c, "foreign_macs"), "02:00:00:00:00:99");
 
 	/* New identifiers: the duplicate's answers to earlier tries no longer match. */
-	uint16_t seq = fx->plan.tasks[1].echo_seq;
+	uint16_t seq = st(fx, 1)->echo_seq;
 	assert_int_not_equal(seq, 2);
 	feed(fx, f, craft_echo_reply(f, dup_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, 2));
-	assert_false(fx->plan.tasks[1].answered);
+	assert_false(st(fx, 1)->answered);
 	feed_own_try(fx, 1, 500000);
-	assert_int_equal(fx->plan.tasks[1].attempts, 2);
-	assert_false(fx->plan.tasks[1].corrected_try_due);
+	assert_int_equal(st(fx, 1)->attempts, 2);
+	assert_false(st(fx, 1)->corrected_try_due);
 	feed_at(fx, f, craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 0x1234, seq), 500100, false);
 	c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
 
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
-	assert_memory_equal(fx->plan.tasks[2].dst_mac, rs1_mac, 6);
-	assert_memory_equal(fx->plan.tasks[1].dst_mac, rs1_mac, 6);
-	assert_true(fx->plan.tasks[1].answered);
+	assert_memory_equal(st(fx, 2)->dst_mac, rs1_mac, 6);
+	assert_memory_equal(st(fx, 1)->dst_mac, rs1_mac, 6);
+	assert_true(st(fx, 1)->answered);
 	fixture_free(fx);
 }
 
@@ -451,8 +501,8 @@ static void vip_probe_answered_by_squatter_asks_again(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	struct dsr_task *syn = &fx->plan.tasks[3];
-	syn->resolver = 4;
+	fx->tasks[3].resolver = 4;
+	struct dsr_task_state *syn = st(fx, 3);
 	syn->attempts = 0;
 	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
 	assert_memory_equal(syn->dst_mac, dup_mac, 6);
@@ -495,11 +545,12 @@ static void claims_before_a_correction_are_not_the_servers(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	struct dsr_task *claim = &fx->plan.tasks[2];
-	*claim = task(&dsr_probe_arp_claim, vip, -1);
-	claim->server = "rs1";
-	claim->claim_watch = true;
-	claim->resolver = 0;
+	fx->tasks[2] = task(&dsr_probe_arp_claim, vip, -1);
+	fx->tasks[2].server = "rs1";
+	fx->tasks[2].claim_watch = true;
+	fx->tasks[2].resolver = 0;
+	struct dsr_task_state *claim = st(fx, 2);
+	claim->attempts = 0; /* a new task: not sent yet */
 	feed(fx, f, craft_arp(f, 2, dup_mac, rs1_ip, me_mac, me_ip));
 	claim->attempts = 1;
 	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
@@ -521,21 +572,17 @@ static void claims_before_a_correction_are_not_the_servers(void **state)
 /* A claim task for rs1 (MAC configured) and the service-level watch. */
 static struct fixture *claim_fixture(void)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	fx->plan.me = me();
-	fx->plan.ntasks = 2;
-	fx->plan.tasks = calloc(fx->plan.ntasks, sizeof(struct dsr_task));
-	fx->plan.tasks[0] = task(&dsr_probe_arp_claim, vip, -1);
-	fx->plan.tasks[0].server = "rs1";
-	fx->plan.tasks[0].claim_watch = true;
-	fx->plan.tasks[0].has_fallback_mac = true;
-	memcpy(fx->plan.tasks[0].fallback_mac, rs1_mac, 6);
-	fx->plan.tasks[0].attempts = 1;
-	fx->plan.tasks[1] = task(&dsr_probe_arp_claim, vip, -1);
-	fx->plan.tasks[1].claim_watch = true;
-	fx->plan.tasks[1].passive = true;
-	memcpy(fx->plan.tasks[1].expected_macs[0], lb_mac, 6);
-	fx->plan.tasks[1].nexpected = 1;
+	struct fixture *fx = fixture_alloc(2);
+	fx->tasks[0] = task(&dsr_probe_arp_claim, vip, -1);
+	fx->tasks[0].server = "rs1";
+	fx->tasks[0].claim_watch = true;
+	fx->tasks[0].has_fallback_mac = true;
+	memcpy(fx->tasks[0].fallback_mac, rs1_mac, 6);
+	fx->tasks[1] = task(&dsr_probe_arp_claim, vip, -1);
+	fx->tasks[1].claim_watch = true;
+	fx->tasks[1].passive = true;
+	memcpy(fx->tasks[1].expected_macs[0], lb_mac, 6);
+	fx->tasks[1].nexpected = 1;
 	return fx;
 }
 
@@ -559,7 +606,7 @@ static void claims_by_a_server(void **state)
 		assert_int_equal(c.status, DSR_PASS);
 		feed(fx, f, craft_arp(f, cases[k].op, rs1_mac, vip, (uint8_t[6]){0}, cases[k].tpa));
 		/* A claim is evidence, never an answer that ends the task. */
-		assert_false(fx->plan.tasks[0].answered);
+		assert_false(st(fx, 0)->answered);
 		c = judge(fx, 0);
 		assert_int_equal(c.status, DSR_FAIL);
 		assert_string_equal(c.reason, "claimed");
@@ -567,8 +614,8 @@ static void claims_by_a_server(void **state)
 		assert_non_null(strstr(c.remedy, "arp_ignore=1"));
 		assert_non_null(strstr(c.remedy, "KM-TEST Loopback"));
 		/* A configured server's claim is not an unknown host's. */
-		fx->plan.tasks[1].known_macs = &rs1_mac;
-		fx->plan.tasks[1].nknown = 1;
+		fx->ctx[1].known_macs = &rs1_mac;
+		fx->ctx[1].nknown = 1;
 		assert_int_equal(judge(fx, 1).status, DSR_PASS);
 		fixture_free(fx);
 	}
@@ -596,7 +643,7 @@ static void claims_by_others(void **state)
 
 	/* Without a MAC, configured or learned, a server's claims cannot be seen. */
 	fx = claim_fixture();
-	fx->plan.tasks[0].has_fallback_mac = false;
+	fx->tasks[0].has_fallback_mac = false;
 	c = judge(fx, 0);
 	assert_string_equal(c.reason, "no-mac");
 	fixture_free(fx);
@@ -607,10 +654,11 @@ static void direct_probes(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[128];
-	struct dsr_task *t = &fx->plan.tasks[3]; /* SYN to the VIP */
+	struct dsr_task *t = &fx->tasks[3]; /* SYN to the VIP */
+	struct dsr_task_state *ts = st(fx, 3);
 	t->direct = true;
 	t->server = "rs1";
-	t->os_guess = DSR_OS_WINDOWS;
+	fx->ctx[3].os_guess = DSR_OS_WINDOWS;
 	struct dsr_check c = judge(fx, 3);
 	assert_string_equal(c.reason, "timeout");
 	/* A direct timeout is the server dropping VIP frames: the vendor's steps. */
@@ -618,26 +666,26 @@ static void direct_probes(void **state)
 	assert_non_null(strstr(c.remedy, "weakhostreceive=enabled"));
 	assert_non_null(strstr(c.remedy, "allow traffic to and from the loopback adapter"));
 	assert_null(strstr(c.remedy, "arp_ignore"));
-	t->unresolved = true;
-	t->attempts = 0;
+	ts->unresolved = true;
+	ts->attempts = 0;
 	c = judge(fx, 3);
 	assert_string_equal(c.reason, "no-mac");
 	assert_non_null(strstr(c.remedy, "mac = ..."));
 	/* The same remedies for ping to the VIP at the server's MAC. */
-	struct dsr_task *echo = &fx->plan.tasks[1];
+	struct dsr_task *echo = &fx->tasks[1];
 	echo->target = t->target;
 	echo->is_vip = echo->direct = true;
-	echo->os_guess = DSR_OS_LINUX;
+	fx->ctx[1].os_guess = DSR_OS_LINUX;
 	c = judge(fx, 1);
 	assert_string_equal(c.reason, "timeout");
 	assert_non_null(strstr(c.remedy, "ip addr add 198.18.0.100/32 dev lo"));
-	echo->unresolved = true;
+	st(fx, 1)->unresolved = true;
 	c = judge(fx, 1);
 	assert_string_equal(c.reason, "no-mac");
 	assert_non_null(strstr(c.remedy, "mac = ..."));
-	t->unresolved = false;
-	t->attempts = 1;
-	t->os_guess = DSR_OS_LINUX;
+	ts->unresolved = false;
+	ts->attempts = 1;
+	fx->ctx[3].os_guess = DSR_OS_LINUX;
 	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x14));
 	c = judge(fx, 3);
 	assert_string_equal(c.reason, "refused");
@@ -652,22 +700,24 @@ static void rst_follows_synack(void **state)
 	(void)state;
 	struct dsr_local l = me();
 	struct dsr_task t = task(&dsr_probe_tcp_syn, vip, 80);
+	struct dsr_task_state s;
 	struct dsr_observation o;
 	uint8_t buf[128];
 	char err[128];
 	struct dsr_frame f;
 	t.sport = 40000;
 	t.seq = 0x11223344;
+	dsr_task_state_init(&t, &s);
 	memset(&o, 0, sizeof(o));
 	o.kind = DSR_OBS_SYNACK;
 	memcpy(o.mac, rs1_mac, 6);
 	/* Through the balancer, the local kernel's own RST reaches the server. */
-	assert_int_equal(t.probe->follow_up(&t, &l, &o, buf, sizeof(buf), err, sizeof(err)), 0);
+	assert_int_equal(t.probe->follow_up(&t, &s, &l, &o, buf, sizeof(buf), err, sizeof(err)), 0);
 	t.direct = true;
 	o.kind = DSR_OBS_RST;
-	assert_int_equal(t.probe->follow_up(&t, &l, &o, buf, sizeof(buf), err, sizeof(err)), 0);
+	assert_int_equal(t.probe->follow_up(&t, &s, &l, &o, buf, sizeof(buf), err, sizeof(err)), 0);
 	o.kind = DSR_OBS_SYNACK;
-	int n = t.probe->follow_up(&t, &l, &o, buf, sizeof(buf), err, sizeof(err));
+	int n = t.probe->follow_up(&t, &s, &l, &o, buf, sizeof(buf), err, sizeof(err));
 	assert_true(n > 0);
 	assert_int_equal(dsr_decode_ethernet(buf, (size_t)n, &f), DSR_FRAME_OK);
 	assert_memory_equal(f.eth_dst, rs1_mac, 6);
@@ -683,7 +733,7 @@ static void return_path(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[128];
-	struct dsr_task *t = &fx->plan.tasks[3];
+	struct dsr_task *t = &fx->tasks[3];
 	t->probe = &dsr_probe_dsr_return;
 	memcpy(t->expected_macs[0], lb_mac, 6);
 	t->nexpected = 1;
@@ -695,7 +745,7 @@ static void return_path(void **state)
 	fixture_free(fx);
 
 	fx = fixture_new();
-	t = &fx->plan.tasks[3];
+	t = &fx->tasks[3];
 	t->probe = &dsr_probe_dsr_return;
 	memcpy(t->expected_macs[0], lb_mac, 6);
 	t->nexpected = 1;
@@ -705,8 +755,8 @@ static void return_path(void **state)
 	assert_string_equal(c.reason, "via-balancer");
 	/* Without a configured balancer MAC: the MAC the SYN went to is the balancer's. */
 	t->nexpected = 0;
-	memcpy(t->dst_mac, lb_mac, 6);
-	t->dst_mac_known = true;
+	memcpy(st(fx, 3)->dst_mac, lb_mac, 6);
+	st(fx, 3)->dst_mac_known = true;
 	assert_string_equal(judge(fx, 3).reason, "via-balancer");
 	fixture_free(fx);
 }
@@ -717,14 +767,53 @@ static void listed_balancers(void **state)
 	(void)state;
 	struct fixture *fx = fixture_new();
 	uint8_t f[64];
-	memcpy(fx->plan.tasks[4].expected_macs[1], dup_mac, 6);
-	fx->plan.tasks[4].nexpected = 2;
+	memcpy(fx->tasks[4].expected_macs[1], dup_mac, 6);
+	fx->tasks[4].nexpected = 2;
 	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
 	feed(fx, f, craft_arp(f, 2, dup_mac, vip, me_mac, me_ip));
 	assert_int_equal(judge(fx, 4).status, DSR_PASS);
 	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
 	assert_string_equal(judge(fx, 4).reason, "conflict");
 	fixture_free(fx);
+}
+
+/* Replies are found by key: among thousands of probes, an answer reaches the
+ * one whose identifiers it carries and no other. */
+static void replies_found_by_key(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct dsr_plan plan = {.me = me(), .ntasks = N};
+	struct dsr_task *tasks = calloc(N, sizeof(*tasks));
+	struct dsr_observations obs = {0};
+	uint8_t f[128];
+	struct timeval ts = {1000, 0};
+
+	assert_non_null(tasks);
+	for (size_t i = 0; i < N; i++) {
+		tasks[i] = task(i % 2 ? &dsr_probe_tcp_syn : &dsr_probe_icmp_echo, rs1_ip, 80);
+		tasks[i].sport = (uint16_t)(33000 + i);
+		tasks[i].seq = (uint32_t)(7 * i);
+		tasks[i].echo_id = (uint16_t)i;
+		tasks[i].echo_seq = (uint16_t)(3 * i);
+	}
+	plan.tasks = tasks;
+	size_t n = craft_tcp(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 80, 33000 + 4321, 5,
+			     7 * 4321 + 1, 0x12);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	n = craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 1234, 3 * 1234);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	n = craft_echo_reply(f, rs1_mac, me_mac, rs1_ip, me_ip, 64, 1234, 3 * 1234 + 1);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.n, 2);
+	assert_int_equal(obs.items[0].task, 4321);
+	assert_int_equal(obs.items[0].kind, DSR_OBS_SYNACK);
+	assert_int_equal(obs.items[1].task, 1234);
+	assert_int_equal(obs.unmatched, 1);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(obs.state[i].answered, i == 4321 || i == 1234);
+	dsr_observations_free(&obs);
+	free(tasks);
 }
 
 int main(void)
@@ -749,6 +838,7 @@ int main(void)
 		cmocka_unit_test(rst_follows_synack),
 		cmocka_unit_test(return_path),
 		cmocka_unit_test(listed_balancers),
+		cmocka_unit_test(replies_found_by_key),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }

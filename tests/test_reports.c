@@ -31,6 +31,7 @@ static void add(size_t i, const char *id, const char *service, const char *serve
 {
 	struct dsr_check *c = &sample_checks[i];
 
+	dsr_check_release(c); /* the previous test's */
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->service = service;
@@ -39,8 +40,8 @@ static void add(size_t i, const char *id, const char *service, const char *serve
 	c->port = port;
 	c->status = status;
 	c->reason = reason;
-	snprintf(c->summary, sizeof c->summary, "%s", summary);
-	snprintf(c->remedy, sizeof c->remedy, "%s", remedy);
+	dsr_check_summary(c, "%s", summary);
+	dsr_check_remedy(c, "%s", remedy);
 }
 
 static struct dsr_run sample_run(void)
@@ -191,12 +192,13 @@ static char *render_summary(const char *format, const char *raw)
 	static struct dsr_check c;
 	struct dsr_run run = {.version = "t", .checks = &c, .nchecks = 1};
 
+	dsr_check_release(&c); /* the previous call's */
 	memset(&c, 0, sizeof c);
 	c.id = "tcp.vip";
 	c.port = -1;
 	c.status = DSR_FAIL;
 	c.reason = "timeout";
-	snprintf(c.summary, sizeof c.summary, "%s", raw);
+	dsr_check_summary(&c, "%s", raw);
 	return render_report(format, &run, false, 0);
 }
 
@@ -381,7 +383,7 @@ static void test_evidence_bounds(void **state)
 	memset(key, 'k', sizeof key - 1);
 	key[sizeof key - 1] = '\0';
 	dsr_evidence_int(&c, key, 1);
-	key[sizeof c.evidence[0].key - 1] = '\0'; /* 31 characters: fits */
+	key[DSR_EVIDENCE_KEY - 1] = '\0'; /* 31 characters: fits */
 	dsr_evidence_int(&c, key, 2);
 	assert_int_equal(c.nevidence, 1);
 	assert_string_equal(c.evidence[0].key, key);
@@ -453,6 +455,67 @@ static void test_evidence_bounds(void **state)
 	assert_int_equal(c.nevidence, DSR_EVIDENCE_MAX);
 	assert_string_equal(c.evidence[DSR_EVIDENCE_MAX - 1].key, "k6");
 	assert_int_equal(c.evidence[DSR_EVIDENCE_MAX - 1].num, 6);
+	dsr_check_release(&c);
+}
+
+/* Packed checks read as written, cost their texts' length, and free() of the
+ * array frees all (the sanitizer build sees a leak or a dangling text). */
+static void test_pack(void **state)
+{
+	struct dsr_check *c = calloc(3, sizeof(*c));
+	static const uint8_t mac[6] = {2, 0, 0, 0, 0, 0x11};
+	struct dsr_packer p;
+	struct dsr_check scratch = {0};
+	size_t n;
+
+	(void)state;
+	assert_non_null(c);
+	c[0].id = "arp.rip";
+	c[0].status = DSR_FAIL;
+	dsr_check_summary(&c[0], "%s answers", "02:00:00:00:00:11");
+	dsr_check_remedy(&c[0], "fix %d", 1);
+	dsr_check_remedy_append(&c[0], "then %d", 2);
+	dsr_evidence_int(&c[0], "attempts", 3);
+	dsr_evidence_mac_add(&c[0], "macs", mac);
+	dsr_check_rtt(&c[0], 1234);
+	c[1].id = "tcp.rip"; /* nothing written: reads as empty */
+	dsr_evidence_str(&c[2], "from", "198.18.0.11");
+	c = dsr_checks_pack(c, 3);
+	assert_non_null(c);
+	assert_string_equal(c[0].summary, "02:00:00:00:00:11 answers");
+	assert_string_equal(c[0].remedy, "fix 1; then 2");
+	assert_int_equal(c[0].nevidence, 3);
+	assert_string_equal(c[0].evidence[0].key, "attempts");
+	assert_int_equal(c[0].evidence[0].num, 3);
+	assert_string_equal(c[0].evidence[1].text, "02:00:00:00:00:11");
+	assert_int_equal(c[0].nmacs, 1);
+	assert_memory_equal(c[0].macs[0], mac, 6);
+	assert_int_equal(c[0].mac_entry[0], 1);
+	assert_true(c[0].has_rtt);
+	assert_int_equal(c[0].rtt_us, 1234);
+	assert_string_equal(c[1].summary, "");
+	assert_string_equal(c[1].remedy, "");
+	assert_int_equal(c[1].nevidence, 0);
+	assert_string_equal(c[2].evidence[0].text, "198.18.0.11");
+	assert_null(c[0].draft);
+	free(c);
+
+	/* One scratch check at a time, reused. */
+	assert_int_equal(dsr_packer_begin(&p, 100), 0);
+	for (int i = 0; i < 100; i++) {
+		scratch.id = "icmp.rip";
+		dsr_check_summary(&scratch, "echo reply from 198.18.0.%d", i);
+		dsr_evidence_int(&scratch, "rtt_us", i);
+		dsr_packer_add(&p, &scratch);
+		assert_null(scratch.id); /* emptied for the next one */
+	}
+	dsr_check_release(&scratch);
+	c = dsr_packer_end(&p, &n);
+	assert_non_null(c);
+	assert_int_equal(n, 100);
+	assert_string_equal(c[42].summary, "echo reply from 198.18.0.42");
+	assert_int_equal(c[99].evidence[0].num, 99);
+	free(c);
 }
 
 int main(void)
@@ -471,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_evidence_bounds),
+		cmocka_unit_test(test_pack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,12 +61,10 @@ static inline void fuzz_vantage(struct dsr_iface *ifc)
 	ifc->naddrs = 1;
 }
 
-/* The lab configuration planned from the lab client with FUZZ_PLAN_KEY, and a
- * copy of its tasks as planned (*pristine): replaying frames writes engine
- * state into the tasks, which every input must start without. Aborts on
- * failure: a harness cannot run without its plan. */
-static inline void fuzz_lab_plan(const char *harness, struct dsr_config *cfg, struct dsr_plan *plan,
-				 struct dsr_task **pristine)
+/* The lab configuration planned from the lab client with FUZZ_PLAN_KEY: never
+ * written by the engine, whose state lives in each input's observations.
+ * Aborts on failure: a harness cannot run without its plan. */
+static inline void fuzz_lab_plan(const char *harness, struct dsr_config *cfg, struct dsr_plan *plan)
 {
 	char err[512];
 	struct dsr_iface ifc;
@@ -78,10 +76,6 @@ static inline void fuzz_lab_plan(const char *harness, struct dsr_config *cfg, st
 		fprintf(stderr, "%s: setup: %s\n", harness, err);
 		abort();
 	}
-	*pristine = malloc(plan->ntasks * sizeof(**pristine));
-	if (!*pristine)
-		abort();
-	memcpy(*pristine, plan->tasks, plan->ntasks * sizeof(**pristine));
 }
 
 /* A crash libFuzzer records with its input: for broken contracts that no
@@ -132,8 +126,11 @@ static inline void fuzz_check_results(const struct dsr_check *checks, size_t n)
 			     c->status == DSR_SKIP);
 		FUZZ_REQUIRE(c->status == DSR_PASS || c->reason != NULL);
 		FUZZ_REQUIRE(c->nevidence <= DSR_EVIDENCE_MAX);
-		FUZZ_REQUIRE(memchr(c->summary, '\0', sizeof(c->summary)) != NULL);
-		FUZZ_REQUIRE(memchr(c->remedy, '\0', sizeof(c->remedy)) != NULL);
+		FUZZ_REQUIRE(c->summary && strnlen(c->summary, DSR_SUMMARY_MAX) < DSR_SUMMARY_MAX);
+		FUZZ_REQUIRE(c->remedy && strnlen(c->remedy, DSR_REMEDY_MAX) < DSR_REMEDY_MAX);
+		for (size_t k = 0; k < c->nevidence; k++)
+			FUZZ_REQUIRE(strnlen(c->evidence[k].key, DSR_EVIDENCE_KEY) < DSR_EVIDENCE_KEY &&
+				     strnlen(c->evidence[k].text, DSR_EVIDENCE_TEXT) < DSR_EVIDENCE_TEXT);
 		FUZZ_REQUIRE(memchr(c->target, '\0', sizeof(c->target)) != NULL);
 	}
 }

@@ -27,7 +27,6 @@
 static struct fuzz_memfile file;
 static struct dsr_config cfg;
 static struct dsr_plan plan;
-static struct dsr_task *pristine; /* the tasks as planned; replay writes engine state */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,7 +36,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_memfile_open(&file, "fuzz-pcap");
-	fuzz_lab_plan("fuzz_pcap", &cfg, &plan, &pristine);
+	fuzz_lab_plan("fuzz_pcap", &cfg, &plan);
 	return 0;
 }
 
@@ -85,12 +84,11 @@ static void replay(size_t pick)
 
 	if (dsr_source_open_file(file.path, &src, err, sizeof(err)) != DSR_SOURCE_OK)
 		return;
-	memcpy(plan.tasks, pristine, plan.ntasks * sizeof(*pristine));
 	dsr_engine_replay(&plan, src, &obs, err, sizeof(err));
 	dsr_source_close(src);
 	FUZZ_REQUIRE(obs.n <= DSR_MAX_OBSERVATIONS);
-	for (size_t i = 0; i < plan.ntasks; i++)
-		FUZZ_REQUIRE(plan.tasks[i].nobs <= DSR_MAX_OBSERVATIONS_PER_TASK);
+	for (size_t i = 0; i < obs.nstate; i++)
+		FUZZ_REQUIRE(obs.state[i].nobs <= DSR_MAX_OBSERVATIONS_PER_TASK);
 	struct dsr_check *checks = dsr_verdicts(&cfg, &plan, &obs, &n);
 	FUZZ_REQUIRE(checks != NULL);
 	fuzz_check_results(checks, n);
