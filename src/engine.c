@@ -558,20 +558,27 @@ int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
 		/* Send what is due, as fast as the rate allows. */
 		while (sent_one && now >= next_send && obs->frames_sent < frame_cap) {
 			sent_one = false;
-			/* In plan order: a server is probed at the VIP before at its real
-			 * address, so that the first reply it must send us is the
-			 * VIP-sourced one (see arp.vip.claim). */
-			for (size_t i = 0; i < plan->ntasks; i++) {
-				long long when;
-				if (task_state(plan, obs, i, o, now, &when) != DUE)
-					continue;
-				if (send_attempt(plan, i, src, o->dump, obs, err, errlen) < 0)
-					return -1;
-				/* A late loop must not turn into a burst. */
-				next_send += interval;
-				sent_one = true;
-				break;
-			}
+			/* ARP first: every probe waits for its next hop's MAC, and an ARP
+			 * task asks all its tries a timeout apart, so an ARP request left
+			 * behind the IP probes of earlier servers would end the run seconds
+			 * after the last frame. Then in plan order: a server is probed at
+			 * the VIP before at its real address, so that the first reply it
+			 * must send us is the VIP-sourced one (see arp.vip.claim). */
+			for (int pass = 0; pass < 2 && !sent_one; pass++)
+				for (size_t i = 0; i < plan->ntasks; i++) {
+					long long when;
+					const struct dsr_task *t = &plan->tasks[i];
+					if (pass == 0 && !(t->probe && t->probe->resolves))
+						continue;
+					if (task_state(plan, obs, i, o, now, &when) != DUE)
+						continue;
+					if (send_attempt(plan, i, src, o->dump, obs, err, errlen) < 0)
+						return -1;
+					/* A late loop must not turn into a burst. */
+					next_send += interval;
+					sent_one = true;
+					break;
+				}
 			now = now_us();
 		}
 		bool any_due = false;

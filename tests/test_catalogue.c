@@ -116,12 +116,19 @@ static void every_template_renders(void **state)
 	}
 }
 
+/* A check written again from scratch: its earlier draft freed first. */
+static void renew(struct dsr_check *c)
+{
+	dsr_check_release(c);
+	memset(c, 0, sizeof(*c));
+}
+
 static void remedies_render_per_platform(void **state)
 {
-	struct dsr_check c;
+	struct dsr_check c = {0};
 	(void)state;
 
-	memset(&c, 0, sizeof(c));
+	renew(&c);
 	dsr_fix(&c, DSR_FIX_VIP_NOT_BOUND, DSR_PLATFORM_WINDOWS_GUESSED,
 		&(struct dsr_fix_args){.vip = "198.18.0.100", .port = "80"});
 	assert_string_equal(c.remedy,
@@ -131,7 +138,7 @@ static void remedies_render_per_platform(void **state)
 	assert_string_equal(c.evidence[0].key, "platform");
 	assert_string_equal(c.evidence[0].text, "windows (guessed from reply TTL)");
 
-	memset(&c, 0, sizeof(c));
+	renew(&c);
 	dsr_fix(&c, DSR_FIX_VIP_NOT_BOUND, DSR_PLATFORM_UNKNOWN,
 		&(struct dsr_fix_args){.vip = "198.18.0.100"});
 	assert_string_equal(c.remedy,
@@ -143,7 +150,7 @@ static void remedies_render_per_platform(void **state)
 	assert_int_equal(c.nevidence, 0);
 
 	/* A known platform (dsrcheck local): its text alone; parts joined by "; ". */
-	memset(&c, 0, sizeof(c));
+	renew(&c);
 	dsr_fix_append(&c, DSR_FIX_INSTALL_LOOPBACK, DSR_PLATFORM_WINDOWS, NULL);
 	dsr_fix_append(&c, DSR_FIX_IIS_BINDING, DSR_PLATFORM_WINDOWS,
 		       &(struct dsr_fix_args){.vip = "198.18.0.100", .port = "8080", .site = "Shop",
@@ -157,7 +164,7 @@ static void remedies_render_per_platform(void **state)
 	assert_int_equal(c.nevidence, 0);
 
 	/* The Linux firewall remedy: iptables when a table is named, nft otherwise. */
-	memset(&c, 0, sizeof(c));
+	renew(&c);
 	dsr_fix(&c, DSR_FIX_FIREWALL_DROP, DSR_PLATFORM_LINUX,
 		&(struct dsr_fix_args){.vip = "198.18.0.100", .port = "80", .chain = "inet f input"});
 	assert_string_equal(c.remedy,
@@ -165,16 +172,17 @@ static void remedies_render_per_platform(void **state)
 			    "tcp dport 80 accept; or delete the rule: nft -a list chain inet f input shows "
 			    "its handle, then nft delete rule inet f input handle N; persist the change in "
 			    "/etc/nftables.conf");
+	dsr_check_release(&c);
 }
 
 /* What live and passive judges share: the same words for the same finding. */
 static void shared_verdicts(void **state)
 {
-	struct dsr_check a, b;
+	struct dsr_check a = {0}, b = {0};
 	(void)state;
 
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
+	renew(&a);
+	renew(&b);
 	dsr_verdict_conflict(&a, DSR_R_CONFLICT, "198.18.0.11", false);
 	dsr_verdict_conflict(&b, DSR_R_FLIP_FLOP, "198.18.0.11", false);
 	assert_int_equal(a.status, DSR_FAIL);
@@ -183,12 +191,12 @@ static void shared_verdicts(void **state)
 	assert_string_equal(a.remedy, b.remedy);
 	assert_non_null(strstr(a.remedy, "Two hosts use the address 198.18.0.11"));
 
-	memset(&a, 0, sizeof(a));
+	renew(&a);
 	dsr_verdict_conflict(&a, DSR_R_CONFLICT, "198.18.0.100", true);
 	assert_non_null(strstr(a.remedy, "Linux: keep 198.18.0.100 on lo only"));
 	assert_non_null(strstr(a.remedy, "Windows: keep 198.18.0.100 on the Microsoft KM-TEST"));
 
-	memset(&a, 0, sizeof(a));
+	renew(&a);
 	dsr_verdict_claimed(&a, "02:00:00:00:00:12", DSR_CLAIM_ANNOUNCE, "198.18.0.100", 1,
 			    DSR_PLATFORM_LINUX_GUESSED);
 	assert_string_equal(a.reason, "claimed");
@@ -198,16 +206,18 @@ static void shared_verdicts(void **state)
 	assert_int_equal(dsr_claim_kind_of(2, 7, 8), DSR_CLAIM_REPLY);
 	assert_int_equal(dsr_claim_kind_of(1, 7, 8), DSR_CLAIM_REQUEST);
 
-	memset(&a, 0, sizeof(a));
+	renew(&a);
 	dsr_verdict_unknown_host(&a, "02:00:00:00:00:99", "198.18.0.100");
 	assert_string_equal(a.summary,
 			    "02:00:00:00:00:99, neither the balancer nor a configured server, claimed 198.18.0.100");
 	assert_non_null(strstr(a.remedy, "list its MAC in balancer-mac"));
 
-	memset(&a, 0, sizeof(a));
+	renew(&a);
 	dsr_verdict_wrong_source(&a, "198.18.0.100", "80", DSR_PLATFORM_WINDOWS_GUESSED);
 	assert_string_equal(a.reason, "wrong-source");
 	assert_non_null(strstr(a.remedy, "weakhostsend=enabled"));
+	dsr_check_release(&a);
+	dsr_check_release(&b);
 }
 
 /* ---- writers ------------------------------------------------------------- */
