@@ -91,45 +91,8 @@ static void interface_by_route(void **state)
 
 #ifdef __linux__
 #include <grp.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-/* In a child, with sudo's variables set or unset: drop, then exit 0 only when
- * the process is the expected user with that one group and root is out of
- * reach. */
-static int drop_in_child(const char *sudo_uid, const char *sudo_gid, uid_t want_uid, gid_t want_gid)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		char err[256];
-		gid_t groups[8];
-		unsetenv("SUDO_UID");
-		unsetenv("SUDO_GID");
-		unsetenv("DOAS_USER");
-		if (sudo_uid)
-			setenv("SUDO_UID", sudo_uid, 1);
-		if (sudo_gid)
-			setenv("SUDO_GID", sudo_gid, 1);
-		if (dsr_platform_drop_privileges(err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			_exit(2);
-		}
-		int n = getgroups(8, groups);
-		bool ok = getuid() == want_uid && geteuid() == want_uid && getgid() == want_gid &&
-			  getegid() == want_gid && n == 1 && groups[0] == want_gid && setuid(0) < 0 &&
-			  seteuid(0) < 0;
-		if (!ok)
-			fprintf(stderr, "uid %d/%d gid %d/%d groups %d\n", (int)getuid(), (int)geteuid(),
-				(int)getgid(), (int)getegid(), n);
-		_exit(ok ? 0 : 1);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
+#include "drop_child.h"
 
 /* Root gives up uid 0, not only its capabilities: to sudo's user, else nobody.
  * Needs real root (make unit as root); skipped otherwise. */
@@ -149,9 +112,9 @@ static void drop_leaves_root(void **state)
 		print_message("skipped: needs real root and a user 'nobody'\n");
 		skip();
 	}
-	assert_int_equal(drop_in_child("4321", "4322", 4321, 4322), 0);
-	assert_int_equal(drop_in_child(NULL, NULL, nobody->pw_uid, nobody->pw_gid), 0);
-	assert_int_equal(drop_in_child("0", NULL, nobody->pw_uid, nobody->pw_gid), 0);
+	assert_int_equal(drop_in_child("4321", "4322", NULL, 4321, 4322), 0);
+	assert_int_equal(drop_in_child(NULL, NULL, NULL, nobody->pw_uid, nobody->pw_gid), 0);
+	assert_int_equal(drop_in_child("0", NULL, NULL, nobody->pw_uid, nobody->pw_gid), 0);
 }
 #endif
 

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "../drop_child.h"
+
 /* FreeBSD on amd64 pads each sockaddr of a routing message to 8 bytes
  * (SA_SIZE in its <net/route.h>); written out here rather than taken from the
  * code under test, so that a wrong padding rule there shows. */
@@ -273,42 +275,6 @@ static void random_bytes_differ(void **state)
 	assert_int_equal(dsr_platform_random(a, sizeof(a)), 0);
 	assert_int_equal(dsr_platform_random(b, sizeof(b)), 0);
 	assert_memory_not_equal(a, b, sizeof(a));
-}
-
-/* In a child: set the environment, drop, and report who we became and
- * whether root came back. Exit 0 when uid, gid and groups are as expected. */
-static int drop_in_child(const char *sudo_uid, const char *sudo_gid, const char *doas_user,
-			 uid_t want_uid, gid_t want_gid)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		char err[256];
-		gid_t groups[8];
-		unsetenv("SUDO_UID");
-		unsetenv("SUDO_GID");
-		unsetenv("DOAS_USER");
-		if (sudo_uid)
-			setenv("SUDO_UID", sudo_uid, 1);
-		if (sudo_gid)
-			setenv("SUDO_GID", sudo_gid, 1);
-		if (doas_user)
-			setenv("DOAS_USER", doas_user, 1);
-		if (dsr_platform_drop_privileges(err, sizeof(err)) < 0)
-			_exit(2); /* refused, as some cases must */
-		int n = getgroups(8, groups);
-		bool ok = getuid() == want_uid && geteuid() == want_uid && getgid() == want_gid &&
-			  getegid() == want_gid && n == 1 && groups[0] == want_gid &&
-			  setuid(0) < 0 && seteuid(0) < 0;
-		if (!ok)
-			fprintf(stderr, "uid %d/%d gid %d/%d groups %d\n", (int)getuid(),
-				(int)geteuid(), (int)getgid(), (int)getegid(), n);
-		_exit(ok ? 0 : 1);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 static void drops_to_the_invoking_user_or_nobody(void **state)
