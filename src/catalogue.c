@@ -57,6 +57,9 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	[DSR_R_UNKNOWN] = "unknown",
 	[DSR_R_UNVERIFIED] = "unverified",
 	[DSR_R_CHANGED] = "changed",
+	[DSR_R_SPLIT_BRAIN] = "split-brain",
+	[DSR_R_NO_MASTER] = "no-master",
+	[DSR_R_BASE_MAC] = "base-mac",
 };
 
 /* ---- remedies ------------------------------------------------------------ */
@@ -128,6 +131,18 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"Find the host with MAC {mac} (the switch's MAC address table, arp -a) and remove {vip} from "
 		"its network interfaces; if it is a real server, add it to the configuration and keep the "
 		"VIP on its loopback only; if it is a second balancer, list its MAC in balancer-mac.",
+		NULL, NULL},
+	[DSR_FIX_SPLIT_BRAIN] = {"split-brain",
+		"Two balancers of one HA set ({from}) own the VIP {vip} at once: each must hear the "
+		"other's VRRP advertisements. Let IP protocol 112 through both firewalls (nftables: ip "
+		"protocol vrrp accept; iptables: -p vrrp -j ACCEPT), check the link between them, give both "
+		"the same virtual_router_id and authentication, or use unicast_src_ip/unicast_peer where "
+		"multicast does not pass; on an appliance pair, check its HA link.", NULL, NULL},
+	[DSR_FIX_BASE_MAC] = {"base-mac",
+		"Balancer {from} claims the VIP {vip} with its own MAC {mac}, not the VRRP virtual MAC, so "
+		"clients are sent where nothing forwards the VIP: set arp_announce=2 and arp_ignore=1 on its "
+		"base interface (sysctl -w net.ipv4.conf.{iface}.arp_announce=2 net.ipv4.conf.{iface}"
+		".arp_ignore=1, and in /etc/sysctl.d), as keepalived's use_vmac leaves them at 0.",
 		NULL, NULL},
 	[DSR_FIX_ICMP_UNREACHABLE] = {"icmp-unreachable",
 		"A router or host ({from}) says {addr} cannot be reached: check routing to it and any ACL or "

@@ -80,6 +80,9 @@ enum dsr_reason {
 	DSR_R_UNKNOWN,
 	DSR_R_UNVERIFIED,
 	DSR_R_CHANGED,
+	DSR_R_SPLIT_BRAIN,
+	DSR_R_NO_MASTER,
+	DSR_R_BASE_MAC,
 	DSR_R_COUNT
 };
 
@@ -120,6 +123,8 @@ enum dsr_fix {
 	DSR_FIX_VERIFY_OWNER,
 	DSR_FIX_UNKNOWN_HOSTS,
 	DSR_FIX_ADDRESS_CHANGED,
+	DSR_FIX_SPLIT_BRAIN, /* two members of a balancer set own the VIP at once */
+	DSR_FIX_BASE_MAC,    /* a VRRP member claims the VIP with its own MAC, not the virtual one */
 	DSR_FIX_COUNT
 };
 

@@ -416,10 +416,12 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		server_arp[i] = DSR_NO_TASK;
 		plan->on_segment = plan->on_segment || dsr_iface_on_link(ifc, cfg->servers[i].addr);
 	}
-	for (size_t i = 0; i < cfg->nservices; i++)
-		plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, cfg->services[i].vip) ||
-				    (cfg->services[i].has_balancer &&
-				     dsr_iface_has_addr(ifc, cfg->services[i].balancer));
+	for (size_t i = 0; i < cfg->nservices; i++) {
+		const struct dsr_service *svc = &cfg->services[i];
+		plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, svc->vip);
+		for (size_t m = 0; m < svc->nbalancers; m++)
+			plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, svc->balancers[m].addr);
+	}
 	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
 		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
 	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
