@@ -11,7 +11,10 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "netcompat.h"
 
 /* From now on an interrupt (SIGINT, Ctrl-C) or a stop request (SIGTERM, a
  * console closed) stores SIGINT or SIGTERM in *flag and nothing else: the code
@@ -61,5 +64,29 @@ void dsr_os_log_close(void);
  * is linked normally and this returns 0. Returns 0, or -1 with a message in
  * err that says what to install. */
 int dsr_os_capture_library(bool live, char *err, size_t errlen);
+
+/* A TCP connection of this host's own stack (probes/tcp_conn.c): what a real
+ * client does, so that the balancer and the servers see nothing else. Never
+ * blocks and needs no privilege (the source port is above 1023). */
+struct dsr_os_conn;
+enum dsr_os_conn_state {
+	DSR_OS_CONN_CONNECTING,
+	DSR_OS_CONN_OPEN,    /* established; data that arrived is read and dropped */
+	DSR_OS_CONN_EOF,     /* the peer closed its side (FIN) */
+	DSR_OS_CONN_REFUSED, /* a RST answered the SYN */
+	DSR_OS_CONN_FAILED,  /* reset once established, or any other error */
+};
+/* Binds local:lport and starts connecting to remote:rport. Returns 0 with *out
+ * set, 1 when that local port cannot be used now (in use, or the same
+ * connection still in TIME_WAIT from an earlier run): take another; -1 with a
+ * message in err. */
+int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+		     struct dsr_os_conn **out, char *err, size_t errlen);
+/* Where the connection stands now. */
+enum dsr_os_conn_state dsr_os_conn_poll(struct dsr_os_conn *c);
+/* Sends our FIN: no payload, the application protocol stays untouched. */
+void dsr_os_conn_shutdown(struct dsr_os_conn *c);
+/* Closes the socket (NULL: nothing). */
+void dsr_os_conn_close(struct dsr_os_conn *c);
 
 #endif

@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -146,4 +149,97 @@ int dsr_os_capture_library(bool live, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	return 0;
+}
+
+struct dsr_os_conn {
+	int fd;
+	enum dsr_os_conn_state state;
+};
+
+int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+		     struct dsr_os_conn **out, char *err, size_t errlen)
+{
+	struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = local, .sin_port = htons(lport)};
+	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr = remote, .sin_port = htons(rport)};
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct dsr_os_conn *c;
+
+	*out = NULL;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open a TCP socket: %s", strerror(errno));
+		return -1;
+	}
+	/* Our port's earlier connection may still be in TIME_WAIT (we close first):
+	 * the kernel then lets us bind, and refuses the connect if it is the same one. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+		snprintf(err, errlen, "cannot set up a TCP socket: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EADDRINUSE || e == EACCES)
+			return 1;
+		snprintf(err, errlen, "cannot bind a TCP socket to port %u: %s", lport, strerror(e));
+		return -1;
+	}
+	if (!(c = malloc(sizeof(*c)))) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->fd = fd;
+	c->state = DSR_OS_CONN_CONNECTING;
+	if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0 && errno != EINPROGRESS) {
+		if (errno == EADDRNOTAVAIL || errno == EADDRINUSE) {
+			dsr_os_conn_close(c);
+			return 1;
+		}
+		c->state = errno == ECONNREFUSED ? DSR_OS_CONN_REFUSED : DSR_OS_CONN_FAILED;
+	}
+	*out = c;
+	return 0;
+}
+
+enum dsr_os_conn_state dsr_os_conn_poll(struct dsr_os_conn *c)
+{
+	if (c->state == DSR_OS_CONN_CONNECTING) {
+		struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+		int e = 0;
+		socklen_t len = sizeof(e);
+		if (poll(&p, 1, 0) <= 0)
+			return c->state;
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+			e = errno;
+		c->state = e == 0 ? DSR_OS_CONN_OPEN
+			   : e == ECONNREFUSED ? DSR_OS_CONN_REFUSED : DSR_OS_CONN_FAILED;
+	}
+	/* What the server sends (a banner) is read and dropped: left unread, it
+	 * would make our close a RST. */
+	while (c->state == DSR_OS_CONN_OPEN) {
+		char buf[512];
+		ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+		if (n == 0)
+			c->state = DSR_OS_CONN_EOF;
+		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			break;
+		else if (n < 0)
+			c->state = DSR_OS_CONN_FAILED;
+	}
+	return c->state;
+}
+
+void dsr_os_conn_shutdown(struct dsr_os_conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+}
+
+void dsr_os_conn_close(struct dsr_os_conn *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	free(c);
 }

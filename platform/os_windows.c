@@ -287,3 +287,108 @@ int dsr_os_capture_library(bool live, char *err, size_t errlen)
 	wpcap = h;
 	return dsr_os_capture_library(live, err, errlen);
 }
+
+struct dsr_os_conn {
+	SOCKET s;
+	enum dsr_os_conn_state state;
+};
+
+int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+		     struct dsr_os_conn **out, char *err, size_t errlen)
+{
+	static bool started;
+	struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = local, .sin_port = htons(lport)};
+	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr = remote, .sin_port = htons(rport)};
+	u_long nonblocking = 1;
+	struct dsr_os_conn *c;
+	WSADATA wsa;
+	SOCKET s;
+
+	*out = NULL;
+	if (!started && WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+		snprintf(err, errlen, "cannot start Winsock");
+		return -1;
+	}
+	started = true;
+	if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) {
+		snprintf(err, errlen, "cannot open a TCP socket (Winsock error %d)", WSAGetLastError());
+		return -1;
+	}
+	if (ioctlsocket(s, FIONBIO, &nonblocking) != 0) {
+		snprintf(err, errlen, "cannot set up a TCP socket (Winsock error %d)", WSAGetLastError());
+		closesocket(s);
+		return -1;
+	}
+	if (bind(s, (struct sockaddr *)&me, sizeof(me)) != 0) {
+		int e = WSAGetLastError();
+		closesocket(s);
+		if (e == WSAEADDRINUSE || e == WSAEACCES)
+			return 1;
+		snprintf(err, errlen, "cannot bind a TCP socket to port %u (Winsock error %d)", lport, e);
+		return -1;
+	}
+	if (!(c = malloc(sizeof(*c)))) {
+		closesocket(s);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->s = s;
+	c->state = DSR_OS_CONN_CONNECTING;
+	if (connect(s, (struct sockaddr *)&peer, sizeof(peer)) != 0) {
+		int e = WSAGetLastError();
+		if (e == WSAEADDRNOTAVAIL || e == WSAEADDRINUSE) {
+			dsr_os_conn_close(c);
+			return 1;
+		}
+		if (e != WSAEWOULDBLOCK)
+			c->state = e == WSAECONNREFUSED ? DSR_OS_CONN_REFUSED : DSR_OS_CONN_FAILED;
+	}
+	*out = c;
+	return 0;
+}
+
+enum dsr_os_conn_state dsr_os_conn_poll(struct dsr_os_conn *c)
+{
+	if (c->state == DSR_OS_CONN_CONNECTING) {
+		/* select, not WSAPoll: a failed connect shows in the exception set. */
+		fd_set w, x;
+		struct timeval zero = {0, 0};
+		int e = 0, len = sizeof(e);
+		FD_ZERO(&w);
+		FD_ZERO(&x);
+		FD_SET(c->s, &w);
+		FD_SET(c->s, &x);
+		if (select(0, NULL, &w, &x, &zero) <= 0)
+			return c->state;
+		if (FD_ISSET(c->s, &x)) {
+			getsockopt(c->s, SOL_SOCKET, SO_ERROR, (char *)&e, &len);
+			c->state = e == WSAECONNREFUSED ? DSR_OS_CONN_REFUSED : DSR_OS_CONN_FAILED;
+		} else {
+			c->state = DSR_OS_CONN_OPEN;
+		}
+	}
+	while (c->state == DSR_OS_CONN_OPEN) {
+		char buf[512];
+		int n = recv(c->s, buf, sizeof(buf), 0);
+		if (n == 0)
+			c->state = DSR_OS_CONN_EOF;
+		else if (n == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK)
+			break;
+		else if (n == SOCKET_ERROR)
+			c->state = DSR_OS_CONN_FAILED;
+	}
+	return c->state;
+}
+
+void dsr_os_conn_shutdown(struct dsr_os_conn *c)
+{
+	shutdown(c->s, SD_SEND);
+}
+
+void dsr_os_conn_close(struct dsr_os_conn *c)
+{
+	if (!c)
+		return;
+	closesocket(c->s);
+	free(c);
+}

@@ -180,6 +180,14 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 						     .port = f->tcp.dport});
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.seq,
 						     .port = f->tcp.sport});
+		/* A segment of one of our own connections, from the peer or (a
+		 * replay) from us. */
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.src.s_addr,
+						     .num = f->tcp.sport,
+						     .port = DSR_CONN_BLOCK(f->tcp.dport)});
+		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.dst.s_addr,
+						     .num = f->tcp.dport,
+						     .port = DSR_CONN_BLOCK(f->tcp.sport)});
 	} else if (f->l4 == DSR_L4_ICMP) {
 		const struct dsr_quoted *q = &f->icmp.quote;
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ECHO, .num = f->icmp.seq,

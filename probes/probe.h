@@ -33,6 +33,7 @@ enum dsr_obs_kind {
 	DSR_OBS_UNREACHABLE, /* ICMP destination unreachable quoting our probe */
 	DSR_OBS_SYNACK,      /* SYN-ACK acknowledging our SYN */
 	DSR_OBS_RST,         /* RST acknowledging our SYN */
+	DSR_OBS_SEGMENT,     /* any other TCP segment of one of our connections (tcp_conn.c) */
 };
 
 /* What the wire said about one task: kept apart from what it means. */
@@ -46,6 +47,9 @@ struct dsr_observation {
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
 	uint16_t arp_op;       /* ARP: request or reply */
+	/* TCP: our port of the connection it belongs to, and its numbers. */
+	uint16_t lport;
+	uint32_t tcp_seq, tcp_ack;
 	struct in_addr arp_tpa; /* ARP: target protocol address */
 	long rtt_us;    /* since the latest attempt sent before it, -1 if unknown */
 	unsigned frame; /* its number in the evidence capture (--pcap), 0 for none */
@@ -66,6 +70,9 @@ enum dsr_match {
 enum dsr_os_guess { DSR_OS_UNKNOWN, DSR_OS_LINUX, DSR_OS_WINDOWS };
 
 struct dsr_probe;
+/* What a probe running connections of this host's own TCP keeps open
+ * between the engine's turns: defined by that probe (probes/tcp_conn.c). */
+struct dsr_probe_live;
 
 /* One thing to ask the network in this run, as the plan asks it: read-only
  * once dsr_plan_build returns. What the engine learns while running is in
@@ -138,6 +145,10 @@ struct dsr_task_state {
 	bool answered;
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
+	/* Probes with run (struct dsr_probe): what they hold open, and whether
+	 * they are done. */
+	struct dsr_probe_live *live;
+	bool finished;
 	/* The next hop changed to the configured MAC after tries went elsewhere:
 	 * the task has new identifiers and is owed one try at the configured MAC,
 	 * whatever its retry budget says. */
@@ -167,7 +178,15 @@ enum dsr_key_kind {
 	DSR_KEY_ARP_FROM, /* ARP about addr, to or from the MAC in mac */
 	DSR_KEY_TCP,      /* our SYN's source port (port) and sequence number (num) */
 	DSR_KEY_ECHO,     /* our echo's id (port) and sequence number (num) */
+	/* A connection of this host's TCP with the peer's address (addr) and port
+	 * (num), from one of the DSR_CONN_PORTS local ports starting at port. */
+	DSR_KEY_CONN,
 };
+
+/* Local ports per task of this host's own connections: a block aligned on
+ * its size, so that a frame's key names the block without the plan. */
+#define DSR_CONN_PORTS 32u
+#define DSR_CONN_BLOCK(port) ((uint16_t)((port) & ~(DSR_CONN_PORTS - 1)))
 
 struct dsr_key {
 	enum dsr_key_kind kind;
@@ -177,7 +196,7 @@ struct dsr_key {
 	uint8_t mac[6];
 };
 
-#define DSR_FRAME_KEYS_MAX 5
+#define DSR_FRAME_KEYS_MAX 6
 
 /* The keys of the tasks frame f may concern: answers, ICMP errors quoting a
  * probe, and (for a replay) our own attempts. Returns how many, each once. */
@@ -224,6 +243,27 @@ struct dsr_probe {
 	int (*follow_up)(const struct dsr_task *t, const struct dsr_task_state *s,
 			 const struct dsr_local *me, const struct dsr_observation *o, uint8_t *buf,
 			 size_t cap, char *err, size_t errlen);
+
+	/* Optional, for a probe whose attempts are connections of this host's own
+	 * TCP stack instead of frames built here (its build is NULL, and the engine
+	 * injects nothing for it). Live runs only: a replay counts the attempts it
+	 * recorded through is_attempt, like any probe's. */
+	/* Called once the task is due, then at every turn of the engine's loop
+	 * until it returns 0: opens, moves on and closes connections without ever
+	 * blocking, keeps them in s->live, counts them in s->attempts and stamps
+	 * s->last_sent. timeout_ms and retries are the run's. Sets *wake to the
+	 * latest time (now_us's clock) it wants to be called again. Returns 1 while
+	 * running, 0 when done (s->finished), -1 with a message in err. */
+	int (*run)(const struct dsr_task *t, struct dsr_task_state *s, const struct dsr_local *me,
+		   unsigned timeout_ms, unsigned retries, long long now_us, long long *wake, char *err,
+		   size_t errlen);
+	/* Told each observation matched to the task in a live run, as it comes:
+	 * the wire, not the socket, says when a connection has been answered. */
+	void (*seen)(const struct dsr_task *t, struct dsr_task_state *s,
+		     const struct dsr_observation *o);
+	/* Closes whatever run left open and frees s->live: at the end of every
+	 * live run, interrupted or failed ones too. */
+	void (*finish)(const struct dsr_task *t, struct dsr_task_state *s);
 };
 
 /* A task's state before the engine has done anything: the plan's identity. */
@@ -234,6 +274,7 @@ extern const struct dsr_probe dsr_probe_icmp_echo;
 extern const struct dsr_probe dsr_probe_tcp_syn;
 extern const struct dsr_probe dsr_probe_arp_claim;
 extern const struct dsr_probe dsr_probe_dsr_return;
+extern const struct dsr_probe dsr_probe_tcp_conn;
 
 /* Is mac one of the n in list? */
 bool dsr_mac_in(const uint8_t (*list)[6], size_t n, const uint8_t mac[6]);

@@ -60,6 +60,8 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	[DSR_R_SPLIT_BRAIN] = "split-brain",
 	[DSR_R_NO_MASTER] = "no-master",
 	[DSR_R_BASE_MAC] = "base-mac",
+	[DSR_R_SPREAD] = "spread",
+	[DSR_R_RESET] = "reset",
 };
 
 /* ---- remedies ------------------------------------------------------------ */
@@ -144,6 +146,26 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"base interface (sysctl -w net.ipv4.conf.{iface}.arp_announce=2 net.ipv4.conf.{iface}"
 		".arp_ignore=1, and in /etc/sysctl.d), as keepalived's use_vmac leaves them at 0.",
 		NULL, NULL},
+	[DSR_FIX_PER_PACKET] = {"per-packet",
+		"The balancer sends the packets of one connection to {endpoint} to different servers "
+		"({from}), so every real connection breaks after its handshake: it must schedule per "
+		"connection. LVS/IPVS (ipvsadm, keepalived's virtual_server with lb_kind DR, any lb_algo) "
+		"does; keepalived's persistence_timeout also keeps a client's connections on one server. "
+		"nftlb: use a hash scheduler (\"sched\": \"hash\" or \"symhash\") instead of \"rr\" or "
+		"\"weight\", which pick a server per packet in DSR mode. A hand-written nftables forwarder "
+		"must hash the connection (jhash ip saddr . tcp sport), never numgen. An appliance: "
+		"enable per-connection persistence for the virtual service.", NULL, NULL},
+	[DSR_FIX_CONN_RESET] = {"conn-reset",
+		"{from} reset an established connection to {endpoint}: the service (or a firewall rule "
+		"rejecting with tcp-reset, a connection-tracking table that lost the entry) closes "
+		"connections abortively; check the service's log and the server's firewall for rules "
+		"matching ct state invalid.", NULL, NULL},
+	[DSR_FIX_CONN_STALLED] = {"conn-stalled",
+		"A connection to {endpoint} was accepted by {from}, but its close (FIN) was never "
+		"acknowledged: the rest of the connection went somewhere that drops it silently (a "
+		"per-packet scheduler with servers whose firewall drops packets of unknown connections, "
+		"ct state invalid drop; a stateful firewall on the way). Make the balancer schedule per "
+		"connection and see tcp.vip.direct of each server.", NULL, NULL},
 	[DSR_FIX_ICMP_UNREACHABLE] = {"icmp-unreachable",
 		"A router or host ({from}) says {addr} cannot be reached: check routing to it and any ACL or "
 		"firewall on the way.", NULL, NULL},
@@ -313,6 +335,15 @@ static const struct dsr_reason_def dsr_return[] = {
 	VIP_LOCAL,
 	OFF_SEGMENT,
 };
+static const struct dsr_reason_def tcp_vip_conn[] = {
+	R(SPREAD, FAIL, "the packets of one connection came from different servers: a per-packet "
+	  "scheduler", PER_PACKET),
+	R(RESET, FAIL, "a RST inside an established connection", CONN_RESET),
+	R(TIMEOUT, FAIL, "accepted, but the close (FIN) was never acknowledged", CONN_STALLED),
+	R(NO_ANSWER, SKIP, "the VIP accepted no connection; tcp.vip says why", NONE),
+	VIP_LOCAL,
+	R(NOT_SEEN, SKIP, "a recorded run that made no connection", NONE),
+};
 static const struct dsr_reason_def arp_conflict[] = {
 	R(CONFLICT, FAIL, "two MACs claimed the address at once (another MAC's claim within 1 s)",
 	  ADDRESS_CONFLICT),
@@ -435,6 +466,11 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      tcp_vip_direct),
 	CHECK(DSR_RETURN, "dsr.return", SVC | PORT, AUDIT, NULL,
 	      "the answer to a client's SYN to the VIP comes from a real server's MAC", dsr_return),
+	CHECK(TCP_VIP_CONN, "tcp.vip.conn", SVC | PORT, AUDIT, NULL,
+	      "a few real connections of this host's own TCP to the VIP (handshake, then close, no "
+	      "payload) complete, every packet of each from one server's MAC and none a RST; off the "
+	      "servers' segment, where their MACs cannot be seen, only resets and stalls are judged",
+	      tcp_vip_conn),
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
 	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
 	      "used", arp_conflict),

@@ -25,6 +25,7 @@ enum dsr_check_key {
 	DSR_CHECK_TCP_VIP,
 	DSR_CHECK_TCP_VIP_DIRECT,
 	DSR_CHECK_DSR_RETURN,
+	DSR_CHECK_TCP_VIP_CONN,
 	DSR_CHECK_ARP_CONFLICT,
 	DSR_CHECK_LOCAL_VIP,
 	DSR_CHECK_LOCAL_ARP_IGNORE,
@@ -83,6 +84,8 @@ enum dsr_reason {
 	DSR_R_SPLIT_BRAIN,
 	DSR_R_NO_MASTER,
 	DSR_R_BASE_MAC,
+	DSR_R_SPREAD,
+	DSR_R_RESET,
 	DSR_R_COUNT
 };
 
@@ -125,6 +128,9 @@ enum dsr_fix {
 	DSR_FIX_ADDRESS_CHANGED,
 	DSR_FIX_SPLIT_BRAIN, /* two members of a balancer set own the VIP at once */
 	DSR_FIX_BASE_MAC,    /* a VRRP member claims the VIP with its own MAC, not the virtual one */
+	DSR_FIX_PER_PACKET,  /* the balancer schedules packets, not connections */
+	DSR_FIX_CONN_RESET,  /* a server reset an established connection */
+	DSR_FIX_CONN_STALLED, /* a connection's close was never answered */
 	DSR_FIX_COUNT
 };
 

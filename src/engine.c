@@ -331,6 +331,8 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 			o.rtt_us = -1;
 		s->nmatched++;
 		add_observation(obs, &o);
+		if (follow_up && t->probe->seen)
+			t->probe->seen(t, s, &o);
 		if (m != DSR_MATCH_ANSWER)
 			continue;
 		s->answered = true;
@@ -377,6 +379,9 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observ
 	*when = now + MAX_SLEEP_MS * 1000;
 	if (!t->probe || t->passive || s->unresolved)
 		return DONE;
+	/* Connections of this host's TCP: their probe says when it is done. */
+	if (t->probe->run)
+		return s->finished ? DONE : s->live ? IN_FLIGHT : DUE;
 	if (s->answered && s->attempts > 0 && !(t->probe->ask_all && !t->internal))
 		return DONE;
 	if (!s->dst_mac_known && t->resolver != DSR_NO_TASK) {
@@ -408,6 +413,23 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observ
 	if (s->corrected_try_due)
 		return DUE;
 	return s->attempts < tries ? DUE : DONE;
+}
+
+/* One turn of a probe that runs connections of this host's TCP; *wake is
+ * lowered to when it wants the next. Returns 0, or -1 with err. */
+static int run_turn(const struct dsr_plan *plan, size_t i, const struct dsr_engine_options *o,
+		    struct dsr_observations *obs, long long now, long long *wake, char *err,
+		    size_t errlen)
+{
+	const struct dsr_task *t = &plan->tasks[i];
+	long long when = now + MAX_SLEEP_MS * 1000;
+
+	if (t->probe->run(t, &obs->state[i], &plan->me, o->timeout_ms, o->retries, now, &when, err,
+			  errlen) < 0)
+		return -1;
+	if (when < *wake)
+		*wake = when;
+	return 0;
 }
 
 static int send_attempt(const struct dsr_plan *plan, size_t i, struct dsr_source *src,
@@ -511,9 +533,9 @@ static void reset_pending(const struct dsr_plan *plan, struct live *live)
 	}
 }
 
-int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
-		   const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
-		   size_t errlen)
+static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
+		    const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
+		    size_t errlen)
 {
 	long long start = now_us();
 	long long listen_end = start + (long long)o->listen_ms * 1000;
@@ -572,7 +594,8 @@ int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
 						continue;
 					if (task_state(plan, obs, i, o, now, &when) != DUE)
 						continue;
-					if (send_attempt(plan, i, src, o->dump, obs, err, errlen) < 0)
+					if (t->probe->run ? run_turn(plan, i, o, obs, now, &wake, err, errlen) < 0
+							  : send_attempt(plan, i, src, o->dump, obs, err, errlen) < 0)
 						return -1;
 					/* A late loop must not turn into a burst. */
 					next_send += interval;
@@ -585,6 +608,11 @@ int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
 		for (size_t i = 0; i < plan->ntasks; i++) {
 			long long when;
 			enum task_state st = task_state(plan, obs, i, o, now, &when);
+			if (st == IN_FLIGHT && plan->tasks[i].probe->run) {
+				if (run_turn(plan, i, o, obs, now, &wake, err, errlen) < 0)
+					return -1;
+				st = task_state(plan, obs, i, o, now, &when);
+			}
 			done += st == DONE;
 			any_due = any_due || st == DUE;
 			if (st == IN_FLIGHT && when < wake)
@@ -615,6 +643,19 @@ int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
 	}
 	/* Answers already queued in the kernel still count. */
 	return drain(plan, &live);
+}
+
+int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
+		   const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
+		   size_t errlen)
+{
+	int rc = run_loop(plan, src, o, obs, err, errlen);
+
+	/* Whatever ended the run, no socket of ours is left open. */
+	for (size_t i = 0; obs->state && i < plan->ntasks; i++)
+		if (plan->tasks[i].probe && plan->tasks[i].probe->finish)
+			plan->tasks[i].probe->finish(&plan->tasks[i], &obs->state[i]);
+	return rc;
 }
 
 int dsr_engine_replay(const struct dsr_plan *plan, struct dsr_source *src,

@@ -21,6 +21,11 @@ struct builder {
 	size_t gateway_task; /* DSR_NO_TASK until an off-link target needs it */
 	uint32_t key;
 	unsigned tcp_count;
+	/* Tasks that write no identifiers of their own (connections of this host's
+	 * TCP): they do not move the others', so recorded captures keep replaying
+	 * as new checks of that kind are added. */
+	size_t unnumbered;
+	size_t nconn;
 	char *err;
 	size_t errlen;
 };
@@ -158,7 +163,7 @@ static struct dsr_task *add_ip_probe(struct builder *b, const struct dsr_probe *
 		memcpy(t->fallback_mac, srv->mac, 6);
 		t->has_fallback_mac = true;
 	}
-	uint32_t i = (uint32_t)index_of(b, t);
+	uint32_t i = (uint32_t)(index_of(b, t) - b->unnumbered);
 	/* Identifiers from a keyed mix, not a counter: one probe seen by another host
 	 * on the segment must not tell it what the others carry (a forged answer to
 	 * a probe it did not see cannot be matched). */
@@ -247,6 +252,57 @@ static bool port_planned(const struct dsr_config *cfg, const struct dsr_service 
 	return false;
 }
 
+/* A few real connections of this host's TCP to the VIP (probes/tcp_conn.c).
+ * Its local ports are a block given once the plan is complete (conn_ports). */
+static int add_conn(struct builder *b, const struct dsr_service *svc, int port, bool local)
+{
+	struct dsr_task *t = local ? NULL : add_task(b);
+
+	b->unnumbered++;
+	if (local)
+		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(VIP_IS_LOCAL),
+				vip_local);
+	if (!t)
+		return -1;
+	t->probe = &dsr_probe_tcp_conn;
+	t->check_id = DSR_ID(TCP_VIP_CONN);
+	t->service = svc->name;
+	t->target = svc->vip;
+	t->port = port;
+	t->is_vip = true;
+	/* The kernel resolves its own next hop; the judge reads from this one
+	 * whether the servers' MACs can be seen (on-link: the VIP itself). */
+	if (dsr_iface_on_link(b->ifc, svc->vip))
+		t->nexthop = svc->vip;
+	else if (b->ifc->has_gateway)
+		t->nexthop = b->ifc->gateway;
+	b->nconn++;
+	return 0;
+}
+
+/* The connections' port blocks, below the SYN probes' range so that neither
+ * moves the other: the capture filter admits both as one range. */
+static int conn_ports(struct builder *b)
+{
+	unsigned first = b->plan->sport_first;
+	size_t span = b->nconn * DSR_CONN_PORTS;
+
+	if (!b->nconn)
+		return 0;
+	if (first < span + 1024) {
+		snprintf(b->err, b->errlen, "too many connection checks in one run (%zu)", b->nconn);
+		return -1;
+	}
+	uint16_t port = DSR_CONN_BLOCK(first - span);
+	b->plan->sport_first = port;
+	for (size_t i = 0; i < b->plan->ntasks; i++)
+		if (b->tasks[i].probe == &dsr_probe_tcp_conn) {
+			b->tasks[i].sport = port;
+			port = (uint16_t)(port + DSR_CONN_PORTS);
+		}
+	return 0;
+}
+
 /* The service as a client sees it: the VIP's owner, and the VIP answering. */
 static int plan_vip(struct builder *b, const struct dsr_service *svc)
 {
@@ -283,6 +339,9 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 			    add_skip(b, DSR_ID(DSR_RETURN), svc, NULL, svc->vip, svc->ports[p], DSR_REASON(VIP_IS_LOCAL),
 				     vip_local))
 				return -1;
+		for (size_t p = 0; p < svc->nports; p++)
+			if (add_conn(b, svc, svc->ports[p], true))
+				return -1;
 		return 0;
 	}
 	vip_arp = arp_for(b, svc->vip, vip_arp);
@@ -305,6 +364,9 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 			return -1;
 		expect_balancer(t, svc);
 	}
+	for (size_t p = 0; p < svc->nports; p++)
+		if (add_conn(b, svc, svc->ports[p], false))
+			return -1;
 	return 0;
 }
 
@@ -429,6 +491,8 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = conn_ports(&b);
 out:
 	free(server_arp);
 	free(server_done);

@@ -82,12 +82,12 @@ static void client_on_segment(void **state)
 	build(&cfg, &ifc, &plan);
 	assert_true(plan.on_segment);
 	assert_false(plan.is_balancer);
-	/* web: arp.vip, arp.vip.claim, icmp.vip, tcp.vip*2, dsr.return*2;
+	/* web: arp.vip, arp.vip.claim, icmp.vip, tcp.vip*2, dsr.return*2, tcp.vip.conn*2;
 	 * per server (rs1, rs2): arp.rip, arp.vip.claim, icmp.vip.direct, tcp.vip.direct*2,
 	 * icmp.rip, tcp.rip*2;
-	 * mail: the same 7 for its VIP, and for rs2 only what is new: arp.vip.claim,
+	 * mail: the same 9 for its VIP, and for rs2 only what is new: arp.vip.claim,
 	 * icmp.vip.direct, tcp.vip.direct*2 (its own VIP), tcp.rip 25 (80 is planned). */
-	assert_int_equal(checks(&plan), 7 + 8 + 8 + 7 + 5);
+	assert_int_equal(checks(&plan), 9 + 8 + 8 + 9 + 5);
 	/* Per server, the direct probes come before the real-address ones. */
 	assert_true(find(&plan, "tcp.vip.direct", "rs1", 443) < find(&plan, "icmp.rip", "rs1", -1));
 	const struct dsr_task *direct = find(&plan, "tcp.vip.direct", "rs1", 80);
@@ -122,6 +122,23 @@ static void client_on_segment(void **state)
 			assert_true(plan.tasks[i].sport >= plan.sport_first);
 			assert_true(plan.tasks[i].sport <= plan.sport_last);
 		}
+	/* Connections: a block of ports each, aligned, inside the range and apart
+	 * from every SYN's port; the kernel finds its own next hop. */
+	const struct dsr_task *conn = find(&plan, "tcp.vip.conn", NULL, 443);
+	assert_ptr_equal(conn->probe, &dsr_probe_tcp_conn);
+	assert_int_equal(conn->resolver, DSR_NO_TASK);
+	assert_int_equal(conn->nexthop.s_addr, conn->target.s_addr);
+	for (size_t i = 0; i < plan.ntasks; i++) {
+		const struct dsr_task *t = &plan.tasks[i];
+		if (t->probe != &dsr_probe_tcp_conn)
+			continue;
+		assert_int_equal(t->sport % DSR_CONN_PORTS, 0);
+		assert_true(t->sport >= plan.sport_first);
+		assert_true(t->sport + DSR_CONN_PORTS - 1 <= plan.sport_last);
+		for (size_t k = 0; k < plan.ntasks; k++)
+			if (k != i && plan.tasks[k].port >= 0 && plan.tasks[k].probe)
+				assert_int_not_equal(DSR_CONN_BLOCK(plan.tasks[k].sport), t->sport);
+	}
 	dsr_plan_free(&plan);
 	dsr_config_free(&cfg);
 }
@@ -147,6 +164,7 @@ static void on_the_balancer(void **state)
 	assert_string_equal(t->skip_reason, "vip-is-local");
 	assert_string_equal(find(&plan, "icmp.vip", NULL, -1)->skip_reason, "vip-is-local");
 	assert_string_equal(find(&plan, "dsr.return", NULL, 443)->skip_reason, "vip-is-local");
+	assert_string_equal(find(&plan, "tcp.vip.conn", NULL, 443)->skip_reason, "vip-is-local");
 	assert_true(find(&plan, "arp.vip", NULL, -1)->local_owner);
 	/* The balancer tests every server the way it forwards to them. */
 	assert_non_null(find(&plan, "tcp.vip.direct", "rs2", 443)->probe);
@@ -177,6 +195,10 @@ static void behind_a_router(void **state)
 	assert_string_equal(find(&plan, "tcp.vip.direct", "rs1", 80)->skip_reason, "not-on-segment");
 	assert_string_equal(find(&plan, "arp.vip.claim", "rs2", -1)->skip_reason, "not-on-segment");
 	assert_string_equal(find(&plan, "dsr.return", NULL, 80)->skip_reason, "not-on-segment");
+	/* Connections run from here too, judged knowing their next hop is the router. */
+	const struct dsr_task *conn = find(&plan, "tcp.vip.conn", NULL, 80);
+	assert_non_null(conn->probe);
+	assert_int_equal(conn->nexthop.s_addr, ifc.gateway.s_addr);
 	/* Everything IP goes through the gateway, resolved by one internal ARP task. */
 	const struct dsr_task *t = find(&plan, "tcp.rip", "rs2", 25);
 	const struct dsr_task *gw = &plan.tasks[t->resolver];

@@ -1,0 +1,371 @@
+/* tcp.vip.conn: a few real connections to the VIP, not only a SYN. A balancer
+ * that schedules packets instead of connections (nftables' numgen, nftlb's
+ * "rr" in DSR mode) hands the SYN to one server and the ACK that completes the
+ * handshake to another, which resets it: tcp.vip passes on the SYN-ACK, and
+ * every real client fails. Only what follows the handshake shows it.
+ *
+ * The connections are this host's own TCP (a socket, connect without
+ * blocking, then shutdown for our FIN), not frames built here. Frames we built
+ * would prove less: our kernel owns no such connection and answers the
+ * SYN-ACK with a RST, which goes to the VIP like the ACK would, so the
+ * balancer would see a reset connection whatever its scheduler. A socket
+ * needs no privilege (it runs after the drop), and what the servers and the
+ * balancer see is exactly a client's handshake and close, no payload: the
+ * application protocol stays untouched. Each connection binds a port of the
+ * task's block (DSR_CONN_PORTS, aligned) that the capture filter admits.
+ *
+ * The verdict is the wire's, never the socket's: every segment from the VIP
+ * to one of our ports is an observation with its Ethernet source, and the
+ * judge groups them by port. One connection is clean when a SYN-ACK opened it,
+ * a segment from the same MAC acknowledged our FIN (its ack is the SYN-ACK's
+ * plus one: we send no data) and no RST came. The socket only says when to
+ * move on. Determinism: a connection whose SYN is lost is replaced (the run's
+ * retries, a new port each); a lost FIN or ACK is retransmitted by the kernel
+ * within the timeout; spread and reset are evidence a lost frame cannot
+ * create. Off the servers' segment every frame comes from the router's MAC,
+ * so only resets and stalls are judged there, and the summary says so. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../platform/os.h"
+#include "../platform/platform.h"
+#include "../src/parse.h"
+#include "frame.h"
+
+/* Connections per port: one could land on the right server by chance (a
+ * per-packet scheduler whose counter wraps), three of them will not. */
+#define CONN_COUNT 3
+
+enum phase { IDLE, CONNECTING, CLOSING };
+
+struct dsr_probe_live {
+	struct dsr_os_conn *os;
+	enum phase phase;
+	uint16_t port;
+	unsigned next;        /* the block's next port to try, from a random start */
+	unsigned tried_ports; /* ports taken from the block, busy ones too */
+	unsigned established;
+	bool refused;
+	long long since; /* start of the phase, µs */
+	bool has_isn;
+	uint32_t isn1; /* the SYN-ACK's acknowledgement: our ISN + 1 */
+	bool over;     /* the wire shows the connection answered (our FIN acknowledged) or reset */
+};
+
+static struct dsr_key conn_key(const struct dsr_task *t, const struct dsr_task_state *s)
+{
+	(void)s;
+	return (struct dsr_key){.kind = DSR_KEY_CONN, .addr = t->target.s_addr,
+				.num = (uint16_t)t->port, .port = t->sport};
+}
+
+static bool ours(const struct dsr_task *t, uint16_t lport)
+{
+	return DSR_CONN_BLOCK(lport) == t->sport;
+}
+
+static enum dsr_match conn_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				 const struct dsr_local *me, const struct dsr_frame *f,
+				 struct dsr_observation *obs)
+{
+	(void)s;
+	if (f->l3 != DSR_L3_IPV4 || f->l4 != DSR_L4_TCP || f->ip.dst.s_addr != me->ip.s_addr ||
+	    f->ip.src.s_addr != t->target.s_addr || f->tcp.sport != (uint16_t)t->port ||
+	    !ours(t, f->tcp.dport))
+		return DSR_MATCH_NO;
+	if ((f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK | DSR_TCP_RST)) == (DSR_TCP_SYN | DSR_TCP_ACK))
+		obs->kind = DSR_OBS_SYNACK;
+	else if (f->tcp.flags & DSR_TCP_RST)
+		obs->kind = DSR_OBS_RST;
+	else
+		obs->kind = DSR_OBS_SEGMENT;
+	obs->tcp_flags = f->tcp.flags;
+	obs->lport = f->tcp.dport;
+	obs->tcp_seq = f->tcp.seq;
+	obs->tcp_ack = f->tcp.ack;
+	memcpy(obs->mac, f->eth_src, 6);
+	obs->ip = f->ip.src;
+	obs->ttl = f->ip.ttl;
+	return DSR_MATCH_WITNESS;
+}
+
+/* A replay counts our SYNs (the kernel's retransmissions of one too). */
+static bool conn_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
+			    const struct dsr_local *me, const struct dsr_frame *f)
+{
+	(void)s;
+	return f->l3 == DSR_L3_IPV4 && f->l4 == DSR_L4_TCP && f->ip.src.s_addr == me->ip.s_addr &&
+	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.dport == (uint16_t)t->port &&
+	       ours(t, f->tcp.sport) &&
+	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
+}
+
+static void conn_seen(const struct dsr_task *t, struct dsr_task_state *s,
+		      const struct dsr_observation *o)
+{
+	struct dsr_probe_live *l = s->live;
+
+	(void)t;
+	if (!l || l->phase == IDLE || o->lport != l->port)
+		return;
+	if (o->kind == DSR_OBS_SYNACK && !l->has_isn) {
+		l->isn1 = o->tcp_ack;
+		l->has_isn = true;
+	} else if (o->kind == DSR_OBS_RST) {
+		l->over = true;
+	} else if (o->kind == DSR_OBS_SEGMENT && l->has_isn && (o->tcp_flags & DSR_TCP_ACK) &&
+		   o->tcp_ack == l->isn1 + 1) {
+		l->over = true;
+	}
+}
+
+static void end_connection(struct dsr_probe_live *l)
+{
+	dsr_os_conn_close(l->os);
+	l->os = NULL;
+	l->phase = IDLE;
+}
+
+/* The next connection from a free port of the block: 0 when opened, 1 when
+ * the block has no port left, -1 with err. */
+static int open_next(const struct dsr_task *t, struct dsr_task_state *s, const struct dsr_local *me,
+		     long long now, char *err, size_t errlen)
+{
+	struct dsr_probe_live *l = s->live;
+
+	while (l->tried_ports < DSR_CONN_PORTS) {
+		uint16_t port = (uint16_t)(t->sport + (l->next++ % DSR_CONN_PORTS));
+		l->tried_ports++;
+		int rc = dsr_os_conn_open(me->ip, port, t->target, (uint16_t)t->port, &l->os, err, errlen);
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			continue;
+		l->port = port;
+		l->phase = CONNECTING;
+		l->since = now;
+		l->has_isn = false;
+		l->over = false;
+		s->attempts++;
+		s->last_sent.tv_sec = now / 1000000;
+		s->last_sent.tv_usec = now % 1000000;
+		return 0;
+	}
+	return 1;
+}
+
+static int conn_run(const struct dsr_task *t, struct dsr_task_state *s, const struct dsr_local *me,
+		    unsigned timeout_ms, unsigned retries, long long now, long long *wake, char *err,
+		    size_t errlen)
+{
+	long long timeout = (long long)timeout_ms * 1000;
+	struct dsr_probe_live *l = s->live;
+
+	if (!l) {
+		uint32_t r = 0;
+		if (!(l = s->live = calloc(1, sizeof(*l)))) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		/* Not the same ports each run: the last run's may still be in TIME_WAIT. */
+		dsr_platform_random(&r, sizeof(r));
+		l->next = r % DSR_CONN_PORTS;
+	}
+	if (l->phase == CONNECTING) {
+		enum dsr_os_conn_state st = dsr_os_conn_poll(l->os);
+		if (st == DSR_OS_CONN_REFUSED) {
+			/* Refused to a SYN: tcp.vip's verdict, nothing to retry. */
+			l->refused = true;
+			end_connection(l);
+		} else if (st == DSR_OS_CONN_CONNECTING && now >= l->since + timeout) {
+			end_connection(l); /* the SYN or its answer lost: another connection */
+		} else if (st != DSR_OS_CONN_CONNECTING) {
+			l->established++;
+			dsr_os_conn_shutdown(l->os);
+			l->phase = CLOSING;
+			l->since = now;
+		}
+	}
+	if (l->phase == CLOSING) {
+		enum dsr_os_conn_state st = dsr_os_conn_poll(l->os);
+		if (l->over || st == DSR_OS_CONN_FAILED || now >= l->since + timeout)
+			end_connection(l);
+	}
+	if (l->phase == IDLE && !l->refused && l->established < CONN_COUNT &&
+	    s->attempts < CONN_COUNT + retries) {
+		int rc = open_next(t, s, me, now, err, errlen);
+		if (rc < 0)
+			return -1;
+	}
+	if (l->phase == IDLE) {
+		s->finished = true;
+		return 0;
+	}
+	*wake = l->since + timeout;
+	return 1;
+}
+
+static void conn_finish(const struct dsr_task *t, struct dsr_task_state *s)
+{
+	(void)t;
+	if (!s->live)
+		return;
+	dsr_os_conn_close(s->live->os);
+	free(s->live);
+	s->live = NULL;
+}
+
+/* ---- judge ---- */
+
+/* One connection as the wire showed it. */
+struct seen_conn {
+	uint16_t port;
+	const struct dsr_observation *synack, *rst;
+	bool fin_acked;
+	uint8_t macs[4][6];
+	size_t nmacs;
+};
+
+static void add_mac(struct seen_conn *c, const uint8_t mac[6])
+{
+	if (!dsr_mac_in((const uint8_t(*)[6])c->macs, c->nmacs, mac) &&
+	    c->nmacs < sizeof(c->macs) / sizeof(c->macs[0]))
+		memcpy(c->macs[c->nmacs++], mac, 6);
+}
+
+static size_t group_connections(const struct dsr_observation *obs, size_t nobs,
+				struct seen_conn *conns, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nobs; i++) {
+		const struct dsr_observation *o = &obs[i];
+		size_t k = 0;
+		while (k < n && conns[k].port != o->lport)
+			k++;
+		if (k == n) {
+			if (n == cap)
+				continue;
+			memset(&conns[n], 0, sizeof(conns[n]));
+			conns[n++].port = o->lport;
+		}
+		struct seen_conn *c = &conns[k];
+		add_mac(c, o->mac);
+		if (o->kind == DSR_OBS_SYNACK && !c->synack)
+			c->synack = o;
+		else if (o->kind == DSR_OBS_RST && !c->rst)
+			c->rst = o;
+		else if (o->kind == DSR_OBS_SEGMENT && c->synack && (o->tcp_flags & DSR_TCP_ACK) &&
+			 o->tcp_ack == c->synack->tcp_ack + 1)
+			c->fin_acked = true;
+	}
+	return n;
+}
+
+static void mac_list(struct dsr_check *out, const struct seen_conn *c, char *text, size_t len)
+{
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (size_t m = 0; m < c->nmacs; m++) {
+		char mac[18];
+		dsr_format_mac(c->macs[m], mac);
+		dsr_evidence_mac_add(out, "macs", c->macs[m]);
+		int w = snprintf(text + used, len - used, "%s%s", m ? ", " : "", mac);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs, size_t nobs,
+		       struct dsr_check *out)
+{
+	const struct dsr_task *t = j->task;
+	struct seen_conn conns[DSR_CONN_PORTS];
+	size_t n = group_connections(obs, nobs, conns, DSR_CONN_PORTS);
+	bool on_segment = t->nexthop.s_addr == t->target.s_addr;
+	const struct seen_conn *spread = NULL, *reset = NULL, *stalled = NULL;
+	size_t opened = 0, clean = 0;
+	char endpoint[32], macs[80];
+	const char *note = on_segment ? ""
+				      : " (off the servers' segment their MACs cannot be seen: only "
+					"resets and stalls are judged)";
+
+	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
+	if (j->state->attempts == 0) {
+		out->status = DSR_SKIP;
+		out->reason = DSR_REASON(NOT_SEEN);
+		dsr_check_summary(out, "no connection to %s in this run", endpoint);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct seen_conn *c = &conns[k];
+		if (!c->synack)
+			continue; /* refused or never answered: tcp.vip's to judge */
+		opened++;
+		if (on_segment && c->nmacs > 1)
+			spread = spread ? spread : c;
+		else if (c->rst)
+			reset = reset ? reset : c;
+		else if (!c->fin_acked)
+			stalled = stalled ? stalled : c;
+		else
+			clean++;
+	}
+	dsr_evidence_int(out, "attempts", j->state->attempts);
+	dsr_evidence_int(out, "connections", (long long)opened);
+	if (opened == 0) {
+		out->status = DSR_SKIP;
+		out->reason = DSR_REASON(NO_ANSWER);
+		dsr_check_summary(out, "%s accepted none of %u connections, so none could be followed "
+				  "(see tcp.vip)", endpoint, j->state->attempts);
+		return;
+	}
+	const struct seen_conn *shown = spread ? spread : reset ? reset : stalled;
+	if (!shown) {
+		/* Who served them: the servers, named by verdict.c. */
+		struct seen_conn all = {0};
+		for (size_t k = 0; k < n; k++)
+			for (size_t m = 0; conns[k].synack && m < conns[k].nmacs; m++)
+				add_mac(&all, conns[k].macs[m]);
+		mac_list(out, &all, macs, sizeof(macs));
+		out->status = DSR_PASS;
+		dsr_check_summary(out, "%zu connection%s to %s completed, each with one server and no "
+				  "reset%s", clean, clean == 1 ? "" : "s", endpoint, note);
+		return;
+	}
+	mac_list(out, shown, macs, sizeof(macs));
+	dsr_evidence_int(out, "port", shown->port);
+	out->status = DSR_FAIL;
+	struct dsr_fix_args args = {.endpoint = endpoint, .from = macs};
+	if (spread) {
+		out->reason = DSR_REASON(SPREAD);
+		dsr_check_summary(out, "the packets of one connection to %s came from %zu servers' MACs "
+				  "(%s)%s: the balancer schedules packets, not connections",
+				  endpoint, shown->nmacs, macs, shown->rst ? ", and one reset it" : "");
+		dsr_fix(out, DSR_FIX_PER_PACKET, DSR_PLATFORM_UNKNOWN, &args);
+	} else if (reset) {
+		out->reason = DSR_REASON(RESET);
+		dsr_check_summary(out, "an established connection to %s was reset by %s%s", endpoint,
+				  macs, note);
+		dsr_fix(out, DSR_FIX_CONN_RESET, DSR_PLATFORM_UNKNOWN, &args);
+	} else {
+		out->reason = DSR_REASON(TIMEOUT);
+		dsr_check_summary(out, "a connection to %s was accepted by %s, but its close (FIN) was "
+				  "never acknowledged%s", endpoint, macs, note);
+		dsr_fix(out, DSR_FIX_CONN_STALLED, DSR_PLATFORM_UNKNOWN, &args);
+	}
+}
+
+const struct dsr_probe dsr_probe_tcp_conn = {
+	.name = "tcp-conn",
+	.key = conn_key,
+	.match = conn_match,
+	.is_attempt = conn_is_attempt,
+	.judge = conn_judge,
+	.run = conn_run,
+	.seen = conn_seen,
+	.finish = conn_finish,
+};
