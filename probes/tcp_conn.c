@@ -192,8 +192,9 @@ static int conn_run(const struct dsr_task *t, struct dsr_task_state *s, const st
 		if (l->over || st == DSR_OS_CONN_FAILED || now >= l->since + timeout)
 			end_connection(l);
 	}
+	/* Unanswered connections get the run's retries, like an unanswered SYN. */
 	if (l->phase == IDLE && !l->refused && l->established < CONN_COUNT &&
-	    s->attempts < CONN_COUNT + retries) {
+	    s->attempts - l->established <= retries) {
 		int rc = open_next(t, s, me, now, err, errlen);
 		if (rc < 0)
 			return -1;

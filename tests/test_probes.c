@@ -816,6 +816,155 @@ static void replies_found_by_key(void **state)
 	free(tasks);
 }
 
+static long long evidence_num(const struct dsr_check *c, const char *key)
+{
+	for (size_t i = 0; i < c->nevidence; i++)
+		if (strcmp(c->evidence[i].key, key) == 0)
+			return c->evidence[i].num;
+	return -1;
+}
+
+/* tcp.vip.conn: two connection tasks to the VIP (port 80 from the block at
+ * 40000, port 8080 from 40032) and one to port 80 from beyond a router. */
+static const uint8_t rs2_mac[6] = {2, 0, 0, 0, 0, 0x12};
+static const uint8_t router_ip[4] = {198, 18, 0, 1};
+
+static struct fixture *conn_fixture(void)
+{
+	struct fixture *fx = fixture_alloc(3);
+	for (size_t i = 0; i < 3; i++) {
+		fx->tasks[i] = task(&dsr_probe_tcp_conn, vip, i == 1 ? 8080 : 80);
+		fx->tasks[i].is_vip = true;
+		fx->tasks[i].sport = (uint16_t)(40000 + 32 * i);
+		memcpy(&fx->tasks[i].nexthop.s_addr, i == 2 ? router_ip : vip, 4);
+	}
+	return fx;
+}
+
+/* A segment from the VIP's port to our port lport, from Ethernet source mac. */
+static void conn_segment(struct fixture *fx, const uint8_t mac[6], uint16_t sport, uint16_t lport,
+			 uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t f[128];
+	feed(fx, f, craft_tcp(f, mac, me_mac, vip, me_ip, 64, sport, lport, seq, ack, flags));
+}
+
+/* One whole connection from our port lport (our ISN: isn) answered by mac:
+ * the SYN-ACK, then the acknowledgement of our FIN with the server's FIN. */
+static void clean_connection(struct fixture *fx, const uint8_t mac[6], uint16_t lport, uint32_t isn)
+{
+	conn_segment(fx, mac, 80, lport, 7000, isn + 1, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, mac, 80, lport, 7001, isn + 2, DSR_TCP_ACK | DSR_TCP_FIN);
+}
+
+static void connections_clean(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	for (uint16_t k = 0; k < 3; k++)
+		clean_connection(fx, rs1_mac, (uint16_t)(40005 + k), 1000u * k);
+	st(fx, 0)->attempts = 3;
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(evidence_num(&c, "connections"), 3);
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:11");
+	/* The 8080 task saw none of it: its ports are another block. */
+	assert_string_equal(judge(fx, 1).reason, "no-answer");
+	fixture_free(fx);
+}
+
+static void connection_spread_over_servers(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	clean_connection(fx, rs1_mac, 40005, 1000);
+	/* The next one: our ACK reached rs2, which knows no such connection. */
+	conn_segment(fx, rs1_mac, 80, 40006, 7000, 2001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs2_mac, 80, 40006, 7001, 0, DSR_TCP_RST);
+	st(fx, 0)->attempts = 2;
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "spread");
+	assert_int_equal(c.nmacs, 2);
+	assert_memory_equal(c.macs[0], rs1_mac, 6);
+	assert_memory_equal(c.macs[1], rs2_mac, 6);
+	assert_int_equal(evidence_num(&c, "port"), 40006);
+	assert_non_null(strstr(c.remedy, "hash"));
+	fixture_free(fx);
+}
+
+static void connection_reset_or_stalled(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	/* Reset by the server that accepted it. */
+	conn_segment(fx, rs1_mac, 80, 40005, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 80, 40005, 7001, 0, DSR_TCP_RST);
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "reset");
+	/* 8080: accepted, but our FIN never acknowledged (an ACK of the SYN-ACK's
+	 * number only, a retransmitted SYN-ACK). */
+	conn_segment(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 8080, 40040, 7001, 1001, DSR_TCP_ACK);
+	c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "timeout");
+	fixture_free(fx);
+}
+
+static void connection_refused_or_never_made(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	/* A RST to the SYN: tcp.vip's verdict, nothing to follow here. */
+	conn_segment(fx, rs1_mac, 80, 40005, 0, 1001, DSR_TCP_RST | DSR_TCP_ACK);
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_SKIP);
+	assert_string_equal(c.reason, "no-answer");
+	/* A recording without any connection (made before the check existed). */
+	st(fx, 1)->attempts = 0;
+	assert_string_equal(judge(fx, 1).reason, "not-seen");
+	fixture_free(fx);
+}
+
+static void connection_beyond_a_router(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	/* Off the servers' segment the MACs are the router's, and a second MAC
+	 * proves nothing: only resets and stalls count, and the summary says so. */
+	conn_segment(fx, rs1_mac, 80, 40069, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, lb_mac, 80, 40069, 7001, 1002, DSR_TCP_ACK | DSR_TCP_FIN);
+	struct dsr_check c = judge(fx, 2);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(dsr_check_summary_text(&c), "only resets and stalls"));
+	conn_segment(fx, lb_mac, 80, 40070, 7000, 2001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, lb_mac, 80, 40070, 7001, 0, DSR_TCP_RST);
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "reset");
+	fixture_free(fx);
+}
+
+/* A replay counts our own SYNs from the block, and nothing else, as attempts. */
+static void connection_attempts_in_a_replay(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	uint8_t f[128];
+	start(fx);
+	fx->obs.state[0].attempts = 0;
+	feed_at(fx, f, craft_tcp(f, me_mac, lb_mac, me_ip, vip, 64, 40005, 80, 1000, 0, DSR_TCP_SYN),
+		0, true);
+	feed_at(fx, f, craft_tcp(f, me_mac, lb_mac, me_ip, vip, 64, 40005, 80, 1001, 7001, DSR_TCP_ACK),
+		10, true);
+	feed_at(fx, f, craft_tcp(f, me_mac, lb_mac, me_ip, vip, 64, 40032, 80, 1000, 0, DSR_TCP_SYN),
+		20, true);
+	assert_int_equal(fx->obs.state[0].attempts, 1);
+	fixture_free(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +988,12 @@ int main(void)
 		cmocka_unit_test(return_path),
 		cmocka_unit_test(listed_balancers),
 		cmocka_unit_test(replies_found_by_key),
+		cmocka_unit_test(connections_clean),
+		cmocka_unit_test(connection_spread_over_servers),
+		cmocka_unit_test(connection_reset_or_stalled),
+		cmocka_unit_test(connection_refused_or_never_made),
+		cmocka_unit_test(connection_beyond_a_router),
+		cmocka_unit_test(connection_attempts_in_a_replay),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }

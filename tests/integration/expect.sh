@@ -10,7 +10,7 @@
 
 # shellcheck disable=SC2034 # read by the scripts that source this file
 EXPECT_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
-	arp-announce no-balancer-vip proxy vip-squatter loss)
+	arp-announce no-balancer-vip proxy vip-squatter loss per-packet)
 
 # expect_fails SCENARIO VANTAGE: the checks that fail (VANTAGE: client or lb).
 expect_fails() {
@@ -55,6 +55,11 @@ expect_fails() {
 			"tcp.vip - 8080 timeout"
 		;;
 	vip-squatter) printf '%s\n' "arp.vip - - conflict" "arp.vip.claim - - unknown-host" ;;
+	per-packet)
+		# Every SYN is answered: only a whole connection shows that its ACK and FIN
+		# went to other servers. From the balancer the VIP is local: nothing fails.
+		[[ $vantage == client ]] && printf '%s\n' "tcp.vip.conn - 80 spread" "tcp.vip.conn - 8080 spread"
+		;;
 	healthy | proxy | loss) ;;
 	esac
 }
@@ -73,10 +78,15 @@ expect_warns() {
 expect_skips() {
 	local scenario=$1 vantage=$2
 	if [[ $scenario == no-balancer-vip ]]; then
-		printf '%s\n' "dsr.return - 80 no-answer" "dsr.return - 8080 no-answer"
+		printf '%s\n' "dsr.return - 80 no-answer" "dsr.return - 8080 no-answer" \
+			"tcp.vip.conn - 80 no-answer" "tcp.vip.conn - 8080 no-answer"
 	elif [[ $vantage == lb ]]; then
 		printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" "tcp.vip - 8080 vip-is-local" \
-			"dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local"
+			"dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local" \
+			"tcp.vip.conn - 80 vip-is-local" "tcp.vip.conn - 8080 vip-is-local"
+	elif [[ $scenario == unbound ]]; then
+		# The VIP refuses every connection: tcp.vip says so, there is nothing to follow.
+		printf '%s\n' "tcp.vip.conn - 80 no-answer" "tcp.vip.conn - 8080 no-answer"
 	fi
 }
 

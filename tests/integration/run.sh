@@ -70,7 +70,7 @@ jqr() {
 # The checks one run must contain (more may be added by later versions), as
 # "id server port" with "-" for none.
 SERVICE_CHECKS=$(printf '%s\n' "arp.vip - -" "arp.vip.claim - -" "icmp.vip - -" "tcp.vip - 80" \
-	"tcp.vip - 8080" "dsr.return - 80" "dsr.return - 8080")
+	"tcp.vip - 8080" "dsr.return - 80" "dsr.return - 8080" "tcp.vip.conn - 80" "tcp.vip.conn - 8080")
 # The checks of one server, in plan order: the probes addressed to the VIP at the
 # server's MAC go out before those to its real address, so that a server leaking
 # the VIP in its ARP requests (arp_announce) must resolve the prober while
@@ -371,6 +371,19 @@ scenario_vip_squatter() {
 	local v
 	both_vantages vip-squatter || return 0
 	for v in client lb; do assert_evidence "vip-squatter-$v" arp.vip.claim - 02:00:00:00:00:99; done
+}
+
+scenario_per_packet() {
+	local port names
+	both_vantages per-packet || return 0
+	# The servers that answered parts of one connection are named: which two
+	# depends on the balancer's counter, that there are two does not.
+	for port in 80 8080; do
+		names=$(jqr per-packet-client '.checks[] | select(.id == "tcp.vip.conn" and .port == '"$port"')
+			| .evidence.servers // [] | unique | join(" ")')
+		assert "per-packet from client: tcp.vip.conn $port names two servers or more" \
+			"servers: $names" test "$(wc -w <<<"$names")" -ge 2
+	done
 }
 
 scenario_loss() {
