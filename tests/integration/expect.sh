@@ -118,3 +118,11 @@ expect_args() {
 # only when it has to resolve the prober while answering from the VIP; the previous
 # run, or lab.sh verify, taught it the prober's MAC.
 expect_flush_neigh() { [[ $1 == arp-announce ]]; }
+
+# expect_pin_vip SCENARIO: true when the client's kernel must send its own
+# connections (tcp.vip.conn) to the balancer's MAC during the run. In vip-squatter
+# its neighbour entry for the VIP follows whichever ARP answer came last, the
+# balancer's or the squatter's (which refuses every connection), so the check
+# would pass or skip by chance; a real client there is just as unlucky, and
+# arp.vip says why.
+expect_pin_vip() { [[ $1 == vip-squatter ]]; }

@@ -116,7 +116,13 @@ check_run() {
 	if expect_flush_neigh "$scenario"; then
 		for node in rs1 rs2 rs3; do ip -n "dsrlab-$node" neigh flush all; done
 	fi
+	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
+		ip -n "dsrlab-$vantage" neigh replace 198.18.0.100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+	fi
 	run_dsr "$vantage" "$tag" -f json -c "$CONFIG" ${args[@]+"${args[@]}"}
+	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
+		ip -n "dsrlab-$vantage" neigh del 198.18.0.100 dev eth0 2>/dev/null || true
+	fi
 
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	if ! jq -se 'length == 1 and (.[0] | type == "object")' "$WORK/$tag.out" >/dev/null 2>&1; then
