@@ -259,6 +259,24 @@ int dsr_source_inject(struct dsr_source *src, const uint8_t *frame, size_t len, 
 	return 0;
 }
 
+int dsr_source_set_filter(struct dsr_source *src, const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (pcap_compile(src->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(src->pcap));
+		return -1;
+	}
+	rc = pcap_setfilter(src->pcap, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(src->pcap));
+		return -1;
+	}
+	return 0;
+}
+
 void dsr_source_close(struct dsr_source *src)
 {
 	if (!src)

@@ -54,6 +54,10 @@ int dsr_source_next(struct dsr_source *src, const uint8_t **data, size_t *caplen
 int dsr_source_inject(struct dsr_source *src, const uint8_t *frame, size_t len, char *err,
 		      size_t errlen);
 
+/* Replaces a live source's capture filter (no privilege needed): watch widens
+ * its own for the ports of each audit's connections. Returns 0, or -1 with err. */
+int dsr_source_set_filter(struct dsr_source *src, const char *filter, char *err, size_t errlen);
+
 void dsr_source_close(struct dsr_source *src);
 
 #endif

@@ -15,6 +15,37 @@ struct watch_context {
 	unsigned long audits;
 };
 
+/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
+ * passive checks and the audits need, and not the bulk of the traffic. */
+static void watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
+{
+	char mac[18];
+
+	dsr_format_mac(ifc->mac, mac);
+	snprintf(filter, size,
+		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
+		 mac);
+}
+
+/* During one audit also every segment to its connections' ports: the
+ * acknowledgement of a FIN carries neither SYN nor RST (tcp.vip.conn). */
+static int audit_filter(struct watch_context *w, struct dsr_source *src, const struct dsr_plan *plan,
+			struct dsr_cmd_error *e)
+{
+	char base[256], filter[512], ip[16], err[512];
+
+	watch_filter(w->ifc, base, sizeof(base));
+	dsr_format_ipv4(plan->me.ip, ip);
+	if (plan->conn_first)
+		snprintf(filter, sizeof(filter), "(%s) or (tcp and dst host %s and dst portrange %u-%u)",
+			 base, ip, plan->conn_first, plan->conn_last);
+	else
+		snprintf(filter, sizeof(filter), "%s", base);
+	if (dsr_source_set_filter(src, filter, err, sizeof(err)) < 0)
+		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
+	return DSR_CMD_GO_ON;
+}
+
 /* One audit of watch: a line on stdout, and the --report files rewritten (a
  * Prometheus textfile stays current). Each audit has an error of its own: a
  * failed audit says its own reason, not the first one of the run. */
@@ -37,7 +68,8 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 			.tap = tap,
 			.tap_arg = tap_arg,
 		};
-		if (dsr_cmd_audit_once(w->o, w->cfg, w->ifc, &plan, src, &eo, &result, err,
+		if (audit_filter(w, src, &plan, &e) == DSR_CMD_GO_ON &&
+		    dsr_cmd_audit_once(w->o, w->cfg, w->ifc, &plan, src, &eo, &result, err,
 				       sizeof(err)) < 0)
 			dsr_cmd_fail(&e, DSR_EXIT_RUN, "%s", err);
 		dsr_plan_free(&plan);
@@ -66,17 +98,6 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	return status;
 }
 
-/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
- * passive checks and the audits need, and not the bulk of the traffic. */
-static void watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
-{
-	char mac[18];
-
-	dsr_format_mac(ifc->mac, mac);
-	snprintf(filter, size,
-		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
-		 mac);
-}
 
 int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {

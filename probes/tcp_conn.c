@@ -21,9 +21,10 @@
  * plus one: we send no data) and no RST came. The socket only says when to
  * move on. Determinism: a connection whose SYN is lost is replaced (the run's
  * retries, a new port each); a lost FIN or ACK is retransmitted by the kernel
- * within the timeout; spread and reset are evidence a lost frame cannot
- * create. Off the servers' segment every frame comes from the router's MAC,
- * so only resets and stalls are judged there, and the summary says so. */
+ * while we wait for the close as long as a probe's every try; spread and reset
+ * are evidence a lost frame cannot create. Off the servers' segment every
+ * frame comes from the router's MAC, so only resets and stalls are judged
+ * there, and the summary says so. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,9 +188,12 @@ static int conn_run(const struct dsr_task *t, struct dsr_task_state *s, const st
 			l->since = now;
 		}
 	}
+	/* The close waits as long as a probe's every try: the kernel retransmits
+	 * our FIN meanwhile, so a stall takes several lost frames, not one. */
+	long long closing = timeout * (retries + 1);
 	if (l->phase == CLOSING) {
 		enum dsr_os_conn_state st = dsr_os_conn_poll(l->os);
-		if (l->over || st == DSR_OS_CONN_FAILED || now >= l->since + timeout)
+		if (l->over || st == DSR_OS_CONN_FAILED || now >= l->since + closing)
 			end_connection(l);
 	}
 	/* Unanswered connections get the run's retries, like an unanswered SYN. */
@@ -203,7 +207,7 @@ static int conn_run(const struct dsr_task *t, struct dsr_task_state *s, const st
 		s->finished = true;
 		return 0;
 	}
-	*wake = l->since + timeout;
+	*wake = l->since + (l->phase == CLOSING ? closing : timeout);
 	return 1;
 }
 

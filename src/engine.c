@@ -331,6 +331,7 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 			o.rtt_us = -1;
 		s->nmatched++;
 		add_observation(obs, &o);
+		/* Live runs only (they alone send follow-ups): a replay has no connection to move on. */
 		if (follow_up && t->probe->seen)
 			t->probe->seen(t, s, &o);
 		if (m != DSR_MATCH_ANSWER)

@@ -294,7 +294,8 @@ static int conn_ports(struct builder *b)
 		return -1;
 	}
 	uint16_t port = DSR_CONN_BLOCK(first - span);
-	b->plan->sport_first = port;
+	b->plan->sport_first = b->plan->conn_first = port;
+	b->plan->conn_last = (uint16_t)(port + span - 1);
 	for (size_t i = 0; i < b->plan->ntasks; i++)
 		if (b->tasks[i].probe == &dsr_probe_tcp_conn) {
 			b->tasks[i].sport = port;

@@ -14,6 +14,9 @@ struct dsr_plan {
 	bool on_segment;
 	bool is_balancer;
 	uint16_t sport_first, sport_last; /* TCP source ports in use: the capture filter admits these */
+	/* Among them, the ports of this host's own connections (tcp.vip.conn),
+	 * whose every segment counts, not only SYN and RST: 0 and 0 for none. */
+	uint16_t conn_first, conn_last;
 	uint32_t key;                     /* what the probe identifiers are mixed with */
 };
 

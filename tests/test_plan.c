@@ -133,6 +133,8 @@ static void client_on_segment(void **state)
 		if (t->probe != &dsr_probe_tcp_conn)
 			continue;
 		assert_int_equal(t->sport % DSR_CONN_PORTS, 0);
+		assert_true(t->sport >= plan.conn_first);
+		assert_true(t->sport + DSR_CONN_PORTS - 1 <= plan.conn_last);
 		assert_true(t->sport >= plan.sport_first);
 		assert_true(t->sport + DSR_CONN_PORTS - 1 <= plan.sport_last);
 		for (size_t k = 0; k < plan.ntasks; k++)
@@ -165,6 +167,8 @@ static void on_the_balancer(void **state)
 	assert_string_equal(find(&plan, "icmp.vip", NULL, -1)->skip_reason, "vip-is-local");
 	assert_string_equal(find(&plan, "dsr.return", NULL, 443)->skip_reason, "vip-is-local");
 	assert_string_equal(find(&plan, "tcp.vip.conn", NULL, 443)->skip_reason, "vip-is-local");
+	/* Only mail's VIP is connected to from here: one block per port. */
+	assert_int_equal(plan.conn_last - plan.conn_first + 1, 2 * DSR_CONN_PORTS);
 	assert_true(find(&plan, "arp.vip", NULL, -1)->local_owner);
 	/* The balancer tests every server the way it forwards to them. */
 	assert_non_null(find(&plan, "tcp.vip.direct", "rs2", 443)->probe);

@@ -5,7 +5,7 @@
 # use of uninitialised memory, bad free or leak of any kind (even still reachable)
 # turns into exit status 99. What runs under it:
 #   - an audit in healthy (from the client and the balancer), arp-leak, unbound,
-#     wrong-source and server-down, from the client like tests/integration/run.sh, with
+#     wrong-source, server-down and per-packet, from the client like tests/integration/run.sh, with
 #     the scenario's extra arguments and every report format written (-f json on
 #     stdout; --report json, junit, prometheus, nagios, text) and --pcap;
 #   - an audit interrupted by SIGINT (exit 3, its half-open connections reset);
@@ -35,7 +35,7 @@ VALGRIND=(valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kin
 	--error-exitcode=99 --track-fds=no)
 # The audits from the client: healthy, then faults of several kinds (ARP, TCP,
 # addresses, timeouts).
-AUDITS=(healthy arp-leak unbound wrong-source server-down)
+AUDITS=(healthy arp-leak unbound wrong-source server-down per-packet)
 
 lab_test_begin valgrind.sh "valgrind tests" "sudo make valgrind"
 (($# == 1)) || lab_test_usage "valgrind.sh BINARY"
