@@ -909,6 +909,79 @@ static void base_mac_claim(void **state)
 	fixture_free(fx);
 }
 
+/* The VIP's next hop is the balancer, resolved from its own address, even
+ * when a real server answered ARP for the VIP first (and whichever of the
+ * two answers, the VIP's or the balancer address's, comes first). */
+static void next_hop_is_the_resolved_balancer(void **state)
+{
+	(void)state;
+	static const uint8_t lb_ip[4] = {198, 18, 0, 2};
+	for (int vip_first = 0; vip_first < 2; vip_first++) {
+		struct fixture *fx = fixture_alloc(3);
+		uint8_t f[64];
+		fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+		fx->tasks[0].check_id = "arp.vip";
+		fx->tasks[0].is_vip = true;
+		fx->tasks[0].owner_tasks[0] = 2;
+		fx->tasks[0].nowner_tasks = 1;
+		fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+		fx->tasks[1].sport = 40002;
+		fx->tasks[1].seq = 2000;
+		fx->tasks[1].resolver = 0;
+		fx->tasks[2] = task(&dsr_probe_arp, lb_ip, -1);
+		fx->tasks[2].internal = true;
+		fx->tasks[2].check_id = NULL;
+		st(fx, 1)->attempts = 0;
+		feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+		if (vip_first) {
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+			assert_memory_equal(st(fx, 0)->learned_mac, rs1_mac, 6);
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+		} else {
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+		}
+		assert_memory_equal(st(fx, 0)->learned_mac, lb_mac, 6);
+		assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+		fixture_free(fx);
+	}
+}
+
+/* After a failover, the probes still to be answered follow the VIP to the
+ * new master: a later request answered by another member of the set, not by
+ * the one the probes went to. Two members answering one request move nothing. */
+static void next_hop_follows_a_failover(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_alloc(2);
+	uint8_t f[64];
+	fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+	fx->tasks[0].check_id = "arp.vip";
+	fx->tasks[0].is_vip = true;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	memcpy(fx->tasks[0].expected_macs[1], lb2_mac, 6);
+	fx->tasks[0].nexpected = 2;
+	fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+	fx->tasks[1].sport = 40002;
+	fx->tasks[1].seq = 2000;
+	fx->tasks[1].resolver = 0;
+	st(fx, 0)->attempts = 0;
+	st(fx, 1)->attempts = 0;
+	feed_own_try(fx, 0, 0);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 500000);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 500100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 500200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 1000000);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 1000100, false);
+	assert_memory_equal(st(fx, 0)->learned_mac, lb2_mac, 6);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb2_mac, 6);
+	fixture_free(fx);
+}
+
 /* Listed balancer MACs without a set (nothing tells who they are) keep the
  * old reading: several listed MACs pass, a server's among them does not. */
 static void listed_balancers(void **state)
@@ -976,6 +1049,8 @@ int main(void)
 		cmocka_unit_test(vip_owners_of_a_pair),
 		cmocka_unit_test(return_path_of_a_pair),
 		cmocka_unit_test(base_mac_claim),
+		cmocka_unit_test(next_hop_is_the_resolved_balancer),
+		cmocka_unit_test(next_hop_follows_a_failover),
 		cmocka_unit_test(tcp_answers),
 		cmocka_unit_test(echo_answers),
 		cmocka_unit_test(unusable_frames_never_pass),
