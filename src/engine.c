@@ -302,6 +302,10 @@ static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
 		 * as evidence but no longer decides the verdict. */
 		if (!late_expected || memcmp(s->dst_mac, as->learned_mac, 6) == 0)
 			continue;
+		/* After a failover what was answered stays answered: only the
+		 * probes still waiting follow the VIP to its new owner. */
+		if (moved && s->answered)
+			continue;
 		s->corrected_try_due = true;
 		s->answered = false;
 		s->followed_up = false;
