@@ -466,7 +466,7 @@ static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *
 static const uint8_t (*balancer_macs(const struct dsr_passive *p, const struct dsr_service *svc,
 				     size_t *n))[6]
 {
-	const struct addr *b = svc->has_balancer ? find_addr(p, svc->balancer.s_addr) : NULL;
+	const struct addr *b = svc->nbalancers ? find_addr(p, svc->balancers[0].addr.s_addr) : NULL;
 
 	*n = svc->nbalancer_macs;
 	if (*n)

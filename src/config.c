@@ -175,6 +175,109 @@ static bool has_balancer_mac(const struct dsr_service *svc, const uint8_t mac[6]
 	return false;
 }
 
+/* "[NAME=]ADDR[@MAC]" (n bytes at item): one member of a balancer set, as the
+ * file and --balancer both write it. Returns 0, or -1 with what is wrong in why. */
+static int parse_balancer(const char *item, size_t n, struct dsr_balancer *out, char *why,
+			  size_t whylen)
+{
+	char buf[DSR_NAME_MAX + 48], q[QUOTE_MAX];
+	const char *addr = buf, *problem;
+	char *at, *eq;
+
+	memset(out, 0, sizeof(*out));
+	if (n >= sizeof(buf)) {
+		snprintf(why, whylen, "bad balancer '%s'", quote_n(q, item, n));
+		return -1;
+	}
+	memcpy(buf, item, n);
+	buf[n] = '\0';
+	if ((at = strchr(buf, '@'))) {
+		*at = '\0';
+		if (dsr_parse_mac(at + 1, out->mac) < 0) {
+			snprintf(why, whylen, "bad MAC address '%s'", quote(q, at + 1));
+			return -1;
+		}
+		if ((problem = dsr_mac_unusable(out->mac))) {
+			snprintf(why, whylen, "MAC address %s %s", at + 1, problem);
+			return -1;
+		}
+		out->has_mac = true;
+	}
+	if ((eq = strchr(buf, '='))) {
+		*eq = '\0';
+		addr = eq + 1;
+		switch (check_name(buf, strlen(buf))) {
+		case NAME_EMPTY:
+			snprintf(why, whylen, "empty name before '=' in '%s'", quote_n(q, item, n));
+			return -1;
+		case NAME_TOO_LONG:
+			snprintf(why, whylen, "name '%s' is too long (at most %d characters)", quote(q, buf),
+				 DSR_NAME_MAX - 1);
+			return -1;
+		case NAME_BAD:
+			snprintf(why, whylen, "bad name '%s' (%s)", quote(q, buf), NAME_RULE);
+			return -1;
+		case NAME_OK:
+			memcpy(out->name, buf, strlen(buf) + 1);
+			break;
+		}
+	}
+	if (dsr_parse_ipv4(addr, &out->addr) < 0) {
+		snprintf(why, whylen, "bad IPv4 address '%s'", quote(q, addr));
+		return -1;
+	}
+	if ((problem = dsr_ipv4_unusable(out->addr))) {
+		snprintf(why, whylen, "address %s %s", addr, problem);
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds b to svc's balancer set, named "lbN" by position when it has no name. */
+static int add_balancer(struct dsr_service *svc, struct dsr_balancer *b, char *why, size_t whylen)
+{
+	char a[16];
+
+	if (!b->name[0])
+		snprintf(b->name, sizeof(b->name), "lb%zu", svc->nbalancers + 1);
+	for (size_t i = 0; i < svc->nbalancers; i++) {
+		if (svc->balancers[i].addr.s_addr == b->addr.s_addr) {
+			dsr_format_ipv4(b->addr, a);
+			snprintf(why, whylen, "balancer %s listed twice", a);
+			return -1;
+		}
+		if (strcmp(svc->balancers[i].name, b->name) == 0) {
+			snprintf(why, whylen, "balancer name '%s' used twice", b->name);
+			return -1;
+		}
+	}
+	if (svc->nbalancers >= DSR_MAX_BALANCERS) {
+		snprintf(why, whylen, "too many balancers (at most %d)", DSR_MAX_BALANCERS);
+		return -1;
+	}
+	svc->balancers[svc->nbalancers++] = *b;
+	return 0;
+}
+
+void dsr_vrrp_mac(unsigned vrid, uint8_t out[6])
+{
+	static const uint8_t prefix[5] = {0x00, 0x00, 0x5e, 0x00, 0x01};
+
+	memcpy(out, prefix, 5);
+	out[5] = (uint8_t)vrid;
+}
+
+bool dsr_is_vrrp_mac(const uint8_t mac[6], unsigned *vrid)
+{
+	uint8_t v[6];
+
+	dsr_vrrp_mac(mac[5], v);
+	if (memcmp(v, mac, 6) != 0 || mac[5] == 0)
+		return false;
+	*vrid = mac[5];
+	return true;
+}
+
 /* ---- init ---- */
 
 int dsr_config_init(struct dsr_config *cfg)
@@ -592,6 +695,14 @@ static int add_list_item(struct loader *ld, const struct dsr_setting *key, const
 
 	if (key->type == DSR_TYPE_SERVERS)
 		return add_server_ref(ld, item, n, line);
+	if (key->type == DSR_TYPE_HOSTS) {
+		struct dsr_balancer b;
+		char why[160];
+		if (parse_balancer(item, n, &b, why, sizeof(why)) < 0 ||
+		    add_balancer(svc, &b, why, sizeof(why)) < 0)
+			return fail(ld, line, "%s in '%s'", why, key->key);
+		return 0;
+	}
 	if (fits) {
 		memcpy(text, item, n);
 		text[n] = '\0';
@@ -697,9 +808,10 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 		svc->has_vip = true;
 		return 0;
 	case DSR_SET_BALANCER:
-		if (set_address(ld, key->key, value, &svc->balancer) < 0)
-			return -1;
-		svc->has_balancer = true;
+		return add_list_segment(ld, key, value, strlen(value), ld->line);
+	case DSR_SET_VRRP_ID:
+		if (dsr_setting_parse_uint(key, value, true, &svc->vrrp_id, msg, sizeof(msg)) < 0)
+			return fail(ld, ld->line, "%s", msg);
 		return 0;
 	case DSR_SET_ADDRESS: {
 		if (set_address(ld, key->key, value, &srv->addr) < 0)
@@ -1203,13 +1315,26 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 				     "VIP %s of service '%s' is also the address of server '%s'", a, v->name,
 				     s->name);
 			}
-			if (v->has_balancer && s->addr.s_addr == v->balancer.s_addr) {
-				dsr_format_ipv4(v->balancer, a);
-				note(&f, cfg, err, errlen, v->line,
-				     "balancer %s of service '%s' is also the address of server '%s'", a,
-				     v->name, s->name);
+			for (size_t b = 0; b < v->nbalancers; b++) {
+				if (s->addr.s_addr == v->balancers[b].addr.s_addr) {
+					dsr_format_ipv4(v->balancers[b].addr, a);
+					note(&f, cfg, err, errlen, v->line,
+					     "balancer %s of service '%s' is also the address of server '%s'", a,
+					     v->name, s->name);
+				} else if (strcmp(s->name, v->balancers[b].name) == 0) {
+					note(&f, cfg, err, errlen, v->line,
+					     "balancer name '%s' of service '%s' is also a server's name",
+					     s->name, v->name);
+				}
 			}
 		}
+		for (size_t b = 0; b < v->nbalancers && v->has_vip; b++)
+			if (v->balancers[b].addr.s_addr == v->vip.s_addr) {
+				dsr_format_ipv4(v->vip, a);
+				note(&f, cfg, err, errlen, v->line,
+				     "balancer %s of service '%s' is its VIP: give the balancer's own address",
+				     a, v->name);
+			}
 		for (size_t j = 0; j < i && v->has_vip; j++) {
 			const struct dsr_service *w = &cfg->services[j];
 			if (!w->has_vip || w->vip.s_addr != v->vip.s_addr)
@@ -1308,7 +1433,7 @@ static int cli_each(struct dsr_config *cfg, const char *opt, const char *text, c
 		const char *comma = strchr(p, ',');
 		const char *item = p;
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char copy[32], q[QUOTE_MAX];
+		char copy[DSR_NAME_MAX + 48], q[QUOTE_MAX];
 
 		trim(&item, &n);
 		if (n == 0)
@@ -1467,20 +1592,34 @@ int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, s
 	return cli_add_server(cfg, svc, &srv, err, errlen);
 }
 
+static int add_cli_balancer(struct dsr_config *cfg, struct dsr_service *svc, const char *text,
+			    char *err, size_t errlen)
+{
+	struct dsr_balancer b;
+	char why[160];
+
+	(void)cfg;
+	if (parse_balancer(text, strlen(text), &b, why, sizeof(why)) < 0 ||
+	    add_balancer(svc, &b, why, sizeof(why)) < 0)
+		return cli_err(err, errlen, "--balancer", "%s", why);
+	return 0;
+}
+
 int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
 {
-	struct dsr_service *svc = cli_service(cfg, "--balancer", err, errlen);
-	struct in_addr a;
+	return cli_each(cfg, "--balancer", text, err, errlen, add_cli_balancer);
+}
+
+int dsr_config_cli_vrrp_id(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
+{
+	struct dsr_service *svc = cli_service(cfg, "--vrrp-id", err, errlen);
 
 	if (!svc)
 		return -1;
-	if (cli_address("--balancer", text, &a, err, errlen) < 0)
-		return -1;
-	if (svc->has_balancer)
-		return cli_err(err, errlen, "--balancer", "given twice");
-	svc->balancer = a;
-	svc->has_balancer = true;
-	return 0;
+	if (svc->vrrp_id)
+		return cli_err(err, errlen, "--vrrp-id", "given twice");
+	return dsr_setting_parse_uint(dsr_setting(DSR_SET_VRRP_ID), text, false, &svc->vrrp_id, err,
+				      errlen);
 }
 
 static int add_cli_balancer_mac(struct dsr_config *cfg, struct dsr_service *svc, const char *text,

@@ -18,6 +18,8 @@
 #define DSR_MAX_SERVICES 256
 #define DSR_MAX_PORTS 64
 #define DSR_MAX_BALANCER_MACS 8
+/* Members of one service's balancer set: an HA pair, or a few more. */
+#define DSR_MAX_BALANCERS 8
 #define DSR_MAX_SERVICE_SERVERS 4096
 /* Longest line of a configuration file, end of line excluded. */
 #define DSR_CONFIG_MAX_LINE 65536
@@ -30,16 +32,28 @@ struct dsr_server {
 	int line; /* where it was defined (or, given by its address, first listed); 0 for the command line */
 };
 
+/* One member of a service's balancer set, by its own (not the VIP's) address. */
+struct dsr_balancer {
+	char name[DSR_NAME_MAX]; /* configured, else "lb1", "lb2", ... by position */
+	struct in_addr addr;
+	bool has_mac; /* else its MAC is learned by ARP for addr */
+	uint8_t mac[6];
+};
+
 struct dsr_service {
 	char name[DSR_NAME_MAX];
 	bool has_vip;
 	struct in_addr vip;
 	uint16_t ports[DSR_MAX_PORTS];
 	size_t nports;
-	bool has_balancer;
-	struct in_addr balancer;
+	/* Who may own the VIP: the balancer set (one host, or an HA pair), more MACs
+	 * allowed to answer for it, and the VRRP group whose virtual MAC
+	 * (00:00:5e:00:01:ID) may own it; 0 for none. */
+	struct dsr_balancer balancers[DSR_MAX_BALANCERS];
+	size_t nbalancers;
 	uint8_t balancer_macs[DSR_MAX_BALANCER_MACS][6];
 	size_t nbalancer_macs;
+	unsigned vrrp_id;
 	size_t *servers; /* indices into dsr_config.servers, allocated */
 	size_t nservers;
 	size_t servers_cap;
@@ -110,8 +124,15 @@ int dsr_config_cli_port(struct dsr_config *cfg, const char *text, char *err, siz
 /* "NAME=ADDR", "ADDR", optionally followed by "@MAC"; or a range
  * "198.18.2.1-198.18.2.250" or prefix "198.18.2.0/24" of servers named by their addresses */
 int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+/* "[NAME=]ADDR[@MAC]", several separated by commas; repeatable */
 int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+int dsr_config_cli_vrrp_id(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
 int dsr_config_cli_balancer_mac(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+
+/* The VRRP virtual MAC of group vrid (RFC 5798: 00:00:5e:00:01:VRID). */
+void dsr_vrrp_mac(unsigned vrid, uint8_t out[6]);
+/* Whether mac is a VRRP IPv4 virtual MAC; *vrid receives its group. */
+bool dsr_is_vrrp_mac(const uint8_t mac[6], unsigned *vrid);
 
 /* Cross-checks that need the whole configuration (a service without servers or VIP,
  * a VIP equal to a server address, ...), for what the configuration is used for.

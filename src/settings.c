@@ -57,12 +57,17 @@ static const struct dsr_setting table[DSR_SET_COUNT] = {
 	  .arg = "P[,P...]", .type = DSR_TYPE_PORTS, .stage = DSR_STAGE_DEPLOYMENT, .min = 1,
 	  .max = 65535, .offset = NO_FIELD, .help = "without -c: its TCP ports (repeatable)" },
 	{ .id = DSR_SET_BALANCER, .key = "balancer", .sections = DSR_IN_SERVICE, .flag = "--balancer",
-	  .arg = "ADDR", .type = DSR_TYPE_ADDRESS, .stage = DSR_STAGE_DEPLOYMENT, .offset = NO_FIELD,
-	  .help = "without -c: the balancer's own address" },
+	  .arg = "[NAME=]ADDR[@MAC]", .type = DSR_TYPE_HOSTS, .stage = DSR_STAGE_DEPLOYMENT,
+	  .min = 1, .max = DSR_MAX_BALANCERS, .offset = NO_FIELD,
+	  .help = "without -c: a balancer's own address; an HA pair: two (repeatable)" },
 	{ .id = DSR_SET_BALANCER_MAC, .key = "balancer-mac", .sections = DSR_IN_SERVICE,
 	  .flag = "--balancer-mac", .arg = "MAC", .type = DSR_TYPE_MACS, .stage = DSR_STAGE_DEPLOYMENT,
 	  .min = 1, .max = DSR_MAX_BALANCER_MACS, .offset = NO_FIELD,
 	  .help = "without -c: a MAC allowed to answer ARP for the VIP (repeatable)" },
+	{ .id = DSR_SET_VRRP_ID, .key = "vrrp-id", .sections = DSR_IN_SERVICE, .flag = "--vrrp-id",
+	  .arg = "N", .type = DSR_TYPE_UINT, .stage = DSR_STAGE_DEPLOYMENT, .min = 1, .max = 255,
+	  .offset = NO_FIELD,
+	  .help = "without -c: the balancers' VRRP group (virtual MAC 00:00:5e:00:01:N owns the VIP)" },
 	{ .id = DSR_SET_SERVERS, .key = "servers", .sections = DSR_IN_SERVICE, .flag = "--server",
 	  .arg = "[NAME=]ADDR[@MAC]", .type = DSR_TYPE_SERVERS, .stage = DSR_STAGE_DEPLOYMENT,
 	  .min = 1, .max = DSR_MAX_SERVICE_SERVERS, .offset = NO_FIELD,
@@ -213,8 +218,8 @@ static int set_duration(unsigned *out, const struct dsr_setting *s, const char *
 	return 0;
 }
 
-static int set_uint(unsigned *out, const struct dsr_setting *s, const char *text, bool from_file,
-		    char *msg, size_t len)
+int dsr_setting_parse_uint(const struct dsr_setting *s, const char *text, bool from_file,
+			   unsigned *out, char *msg, size_t len)
 {
 	char q[DSR_QUOTE_MAX];
 	const char *sep = s->unit ? " " : "", *unit = s->unit ? s->unit : "";
@@ -252,7 +257,7 @@ int dsr_setting_set_scalar(struct dsr_config *cfg, const struct dsr_setting *s, 
 		rc = set_duration(field(cfg, s), s, text, from_file, msg, msglen);
 		break;
 	case DSR_TYPE_UINT:
-		rc = set_uint(field(cfg, s), s, text, from_file, msg, msglen);
+		rc = dsr_setting_parse_uint(s, text, from_file, field(cfg, s), msg, msglen);
 		break;
 	default:
 		return say(msg, msglen, "'%s' is not a single value", s->key ? s->key : s->flag);
@@ -281,6 +286,7 @@ static int (*const deployment[DSR_SET_COUNT])(struct dsr_config *, const char *,
 	[DSR_SET_PORTS] = dsr_config_cli_port,
 	[DSR_SET_BALANCER] = dsr_config_cli_balancer,
 	[DSR_SET_BALANCER_MAC] = dsr_config_cli_balancer_mac,
+	[DSR_SET_VRRP_ID] = dsr_config_cli_vrrp_id,
 	[DSR_SET_SERVERS] = dsr_config_cli_server,
 };
 
@@ -293,9 +299,12 @@ int dsr_settings_apply_flag(struct dsr_config *cfg, const char *flag, const char
 	if (!s)
 		return say(err, errlen, "unknown option '%s'", flag);
 	switch (s->type) {
+	case DSR_TYPE_UINT:
+		if (s->offset == NO_FIELD) /* a service's: the deployment's setter */
+			break;
+		return dsr_setting_set_scalar(cfg, s, value, false, err, errlen);
 	case DSR_TYPE_IFNAME:
 	case DSR_TYPE_DURATION:
-	case DSR_TYPE_UINT:
 		return dsr_setting_set_scalar(cfg, s, value, false, err, errlen);
 	case DSR_TYPE_SERVER:
 		return only_server(cfg, s, value, err, errlen);

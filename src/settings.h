@@ -25,6 +25,7 @@ enum dsr_setting_id {
 	DSR_SET_PORTS,
 	DSR_SET_BALANCER,
 	DSR_SET_BALANCER_MAC,
+	DSR_SET_VRRP_ID,
 	DSR_SET_SERVERS,
 	DSR_SET_ADDRESS,
 	DSR_SET_MAC,
@@ -41,6 +42,7 @@ enum dsr_setting_type {
 	DSR_TYPE_MACS,     /* unicast MACs, comma-separated */
 	DSR_TYPE_SERVERS,  /* file: names, addresses, ranges, prefixes; flag: [NAME=]ADDR[@MAC] */
 	DSR_TYPE_SERVER,   /* the name of a server of the deployment */
+	DSR_TYPE_HOSTS,    /* [NAME=]ADDR[@MAC], comma-separated */
 };
 
 /* Where an INI key may appear (a bit set). 0: the command line only. */
@@ -105,6 +107,11 @@ void dsr_settings_defaults(struct dsr_config *cfg);
  * adds; otherwise for the command line, flag name included. */
 int dsr_setting_set_scalar(struct dsr_config *cfg, const struct dsr_setting *s, const char *text,
 			   bool from_file, char *msg, size_t msglen);
+
+/* A number checked against s's range, in the words dsr_setting_set_scalar uses,
+ * stored in *out (for the UINT settings a service holds). */
+int dsr_setting_parse_uint(const struct dsr_setting *s, const char *text, bool from_file,
+			   unsigned *out, char *msg, size_t msglen);
 
 /* One usage line: "      --timeout D        wait for each reply (default 1s)". */
 void dsr_setting_usage(const struct dsr_setting *s, char *out, size_t outlen);

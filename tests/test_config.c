@@ -95,8 +95,9 @@ static void test_good_file(void **state)
 	assert_int_equal(web->nports, 2);
 	assert_int_equal(web->ports[0], 80);
 	assert_int_equal(web->ports[1], 443);
-	assert_true(web->has_balancer);
-	assert_addr(web->balancer, "198.18.0.2");
+	assert_int_equal(web->nbalancers, 1);
+	assert_addr(web->balancers[0].addr, "198.18.0.2");
+	assert_string_equal(web->balancers[0].name, "lb1");
 	assert_int_equal(web->nbalancer_macs, 2);
 	assert_mac(web->balancer_macs[0], 0x02, 0, 0, 0, 0, 0x02);
 	assert_mac(web->balancer_macs[1], 0x02, 0, 0, 0, 0, 0x03);
@@ -111,7 +112,7 @@ static void test_good_file(void **state)
 	assert_addr(dns->vip, "198.18.0.53");
 	assert_int_equal(dns->nports, 1);
 	assert_int_equal(dns->ports[0], 53);
-	assert_false(dns->has_balancer);
+	assert_int_equal(dns->nbalancers, 0);
 	assert_int_equal(dns->nbalancer_macs, 0);
 	assert_int_equal(dns->nservers, 2);
 	assert_ptr_equal(server_of(&cfg, dns, 0), &cfg.servers[2]);
@@ -142,9 +143,55 @@ static void test_minimal_string_keeps_defaults(void **state)
 	assert_int_equal(cfg.listen_ms, DSR_DEFAULT_LISTEN_MS);
 	assert_int_equal(cfg.rate, DSR_DEFAULT_RATE);
 	assert_int_equal(cfg.nservices, 1);
-	assert_false(cfg.services[0].has_balancer);
+	assert_int_equal(cfg.services[0].nbalancers, 0);
 	assert_int_equal(cfg.services[0].servers[0], 0);
 	assert_false(cfg.servers[0].has_mac);
+	dsr_config_free(&cfg);
+}
+
+/* An HA pair: names and MACs where given, "lbN" by position otherwise; the
+ * VRRP group's virtual MAC is recognised whatever the group. */
+static void test_balancer_set(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN] = "";
+	uint8_t vmac[6];
+	unsigned vrid = 0;
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg,
+				   "[server a]\naddress=198.18.0.11\n"
+				   "[service s]\nvip=198.18.0.100\nports=443\nservers=a\n"
+				   "balancer = edge-a=198.18.0.2@02:00:00:00:00:02, 198.18.0.3\nvrrp-id = 51\n",
+				   "ha.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	const struct dsr_service *svc = &cfg.services[0];
+	assert_int_equal(svc->nbalancers, 2);
+	assert_string_equal(svc->balancers[0].name, "edge-a");
+	assert_addr(svc->balancers[0].addr, "198.18.0.2");
+	assert_true(svc->balancers[0].has_mac);
+	assert_mac(svc->balancers[0].mac, 0x02, 0, 0, 0, 0, 0x02);
+	assert_string_equal(svc->balancers[1].name, "lb2");
+	assert_false(svc->balancers[1].has_mac);
+	assert_int_equal(svc->vrrp_id, 51);
+	dsr_vrrp_mac(51, vmac);
+	assert_mac(vmac, 0x00, 0x00, 0x5e, 0x00, 0x01, 0x33);
+	assert_true(dsr_is_vrrp_mac(vmac, &vrid));
+	assert_int_equal(vrid, 51);
+	assert_false(dsr_is_vrrp_mac(svc->balancers[0].mac, &vrid));
+	dsr_config_free(&cfg);
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_cli_balancer(&cfg, "lb1=198.18.0.2@02:00:00:00:00:02,198.18.0.3", err,
+						 sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_balancer(&cfg, "198.18.0.4", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_vrrp_id(&cfg, "7", err, sizeof(err)), 0);
+	assert_int_equal(cfg.services[0].nbalancers, 3);
+	assert_string_equal(cfg.services[0].balancers[2].name, "lb3");
+	assert_int_equal(cfg.services[0].vrrp_id, 7);
+	assert_int_equal(dsr_config_cli_vrrp_id(&cfg, "8", err, sizeof(err)), -1);
+	assert_string_equal(err, "--vrrp-id: given twice");
 	dsr_config_free(&cfg);
 }
 
@@ -360,7 +407,21 @@ static const struct bad_case {
 	  "lab.ini:2: address 127.0.0.1 for 'vip' is a loopback address" },
 	{ "[service web]\nvip = 0.0.0.0\n", "lab.ini:2: address 0.0.0.0 for 'vip' is not a host address" },
 	{ "[service web]\nbalancer = 224.0.0.1\n",
-	  "lab.ini:2: address 224.0.0.1 for 'balancer' is a multicast address" },
+	  "lab.ini:2: address 224.0.0.1 is a multicast address in 'balancer'" },
+	{ "[service web]\nbalancer = lb1=198.18.0.2, lb1=198.18.0.3\n",
+	  "lab.ini:2: balancer name 'lb1' used twice in 'balancer'" },
+	{ "[service web]\nbalancer = 198.18.0.2, 198.18.0.2\n",
+	  "lab.ini:2: balancer 198.18.0.2 listed twice in 'balancer'" },
+	{ "[service web]\nbalancer = 198.18.0.2\nbalancer = 198.18.0.3\n",
+	  "lab.ini:3: key 'balancer' given twice in [service web] (first at line 2)" },
+	{ "[service web]\nbalancer = lb 1=198.18.0.2\n",
+	  "lab.ini:2: bad name 'lb 1' (use letters, digits, '-', '_' and '.') in 'balancer'" },
+	{ "[service web]\nbalancer = a/b=198.18.0.2\n",
+	  "lab.ini:2: bad name 'a/b' (use letters, digits, '-', '_' and '.') in 'balancer'" },
+	{ "[service web]\nbalancer = lb1=198.18.0.2@02:00:00:00:00:zz\n",
+	  "lab.ini:2: bad MAC address '02:00:00:00:00:zz' in 'balancer'" },
+	{ "[service web]\nvrrp-id = 0\n", "lab.ini:2: 'vrrp-id' must be between 1 and 255, not 0" },
+	{ "[service web]\nvrrp-id = 256\n", "lab.ini:2: 'vrrp-id' must be between 1 and 255, not 256" },
 	{ "[server rs1]\naddress = 255.255.255.255\n",
 	  "lab.ini:2: address 255.255.255.255 for 'address' is a reserved or broadcast address" },
 	{ "[server rs1]\naddress = rs1.example.com\n",
@@ -432,6 +493,8 @@ static const struct bad_case {
 	  "lab.ini:1: VIP 198.18.0.11 of service 'web' is also the address of server 'rs1'" },
 	{ WEB "balancer = 198.18.0.11\n" RS1,
 	  "lab.ini:1: balancer 198.18.0.11 of service 'web' is also the address of server 'rs1'" },
+	{ WEB "balancer = rs1=198.18.0.2\n" RS1,
+	  "lab.ini:1: balancer name 'rs1' of service 'web' is also a server's name" },
 	{ "[service web]\nvip = 198.18.0.100\nports = 80\nservers = rs1, rs2\n" RS1
 	  "[server rs2]\naddress = 198.18.0.11\n",
 	  "lab.ini:7: server 'rs2' has the same address 198.18.0.11 as server 'rs1' (line 5)" },
@@ -799,8 +862,8 @@ static void test_cli_good(void **state)
 	assert_int_equal(svc->ports[0], 80);
 	assert_int_equal(svc->ports[1], 443);
 	assert_int_equal(svc->ports[2], 8080);
-	assert_true(svc->has_balancer);
-	assert_addr(svc->balancer, "198.18.0.2");
+	assert_int_equal(svc->nbalancers, 1);
+	assert_addr(svc->balancers[0].addr, "198.18.0.2");
 	assert_int_equal(svc->nbalancer_macs, 3);
 	assert_mac(svc->balancer_macs[2], 0x02, 0, 0, 0, 0, 0x04);
 	assert_int_equal(svc->nservers, 4);
@@ -1075,7 +1138,10 @@ static void test_cli_bad(void **state)
 		{ { { PORT, "0" } }, "--port: bad port '0' (use 1 to 65535)" },
 		{ { { PORT, "80,,443" } }, "--port: empty value in '80,,443'" },
 		{ { { PORT, "80" }, { PORT, "443,80" } }, "--port: port 80 given twice" },
-		{ { { BALANCER, "198.18.0.2" }, { BALANCER, "198.18.0.3" } }, "--balancer: given twice" },
+		{ { { BALANCER, "198.18.0.2" }, { BALANCER, "198.18.0.2" } },
+		  "--balancer: balancer 198.18.0.2 listed twice" },
+		{ { { BALANCER, "lb1=198.18.0.2,lb1=198.18.0.3" } }, "--balancer: balancer name 'lb1' used twice" },
+		{ { { BALANCER, "=198.18.0.2" } }, "--balancer: empty name before '=' in '=198.18.0.2'" },
 		{ { { BALANCER, "x" } }, "--balancer: bad IPv4 address 'x'" },
 		{ { { BALANCER_MAC, "02:00:00:00:00:02,02:00:00:00:00:02" } },
 		  "--balancer-mac: MAC address 02:00:00:00:00:02 given twice" },
@@ -1144,6 +1210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_minimal_string_keeps_defaults),
+		cmocka_unit_test(test_balancer_set),
 		cmocka_unit_test(test_odd_but_valid),
 		cmocka_unit_test(test_server_forms),
 		cmocka_unit_test(test_fixture_forms),

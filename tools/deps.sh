@@ -13,7 +13,7 @@ set -euo pipefail
 # and headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh,
 # which fetches cmocka's source package.
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
-	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus
+	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus keepalived nftlb
 	arp-scan arping iputils-ping netcat-openbsd time
 	groff man-db mandoc shellcheck libcap2-bin
 	clang libclang-rt-14-dev llvm valgrind
