@@ -19,7 +19,8 @@
 #include "../src/check.h"
 
 #define DSR_NO_TASK ((size_t)-1)
-#define DSR_MAX_EXPECTED_MACS 8
+#define DSR_MAX_OWNER_TASKS 8 /* DSR_MAX_BALANCERS */
+#define DSR_MAX_EXPECTED_MACS 17 /* DSR_HA_MAX: a balancer set's MACs */
 
 /* This host, as it appears in the frames it sends. */
 struct dsr_local {
@@ -70,6 +71,7 @@ enum dsr_match {
 enum dsr_os_guess { DSR_OS_UNKNOWN, DSR_OS_LINUX, DSR_OS_WINDOWS };
 
 struct dsr_probe;
+struct dsr_ha_set;
 /* What a probe running connections of this host's own TCP keeps open
  * between the engine's turns: defined by that probe (probes/tcp_conn.c). */
 struct dsr_probe_live;
@@ -95,6 +97,14 @@ struct dsr_task {
 	size_t nexpected;
 	/* ARP for a VIP configured on our own interface: we are its owner. */
 	bool local_owner;
+	/* ARP for a VIP: the internal tasks that resolve the balancers' own
+	 * addresses. A MAC one of them learns is the balancer's, preferred as the
+	 * VIP's next hop like a configured one, whoever answered first. */
+	size_t owner_tasks[DSR_MAX_OWNER_TASKS];
+	size_t nowner_tasks;
+	/* The MAC our own interface answers for it with (a stacked macvlan's, such
+	 * as keepalived's vrrp.N): its answers are ours, not another owner's. */
+	uint8_t local_mac[6];
 
 	/* Sent to the VIP at one server's MAC, the way the balancer forwards. */
 	bool direct;
@@ -131,9 +141,11 @@ struct dsr_task_state {
 	 * the configured fallback (claim watch: the server's MAC). */
 	bool dst_mac_known;
 	uint8_t dst_mac[6];
-	/* ARP: the MAC taken from the answers for next hops (see engine.c). */
+	/* ARP: the MAC taken from the answers for next hops (see engine.c), and
+	 * the latest attempt (its send time, us) that MAC answered. */
 	bool has_learned_mac;
 	uint8_t learned_mac[6];
+	long long learned_attempt_us;
 
 	unsigned attempts;
 	struct timeval last_sent;
@@ -166,6 +178,11 @@ struct dsr_judge_ctx {
 	 * the configured servers' MACs, configured or learned). */
 	const uint8_t (*known_macs)[6];
 	size_t nknown;
+	/* Checks of a service: who may own its VIP (src/ha.h), by name, and the
+	 * MACs that answered ARP for the VIP in this run. */
+	const struct dsr_ha_set *ha;
+	const uint8_t (*vip_owners)[6];
+	size_t nvip_owners;
 };
 
 /* What names a task on the wire. Every task that sends or matches has one key,

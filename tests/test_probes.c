@@ -6,12 +6,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../platform/netcompat.h"
 #include "../probes/probe.h"
 #include "../src/engine.h"
+#include "../src/ha.h"
 #include "../src/verdict.h"
 #include "frames.h"
 
@@ -761,7 +763,227 @@ static void return_path(void **state)
 	fixture_free(fx);
 }
 
-/* An HA pair or VRRP: two listed balancer MACs are a failover, not a conflict. */
+static const uint8_t lb2_mac[6] = {2, 0, 0, 0, 0, 0x03};
+static const uint8_t vrrp_mac[6] = {0x00, 0x00, 0x5e, 0x00, 0x01, 51};
+
+/* lb1 and lb2 by their configured MACs, and VRRP group 51. */
+static void ha_pair(struct dsr_ha_set *set)
+{
+	static struct dsr_service svc;
+	memset(&svc, 0, sizeof(svc));
+	svc.nbalancers = 2;
+	snprintf(svc.balancers[0].name, DSR_NAME_MAX, "lb1");
+	svc.balancers[0].has_mac = true;
+	memcpy(svc.balancers[0].mac, lb_mac, 6);
+	snprintf(svc.balancers[1].name, DSR_NAME_MAX, "lb2");
+	svc.balancers[1].has_mac = true;
+	memcpy(svc.balancers[1].mac, lb2_mac, 6);
+	svc.vrrp_id = 51;
+	dsr_ha_build(&svc, NULL, NULL, set);
+}
+
+/* Two members of the balancer set answering one request are two masters,
+ * whichever answered first; members taking turns between requests are a
+ * failover; a real server that wins the race is a conflict, never the owner. */
+static void vip_owners_of_a_pair(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	for (int order = 0; order < 2; order++) {
+		struct fixture *fx = fixture_new();
+		uint8_t f[64];
+		fx->ctx[4].ha = &set;
+		feed_own_try(fx, 4, 0);
+		feed_at(fx, f, craft_arp(f, 2, order ? lb2_mac : lb_mac, vip, me_mac, me_ip), 100, false);
+		feed_at(fx, f, craft_arp(f, 2, order ? lb_mac : lb2_mac, vip, me_mac, me_ip), 900, false);
+		struct dsr_check c = judge(fx, 4);
+		assert_int_equal(c.status, DSR_FAIL);
+		assert_string_equal(c.reason, "split-brain");
+		assert_non_null(strstr(evidence(&c, "owners"), "lb1"));
+		assert_non_null(strstr(evidence(&c, "owners"), "lb2"));
+		assert_non_null(strstr(c.remedy, "protocol"));
+		fixture_free(fx);
+	}
+
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	fx->ctx[4].ha = &set;
+	feed_own_try(fx, 4, 0);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 100, false);
+	struct dsr_check c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "lb1"));
+	/* The next try is answered by lb2 alone: a failover, reported, not failed. */
+	feed_own_try(fx, 4, 500000);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 500100, false);
+	/* A gratuitous reply from the new master in the same window is an announcement. */
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, (uint8_t[6]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, vip),
+		100, false);
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_null(c.reason);
+	assert_string_equal(evidence(&c, "events"), "failover lb1 -> lb2");
+	fixture_free(fx);
+
+	/* The VRRP MAC is one owner, whichever member is behind it. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	feed_own_try(fx, 4, 0);
+	feed_at(fx, f, craft_arp(f, 2, vrrp_mac, vip, me_mac, me_ip), 100, false);
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "vrrp-51"));
+	/* A real server answering first does not become the balancer. */
+	feed_at(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip), 50, false);
+	assert_string_equal(judge(fx, 4).reason, "conflict");
+	fixture_free(fx);
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "wrong-owner");
+	fixture_free(fx);
+
+	/* On a balancer holding the VIP, the other member answering is a split-brain. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	fx->tasks[4].local_owner = true;
+	memcpy(fx->tasks[4].local_mac, vrrp_mac, 6);
+	feed(fx, f, craft_arp(f, 2, vrrp_mac, vip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 4).status, DSR_PASS); /* our own vrrp.51 */
+	feed(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "split-brain");
+	fixture_free(fx);
+}
+
+/* The return path is judged against the balancer set, not against the MAC
+ * the SYN went to (a real server that won the ARP race for the VIP). */
+static void return_path_of_a_pair(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	struct dsr_task *t = &fx->tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = &set;
+	memcpy(st(fx, 3)->dst_mac, rs1_mac, 6);
+	st(fx, 3)->dst_mac_known = true;
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	assert_int_equal(judge(fx, 3).status, DSR_PASS);
+	fixture_free(fx);
+	fx = fixture_new();
+	t = &fx->tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = &set;
+	feed(fx, f, craft_tcp(f, lb2_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	assert_string_equal(judge(fx, 3).reason, "via-balancer");
+	fixture_free(fx);
+}
+
+/* With the VRRP MAC owning the VIP, a member's own MAC claiming it (use_vmac
+ * with arp_announce=0) sends clients where nothing forwards: base-mac. */
+static void base_mac_claim(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	struct fixture *fx = claim_fixture();
+	uint8_t f[64];
+	/* As the plan watches: only the shared MACs (listed, VRRP) left out. */
+	memcpy(fx->tasks[1].expected_macs[0], vrrp_mac, 6);
+	fx->ctx[1].ha = &set;
+	fx->ctx[1].known_macs = (const uint8_t(*)[6])lb_mac;
+	fx->ctx[1].nknown = 1;
+	feed(fx, f, craft_arp(f, 1, lb_mac, vip, (uint8_t[6]){0}, me_ip));
+	/* lb1 claiming with its own MAC is fine while it owns the VIP that way. */
+	assert_int_equal(judge(fx, 1).status, DSR_PASS);
+	fx->ctx[1].vip_owners = &vrrp_mac;
+	fx->ctx[1].nvip_owners = 1;
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "base-mac");
+	assert_non_null(strstr(c.summary, "lb1"));
+	assert_non_null(strstr(c.remedy, "arp_announce=2"));
+	fixture_free(fx);
+}
+
+/* The VIP's next hop is the balancer, resolved from its own address, even
+ * when a real server answered ARP for the VIP first (and whichever of the
+ * two answers, the VIP's or the balancer address's, comes first). */
+static void next_hop_is_the_resolved_balancer(void **state)
+{
+	(void)state;
+	static const uint8_t lb_ip[4] = {198, 18, 0, 2};
+	for (int vip_first = 0; vip_first < 2; vip_first++) {
+		struct fixture *fx = fixture_alloc(3);
+		uint8_t f[64];
+		fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+		fx->tasks[0].check_id = "arp.vip";
+		fx->tasks[0].is_vip = true;
+		fx->tasks[0].owner_tasks[0] = 2;
+		fx->tasks[0].nowner_tasks = 1;
+		fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+		fx->tasks[1].sport = 40002;
+		fx->tasks[1].seq = 2000;
+		fx->tasks[1].resolver = 0;
+		fx->tasks[2] = task(&dsr_probe_arp, lb_ip, -1);
+		fx->tasks[2].internal = true;
+		fx->tasks[2].check_id = NULL;
+		st(fx, 1)->attempts = 0;
+		feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+		if (vip_first) {
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+			assert_memory_equal(st(fx, 0)->learned_mac, rs1_mac, 6);
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+		} else {
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+		}
+		assert_memory_equal(st(fx, 0)->learned_mac, lb_mac, 6);
+		assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+		fixture_free(fx);
+	}
+}
+
+/* After a failover, the probes still to be answered follow the VIP to the
+ * new master: a later request answered by another member of the set, not by
+ * the one the probes went to. Two members answering one request move nothing. */
+static void next_hop_follows_a_failover(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_alloc(2);
+	uint8_t f[64];
+	fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+	fx->tasks[0].check_id = "arp.vip";
+	fx->tasks[0].is_vip = true;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	memcpy(fx->tasks[0].expected_macs[1], lb2_mac, 6);
+	fx->tasks[0].nexpected = 2;
+	fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+	fx->tasks[1].sport = 40002;
+	fx->tasks[1].seq = 2000;
+	fx->tasks[1].resolver = 0;
+	st(fx, 0)->attempts = 0;
+	st(fx, 1)->attempts = 0;
+	feed_own_try(fx, 0, 0);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 500000);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 500100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 500200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 1000000);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 1000100, false);
+	assert_memory_equal(st(fx, 0)->learned_mac, lb2_mac, 6);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb2_mac, 6);
+	fixture_free(fx);
+}
+
+/* Listed balancer MACs without a set (nothing tells who they are) keep the
+ * old reading: several listed MACs pass, a server's among them does not. */
 static void listed_balancers(void **state)
 {
 	(void)state;
@@ -973,6 +1195,11 @@ int main(void)
 		cmocka_unit_test(silence_fails_every_kind),
 		cmocka_unit_test(arp_answers),
 		cmocka_unit_test(arp_on_the_balancer),
+		cmocka_unit_test(vip_owners_of_a_pair),
+		cmocka_unit_test(return_path_of_a_pair),
+		cmocka_unit_test(base_mac_claim),
+		cmocka_unit_test(next_hop_is_the_resolved_balancer),
+		cmocka_unit_test(next_hop_follows_a_failover),
 		cmocka_unit_test(tcp_answers),
 		cmocka_unit_test(echo_answers),
 		cmocka_unit_test(unusable_frames_never_pass),
