@@ -18,13 +18,17 @@
  * to one of our ports is an observation with its Ethernet source, and the
  * judge groups them by port. One connection is clean when a SYN-ACK opened it,
  * a segment from the same MAC acknowledged our FIN (its ack is the SYN-ACK's
- * plus one: we send no data) and no RST came. The socket only says when to
- * move on. Determinism: a connection whose SYN is lost is replaced (the run's
- * retries, a new port each); a lost FIN or ACK is retransmitted by the kernel
- * while we wait for the close as long as a probe's every try; spread and reset
- * are evidence a lost frame cannot create. Off the servers' segment every
- * frame comes from the router's MAC, so only resets and stalls are judged
- * there, and the summary says so. */
+ * plus one: we send no data) and no RST came. A segment counts only when its
+ * numbers fit that SYN-ACK (belongs), so a host forging SYN-ACKs and RSTs at
+ * our ports without seeing the connection adds nothing. The socket only says
+ * when to move on.
+ *
+ * Determinism: a connection whose SYN is lost is replaced (the run's retries,
+ * a new port each); a lost FIN or ACK is retransmitted by the kernel while we
+ * wait for the close as long as a probe's every try; spread and reset are
+ * evidence a lost frame cannot create. Off the servers' segment every frame
+ * comes from the router's MAC, so only resets and stalls are judged there,
+ * and the summary says so. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,8 @@
 /* Connections per port: one could land on the right server by chance (a
  * per-packet scheduler whose counter wraps), three of them will not. */
 #define CONN_COUNT 3
+/* SYN-ACKs told apart per connection: the server's, and forgeries. */
+#define SYNACKS 4
 
 enum phase { IDLE, CONNECTING, CLOSING };
 
@@ -46,13 +52,43 @@ struct dsr_probe_live {
 	uint16_t port;
 	unsigned next;        /* the block's next port to try, from a random start */
 	unsigned tried_ports; /* ports taken from the block, busy ones too */
-	unsigned established;
+	unsigned established; /* answered to the end, or reset */
 	bool refused;
 	long long since; /* start of the phase, µs */
-	bool has_isn;
-	uint32_t isn1; /* the SYN-ACK's acknowledgement: our ISN + 1 */
-	bool over;     /* the wire shows the connection answered (our FIN acknowledged) or reset */
+	/* The current connection's SYN-ACKs, its own and forged ones alike: later
+	 * segments must fit one of them (belongs). */
+	struct dsr_observation synack[SYNACKS];
+	size_t nsynacks;
+	bool over; /* the wire shows the connection answered (our FIN acknowledged) or reset */
 };
+
+/* Does segment o belong to the connection that SYN-ACK a opened? Our numbers
+ * are the ISN the SYN-ACK acknowledges and the one after it (we send no data,
+ * only a FIN); a RST answering our ACK or FIN carries the acknowledgement we
+ * sent, the server's ISN + 1 (or + 2 after its FIN), and one from the server
+ * itself lies within its window. Anyone who did not see the SYN-ACK cannot
+ * forge either: a segment that fits no SYN-ACK is nobody's evidence. Sets
+ * *fin_acked when o acknowledges our FIN. */
+static bool belongs(const struct dsr_observation *a, const struct dsr_observation *o, bool *fin_acked)
+{
+	*fin_acked = false;
+	if (o->kind == DSR_OBS_RST)
+		return (uint32_t)(o->tcp_seq - (a->tcp_seq + 1)) < 65536u;
+	if (o->kind != DSR_OBS_SEGMENT || !(o->tcp_flags & DSR_TCP_ACK))
+		return false;
+	*fin_acked = o->tcp_ack == a->tcp_ack + 1;
+	return o->tcp_ack == a->tcp_ack || *fin_acked;
+}
+
+/* Is o a SYN-ACK already in list (a retransmission)? */
+static bool same_synack(const struct dsr_observation *list, size_t n, const struct dsr_observation *o)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].tcp_seq == o->tcp_seq && list[i].tcp_ack == o->tcp_ack &&
+		    memcmp(list[i].mac, o->mac, 6) == 0)
+			return true;
+	return false;
+}
 
 static struct dsr_key conn_key(const struct dsr_task *t, const struct dsr_task_state *s)
 {
@@ -110,14 +146,15 @@ static void conn_seen(const struct dsr_task *t, struct dsr_task_state *s,
 	(void)t;
 	if (!l || l->phase == IDLE || o->lport != l->port)
 		return;
-	if (o->kind == DSR_OBS_SYNACK && !l->has_isn) {
-		l->isn1 = o->tcp_ack;
-		l->has_isn = true;
-	} else if (o->kind == DSR_OBS_RST) {
-		l->over = true;
-	} else if (o->kind == DSR_OBS_SEGMENT && l->has_isn && (o->tcp_flags & DSR_TCP_ACK) &&
-		   o->tcp_ack == l->isn1 + 1) {
-		l->over = true;
+	if (o->kind == DSR_OBS_SYNACK) {
+		if (l->nsynacks < SYNACKS && !same_synack(l->synack, l->nsynacks, o))
+			l->synack[l->nsynacks++] = *o;
+		return;
+	}
+	for (size_t i = 0; i < l->nsynacks; i++) {
+		bool fin_acked;
+		if (belongs(&l->synack[i], o, &fin_acked) && (fin_acked || o->kind == DSR_OBS_RST))
+			l->over = true;
 	}
 }
 
@@ -146,7 +183,7 @@ static int open_next(const struct dsr_task *t, struct dsr_task_state *s, const s
 		l->port = port;
 		l->phase = CONNECTING;
 		l->since = now;
-		l->has_isn = false;
+		l->nsynacks = 0;
 		l->over = false;
 		s->attempts++;
 		s->last_sent.tv_sec = now / 1000000;
@@ -182,17 +219,19 @@ static int conn_run(const struct dsr_task *t, struct dsr_task_state *s, const st
 		} else if (st == DSR_OS_CONN_CONNECTING && now >= l->since + timeout) {
 			end_connection(l); /* the SYN or its answer lost: another connection */
 		} else if (st != DSR_OS_CONN_CONNECTING) {
-			l->established++;
 			dsr_os_conn_shutdown(l->os);
 			l->phase = CLOSING;
 			l->since = now;
 		}
 	}
-	/* The close waits as long as a probe's every try: the kernel retransmits
-	 * our FIN meanwhile, so a stall takes several lost frames, not one. */
-	long long closing = timeout * (retries + 1);
+	/* Two timeouts for the close: the kernel retransmits our FIN meanwhile. */
+	long long closing = 2 * timeout;
 	if (l->phase == CLOSING) {
 		enum dsr_os_conn_state st = dsr_os_conn_poll(l->os);
+		/* Answered or reset: done. A stall (nothing fits our FIN) is a lost
+		 * frame as often as a fault: like an unanswered SYN, it is retried. */
+		if (l->over || st == DSR_OS_CONN_FAILED)
+			l->established++;
 		if (l->over || st == DSR_OS_CONN_FAILED || now >= l->since + closing)
 			end_connection(l);
 	}
@@ -226,7 +265,10 @@ static void conn_finish(const struct dsr_task *t, struct dsr_task_state *s)
 /* One connection as the wire showed it. */
 struct seen_conn {
 	uint16_t port;
-	const struct dsr_observation *synack, *rst;
+	struct dsr_observation synack[SYNACKS]; /* distinct ones, in capture order */
+	size_t nsynacks;
+	const struct dsr_observation *opened; /* the SYN-ACK the rest fits; NULL: none or unclear */
+	const struct dsr_observation *rst;
 	bool fin_acked;
 	uint8_t macs[4][6];
 	size_t nmacs;
@@ -237,6 +279,21 @@ static void add_mac(struct seen_conn *c, const uint8_t mac[6])
 	if (!dsr_mac_in((const uint8_t(*)[6])c->macs, c->nmacs, mac) &&
 	    c->nmacs < sizeof(c->macs) / sizeof(c->macs[0]))
 		memcpy(c->macs[c->nmacs++], mac, 6);
+}
+
+/* The SYN-ACK that opened c: the first a later segment fits; without one,
+ * the only SYN-ACK there is (a stall); with several and none confirmed (a
+ * forgery among them), none. */
+static const struct dsr_observation *opened_by(const struct seen_conn *c,
+					       const struct dsr_observation *obs, size_t nobs)
+{
+	for (size_t k = 0; k < c->nsynacks; k++)
+		for (size_t i = 0; i < nobs; i++) {
+			bool fin_acked;
+			if (obs[i].lport == c->port && belongs(&c->synack[k], &obs[i], &fin_acked))
+				return &c->synack[k];
+		}
+	return c->nsynacks == 1 ? &c->synack[0] : NULL;
 }
 
 static size_t group_connections(const struct dsr_observation *obs, size_t nobs,
@@ -256,14 +313,24 @@ static size_t group_connections(const struct dsr_observation *obs, size_t nobs,
 			conns[n++].port = o->lport;
 		}
 		struct seen_conn *c = &conns[k];
-		add_mac(c, o->mac);
-		if (o->kind == DSR_OBS_SYNACK && !c->synack)
-			c->synack = o;
-		else if (o->kind == DSR_OBS_RST && !c->rst)
-			c->rst = o;
-		else if (o->kind == DSR_OBS_SEGMENT && c->synack && (o->tcp_flags & DSR_TCP_ACK) &&
-			 o->tcp_ack == c->synack->tcp_ack + 1)
-			c->fin_acked = true;
+		if (o->kind == DSR_OBS_SYNACK && c->nsynacks < SYNACKS &&
+		    !same_synack(c->synack, c->nsynacks, o))
+			c->synack[c->nsynacks++] = *o;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct seen_conn *c = &conns[k];
+		if (!(c->opened = opened_by(c, obs, nobs)))
+			continue;
+		add_mac(c, c->opened->mac);
+		for (size_t i = 0; i < nobs; i++) {
+			bool fin_acked;
+			if (obs[i].lport != c->port || !belongs(c->opened, &obs[i], &fin_acked))
+				continue;
+			add_mac(c, obs[i].mac);
+			c->fin_acked = c->fin_acked || fin_acked;
+			if (obs[i].kind == DSR_OBS_RST && !c->rst)
+				c->rst = &obs[i];
+		}
 	}
 	return n;
 }
@@ -292,7 +359,7 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	size_t n = group_connections(obs, nobs, conns, DSR_CONN_PORTS);
 	bool on_segment = t->nexthop.s_addr == t->target.s_addr;
 	const struct seen_conn *spread = NULL, *reset = NULL, *stalled = NULL;
-	size_t opened = 0, clean = 0;
+	size_t opened = 0, clean = 0, nstalled = 0;
 	char endpoint[32], macs[80];
 	const char *note = on_segment ? ""
 				      : " (off the servers' segment their MACs cannot be seen: only "
@@ -307,20 +374,22 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct seen_conn *c = &conns[k];
-		if (!c->synack)
-			continue; /* refused or never answered: tcp.vip's to judge */
+		if (!c->opened)
+			continue; /* refused, never answered, or forged: tcp.vip's to judge */
 		opened++;
 		if (on_segment && c->nmacs > 1)
 			spread = spread ? spread : c;
 		else if (c->rst)
 			reset = reset ? reset : c;
-		else if (!c->fin_acked)
-			stalled = stalled ? stalled : c;
-		else
+		else if (!c->fin_acked && nstalled++ == 0)
+			stalled = c;
+		else if (c->fin_acked)
 			clean++;
 	}
 	dsr_evidence_int(out, "attempts", j->state->attempts);
 	dsr_evidence_int(out, "connections", (long long)opened);
+	if (nstalled)
+		dsr_evidence_int(out, "stalled", (long long)nstalled);
 	if (opened == 0) {
 		out->status = DSR_SKIP;
 		out->reason = DSR_REASON(NO_ANSWER);
@@ -328,12 +397,16 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 				  "(see tcp.vip)", endpoint, j->state->attempts);
 		return;
 	}
+	/* A stall is the absence of a frame: it fails only when no connection
+	 * closed cleanly, spread and reset are evidence whatever else happened. */
+	if (stalled && clean)
+		stalled = NULL;
 	const struct seen_conn *shown = spread ? spread : reset ? reset : stalled;
 	if (!shown) {
 		/* Who served them: the servers, named by verdict.c. */
 		struct seen_conn all = {0};
 		for (size_t k = 0; k < n; k++)
-			for (size_t m = 0; conns[k].synack && m < conns[k].nmacs; m++)
+			for (size_t m = 0; conns[k].opened && m < conns[k].nmacs; m++)
 				add_mac(&all, conns[k].macs[m]);
 		mac_list(out, &all, macs, sizeof(macs));
 		out->status = DSR_PASS;

@@ -1133,6 +1133,13 @@ static void connection_reset_or_stalled(void **state)
 	c = judge(fx, 1);
 	assert_int_equal(c.status, DSR_FAIL);
 	assert_string_equal(c.reason, "timeout");
+	/* A stall next to a connection that closed cleanly is a lost frame, not a
+	 * fault: the close of one connection went through to its server. */
+	conn_segment(fx, rs1_mac, 8080, 40041, 9000, 5001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 8080, 40041, 9001, 5002, DSR_TCP_ACK | DSR_TCP_FIN);
+	c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(evidence_num(&c, "stalled"), 1);
 	fixture_free(fx);
 }
 
@@ -1166,6 +1173,26 @@ static void connection_beyond_a_router(void **state)
 	conn_segment(fx, lb_mac, 80, 40070, 7001, 0, DSR_TCP_RST);
 	c = judge(fx, 2);
 	assert_string_equal(c.reason, "reset");
+	fixture_free(fx);
+}
+
+/* Forged segments (a host on the segment sweeping our ports with SYN-ACKs and
+ * RSTs of numbers it made up) fit no connection: neither spread nor reset. */
+static void connection_forgeries_ignored(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	conn_segment(fx, dup_mac, 80, 40005, 123456, 999, DSR_TCP_SYN | DSR_TCP_ACK);
+	clean_connection(fx, rs1_mac, 40005, 1000);
+	conn_segment(fx, dup_mac, 80, 40005, 424242, 0, DSR_TCP_RST);
+	conn_segment(fx, dup_mac, 80, 40005, 7001, 555, DSR_TCP_ACK);
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(c.nmacs, 1);
+	/* Two SYN-ACKs and nothing that fits either: no connection to judge. */
+	conn_segment(fx, dup_mac, 8080, 40040, 1, 999, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	assert_string_equal(judge(fx, 1).reason, "no-answer");
 	fixture_free(fx);
 }
 
@@ -1220,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(connection_reset_or_stalled),
 		cmocka_unit_test(connection_refused_or_never_made),
 		cmocka_unit_test(connection_beyond_a_router),
+		cmocka_unit_test(connection_forgeries_ignored),
 		cmocka_unit_test(connection_attempts_in_a_replay),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
