@@ -856,6 +856,15 @@ static void vip_owners_of_a_pair(void **state)
 	fixture_free(fx);
 }
 
+/* fixture_new with task 3 a dsr.return probe judged against set. */
+static struct fixture *return_fixture(const struct dsr_ha_set *set)
+{
+	struct fixture *fx = fixture_new();
+	fx->tasks[3].probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = set;
+	return fx;
+}
+
 /* The return path is judged against the balancer set, not against the MAC
  * the SYN went to (a real server that won the ARP race for the VIP). */
 static void return_path_of_a_pair(void **state)
@@ -863,20 +872,14 @@ static void return_path_of_a_pair(void **state)
 	(void)state;
 	static struct dsr_ha_set set;
 	ha_pair(&set);
-	struct fixture *fx = fixture_new();
+	struct fixture *fx = return_fixture(&set);
 	uint8_t f[128];
-	struct dsr_task *t = &fx->tasks[3];
-	t->probe = &dsr_probe_dsr_return;
-	fx->ctx[3].ha = &set;
 	memcpy(st(fx, 3)->dst_mac, rs1_mac, 6);
 	st(fx, 3)->dst_mac_known = true;
 	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
 	assert_int_equal(judge(fx, 3).status, DSR_PASS);
 	fixture_free(fx);
-	fx = fixture_new();
-	t = &fx->tasks[3];
-	t->probe = &dsr_probe_dsr_return;
-	fx->ctx[3].ha = &set;
+	fx = return_fixture(&set);
 	feed(fx, f, craft_tcp(f, lb2_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
 	assert_string_equal(judge(fx, 3).reason, "via-balancer");
 	fixture_free(fx);

@@ -4,8 +4,9 @@
 # fault, and only it, is on the wire; failovers (graceful and crash) are made and
 # followed on the wire; the teardown leaves nothing behind.
 #
-# dsrcheck itself is not asserted yet: check_dsrcheck below is the place for it,
-# called for every scenario from the client and both balancers.
+# dsrcheck runs in every scenario from the client, the master (lb1) and the backup
+# (lb2) with fixtures/lab/dsrcheck-ha.ini; its exact failing, warning and skipped
+# checks are asserted (check_dsrcheck), and an audit runs across a failover.
 #
 # One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
 # Exit 0 when nothing failed, 1 otherwise (and when not root), 2 on a usage error.
@@ -35,6 +36,7 @@ for s in "${SCENARIOS[@]}"; do
 	fi
 done
 
+mkdir -p "$(dirname "${HA_LOCK:-/run/lock/dsrha.lock}")"
 exec 8>"${HA_LOCK:-/run/lock/dsrha.lock}"
 if ! flock -w 900 8; then
 	echo "ha.sh: the HA lab stayed in use for 15 minutes" >&2
@@ -49,12 +51,133 @@ py=/usr/bin/python3
 [[ -x $py ]] || py=$(command -v python3)
 hawire() { ip netns exec dsrha-client "$py" "$ROOT/fixtures/lab/hawire.py" "$@"; }
 
+CONFIG=fixtures/lab/dsrcheck-ha.ini
+RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
+
+# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrha-VANTAGE; RC, stdout in $WORK/TAG.out,
+# stderr in $WORK/TAG.err.
+RC=0
+run_dsr() {
+	local vantage=$1 tag=$2
+	shift 2
+	RC=0
+	timeout "$RUN_LIMIT" ip netns exec "dsrha-$vantage" "$BIN" "$@" \
+		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
+	wait "$!" || RC=$?
+}
+jqr() { jq -r "$2" "$WORK/$1.out" 2>/dev/null || true; }
+# checks_with TAG STATUS: "id server port reason", sorted.
+checks_with() {
+	jqr "$1" '.checks[] | select(.status == "'"$2"'")
+		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
+}
+
+# The master holds the VIP: the checks that need a client are skipped there.
+VIP_LOCAL_SKIPS=$(printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" \
+	"tcp.vip - 8080 vip-is-local" "dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local")
+
+# holder SCENARIO VANTAGE: where the VANTAGE holds the VIP ("" for nowhere).
+holder() {
+	case "$1:$2" in
+	*:client | *-failover-*:lb1) echo "" ;;
+	split-brain:lb1 | split-brain:lb2) echo eth0 ;;
+	*:lb2) echo "" ;;
+	ha-vmac:lb1 | ha-vmac-announce:lb1) echo vrrp.51 ;;
+	*:lb1) echo eth0 ;;
+	esac
+}
+
+# expect_fails SCENARIO VANTAGE: the failing checks, "id server port reason".
+expect_fails() {
+	case "$1:$2" in
+	# The master cannot see its own frames: its leak shows from every other host.
+	ha-vmac-announce:client | ha-vmac-announce:lb2) echo "arp.vip.claim - - base-mac" ;;
+	split-brain:*) echo "arp.vip - - split-brain" ;;
+	server-wins-arp:*) printf '%s\n' "arp.vip - - conflict" "arp.vip.claim rs1 - claimed" ;;
+	esac
+}
+
 # check_dsrcheck SCENARIO VANTAGE: what dsrcheck must report in SCENARIO, run from
-# VANTAGE (client, lb1: the master, lb2: the backup). Not asserted yet: the checks
-# of issue 12 (split-brain, vrrp.master, failover events, per-connection return)
-# land here with their expectations.
+# VANTAGE (client, lb1: the master, lb2: the backup): the exact failing, warning
+# and skipped checks, the exit status and where the vantage holds the VIP.
 check_dsrcheck() {
-	: "$1" "$2"
+	local s=$1 v=$2 tag="$1-$2" at="$1 from $2" want_fails want_skips where want_rc=0
+	# ha-vmac-announce: the master asks ARP from the VIP only for a host it has
+	# no neighbour entry for; the run must not depend on what came before it.
+	if [[ $s == ha-vmac-announce ]]; then ip -n dsrha-lb1 neigh flush all; fi
+	want_fails=$(expect_fails "$s" "$v" | LC_ALL=C sort)
+	[[ -z $want_fails ]] || want_rc=1
+	where=$(holder "$s" "$v")
+	want_skips=""
+	[[ -z $where ]] || want_skips=$(LC_ALL=C sort <<<"$VIP_LOCAL_SKIPS")
+	run_dsr "$v" "$tag" -f json -c "$CONFIG"
+	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
+	assert_eq "$at: failing checks (id server port reason)" "$want_fails" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
+	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
+		"$(jqr "$tag" .vantage.is_balancer)"
+	assert_eq "$at: vantage holds_vip, vip_on" "$([[ -n $where ]] && echo true || echo false) ${where:-null}" \
+		"$(jqr "$tag" '"\(.vantage.holds_vip) \(.vantage.vip_on)"')"
+	assert_eq "$at: every failed check has a summary and a remedy" "" \
+		"$(jqr "$tag" '.checks[] | select(.status == "fail")
+			| select((.summary // "") == "" or (.remedy // "") == "") | .id')"
+	local summary
+	case "$s:$v" in
+	split-brain:client)
+		assert_eq "$at: arp.vip names both owners" "lb1 lb2" \
+			"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.owners | sort | join(" ")')" ;;
+	server-wins-arp:client)
+		# The server that won the ARP race is not taken for the balancer.
+		summary=$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .summary')
+		assert "$at: arp.vip names the balancer lb1 by name" "$summary" \
+			grep -qF "lb1 (02:00:00:00:00:02)" <<<"$summary" ;;
+	ha-vmac-announce:client)
+		summary=$(jqr "$tag" '.checks[] | select(.reason == "base-mac") | .summary')
+		assert "$at: base-mac names lb1 and its own MAC" "$summary" \
+			grep -qF "lb1 claimed 198.18.0.100 with its own MAC 02:00:00:00:00:02" <<<"$summary" ;;
+	esac
+}
+
+# watch_across_failover SCENARIO HOW: `dsrcheck watch` on the client while the master
+# stops: one event line for the failover (lb1 -> lb2), no alert, and it keeps going.
+watch_across_failover() {
+	local s=$1 how=$2 at="$1: watch across a $2 failover" pid rc=0 out
+	ha_up "$s" || return 0
+	ip netns exec dsrha-client "$BIN" watch -c "$CONFIG" --interval 0 >"$WORK/watch-$s.out" \
+		2>"$WORK/watch-$s.err" </dev/null 8>&- &
+	pid=$!
+	lab_test_wait_line "$WORK/watch-$s.err" '^dsrcheck: watching ' "$pid" 60 || true
+	# The master's adverts first, so the watch knows who it is.
+	sleep 2.5
+	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
+	lab_test_wait_line "$WORK/watch-$s.out" '^event .*failover' "$pid" 30 || true
+	sleep 1
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" || rc=$?
+	out=$(cat "$WORK/watch-$s.out" "$WORK/watch-$s.err" 2>/dev/null)
+	assert_eq "$at: exit status 0 on SIGTERM" 0 "$rc"
+	assert "$at: an event line names the failover lb1 -> lb2" "$out" \
+		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2' "$WORK/watch-$s.out"
+	assert_eq "$at: no alert" "" "$(grep '^alert' "$WORK/watch-$s.out" || true)"
+}
+
+# audit_across_failover SCENARIO HOW: an audit from the client during which the
+# master stops: the failover is reported as an event and the run stays right.
+audit_across_failover() {
+	local s=$1 how=$2 tag="$1-audit-failover-$2" at="$1: an audit across a $2 failover" pid
+	ha_up "$s" || return 0
+	timeout "$RUN_LIMIT" ip netns exec dsrha-client "$BIN" -f json -c "$CONFIG" --timeout 1s \
+		--retries 4 --listen 2s >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
+	pid=$!
+	sleep 1.3
+	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
+	RC=0
+	wait "$pid" || RC=$?
+	assert_eq "$at: exit status 0" 0 "$RC"
+	assert_eq "$at: failing checks" "" "$(checks_with "$tag" fail)"
+	assert_eq "$at: arp.vip reports the failover" "failover lb1 -> lb2" \
+		"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.events // [] | join(" ")')"
 }
 
 # ha_up SCENARIO: build it (8>&-: the lab's processes must not hold our lock),
@@ -113,6 +236,9 @@ for s in "${SCENARIOS[@]}"; do
 done
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then failover ha-healthy graceful 02:00:00:00:00:03; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then failover ha-vmac crash 00:00:5e:00:01:33; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then audit_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then watch_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then watch_across_failover ha-vmac crash; fi
 
 # ---------------------------------------------------------------------- teardown
 
