@@ -66,15 +66,16 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	return status;
 }
 
-/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
- * passive checks and the audits need, and not the bulk of the traffic. */
-static void watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
+/* ARP, VRRP, ICMP, and the TCP segments that open or refuse connections: what
+ * the passive checks and the audits need, and not the bulk of the traffic. */
+void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
 {
 	char mac[18];
 
 	dsr_format_mac(ifc->mac, mac);
 	snprintf(filter, size,
-		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
+		 "not ether src %s and (arp or ip proto 112 or icmp or "
+		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
 		 mac);
 }
 
@@ -92,7 +93,7 @@ int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON)
 		goto out;
-	watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
 	if ((status = dsr_cmd_live_open(o, &ifc, filter, &src, NULL, e)) != DSR_CMD_GO_ON)
 		goto out;
 	/* Said once the capture is open and privileges are gone: what a test

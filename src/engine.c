@@ -357,8 +357,10 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 
 	dsr_format_ipv4(plan->me.ip, ip);
 	dsr_format_mac(plan->me.mac, mac);
+	/* VRRP advertisements go to a multicast group (or a unicast peer), never to us:
+	 * vrrp.master watches them whoever they are addressed to. */
 	snprintf(out, outlen,
-		 "not ether src %s and (arp or (dst host %s and (icmp or "
+		 "not ether src %s and (arp or ip proto 112 or (dst host %s and (icmp or "
 		 "(tcp and dst portrange %u-%u))))",
 		 mac, ip, plan->sport_first, plan->sport_last);
 }

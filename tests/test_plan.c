@@ -9,7 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
+#include "../cmd/cmd.h"
 #include "../platform/netcompat.h"
+#include "../src/engine.h"
+#include "frames.h"
 #include "../src/config.h"
 #include "../src/parse.h"
 #include "../src/plan.h"
@@ -70,6 +75,56 @@ static void build(struct dsr_config *cfg, const struct dsr_iface *ifc, struct ds
 	assert_int_equal(dsr_config_init(cfg), 0);
 	assert_int_equal(dsr_config_load_string(cfg, deployment, "t.ini", err, sizeof(err)), 0);
 	assert_int_equal(dsr_plan_build(cfg, ifc, 0x12345678, plan, err, sizeof(err)), 0);
+}
+
+/* Does filter compile, and let frame (len bytes) through? */
+static bool admits(const char *filter, const uint8_t *frame, size_t len)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	struct bpf_program prog;
+	struct pcap_pkthdr h = {.caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len};
+
+	assert_non_null(dead);
+	assert_int_equal(pcap_compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN), 0);
+	bool ok = pcap_offline_filter(&prog, &h, frame) != 0;
+	pcap_freecode(&prog);
+	pcap_close(dead);
+	return ok;
+}
+
+/* vrrp.master and the ownership timeline see what the capture filters let
+ * through: the audit's and watch's must both admit VRRP (IP protocol 112),
+ * addressed to the multicast group, not to us. */
+static void capture_filters_admit_vrrp(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	char filter[256];
+	uint8_t f[128];
+	const uint8_t lb2[6] = {2, 0, 0, 0, 0, 3}, lb2_ip[4] = {198, 18, 0, 3}, vip[4] = {198, 18, 0, 100};
+	const uint8_t udp_dst[4] = {198, 18, 0, 77};
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	build(&cfg, &ifc, &plan);
+	size_t n = craft_vrrp(f, 3, lb2, lb2_ip, 51, 100, 100, vip, 1);
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	assert_true(admits(filter, f, n));
+	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	assert_true(admits(filter, f, n));
+	/* Our own advertisements (a balancer's vantage) are not the segment's. */
+	n = craft_vrrp(f, 2, ifc.mac, lb2_ip, 51, 100, 1, vip, 1);
+	assert_false(admits(filter, f, n));
+	/* Still not everything: UDP to someone else stays out. */
+	n = craft_eth(f, lb2, lb2, 0x0800);
+	n += craft_ip(f + n, 17, lb2_ip, udp_dst, 64, 8);
+	memset(f + n, 0, 8);
+	assert_false(admits(filter, f, n));
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	assert_false(admits(filter, f, n));
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
 }
 
 static void client_on_segment(void **state)
@@ -218,6 +273,7 @@ static void only_one_server(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(capture_filters_admit_vrrp),
 		cmocka_unit_test(client_on_segment),
 		cmocka_unit_test(on_the_balancer),
 		cmocka_unit_test(behind_a_router),
