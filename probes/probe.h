@@ -33,6 +33,7 @@ enum dsr_obs_kind {
 	DSR_OBS_UNREACHABLE, /* ICMP destination unreachable quoting our probe */
 	DSR_OBS_SYNACK,      /* SYN-ACK acknowledging our SYN */
 	DSR_OBS_RST,         /* RST acknowledging our SYN */
+	DSR_OBS_VRRP,        /* a VRRP advertisement of the task's virtual router */
 };
 
 /* What the wire said about one task: kept apart from what it means. */
@@ -47,6 +48,9 @@ struct dsr_observation {
 	uint8_t icmp_type, icmp_code;
 	uint16_t arp_op;       /* ARP: request or reply */
 	struct in_addr arp_tpa; /* ARP: target protocol address */
+	/* VRRP: the advertisement (mac and ip: who sent it) */
+	uint8_t vrrp_vrid, vrrp_priority;
+	uint16_t vrrp_interval_cs;
 	long rtt_us;    /* since the latest attempt sent before it, -1 if unknown */
 	unsigned frame; /* its number in the evidence capture (--pcap), 0 for none */
 	/* Provoked by a probe sent to a next hop the configuration does not name,
