@@ -144,6 +144,13 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"base interface (sysctl -w net.ipv4.conf.{iface}.arp_announce=2 net.ipv4.conf.{iface}"
 		".arp_ignore=1, and in /etc/sysctl.d), as keepalived's use_vmac leaves them at 0.",
 		NULL, NULL},
+	[DSR_FIX_NO_MASTER] = {"no-master",
+		"Nobody advertised VRRP virtual router {value} (the VIP {vip}) for three advertisement "
+		"intervals: is keepalived (or the appliance's HA service) running on the balancers, and "
+		"are they not both in FAULT state (a tracked interface or script down: journalctl -u "
+		"keepalived)? A firewall on the master's output may drop IP protocol 112 (nftables: ip "
+		"protocol vrrp accept; iptables -A OUTPUT -p vrrp -j ACCEPT). Check that virtual_router_id "
+		"is {value} on both, and the HA link between them.", NULL, NULL},
 	[DSR_FIX_ICMP_UNREACHABLE] = {"icmp-unreachable",
 		"A router or host ({from}) says {addr} cannot be reached: check routing to it and any ACL or "
 		"firewall on the way.", NULL, NULL},
@@ -247,6 +254,10 @@ static const struct dsr_reason_def arp_vip[] = {
 	R(WRONG_OWNER, FAIL, "one MAC, not the balancer's", VIP_WRONG_OWNER),
 	R(UNVERIFIED, WARN, "analyze: one MAC, which nothing configured confirms is the balancer's",
 	  VERIFY_OWNER),
+	R(SPLIT_BRAIN, FAIL, "two members of the balancer set owned the VIP at once (both named)",
+	  SPLIT_BRAIN),
+	R(FLIP_FLOP, FAIL, "analyze: the owner changed between balancers with no VRRP transition",
+	  SPLIT_BRAIN),
 	OFF_SEGMENT,
 	NOT_SEEN,
 };
@@ -312,6 +323,14 @@ static const struct dsr_reason_def dsr_return[] = {
 	R(NO_ANSWER, SKIP, "the VIP did not answer at all; tcp.vip says why", NONE),
 	VIP_LOCAL,
 	OFF_SEGMENT,
+};
+static const struct dsr_reason_def vrrp_master[] = {
+	R(SPLIT_BRAIN, FAIL, "two masters advertised the virtual router at once (both named)",
+	  SPLIT_BRAIN),
+	R(NO_MASTER, FAIL, "nobody advertised it for longer than a backup waits (three intervals)",
+	  NO_MASTER),
+	OFF_SEGMENT,
+	NOT_SEEN,
 };
 static const struct dsr_reason_def arp_conflict[] = {
 	R(CONFLICT, FAIL, "two MACs claimed the address at once (another MAC's claim within 1 s)",
@@ -435,6 +454,9 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      tcp_vip_direct),
 	CHECK(DSR_RETURN, "dsr.return", SVC | PORT, AUDIT, NULL,
 	      "the answer to a client's SYN to the VIP comes from a real server's MAC", dsr_return),
+	CHECK(VRRP_MASTER, "vrrp.master", SVC, BOTH, NULL,
+	      "exactly one master advertises the service's vrrp-id at a time (a failover, one master "
+	      "after the other, is an event, not a fault)", vrrp_master),
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
 	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
 	      "used", arp_conflict),

@@ -25,6 +25,7 @@ enum dsr_check_key {
 	DSR_CHECK_TCP_VIP,
 	DSR_CHECK_TCP_VIP_DIRECT,
 	DSR_CHECK_DSR_RETURN,
+	DSR_CHECK_VRRP_MASTER,
 	DSR_CHECK_ARP_CONFLICT,
 	DSR_CHECK_LOCAL_VIP,
 	DSR_CHECK_LOCAL_ARP_IGNORE,
@@ -125,6 +126,7 @@ enum dsr_fix {
 	DSR_FIX_ADDRESS_CHANGED,
 	DSR_FIX_SPLIT_BRAIN, /* two members of a balancer set own the VIP at once */
 	DSR_FIX_BASE_MAC,    /* a VRRP member claims the VIP with its own MAC, not the virtual one */
+	DSR_FIX_NO_MASTER,   /* nobody advertises the service's VRRP virtual router */
 	DSR_FIX_COUNT
 };
 

@@ -553,7 +553,7 @@ got:  exit $RC, stdout '$(shown "$(head -c 200 out)")', stderr '$(shown "$(head 
 wants "--list-checks lists arp.conflict with its reasons" 0 '^arp.conflict \(per address' --list-checks
 wants "--list-checks -f json is the catalogue" 0 '"schema": "dsrcheck-checks/1"' --list-checks -f json
 t "--list-checks -f junit" 2 "dsrcheck: --list-checks writes text or json, not junit" --list-checks -f junit
-wants "--help lists every id of the catalogue" 0 'dsr.return arp.conflict' --help
+wants "--help lists every id of the catalogue" 0 'dsr.return vrrp.master arp.conflict' --help
 wants "analyze --vip --server needs no --port" 0 'arp.vip' \
 	analyze "$ROOT/fixtures/pcap/healthy-client.pcap" --vip 198.18.0.100 --server rs1=198.18.0.11 -f json
 wants "analyze without a deployment: the address inventory" 1 '^  198.18.0.22 +flip-flop' \
