@@ -398,7 +398,7 @@ static void tick_owners(struct dsr_passive *p, int64_t us)
 	if (us > p->last_us)
 		p->last_us = us;
 	for (size_t i = 0; i < p->cfg->nservices; i++)
-		if (p->owners[i] && p->owners[i]->own.pending.active)
+		if (p->owners[i])
 			dsr_ownership_tick(&p->owners[i]->own, us);
 }
 

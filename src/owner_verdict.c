@@ -21,6 +21,9 @@ void dsr_ownership_evidence(struct dsr_check *c, const struct dsr_ownership *o)
 	dsr_evidence_int(c, "events_total", (long long)o->nevents);
 	for (size_t i = 0; i < dsr_ownership_kept(o); i++) {
 		dsr_own_event_text(dsr_ownership_event(o, i), text, sizeof(text));
+		/* A list's items are comma-separated: a comma inside one becomes ';'. */
+		for (char *x = text; (x = strchr(x, ',')); x++)
+			*x = ';';
 		/* The list is one bounded text: the first events that fit. */
 		used += strlen(text) + 2;
 		if (used >= DSR_EVIDENCE_TEXT)
@@ -61,10 +64,10 @@ static void master_text(const struct dsr_ownership *o, const struct dsr_vrrp_mas
 	dsr_ownership_master_name(o, m, name, sizeof(name));
 	dsr_format_ipv4(m->addr, ip);
 	if (strcmp(name, ip) == 0)
-		snprintf(out, len, "%s priority %u every %u.%02u s, %lu adverts", ip, m->priority,
+		snprintf(out, len, "%s priority %u every %u.%02u s; %lu adverts", ip, m->priority,
 			 m->interval_cs / 100, m->interval_cs % 100, m->adverts);
 	else
-		snprintf(out, len, "%s (%s) priority %u every %u.%02u s, %lu adverts", name, ip, m->priority,
+		snprintf(out, len, "%s (%s) priority %u every %u.%02u s; %lu adverts", name, ip, m->priority,
 			 m->interval_cs / 100, m->interval_cs % 100, m->adverts);
 }
 

@@ -215,13 +215,21 @@ static void no_master(struct dsr_ownership *o, struct dsr_vrrp_router *r, int64_
 	}
 }
 
-static void check_gap(struct dsr_ownership *o, struct dsr_vrrp_router *r, int64_t now)
+/* Has the silence of r, at now, lasted longer than a backup waits? Told once
+ * per silence: at the first tick that finds it (a watch says so while it
+ * lasts), or when it ends; its length is known when it ends. */
+static void check_gap(struct dsr_ownership *o, struct dsr_vrrp_router *r, int64_t now, bool ends)
 {
 	if (r->current < 0)
 		return;
 	const struct dsr_vrrp_master *m = &r->masters[r->current];
-	if (now - r->last_us > gap_limit_us(m->interval_cs))
+	if (now - r->last_us <= gap_limit_us(m->interval_cs))
+		return;
+	if (!r->silent)
 		no_master(o, r, r->last_us, now);
+	else if (now - r->last_us > r->longest_gap_us)
+		r->longest_gap_us = now - r->last_us;
+	r->silent = !ends;
 }
 
 static void split_brain(struct dsr_ownership *o, struct dsr_vrrp_router *r, int a, int b, int64_t now)
@@ -274,6 +282,9 @@ void dsr_ownership_tick(struct dsr_ownership *o, int64_t now_us)
 		o->last_us = now_us;
 	if (o->pending.active && now_us >= o->pending.deadline_us)
 		resolve(o, false);
+	struct dsr_vrrp_router *r = service_router(o);
+	if (r && !r->silent)
+		check_gap(o, r, now_us, false);
 }
 
 void dsr_ownership_advert(struct dsr_ownership *o, const struct dsr_vrrp_advert *a)
@@ -285,7 +296,7 @@ void dsr_ownership_advert(struct dsr_ownership *o, const struct dsr_vrrp_advert 
 	if (!r)
 		return;
 	r->adverts++;
-	check_gap(o, r, a->us);
+	check_gap(o, r, a->us, true);
 
 	int i = 0;
 	while (i < (int)r->nmasters && r->masters[i].addr.s_addr != a->src.s_addr)
@@ -326,7 +337,7 @@ void dsr_ownership_advert(struct dsr_ownership *o, const struct dsr_vrrp_advert 
 	if (other >= 0) {
 		m->overlap++;
 		if (m->overlap >= 2 && r->masters[other].overlap >= 2 && !r->split)
-			split_brain(o, r, other, i, a->us);
+			split_brain(o, r, other < i ? other : i, other < i ? i : other, a->us);
 	} else {
 		m->overlap = 0;
 		r->split = false;
@@ -508,6 +519,15 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 		return;
 	}
 	struct dsr_own_pending *p = &o->pending;
+	struct dsr_vrrp_router *r = service_router(o);
+	/* While two masters advertise, every change of owner is that split-brain
+	 * (told once, by split_brain()): nothing to decide. */
+	if (r && r->split) {
+		if (p->active && p->from != p->to)
+			p->active = false;
+		set_owner(o, k, c->us);
+		return;
+	}
 	if (k == o->cur) {
 		/* The virtual MAC's first claim after its master changed. */
 		if (p->active && p->from == p->to && p->claim_us < 0)
@@ -537,7 +557,6 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 	p->garps_before = w->gratuitous - c->gratuitous;
 	p->deadline_us = c->us + DSR_OWN_GRACE_US;
 	/* A transition just before the claim explains it (its advertisement came first). */
-	struct dsr_vrrp_router *r = service_router(o);
 	if (!p->has_tr && r && r->has_transition && c->us - r->last.to_first_us <= DSR_OWN_GRACE_US &&
 	    r->last.to_first_us >= old_last - DSR_OWN_GRACE_US) {
 		p->has_tr = true;
@@ -554,7 +573,7 @@ void dsr_ownership_finish(struct dsr_ownership *o, int64_t end_us)
 	resolve(o, true);
 	struct dsr_vrrp_router *r = service_router(o);
 	if (r)
-		check_gap(o, r, end_us > o->last_us ? end_us : o->last_us);
+		check_gap(o, r, end_us > o->last_us ? end_us : o->last_us, true);
 	o->finished = true;
 }
 

@@ -94,6 +94,7 @@ struct dsr_vrrp_router {
 	unsigned split_brains;     /* times that began */
 	int split_a, split_b;      /* the first pair */
 	int64_t split_us;
+	bool silent;               /* nobody advertises now (told by a tick, not yet ended) */
 	unsigned gaps;             /* times nobody advertised for longer than the master-down interval */
 	int64_t gap_us, longest_gap_us; /* the first gap's start, and the longest */
 };
