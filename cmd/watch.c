@@ -66,7 +66,8 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	return status;
 }
 
-/* ARP, VRRP, ICMP, and the TCP segments that open or refuse connections: what
+/* ARP, VRRP (this host's own advertisements too: on a master they are the
+ * evidence), ICMP, and the TCP segments that open or refuse connections: what
  * the passive checks and the audits need, and not the bulk of the traffic. */
 void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
 {
@@ -74,8 +75,8 @@ void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size
 
 	dsr_format_mac(ifc->mac, mac);
 	snprintf(filter, size,
-		 "not ether src %s and (arp or ip proto 112 or icmp or "
-		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
+		 "ip proto 112 or (not ether src %s and (arp or icmp or "
+		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))",
 		 mac);
 }
 

@@ -17,6 +17,7 @@
 #include "../platform/netcompat.h"
 #include "../capture/decode.h"
 #include "../src/check.h"
+#include "../src/config.h"
 
 #define DSR_NO_TASK ((size_t)-1)
 #define DSR_MAX_EXPECTED_MACS 8
@@ -100,8 +101,11 @@ struct dsr_task {
 	/* The server's MAC from the configuration: used when ARP gets no answer. */
 	bool has_fallback_mac;
 	uint8_t fallback_mac[6];
-	/* Sends nothing: only watches the wire (the service-level arp.vip.claim). */
+	/* Sends nothing: only watches the wire (the service-level arp.vip.claim, vrrp.master). */
 	bool passive;
+	/* vrrp.master: the service whose virtual router (vrrp_id) is watched, and
+	 * whose balancers name its masters. */
+	const struct dsr_service *svc;
 
 	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
 	 * (the target itself on-link, or the gateway). */
@@ -140,6 +144,11 @@ struct dsr_task_state {
 	unsigned sent_frames[4];
 	unsigned nsent_frames;
 	bool answered;
+	/* Passive tasks: the span of capture time the run watched the wire, set
+	 * when the run ends (live: from its start; replay: the capture's frames). */
+	struct timeval watch_from, watch_to;
+	/* The index in the run's observations of the task's first (with nobs > 0). */
+	size_t first_obs;
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
 	/* The next hop changed to the configured MAC after tries went elsewhere:
@@ -171,6 +180,7 @@ enum dsr_key_kind {
 	DSR_KEY_ARP_FROM, /* ARP about addr, to or from the MAC in mac */
 	DSR_KEY_TCP,      /* our SYN's source port (port) and sequence number (num) */
 	DSR_KEY_ECHO,     /* our echo's id (port) and sequence number (num) */
+	DSR_KEY_VRRP,     /* a VRRP advertisement of virtual router num */
 };
 
 struct dsr_key {
@@ -228,6 +238,11 @@ struct dsr_probe {
 	int (*follow_up)(const struct dsr_task *t, const struct dsr_task_state *s,
 			 const struct dsr_local *me, const struct dsr_observation *o, uint8_t *buf,
 			 size_t cap, char *err, size_t errlen);
+	/* Optional, for tasks that only watch: how long from the run's start the
+	 * task must watch the wire before its judge can decide (first: its first
+	 * observation, NULL before any). The engine keeps a live run going that
+	 * long, within the run's time limit. */
+	unsigned (*min_watch_ms)(const struct dsr_task *t, const struct dsr_observation *first);
 };
 
 /* A task's state before the engine has done anything: the plan's identity. */
@@ -238,6 +253,7 @@ extern const struct dsr_probe dsr_probe_icmp_echo;
 extern const struct dsr_probe dsr_probe_tcp_syn;
 extern const struct dsr_probe dsr_probe_arp_claim;
 extern const struct dsr_probe dsr_probe_dsr_return;
+extern const struct dsr_probe dsr_probe_vrrp;
 
 /* Is mac one of the n in list? */
 bool dsr_mac_in(const uint8_t (*list)[6], size_t n, const uint8_t mac[6]);

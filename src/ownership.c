@@ -111,6 +111,12 @@ void dsr_ownership_master_name(const struct dsr_ownership *o, const struct dsr_v
 		snprintf(out, len, "%s", b->name);
 		return;
 	}
+	/* A balancer whose MAC nobody told is still named by its address. */
+	for (size_t i = 0; o->svc && i < o->svc->nbalancers; i++)
+		if (o->svc->balancers[i].addr.s_addr == m->addr.s_addr) {
+			snprintf(out, len, "%s", o->svc->balancers[i].name);
+			return;
+		}
 	dsr_format_ipv4(m->addr, ip);
 	snprintf(out, len, "%s", ip);
 }

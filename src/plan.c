@@ -247,6 +247,25 @@ static bool port_planned(const struct dsr_config *cfg, const struct dsr_service 
 	return false;
 }
 
+/* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
+static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link)
+{
+	if (!on_link)
+		return add_skip(b, DSR_ID(VRRP_MASTER), svc, NULL, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT),
+				off_segment);
+	struct dsr_task *t = add_task(b);
+	if (!t)
+		return -1;
+	t->probe = &dsr_probe_vrrp;
+	t->check_id = DSR_ID(VRRP_MASTER);
+	t->service = svc->name;
+	t->target = svc->vip;
+	t->is_vip = true;
+	t->passive = true;
+	t->svc = svc;
+	return 0;
+}
+
 /* The service as a client sees it: the VIP's owner, and the VIP answering. */
 static int plan_vip(struct builder *b, const struct dsr_service *svc)
 {
@@ -273,6 +292,8 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		t->claim_watch = true;
 		expect_balancer(t, svc);
 	}
+	if (svc->vrrp_id && add_vrrp_watch(b, svc, on_link) < 0)
+		return -1;
 	if (local) {
 		/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
 		if (add_skip(b, DSR_ID(ICMP_VIP), svc, NULL, svc->vip, -1, DSR_REASON(VIP_IS_LOCAL), vip_local))
