@@ -124,7 +124,7 @@ void dsr_vrrp_master_verdict(struct dsr_check *c, const struct dsr_ownership *o,
 		return;
 	}
 	c->status = DSR_PASS;
-	master_text(o, &r->masters[r->current], text, sizeof(text));
+	master_text(o, &r->masters[r->current >= 0 ? r->current : 0], text, sizeof(text));
 	if (r->transitions)
 		dsr_check_summary(c, "one master at a time advertised vrrp-id %u, now %s; %u change%s of master",
 				  svc->vrrp_id, text, r->transitions, r->transitions == 1 ? "" : "s");

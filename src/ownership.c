@@ -331,6 +331,9 @@ void dsr_ownership_advert(struct dsr_ownership *o, const struct dsr_vrrp_advert 
 		m->priority = 0;
 		m->overlap = 0;
 		r->last_us = a->us;
+		/* The first word heard may be a goodbye: the silence counts from it. */
+		if (r->current < 0)
+			r->current = i;
 		return;
 	}
 	/* Two masters at once: each advertises while the other is still alive,

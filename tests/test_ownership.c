@@ -330,6 +330,21 @@ static void silence_is_no_master(void **state)
 	stop(s);
 }
 
+/* The first advertisement heard resigns (priority 0): a master that leaves,
+ * and the silence after it counts (found by fuzz_frame). */
+static void goodbye_first(void **state)
+{
+	(void)state;
+	struct state *s = start(pair);
+	advert(s, 0, lb1, 2, 0);
+	dsr_ownership_finish(&s->own, T0 + 10 * S);
+	const struct dsr_vrrp_router *r = dsr_ownership_router(&s->own, 51);
+	assert_int_equal(r->current, 0);
+	assert_true(r->masters[0].resigned);
+	assert_int_equal(r->gaps, 1);
+	stop(s);
+}
+
 static void master_down_interval(void **state)
 {
 	(void)state;
@@ -435,6 +450,7 @@ int main(void)
 		cmocka_unit_test(unknown_host_and_server),
 		cmocka_unit_test(vmac_failover),
 		cmocka_unit_test(silence_is_no_master),
+		cmocka_unit_test(goodbye_first),
 		cmocka_unit_test(master_down_interval),
 		cmocka_unit_test(memory_is_bounded),
 		cmocka_unit_test(from_observations),

@@ -130,6 +130,50 @@ static void capture_filters_admit_vrrp(void **state)
 	dsr_config_free(&cfg);
 }
 
+/* vrrp.master: one watching task per service with a vrrp-id, wherever the
+ * VIP's segment is reachable (on the balancer too: its peer's advertisements,
+ * or its own); a skip from another segment; none without a vrrp-id. */
+static void vrrp_master_planned(void **state)
+{
+	(void)state;
+	static const char *pair = "[service web]\nvip = 198.18.0.100\nports = 80\n"
+				  "balancer = 198.18.0.2, 198.18.0.3\nvrrp-id = 51\nservers = rs1\n"
+				  "[service mail]\nvip = 198.18.0.101\nports = 25\nservers = rs1\n"
+				  "[server rs1]\naddress = 198.18.0.11\n";
+	const char *where[] = {"198.18.0.50", "198.18.0.2", "203.0.113.5"};
+	for (int k = 0; k < 3; k++) {
+		struct dsr_config cfg;
+		struct dsr_iface ifc;
+		struct dsr_plan plan;
+		char err[256];
+		vantage(&ifc, where[k], 24, k == 1 ? "198.18.0.100" : NULL);
+		if (k == 2) {
+			ifc.has_gateway = true;
+			dsr_parse_ipv4("203.0.113.1", &ifc.gateway);
+		}
+		assert_int_equal(dsr_config_init(&cfg), 0);
+		assert_int_equal(dsr_config_load_string(&cfg, pair, "t.ini", err, sizeof(err)), 0);
+		assert_int_equal(dsr_plan_build(&cfg, &ifc, 1, &plan, err, sizeof(err)), 0);
+		size_t n = 0;
+		for (size_t i = 0; i < plan.ntasks; i++)
+			n += plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "vrrp.master") == 0;
+		assert_int_equal(n, 1);
+		const struct dsr_task *t = find(&plan, "vrrp.master", NULL, -1);
+		assert_non_null(t);
+		assert_string_equal(t->service, "web");
+		if (k < 2) {
+			assert_ptr_equal(t->probe, &dsr_probe_vrrp);
+			assert_true(t->passive);
+			assert_ptr_equal(t->svc, &cfg.services[0]);
+		} else {
+			assert_null(t->probe);
+			assert_string_equal(t->skip_reason, "not-on-segment");
+		}
+		dsr_plan_free(&plan);
+		dsr_config_free(&cfg);
+	}
+}
+
 static void client_on_segment(void **state)
 {
 	(void)state;
@@ -277,6 +321,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(capture_filters_admit_vrrp),
+		cmocka_unit_test(vrrp_master_planned),
 		cmocka_unit_test(client_on_segment),
 		cmocka_unit_test(on_the_balancer),
 		cmocka_unit_test(behind_a_router),
