@@ -410,7 +410,10 @@ static void failover_event(struct dsr_ownership *o, const struct dsr_own_pending
 		e->duration_us = at - p->tr.from_last_us;
 	}
 	if (p->from != p->to) {
-		owner_name(o, p->from, p->has_tr ? p->tr.from : -1, e->from, sizeof(e->from));
+		if (p->from < 0 && r)
+			dsr_ownership_master_name(o, &r->masters[p->tr.from], e->from, sizeof(e->from));
+		else
+			owner_name(o, p->from, p->has_tr ? p->tr.from : -1, e->from, sizeof(e->from));
 		owner_name(o, p->to, p->has_tr ? p->tr.to : -1, e->to, sizeof(e->to));
 	} else if (p->from >= 0 && is_service_vmac(o, o->owners[p->from].mac)) {
 		vmac_name(o, p->tr.from, e->from, sizeof(e->from));
@@ -431,6 +434,12 @@ static void failover_event(struct dsr_ownership *o, const struct dsr_own_pending
 static void owner_event(struct dsr_ownership *o, enum dsr_own_kind kind, int from, int to, int64_t at)
 {
 	struct dsr_own_event *e = new_event(o, kind, at);
+	/* Two owners at once have no order: named in the order they first claimed. */
+	if (kind == DSR_OWN_SPLIT_BRAIN && from > to) {
+		int t = from;
+		from = to;
+		to = t;
+	}
 	owner_name(o, from, -1, e->from, sizeof(e->from));
 	owner_name(o, to, -1, e->to, sizeof(e->to));
 	emit(o, e);
@@ -523,11 +532,18 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 		}
 		return;
 	}
+	struct dsr_own_pending *p = &o->pending;
 	if (o->cur < 0) {
+		/* The first owner heard is the new master's, when its transition waits
+		 * (the old one never claimed in the capture): that failover's claims. */
+		if (p->active && p->has_tr && p->to < 0) {
+			p->to = k;
+			p->claim_us = c->us;
+			p->garps_before = w->gratuitous - c->gratuitous;
+		}
 		set_owner(o, k, c->us);
 		return;
 	}
-	struct dsr_own_pending *p = &o->pending;
 	struct dsr_vrrp_router *r = service_router(o);
 	/* While two masters advertise, every change of owner is that split-brain
 	 * (told once, by split_brain()): nothing to decide. */
