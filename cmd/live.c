@@ -69,4 +69,6 @@ void dsr_cmd_vantage(const struct dsr_iface *ifc, const struct dsr_plan *plan, s
 	dsr_format_mac(ifc->mac, v->mac);
 	v->on_segment = plan->on_segment;
 	v->is_balancer = plan->is_balancer;
+	v->holds_vip = plan->holds_vip;
+	snprintf(v->vip_on, sizeof(v->vip_on), "%s", plan->vip_on);
 }

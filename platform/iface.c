@@ -21,6 +21,22 @@ bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr)
 	return false;
 }
 
+const char *dsr_iface_holder(const struct dsr_iface *ifc, struct in_addr addr, const uint8_t **mac)
+{
+	if (dsr_iface_has_addr(ifc, addr)) {
+		if (mac)
+			*mac = ifc->mac;
+		return ifc->name;
+	}
+	for (size_t i = 0; i < ifc->nstacked; i++)
+		if (ifc->stacked[i].addr.s_addr == addr.s_addr) {
+			if (mac)
+				*mac = ifc->stacked[i].mac;
+			return ifc->stacked[i].name;
+		}
+	return NULL;
+}
+
 const char *dsr_iface_device(const struct dsr_iface *ifc)
 {
 	return ifc->device[0] ? ifc->device : ifc->name;

@@ -15,6 +15,7 @@
 #include "netcompat.h"
 
 #define DSR_IFACE_MAX_ADDRS 32
+#define DSR_IFACE_MAX_STACKED 16
 
 struct dsr_iface {
 	char name[64]; /* as the user names it: "eth0", "Ethernet 2" */
@@ -28,6 +29,15 @@ struct dsr_iface {
 	size_t naddrs;
 	bool has_gateway;
 	struct in_addr gateway;
+	/* Addresses of interfaces stacked on this one (a macvlan such as
+	 * keepalived's use_vmac vrrp.N, a VLAN): a VIP held there is this host's on
+	 * this segment, answered with that interface's MAC. Linux only. */
+	struct {
+		char name[64];
+		uint8_t mac[6];
+		struct in_addr addr;
+	} stacked[DSR_IFACE_MAX_STACKED];
+	size_t nstacked;
 };
 
 /* Fills out for interface ifname, or (ifname empty) for the interface that
@@ -64,6 +74,9 @@ void dsr_platform_now(struct timeval *tv);
 const char *dsr_iface_device(const struct dsr_iface *ifc);
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr);
 bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr);
+/* The interface that holds addr: this one (its name), one stacked on it, or
+ * NULL. *mac (when not NULL) receives the MAC it answers ARP with. */
+const char *dsr_iface_holder(const struct dsr_iface *ifc, struct in_addr addr, const uint8_t **mac);
 /* Used by the platform files as they read an interface. Adds one of its
  * addresses; the source address of our probes goes first: the one the route
  * chose (route_src, when the platform knows it), else the first on route_to's

@@ -70,6 +70,47 @@ static void find_gateway(struct dsr_iface *ifc, struct in_addr dst)
 	ifc->has_gateway = found;
 }
 
+/* The interface a macvlan or VLAN sits on, by index (sysfs iflink); 0 when unknown. */
+static unsigned lower_index(const char *name)
+{
+	char path[128];
+	unsigned idx = 0;
+	FILE *f;
+
+	if (strchr(name, '/') || snprintf(path, sizeof(path), "/sys/class/net/%s/iflink", name) >=
+					 (int)sizeof(path))
+		return 0;
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (fscanf(f, "%u", &idx) != 1)
+		idx = 0;
+	fclose(f);
+	return idx;
+}
+
+/* IPv4 addresses of the interfaces stacked on out (keepalived's vrrp.N macvlan
+ * holds the VIP there, with the VRRP MAC). */
+static void find_stacked(struct ifaddrs *list, struct dsr_iface *out)
+{
+	unsigned base = if_nametoindex(out->name);
+
+	if (base == 0)
+		return;
+	for (struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET ||
+		    strcmp(ifa->ifa_name, out->name) == 0 || out->nstacked >= DSR_IFACE_MAX_STACKED ||
+		    if_nametoindex(ifa->ifa_name) == base || lower_index(ifa->ifa_name) != base)
+			continue;
+		size_t i = out->nstacked++;
+		snprintf(out->stacked[i].name, sizeof(out->stacked[i].name), "%s", ifa->ifa_name);
+		out->stacked[i].addr = ((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+		for (struct ifaddrs *p = list; p; p = p->ifa_next)
+			if (p->ifa_addr && p->ifa_addr->sa_family == AF_PACKET &&
+			    strcmp(p->ifa_name, ifa->ifa_name) == 0)
+				memcpy(out->stacked[i].mac, ((const struct sockaddr_ll *)p->ifa_addr)->sll_addr, 6);
+	}
+}
+
 int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
 		       size_t errlen)
 {
@@ -124,6 +165,8 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 					   route_to);
 		}
 	}
+	if (found)
+		find_stacked(list, out);
 	freeifaddrs(list);
 	if (dsr_iface_usable(out, found, has_mac, err, errlen) < 0)
 		return -1;

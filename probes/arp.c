@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/catalogue.h"
+#include "../src/ha.h"
 #include "../src/parse.h"
 #include "frame.h"
 
@@ -53,6 +55,88 @@ static bool arp_is_attempt(const struct dsr_task *t, const struct dsr_task_state
 	       memcmp(f->eth_src, me->mac, 6) == 0 && f->arp.tpa.s_addr == t->target.s_addr;
 }
 
+/* "lb1 (02:00:00:00:00:02)": a member of the balancer set as reports name it. */
+static void member_text(const struct dsr_ha_member *m, char *out, size_t len)
+{
+	char mac[18];
+
+	dsr_format_mac(m->mac, mac);
+	snprintf(out, len, "%s (%s)", m->name, mac);
+}
+
+/* When the attempt an answer replies to was sent, in microseconds: answers
+ * with the same one came within one probe window. -1 when not known. */
+static long long window_of(const struct dsr_observation *o)
+{
+	if (o->rtt_us < 0)
+		return -1;
+	return (long long)o->ts.tv_sec * 1000000 + o->ts.tv_usec - o->rtt_us;
+}
+
+/* The VIP's answers against the balancer set. Exactly one owner may answer
+ * within one probe window: two members answering the same request are two
+ * masters (split-brain), whoever was first; members that take turns between
+ * requests are a failover; a MAC outside the set is a conflict or the wrong
+ * owner, named by the report (a configured server, say). Gratuitous replies
+ * (sender = target) are announcements, not answers to a request. */
+static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs,
+			     size_t nobs, const char *ip, struct dsr_check *out)
+{
+	const struct dsr_ha_set *ha = ctx->ha;
+	const struct dsr_ha_member *first = NULL, *last = NULL, *split[2] = {NULL, NULL};
+	size_t others = 0, changes = 0;
+	char a[DSR_NAME_MAX + 24], b[DSR_NAME_MAX + 24], text[2 * DSR_NAME_MAX + 64];
+
+	if (!ha || ha->n == 0)
+		return false;
+	for (size_t i = 0; i < nobs; i++) {
+		const struct dsr_ha_member *m = dsr_ha_find(ha, obs[i].mac);
+		if (!m) {
+			others++;
+			continue;
+		}
+		if (!first)
+			first = m;
+		if (last && last != m)
+			changes++;
+		last = m;
+		long long w = window_of(&obs[i]);
+		bool gratuitous = obs[i].arp_tpa.s_addr == obs[i].ip.s_addr;
+		for (size_t k = 0; k < i && !split[0] && w >= 0 && !gratuitous; k++) {
+			const struct dsr_ha_member *n = dsr_ha_find(ha, obs[k].mac);
+			if (n && n != m && window_of(&obs[k]) == w &&
+			    obs[k].arp_tpa.s_addr != obs[k].ip.s_addr) {
+				split[0] = n;
+				split[1] = m;
+			}
+		}
+	}
+	if (others)
+		return false; /* a MAC outside the set: the conflict and wrong-owner verdicts */
+	if (split[0]) {
+		member_text(split[0], a, sizeof(a));
+		member_text(split[1], b, sizeof(b));
+		snprintf(text, sizeof(text), "%s and %s", a, b);
+		dsr_verdict_split_brain(out, ip, text);
+		dsr_evidence_list_add(out, "owners", split[0]->name);
+		dsr_evidence_list_add(out, "owners", split[1]->name);
+		dsr_check_summary(out, "%s is answered by two balancers at once, %s: a split-brain", ip, text);
+		return true;
+	}
+	out->status = DSR_PASS;
+	member_text(last, b, sizeof(b));
+	if (changes == 0) {
+		dsr_check_summary(out, "%s is answered by %s only", ip, b);
+		return true;
+	}
+	member_text(first, a, sizeof(a));
+	snprintf(text, sizeof(text), "failover %s -> %s", first->name, last->name);
+	dsr_evidence_list_add(out, "events", text);
+	dsr_check_summary(out, "%s is answered by %s; it was %s earlier in the run (a failover, never two at once)",
+			  ip, b, a);
+	return true;
+}
+
 static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
@@ -62,7 +146,7 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 	char text[18];
 
 	for (size_t i = 0; i < nobs; i++) {
-		bool seen = false;
+		bool seen = t->local_owner && memcmp(obs[i].mac, t->local_mac, 6) == 0;
 		for (size_t j = 0; j < nmacs; j++)
 			seen = seen || memcmp(macs[j], obs[i].mac, 6) == 0;
 		if (seen)
@@ -86,9 +170,18 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 	dsr_format_ipv4(t->target, ip);
 	if (t->local_owner) {
 		/* On the balancer our own interface owns the VIP; any answer is another owner. */
-		if (nobs == 0) {
+		if (nmacs == 0) {
 			out->status = DSR_PASS;
 			dsr_check_summary(out, "%s is owned by this host's interface; no other host answers ARP for it", ip);
+			return;
+		}
+		const struct dsr_ha_member *m = ctx->ha && nmacs == 1 ? dsr_ha_find(ctx->ha, macs[0]) : NULL;
+		if (m) {
+			char who[DSR_NAME_MAX + 24];
+			member_text(m, who, sizeof(who));
+			dsr_verdict_split_brain(out, ip, who);
+			dsr_evidence_list_add(out, "owners", m->name);
+			dsr_check_summary(out, "%s is held by this host and answered by %s too: a split-brain", ip, who);
 			return;
 		}
 		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
@@ -101,15 +194,17 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 			 ctx->state->attempts, ctx->state->attempts == 1 ? "try" : "tries");
 		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_ARP_SILENT : DSR_FIX_RIP_ARP_SILENT, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.vip = ip, .addr = ip});
-	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected)) {
+	} else if (t->is_vip && judge_vip_owners(ctx, obs, nobs, ip, out)) {
+		return;
+	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected || (t->is_vip && ctx->ha && ctx->ha->n))) {
 		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
 		dsr_check_summary(out, "%s is answered by %zu MACs", ip, nmacs);
 	} else if (nmacs > 1) {
-		/* An HA pair or VRRP: every answering MAC is a listed owner. */
+		/* Several listed MACs, none of them a member of a known set. */
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "%s is answered by %zu listed MACs", ip,
 			 nmacs);
-	} else if (unexpected) {
+	} else if (unexpected || (t->is_vip && ctx->ha && ctx->ha->n)) {
 		dsr_format_mac(macs[0], text);
 		dsr_verdict_wrong_owner(out, ip, text, t->is_vip);
 		dsr_check_summary(out, "%s is answered by %s, not by the %s", ip,

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../src/catalogue.h"
+#include "../src/ha.h"
 #include "../src/parse.h"
 #include "frame.h"
 
@@ -164,28 +166,58 @@ static void claim_judge_server(const struct dsr_judge_ctx *j, const struct dsr_o
 	dsr_verdict_claimed(out, text, claim_kind(&claims[0]), vip, n, dsr_judge_platform(j));
 }
 
+/* Whether the VRRP virtual MAC answered for the VIP in this run: then the
+ * members' own MACs must stay silent about it (keepalived's use_vmac). */
+static bool vmac_owns(const struct dsr_judge_ctx *j)
+{
+	for (size_t i = 0; j->ha && i < j->nvip_owners; i++) {
+		const struct dsr_ha_member *m = dsr_ha_find(j->ha, j->vip_owners[i]);
+		if (m && m->how == DSR_HA_VRRP)
+			return true;
+	}
+	return false;
+}
+
 static void claim_judge_service(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,
 				size_t nobs, struct dsr_check *out)
 {
 	const struct dsr_task *t = j->task;
 	struct dsr_observation unknown[CLAIMS_KEPT];
+	const struct dsr_ha_member *base = NULL;
+	const struct dsr_observation *base_claim = NULL;
+	bool vmac = vmac_owns(j);
 	size_t n = 0;
 	char vip[16], text[18];
 
 	dsr_format_ipv4(t->target, vip);
-	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++)
+	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++) {
+		const struct dsr_ha_member *m = j->ha ? dsr_ha_find(j->ha, obs[i].mac) : NULL;
+		if (vmac && m && m->balancer >= 0 && !base) {
+			base = m;
+			base_claim = &obs[i];
+		}
 		if (!dsr_mac_in(j->known_macs, j->nknown, obs[i].mac))
 			unknown[n++] = obs[i];
-	if (n == 0) {
-		out->status = DSR_PASS;
-		dsr_check_summary(out, "no host other than the balancer and the configured servers claimed %s", vip);
+	}
+	if (n) {
+		for (size_t i = 0; i < n; i++)
+			dsr_evidence_mac_add(out, "macs", unknown[i].mac);
+		list_frames(out, unknown, n);
+		dsr_format_mac(unknown[0].mac, text);
+		dsr_verdict_unknown_host(out, text, vip);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		dsr_evidence_mac_add(out, "macs", unknown[i].mac);
-	list_frames(out, unknown, n);
-	dsr_format_mac(unknown[0].mac, text);
-	dsr_verdict_unknown_host(out, text, vip);
+	if (base) {
+		dsr_format_mac(base->mac, text);
+		dsr_evidence_mac_add(out, "macs", base->mac);
+		list_frames(out, base_claim, 1);
+		dsr_verdict_base_mac(out, vip, base->name, text);
+		dsr_check_summary(out, "balancer %s claimed %s with its own MAC %s (%s) while the VRRP virtual MAC owns it",
+				  base->name, vip, text, kind_names[claim_kind(base_claim)]);
+		return;
+	}
+	out->status = DSR_PASS;
+	dsr_check_summary(out, "no host other than the balancer and the configured servers claimed %s", vip);
 }
 
 static void claim_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs,

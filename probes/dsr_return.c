@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/ha.h"
 #include "../src/parse.h"
 #include "frame.h"
 
@@ -30,10 +31,17 @@ static void return_judge(const struct dsr_judge_ctx *j, const struct dsr_observa
 	dsr_format_mac(answer->mac, mac);
 	dsr_evidence_mac(out, "mac", answer->mac);
 	dsr_judge_rtt(out, answer);
-	/* Without a configured balancer MAC, the MAC the SYN went to is the balancer's. */
-	bool via_balancer = t->nexpected ? dsr_mac_in(t->expected_macs, t->nexpected, answer->mac)
-					 : j->state->dst_mac_known &&
-						   memcmp(j->state->dst_mac, answer->mac, 6) == 0;
+	/* The balancer set decides (configured, or resolved from the balancers' own
+	 * addresses), never whoever answered ARP for the VIP first: a real server
+	 * that won that race is not the balancer. Without any, the MAC the SYN went
+	 * to stands for the balancer. */
+	bool via_balancer;
+	if (j->ha && j->ha->n)
+		via_balancer = dsr_ha_find(j->ha, answer->mac) != NULL;
+	else if (t->nexpected)
+		via_balancer = dsr_mac_in(t->expected_macs, t->nexpected, answer->mac);
+	else
+		via_balancer = j->state->dst_mac_known && memcmp(j->state->dst_mac, answer->mac, 6) == 0;
 	if (!via_balancer) {
 		out->status = DSR_PASS;
 		dsr_check_summary(out, "the answer from %s came straight from %s",

@@ -20,7 +20,7 @@
 #include "../src/config.h"
 
 #define DSR_NO_TASK ((size_t)-1)
-#define DSR_MAX_EXPECTED_MACS 8
+#define DSR_MAX_EXPECTED_MACS 17 /* DSR_HA_MAX: a balancer set's MACs */
 
 /* This host, as it appears in the frames it sends. */
 struct dsr_local {
@@ -71,6 +71,7 @@ enum dsr_match {
 enum dsr_os_guess { DSR_OS_UNKNOWN, DSR_OS_LINUX, DSR_OS_WINDOWS };
 
 struct dsr_probe;
+struct dsr_ha_set;
 
 /* One thing to ask the network in this run, as the plan asks it: read-only
  * once dsr_plan_build returns. What the engine learns while running is in
@@ -93,6 +94,9 @@ struct dsr_task {
 	size_t nexpected;
 	/* ARP for a VIP configured on our own interface: we are its owner. */
 	bool local_owner;
+	/* The MAC our own interface answers for it with (a stacked macvlan's, such
+	 * as keepalived's vrrp.N): its answers are ours, not another owner's. */
+	uint8_t local_mac[6];
 
 	/* Sent to the VIP at one server's MAC, the way the balancer forwards. */
 	bool direct;
@@ -168,6 +172,11 @@ struct dsr_judge_ctx {
 	 * the configured servers' MACs, configured or learned). */
 	const uint8_t (*known_macs)[6];
 	size_t nknown;
+	/* Checks of a service: who may own its VIP (src/ha.h), by name, and the
+	 * MACs that answered ARP for the VIP in this run. */
+	const struct dsr_ha_set *ha;
+	const uint8_t (*vip_owners)[6];
+	size_t nvip_owners;
 };
 
 /* What names a task on the wire. Every task that sends or matches has one key,

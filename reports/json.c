@@ -224,8 +224,13 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 	put_field(out, v->ip);
 	fputs(", \"mac\": ", out);
 	put_field(out, v->mac);
-	fprintf(out, ", \"on_segment\": %s, \"is_balancer\": %s}", boolean(v->on_segment),
-		boolean(v->is_balancer));
+	fprintf(out, ", \"on_segment\": %s, \"is_balancer\": %s, \"holds_vip\": %s, \"vip_on\": ",
+		boolean(v->on_segment), boolean(v->is_balancer), boolean(v->holds_vip));
+	if (v->holds_vip)
+		put_field(out, v->vip_on);
+	else
+		fputs("null", out);
+	fputc('}', out);
 	fprintf(out, ",\n  \"verdict\": \"%s\"", dsr_run_failed(run) ? "fail" : "pass");
 	fprintf(out,
 		",\n  \"counts\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, \"skip\": %zu}",

@@ -227,8 +227,15 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 	fputc(' ', out);
 	if (!put_field(out, v->mac))
 		fputc('-', out);
-	fprintf(out, ", %s the servers' segment, %s the balancer\n",
+	fprintf(out, ", %s the servers' segment, %s the balancer",
 		v->on_segment ? "on" : "not on", v->is_balancer ? "on" : "not");
+	if (v->holds_vip) {
+		fputs(", holding the VIP on ", out);
+		put_field(out, v->vip_on);
+	} else if (v->is_balancer) {
+		fputs(", not holding the VIP (a backup)", out);
+	}
+	fputc('\n', out);
 }
 
 /* analyze without a deployment: arpwatch's table, one line per MAC, the

@@ -140,9 +140,9 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"multicast does not pass; on an appliance pair, check its HA link.", NULL, NULL},
 	[DSR_FIX_BASE_MAC] = {"base-mac",
 		"Balancer {from} claims the VIP {vip} with its own MAC {mac}, not the VRRP virtual MAC, so "
-		"clients are sent where nothing forwards the VIP: set arp_announce=2 and arp_ignore=1 on its "
-		"base interface (sysctl -w net.ipv4.conf.{iface}.arp_announce=2 net.ipv4.conf.{iface}"
-		".arp_ignore=1, and in /etc/sysctl.d), as keepalived's use_vmac leaves them at 0.",
+		"clients are sent where nothing forwards the VIP: on that balancer set sysctl -w "
+		"net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.arp_ignore=1 (and the same in "
+		"/etc/sysctl.d/), which keepalived's use_vmac leaves at 0 for the base interface.",
 		NULL, NULL},
 	[DSR_FIX_NO_MASTER] = {"no-master",
 		"Nobody advertised VRRP virtual router {value} (the VIP {vip}) for three advertisement "
@@ -250,12 +250,11 @@ static const struct dsr_reason_def arp_rip[] = {
 };
 static const struct dsr_reason_def arp_vip[] = {
 	R(NO_ANSWER, FAIL, "nothing answers ARP for the VIP", VIP_ARP_SILENT),
-	R(CONFLICT, FAIL, "two or more MACs, not all listed balancers", VIP_ARP_LEAK),
+	R(CONFLICT, FAIL, "two or more MACs, not all members of the balancer set", VIP_ARP_LEAK),
 	R(WRONG_OWNER, FAIL, "one MAC, not the balancer's", VIP_WRONG_OWNER),
+	R(SPLIT_BRAIN, FAIL, "two members of the balancer set answer at once (two masters)", SPLIT_BRAIN),
 	R(UNVERIFIED, WARN, "analyze: one MAC, which nothing configured confirms is the balancer's",
 	  VERIFY_OWNER),
-	R(SPLIT_BRAIN, FAIL, "two members of the balancer set owned the VIP at once (both named)",
-	  SPLIT_BRAIN),
 	R(FLIP_FLOP, FAIL, "analyze: the owner changed between balancers with no VRRP transition",
 	  SPLIT_BRAIN),
 	OFF_SEGMENT,
@@ -271,6 +270,8 @@ static const struct dsr_reason_def arp_vip_claim_service[] = {
 	R(UNKNOWN_HOST, FAIL,
 	  "a MAC nobody configured claimed the VIP (analyze without balancer-mac: two or more did)",
 	  UNKNOWN_HOST),
+	R(BASE_MAC, FAIL, "a balancer claimed the VIP with its own MAC while the VRRP virtual MAC owns it",
+	  BASE_MAC),
 	OFF_SEGMENT,
 };
 static const struct dsr_reason_def icmp_rip[] = {
@@ -431,9 +432,11 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(ARP_RIP, "arp.rip", SRV, BOTH, NULL,
 	      "its real address is answered by exactly one MAC, the configured one if given", arp_rip),
 	CHECK(ARP_VIP, "arp.vip", SVC, BOTH, NULL,
-	      "exactly one MAC answers ARP for the VIP, the balancer's when known (several listed "
-	      "balancer-macs are a failover pair, not a conflict); on the balancer itself, nobody else "
-	      "answers", arp_vip),
+	      "exactly one owner answers ARP for the VIP within one probe window: a member of the "
+	      "balancer set when one is configured (balancer, balancer-mac, vrrp-id; the VRRP virtual "
+	      "MAC is one owner), named; members taking turns between requests are a failover, "
+	      "reported as an event; on a balancer holding the VIP (also on a vrrp.N macvlan), nobody "
+	      "else answers", arp_vip),
 	CHECK(ARP_VIP_CLAIM, "arp.vip.claim", SRV, BOTH, NULL,
 	      "the server's MAC never answers ARP for the VIP, never announces it (gratuitous ARP), "
 	      "never uses it as the sender of its own ARP requests, and stays silent to a unicast "
@@ -720,6 +723,22 @@ void dsr_verdict_conflict(struct dsr_check *c, enum dsr_reason reason, const cha
 	else
 		dsr_fix(c, DSR_FIX_ADDRESS_CONFLICT, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.addr = addr});
+}
+
+void dsr_verdict_split_brain(struct dsr_check *c, const char *vip, const char *owners)
+{
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(SPLIT_BRAIN);
+	dsr_fix(c, DSR_FIX_SPLIT_BRAIN, DSR_PLATFORM_UNKNOWN,
+		&(struct dsr_fix_args){.vip = vip, .from = owners});
+}
+
+void dsr_verdict_base_mac(struct dsr_check *c, const char *vip, const char *balancer, const char *mac)
+{
+	c->status = DSR_FAIL;
+	c->reason = DSR_REASON(BASE_MAC);
+	dsr_fix(c, DSR_FIX_BASE_MAC, DSR_PLATFORM_UNKNOWN,
+		&(struct dsr_fix_args){.vip = vip, .from = balancer, .mac = mac});
 }
 
 void dsr_verdict_wrong_owner(struct dsr_check *c, const char *addr, const char *mac, bool vip)

@@ -240,6 +240,11 @@ void dsr_verdict_conflict(struct dsr_check *c, enum dsr_reason reason, const cha
 /* The only owner of an address is not the one configured (the balancer's MAC
  * for a VIP, the server's for a real address). */
 void dsr_verdict_wrong_owner(struct dsr_check *c, const char *addr, const char *mac, bool vip);
+/* Two members of a balancer set own the VIP at once; owners names them
+ * ("lb1 (02:00:00:00:00:02) and lb2 (02:00:00:00:00:03)"). */
+void dsr_verdict_split_brain(struct dsr_check *c, const char *vip, const char *owners);
+/* A VRRP member claims the VIP with its own MAC while the virtual MAC owns it. */
+void dsr_verdict_base_mac(struct dsr_check *c, const char *vip, const char *balancer, const char *mac);
 /* A MAC that is neither the balancer nor a configured server claimed the VIP. */
 void dsr_verdict_unknown_host(struct dsr_check *c, const char *mac, const char *vip);
 /* How a server claimed the VIP. */

@@ -134,7 +134,9 @@ struct dsr_vantage {
 	char ip[16];
 	char mac[18];
 	bool on_segment;  /* at least one real server is on-link */
-	bool is_balancer; /* a VIP is configured on this interface */
+	bool is_balancer; /* a VIP or a balancer's own address is this host's */
+	bool holds_vip;   /* a VIP is on this interface or one stacked on it (vrrp.51) */
+	char vip_on[64];  /* which, when holds_vip */
 	bool inside_server; /* dsrcheck local: ifname names this host or the snapshot read */
 };
 

@@ -199,12 +199,29 @@ static const char *const off_segment =
 	"ARP and frames addressed by MAC only reach hosts on the same segment; run dsrcheck there";
 static const char *const vip_local = "the VIP is this host's own address; check it from a client";
 
-static void expect_balancer(struct dsr_task *t, const struct dsr_service *svc)
+static void expect(struct dsr_task *t, const uint8_t mac[6])
 {
-	for (size_t i = 0; i < svc->nbalancer_macs && i < DSR_MAX_EXPECTED_MACS; i++)
-		memcpy(t->expected_macs[i], svc->balancer_macs[i], 6);
-	t->nexpected = svc->nbalancer_macs < DSR_MAX_EXPECTED_MACS ? svc->nbalancer_macs
-								   : DSR_MAX_EXPECTED_MACS;
+	if (t->nexpected < DSR_MAX_EXPECTED_MACS && !dsr_mac_in(t->expected_macs, t->nexpected, mac))
+		memcpy(t->expected_macs[t->nexpected++], mac, 6);
+}
+
+/* The MACs the configuration gives the balancer set: listed, the VRRP group's,
+ * and (unless only_shared) each balancer's own. The claim watch leaves the
+ * balancers' own MACs to its judge: a VRRP member claiming the VIP with its
+ * own MAC is a fault (base-mac). */
+static void expect_balancer(struct dsr_task *t, const struct dsr_service *svc, bool only_shared)
+{
+	uint8_t vmac[6];
+
+	for (size_t i = 0; i < svc->nbalancer_macs; i++)
+		expect(t, svc->balancer_macs[i]);
+	if (svc->vrrp_id) {
+		dsr_vrrp_mac(svc->vrrp_id, vmac);
+		expect(t, vmac);
+	}
+	for (size_t i = 0; i < svc->nbalancers && !only_shared; i++)
+		if (svc->balancers[i].has_mac)
+			expect(t, svc->balancers[i].mac);
 }
 
 static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
@@ -228,8 +245,11 @@ static struct dsr_task *add_arp_check(struct builder *b, const char *check_id,
 		memcpy(t->expected_macs[0], srv->mac, 6);
 		t->nexpected = 1;
 	} else if (!srv) {
-		expect_balancer(t, svc);
-		t->local_owner = dsr_iface_has_addr(b->ifc, target);
+		const uint8_t *mac;
+		expect_balancer(t, svc, false);
+		t->local_owner = dsr_iface_holder(b->ifc, target, &mac) != NULL;
+		if (t->local_owner)
+			memcpy(t->local_mac, mac, 6);
 	}
 	return t;
 }
@@ -266,10 +286,38 @@ static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool
 	return 0;
 }
 
+/* Each balancer's own address, asked by ARP (an internal task): the MAC that
+ * answers is that balancer's, and the VIP's owners are judged by it (src/ha.c).
+ * Our own address needs no asking: the task stands for this interface. */
+static int plan_balancers(struct builder *b, const struct dsr_service *svc)
+{
+	for (size_t i = 0; i < svc->nbalancers; i++) {
+		const struct dsr_balancer *lb = &svc->balancers[i];
+		bool planned = false;
+		if (lb->has_mac || !dsr_iface_on_link(b->ifc, lb->addr))
+			continue;
+		for (size_t k = 0; k < b->plan->ntasks && !planned; k++)
+			planned = b->tasks[k].internal && b->tasks[k].probe == &dsr_probe_arp &&
+				  b->tasks[k].target.s_addr == lb->addr.s_addr;
+		if (planned)
+			continue;
+		struct dsr_task *t = add_task(b);
+		if (!t)
+			return -1;
+		t->internal = true;
+		t->target = lb->addr;
+		t->local_owner = dsr_iface_has_addr(b->ifc, lb->addr);
+		if (!t->local_owner)
+			t->probe = &dsr_probe_arp;
+	}
+	return 0;
+}
+
 /* The service as a client sees it: the VIP's owner, and the VIP answering. */
 static int plan_vip(struct builder *b, const struct dsr_service *svc)
 {
-	bool local = dsr_iface_has_addr(b->ifc, svc->vip);
+	const char *holder = dsr_iface_holder(b->ifc, svc->vip, NULL);
+	bool local = holder != NULL;
 	bool on_link = dsr_iface_on_link(b->ifc, svc->vip);
 	struct dsr_task *t = add_arp_check(b, DSR_ID(ARP_VIP), svc, NULL, svc->vip);
 	if (!t)
@@ -290,11 +338,13 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		t->is_vip = true;
 		t->passive = true;
 		t->claim_watch = true;
-		expect_balancer(t, svc);
+		expect_balancer(t, svc, true);
 	}
 	if (svc->vrrp_id && add_vrrp_watch(b, svc, on_link) < 0)
 		return -1;
 	if (local) {
+		b->plan->holds_vip = true;
+		snprintf(b->plan->vip_on, sizeof(b->plan->vip_on), "%s", holder);
 		/* The balancer cannot send itself its own VIP traffic: that path needs a client. */
 		if (add_skip(b, DSR_ID(ICMP_VIP), svc, NULL, svc->vip, -1, DSR_REASON(VIP_IS_LOCAL), vip_local))
 			return -1;
@@ -324,7 +374,7 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		if (!(t = add_ip_probe(b, &dsr_probe_dsr_return, DSR_ID(DSR_RETURN), svc, NULL, svc->vip,
 				       svc->ports[p], svc->vip, vip_arp)))
 			return -1;
-		expect_balancer(t, svc);
+		expect_balancer(t, svc, false);
 	}
 	return 0;
 }
@@ -439,12 +489,16 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	}
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *svc = &cfg->services[i];
-		plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, svc->vip);
+		plan->is_balancer = plan->is_balancer || dsr_iface_holder(ifc, svc->vip, NULL);
 		for (size_t m = 0; m < svc->nbalancers; m++)
 			plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, svc->balancers[m].addr);
 	}
 	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
 		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
+	/* Last: a task's identifiers come from its place in the plan, and the
+	 * recorded runs of tests/test_fixtures.c keep theirs. */
+	for (size_t i = 0; i < cfg->nservices && rc == 0 && !cfg->only_server[0]; i++)
+		rc = plan_balancers(&b, &cfg->services[i]);
 	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
 	if (rc == 0 && shuffle_ports(&b, key) < 0) {
 		snprintf(err, errlen, "out of memory");

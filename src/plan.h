@@ -12,7 +12,11 @@ struct dsr_plan {
 	size_t ntasks;
 	struct dsr_local me;
 	bool on_segment;
-	bool is_balancer;
+	bool is_balancer; /* a VIP or a balancer's own address is this host's */
+	/* A VIP this host holds now (a balancer that is master), and the
+	 * interface it is on: the probing one, or one stacked on it (vrrp.51). */
+	bool holds_vip;
+	char vip_on[64];
 	uint16_t sport_first, sport_last; /* TCP source ports in use: the capture filter admits these */
 	uint32_t key;                     /* what the probe identifiers are mixed with */
 };

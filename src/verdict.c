@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
+#include "ha.h"
 #include "parse.h"
 
-/* Two per server (configured and learned) at the most, and the balancer. */
-#define DSR_MAX_KNOWN_MACS (2 * DSR_MAX_SERVICE_SERVERS + 1)
+/* Two per server (configured and learned) at the most, and the balancer set. */
+#define DSR_MAX_KNOWN_MACS (2 * DSR_MAX_SERVICE_SERVERS + DSR_HA_MAX + 1)
 
 /* Who a MAC belongs to in the configuration: a server (in configuration order)
  * or a balancer, sorted by MAC so that each check's MACs are found by search. */
@@ -35,12 +37,23 @@ static int owner_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int owners_build(const struct dsr_config *cfg, struct owners *o)
+/* Per service: its balancer set, and the MACs that answered ARP for its VIP. */
+struct service_facts {
+	struct dsr_ha_set ha;
+	uint8_t vip_owners[DSR_MAX_EXPECTED_MACS][6];
+	size_t nvip_owners;
+	/* This host holds the VIP, answering for it with local_mac. */
+	bool vip_local;
+	uint8_t local_mac[6];
+};
+
+static int owners_build(const struct dsr_config *cfg, const struct service_facts *facts,
+			struct owners *o)
 {
 	size_t cap = cfg->nservers;
 
 	for (size_t v = 0; v < cfg->nservices; v++)
-		cap += cfg->services[v].nbalancer_macs;
+		cap += facts[v].ha.n;
 	o->n = 0;
 	o->items = malloc((cap ? cap : 1) * sizeof(*o->items));
 	if (!o->items)
@@ -54,14 +67,23 @@ static int owners_build(const struct dsr_config *cfg, struct owners *o)
 			w->name = cfg->servers[s].name;
 		}
 	for (size_t v = 0; v < cfg->nservices; v++)
-		for (size_t m = 0; m < cfg->services[v].nbalancer_macs; m++) {
+		for (size_t m = 0; m < facts[v].ha.n; m++) {
+			const struct dsr_ha_member *member = &facts[v].ha.members[m];
 			struct owner *w = &o->items[o->n++];
-			memcpy(w->mac, cfg->services[v].balancer_macs[m], 6);
+			memcpy(w->mac, member->mac, 6);
 			w->balancer = true;
-			w->order = v;
-			w->name = "balancer";
+			w->order = v * DSR_HA_MAX + m;
+			w->name = member->name;
 		}
 	qsort(o->items, o->n, sizeof(*o->items), owner_cmp);
+	/* One name per MAC and kind: services sharing a balancer name it once. */
+	size_t kept = 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (kept == 0 || memcmp(o->items[kept - 1].mac, o->items[i].mac, 6) != 0 ||
+		    o->items[kept - 1].balancer != o->items[i].balancer ||
+		    strcmp(o->items[kept - 1].name, o->items[i].name) != 0)
+			o->items[kept++] = o->items[i];
+	o->n = kept;
 	return 0;
 }
 
@@ -217,28 +239,105 @@ static size_t add_learned(const struct learned *l, size_t nl, struct in_addr add
 	return n;
 }
 
-/* Who may claim a service's VIP: its balancer (configured, or else whoever owns
- * the VIP's ARP) and its real servers (configured or learned MACs). */
-static size_t known_macs(const struct dsr_config *cfg, const struct learned *l, size_t nl,
-			 const struct dsr_task *watch, uint8_t (*out)[6], size_t cap)
+/* Who may claim a service's VIP: its balancer set and its real servers
+ * (configured or learned MACs). With no balancer configured at all, the one
+ * MAC that answered ARP for the VIP stands for the balancer; two that did are
+ * not vouched for (arp.vip fails them, and so does the claim watch). */
+static size_t known_macs(const struct dsr_config *cfg, const struct dsr_service *svc,
+			 const struct service_facts *facts, const struct learned *l, size_t nl,
+			 uint8_t (*out)[6], size_t cap)
 {
-	const struct dsr_service *svc = NULL;
+	const struct dsr_ha_set *ha = &facts->ha;
 	size_t n = 0;
 
-	for (size_t i = 0; i < cfg->nservices && !svc; i++)
-		if (cfg->services[i].name == watch->service)
-			svc = &cfg->services[i];
-	if (!svc)
-		return 0;
 	for (size_t i = 0; i < svc->nservers && n < cap; i++) {
 		const struct dsr_server *srv = &cfg->servers[svc->servers[i]];
 		if (srv->has_mac)
 			memcpy(out[n++], srv->mac, 6);
 		n = add_learned(l, nl, srv->addr, out, n, cap);
 	}
-	if (svc->nbalancer_macs == 0)
-		n = add_learned(l, nl, svc->vip, out, n, cap);
+	for (size_t i = 0; i < ha->n && n < cap; i++)
+		memcpy(out[n++], ha->members[i].mac, 6);
+	/* Here, this host is the owner: whoever else answered is not. */
+	if (facts->vip_local && n < cap)
+		memcpy(out[n++], facts->local_mac, 6);
+	else if (!dsr_ha_configured(svc) && facts->nvip_owners == 1 && n < cap)
+		memcpy(out[n++], facts->vip_owners[0], 6);
 	return n;
+}
+
+/* Where the observations of task i are: sorted[start[i] .. start[i + 1]]. */
+struct grouped {
+	const struct dsr_plan *plan;
+	const struct dsr_observation *sorted;
+	const size_t *start;
+};
+
+/* The distinct MACs of task i's observations, at most cap; returns how many. */
+static size_t task_macs(const struct grouped *g, size_t i, uint8_t (*out)[6], size_t cap)
+{
+	size_t n = 0, total = 0;
+
+	for (size_t k = g->start[i]; k < g->start[i + 1]; k++) {
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			seen = seen || memcmp(out[j], g->sorted[k].mac, 6) == 0;
+		if (seen)
+			continue;
+		total++;
+		if (n < cap)
+			memcpy(out[n++], g->sorted[k].mac, 6);
+	}
+	return total;
+}
+
+/* dsr_ha_resolved_fn for a run: what answered the internal ARP task that asks
+ * a balancer's own address; this interface's MAC when the address is ours. */
+static size_t resolved_in_run(struct in_addr addr, void *arg, uint8_t (*out)[6], size_t cap)
+{
+	const struct grouped *g = arg;
+
+	for (size_t i = 0; i < g->plan->ntasks; i++) {
+		const struct dsr_task *t = &g->plan->tasks[i];
+		if (!t->internal || t->target.s_addr != addr.s_addr || t->check_id)
+			continue;
+		if (t->local_owner) {
+			if (cap)
+				memcpy(out[0], g->plan->me.mac, 6);
+			return 1;
+		}
+		if (t->probe == &dsr_probe_arp)
+			return task_macs(g, i, out, cap);
+	}
+	return 0;
+}
+
+static void service_facts(const struct dsr_config *cfg, const struct grouped *g,
+			  struct service_facts *facts)
+{
+	for (size_t v = 0; v < cfg->nservices; v++) {
+		const struct dsr_service *svc = &cfg->services[v];
+		dsr_ha_build(svc, resolved_in_run, (void *)g, &facts[v].ha);
+		for (size_t i = 0; i < g->plan->ntasks; i++) {
+			const struct dsr_task *t = &g->plan->tasks[i];
+			if (t->service == svc->name && t->probe == &dsr_probe_arp &&
+			    t->check_id == DSR_ID(ARP_VIP)) {
+				size_t n = task_macs(g, i, facts[v].vip_owners, DSR_MAX_EXPECTED_MACS);
+				facts[v].vip_local = t->local_owner;
+				memcpy(facts[v].local_mac, t->local_mac, 6);
+				facts[v].nvip_owners = n < DSR_MAX_EXPECTED_MACS ? n : DSR_MAX_EXPECTED_MACS;
+				break;
+			}
+		}
+	}
+}
+
+static size_t service_of(const struct dsr_config *cfg, const struct dsr_task *t)
+{
+	for (size_t v = 0; v < cfg->nservices; v++)
+		if (cfg->services[v].name == t->service)
+			return v;
+	return DSR_NO_TASK;
 }
 
 /* The observations grouped by task, in capture order within each (a counting
@@ -288,8 +387,13 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 	struct owners owners = {0};
 	size_t nlearned = 0, n = 0;
 	struct learned *learned = learned_macs(plan, seen, &nlearned);
-	bool ok = packing == 0 && start && ttl && known && sorted && learned &&
-		  owners_build(cfg, &owners) == 0 && server_ttls(plan, seen, ttl) == 0;
+	struct service_facts *facts = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*facts));
+	struct grouped g = {plan, sorted, start};
+	bool ok = packing == 0 && start && ttl && known && sorted && learned && facts;
+
+	if (ok)
+		service_facts(cfg, &g, facts);
+	ok = ok && owners_build(cfg, facts, &owners) == 0 && server_ttls(plan, seen, ttl) == 0;
 
 	for (size_t i = 0; ok && i < plan->ntasks; i++) {
 		const struct dsr_task *t = &plan->tasks[i];
@@ -311,10 +415,17 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		const struct dsr_observation *its = sorted + start[i];
 		size_t nits = start[i + 1] - start[i];
 		struct dsr_judge_ctx j = {.task = t, .state = &seen->state[i]};
+		size_t v = service_of(cfg, t);
 		if (t->server)
 			j.os_guess = os_of_ttl(ttl[i]);
-		if (t->claim_watch && !t->server) {
-			j.nknown = known_macs(cfg, learned, nlearned, t, known, DSR_MAX_KNOWN_MACS);
+		if (v != DSR_NO_TASK) {
+			j.ha = &facts[v].ha;
+			j.vip_owners = (const uint8_t(*)[6])facts[v].vip_owners;
+			j.nvip_owners = facts[v].nvip_owners;
+		}
+		if (t->claim_watch && !t->server && v != DSR_NO_TASK) {
+			j.nknown = known_macs(cfg, &cfg->services[v], &facts[v], learned, nlearned, known,
+					      DSR_MAX_KNOWN_MACS);
 			j.known_macs = (const uint8_t(*)[6])known;
 		}
 		t->probe->judge(&j, its, nits, c);
@@ -328,6 +439,7 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 	free(ttl);
 	free(known);
 	free(learned);
+	free(facts);
 	free(owners.items);
 	if (seen == &mine) {
 		mine.items = NULL;

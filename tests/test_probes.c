@@ -17,6 +17,7 @@
 #include "../platform/platform.h"
 #include "../src/config.h"
 #include "../src/engine.h"
+#include "../src/ha.h"
 #include "../src/verdict.h"
 #include "frames.h"
 
@@ -766,7 +767,154 @@ static void return_path(void **state)
 	fixture_free(fx);
 }
 
-/* An HA pair or VRRP: two listed balancer MACs are a failover, not a conflict. */
+static const uint8_t lb2_mac[6] = {2, 0, 0, 0, 0, 0x03};
+static const uint8_t vrrp_mac[6] = {0x00, 0x00, 0x5e, 0x00, 0x01, 51};
+
+/* lb1 and lb2 by their configured MACs, and VRRP group 51. */
+static void ha_pair(struct dsr_ha_set *set)
+{
+	static struct dsr_service svc;
+	memset(&svc, 0, sizeof(svc));
+	svc.nbalancers = 2;
+	snprintf(svc.balancers[0].name, DSR_NAME_MAX, "lb1");
+	svc.balancers[0].has_mac = true;
+	memcpy(svc.balancers[0].mac, lb_mac, 6);
+	snprintf(svc.balancers[1].name, DSR_NAME_MAX, "lb2");
+	svc.balancers[1].has_mac = true;
+	memcpy(svc.balancers[1].mac, lb2_mac, 6);
+	svc.vrrp_id = 51;
+	dsr_ha_build(&svc, NULL, NULL, set);
+}
+
+/* Two members of the balancer set answering one request are two masters,
+ * whichever answered first; members taking turns between requests are a
+ * failover; a real server that wins the race is a conflict, never the owner. */
+static void vip_owners_of_a_pair(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	for (int order = 0; order < 2; order++) {
+		struct fixture *fx = fixture_new();
+		uint8_t f[64];
+		fx->ctx[4].ha = &set;
+		feed_own_try(fx, 4, 0);
+		feed_at(fx, f, craft_arp(f, 2, order ? lb2_mac : lb_mac, vip, me_mac, me_ip), 100, false);
+		feed_at(fx, f, craft_arp(f, 2, order ? lb_mac : lb2_mac, vip, me_mac, me_ip), 900, false);
+		struct dsr_check c = judge(fx, 4);
+		assert_int_equal(c.status, DSR_FAIL);
+		assert_string_equal(c.reason, "split-brain");
+		assert_non_null(strstr(evidence(&c, "owners"), "lb1"));
+		assert_non_null(strstr(evidence(&c, "owners"), "lb2"));
+		assert_non_null(strstr(c.remedy, "protocol"));
+		fixture_free(fx);
+	}
+
+	struct fixture *fx = fixture_new();
+	uint8_t f[64];
+	fx->ctx[4].ha = &set;
+	feed_own_try(fx, 4, 0);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 100, false);
+	struct dsr_check c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "lb1"));
+	/* The next try is answered by lb2 alone: a failover, reported, not failed. */
+	feed_own_try(fx, 4, 500000);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 500100, false);
+	/* A gratuitous reply from the new master in the same window is an announcement. */
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, (uint8_t[6]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, vip),
+		100, false);
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_null(c.reason);
+	assert_string_equal(evidence(&c, "events"), "failover lb1 -> lb2");
+	fixture_free(fx);
+
+	/* The VRRP MAC is one owner, whichever member is behind it. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	feed_own_try(fx, 4, 0);
+	feed_at(fx, f, craft_arp(f, 2, vrrp_mac, vip, me_mac, me_ip), 100, false);
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "vrrp-51"));
+	/* A real server answering first does not become the balancer. */
+	feed_at(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip), 50, false);
+	assert_string_equal(judge(fx, 4).reason, "conflict");
+	fixture_free(fx);
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "wrong-owner");
+	fixture_free(fx);
+
+	/* On a balancer holding the VIP, the other member answering is a split-brain. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	fx->tasks[4].local_owner = true;
+	memcpy(fx->tasks[4].local_mac, vrrp_mac, 6);
+	feed(fx, f, craft_arp(f, 2, vrrp_mac, vip, me_mac, me_ip));
+	assert_int_equal(judge(fx, 4).status, DSR_PASS); /* our own vrrp.51 */
+	feed(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "split-brain");
+	fixture_free(fx);
+}
+
+/* The return path is judged against the balancer set, not against the MAC
+ * the SYN went to (a real server that won the ARP race for the VIP). */
+static void return_path_of_a_pair(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	struct fixture *fx = fixture_new();
+	uint8_t f[128];
+	struct dsr_task *t = &fx->tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = &set;
+	memcpy(st(fx, 3)->dst_mac, rs1_mac, 6);
+	st(fx, 3)->dst_mac_known = true;
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	assert_int_equal(judge(fx, 3).status, DSR_PASS);
+	fixture_free(fx);
+	fx = fixture_new();
+	t = &fx->tasks[3];
+	t->probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = &set;
+	feed(fx, f, craft_tcp(f, lb2_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
+	assert_string_equal(judge(fx, 3).reason, "via-balancer");
+	fixture_free(fx);
+}
+
+/* With the VRRP MAC owning the VIP, a member's own MAC claiming it (use_vmac
+ * with arp_announce=0) sends clients where nothing forwards: base-mac. */
+static void base_mac_claim(void **state)
+{
+	(void)state;
+	static struct dsr_ha_set set;
+	ha_pair(&set);
+	struct fixture *fx = claim_fixture();
+	uint8_t f[64];
+	/* As the plan watches: only the shared MACs (listed, VRRP) left out. */
+	memcpy(fx->tasks[1].expected_macs[0], vrrp_mac, 6);
+	fx->ctx[1].ha = &set;
+	fx->ctx[1].known_macs = (const uint8_t(*)[6])lb_mac;
+	fx->ctx[1].nknown = 1;
+	feed(fx, f, craft_arp(f, 1, lb_mac, vip, (uint8_t[6]){0}, me_ip));
+	/* lb1 claiming with its own MAC is fine while it owns the VIP that way. */
+	assert_int_equal(judge(fx, 1).status, DSR_PASS);
+	fx->ctx[1].vip_owners = &vrrp_mac;
+	fx->ctx[1].nvip_owners = 1;
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "base-mac");
+	assert_non_null(strstr(c.summary, "lb1"));
+	assert_non_null(strstr(c.remedy, "arp_announce=2"));
+	fixture_free(fx);
+}
+
+/* Listed balancer MACs without a set (nothing tells who they are) keep the
+ * old reading: several listed MACs pass, a server's among them does not. */
 static void listed_balancers(void **state)
 {
 	(void)state;
@@ -985,6 +1133,9 @@ int main(void)
 		cmocka_unit_test(silence_fails_every_kind),
 		cmocka_unit_test(arp_answers),
 		cmocka_unit_test(arp_on_the_balancer),
+		cmocka_unit_test(vip_owners_of_a_pair),
+		cmocka_unit_test(return_path_of_a_pair),
+		cmocka_unit_test(base_mac_claim),
 		cmocka_unit_test(tcp_answers),
 		cmocka_unit_test(echo_answers),
 		cmocka_unit_test(unusable_frames_never_pass),

@@ -283,7 +283,7 @@ static void test_json_absent(void **state)
 				 "  \"duration_ms\": 0,\n"
 				 "  \"vantage\": {\"interface\": null, \"ip\": null, "
 				 "\"mac\": null, \"on_segment\": false, "
-				 "\"is_balancer\": false},\n"
+				 "\"is_balancer\": false, \"holds_vip\": false, \"vip_on\": null},\n"
 				 "  \"verdict\": \"pass\",\n"
 				 "  \"counts\": {\"pass\": 1, \"fail\": 0, \"warn\": 0, "
 				 "\"skip\": 0},\n"
