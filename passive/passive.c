@@ -727,11 +727,13 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	 * failovers are events of a pass, two owners at once or back and forth
 	 * without VRRP fail. */
 	struct svc_owner *so = owner_of(p, svc);
+	bool base_mac = false;
 	if (so && a && c->status == DSR_PASS) {
 		struct dsr_ownership *own = finished_copy(p, so);
 		if (!own)
 			return -1;
 		dsr_vip_ownership_verdict(c, own, ip, true);
+		base_mac = own->counts[DSR_OWN_BASE_MAC] > 0;
 		free(own);
 	}
 
@@ -744,6 +746,13 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
 	if (!a)
 		return 0;
+	if (base_mac) {
+		struct dsr_ownership *own = finished_copy(p, so);
+		if (!own)
+			return -1;
+		dsr_vip_claim_ownership_verdict(c, own, ip);
+		free(own);
+	}
 	const struct owner *first = NULL;
 	unsigned others = 0;
 	for (unsigned i = 0; i < a->nowners; i++) {

@@ -49,11 +49,10 @@ static void two_owners(struct dsr_check *c, enum dsr_reason reason, const char *
 	char both[2 * DSR_OWN_NAME + 8];
 
 	snprintf(both, sizeof(both), "%s and %s", a, b);
-	c->status = DSR_FAIL;
-	c->reason = dsr_reason_names[reason];
 	dsr_evidence_str(c, "owners", both);
-	dsr_fix(c, DSR_FIX_SPLIT_BRAIN, DSR_PLATFORM_UNKNOWN,
-		&(struct dsr_fix_args){.from = both, .vip = vip});
+	dsr_verdict_split_brain(c, vip, both);
+	/* Back and forth is the same pair not hearing itself, told apart by name. */
+	c->reason = dsr_reason_names[reason];
 }
 
 static void master_text(const struct dsr_ownership *o, const struct dsr_vrrp_master *m, char *out,
@@ -130,6 +129,21 @@ void dsr_vrrp_master_verdict(struct dsr_check *c, const struct dsr_ownership *o,
 				  svc->vrrp_id, text, r->transitions, r->transitions == 1 ? "" : "s");
 	else
 		dsr_check_summary(c, "one master advertised vrrp-id %u: %s", svc->vrrp_id, text);
+}
+
+bool dsr_vip_claim_ownership_verdict(struct dsr_check *c, const struct dsr_ownership *o, const char *vip)
+{
+	const struct dsr_own_event *e = first_of(o, DSR_OWN_BASE_MAC);
+	char mac[18], text[160];
+
+	if (!e)
+		return false;
+	dsr_format_mac(e->mac, mac);
+	dsr_evidence_mac_add(c, "macs", e->mac);
+	dsr_verdict_base_mac(c, vip, e->to, mac);
+	dsr_own_event_text(e, text, sizeof(text));
+	dsr_check_summary(c, "%s", text);
+	return true;
 }
 
 bool dsr_vip_ownership_verdict(struct dsr_check *c, const struct dsr_ownership *o, const char *vip,

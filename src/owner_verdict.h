@@ -27,6 +27,11 @@ void dsr_vrrp_master_verdict(struct dsr_check *c, const struct dsr_ownership *o,
 bool dsr_vip_ownership_verdict(struct dsr_check *c, const struct dsr_ownership *o, const char *vip,
 			       bool pass_summary);
 
+/* The service-level arp.vip.claim on the same timeline: a balancer that
+ * claimed the VIP with its own MAC while the VRRP virtual MAC owns it fails c
+ * base-mac and returns true; false leaves c as it is. */
+bool dsr_vip_claim_ownership_verdict(struct dsr_check *c, const struct dsr_ownership *o, const char *vip);
+
 /* Evidence "events": the kept events' texts (as many as fit), and "events_total". */
 void dsr_ownership_evidence(struct dsr_check *c, const struct dsr_ownership *o);
 

@@ -18,7 +18,7 @@ const char *dsr_own_kind_name(enum dsr_own_kind kind)
 	static const char *const names[DSR_OWN_KINDS] = {
 		[DSR_OWN_FAILOVER] = "failover",	 [DSR_OWN_SPLIT_BRAIN] = "split-brain",
 		[DSR_OWN_FLIP_FLOP] = "flip-flop",	 [DSR_OWN_UNKNOWN_HOST] = "unknown-host",
-		[DSR_OWN_NO_MASTER] = "no-master",
+		[DSR_OWN_NO_MASTER] = "no-master",	 [DSR_OWN_BASE_MAC] = "base-mac",
 	};
 	return (unsigned)kind < DSR_OWN_KINDS ? names[kind] : "?";
 }
@@ -494,6 +494,44 @@ static void resolve(struct dsr_ownership *o, bool final)
 		failover_event(o, p);
 }
 
+/* Owner k is a balancer's own MAC while the service's virtual MAC owns the
+ * VIP, or the virtual MAC after such a MAC: the same master using two MACs,
+ * told once per balancer as base-mac, and the virtual MAC stays the owner.
+ * Returns whether the claim is settled so. */
+static bool base_mac(struct dsr_ownership *o, int k, int64_t now)
+{
+	int vmac = -1, base = -1;
+
+	if (!o->svc || !o->svc->vrrp_id)
+		return false;
+	for (size_t i = 0; i < o->nowners; i++)
+		if (o->owners[i].claims && is_service_vmac(o, o->owners[i].mac))
+			vmac = (int)i;
+	if (vmac < 0)
+		return false;
+	const struct dsr_ha_member *m = dsr_ha_find(&o->set, o->owners[k].mac);
+	if (k != vmac && m && m->balancer >= 0)
+		base = k;
+	else if (k == vmac && o->cur >= 0 && o->cur != vmac &&
+		 (m = dsr_ha_find(&o->set, o->owners[o->cur].mac)) && m->balancer >= 0)
+		base = o->cur;
+	if (base < 0)
+		return false;
+	struct dsr_vip_owner *w = &o->owners[base];
+	if (!w->base_told) {
+		struct dsr_own_event *e = new_event(o, DSR_OWN_BASE_MAC, now);
+		w->base_told = true;
+		vmac_name(o, -1, e->from, sizeof(e->from));
+		snprintf(e->to, sizeof(e->to), "%s", m->name);
+		memcpy(e->mac, w->mac, 6);
+		emit(o, e);
+	}
+	if (o->pending.active && o->pending.to == base)
+		o->pending.active = false;
+	set_owner(o, vmac, now);
+	return true;
+}
+
 void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 {
 	if (o->finished)
@@ -528,10 +566,13 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 			struct dsr_own_event *e = new_event(o, DSR_OWN_UNKNOWN_HOST, c->us);
 			owner_name(o, o->cur, -1, e->from, sizeof(e->from));
 			dsr_format_mac(c->mac, e->to);
+			memcpy(e->mac, c->mac, 6);
 			emit(o, e);
 		}
 		return;
 	}
+	if (base_mac(o, k, c->us))
+		return;
 	struct dsr_own_pending *p = &o->pending;
 	if (o->cur < 0) {
 		/* The first owner heard is the new master's, when its transition waits
@@ -640,6 +681,13 @@ void dsr_own_event_text(const struct dsr_own_event *e, char *out, size_t len)
 	case DSR_OWN_UNKNOWN_HOST:
 		snprintf(out, len, "unknown-host %s claimed the VIP at %s (owner: %s)", e->to, at, e->from);
 		break;
+	case DSR_OWN_BASE_MAC: {
+		char mac[18];
+		dsr_format_mac(e->mac, mac);
+		snprintf(out, len, "base-mac %s claimed the VIP with its own MAC %s at %s while %s owns it",
+			 e->to, mac, at, e->from);
+		break;
+	}
 	default:
 		snprintf(out, len, "no-master %s: no advertisement for %lld ms from %s", e->from,
 			 (long long)(e->duration_us / 1000), at);

@@ -12,7 +12,10 @@
  *   unknown-host a MAC that is neither a balancer nor a configured server
  *                claimed the VIP;
  *   no-master    nobody advertised the service's virtual router for longer
- *                than a backup waits before taking over.
+ *                than a backup waits before taking over;
+ *   base-mac     a balancer claims the VIP with its own MAC while the VRRP
+ *                virtual MAC owns it (keepalived's use_vmac, arp_announce=0):
+ *                one owner using the wrong MAC, not two owners.
  *
  * Pure: no I/O, no clock, no allocation. The memory is fixed (a few
  * kilobytes) whatever the length of the capture or the watch: counters, the
@@ -105,6 +108,7 @@ enum dsr_own_kind {
 	DSR_OWN_FLIP_FLOP,
 	DSR_OWN_UNKNOWN_HOST,
 	DSR_OWN_NO_MASTER,
+	DSR_OWN_BASE_MAC, /* a balancer claims the VIP with its own MAC while the VRRP MAC owns it */
 	DSR_OWN_KINDS
 };
 
@@ -112,6 +116,7 @@ struct dsr_own_event {
 	enum dsr_own_kind kind;
 	int64_t us; /* when it happened: the new owner's first claim, the second master's advert */
 	char from[DSR_OWN_NAME], to[DSR_OWN_NAME]; /* split-brain: both owners; unknown-host: to */
+	uint8_t mac[6];      /* unknown-host, base-mac: the MAC that claimed */
 	int64_t duration_us; /* failover: old master's last (or priority-0) advertisement to the new
 			      * owner's first claim; no-master: the gap; -1: unknown */
 	unsigned garps;      /* failover: gratuitous ARPs of the new owner */
@@ -119,8 +124,8 @@ struct dsr_own_event {
 	bool vrrp;           /* a VRRP transition was seen behind it */
 };
 
-/* "failover", "split-brain", "flip-flop", "unknown-host", "no-master" (the
- * last four are also the catalogue's reasons). */
+/* "failover", "split-brain", "flip-flop", "unknown-host", "no-master",
+ * "base-mac" (all but the first are also the catalogue's reasons). */
 const char *dsr_own_kind_name(enum dsr_own_kind kind);
 
 /* Is mac a configured (or learned) real server's? Such claims are the
@@ -135,6 +140,7 @@ struct dsr_vip_owner {
 	unsigned long claims, gratuitous;
 	int64_t first_us, last_us;
 	bool was_owner;
+	bool base_told;  /* a balancer's own MAC: its base-mac event was told */
 	int64_t left_us; /* when it last stopped being the owner */
 };
 

@@ -105,6 +105,11 @@ static void claim(struct state *s, int64_t us, const uint8_t mac[6], bool gratui
 	}
 }
 
+static bool is_service_owner_vmac(struct state *s)
+{
+	return s->own.cur >= 0 && memcmp(s->own.owners[s->own.cur].mac, vmac, 6) == 0;
+}
+
 static const struct dsr_own_event *only_event(struct state *s, enum dsr_own_kind kind)
 {
 	assert_int_equal(dsr_ownership_kept(&s->own), 1);
@@ -306,6 +311,29 @@ static void vmac_failover(void **state)
 	stop(s);
 }
 
+/* use_vmac with arp_announce=0: the master asks ARP with the VIP as sender
+ * from its own MAC. One owner using the wrong MAC: base-mac, once, and the
+ * virtual MAC stays the owner (no split-brain, no flip-flop). */
+static void base_mac_is_not_a_second_owner(void **state)
+{
+	(void)state;
+	struct state *s = start(pair);
+	adverts(s, 0, 6 * S, vmac, 2, 100);
+	claim(s, 100, vmac, false, 1);
+	claim(s, 200000, lb1, false, 1);
+	claim(s, 2 * S, vmac, false, 1);
+	claim(s, 3 * S, lb1, false, 2);
+	dsr_ownership_finish(&s->own, T0 + 6 * S);
+	const struct dsr_own_event *e = only_event(s, DSR_OWN_BASE_MAC);
+	assert_string_equal(e->to, "lb1");
+	assert_string_equal(e->from, "vrrp-51 (lb1)");
+	assert_memory_equal(e->mac, lb1, 6);
+	assert_string_equal(s->seen[0], "base-mac lb1 claimed the VIP with its own MAC 02:00:00:00:00:02 at "
+					"12:00:00.200000Z while vrrp-51 (lb1) owns it");
+	assert_true(is_service_owner_vmac(s));
+	stop(s);
+}
+
 /* Nobody advertises for longer than any backup would wait: no master. */
 static void silence_is_no_master(void **state)
 {
@@ -449,6 +477,7 @@ int main(void)
 		cmocka_unit_test(owner_change_without_transition),
 		cmocka_unit_test(unknown_host_and_server),
 		cmocka_unit_test(vmac_failover),
+		cmocka_unit_test(base_mac_is_not_a_second_owner),
 		cmocka_unit_test(silence_is_no_master),
 		cmocka_unit_test(goodbye_first),
 		cmocka_unit_test(master_down_interval),
