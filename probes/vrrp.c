@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/ha.h"
 #include "../src/owner_verdict.h"
 #include "../src/ownership.h"
 #include "probe.h"
@@ -77,13 +76,9 @@ static void vrrp_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	const struct dsr_task_state *s = j->state;
 	const struct dsr_service *svc = j->task->svc;
 	struct dsr_ownership own;
-	struct dsr_ha_set set;
 
-	dsr_ha_build(svc, NULL, NULL, &set);
-	dsr_ownership_init(&own, svc, &set);
-	dsr_ownership_observe(&own, &obs, &nobs, 1);
+	dsr_ownership_of_run(&own, svc, NULL, &obs, &nobs, 1, &s->watch_to);
 	int64_t from = us_of(&s->watch_from), to = us_of(&s->watch_to);
-	dsr_ownership_finish(&own, to);
 	if (s->nmatched > nobs)
 		dsr_evidence_int(out, "adverts_not_kept", (long long)(s->nmatched - nobs));
 	dsr_vrrp_master_verdict(out, &own, svc, to > from ? to - from : 0);

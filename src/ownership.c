@@ -742,3 +742,18 @@ void dsr_ownership_observe(struct dsr_ownership *o, const struct dsr_observation
 		prev = x;
 	}
 }
+
+void dsr_ownership_of_run(struct dsr_ownership *o, const struct dsr_service *svc,
+			  const struct dsr_ha_set *set, const struct dsr_observation *const *lists,
+			  const size_t *counts, size_t nlists, const struct timeval *end)
+{
+	struct dsr_ha_set configured;
+
+	if (!set) {
+		dsr_ha_build(svc, NULL, NULL, &configured);
+		set = &configured;
+	}
+	dsr_ownership_init(o, svc, set);
+	dsr_ownership_observe(o, lists, counts, nlists);
+	dsr_ownership_finish(o, (int64_t)end->tv_sec * 1000000 + end->tv_usec);
+}

@@ -220,4 +220,13 @@ void dsr_own_event_text(const struct dsr_own_event *e, char *out, size_t len);
 void dsr_ownership_observe(struct dsr_ownership *o, const struct dsr_observation *const *lists,
 			   const size_t *counts, size_t nlists);
 
+/* All of it for one run: the timeline of svc, named by set (NULL: the
+ * configured MACs only), from its observations (lists as above: the VIP's ARP
+ * tasks and the vrrp.master task), finished at end (the run's end, capture
+ * clock). Then dsr_vip_ownership_verdict (owner_verdict.h) says split-brain,
+ * flip-flop or failover. */
+void dsr_ownership_of_run(struct dsr_ownership *o, const struct dsr_service *svc,
+			  const struct dsr_ha_set *set, const struct dsr_observation *const *lists,
+			  const size_t *counts, size_t nlists, const struct timeval *end);
+
 #endif

@@ -455,9 +455,11 @@ static void from_observations(void **state)
 	struct dsr_observation claim_again[1] = {arp[1]};
 	const struct dsr_observation *lists[] = {vrrp, arp, claim_again};
 	size_t counts[] = {nvrrp, narp, 1};
-	dsr_ownership_observe(&s->own, lists, counts, 3);
-	dsr_ownership_finish(&s->own, T0 + 15 * S);
-	const struct dsr_own_event *e = only_event(s, DSR_OWN_FAILOVER);
+	struct timeval end = {.tv_sec = 1796212815};
+	dsr_ownership_of_run(&s->own, &s->cfg.services[0], NULL, lists, counts, 3, &end);
+	assert_int_equal(dsr_ownership_kept(&s->own), 1);
+	const struct dsr_own_event *e = dsr_ownership_event(&s->own, 0);
+	assert_int_equal(e->kind, DSR_OWN_FAILOVER);
 	assert_string_equal(e->from, "lb1");
 	assert_string_equal(e->to, "lb2");
 	assert_int_equal(e->garps, 2);
