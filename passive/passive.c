@@ -19,6 +19,8 @@
 #define ADDR_MAX (1u << 18)
 #define FLOW_SLOTS (1u << 16)
 #define MACS_PER_ADDR DSR_INVENTORY_MACS
+/* How often the owner timelines hear that time passed (microseconds of capture time). */
+#define TICK_US 10000
 
 /* One address as ARP shows it: the MACs that used it as sender address.
  * Times are microseconds (us_of), half a timeval each: the table holds up to
@@ -69,7 +71,9 @@ struct svc_owner {
 struct dsr_passive {
 	const struct dsr_config *cfg;
 	struct svc_owner **owners; /* per service; NULL for a service without a balancer set */
+	size_t *owned, nowned;     /* the services that have one: what each frame ticks */
 	int64_t first_us, last_us; /* capture times of the first and last frame; first -1 before any */
+	int64_t ticked_us;         /* when the owner timelines last heard the time */
 	struct addr *addrs;
 	size_t addr_cap, naddrs;
 	struct flow *flows;
@@ -110,7 +114,8 @@ struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 	p->addrs = calloc(p->addr_cap, sizeof(*p->addrs));
 	p->flows = calloc(FLOW_SLOTS, sizeof(*p->flows));
 	p->owners = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owners));
-	if (!p->addrs || !p->flows || !p->owners || start_owners(p) < 0) {
+	p->owned = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owned));
+	if (!p->addrs || !p->flows || !p->owners || !p->owned || start_owners(p) < 0) {
 		dsr_passive_free(p);
 		return NULL;
 	}
@@ -124,6 +129,7 @@ void dsr_passive_free(struct dsr_passive *p)
 	for (size_t i = 0; p->owners && i < p->cfg->nservices; i++)
 		free(p->owners[i]);
 	free(p->owners);
+	free(p->owned);
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
@@ -356,6 +362,7 @@ static int start_owners(struct dsr_passive *p)
 		dsr_ownership_servers(&so->own, server_of, so);
 		dsr_ownership_on_event(&so->own, owner_event, so);
 		p->owners[i] = so;
+		p->owned[p->nowned++] = i;
 	}
 	return 0;
 }
@@ -381,10 +388,8 @@ static void feed_advert(struct dsr_passive *p, const struct dsr_frame *f, const 
 				    .priority = f->vrrp.priority, .interval_cs = f->vrrp.interval_cs};
 
 	memcpy(a.mac, f->eth_src, 6);
-	for (size_t i = 0; i < p->cfg->nservices; i++) {
-		struct svc_owner *so = p->owners[i];
-		if (!so)
-			continue;
+	for (size_t k = 0; k < p->nowned; k++) {
+		struct svc_owner *so = p->owners[p->owned[k]];
 		refresh_set(so);
 		dsr_ownership_advert(&so->own, &a);
 	}
@@ -397,9 +402,12 @@ static void tick_owners(struct dsr_passive *p, int64_t us)
 		p->first_us = us;
 	if (us > p->last_us)
 		p->last_us = us;
-	for (size_t i = 0; i < p->cfg->nservices; i++)
-		if (p->owners[i])
-			dsr_ownership_tick(&p->owners[i]->own, us);
+	/* A few milliseconds late is soon enough, and keeps a flood cheap. */
+	if (us - p->ticked_us < TICK_US && us >= p->ticked_us)
+		return;
+	p->ticked_us = us;
+	for (size_t k = 0; k < p->nowned; k++)
+		dsr_ownership_tick(&p->owners[p->owned[k]]->own, us);
 }
 
 /* The timeline of so, finished at the capture's last frame, without touching
