@@ -77,6 +77,7 @@ static void build(struct dsr_config *cfg, const struct dsr_iface *ifc, struct ds
 	assert_int_equal(dsr_plan_build(cfg, ifc, 0x12345678, plan, err, sizeof(err)), 0);
 }
 
+#ifndef _WIN32
 /* Does filter compile, and let frame (len bytes) through? */
 static bool admits(const char *filter, const uint8_t *frame, size_t len)
 {
@@ -91,6 +92,7 @@ static bool admits(const char *filter, const uint8_t *frame, size_t len)
 	pcap_close(dead);
 	return ok;
 }
+#endif
 
 /* vrrp.master and the ownership timeline see what the capture filters let
  * through: the audit's and watch's must both admit VRRP (IP protocol 112),
@@ -98,6 +100,11 @@ static bool admits(const char *filter, const uint8_t *frame, size_t len)
 static void capture_filters_admit_vrrp(void **state)
 {
 	(void)state;
+#ifdef _WIN32
+	/* The delay-loaded wpcap.dll's import list has no pcap_offline_filter, and
+	 * the filters are libpcap's either way: Linux runs this. */
+	skip();
+#else
 	struct dsr_config cfg;
 	struct dsr_iface ifc;
 	struct dsr_plan plan;
@@ -128,6 +135,7 @@ static void capture_filters_admit_vrrp(void **state)
 	assert_false(admits(filter, f, n));
 	dsr_plan_free(&plan);
 	dsr_config_free(&cfg);
+#endif
 }
 
 /* vrrp.master: one watching task per service with a vrrp-id, wherever the

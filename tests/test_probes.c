@@ -1081,6 +1081,10 @@ static long long elapsed_ms(const struct timeval *since)
 static void vrrp_minimum_watch(void **state)
 {
 	(void)state;
+#ifdef _WIN32
+	/* Wine's wpcap.dll cannot open capture files (tests/wine.sh). */
+	skip();
+#endif
 	struct vrrp_run r;
 	char path[64], err[256];
 	uint8_t f[128];
@@ -1088,7 +1092,7 @@ static void vrrp_minimum_watch(void **state)
 	struct dsr_source *src;
 	struct dsr_engine_options o = {.timeout_ms = 100, .rate = 100};
 
-	snprintf(path, sizeof(path), "/tmp/dsrcheck-minwatch-%ld.pcap", (long)getpid());
+	snprintf(path, sizeof(path), "build/dsrcheck-minwatch-%ld.pcap", (long)getpid());
 	struct dsr_dump *d = dsr_dump_open(path, err, sizeof(err));
 	assert_non_null(d);
 	uint8_t ip[4] = {198, 18, 0, 2};
