@@ -375,16 +375,23 @@ void dsr_ownership_advert(struct dsr_ownership *o, const struct dsr_vrrp_advert 
 
 /* ---- claims and owner changes ---------------------------------------------- */
 
-static int owner_for(struct dsr_ownership *o, const uint8_t mac[6])
+/* The owner slot of mac, made when missing. Strangers may take half the
+ * table at most: a segment full of them must not leave a balancer no room. */
+static int owner_for(struct dsr_ownership *o, const uint8_t mac[6], bool member)
 {
-	for (size_t i = 0; i < o->nowners; i++)
+	size_t strangers = 0;
+
+	for (size_t i = 0; i < o->nowners; i++) {
 		if (memcmp(o->owners[i].mac, mac, 6) == 0)
 			return (int)i;
-	if (o->nowners == DSR_OWN_OWNERS)
+		strangers += !o->owners[i].member;
+	}
+	if (o->nowners == DSR_OWN_OWNERS || (!member && strangers >= DSR_OWN_OWNERS / 2))
 		return -1;
 	struct dsr_vip_owner *w = &o->owners[o->nowners];
 	memset(w, 0, sizeof(*w));
 	memcpy(w->mac, mac, 6);
+	w->member = member;
 	return (int)o->nowners++;
 }
 
@@ -537,7 +544,11 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 	if (o->finished)
 		return;
 	dsr_ownership_tick(o, c->us);
-	int k = owner_for(o, c->mac);
+	bool member = is_service_vmac(o, c->mac) || dsr_ha_find(&o->set, c->mac);
+	/* A configured server's claim is the arp.vip.claim checks' business. */
+	if (!member && o->is_server && o->is_server(c->mac, o->server_arg))
+		return;
+	int k = owner_for(o, c->mac, member);
 	if (k < 0) {
 		o->untracked_claims++;
 		return;
@@ -558,10 +569,7 @@ void dsr_ownership_claim(struct dsr_ownership *o, const struct dsr_vip_claim *c)
 			e->garps++;
 	}
 
-	bool member = is_service_vmac(o, c->mac) || dsr_ha_find(&o->set, c->mac);
 	if (!member) {
-		if (o->is_server && o->is_server(c->mac, o->server_arg))
-			return;
 		if (first) {
 			struct dsr_own_event *e = new_event(o, DSR_OWN_UNKNOWN_HOST, c->us);
 			owner_name(o, o->cur, -1, e->from, sizeof(e->from));

@@ -140,6 +140,7 @@ struct dsr_vip_owner {
 	unsigned long claims, gratuitous;
 	int64_t first_us, last_us;
 	bool was_owner;
+	bool member;     /* of the balancer set (or the VRRP MAC) when first heard */
 	bool base_told;  /* a balancer's own MAC: its base-mac event was told */
 	int64_t left_us; /* when it last stopped being the owner */
 };
