@@ -34,6 +34,7 @@ enum {
 	OPT_SERVER,
 	OPT_BALANCER,
 	OPT_BALANCER_MAC,
+	OPT_VRRP_ID,
 	OPT_SEED,
 	OPT_PCAP,
 	OPT_NAGIOS,
@@ -78,9 +79,14 @@ static const struct option_spec specs[] = {
 	{"vip", OPT_VIP, "ADDR", ALL, "without -c: the VIP of the one service"},
 	{"port", OPT_PORT, "P[,P...]", ALL, "without -c: its TCP ports (repeatable)"},
 	{"server", OPT_SERVER, "[NAME=]ADDR[@MAC]", DEPLOYMENT, "without -c: a real server (repeatable)"},
-	{"balancer", OPT_BALANCER, "ADDR", DEPLOYMENT, "without -c: the balancer's own address"},
+	{"balancer", OPT_BALANCER, "[NAME=]ADDR[@MAC]", DEPLOYMENT,
+	 "without -c: a balancer's own address; an HA pair: two\n"
+	 "(repeatable; named lb1, lb2... when unnamed)"},
 	{"balancer-mac", OPT_BALANCER_MAC, "MAC", DEPLOYMENT,
 	 "without -c: a MAC allowed to answer ARP for the VIP (repeatable)"},
+	{"vrrp-id", OPT_VRRP_ID, "N", DEPLOYMENT,
+	 "without -c: the balancers' VRRP group; its virtual MAC\n"
+	 "00:00:5e:00:01:N may own the VIP (keepalived use_vmac)"},
 	{"pcap", OPT_PCAP, "PATH", AUDIT,
 	 "write every frame sent and captured to PATH (pcap); reports\n"
 	 "cite the frame numbers behind each failure (pcap_frames)"},
@@ -297,6 +303,9 @@ static int take(int c, const char *arg, struct dsr_cmd_options *o, struct dsr_co
 	case OPT_BALANCER_MAC:
 		rc = dsr_config_cli_balancer_mac(cfg, arg, err, sizeof(err));
 		break;
+	case OPT_VRRP_ID:
+		rc = dsr_config_cli_vrrp_id(cfg, arg, err, sizeof(err));
+		break;
 	case 'v':
 		o->verbose++;
 		break;
@@ -325,7 +334,7 @@ static int take(int c, const char *arg, struct dsr_cmd_options *o, struct dsr_co
 	}
 	if (rc < 0)
 		return dsr_cmd_usage_error(e, "%s", err);
-	if (c >= OPT_VIP && c <= OPT_BALANCER_MAC)
+	if (c >= OPT_VIP && c <= OPT_VRRP_ID)
 		o->cli_deployment = true;
 	return DSR_CMD_GO_ON;
 }

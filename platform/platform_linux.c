@@ -138,6 +138,13 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 			freeifaddrs(list);
 			return -1;
 		}
+		/* The VIP is ours and sits on a macvlan (keepalived's use_vmac vrrp.N):
+		 * probe from the interface under it, which holds our own address. */
+		unsigned lower = lower_index(out->name);
+		char lower_name[IF_NAMESIZE];
+		if (src.s_addr == route_to.s_addr && lower && lower != if_nametoindex(out->name) &&
+		    if_indextoname(lower, lower_name))
+			snprintf(out->name, sizeof(out->name), "%s", lower_name);
 	} else {
 		if (strlen(ifname) >= sizeof(out->name)) {
 			snprintf(err, errlen, "interface name too long");

@@ -64,6 +64,28 @@ static void member_text(const struct dsr_ha_member *m, char *out, size_t len)
 	snprintf(out, len, "%s (%s)", m->name, mac);
 }
 
+/* "lb1 (02:00:00:00:00:02), 02:00:00:00:00:11": members by name, others by MAC
+ * (the report names configured servers beside them). */
+static void name_macs(const struct dsr_ha_set *ha, const uint8_t (*macs)[6], size_t n, char *out,
+		      size_t len)
+{
+	size_t used = 0;
+	char one[DSR_NAME_MAX + 24];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++) {
+		const struct dsr_ha_member *m = dsr_ha_find(ha, macs[i]);
+		if (m)
+			member_text(m, one, sizeof(one));
+		else
+			dsr_format_mac(macs[i], one);
+		int w = snprintf(out + used, len - used, "%s%s", i ? ", " : "", one);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 /* When the attempt an answer replies to was sent, in microseconds: answers
  * with the same one came within one probe window. -1 when not known. */
 static long long window_of(const struct dsr_observation *o)
@@ -198,7 +220,14 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 		return;
 	} else if (nmacs > 1 && (t->nexpected == 0 || unexpected || (t->is_vip && ctx->ha && ctx->ha->n))) {
 		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
-		dsr_check_summary(out, "%s is answered by %zu MACs", ip, nmacs);
+		if (t->is_vip && ctx->ha && ctx->ha->n) {
+			char who[512];
+			name_macs(ctx->ha, macs, nmacs, who, sizeof(who));
+			dsr_check_summary(out, "%s is answered by %zu MACs, not all of the balancer set: %s", ip,
+					  nmacs, who);
+		} else {
+			dsr_check_summary(out, "%s is answered by %zu MACs", ip, nmacs);
+		}
 	} else if (nmacs > 1) {
 		/* Several listed MACs, none of them a member of a known set. */
 		out->status = DSR_PASS;

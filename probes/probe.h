@@ -20,6 +20,7 @@
 #include "../src/config.h"
 
 #define DSR_NO_TASK ((size_t)-1)
+#define DSR_MAX_OWNER_TASKS 8 /* DSR_MAX_BALANCERS */
 #define DSR_MAX_EXPECTED_MACS 17 /* DSR_HA_MAX: a balancer set's MACs */
 
 /* This host, as it appears in the frames it sends. */
@@ -94,6 +95,11 @@ struct dsr_task {
 	size_t nexpected;
 	/* ARP for a VIP configured on our own interface: we are its owner. */
 	bool local_owner;
+	/* ARP for a VIP: the internal tasks that resolve the balancers' own
+	 * addresses. A MAC one of them learns is the balancer's, preferred as the
+	 * VIP's next hop like a configured one, whoever answered first. */
+	size_t owner_tasks[DSR_MAX_OWNER_TASKS];
+	size_t nowner_tasks;
 	/* The MAC our own interface answers for it with (a stacked macvlan's, such
 	 * as keepalived's vrrp.N): its answers are ours, not another owner's. */
 	uint8_t local_mac[6];
@@ -136,9 +142,11 @@ struct dsr_task_state {
 	 * the configured fallback (claim watch: the server's MAC). */
 	bool dst_mac_known;
 	uint8_t dst_mac[6];
-	/* ARP: the MAC taken from the answers for next hops (see engine.c). */
+	/* ARP: the MAC taken from the answers for next hops (see engine.c), and
+	 * the latest attempt (its send time, us) that MAC answered. */
 	bool has_learned_mac;
 	uint8_t learned_mac[6];
+	long long learned_attempt_us;
 
 	unsigned attempts;
 	struct timeval last_sent;

@@ -220,23 +220,75 @@ static void set_dst_mac(const struct dsr_plan *plan, struct dsr_observations *ob
 
 /* The MAC an IP probe is sent to, once its next hop has answered ARP: the
  * expected MAC when one of the answers has it, else the first answer. */
+/* A MAC the configuration names for task a's address, or one the balancers'
+ * own addresses resolved to (for the VIP). */
+static bool expected_mac(const struct dsr_plan *plan, const struct dsr_observations *obs,
+			 const struct dsr_task *a, const uint8_t mac[6])
+{
+	if (dsr_mac_in(a->expected_macs, a->nexpected, mac))
+		return true;
+	for (size_t k = 0; k < a->nowner_tasks; k++) {
+		const struct dsr_task_state *os = &obs->state[a->owner_tasks[k]];
+		(void)plan;
+		if (os->has_learned_mac && memcmp(os->learned_mac, mac, 6) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
+			   const struct dsr_observation *o, struct dsr_observations *obs);
+
+/* A balancer's own address has just been resolved: a VIP whose next hop was
+ * taken from another answer (a real server that won the ARP race) moves to
+ * the balancer, if the balancer answered for the VIP too. */
+static void owner_resolved(const struct dsr_plan *plan, size_t owner, struct dsr_observations *obs)
+{
+	for (size_t v = 0; v < plan->ntasks; v++) {
+		const struct dsr_task *t = &plan->tasks[v];
+		bool mine = false;
+		for (size_t k = 0; k < t->nowner_tasks; k++)
+			mine = mine || t->owner_tasks[k] == owner;
+		if (!mine || !obs->state[v].has_learned_mac ||
+		    expected_mac(plan, obs, t, obs->state[v].learned_mac))
+			continue;
+		for (size_t k = 0; k < obs->n; k++)
+			if (obs->items[k].task == v &&
+			    memcmp(obs->items[k].mac, obs->state[owner].learned_mac, 6) == 0) {
+				struct dsr_observation copy = obs->items[k];
+				learn_next_hop(plan, v, &copy, obs);
+				break;
+			}
+	}
+}
+
 static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
 			   const struct dsr_observation *o, struct dsr_observations *obs)
 {
 	const struct dsr_task *a = &plan->tasks[arp_task];
 	struct dsr_task_state *as = &obs->state[arp_task];
 	const struct dsr_task_index *x = obs->index;
-	bool have_expected = as->has_learned_mac &&
-			     dsr_mac_in(a->expected_macs, a->nexpected, as->learned_mac);
+	bool have_expected = as->has_learned_mac && expected_mac(plan, obs, a, as->learned_mac);
+	bool first = !as->has_learned_mac;
+	long long attempt = as->attempts ? us_of(&as->last_sent) : -1;
+	bool same = as->has_learned_mac && memcmp(as->learned_mac, o->mac, 6) == 0;
+	/* The VIP moved to another member of the balancer set (a failover): a
+	 * later request answered by it and not by the one we send to. */
+	bool moved = a->is_vip && have_expected && !same && attempt > as->learned_attempt_us &&
+		     expected_mac(plan, obs, a, o->mac);
 
 	bool late_expected = false;
 
-	if (!as->has_learned_mac ||
-	    (!have_expected && dsr_mac_in(a->expected_macs, a->nexpected, o->mac))) {
+	if (!as->has_learned_mac || (!have_expected && expected_mac(plan, obs, a, o->mac)) || moved) {
 		late_expected = as->has_learned_mac;
 		memcpy(as->learned_mac, o->mac, 6);
 		as->has_learned_mac = true;
+		as->learned_attempt_us = attempt;
+	} else if (same && attempt > as->learned_attempt_us) {
+		as->learned_attempt_us = attempt;
 	}
+	if (first && a->internal && !a->check_id)
+		owner_resolved(plan, arp_task, obs);
 	for (size_t d = x->dep_start[arp_task]; d < x->dep_start[arp_task + 1]; d++) {
 		size_t i = x->dep[d];
 		struct dsr_task_state *s = &obs->state[i];
@@ -251,6 +303,10 @@ static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
 		 * (a squatter's RST to a SYN for the VIP, a duplicate's echo reply) stays
 		 * as evidence but no longer decides the verdict. */
 		if (!late_expected || memcmp(s->dst_mac, as->learned_mac, 6) == 0)
+			continue;
+		/* After a failover what was answered stays answered: only the
+		 * probes still waiting follow the VIP to its new owner. */
+		if (moved && s->answered)
 			continue;
 		s->corrected_try_due = true;
 		s->answered = false;

@@ -309,6 +309,13 @@ static int plan_balancers(struct builder *b, const struct dsr_service *svc)
 		t->local_owner = dsr_iface_has_addr(b->ifc, lb->addr);
 		if (!t->local_owner)
 			t->probe = &dsr_probe_arp;
+		size_t owner = index_of(b, t);
+		for (size_t k = 0; k < b->plan->ntasks; k++) {
+			struct dsr_task *v = &b->tasks[k];
+			if (v->check_id == DSR_ID(ARP_VIP) && v->service == svc->name && v->probe &&
+			    v->nowner_tasks < DSR_MAX_OWNER_TASKS && !t->local_owner)
+				v->owner_tasks[v->nowner_tasks++] = owner;
+		}
 	}
 	return 0;
 }

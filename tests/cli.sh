@@ -263,6 +263,13 @@ t "--vip: bad address" 2 "dsrcheck: --vip: bad IPv4 address '198.18.0.300'" \
 t "--vip: loopback" 2 "dsrcheck: --vip: address 127.0.0.1 is a loopback address" \
 	--vip 127.0.0.1 --port 80 --server 198.18.0.11
 t "--balancer: bad address" 2 "dsrcheck: --balancer: bad IPv4 address '300.1.1.1'" "${S[@]}" --balancer 300.1.1.1
+t "--balancer: an HA pair names a member twice" 2 "dsrcheck: --balancer: balancer name 'lb1' used twice" \
+	"${S[@]}" --balancer lb1=198.18.0.2,lb1=198.18.0.3
+t "--balancer: a member equal to the VIP" 2 \
+	"dsrcheck: command line: balancer 198.18.0.100 of service 'default' is its VIP: give the balancer's own address" \
+	"${S[@]}" --balancer lb1=198.18.0.2 --balancer 198.18.0.100
+t "--vrrp-id 0 is out of range" 2 "dsrcheck: --vrrp-id: '0' is not a number from 1 to 255" "${S[@]}" --vrrp-id 0
+t "--vrrp-id given twice" 2 "dsrcheck: --vrrp-id: given twice" "${S[@]}" --vrrp-id 51 --vrrp-id 52
 t "--port 0" 2 "dsrcheck: --port: bad port '0' (use 1 to 65535)" --vip 198.18.0.100 --port 0 --server 198.18.0.11
 t "--port 65536" 2 "dsrcheck: --port: bad port '65536' (use 1 to 65535)" \
 	--vip 198.18.0.100 --port 65536 --server 198.18.0.11

@@ -860,6 +860,15 @@ static void vip_owners_of_a_pair(void **state)
 	fixture_free(fx);
 }
 
+/* fixture_new with task 3 a dsr.return probe judged against set. */
+static struct fixture *return_fixture(const struct dsr_ha_set *set)
+{
+	struct fixture *fx = fixture_new();
+	fx->tasks[3].probe = &dsr_probe_dsr_return;
+	fx->ctx[3].ha = set;
+	return fx;
+}
+
 /* The return path is judged against the balancer set, not against the MAC
  * the SYN went to (a real server that won the ARP race for the VIP). */
 static void return_path_of_a_pair(void **state)
@@ -867,20 +876,14 @@ static void return_path_of_a_pair(void **state)
 	(void)state;
 	static struct dsr_ha_set set;
 	ha_pair(&set);
-	struct fixture *fx = fixture_new();
+	struct fixture *fx = return_fixture(&set);
 	uint8_t f[128];
-	struct dsr_task *t = &fx->tasks[3];
-	t->probe = &dsr_probe_dsr_return;
-	fx->ctx[3].ha = &set;
 	memcpy(st(fx, 3)->dst_mac, rs1_mac, 6);
 	st(fx, 3)->dst_mac_known = true;
 	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
 	assert_int_equal(judge(fx, 3).status, DSR_PASS);
 	fixture_free(fx);
-	fx = fixture_new();
-	t = &fx->tasks[3];
-	t->probe = &dsr_probe_dsr_return;
-	fx->ctx[3].ha = &set;
+	fx = return_fixture(&set);
 	feed(fx, f, craft_tcp(f, lb2_mac, me_mac, vip, me_ip, 64, 80, 40002, 0, 2001, 0x12));
 	assert_string_equal(judge(fx, 3).reason, "via-balancer");
 	fixture_free(fx);
@@ -910,6 +913,79 @@ static void base_mac_claim(void **state)
 	assert_string_equal(c.reason, "base-mac");
 	assert_non_null(strstr(c.summary, "lb1"));
 	assert_non_null(strstr(c.remedy, "arp_announce=2"));
+	fixture_free(fx);
+}
+
+/* The VIP's next hop is the balancer, resolved from its own address, even
+ * when a real server answered ARP for the VIP first (and whichever of the
+ * two answers, the VIP's or the balancer address's, comes first). */
+static void next_hop_is_the_resolved_balancer(void **state)
+{
+	(void)state;
+	static const uint8_t lb_ip[4] = {198, 18, 0, 2};
+	for (int vip_first = 0; vip_first < 2; vip_first++) {
+		struct fixture *fx = fixture_alloc(3);
+		uint8_t f[64];
+		fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+		fx->tasks[0].check_id = "arp.vip";
+		fx->tasks[0].is_vip = true;
+		fx->tasks[0].owner_tasks[0] = 2;
+		fx->tasks[0].nowner_tasks = 1;
+		fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+		fx->tasks[1].sport = 40002;
+		fx->tasks[1].seq = 2000;
+		fx->tasks[1].resolver = 0;
+		fx->tasks[2] = task(&dsr_probe_arp, lb_ip, -1);
+		fx->tasks[2].internal = true;
+		fx->tasks[2].check_id = NULL;
+		st(fx, 1)->attempts = 0;
+		feed(fx, f, craft_arp(f, 2, rs1_mac, vip, me_mac, me_ip));
+		if (vip_first) {
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+			assert_memory_equal(st(fx, 0)->learned_mac, rs1_mac, 6);
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+		} else {
+			feed(fx, f, craft_arp(f, 2, lb_mac, lb_ip, me_mac, me_ip));
+			feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+		}
+		assert_memory_equal(st(fx, 0)->learned_mac, lb_mac, 6);
+		assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+		fixture_free(fx);
+	}
+}
+
+/* After a failover, the probes still to be answered follow the VIP to the
+ * new master: a later request answered by another member of the set, not by
+ * the one the probes went to. Two members answering one request move nothing. */
+static void next_hop_follows_a_failover(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture_alloc(2);
+	uint8_t f[64];
+	fx->tasks[0] = task(&dsr_probe_arp, vip, -1);
+	fx->tasks[0].check_id = "arp.vip";
+	fx->tasks[0].is_vip = true;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	memcpy(fx->tasks[0].expected_macs[1], lb2_mac, 6);
+	fx->tasks[0].nexpected = 2;
+	fx->tasks[1] = task(&dsr_probe_tcp_syn, vip, 80);
+	fx->tasks[1].sport = 40002;
+	fx->tasks[1].seq = 2000;
+	fx->tasks[1].resolver = 0;
+	st(fx, 0)->attempts = 0;
+	st(fx, 1)->attempts = 0;
+	feed_own_try(fx, 0, 0);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 500000);
+	feed_at(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip), 500100, false);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 500200, false);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb_mac, 6);
+	feed_own_try(fx, 0, 1000000);
+	feed_at(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip), 1000100, false);
+	assert_memory_equal(st(fx, 0)->learned_mac, lb2_mac, 6);
+	assert_memory_equal(st(fx, 1)->dst_mac, lb2_mac, 6);
 	fixture_free(fx);
 }
 
@@ -1140,6 +1216,8 @@ int main(void)
 		cmocka_unit_test(vip_owners_of_a_pair),
 		cmocka_unit_test(return_path_of_a_pair),
 		cmocka_unit_test(base_mac_claim),
+		cmocka_unit_test(next_hop_is_the_resolved_balancer),
+		cmocka_unit_test(next_hop_follows_a_failover),
 		cmocka_unit_test(tcp_answers),
 		cmocka_unit_test(echo_answers),
 		cmocka_unit_test(unusable_frames_never_pass),

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# ha.sh BINARY [SCENARIO...]: the HA lab (fixtures/lab/ha.sh: keepalived VRRP pair,
+# nftlb in DSR mode). Each scenario is built, then `ha.sh verify` shows that its
+# fault, and only it, is on the wire; failovers (graceful and crash) are made and
+# followed on the wire; the teardown leaves nothing behind.
+#
+# dsrcheck runs in every scenario from the client, the master (lb1) and the backup
+# (lb2) with fixtures/lab/dsrcheck-ha.ini; its exact failing, warning and skipped
+# checks are asserted (check_dsrcheck), and an audit runs across a failover.
+#
+# One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
+# Exit 0 when nothing failed, 1 otherwise (and when not root), 2 on a usage error.
+# DSR_SKIP_INTEGRATION=1 skips everything (exit 0). The HA lab's namespaces have
+# fixed names: the suite holds HA_LOCK (default /run/lock/dsrha.lock) throughout.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/integration/lab-test.sh
+. "$ROOT/tests/integration/lab-test.sh"
+# The shared teardown takes this lab down, not the classic one.
+LAB=$ROOT/fixtures/lab/ha.sh
+ALL_SCENARIOS=(ha-healthy ha-vmac ha-vmac-announce ha-vrrp3 split-brain server-wins-arp per-packet)
+VIP=198.18.0.100
+
+lab_test_begin ha.sh "HA integration tests" "sudo tests/integration/ha.sh ./dsrcheck"
+(($# >= 1)) || lab_test_usage "ha.sh BINARY [SCENARIO...]"
+lab_test_binary "$1"
+shift
+lab_test_need ip nft python3 timeout keepalived nftlb flock
+SCENARIOS=("$@")
+((${#SCENARIOS[@]} > 0)) || SCENARIOS=("${ALL_SCENARIOS[@]}")
+for s in "${SCENARIOS[@]}"; do
+	if [[ " ${ALL_SCENARIOS[*]} " != *" $s "* ]]; then
+		echo "ha.sh: unknown scenario '$s' (one of: ${ALL_SCENARIOS[*]})" >&2
+		exit 2
+	fi
+done
+
+mkdir -p "$(dirname "${HA_LOCK:-/run/lock/dsrha.lock}")"
+exec 8>"${HA_LOCK:-/run/lock/dsrha.lock}"
+if ! flock -w 900 8; then
+	echo "ha.sh: the HA lab stayed in use for 15 minutes" >&2
+	exit 1
+fi
+lab_test_start dsrcheck-ha
+
+# shellcheck source=tests/tap.sh
+source "$ROOT/tests/tap.sh"
+
+py=/usr/bin/python3
+[[ -x $py ]] || py=$(command -v python3)
+hawire() { ip netns exec dsrha-client "$py" "$ROOT/fixtures/lab/hawire.py" "$@"; }
+
+CONFIG=fixtures/lab/dsrcheck-ha.ini
+RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
+
+# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrha-VANTAGE; RC, stdout in $WORK/TAG.out,
+# stderr in $WORK/TAG.err.
+RC=0
+run_dsr() {
+	local vantage=$1 tag=$2
+	shift 2
+	RC=0
+	timeout "$RUN_LIMIT" ip netns exec "dsrha-$vantage" "$BIN" "$@" \
+		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
+	wait "$!" || RC=$?
+}
+jqr() { jq -r "$2" "$WORK/$1.out" 2>/dev/null || true; }
+# checks_with TAG STATUS: "id server port reason", sorted.
+checks_with() {
+	jqr "$1" '.checks[] | select(.status == "'"$2"'")
+		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
+}
+
+# The master holds the VIP: the checks that need a client are skipped there.
+VIP_LOCAL_SKIPS=$(printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" \
+	"tcp.vip - 8080 vip-is-local" "dsr.return - 80 vip-is-local" "dsr.return - 8080 vip-is-local")
+
+# holder SCENARIO VANTAGE: where the VANTAGE holds the VIP ("" for nowhere).
+holder() {
+	case "$1:$2" in
+	*:client | *-failover-*:lb1) echo "" ;;
+	split-brain:lb1 | split-brain:lb2) echo eth0 ;;
+	*:lb2) echo "" ;;
+	ha-vmac:lb1 | ha-vmac-announce:lb1) echo vrrp.51 ;;
+	*:lb1) echo eth0 ;;
+	esac
+}
+
+# expect_fails SCENARIO VANTAGE: the failing checks, "id server port reason".
+expect_fails() {
+	case "$1:$2" in
+	# The master cannot see its own frames: its leak shows from every other host.
+	ha-vmac-announce:client | ha-vmac-announce:lb2) echo "arp.vip.claim - - base-mac" ;;
+	split-brain:*) echo "arp.vip - - split-brain" ;;
+	server-wins-arp:*) printf '%s\n' "arp.vip - - conflict" "arp.vip.claim rs1 - claimed" ;;
+	esac
+}
+
+# check_dsrcheck SCENARIO VANTAGE: what dsrcheck must report in SCENARIO, run from
+# VANTAGE (client, lb1: the master, lb2: the backup): the exact failing, warning
+# and skipped checks, the exit status and where the vantage holds the VIP.
+check_dsrcheck() {
+	local s=$1 v=$2 tag="$1-$2" at="$1 from $2" want_fails want_skips where want_rc=0
+	# ha-vmac-announce: the master asks ARP from the VIP only for a host it has
+	# no neighbour entry for; the run must not depend on what came before it.
+	if [[ $s == ha-vmac-announce ]]; then ip -n dsrha-lb1 neigh flush all; fi
+	want_fails=$(expect_fails "$s" "$v" | LC_ALL=C sort)
+	[[ -z $want_fails ]] || want_rc=1
+	where=$(holder "$s" "$v")
+	want_skips=""
+	[[ -z $where ]] || want_skips=$(LC_ALL=C sort <<<"$VIP_LOCAL_SKIPS")
+	run_dsr "$v" "$tag" -f json -c "$CONFIG"
+	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
+	assert_eq "$at: failing checks (id server port reason)" "$want_fails" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
+	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
+		"$(jqr "$tag" .vantage.is_balancer)"
+	assert_eq "$at: vantage holds_vip, vip_on" "$([[ -n $where ]] && echo true || echo false) ${where:-null}" \
+		"$(jqr "$tag" '"\(.vantage.holds_vip) \(.vantage.vip_on)"')"
+	assert_eq "$at: every failed check has a summary and a remedy" "" \
+		"$(jqr "$tag" '.checks[] | select(.status == "fail")
+			| select((.summary // "") == "" or (.remedy // "") == "") | .id')"
+	local summary
+	case "$s:$v" in
+	split-brain:client)
+		assert_eq "$at: arp.vip names both owners" "lb1 lb2" \
+			"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.owners | sort | join(" ")')" ;;
+	server-wins-arp:client)
+		# The server that won the ARP race is not taken for the balancer.
+		summary=$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .summary')
+		assert "$at: arp.vip names the balancer lb1 by name" "$summary" \
+			grep -qF "lb1 (02:00:00:00:00:02)" <<<"$summary" ;;
+	ha-vmac-announce:client)
+		summary=$(jqr "$tag" '.checks[] | select(.reason == "base-mac") | .summary')
+		assert "$at: base-mac names lb1 and its own MAC" "$summary" \
+			grep -qF "lb1 claimed 198.18.0.100 with its own MAC 02:00:00:00:00:02" <<<"$summary" ;;
+	esac
+}
+
+# audit_across_failover SCENARIO HOW: an audit from the client during which the
+# master stops: the failover is reported as an event and the run stays right.
+audit_across_failover() {
+	local s=$1 how=$2 tag="$1-audit-failover-$2" at="$1: an audit across a $2 failover" pid
+	ha_up "$s" || return 0
+	timeout "$RUN_LIMIT" ip netns exec dsrha-client "$BIN" -f json -c "$CONFIG" --timeout 1s \
+		--retries 4 --listen 2s >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
+	pid=$!
+	sleep 1.3
+	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
+	RC=0
+	wait "$pid" || RC=$?
+	assert_eq "$at: exit status 0" 0 "$RC"
+	assert_eq "$at: failing checks" "" "$(checks_with "$tag" fail)"
+	assert_eq "$at: arp.vip reports the failover" "failover lb1 -> lb2" \
+		"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.events // [] | join(" ")')"
+}
+
+# ha_up SCENARIO: build it (8>&-: the lab's processes must not hold our lock),
+# then its fault, and only it, on the wire.
+ha_up() {
+	local out
+	if ! out=$(bash "$LAB" up "$1" 2>&1 8>&-); then
+		fail "ha $1: up" "$out"
+		return 1
+	fi
+	pass "ha $1: up"
+	if out=$(bash "$LAB" verify 2>&1); then
+		pass "ha $1: the scenario's fault, and only it, is on the wire (ha.sh verify)"
+	else
+		fail "ha $1: the scenario's fault, and only it, is on the wire (ha.sh verify)" \
+			"$(grep -v '^ok' <<<"$out")"
+	fi
+}
+
+# failover SCENARIO HOW OWNER_AFTER: the master stops; the backup takes the VIP,
+# advertises, announces it and forwards.
+failover() {
+	local s=$1 how=$2 owner=$3 out adverts
+	ha_up "$s" || return 0
+	hawire vrrp eth0 6 >"$WORK/adverts" &
+	local sniffer=$!
+	sleep 0.5
+	if out=$(bash "$LAB" failover "$how" 2>&1 8>&-); then
+		pass "ha $s: failover $how: $out"
+	else
+		fail "ha $s: failover $how" "$out"
+	fi
+	wait "$sniffer" || true
+	adverts=$(sed 's/ x[0-9]*$//' "$WORK/adverts")
+	assert_eq "ha $s: failover $how: master after" lb2 "$(bash "$LAB" master)"
+	assert "ha $s: failover $how: lb2 advertises (priority 100)" "$adverts" \
+		grep -q "prio 100 from 198.18.0.3 $owner" <<<"$adverts"
+	if [[ $how == graceful ]]; then
+		assert "ha $s: failover graceful: lb1 said goodbye (priority 0)" "$adverts" \
+			grep -q "prio 0 from 198.18.0.2" <<<"$adverts"
+	else
+		assert_eq "ha $s: failover crash: no priority 0" "" "$(grep 'prio 0 ' <<<"$adverts" || true)"
+	fi
+	assert_eq "ha $s: failover $how: ARP for the VIP answered by" "$owner" \
+		"$(hawire arp eth0 "$VIP" 0.3 | awk '{ print $1 }' | paste -sd' ')"
+	ip netns exec dsrha-client ip neigh flush dev eth0
+	out=$(hawire conn eth0 "$VIP" 80 2)
+	assert "ha $s: failover $how: a connection to the VIP is served through lb2" "$out" \
+		grep -qE '^result ok rs[123]$' <<<"$out"
+	check_dsrcheck "$s-failover-$how" client
+}
+
+for s in "${SCENARIOS[@]}"; do
+	ha_up "$s" || continue
+	for v in client lb1 lb2; do check_dsrcheck "$s" "$v"; done
+done
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then failover ha-healthy graceful 02:00:00:00:00:03; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then failover ha-vmac crash 00:00:5e:00:01:33; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then audit_across_failover ha-healthy graceful; fi
+
+# ---------------------------------------------------------------------- teardown
+
+if out=$(bash "$LAB" down 2>&1); then pass "ha: down"; else fail "ha: down" "$out"; fi
+assert_eq "ha: no dsrha- namespace after down" "" \
+	"$(ip netns list | awk '$1 ~ /^dsrha-/ { print $1 }')"
+assert_eq "ha: no keepalived or nftlb of the lab left after down" "" \
+	"$(pgrep -a -f "$ROOT/fixtures/lab/.state-ha/" || true)"
+if out=$(bash "$LAB" down 2>&1); then pass "ha: down with nothing up succeeds"; else fail "ha: down with nothing up succeeds" "$out"; fi
+
+tap_summary
