@@ -296,17 +296,34 @@ static struct svc_owner *owner_of(const struct dsr_passive *p, const struct dsr_
 	return p->owners[svc - p->cfg->services];
 }
 
-/* The MACs that used addr as ARP sender: a balancer's own address resolved
- * by the capture, as an audit resolves it by asking. */
+static size_t add_mac(uint8_t (*out)[6], size_t n, size_t cap, const uint8_t mac[6])
+{
+	for (size_t i = 0; i < n && i < cap; i++)
+		if (memcmp(out[i], mac, 6) == 0)
+			return n;
+	if (n < cap)
+		memcpy(out[n], mac, 6);
+	return n + 1;
+}
+
+/* A balancer's own address resolved by the capture, as an audit resolves it by
+ * asking: the MACs that used it as ARP sender, and the MAC its VRRP
+ * advertisements came from (a member advertises from its own address and,
+ * without use_vmac, its own MAC). */
 static size_t resolved_in_capture(struct in_addr addr, void *arg, uint8_t (*out)[6], size_t cap)
 {
-	const struct addr *a = find_addr(arg, addr.s_addr);
+	const struct svc_owner *so = arg;
+	const struct addr *a = find_addr(so->p, addr.s_addr);
+	const struct dsr_vrrp_router *r = dsr_ownership_router(&so->own, so->svc->vrrp_id);
+	size_t n = 0;
+	unsigned vrid;
 
-	if (!a)
-		return 0;
-	for (unsigned i = 0; i < a->nowners && i < cap; i++)
-		memcpy(out[i], a->owners[i].mac, 6);
-	return a->nowners;
+	for (unsigned i = 0; a && i < a->nowners; i++)
+		n = add_mac(out, n, cap, a->owners[i].mac);
+	for (size_t i = 0; r && so->svc->vrrp_id && i < r->nmasters; i++)
+		if (r->masters[i].addr.s_addr == addr.s_addr && !dsr_is_vrrp_mac(r->masters[i].mac, &vrid))
+			n = add_mac(out, n, cap, r->masters[i].mac);
+	return n;
 }
 
 /* The balancer set as the capture knows it now (a balancer's MAC may show up
@@ -315,7 +332,7 @@ static void refresh_set(struct svc_owner *so)
 {
 	struct dsr_ha_set set;
 
-	dsr_ha_build(so->svc, resolved_in_capture, so->p, &set);
+	dsr_ha_build(so->svc, resolved_in_capture, so, &set);
 	dsr_ownership_set_ha(&so->own, &set);
 }
 
@@ -698,6 +715,17 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	if (!c)
 		return -1;
 	nverified = verified_balancers(p, svc);
+	/* When only the VRRP virtual MAC is known, a claimer that is neither it
+	 * nor a server may be a balancer whose MAC the capture never told (no ARP
+	 * or VRRP from its own address): then nothing is verified, as without a
+	 * balancer set. */
+	const struct svc_owner *hs = owner_of(p, svc);
+	size_t known = 0;
+	for (size_t i = 0; hs && i < hs->own.set.n; i++)
+		known += hs->own.set.members[i].how != DSR_HA_VRRP;
+	for (unsigned i = 0; hs && !known && hs->own.set.unresolved && a && i < a->nowners; i++)
+		if (!is_balancer(p, svc, a->owners[i].mac) && !a_server_mac(p, svc, a->owners[i].mac))
+			nverified = 0;
 	dsr_format_ipv4(svc->vip, ip);
 	if (!a) {
 		not_seen(c, "ARP frame from the VIP's owner");
