@@ -116,6 +116,9 @@ struct dsr_task {
 	/* vrrp.master: the service whose virtual router (vrrp_id) is watched, and
 	 * whose balancers name its masters. */
 	const struct dsr_service *svc;
+	/* vrrp.master: this host holds the VIP, so VRRP made it master (its own
+	 * advertisements may leave by a macvlan the capture does not see). */
+	bool vip_held;
 
 	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
 	 * (the target itself on-link, or the gateway). */

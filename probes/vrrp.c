@@ -81,6 +81,17 @@ static void vrrp_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	int64_t from = us_of(&s->watch_from), to = us_of(&s->watch_to);
 	if (s->nmatched > nobs)
 		dsr_evidence_int(out, "adverts_not_kept", (long long)(s->nmatched - nobs));
+	/* Holding the VIP, this host is the master; with use_vmac its own
+	 * advertisements leave by the VRRP macvlan, which the capture on the
+	 * interface under it does not see. Nobody else advertising is one master. */
+	if (j->task->vip_held && !dsr_ownership_router(&own, svc->vrrp_id) &&
+	    to - from >= (int64_t)vrrp_min_watch(j->task, NULL) * 1000 * 9 / 10) {
+		out->status = DSR_PASS;
+		dsr_evidence_int(out, "vrrp_id", svc->vrrp_id);
+		dsr_check_summary(out, "this host holds the VIP: master of vrrp-id %u, and no other master "
+				  "advertised in %lld ms", svc->vrrp_id, (long long)((to - from) / 1000));
+		return;
+	}
 	dsr_vrrp_master_verdict(out, &own, svc, to > from ? to - from : 0);
 }
 

@@ -268,7 +268,7 @@ static bool port_planned(const struct dsr_config *cfg, const struct dsr_service 
 }
 
 /* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
-static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link)
+static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link, bool held)
 {
 	if (!on_link)
 		return add_skip(b, DSR_ID(VRRP_MASTER), svc, NULL, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT),
@@ -283,6 +283,7 @@ static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool
 	t->is_vip = true;
 	t->passive = true;
 	t->svc = svc;
+	t->vip_held = held;
 	return 0;
 }
 
@@ -347,7 +348,7 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		t->claim_watch = true;
 		expect_balancer(t, svc, true);
 	}
-	if (svc->vrrp_id && add_vrrp_watch(b, svc, on_link) < 0)
+	if (svc->vrrp_id && add_vrrp_watch(b, svc, on_link, local) < 0)
 		return -1;
 	if (local) {
 		b->plan->holds_vip = true;

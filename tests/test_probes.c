@@ -1141,6 +1141,13 @@ static void vrrp_master_task(void **state)
 	c = vrrp_verdict(&r, 2000000);
 	assert_int_equal(c.status, DSR_SKIP);
 	assert_string_equal(c.reason, "not-seen");
+	/* Holding the VIP (use_vmac: its own advertisements leave by vrrp.51),
+	 * this host is the master; nobody else advertising is one master. */
+	r.task.vip_held = true;
+	c = vrrp_verdict(&r, 4000000);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(c.summary, "this host holds the VIP: master of vrrp-id 51, and no other master "
+				       "advertised in 4000 ms");
 	vrrp_done(&r);
 }
 
