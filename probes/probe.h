@@ -119,6 +119,7 @@ struct dsr_task {
 	/* vrrp.master: this host holds the VIP, so VRRP made it master (its own
 	 * advertisements may leave by a macvlan the capture does not see). */
 	bool vip_held;
+	int self_balancer; /* the service's balancer this host is (by address), -1 none */
 
 	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
 	 * (the target itself on-link, or the gateway). */

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/catalogue.h"
 #include "../src/owner_verdict.h"
 #include "../src/ownership.h"
+#include "../src/parse.h"
 #include "probe.h"
 
 /* Intervals watched, and the interval assumed before any advertisement (1 s,
@@ -70,6 +72,41 @@ static int64_t us_of(const struct timeval *tv)
 	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+/* Holding the VIP, this host is the master, yet its own advertisements never
+ * reach its capture (it reads what comes in). Another master advertising is
+ * then a split-brain; nobody else, one master. Returns false when too little
+ * was watched to say. */
+static bool held_verdict(const struct dsr_task *t, const struct dsr_ownership *own, int64_t watched,
+			 struct dsr_check *out)
+{
+	const struct dsr_service *svc = t->svc;
+	const struct dsr_vrrp_router *r = dsr_ownership_router(own, svc->vrrp_id);
+	const struct dsr_balancer *self = t->self_balancer >= 0 ? &svc->balancers[t->self_balancer] : NULL;
+	const struct dsr_vrrp_master *other = NULL;
+	char vip[16], them[DSR_NAME_MAX], both[2 * DSR_NAME_MAX + 8];
+
+	for (size_t i = 0; r && i < r->nmasters; i++)
+		if ((!self || r->masters[i].addr.s_addr != self->addr.s_addr) && !r->masters[i].resigned)
+			other = &r->masters[i];
+	if (!other && watched < (int64_t)vrrp_min_watch(t, NULL) * 1000 * 9 / 10)
+		return false;
+	dsr_evidence_int(out, "vrrp_id", svc->vrrp_id);
+	if (!other) {
+		out->status = DSR_PASS;
+		dsr_check_summary(out, "this host holds the VIP: master of vrrp-id %u, and no other master "
+				  "advertised in %lld ms", svc->vrrp_id, (long long)(watched / 1000));
+		return true;
+	}
+	dsr_format_ipv4(svc->vip, vip);
+	dsr_ownership_master_name(own, other, them, sizeof(them));
+	snprintf(both, sizeof(both), "%s and %s", self ? self->name : "this host", them);
+	dsr_evidence_str(out, "owners", both);
+	dsr_verdict_split_brain(out, vip, both);
+	dsr_check_summary(out, "%s holds the VIP as master of vrrp-id %u, and %s advertises as master too",
+			  self ? self->name : "this host", svc->vrrp_id, them);
+	return true;
+}
+
 static void vrrp_judge(const struct dsr_judge_ctx *j, const struct dsr_observation *obs, size_t nobs,
 		       struct dsr_check *out)
 {
@@ -81,17 +118,8 @@ static void vrrp_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	int64_t from = us_of(&s->watch_from), to = us_of(&s->watch_to);
 	if (s->nmatched > nobs)
 		dsr_evidence_int(out, "adverts_not_kept", (long long)(s->nmatched - nobs));
-	/* Holding the VIP, this host is the master; with use_vmac its own
-	 * advertisements leave by the VRRP macvlan, which the capture on the
-	 * interface under it does not see. Nobody else advertising is one master. */
-	if (j->task->vip_held && !dsr_ownership_router(&own, svc->vrrp_id) &&
-	    to - from >= (int64_t)vrrp_min_watch(j->task, NULL) * 1000 * 9 / 10) {
-		out->status = DSR_PASS;
-		dsr_evidence_int(out, "vrrp_id", svc->vrrp_id);
-		dsr_check_summary(out, "this host holds the VIP: master of vrrp-id %u, and no other master "
-				  "advertised in %lld ms", svc->vrrp_id, (long long)((to - from) / 1000));
+	if (j->task->vip_held && held_verdict(j->task, &own, to - from, out))
 		return;
-	}
 	dsr_vrrp_master_verdict(out, &own, svc, to > from ? to - from : 0);
 }
 

@@ -353,8 +353,8 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 		return;
 	}
 	size_t nfound = lookup(obs->index, &f);
-	/* Our own frames are attempts, never answers; but on a VRRP master its
-	 * own advertisements are what vrrp.master watches. */
+	/* Our own frames are attempts, never answers; but a VRRP master's own
+	 * advertisements (in a capture taken there) are what vrrp.master watches. */
 	if (memcmp(f.eth_src, plan->me.mac, 6) == 0 && f.l4 != DSR_L4_VRRP) {
 		obs->own++;
 		if (!record_attempts)
@@ -420,8 +420,7 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 	dsr_format_ipv4(plan->me.ip, ip);
 	dsr_format_mac(plan->me.mac, mac);
 	/* VRRP advertisements go to a multicast group (or a unicast peer), never to
-	 * us: vrrp.master watches them whoever sends them, this host too when it is
-	 * the master. */
+	 * us: vrrp.master watches them whoever sends them. */
 	snprintf(out, outlen,
 		 "ip proto 112 or (not ether src %s and (arp or (dst host %s and (icmp or "
 		 "(tcp and dst portrange %u-%u)))))",

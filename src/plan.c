@@ -284,6 +284,10 @@ static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool
 	t->passive = true;
 	t->svc = svc;
 	t->vip_held = held;
+	t->self_balancer = -1;
+	for (size_t i = 0; i < svc->nbalancers; i++)
+		if (dsr_iface_has_addr(b->ifc, svc->balancers[i].addr))
+			t->self_balancer = (int)i;
 	return 0;
 }
 

@@ -1144,10 +1144,16 @@ static void vrrp_master_task(void **state)
 	/* Holding the VIP (use_vmac: its own advertisements leave by vrrp.51),
 	 * this host is the master; nobody else advertising is one master. */
 	r.task.vip_held = true;
+	r.task.self_balancer = 0;
 	c = vrrp_verdict(&r, 4000000);
 	assert_int_equal(c.status, DSR_PASS);
 	assert_string_equal(c.summary, "this host holds the VIP: master of vrrp-id 51, and no other master "
 				       "advertised in 4000 ms");
+	/* ... and a peer advertising as master meanwhile: two masters. */
+	vrrp_feed(&r, 1000000, dup_mac, 3, 51);
+	c = vrrp_verdict(&r, 4000000);
+	assert_string_equal(c.reason, "split-brain");
+	assert_string_equal(c.summary, "lb1 holds the VIP as master of vrrp-id 51, and lb2 advertises as master too");
 	vrrp_done(&r);
 }
 
