@@ -141,6 +141,29 @@ check_dsrcheck() {
 	esac
 }
 
+# watch_across_failover SCENARIO HOW: `dsrcheck watch` on the client while the master
+# stops: one event line for the failover (lb1 -> lb2), no alert, and it keeps going.
+watch_across_failover() {
+	local s=$1 how=$2 at="$1: watch across a $2 failover" pid rc=0 out
+	ha_up "$s" || return 0
+	ip netns exec dsrha-client "$BIN" watch -c "$CONFIG" --interval 0 >"$WORK/watch-$s.out" \
+		2>"$WORK/watch-$s.err" </dev/null 8>&- &
+	pid=$!
+	lab_test_wait_line "$WORK/watch-$s.err" '^dsrcheck: watching ' "$pid" 60 || true
+	# The master's adverts first, so the watch knows who it is.
+	sleep 2.5
+	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
+	lab_test_wait_line "$WORK/watch-$s.out" '^event .*failover' "$pid" 30 || true
+	sleep 1
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" || rc=$?
+	out=$(cat "$WORK/watch-$s.out" "$WORK/watch-$s.err" 2>/dev/null)
+	assert_eq "$at: exit status 0 on SIGTERM" 0 "$rc"
+	assert "$at: an event line names the failover lb1 -> lb2" "$out" \
+		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2' "$WORK/watch-$s.out"
+	assert_eq "$at: no alert" "" "$(grep '^alert' "$WORK/watch-$s.out" || true)"
+}
+
 # audit_across_failover SCENARIO HOW: an audit from the client during which the
 # master stops: the failover is reported as an event and the run stays right.
 audit_across_failover() {
@@ -216,6 +239,8 @@ done
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then failover ha-healthy graceful 02:00:00:00:00:03; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then failover ha-vmac crash 00:00:5e:00:01:33; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then audit_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then watch_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then watch_across_failover ha-vmac crash; fi
 
 # ---------------------------------------------------------------------- teardown
 
