@@ -11,6 +11,8 @@
 #define ETHERTYPE_VLAN 0x8100
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_TCP_ 6
+#define VRRP_HEADER 8
+#define VRRP_V2_AUTH 8
 
 static void read_addr(struct dsr_cursor *c, struct in_addr *out)
 {
@@ -125,6 +127,45 @@ static enum dsr_decode_status decode_tcp(struct dsr_cursor *c, struct dsr_frame 
 	return DSR_FRAME_OK;
 }
 
+/* A VRRP advertisement. complete: the whole IP payload was captured, so a
+ * payload too short for what the header announces is a lie (invalid), not a
+ * cut capture (truncated). */
+static enum dsr_decode_status decode_vrrp(struct dsr_cursor *c, bool complete, struct dsr_frame *f)
+{
+	uint8_t vt, b4, b5;
+	uint16_t sum;
+	enum dsr_decode_status shortfall = complete ? DSR_FRAME_INVALID : DSR_FRAME_TRUNCATED;
+
+	if (!dsr_cursor_u8(c, &vt) || !dsr_cursor_u8(c, &f->vrrp.vrid) ||
+	    !dsr_cursor_u8(c, &f->vrrp.priority) || !dsr_cursor_u8(c, &f->vrrp.naddrs) ||
+	    !dsr_cursor_u8(c, &b4) || !dsr_cursor_u8(c, &b5) || !dsr_cursor_u16(c, &sum))
+		return shortfall;
+	f->vrrp.version = vt >> 4;
+	f->vrrp.type = vt & 0x0f;
+	/* RFC 5798 5.2: anything else is discarded by every router, so it elects nobody. */
+	if ((f->vrrp.version != 2 && f->vrrp.version != 3) || f->vrrp.type != DSR_VRRP_ADVERTISEMENT ||
+	    f->vrrp.vrid == 0 || f->vrrp.naddrs == 0)
+		return DSR_FRAME_INVALID;
+	if (f->vrrp.version == 2)
+		f->vrrp.interval_cs = (uint16_t)(b5 * 100); /* b4: authentication type */
+	else
+		f->vrrp.interval_cs = (uint16_t)(((b4 & 0x0f) << 8) | b5); /* 4 reserved bits */
+	/* An interval of 0 would make every master "down" at once. */
+	if (f->vrrp.interval_cs == 0)
+		return DSR_FRAME_INVALID;
+	size_t need = (size_t)f->vrrp.naddrs * 4 + (f->vrrp.version == 2 ? VRRP_V2_AUTH : 0);
+	if (dsr_cursor_left(c) < need)
+		return shortfall;
+	for (unsigned i = 0; i < f->vrrp.naddrs; i++) {
+		struct in_addr a;
+		read_addr(c, &a);
+		if (i < DSR_VRRP_ADDRS)
+			f->vrrp.addrs[i] = a;
+	}
+	f->l4 = DSR_L4_VRRP;
+	return DSR_FRAME_OK;
+}
+
 static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame *f)
 {
 	uint8_t vihl, tos;
@@ -154,7 +195,8 @@ static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame
 		return DSR_FRAME_TRUNCATED;
 	dsr_cursor_skip(c, ihl);
 	size_t payload_len = (size_t)total - ihl;
-	if (!dsr_cursor_sub(c, payload_len, &payload)) {
+	bool complete = dsr_cursor_sub(c, payload_len, &payload);
+	if (!complete) {
 		/* A short capture keeps what it has; the layer decoder says if that is enough. */
 		payload = dsr_cursor_make(c->data + c->off, dsr_cursor_left(c));
 	}
@@ -166,6 +208,8 @@ static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame
 		return decode_icmp(&payload, f);
 	case IPPROTO_TCP_:
 		return decode_tcp(&payload, f);
+	case DSR_IPPROTO_VRRP:
+		return decode_vrrp(&payload, complete, f);
 	default:
 		return DSR_FRAME_UNRELATED;
 	}

@@ -1,5 +1,5 @@
 /* One-pass decoder for the frames dsrcheck cares about: Ethernet (with at most
- * one 802.1Q tag) carrying ARP or IPv4 with ICMP or TCP. It yields values, not
+ * one 802.1Q tag) carrying ARP or IPv4 with ICMP, TCP or VRRP. It yields values, not
  * pointers into the frame, and says why a frame could not be used. */
 #ifndef DSR_DECODE_H
 #define DSR_DECODE_H
@@ -18,7 +18,7 @@ enum dsr_decode_status {
 };
 
 enum dsr_l3 { DSR_L3_NONE, DSR_L3_ARP, DSR_L3_IPV4 };
-enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP };
+enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP, DSR_L4_VRRP };
 
 #define DSR_ARP_REQUEST 1
 #define DSR_ARP_REPLY 2
@@ -27,6 +27,12 @@ enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP };
 #define DSR_TCP_SYN 0x02
 #define DSR_TCP_RST 0x04
 #define DSR_TCP_ACK 0x10
+
+/* VRRP (RFC 3768 version 2, RFC 5798 version 3): IP protocol 112, the one
+ * message type, and how many of an advertisement's virtual addresses are kept. */
+#define DSR_IPPROTO_VRRP 112
+#define DSR_VRRP_ADVERTISEMENT 1
+#define DSR_VRRP_ADDRS 4
 
 #define DSR_ICMP_ECHO_REPLY 0
 #define DSR_ICMP_UNREACH 3
@@ -70,6 +76,17 @@ struct dsr_frame {
 		uint32_t seq, ack;
 		uint8_t flags;
 	} tcp;
+	/* A VRRP advertisement: who is master of virtual router vrid (the IP and
+	 * Ethernet source), at which priority (0: it resigns), every how long. */
+	struct {
+		uint8_t version; /* 2 or 3 */
+		uint8_t type;    /* DSR_VRRP_ADVERTISEMENT */
+		uint8_t vrid;    /* 1-255 */
+		uint8_t priority;
+		uint8_t naddrs;        /* virtual addresses the advertisement holds */
+		uint16_t interval_cs;  /* advertisement interval, centiseconds (v2: seconds x 100) */
+		struct in_addr addrs[DSR_VRRP_ADDRS]; /* the first min(naddrs, DSR_VRRP_ADDRS) */
+	} vrrp;
 };
 
 /* Decodes an Ethernet frame of caplen bytes. On DSR_FRAME_OK the fields of the

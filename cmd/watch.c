@@ -15,18 +15,6 @@ struct watch_context {
 	unsigned long audits;
 };
 
-/* ARP, ICMP, and the TCP segments that open or refuse connections: what the
- * passive checks and the audits need, and not the bulk of the traffic. */
-static void watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
-{
-	char mac[18];
-
-	dsr_format_mac(ifc->mac, mac);
-	snprintf(filter, size,
-		 "not ether src %s and (arp or icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))",
-		 mac);
-}
-
 /* During one audit also every segment to its connections' ports: the
  * acknowledgement of a FIN carries neither SYN nor RST (tcp.vip.conn). */
 static int audit_filter(struct watch_context *w, struct dsr_source *src, const struct dsr_plan *plan,
@@ -34,7 +22,7 @@ static int audit_filter(struct watch_context *w, struct dsr_source *src, const s
 {
 	char base[256], filter[512], ip[16], err[512];
 
-	watch_filter(w->ifc, base, sizeof(base));
+	dsr_cmd_watch_filter(w->ifc, base, sizeof(base));
 	dsr_format_ipv4(plan->me.ip, ip);
 	if (plan->conn_first)
 		snprintf(filter, sizeof(filter), "(%s) or (tcp and dst host %s and dst portrange %u-%u)",
@@ -98,6 +86,19 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	return status;
 }
 
+/* ARP, VRRP (this host's own advertisements too: on a master they are the
+ * evidence), ICMP, and the TCP segments that open or refuse connections: what
+ * the passive checks and the audits need, and not the bulk of the traffic. */
+void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
+{
+	char mac[18];
+
+	dsr_format_mac(ifc->mac, mac);
+	snprintf(filter, size,
+		 "ip proto 112 or (not ether src %s and (arp or icmp or "
+		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))",
+		 mac);
+}
 
 int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
@@ -113,7 +114,7 @@ int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON)
 		goto out;
-	watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
 	if ((status = dsr_cmd_live_open(o, &ifc, filter, &src, NULL, e)) != DSR_CMD_GO_ON)
 		goto out;
 	/* Said once the capture is open and privileges are gone: what a test

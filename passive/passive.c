@@ -9,6 +9,9 @@
 #include "../probes/probe.h"
 #include "../platform/netcompat.h"
 #include "../src/catalogue.h"
+#include "../src/ha.h"
+#include "../src/owner_verdict.h"
+#include "../src/ownership.h"
 #include "../src/parse.h"
 
 /* Bounded tables keep memory flat on a capture of any size, or a watch of any
@@ -16,6 +19,8 @@
 #define ADDR_MAX (1u << 18)
 #define FLOW_SLOTS (1u << 16)
 #define MACS_PER_ADDR DSR_INVENTORY_MACS
+/* How often the owner timelines hear that time passed (microseconds of capture time). */
+#define TICK_US 10000
 
 /* One address as ARP shows it: the MACs that used it as sender address.
  * Times are microseconds (us_of), half a timeval each: the table holds up to
@@ -55,8 +60,20 @@ struct direct_tally {
 	uint32_t wrong_source;
 };
 
+/* A service with a balancer set (balancer, balancer-mac or vrrp-id): who
+ * owns its VIP over time. */
+struct svc_owner {
+	struct dsr_passive *p;
+	const struct dsr_service *svc;
+	struct dsr_ownership own;
+};
+
 struct dsr_passive {
 	const struct dsr_config *cfg;
+	struct svc_owner **owners; /* per service; NULL for a service without a balancer set */
+	size_t *owned, nowned;     /* the services that have one: what each frame ticks */
+	int64_t first_us, last_us; /* capture times of the first and last frame; first -1 before any */
+	int64_t ticked_us;         /* when the owner timelines last heard the time */
 	struct addr *addrs;
 	size_t addr_cap, naddrs;
 	struct flow *flows;
@@ -69,6 +86,8 @@ struct dsr_passive {
 	bool has_inventory;
 	dsr_alert_fn alert;
 	void *alert_arg;
+	dsr_alert_fn info;
+	void *info_arg;
 };
 
 static uint32_t hash32(uint32_t x)
@@ -81,6 +100,8 @@ static uint32_t hash32(uint32_t x)
 	return x;
 }
 
+static int start_owners(struct dsr_passive *p);
+
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 {
 	struct dsr_passive *p = calloc(1, sizeof(*p));
@@ -88,10 +109,13 @@ struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 	if (!p)
 		return NULL;
 	p->cfg = cfg;
+	p->first_us = -1;
 	p->addr_cap = 1024;
 	p->addrs = calloc(p->addr_cap, sizeof(*p->addrs));
 	p->flows = calloc(FLOW_SLOTS, sizeof(*p->flows));
-	if (!p->addrs || !p->flows) {
+	p->owners = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owners));
+	p->owned = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owned));
+	if (!p->addrs || !p->flows || !p->owners || !p->owned || start_owners(p) < 0) {
 		dsr_passive_free(p);
 		return NULL;
 	}
@@ -102,6 +126,10 @@ void dsr_passive_free(struct dsr_passive *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; p->owners && i < p->cfg->nservices; i++)
+		free(p->owners[i]);
+	free(p->owners);
+	free(p->owned);
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
@@ -114,6 +142,12 @@ void dsr_passive_on_alert(struct dsr_passive *p, dsr_alert_fn fn, void *arg)
 {
 	p->alert = fn;
 	p->alert_arg = arg;
+}
+
+void dsr_passive_on_info(struct dsr_passive *p, dsr_alert_fn fn, void *arg)
+{
+	p->info = fn;
+	p->info_arg = arg;
 }
 
 size_t dsr_passive_dropped(const struct dsr_passive *p)
@@ -169,13 +203,20 @@ static bool is_vip(const struct dsr_config *cfg, uint32_t ip)
 
 /* A claim on a VIP that must be reported at once: by a configured real server,
  * or (where the balancer's MACs are listed) by any MAC not listed. */
-static bool foreign_claim(const struct dsr_config *cfg, uint32_t vip, const uint8_t mac[6])
+static bool foreign_claim(const struct dsr_passive *p, uint32_t vip, const uint8_t mac[6])
 {
+	const struct dsr_config *cfg = p->cfg;
+
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *svc = &cfg->services[i];
+		const struct svc_owner *so = p->owners[i];
 		if (svc->vip.s_addr != vip)
 			continue;
-		if (svc->nbalancer_macs && !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, mac))
+		/* The balancer set as far as the capture verifies it (feed_claim
+		 * refreshed it): any member may own the VIP. */
+		if (so && so->own.set.n && !dsr_ha_find(&so->own.set, mac))
+			return true;
+		if (!so && svc->nbalancer_macs && !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, mac))
 			return true;
 		for (size_t k = 0; k < svc->nservers; k++) {
 			const struct dsr_server *srv = &cfg->servers[svc->servers[k]];
@@ -248,6 +289,159 @@ static enum dsr_addr_state addr_state(const struct addr *a)
 	return a->at_once ? DSR_ADDR_CONFLICT : DSR_ADDR_CHANGED;
 }
 
+/* ---- who owns the VIPs (src/ownership.c) ------------------------------- */
+
+static struct svc_owner *owner_of(const struct dsr_passive *p, const struct dsr_service *svc)
+{
+	return p->owners[svc - p->cfg->services];
+}
+
+static size_t add_mac(uint8_t (*out)[6], size_t n, size_t cap, const uint8_t mac[6])
+{
+	for (size_t i = 0; i < n && i < cap; i++)
+		if (memcmp(out[i], mac, 6) == 0)
+			return n;
+	if (n < cap)
+		memcpy(out[n], mac, 6);
+	return n + 1;
+}
+
+/* A balancer's own address resolved by the capture, as an audit resolves it by
+ * asking: the MACs that used it as ARP sender, and the MAC its VRRP
+ * advertisements came from (a member advertises from its own address and,
+ * without use_vmac, its own MAC). */
+static size_t resolved_in_capture(struct in_addr addr, void *arg, uint8_t (*out)[6], size_t cap)
+{
+	const struct svc_owner *so = arg;
+	const struct addr *a = find_addr(so->p, addr.s_addr);
+	const struct dsr_vrrp_router *r = dsr_ownership_router(&so->own, so->svc->vrrp_id);
+	size_t n = 0;
+	unsigned vrid;
+
+	for (unsigned i = 0; a && i < a->nowners; i++)
+		n = add_mac(out, n, cap, a->owners[i].mac);
+	for (size_t i = 0; r && so->svc->vrrp_id && i < r->nmasters; i++)
+		if (r->masters[i].addr.s_addr == addr.s_addr && !dsr_is_vrrp_mac(r->masters[i].mac, &vrid))
+			n = add_mac(out, n, cap, r->masters[i].mac);
+	return n;
+}
+
+/* The balancer set as the capture knows it now (a balancer's MAC may show up
+ * after its first claim on the VIP). */
+static void refresh_set(struct svc_owner *so)
+{
+	struct dsr_ha_set set;
+
+	dsr_ha_build(so->svc, resolved_in_capture, so, &set);
+	dsr_ownership_set_ha(&so->own, &set);
+}
+
+static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *svc,
+			 const uint8_t mac[6]);
+
+static bool server_of(const uint8_t mac[6], void *arg)
+{
+	const struct svc_owner *so = arg;
+	return a_server_mac(so->p, so->svc, mac);
+}
+
+/* An owner change as it is decided: watch prints a failover as information,
+ * the rest as alerts. A foreign claim is the vip-claim alert's already. */
+static void owner_event(const struct dsr_own_event *e, void *arg)
+{
+	const struct svc_owner *so = arg;
+	const struct dsr_passive *p = so->p;
+	dsr_alert_fn fn = e->kind == DSR_OWN_FAILOVER ? p->info : p->alert;
+	void *fn_arg = e->kind == DSR_OWN_FAILOVER ? p->info_arg : p->alert_arg;
+	char line[320], text[256], ip[16];
+
+	if (!fn || e->kind == DSR_OWN_UNKNOWN_HOST)
+		return;
+	dsr_own_event_text(e, text, sizeof(text));
+	dsr_format_ipv4(so->svc->vip, ip);
+	snprintf(line, sizeof(line), "%lld.%06lld %s: %s", (long long)(e->us / 1000000),
+		 (long long)(e->us % 1000000), ip, text);
+	fn(line, fn_arg);
+}
+
+static int start_owners(struct dsr_passive *p)
+{
+	for (size_t i = 0; i < p->cfg->nservices; i++) {
+		const struct dsr_service *svc = &p->cfg->services[i];
+		struct svc_owner *so;
+		if (!dsr_ha_configured(svc))
+			continue;
+		if (!(so = calloc(1, sizeof(*so))))
+			return -1;
+		so->p = p;
+		so->svc = svc;
+		dsr_ownership_init(&so->own, svc, NULL);
+		dsr_ownership_servers(&so->own, server_of, so);
+		dsr_ownership_on_event(&so->own, owner_event, so);
+		p->owners[i] = so;
+		p->owned[p->nowned++] = i;
+	}
+	return 0;
+}
+
+static void feed_claim(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts)
+{
+	struct dsr_vip_claim c = {.us = us_of(ts), .op = f->arp.op,
+				  .gratuitous = f->arp.tpa.s_addr == f->arp.spa.s_addr};
+
+	memcpy(c.mac, f->arp.sha, 6);
+	for (size_t i = 0; i < p->cfg->nservices; i++) {
+		struct svc_owner *so = p->owners[i];
+		if (!so || so->svc->vip.s_addr != f->arp.spa.s_addr)
+			continue;
+		refresh_set(so);
+		dsr_ownership_claim(&so->own, &c);
+	}
+}
+
+static void feed_advert(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts)
+{
+	struct dsr_vrrp_advert a = {.us = us_of(ts), .vrid = f->vrrp.vrid, .src = f->ip.src,
+				    .priority = f->vrrp.priority, .interval_cs = f->vrrp.interval_cs};
+
+	memcpy(a.mac, f->eth_src, 6);
+	for (size_t k = 0; k < p->nowned; k++) {
+		struct svc_owner *so = p->owners[p->owned[k]];
+		refresh_set(so);
+		dsr_ownership_advert(&so->own, &a);
+	}
+}
+
+/* Time passes for the owner changes that wait for it, frames about them or not. */
+static void tick_owners(struct dsr_passive *p, int64_t us)
+{
+	if (p->first_us < 0)
+		p->first_us = us;
+	if (us > p->last_us)
+		p->last_us = us;
+	/* A few milliseconds late is soon enough, and keeps a flood cheap. */
+	if (us - p->ticked_us < TICK_US && us >= p->ticked_us)
+		return;
+	p->ticked_us = us;
+	for (size_t k = 0; k < p->nowned; k++)
+		dsr_ownership_tick(&p->owners[p->owned[k]]->own, us);
+}
+
+/* The timeline of so, finished at the capture's last frame, without touching
+ * the live one (watch goes on feeding it). NULL when out of memory. */
+static struct dsr_ownership *finished_copy(struct dsr_passive *p, struct svc_owner *so)
+{
+	struct dsr_ownership *o = malloc(sizeof(*o));
+
+	if (!o)
+		return NULL;
+	refresh_set(so);
+	*o = so->own;
+	dsr_ownership_on_event(o, NULL, NULL);
+	dsr_ownership_finish(o, p->last_us);
+	return o;
+}
+
 static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
 		      unsigned long frame_no)
 {
@@ -281,7 +475,8 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	a->owners[i].last_us = us_of(ts);
 	a->last = i;
 	if (is_vip(p->cfg, a->ip)) {
-		if (foreign_claim(p->cfg, a->ip, f->arp.sha))
+		feed_claim(p, f, ts);
+		if (foreign_claim(p, a->ip, f->arp.sha))
 			raise_alert(p, a, "vip-claim", ts);
 	} else if (a->nowners > 1) {
 		raise_alert(p, a, "conflict", ts);
@@ -385,8 +580,11 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
 		       unsigned long frame_no)
 {
+	tick_owners(p, us_of(ts));
 	if (f->l3 == DSR_L3_ARP)
 		arp_frame(p, f, ts, frame_no);
+	else if (f->l3 == DSR_L3_IPV4 && f->l4 == DSR_L4_VRRP)
+		feed_advert(p, f, ts);
 	else if (f->l3 == DSR_L3_IPV4 && p->cfg->nservices)
 		ip_frame(p, f, frame_no);
 }
@@ -475,9 +673,27 @@ static const uint8_t (*balancer_macs(const struct dsr_passive *p, const struct d
 	return *n ? &b->owners[0].mac : NULL;
 }
 
+/* How many MACs the capture verifies as the balancer set's (a service with
+ * one: its refreshed set, which is_balancer reads). */
+static size_t verified_balancers(const struct dsr_passive *p, const struct dsr_service *svc)
+{
+	struct svc_owner *so = owner_of(p, svc);
+	size_t n;
+
+	if (so) {
+		refresh_set(so);
+		return so->own.set.n;
+	}
+	balancer_macs(p, svc, &n);
+	return n;
+}
+
 static bool is_balancer(const struct dsr_passive *p, const struct dsr_service *svc,
 			const uint8_t mac[6])
 {
+	const struct svc_owner *so = owner_of(p, svc);
+	if (so)
+		return dsr_ha_find(&so->own.set, mac) != NULL;
 	size_t n;
 	const uint8_t(*macs)[6] = balancer_macs(p, svc, &n);
 	return n && dsr_mac_in(macs, n, mac);
@@ -498,7 +714,18 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 
 	if (!c)
 		return -1;
-	balancer_macs(p, svc, &nverified);
+	nverified = verified_balancers(p, svc);
+	/* When only the VRRP virtual MAC is known, a claimer that is neither it
+	 * nor a server may be a balancer whose MAC the capture never told (no ARP
+	 * or VRRP from its own address): then nothing is verified, as without a
+	 * balancer set. */
+	const struct svc_owner *hs = owner_of(p, svc);
+	size_t known = 0;
+	for (size_t i = 0; hs && i < hs->own.set.n; i++)
+		known += hs->own.set.members[i].how != DSR_HA_VRRP;
+	for (unsigned i = 0; hs && !known && hs->own.set.unresolved && a && i < a->nowners; i++)
+		if (!is_balancer(p, svc, a->owners[i].mac) && !a_server_mac(p, svc, a->owners[i].mac))
+			nverified = 0;
 	dsr_format_ipv4(svc->vip, ip);
 	if (!a) {
 		not_seen(c, "ARP frame from the VIP's owner");
@@ -532,6 +759,20 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 		}
 	}
 
+	/* Between members of the balancer set, how the owner changed decides:
+	 * failovers are events of a pass, two owners at once or back and forth
+	 * without VRRP fail. */
+	struct svc_owner *so = owner_of(p, svc);
+	bool base_mac = false;
+	if (so && a && c->status == DSR_PASS) {
+		struct dsr_ownership *own = finished_copy(p, so);
+		if (!own)
+			return -1;
+		dsr_vip_ownership_verdict(c, own, ip, true);
+		base_mac = own->counts[DSR_OWN_BASE_MAC] > 0;
+		free(own);
+	}
+
 	/* Claims from MACs that are neither the balancer nor a server. Without a
 	 * verified balancer MAC, one such claimer may be the balancer: it is
 	 * named, not trusted, and two or more are one too many. */
@@ -541,6 +782,13 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
 	if (!a)
 		return 0;
+	if (base_mac) {
+		struct dsr_ownership *own = finished_copy(p, so);
+		if (!own)
+			return -1;
+		dsr_vip_claim_ownership_verdict(c, own, ip);
+		free(own);
+	}
 	const struct owner *first = NULL;
 	unsigned others = 0;
 	for (unsigned i = 0; i < a->nowners; i++) {
@@ -570,6 +818,24 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	dsr_check_summary(c, "%u MACs that are no configured server's claimed %s, %s first: at most one "
 			  "of them is the balancer", others, ip, mac);
 	dsr_fix(c, DSR_FIX_UNKNOWN_HOSTS, DSR_PLATFORM_UNKNOWN, &(struct dsr_fix_args){.vip = ip});
+	return 0;
+}
+
+/* vrrp.master: from the advertisements the capture holds. */
+static int judge_vrrp(struct dsr_passive *p, const struct dsr_service *svc, struct out *o)
+{
+	struct svc_owner *so = owner_of(p, svc);
+	struct dsr_check *c;
+
+	if (!svc->vrrp_id || !so)
+		return 0;
+	if (!(c = add_check(o, DSR_ID(VRRP_MASTER), svc->name, NULL, svc->vip, -1)))
+		return -1;
+	struct dsr_ownership *own = finished_copy(p, so);
+	if (!own)
+		return -1;
+	dsr_vrrp_master_verdict(c, own, svc, p->first_us < 0 ? 0 : p->last_us - p->first_us);
+	free(own);
 	return 0;
 }
 
@@ -781,6 +1047,8 @@ struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n)
 	for (size_t s = 0; s < cfg->nservices && rc == 0; s++) {
 		const struct dsr_service *svc = &cfg->services[s];
 		rc = judge_vip(p, svc, &o);
+		if (rc == 0)
+			rc = judge_vrrp(p, svc, &o);
 		for (size_t i = 0; i < svc->nservers && rc == 0; i++) {
 			size_t idx = svc->servers[i];
 			rc = judge_server(p, svc, idx, !done[idx], &o);

@@ -23,6 +23,9 @@ void dsr_passive_free(struct dsr_passive *p);
 /* Called once for each new finding as it happens (watch prints them). */
 typedef void (*dsr_alert_fn)(const char *line, void *arg);
 void dsr_passive_on_alert(struct dsr_passive *p, dsr_alert_fn fn, void *arg);
+/* Called once for each event that is no fault as it is decided: a failover
+ * of a VIP between members of its balancer set (watch prints them too). */
+void dsr_passive_on_info(struct dsr_passive *p, dsr_alert_fn fn, void *arg);
 
 /* One decoded frame, with its capture time and its number in the capture. */
 void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,

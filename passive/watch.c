@@ -29,6 +29,14 @@ static void alert(const char *line, void *arg)
 	}
 }
 
+/* Not a fault, but worth a line: a failover as it happens. */
+static void info(const char *line, void *arg)
+{
+	struct watch *w = arg;
+	fprintf(w->o->out, "event %s\n", line);
+	fflush(w->o->out);
+}
+
 static void tap(const uint8_t *data, size_t caplen, const struct timeval *ts, void *arg)
 {
 	struct watch *w = arg;
@@ -59,6 +67,7 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 		return -1;
 	}
 	dsr_passive_on_alert(w.passive, alert, &w);
+	dsr_passive_on_info(w.passive, info, &w);
 	dsr_os_catch_stop(&stop_signal);
 	if (o->syslog)
 		dsr_os_log_open("dsrcheck");

@@ -1,6 +1,8 @@
 /* dsrcheck watch: listen to the segment without end, say at once when a frame
- * claims a VIP from a MAC that is not the balancer's or an address is claimed
- * by two MACs, and run the full active audit every interval. */
+ * claims a VIP from a MAC that is not the balancer's, an address is claimed by
+ * two MACs, or a VIP changes owner (a failover as an "event" line; a
+ * split-brain, a flip-flop or a silent VRRP group as an alert), and run the
+ * full active audit every interval. */
 #ifndef DSR_WATCH_H
 #define DSR_WATCH_H
 

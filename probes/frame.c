@@ -174,6 +174,8 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 	}
 	if (f->l3 != DSR_L3_IPV4)
 		return 0;
+	if (f->l4 == DSR_L4_VRRP)
+		return add_key(out, n, (struct dsr_key){.kind = DSR_KEY_VRRP, .num = f->vrrp.vrid});
 	if (f->l4 == DSR_L4_TCP) {
 		/* An answer acknowledges our sequence number; our SYN carries it. */
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.ack - 1,

@@ -17,6 +17,7 @@
 #include "../platform/netcompat.h"
 #include "../capture/decode.h"
 #include "../src/check.h"
+#include "../src/config.h"
 
 #define DSR_NO_TASK ((size_t)-1)
 #define DSR_MAX_OWNER_TASKS 8 /* DSR_MAX_BALANCERS */
@@ -35,6 +36,7 @@ enum dsr_obs_kind {
 	DSR_OBS_SYNACK,      /* SYN-ACK acknowledging our SYN */
 	DSR_OBS_RST,         /* RST acknowledging our SYN */
 	DSR_OBS_SEGMENT,     /* any other TCP segment of one of our connections (tcp_conn.c) */
+	DSR_OBS_VRRP,        /* a VRRP advertisement of the task's virtual router */
 };
 
 /* What the wire said about one task: kept apart from what it means. */
@@ -52,6 +54,9 @@ struct dsr_observation {
 	uint16_t lport;
 	uint32_t tcp_seq, tcp_ack;
 	struct in_addr arp_tpa; /* ARP: target protocol address */
+	/* VRRP: the advertisement (mac and ip: who sent it) */
+	uint8_t vrrp_vrid, vrrp_priority;
+	uint16_t vrrp_interval_cs;
 	long rtt_us;    /* since the latest attempt sent before it, -1 if unknown */
 	unsigned frame; /* its number in the evidence capture (--pcap), 0 for none */
 	/* Provoked by a probe sent to a next hop the configuration does not name,
@@ -113,8 +118,15 @@ struct dsr_task {
 	/* The server's MAC from the configuration: used when ARP gets no answer. */
 	bool has_fallback_mac;
 	uint8_t fallback_mac[6];
-	/* Sends nothing: only watches the wire (the service-level arp.vip.claim). */
+	/* Sends nothing: only watches the wire (the service-level arp.vip.claim, vrrp.master). */
 	bool passive;
+	/* vrrp.master: the service whose virtual router (vrrp_id) is watched, and
+	 * whose balancers name its masters. */
+	const struct dsr_service *svc;
+	/* vrrp.master: this host holds the VIP, so VRRP made it master (its own
+	 * advertisements may leave by a macvlan the capture does not see). */
+	bool vip_held;
+	int self_balancer; /* the service's balancer this host is (by address), -1 none */
 
 	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
 	 * (the target itself on-link, or the gateway). */
@@ -155,6 +167,11 @@ struct dsr_task_state {
 	unsigned sent_frames[4];
 	unsigned nsent_frames;
 	bool answered;
+	/* Passive tasks: the span of capture time the run watched the wire, set
+	 * when the run ends (live: from its start; replay: the capture's frames). */
+	struct timeval watch_from, watch_to;
+	/* The index in the run's observations of the task's first (with nobs > 0). */
+	size_t first_obs;
 	bool unresolved;  /* never sent: the next hop's MAC could not be learned */
 	bool followed_up; /* the follow-up frame (a RST after a SYN-ACK) was sent */
 	/* Probes with run (struct dsr_probe): what they hold open, and whether
@@ -198,6 +215,7 @@ enum dsr_key_kind {
 	/* A connection of this host's TCP with the peer's address (addr) and port
 	 * (num), from one of the DSR_CONN_PORTS local ports starting at port. */
 	DSR_KEY_CONN,
+	DSR_KEY_VRRP,     /* a VRRP advertisement of virtual router num */
 };
 
 /* Local ports per task of this host's own connections: a block aligned on
@@ -281,6 +299,11 @@ struct dsr_probe {
 	/* Closes whatever run left open and frees s->live: at the end of every
 	 * live run, interrupted or failed ones too. */
 	void (*finish)(const struct dsr_task *t, struct dsr_task_state *s);
+	/* Optional, for tasks that only watch: how long from the run's start the
+	 * task must watch the wire before its judge can decide (first: its first
+	 * observation, NULL before any). The engine keeps a live run going that
+	 * long, within the run's time limit. */
+	unsigned (*min_watch_ms)(const struct dsr_task *t, const struct dsr_observation *first);
 };
 
 /* A task's state before the engine has done anything: the plan's identity. */
@@ -292,6 +315,7 @@ extern const struct dsr_probe dsr_probe_tcp_syn;
 extern const struct dsr_probe dsr_probe_arp_claim;
 extern const struct dsr_probe dsr_probe_dsr_return;
 extern const struct dsr_probe dsr_probe_tcp_conn;
+extern const struct dsr_probe dsr_probe_vrrp;
 
 /* Is mac one of the n in list? */
 bool dsr_mac_in(const uint8_t (*list)[6], size_t n, const uint8_t mac[6]);

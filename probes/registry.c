@@ -10,6 +10,7 @@ static const struct dsr_probe *const probes[] = {
 	&dsr_probe_arp_claim,
 	&dsr_probe_dsr_return,
 	&dsr_probe_tcp_conn,
+	&dsr_probe_vrrp,
 };
 
 const struct dsr_probe *dsr_probe_find(const char *name)

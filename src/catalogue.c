@@ -166,6 +166,13 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"per-packet scheduler with servers whose firewall drops packets of unknown connections, "
 		"ct state invalid drop; a stateful firewall on the way). Make the balancer schedule per "
 		"connection and see tcp.vip.direct of each server.", NULL, NULL},
+	[DSR_FIX_NO_MASTER] = {"no-master",
+		"Nobody advertised VRRP virtual router {value} (the VIP {vip}) for three advertisement "
+		"intervals: is keepalived (or the appliance's HA service) running on the balancers, and "
+		"are they not both in FAULT state (a tracked interface or script down: journalctl -u "
+		"keepalived)? A firewall on the master's output may drop IP protocol 112 (nftables: ip "
+		"protocol vrrp accept; iptables -A OUTPUT -p vrrp -j ACCEPT). Check that virtual_router_id "
+		"is {value} on both, and the HA link between them.", NULL, NULL},
 	[DSR_FIX_ICMP_UNREACHABLE] = {"icmp-unreachable",
 		"A router or host ({from}) says {addr} cannot be reached: check routing to it and any ACL or "
 		"firewall on the way.", NULL, NULL},
@@ -270,6 +277,8 @@ static const struct dsr_reason_def arp_vip[] = {
 	R(SPLIT_BRAIN, FAIL, "two members of the balancer set answer at once (two masters)", SPLIT_BRAIN),
 	R(UNVERIFIED, WARN, "analyze: one MAC, which nothing configured confirms is the balancer's",
 	  VERIFY_OWNER),
+	R(FLIP_FLOP, FAIL, "analyze: the owner changed between balancers with no VRRP transition",
+	  SPLIT_BRAIN),
 	OFF_SEGMENT,
 	NOT_SEEN,
 };
@@ -347,6 +356,14 @@ static const struct dsr_reason_def tcp_vip_conn[] = {
 	R(NO_ANSWER, SKIP, "the VIP accepted no connection; tcp.vip says why", NONE),
 	VIP_LOCAL,
 	R(NOT_SEEN, SKIP, "a recorded run that made no connection", NONE),
+};
+static const struct dsr_reason_def vrrp_master[] = {
+	R(SPLIT_BRAIN, FAIL, "two masters advertised the virtual router at once (both named)",
+	  SPLIT_BRAIN),
+	R(NO_MASTER, FAIL, "nobody advertised it for longer than a backup waits (three intervals)",
+	  NO_MASTER),
+	OFF_SEGMENT,
+	NOT_SEEN,
 };
 static const struct dsr_reason_def arp_conflict[] = {
 	R(CONFLICT, FAIL, "two MACs claimed the address at once (another MAC's claim within 1 s)",
@@ -477,6 +494,9 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "payload) complete, every packet of each from one server's MAC and none a RST; off the "
 	      "servers' segment, where their MACs cannot be seen, only resets and stalls are judged",
 	      tcp_vip_conn),
+	CHECK(VRRP_MASTER, "vrrp.master", SVC, BOTH, NULL,
+	      "exactly one master advertises the service's vrrp-id at a time (a failover, one master "
+	      "after the other, is an event, not a fault)", vrrp_master),
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
 	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
 	      "used", arp_conflict),

@@ -26,6 +26,7 @@ enum dsr_check_key {
 	DSR_CHECK_TCP_VIP_DIRECT,
 	DSR_CHECK_DSR_RETURN,
 	DSR_CHECK_TCP_VIP_CONN,
+	DSR_CHECK_VRRP_MASTER,
 	DSR_CHECK_ARP_CONFLICT,
 	DSR_CHECK_LOCAL_VIP,
 	DSR_CHECK_LOCAL_ARP_IGNORE,
@@ -131,6 +132,7 @@ enum dsr_fix {
 	DSR_FIX_PER_PACKET,  /* the balancer schedules packets, not connections */
 	DSR_FIX_CONN_RESET,  /* a server reset an established connection */
 	DSR_FIX_CONN_STALLED, /* a connection's close was never answered */
+	DSR_FIX_NO_MASTER,   /* nobody advertises the service's VRRP virtual router */
 	DSR_FIX_COUNT
 };
 

@@ -204,6 +204,8 @@ static void add_observation(struct dsr_observations *obs, const struct dsr_obser
 		obs->items = items;
 		obs->cap = cap;
 	}
+	if (s->nobs == 0)
+		s->first_obs = obs->n;
 	obs->items[obs->n++] = *o;
 	s->nobs++;
 }
@@ -331,7 +333,9 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 	struct dsr_frame f;
 	enum dsr_decode_status st = dsr_decode_ethernet(bytes, caplen, &f);
 
-	obs->frames++;
+	if (obs->frames++ == 0)
+		obs->first_ts = *ts;
+	obs->last_ts = *ts;
 	if (st == DSR_FRAME_TRUNCATED) {
 		obs->truncated++;
 		return;
@@ -349,7 +353,9 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 		return;
 	}
 	size_t nfound = lookup(obs->index, &f);
-	if (memcmp(f.eth_src, plan->me.mac, 6) == 0) {
+	/* Our own frames are attempts, never answers; but a VRRP master's own
+	 * advertisements (in a capture taken there) are what vrrp.master watches. */
+	if (memcmp(f.eth_src, plan->me.mac, 6) == 0 && f.l4 != DSR_L4_VRRP) {
 		obs->own++;
 		if (!record_attempts)
 			return;
@@ -416,13 +422,48 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 
 	dsr_format_ipv4(plan->me.ip, ip);
 	dsr_format_mac(plan->me.mac, mac);
+	/* VRRP advertisements go to a multicast group (or a unicast peer), never to
+	 * us: vrrp.master watches them whoever sends them. */
 	snprintf(out, outlen,
-		 "not ether src %s and (arp or (dst host %s and (icmp or "
-		 "(tcp and dst portrange %u-%u))))",
+		 "ip proto 112 or (not ether src %s and (arp or (dst host %s and (icmp or "
+		 "(tcp and dst portrange %u-%u)))))",
 		 mac, ip, plan->sport_first, plan->sport_last);
 }
 
+/* What the passive tasks watched, for their judges. */
+static void set_watch_span(const struct dsr_plan *plan, struct dsr_observations *obs,
+			   const struct timeval *from, const struct timeval *to)
+{
+	for (size_t i = 0; i < plan->ntasks; i++)
+		if (plan->tasks[i].passive) {
+			obs->state[i].watch_from = *from;
+			obs->state[i].watch_to = *to;
+		}
+}
+
 enum task_state { WAITING, DUE, IN_FLIGHT, DONE };
+
+/* The live run started at start: how long task i must still watch (a probe's
+ * minimum watch, within the run's time limit), 0 when it has watched enough. */
+static long long watch_left_us(const struct dsr_plan *plan, const struct dsr_observations *obs,
+			       size_t i, const struct dsr_engine_options *o, long long start,
+			       long long now)
+{
+	const struct dsr_task *t = &plan->tasks[i];
+	const struct dsr_task_state *s = &obs->state[i];
+
+	if (!t->probe || !t->probe->min_watch_ms)
+		return 0;
+	long long need = (long long)t->probe->min_watch_ms(t, s->nobs ? &obs->items[s->first_obs] : NULL);
+	/* Never the reason a run overruns its limit: the judge is told how long
+	 * was watched and says when that was too short. */
+	if (o->time_limit_ms && need > (long long)o->time_limit_ms * 9 / 10)
+		need = (long long)o->time_limit_ms * 9 / 10;
+	if (need > DSR_MAX_DURATION_MS)
+		need = DSR_MAX_DURATION_MS;
+	long long end = start + need * 1000;
+	return end > now ? end - now : 0;
+}
 
 /* Where task t stands at time now; sets *when to the time it next needs attention. */
 static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observations *obs,
@@ -434,6 +475,13 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observ
 	long long timeout = (long long)o->timeout_ms * 1000;
 
 	*when = now + MAX_SLEEP_MS * 1000;
+	if (t->passive && obs->started_us) {
+		long long left = watch_left_us(plan, obs, i, o, obs->started_us, now);
+		if (left > 0) {
+			*when = now + left;
+			return IN_FLIGHT;
+		}
+	}
 	if (!t->probe || t->passive || s->unresolved)
 		return DONE;
 	/* Connections of this host's TCP: their probe says when it is done. */
@@ -612,6 +660,7 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	obs->started_us = start;
 
 	for (;;) {
 		long long now = now_us(), wake = now + MAX_SLEEP_MS * 1000;
@@ -699,7 +748,11 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 			return -1;
 	}
 	/* Answers already queued in the kernel still count. */
-	return drain(plan, &live);
+	int rc = drain(plan, &live);
+	struct timeval from = {.tv_sec = (time_t)(start / 1000000), .tv_usec = (long)(start % 1000000)}, to;
+	dsr_platform_now(&to);
+	set_watch_span(plan, obs, &from, &to);
+	return rc;
 }
 
 int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
@@ -731,6 +784,7 @@ int dsr_engine_replay(const struct dsr_plan *plan, struct dsr_source *src,
 		feed(plan, data, caplen, &ts, true, obs, NULL, NULL, 0);
 	if (rc == -1)
 		return -1;
+	set_watch_span(plan, obs, &obs->first_ts, &obs->last_ts);
 	for (size_t i = 0; i < plan->ntasks; i++) {
 		const struct dsr_task *t = &plan->tasks[i];
 		struct dsr_task_state *s = &obs->state[i];

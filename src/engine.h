@@ -45,6 +45,11 @@ struct dsr_observations {
 	struct dsr_task_state *state;
 	size_t nstate;
 	struct dsr_task_index *index;
+	/* Capture times of the first and last frame fed (a replay's watch span). */
+	struct timeval first_ts, last_ts;
+	/* When the live run started (microseconds, the platform clock; 0 for a
+	 * replay): minimum watches (dsr_probe.min_watch_ms) count from it. */
+	long long started_us;
 };
 
 #define DSR_MAX_OBSERVATIONS 65536

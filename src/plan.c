@@ -324,6 +324,30 @@ static int conn_ports(struct builder *b)
 	return 0;
 }
 
+/* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
+static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link, bool held)
+{
+	if (!on_link)
+		return add_skip(b, DSR_ID(VRRP_MASTER), svc, NULL, svc->vip, -1, DSR_REASON(NOT_ON_SEGMENT),
+				off_segment);
+	struct dsr_task *t = add_task(b);
+	if (!t)
+		return -1;
+	t->probe = &dsr_probe_vrrp;
+	t->check_id = DSR_ID(VRRP_MASTER);
+	t->service = svc->name;
+	t->target = svc->vip;
+	t->is_vip = true;
+	t->passive = true;
+	t->svc = svc;
+	t->vip_held = held;
+	t->self_balancer = -1;
+	for (size_t i = 0; i < svc->nbalancers; i++)
+		if (dsr_iface_has_addr(b->ifc, svc->balancers[i].addr))
+			t->self_balancer = (int)i;
+	return 0;
+}
+
 /* Each balancer's own address, asked by ARP (an internal task): the MAC that
  * answers is that balancer's, and the VIP's owners are judged by it (src/ha.c).
  * Our own address needs no asking: the task stands for this interface. */
@@ -385,6 +409,8 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		t->claim_watch = true;
 		expect_balancer(t, svc, true);
 	}
+	if (svc->vrrp_id && add_vrrp_watch(b, svc, on_link, local) < 0)
+		return -1;
 	if (local) {
 		b->plan->holds_vip = true;
 		snprintf(b->plan->vip_on, sizeof(b->plan->vip_on), "%s", holder);

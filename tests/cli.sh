@@ -560,11 +560,15 @@ got:  exit $RC, stdout '$(shown "$(head -c 200 out)")', stderr '$(shown "$(head 
 wants "--list-checks lists arp.conflict with its reasons" 0 '^arp.conflict \(per address' --list-checks
 wants "--list-checks -f json is the catalogue" 0 '"schema": "dsrcheck-checks/1"' --list-checks -f json
 t "--list-checks -f junit" 2 "dsrcheck: --list-checks writes text or json, not junit" --list-checks -f junit
-wants "--help lists every id of the catalogue" 0 'dsr.return tcp.vip.conn arp.conflict' --help
+wants "--help lists every id of the catalogue" 0 'dsr.return tcp.vip.conn vrrp.master arp.conflict' --help
 wants "analyze --vip --server needs no --port" 0 'arp.vip' \
 	analyze "$ROOT/fixtures/pcap/healthy-client.pcap" --vip 198.18.0.100 --server rs1=198.18.0.11 -f json
 wants "analyze without a deployment: the address inventory" 1 '^  198.18.0.22 +flip-flop' \
 	analyze "$ROOT/fixtures/pcap/arp-table.pcap"
+wants "analyze: a VRRP failover is an event of a passing run" 0 'failover lb1 -> lb2 at [0-9:.]+Z in 3640 ms' \
+	analyze "$ROOT/fixtures/pcap/vrrp-failover-crash.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini" -f json
+wants "analyze: two VRRP masters fail vrrp.master split-brain" 1 'vrrp.master.*split-brain: lb1 and lb2 both' \
+	analyze "$ROOT/fixtures/pcap/vrrp-split-brain.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini"
 
 # Behaviour still to be fixed (see the report that came with this file).
 contains "-t 0 says the limit must be more than 0" 2 "more than 0" -c lab.ini -t 0

@@ -88,6 +88,37 @@ static inline size_t craft_echo_reply(uint8_t *f, const uint8_t smac[6], const u
 	return n + 8;
 }
 
+/* A VRRP advertisement (version 2 or 3) for vrid from smac/sip to 224.0.0.18,
+ * holding n virtual addresses (each addrs[0] with its last byte + i), and for
+ * version 2 the 8 bytes of authentication data. interval: seconds for v2,
+ * centiseconds for v3. */
+static inline size_t craft_vrrp(uint8_t *f, uint8_t version, const uint8_t smac[6],
+				const uint8_t sip[4], uint8_t vrid, uint8_t prio, uint16_t interval,
+				const uint8_t addr[4], uint8_t n)
+{
+	static const uint8_t mcast_mac[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x12};
+	static const uint8_t mcast[4] = {224, 0, 0, 18};
+	size_t len = 8 + (size_t)n * 4 + (version == 2 ? 8 : 0);
+	size_t k = craft_eth(f, mcast_mac, smac, 0x0800);
+	k += craft_ip(f + k, 112, sip, mcast, 255, len);
+	memset(f + k, 0, len);
+	f[k] = (uint8_t)(version << 4 | 1);
+	f[k + 1] = vrid;
+	f[k + 2] = prio;
+	f[k + 3] = n;
+	if (version == 2) {
+		f[k + 4] = 0; /* no authentication */
+		f[k + 5] = (uint8_t)interval;
+	} else {
+		put16(f + k + 4, interval & 0x0fff);
+	}
+	for (uint8_t i = 0; i < n; i++) {
+		memcpy(f + k + 8 + 4 * i, addr, 4);
+		f[k + 8 + 4 * i + 3] = (uint8_t)(addr[3] + i);
+	}
+	return k + len;
+}
+
 /* ICMP destination unreachable from router sip quoting the IPv4 packet qip
  * (header plus at least 8 bytes) of qlen bytes. */
 static inline size_t craft_unreach(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],

@@ -300,7 +300,7 @@ static void ids_for_the_usage(void **state)
 	fclose(f);
 	assert_string_equal(text, "arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip\n"
 				  "        icmp.vip.direct tcp.rip tcp.vip tcp.vip.direct\n"
-				  "        dsr.return tcp.vip.conn arp.conflict\n");
+				  "        dsr.return tcp.vip.conn vrrp.master arp.conflict\n");
 }
 
 /* ---- every id and reason the tests expect -------------------------------- */

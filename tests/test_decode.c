@@ -212,6 +212,102 @@ static void linux_cooked(void **state)
 	assert_int_equal(dsr_decode_sll(sll2, 20 + n - 14, true, &d), DSR_FRAME_UNRELATED);
 }
 
+static const uint8_t vip[4] = {198, 18, 0, 100};
+
+static void vrrp_v2_and_v3_fields(void **state)
+{
+	(void)state;
+	uint8_t f[160];
+	struct dsr_frame d;
+	size_t n = craft_vrrp(f, 2, mac_a, ip_a, 51, 150, 1, vip, 2);
+	assert_int_equal(n, 14 + 20 + 8 + 8 + 8);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.l3, DSR_L3_IPV4);
+	assert_int_equal(d.l4, DSR_L4_VRRP);
+	assert_int_equal(d.ip.proto, DSR_IPPROTO_VRRP);
+	assert_int_equal(d.ip.ttl, 255);
+	assert_int_equal(d.vrrp.version, 2);
+	assert_int_equal(d.vrrp.type, DSR_VRRP_ADVERTISEMENT);
+	assert_int_equal(d.vrrp.vrid, 51);
+	assert_int_equal(d.vrrp.priority, 150);
+	assert_int_equal(d.vrrp.naddrs, 2);
+	assert_int_equal(d.vrrp.interval_cs, 100); /* v2 seconds, kept as centiseconds */
+	assert_memory_equal(&d.vrrp.addrs[0].s_addr, vip, 4);
+	assert_int_equal(((uint8_t *)&d.vrrp.addrs[1].s_addr)[3], 101);
+	assert_memory_equal(&d.ip.src.s_addr, ip_a, 4);
+	assert_memory_equal(d.eth_src, mac_a, 6);
+
+	n = craft_vrrp(f, 3, mac_b, ip_b, 7, 0, 0xabc, vip, 1);
+	assert_int_equal(n, 14 + 20 + 8 + 4);
+	f[14 + 20 + 4] |= 0xf0; /* reserved bits: ignored */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.vrrp.version, 3);
+	assert_int_equal(d.vrrp.vrid, 7);
+	assert_int_equal(d.vrrp.priority, 0); /* a master resigning */
+	assert_int_equal(d.vrrp.interval_cs, 0xabc);
+
+	/* More addresses than are kept: the rest are checked for length, not stored. */
+	n = craft_vrrp(f, 3, mac_b, ip_b, 7, 100, 100, vip, 9);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.vrrp.naddrs, 9);
+	assert_int_equal(((uint8_t *)&d.vrrp.addrs[DSR_VRRP_ADDRS - 1].s_addr)[3], 100 + DSR_VRRP_ADDRS - 1);
+}
+
+static void vrrp_truncated_and_invalid(void **state)
+{
+	(void)state;
+	uint8_t good[160], f[160];
+	struct dsr_frame d;
+	size_t sizes[2];
+	uint8_t frames[2][160];
+	sizes[0] = craft_vrrp(frames[0], 2, mac_a, ip_a, 51, 100, 1, vip, 1);
+	sizes[1] = craft_vrrp(frames[1], 3, mac_a, ip_a, 51, 100, 100, vip, 3);
+	for (int k = 0; k < 2; k++)
+		for (size_t len = 0; len < sizes[k]; len++) {
+			memcpy(f, frames[k], len);
+			assert_int_equal(dsr_decode_ethernet(f, len, &d), DSR_FRAME_TRUNCATED);
+		}
+
+	size_t n = craft_vrrp(good, 3, mac_a, ip_a, 51, 100, 100, vip, 2);
+	size_t v = 14 + 20;
+	struct {
+		size_t off;
+		uint8_t value;
+	} lies[] = {
+		{v, 0x41},     /* version 4 */
+		{v, 0x11},     /* version 1 */
+		{v, 0x32},     /* type 2: none is defined */
+		{v + 1, 0},    /* VRID 0 */
+		{v + 3, 0},    /* no virtual address */
+		{v + 3, 3},    /* three addresses in the room of two, all captured */
+		{v + 3, 255},
+		{v + 5, 0},    /* interval 0 */
+	};
+	for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		memcpy(f, good, n);
+		f[lies[i].off] = lies[i].value;
+		assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	}
+	/* The IP total length bounds the advertisement: Ethernet padding is no address. */
+	memcpy(f, good, n);
+	memset(f + n, 0, 8);
+	put16(f + 14 + 2, (uint16_t)(20 + 8 + 4)); /* room for one address of the two */
+	assert_int_equal(dsr_decode_ethernet(f, n + 8, &d), DSR_FRAME_INVALID);
+	/* Version 2 without its authentication data. */
+	n = craft_vrrp(good, 2, mac_a, ip_a, 51, 100, 1, vip, 1);
+	memcpy(f, good, n);
+	put16(f + 14 + 2, (uint16_t)(20 + 8 + 4));
+	assert_int_equal(dsr_decode_ethernet(f, n - 8, &d), DSR_FRAME_INVALID);
+	assert_int_equal(dsr_decode_ethernet(good, n, &d), DSR_FRAME_OK);
+	memcpy(f, good, n);
+	f[v + 5] = 0; /* v2 interval 0 */
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	/* A later fragment of protocol 112 is no advertisement. */
+	memcpy(f, good, n);
+	f[14 + 7] = 0x10;
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_UNRELATED);
+}
+
 static void status_names(void **state)
 {
 	(void)state;
@@ -233,6 +329,8 @@ int main(void)
 		cmocka_unit_test(vlan_tagged),
 		cmocka_unit_test(icmp_error_quote_has_own_bounds),
 		cmocka_unit_test(linux_cooked),
+		cmocka_unit_test(vrrp_v2_and_v3_fields),
+		cmocka_unit_test(vrrp_truncated_and_invalid),
 		cmocka_unit_test(status_names),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

@@ -43,8 +43,8 @@ struct state {
 	struct dsr_config cfg;
 	struct dsr_passive *p;
 	unsigned long frame;
-	int alerts;
-	char last_alert[256];
+	int alerts, infos;
+	char last_alert[256], last_info[256];
 };
 
 static void on_alert(const char *line, void *arg)
@@ -380,6 +380,111 @@ static void bounded_inventory(void **state)
 	free(c);
 }
 
+static void on_info(const char *line, void *arg)
+{
+	struct state *s = arg;
+	s->infos++;
+	snprintf(s->last_info, sizeof(s->last_info), "%s", line);
+}
+
+/* A crafted VRRP capture read with config/vrrp-pair.ini, as analyze and watch
+ * read it: the checks, and the lines watch would print as it went. */
+static struct dsr_check *analyze_pair(struct state *s, const char *pcap, size_t *n)
+{
+	char err[256];
+	FILE *f = fopen("fixtures/config/vrrp-pair.ini", "rb");
+	char ini[2048];
+	assert_non_null(f);
+	ini[fread(ini, 1, sizeof(ini) - 1, f)] = '\0';
+	fclose(f);
+	dsr_passive_free(s->p);
+	dsr_config_free(&s->cfg);
+	assert_int_equal(dsr_config_init(&s->cfg), 0);
+	assert_int_equal(dsr_config_load_string(&s->cfg, ini, "vrrp-pair.ini", err, sizeof(err)), 0);
+	s->p = dsr_passive_new(&s->cfg);
+	assert_non_null(s->p);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	dsr_passive_on_info(s->p, on_info, s);
+	return analyze_file(s, pcap, n);
+}
+
+/* A failover is an event: arp.vip passes and says who, when, how long and how
+ * many gratuitous ARPs; watch prints it as an event line, raises no alert. */
+static void failover_is_an_event(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_pair(s, "fixtures/pcap/vrrp-failover-crash.pcap", &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_string_equal(v->summary, "198.18.0.100 claimed by the balancer set only; failover lb1 -> lb2 at "
+					"11:06:53.640100Z in 3640 ms, 5 gratuitous ARPs (the old master went silent)");
+	assert_int_equal(s->alerts, 0);
+	assert_int_equal(s->infos, 1);
+	assert_string_equal(s->last_info, "1795000013.640100 198.18.0.100: failover lb1 -> lb2 at 11:06:53.640100Z "
+					  "in 3640 ms, 5 gratuitous ARPs (the old master went silent)");
+	const struct dsr_check *m = check(c, n, "vrrp.master", NULL, -1);
+	assert_int_equal(m->status, DSR_PASS);
+	assert_non_null(strstr(m->summary, "now lb2 (198.18.0.3) priority 90"));
+	free(c);
+
+	s->infos = 0;
+	c = analyze_pair(s, "fixtures/pcap/vrrp-vmac-failover.pcap", &n);
+	v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_non_null(strstr(v->summary, "failover vrrp-51 (lb1) -> vrrp-51 (lb2) at "));
+	assert_int_equal(s->infos, 1);
+	free(c);
+}
+
+/* Two masters at once: both checks fail split-brain naming both, watch alerts once. */
+static void split_brain_names_both(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_pair(s, "fixtures/pcap/vrrp-split-brain.pcap", &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_FAIL);
+	assert_string_equal(v->reason, "split-brain");
+	assert_non_null(strstr(v->summary, "split-brain lb1 and lb2 at "));
+	assert_non_null(strstr(dsr_check_remedy_text(v), "(lb1 and lb2)"));
+	const struct dsr_check *m = check(c, n, "vrrp.master", NULL, -1);
+	assert_int_equal(m->status, DSR_FAIL);
+	assert_string_equal(m->reason, "split-brain");
+	assert_string_equal(m->summary, "lb1 and lb2 both advertised vrrp-id 51 as master at once, until the end");
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, "198.18.0.100: split-brain lb1 and lb2 at "));
+	assert_int_equal(s->infos, 0);
+	free(c);
+}
+
+/* An owner change with no VRRP transition, and a silent virtual router. */
+static void flip_flop_and_no_master(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_pair(s, "fixtures/pcap/vrrp-flip-flop.pcap", &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_string_equal(v->reason, "flip-flop");
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, "flip-flop lb1 -> lb2"));
+	free(c);
+
+	s->alerts = 0;
+	c = analyze_pair(s, "fixtures/pcap/vrrp-no-master.pcap", &n);
+	const struct dsr_check *m = check(c, n, "vrrp.master", NULL, -1);
+	assert_int_equal(m->status, DSR_FAIL);
+	assert_string_equal(m->reason, "no-master");
+	assert_string_equal(m->summary, "nobody advertised vrrp-id 51 for 9000 ms");
+	assert_non_null(strstr(dsr_check_remedy_text(m), "virtual router 51"));
+	/* watch says so while the silence lasts, once. */
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, "no-master vrrp-51"));
+	v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +496,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(balancer_address_verifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_deployment_inventory, setup, teardown),
 		cmocka_unit_test_setup_teardown(bounded_inventory, setup, teardown),
+		cmocka_unit_test_setup_teardown(failover_is_an_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(split_brain_names_both, setup, teardown),
+		cmocka_unit_test_setup_teardown(flip_flop_and_no_master, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }

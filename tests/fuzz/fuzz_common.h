@@ -24,7 +24,8 @@
 
 /* fixtures/lab/dsrcheck-lab.ini, which every fixture capture was recorded
  * against (fixtures/TESTLIST), inlined so that a harness does not depend on
- * the working directory. */
+ * the working directory; with a vrrp-id, so that VRRP advertisements reach
+ * vrrp.master's task and the ownership timeline. */
 static const char fuzz_lab_ini[] = "[global]\n"
 				   "timeout = 500ms\n"
 				   "retries = 1\n"
@@ -35,6 +36,7 @@ static const char fuzz_lab_ini[] = "[global]\n"
 				   "ports = 80, 8080\n"
 				   "balancer = 198.18.0.2\n"
 				   "balancer-mac = 02:00:00:00:00:02\n"
+				   "vrrp-id = 51\n"
 				   "servers = rs1, rs2, rs3\n"
 				   "[server rs1]\n"
 				   "address = 198.18.0.11\n"

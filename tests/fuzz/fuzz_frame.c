@@ -53,7 +53,12 @@ static void check_decoded(enum dsr_decode_status st, const struct dsr_frame *f)
 	if (f->l3 == DSR_L3_ARP)
 		FUZZ_REQUIRE(f->l4 == DSR_L4_NONE);
 	else
-		FUZZ_REQUIRE(f->l4 == DSR_L4_ICMP || f->l4 == DSR_L4_TCP);
+		FUZZ_REQUIRE(f->l4 == DSR_L4_ICMP || f->l4 == DSR_L4_TCP || f->l4 == DSR_L4_VRRP);
+	/* A VRRP advertisement decoded OK elects someone: RFC 5798's discard rules hold. */
+	if (f->l4 == DSR_L4_VRRP)
+		FUZZ_REQUIRE((f->vrrp.version == 2 || f->vrrp.version == 3) && f->vrrp.vrid != 0 &&
+			     f->vrrp.naddrs != 0 && f->vrrp.interval_cs != 0 &&
+			     f->vrrp.type == DSR_VRRP_ADVERTISEMENT);
 	if (f->l4 == DSR_L4_ICMP &&
 	    (f->icmp.type == DSR_ICMP_UNREACH || f->icmp.type == DSR_ICMP_TIME_EXCEEDED))
 		FUZZ_REQUIRE(f->icmp.has_quote);
