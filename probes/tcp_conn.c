@@ -359,7 +359,7 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	size_t n = group_connections(obs, nobs, conns, DSR_CONN_PORTS);
 	bool on_segment = t->nexthop.s_addr == t->target.s_addr;
 	const struct seen_conn *spread = NULL, *reset = NULL, *stalled = NULL;
-	size_t opened = 0, clean = 0, nstalled = 0;
+	size_t opened = 0, clean = 0, nstalled = 0, nreset = 0;
 	char endpoint[32], macs[80];
 	const char *note = on_segment ? ""
 				      : " (off the servers' segment their MACs cannot be seen: only "
@@ -379,8 +379,10 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 		opened++;
 		if (on_segment && c->nmacs > 1)
 			spread = spread ? spread : c;
+		else if (c->rst && nreset++ == 0)
+			reset = c;
 		else if (c->rst)
-			reset = reset ? reset : c;
+			continue;
 		else if (!c->fin_acked && nstalled++ == 0)
 			stalled = c;
 		else if (c->fin_acked)
@@ -401,6 +403,14 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	 * closed cleanly, spread and reset are evidence whatever else happened. */
 	if (stalled && clean)
 		stalled = NULL;
+	/* One reset among connections that closed cleanly is a single event (a
+	 * forged segment our kernel answered, a server restarting), not the
+	 * balancer's way: resets fail when they are at least as many as clean
+	 * closes, and are evidence either way. */
+	if (nreset)
+		dsr_evidence_int(out, "resets", (long long)nreset);
+	if (reset && clean > nreset)
+		reset = NULL;
 	const struct seen_conn *shown = spread ? spread : reset ? reset : stalled;
 	if (!shown) {
 		/* Who served them: the servers, named by verdict.c. */

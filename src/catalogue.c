@@ -350,7 +350,7 @@ static const struct dsr_reason_def dsr_return[] = {
 static const struct dsr_reason_def tcp_vip_conn[] = {
 	R(SPREAD, FAIL, "the packets of one connection came from different servers: a per-packet "
 	  "scheduler", PER_PACKET),
-	R(RESET, FAIL, "a RST inside an established connection", CONN_RESET),
+	R(RESET, FAIL, "RSTs inside established connections, at least as many as clean closes", CONN_RESET),
 	R(TIMEOUT, FAIL, "connections were accepted, but not one close (FIN) was acknowledged",
 	  CONN_STALLED),
 	R(NO_ANSWER, SKIP, "the VIP accepted no connection; tcp.vip says why", NONE),

@@ -1132,6 +1132,15 @@ static void connection_reset_or_stalled(void **state)
 	struct dsr_check c = judge(fx, 0);
 	assert_int_equal(c.status, DSR_FAIL);
 	assert_string_equal(c.reason, "reset");
+	/* Outnumbered by clean closes, one reset is a single event (a forged
+	 * segment our kernel answered), kept as evidence. */
+	conn_segment(fx, rs1_mac, 80, 40006, 8000, 2001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 80, 40006, 8001, 2002, DSR_TCP_ACK | DSR_TCP_FIN);
+	conn_segment(fx, rs1_mac, 80, 40007, 9000, 3001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 80, 40007, 9001, 3002, DSR_TCP_ACK | DSR_TCP_FIN);
+	c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(evidence_num(&c, "resets"), 1);
 	/* 8080: accepted, but our FIN never acknowledged (an ACK of the SYN-ACK's
 	 * number only, a retransmitted SYN-ACK). */
 	conn_segment(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
