@@ -142,8 +142,12 @@ bool dsr_cmd_nagios(const struct dsr_cmd_options *o);
  * the limit in *ms, 0 for none) or a usage error. */
 int dsr_cmd_time_limit(const struct dsr_cmd_options *o, struct dsr_config *cfg, unsigned *ms,
 		       struct dsr_cmd_error *e);
-/* Every format from the same results: stdout, then the --report files.
- * Returns the exit status the results call for. */
+/* Counts run's checks and diagnoses them into findings (run->findings points
+ * into it; dsr_findings_free when the reports are written). -1: out of memory. */
+struct dsr_findings;
+int dsr_cmd_diagnose(struct dsr_run *run, struct dsr_findings *findings);
+/* Every format from the same results, findings first: stdout, then the
+ * --report files. Returns the exit status the results call for. */
 int dsr_cmd_emit_reports(const struct dsr_cmd_options *o, struct dsr_run *result,
 			 struct dsr_cmd_error *e);
 /* Replaces path atomically: fill writes the new contents into a temporary file

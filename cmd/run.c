@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../platform/os.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "cmd.h"
 
@@ -176,8 +177,10 @@ int dsr_cmd_emit_reports(const struct dsr_cmd_options *o, struct dsr_run *result
 		.verbose = o->verbose,
 	};
 	const struct dsr_report_writer *w = dsr_report_find(o->format ? o->format : "text");
+	struct dsr_findings findings;
 
-	dsr_run_count(result);
+	if (dsr_cmd_diagnose(result, &findings) < 0)
+		return dsr_cmd_fail(e, DSR_EXIT_RUN, "out of memory");
 	status = dsr_run_failed(result) ? DSR_EXIT_FAIL : DSR_EXIT_PASS;
 	if (dsr_cmd_nagios(o))
 		status = result->counts.fail ? 2 : result->counts.warn ? 1 : 0;
@@ -187,5 +190,18 @@ int dsr_cmd_emit_reports(const struct dsr_cmd_options *o, struct dsr_run *result
 	for (size_t i = 0; i < o->nreports; i++)
 		if (dsr_cmd_write_report(o, i, result, &ropts, e) < 0)
 			status = DSR_EXIT_RUN;
+	dsr_findings_free(&findings);
+	result->findings = NULL;
+	result->nfindings = 0;
 	return status;
+}
+
+int dsr_cmd_diagnose(struct dsr_run *run, struct dsr_findings *findings)
+{
+	dsr_run_count(run);
+	if (dsr_diagnose(run->checks, run->nchecks, findings) < 0)
+		return -1;
+	run->findings = findings->items;
+	run->nfindings = findings->n;
+	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "../passive/watch.h"
 #include "../src/parse.h"
+#include "../src/diagnose.h"
 #include "cmd.h"
 
 struct watch_context {
@@ -67,7 +68,13 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 		fflush(stdout);
 		return DSR_EXIT_RUN;
 	}
-	dsr_run_count(&result);
+	struct dsr_findings findings = {0};
+	if (dsr_cmd_diagnose(&result, &findings) < 0) {
+		free((void *)result.checks);
+		printf("audit %lu could not run: out of memory\n", ++w->audits);
+		fflush(stdout);
+		return DSR_EXIT_RUN;
+	}
 	printf("audit %lu %s (%zu of %zu failed, %zu warnings)", ++w->audits,
 	       result.counts.fail ? "FAIL" : "PASS", result.counts.fail, result.nchecks,
 	       result.counts.warn);
@@ -82,6 +89,7 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 	for (size_t i = 0; i < w->o->nreports; i++)
 		dsr_cmd_write_report(w->o, i, &result, &ropts, &e);
 	status = result.counts.fail ? DSR_EXIT_FAIL : DSR_EXIT_PASS;
+	dsr_findings_free(&findings);
 	free((void *)result.checks);
 	return status;
 }

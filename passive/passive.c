@@ -626,10 +626,9 @@ static void not_seen(struct dsr_check *c, const char *what)
 
 static void owners_evidence(struct dsr_check *c, const struct addr *a)
 {
-	char mac[18], n[24];
+	char n[24];
 	for (unsigned i = 0; i < a->nowners; i++) {
-		dsr_format_mac(a->owners[i].mac, mac);
-		dsr_evidence_list_add(c, "macs", mac);
+		dsr_evidence_mac_add(c, "macs", a->owners[i].mac);
 		snprintf(n, sizeof(n), "%lu", a->owners[i].first_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
 	}
@@ -888,7 +887,7 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		dsr_check_summary(c, "%s never claimed %s in the capture", text, vip);
 	} else {
 		dsr_format_mac(mac, text);
-		dsr_evidence_str(c, "mac", text);
+		dsr_evidence_mac(c, "mac", mac);
 		dsr_evidence_int(c, "claims", (long long)claim->frames);
 		snprintf(n, sizeof(n), "%lu", claim->first_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);

@@ -326,6 +326,12 @@ static size_t group_connections(const struct dsr_observation *obs, size_t nobs,
 			bool fin_acked;
 			if (obs[i].lport != c->port || !belongs(c->opened, &obs[i], &fin_acked))
 				continue;
+			/* After our FIN was acknowledged the connection is over: a RST
+			 * then answers a stray segment of ours from TIME_WAIT (the ACK
+			 * our kernel sends to a forged or late SYN-ACK) and resets
+			 * nothing a client would see. */
+			if (obs[i].kind == DSR_OBS_RST && c->fin_acked)
+				continue;
 			add_mac(c, obs[i].mac);
 			c->fin_acked = c->fin_acked || fin_acked;
 			if (obs[i].kind == DSR_OBS_RST && !c->rst)

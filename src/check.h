@@ -145,6 +145,7 @@ struct dsr_counts {
 };
 
 struct dsr_inventory;
+struct dsr_finding;
 
 /* Everything a report writer needs besides the checks themselves. */
 struct dsr_run {
@@ -159,6 +160,11 @@ struct dsr_run {
 	 * claimed it (passive/inventory.h); NULL otherwise, and writers then
 	 * write exactly what they wrote before it existed. */
 	const struct dsr_inventory *inventory;
+	/* What is broken, one finding per broken thing (src/diagnose.h), in the
+	 * order reports lead with them; every failing or warning check is
+	 * explained by exactly one. Set by dsr_cmd_emit_reports. */
+	const struct dsr_finding *findings;
+	size_t nfindings;
 };
 
 void dsr_run_count(struct dsr_run *run);

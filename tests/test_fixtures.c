@@ -10,7 +10,14 @@
  *
  * fixtures/ANALYZELIST does the same for the passive path (dsrcheck analyze):
  *   PCAP CONFIG CHECK SERVER PORT STATUS REASON
- * where CONFIG "-" is no deployment. */
+ * where CONFIG "-" is no deployment.
+ *
+ * fixtures/FINDINGLIST names the findings (src/diagnose.h) of every capture of
+ * both lists that has a failing or warning check, exactly:
+ *   PCAP KIND SERVERS PORTS STATUS CHECKS
+ * PCAP prefixed "analyze:" for ANALYZELIST's captures; SERVERS and PORTS comma-separated ('-' for none), CHECKS the number of
+ * checks the finding explains. Whatever the lists, every failing or warning
+ * check must be explained by exactly one finding. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +31,7 @@
 #include "../platform/netcompat.h"
 #include "../src/catalogue.h"
 #include "../src/config.h"
+#include "../src/diagnose.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
 #include "../cmd/cmd.h"
@@ -151,6 +159,116 @@ static struct dsr_check *analyze(const struct expectation *e, struct dsr_config 
 	return checks;
 }
 
+struct finding_line {
+	char pcap[128], kind[32], servers[128], ports[64], status[8];
+	size_t checks;
+	int line;
+	bool seen;
+};
+
+static struct finding_line *finding_list;
+static size_t nfinding_list;
+
+static void load_findings(void)
+{
+	FILE *f = fopen("fixtures/FINDINGLIST", "r");
+	char line[512];
+	size_t cap = 0;
+	int lineno = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		struct finding_line e;
+		lineno++;
+		if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.line = lineno;
+		if (sscanf(line, "%127s %31s %127s %63s %7s %zu", e.pcap, e.kind, e.servers, e.ports,
+			   e.status, &e.checks) != 6)
+			fail_msg("FINDINGLIST:%d: malformed line", lineno);
+		if (nfinding_list == cap) {
+			cap = cap ? cap * 2 : 32;
+			finding_list = realloc(finding_list, cap * sizeof(*finding_list));
+			assert_non_null(finding_list);
+		}
+		finding_list[nfinding_list++] = e;
+	}
+	fclose(f);
+}
+
+/* One finding as FINDINGLIST writes it: "kind servers ports status checks". */
+static void finding_words(const struct dsr_finding *f, char *out, size_t cap)
+{
+	char servers[128] = "", ports[64] = "";
+	size_t su = 0, pu = 0;
+
+	for (size_t s = 0; s < f->nservers && su < sizeof(servers); s++)
+		su += (size_t)snprintf(servers + su, sizeof(servers) - su, "%s%s", s ? "," : "",
+				       f->servers[s]);
+	for (size_t p = 0; p < f->nports && pu < sizeof(ports); p++)
+		pu += (size_t)snprintf(ports + pu, sizeof(ports) - pu, "%s%d", p ? "," : "", f->ports[p]);
+	snprintf(out, cap, "%s %s %s %s %zu", f->name, su ? servers : "-", pu ? ports : "-",
+		 dsr_status_name(f->status), f->nchecks);
+}
+
+/* The findings of one capture's checks against FINDINGLIST; mismatches are
+ * counted and printed, with the whole list of what was found. */
+static size_t check_findings(const char *pcap, const struct dsr_check *checks, size_t n)
+{
+	struct dsr_findings found;
+	size_t mismatches = 0;
+	bool shown = false;
+
+	assert_int_equal(dsr_diagnose(checks, n, &found), 0);
+	for (size_t c = 0; c < n; c++) {
+		size_t by = 0;
+		for (size_t i = 0; i < found.n; i++)
+			for (size_t k = 0; k < found.items[i].nchecks; k++)
+				by += found.items[i].checks[k] == c;
+		bool broken = checks[c].status == DSR_FAIL || checks[c].status == DSR_WARN;
+		if (by != (broken ? 1u : 0u)) {
+			print_error("%s: %s %s port %d is explained by %zu findings\n", pcap, checks[c].id,
+				    checks[c].server ? checks[c].server : "-", checks[c].port, by);
+			mismatches++;
+		}
+	}
+	for (size_t i = 0; i < found.n; i++) {
+		char words[256];
+		bool listed = false;
+		finding_words(&found.items[i], words, sizeof(words));
+		for (size_t k = 0; k < nfinding_list && !listed; k++) {
+			struct finding_line *e = &finding_list[k];
+			char want[256];
+			snprintf(want, sizeof(want), "%s %s %s %s %zu", e->kind, e->servers, e->ports,
+				 e->status, e->checks);
+			if (strcmp(e->pcap, pcap) == 0 && !e->seen && strcmp(want, words) == 0)
+				listed = e->seen = true;
+		}
+		if (!listed) {
+			print_error("%s: unexpected finding %s\n", pcap, words);
+			mismatches++;
+			shown = true;
+		}
+	}
+	for (size_t k = 0; k < nfinding_list; k++)
+		if (strcmp(finding_list[k].pcap, pcap) == 0 && !finding_list[k].seen) {
+			print_error("FINDINGLIST:%d: %s: no such finding\n", finding_list[k].line, pcap);
+			finding_list[k].seen = true; /* said once */
+			mismatches++;
+			shown = true;
+		}
+	if (shown || getenv("DSR_SHOW_FINDINGS"))
+		for (size_t i = 0; i < found.n; i++) {
+			char words[256];
+			finding_words(&found.items[i], words, sizeof(words));
+			print_message("  %s %s\n      %s\n      %s\n", pcap, words, found.items[i].summary,
+				      found.items[i].evidence);
+		}
+	dsr_findings_free(&found);
+	return mismatches;
+}
+
 static void run_list(const char *path, bool passive)
 {
 	struct expectation *list;
@@ -197,6 +315,9 @@ static void run_list(const char *path, bool passive)
 				mismatches++;
 			}
 		}
+		char key[160];
+		snprintf(key, sizeof(key), "%s%s", passive ? "analyze:" : "", list[i].pcap);
+		mismatches += check_findings(key, checks, nchecks);
 		/* Every expectation names a check that exists. */
 		for (size_t k = i; k < n; k++) {
 			if (strcmp(list[k].pcap, list[i].pcap) != 0)
@@ -223,6 +344,17 @@ static void testlist(void **state)
 	run_list("fixtures/TESTLIST", false);
 }
 
+/* Every line of FINDINGLIST was some capture's: none stale. */
+static void findinglist(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < nfinding_list; k++)
+		if (!finding_list[k].seen)
+			fail_msg("FINDINGLIST:%d: %s is in neither TESTLIST nor ANALYZELIST",
+				 finding_list[k].line, finding_list[k].pcap);
+	free(finding_list);
+}
+
 static void analyzelist(void **state)
 {
 	(void)state;
@@ -234,6 +366,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(testlist),
 		cmocka_unit_test(analyzelist),
+		cmocka_unit_test(findinglist),
 	};
+	load_findings();
 	return cmocka_run_group_tests_name("fixtures", tests, NULL, NULL);
 }

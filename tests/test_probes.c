@@ -1212,6 +1212,32 @@ static void connection_forgeries_ignored(void **state)
 	fixture_free(fx);
 }
 
+/* A RST after the close, from the server itself and with numbers that fit:
+ * the server answering the ACK our kernel sent from TIME_WAIT to a forged or
+ * late SYN-ACK. The connection was over: no reset, and no second MAC. */
+static void connection_reset_after_close_ignored(void **state)
+{
+	(void)state;
+	struct fixture *fx = conn_fixture();
+	for (uint16_t k = 0; k < 3; k++) {
+		clean_connection(fx, rs1_mac, (uint16_t)(40005 + k), 1000u * k);
+		conn_segment(fx, k == 2 ? rs2_mac : rs1_mac, 80, (uint16_t)(40005 + k), 7002, 0,
+			     DSR_TCP_RST);
+	}
+	st(fx, 0)->attempts = 3;
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(evidence_num(&c, "resets"), -1);
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:11");
+	/* The same RST before the server acknowledged our FIN resets it. */
+	conn_segment(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment(fx, rs1_mac, 8080, 40040, 7001, 0, DSR_TCP_RST);
+	conn_segment(fx, rs1_mac, 8080, 40040, 7001, 1002, DSR_TCP_ACK | DSR_TCP_FIN);
+	st(fx, 1)->attempts = 1;
+	assert_string_equal(judge(fx, 1).reason, "reset");
+	fixture_free(fx);
+}
+
 /* A replay counts our own SYNs from the block, and nothing else, as attempts. */
 static void connection_attempts_in_a_replay(void **state)
 {
@@ -1435,6 +1461,7 @@ int main(void)
 		cmocka_unit_test(connection_spread_over_servers),
 		cmocka_unit_test(connection_reset_or_stalled),
 		cmocka_unit_test(connection_refused_or_never_made),
+		cmocka_unit_test(connection_reset_after_close_ignored),
 		cmocka_unit_test(connection_beyond_a_router),
 		cmocka_unit_test(connection_forgeries_ignored),
 		cmocka_unit_test(connection_attempts_in_a_replay),

@@ -1,0 +1,568 @@
+/* From verdicts to findings (diagnose.h). The rules are a table, one line
+ * each, tried in order on every server and then on every service: the first
+ * rule whose `when` matches one of the group's unexplained checks (and whose
+ * `unless` matches none of the group's checks) makes a finding, which
+ * explains every unexplained check of the group that `when` or `also` names;
+ * for checks with a port, only on the ports `when` matched, unless the rule
+ * takes the whole server. What is left after every rule becomes a finding
+ * of its own (DSR_FINDING_CHECK).
+ *
+ * A service-level check whose evidence names the servers behind the MACs
+ * that answered it ("servers", verdict.c) belongs to that server's group when
+ * it names exactly one: "tcp.vip 80 refused by rs1" is rs1's fault.
+ *
+ * Patterns are "id:reason" words: reason "*" is any failing or warning
+ * reason, "pass" a passing check. */
+#include "diagnose.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum rule_scope {
+	PER_SERVER, /* the checks of one server (per service) */
+	PER_SERVICE /* the checks of one service that no server's group took */
+};
+
+struct rule {
+	enum dsr_finding_kind kind;
+	enum rule_scope scope;
+	const char *when;   /* any of these makes the finding */
+	const char *unless; /* ...unless the group has any of these */
+	const char *also;   /* explained too, when present */
+	bool whole_server;  /* explains the group's checks on every port */
+	enum dsr_confidence confidence;
+};
+
+/* Most specific first: a server that is down also times out on the VIP. */
+static const struct rule rules[] = {
+	{DSR_FINDING_SPLIT_BRAIN, PER_SERVICE, "arp.vip:split-brain vrrp.master:split-brain", NULL,
+	 "arp.vip:* arp.vip.claim:* vrrp.master:*", false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_NO_MASTER, PER_SERVICE, "vrrp.master:no-master", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_BASE_MAC, PER_SERVICE, "arp.vip:base-mac arp.vip.claim:base-mac", NULL,
+	 "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner arp.vip.claim:base-mac", false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
+	 "local.arp.announce:* local.vip:not-loopback", NULL, "arp.vip:*", true, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host arp.vip:unknown-host",
+	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner", false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner", NULL,
+	 "icmp.vip:timeout tcp.vip:timeout dsr.return:*", false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict arp.rip:flip-flop "
+	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:*", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "arp.rip:no-answer", NULL,
+	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout "
+	 "arp.vip.claim:no-mac arp.rip:no-mac", true, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "icmp.rip:timeout tcp.rip:timeout",
+	 "tcp.rip:pass tcp.rip:refused icmp.rip:pass",
+	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout", true,
+	 DSR_CONFIDENCE_LIKELY},
+	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp.rip:refused local.listen:not-listening", NULL,
+	 "tcp.vip.direct:refused tcp.vip:refused", false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_NOT_BOUND, PER_SERVER, "tcp.vip.direct:refused tcp.vip:refused "
+	 "local.listen:not-bound local.iis.binding:*", NULL, NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
+	 "icmp.vip:wrong-source tcp.vip:wrong-source dsr.return:wrong-source", NULL, NULL, true,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout "
+	 "local.vip:missing local.weakhost.receive:* local.weakhost.send:* local.firewall:* "
+	 "local.loopback.adapter:*", NULL, NULL, true, DSR_CONFIDENCE_LIKELY},
+	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout", NULL, NULL,
+	 false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_UNVERIFIED_OWNER, PER_SERVICE, "arp.vip:unverified", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool broken(const struct dsr_check *c)
+{
+	return c->status == DSR_FAIL || c->status == DSR_WARN;
+}
+
+/* Does c match one word of pattern ("id:reason id:* id:pass")? */
+static bool matches(const char *pattern, const struct dsr_check *c)
+{
+	const char *p = pattern;
+
+	if (!p || !c->id)
+		return false;
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		const char *colon = memchr(p, ':', len);
+		if (colon) {
+			size_t idlen = (size_t)(colon - p), rlen = len - idlen - 1;
+			const char *reason = colon + 1;
+			bool id_ok = strlen(c->id) == idlen && memcmp(c->id, p, idlen) == 0;
+			bool reason_ok;
+			if (rlen == 4 && memcmp(reason, "pass", 4) == 0)
+				reason_ok = c->status == DSR_PASS;
+			else if (rlen == 1 && reason[0] == '*')
+				reason_ok = broken(c);
+			else
+				reason_ok = broken(c) && c->reason && strlen(c->reason) == rlen &&
+					    memcmp(c->reason, reason, rlen) == 0;
+			if (id_ok && reason_ok)
+				return true;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* The one server a service-level check names in its evidence, or NULL. */
+static const char *named_server(const struct dsr_check *c)
+{
+	for (size_t i = 0; i < c->nevidence; i++) {
+		const struct dsr_evidence *e = &c->evidence[i];
+		if (e->type == DSR_EV_LIST && strcmp(e->key, "servers") == 0 && e->text[0] &&
+		    !strchr(e->text, ','))
+			return e->text;
+	}
+	return NULL;
+}
+
+/* Does c's "servers" evidence name server, alone or among others? */
+static bool names(const struct dsr_check *c, const char *server)
+{
+	size_t len = strlen(server);
+
+	for (size_t i = 0; i < c->nevidence; i++) {
+		const struct dsr_evidence *e = &c->evidence[i];
+		if (e->type != DSR_EV_LIST || strcmp(e->key, "servers") != 0)
+			continue;
+		for (const char *p = e->text; *p; p += strcspn(p, ",")) {
+			p += *p == ',';
+			if (strncmp(p, server, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The group a check belongs to: its server, the one server its evidence
+ * names, or none (the service's). Named servers are found by name among the
+ * checks, so that the finding points at the check's own string. */
+static const char *server_of(const struct dsr_check *checks, size_t n, size_t i)
+{
+	const struct dsr_check *c = &checks[i];
+
+	if (c->server)
+		return c->server;
+	const char *name = named_server(c);
+	if (!name)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (checks[k].server && same(checks[k].service, c->service) &&
+		    strcmp(checks[k].server, name) == 0)
+			return checks[k].server;
+	return NULL;
+}
+
+struct work {
+	const struct dsr_check *checks;
+	size_t n;
+	const char **group;  /* per check: its server, or NULL */
+	bool *explained;
+	size_t *picked;      /* scratch: the checks of one finding */
+	struct dsr_findings *out;
+	size_t cap;
+	bool failed;
+};
+
+static bool in_group(const struct work *w, size_t i, const char *service, const char *server)
+{
+	return same(w->checks[i].service, service) && same(w->group[i], server);
+}
+
+static bool has_port(const int *ports, size_t n, int port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+static char *dup_text(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *d = malloc(len);
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
+
+/* The platform the checks' remedies were written for (their "platform"
+ * evidence, from the TTL of the server's replies). */
+static enum dsr_platform platform_of(const struct work *w, const size_t *picked, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct dsr_check *c = &w->checks[picked[k]];
+		for (size_t e = 0; e < c->nevidence; e++) {
+			if (strcmp(c->evidence[e].key, "platform") != 0)
+				continue;
+			if (strncmp(c->evidence[e].text, "linux", 5) == 0)
+				return DSR_PLATFORM_LINUX_GUESSED;
+			if (strncmp(c->evidence[e].text, "windows", 7) == 0)
+				return DSR_PLATFORM_WINDOWS_GUESSED;
+		}
+	}
+	return DSR_PLATFORM_UNKNOWN;
+}
+
+void dsr_finding_ports_text(const struct dsr_finding *f, char *out, size_t cap)
+{
+	size_t used = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (size_t i = 0; i < f->nports && used < cap; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == f->nports ? " and " : ", ";
+		int len = snprintf(out + used, cap - used, "%s%d", sep, f->ports[i]);
+		if (len < 0)
+			break;
+		used += (size_t)len;
+	}
+}
+
+/* Appends to buf[cap] at *used, cut at the end. */
+DSR_PRINTF(4, 5) static void add(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*used >= cap)
+		return;
+	va_start(ap, fmt);
+	int len = vsnprintf(buf + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (len > 0)
+		*used += (size_t)len;
+	if (*used >= cap)
+		*used = cap;
+}
+
+/* The words of finding f about the checks picked: summary, evidence, remedy. */
+static int write_words(struct work *w, struct dsr_finding *f)
+{
+	const struct dsr_finding_def *def = &dsr_finding_defs[f->kind];
+	const struct dsr_check *first = &w->checks[f->checks[0]];
+	char ports[128], summary[DSR_SUMMARY_MAX + 256], evidence[512], remedy[DSR_REMEDY_MAX];
+	size_t used = 0;
+
+	dsr_finding_ports_text(f, ports, sizeof(ports));
+	summary[0] = '\0';
+	if (f->kind == DSR_FINDING_CHECK) {
+		char port[16] = "";
+		if (first->port >= 0)
+			snprintf(port, sizeof(port), " %d", first->port);
+		add(summary, sizeof(summary), &used, "%s%s", f->nservers ? f->servers[0] : "",
+		    f->nservers ? ": " : "");
+		add(summary, sizeof(summary), &used, "%s%s", first->id, port);
+		add(summary, sizeof(summary), &used, " %s: %s", first->reason ? first->reason : "",
+		    dsr_check_summary_text(first));
+	} else {
+		for (size_t s = 0; s < f->nservers; s++)
+			add(summary, sizeof(summary), &used, "%s%s", s ? ", " : "", f->servers[s]);
+		if (!f->nservers && f->service)
+			add(summary, sizeof(summary), &used, "service %s%s", f->service, "");
+		add(summary, sizeof(summary), &used, "%s%s", f->nservers || f->service ? ": " : "",
+		    def->title);
+		if (f->nports && def->per_port)
+			add(summary, sizeof(summary), &used, " on port%s %s", f->nports > 1 ? "s" : "",
+			    ports);
+		if (def->detail)
+			add(summary, sizeof(summary), &used, " (%s%s)",
+			    f->confidence == DSR_CONFIDENCE_LIKELY ? "likely: " : "", def->detail);
+	}
+
+	used = 0;
+	evidence[0] = '\0';
+	for (size_t k = 0; k < f->nchecks; k++) {
+		const struct dsr_check *c = &w->checks[f->checks[k]];
+		char port[16] = "";
+		if (c->port >= 0)
+			snprintf(port, sizeof(port), " %d", c->port);
+		add(evidence, sizeof(evidence), &used, "%s%s", k ? ", " : "", c->id);
+		add(evidence, sizeof(evidence), &used, "%s%s", c->server ? " " : "",
+		    c->server ? c->server : "");
+		add(evidence, sizeof(evidence), &used, "%s %s", port, c->reason ? c->reason : "");
+	}
+
+	remedy[0] = '\0';
+	if (def->fix != DSR_FIX_NONE) {
+		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
+		for (size_t k = 0; k < f->nchecks; k++) {
+			const struct dsr_check *c = &w->checks[f->checks[k]];
+			bool about_vip = strstr(c->id, ".vip") || strcmp(c->id, "dsr.return") == 0;
+			if (c->target[0] && about_vip && !vip)
+				vip = c->target;
+			if (c->target[0] && !about_vip && !addr)
+				addr = c->target;
+			for (size_t e = 0; e < c->nevidence; e++) {
+				const struct dsr_evidence *ev = &c->evidence[e];
+				if (!from && strcmp(ev->key, "owners") == 0)
+					from = ev->text;
+				if (!mac && (strcmp(ev->key, "mac") == 0 || strcmp(ev->key, "macs") == 0))
+					mac = ev->text;
+			}
+		}
+		char one_port[16] = "", endpoint[48] = "";
+		if (f->nports == 1)
+			snprintf(one_port, sizeof(one_port), "%d", f->ports[0]);
+		if (vip)
+			snprintf(endpoint, sizeof(endpoint), "%s%s%s", vip, one_port[0] ? ":" : "", one_port);
+		struct dsr_fix_args args = {
+			.vip = vip, .addr = addr ? addr : vip, .port = one_port, .endpoint = endpoint,
+			.mac = mac, .from = from ? from : mac,
+		};
+		dsr_fix_render(remedy, sizeof(remedy), def->fix, platform_of(w, f->checks, f->nchecks),
+			       &args);
+		if (f->nports > 1) {
+			size_t len = strlen(remedy);
+			snprintf(remedy + len, sizeof(remedy) - len, " (ports %s)", ports);
+		}
+	} else {
+		/* The checks' own remedies, each once. */
+		used = 0;
+		for (size_t k = 0; k < f->nchecks; k++) {
+			const char *r = dsr_check_remedy_text(&w->checks[f->checks[k]]);
+			bool seen = !r[0];
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = strcmp(dsr_check_remedy_text(&w->checks[f->checks[j]]), r) == 0;
+			if (!seen)
+				add(remedy, sizeof(remedy), &used, "%s%s", used ? " " : "", r);
+		}
+	}
+	f->summary = dup_text(summary);
+	f->evidence = dup_text(evidence);
+	f->remedy = dup_text(remedy);
+	return f->summary && f->evidence && f->remedy ? 0 : -1;
+}
+
+/* Makes one finding of kind from w->picked[0..npicked) and marks them explained. */
+static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence confidence,
+		 size_t npicked)
+{
+	struct dsr_finding *f;
+
+	if (w->failed)
+		return;
+	if (w->out->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		struct dsr_finding *items = realloc(w->out->items, cap * sizeof(*items));
+		if (!items) {
+			w->failed = true;
+			return;
+		}
+		w->out->items = items;
+		w->cap = cap;
+	}
+	f = &w->out->items[w->out->n++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->name = dsr_finding_defs[kind].name;
+	f->confidence = confidence;
+	f->status = DSR_WARN;
+	f->checks = malloc(npicked * sizeof(*f->checks));
+	f->ports = malloc(npicked * sizeof(*f->ports));
+	f->servers = malloc(npicked * sizeof(*f->servers));
+	if (!f->checks || !f->ports || !f->servers) {
+		w->failed = true;
+		return;
+	}
+	for (size_t k = 0; k < npicked; k++) {
+		size_t i = w->picked[k];
+		const struct dsr_check *c = &w->checks[i];
+		w->explained[i] = true;
+		f->checks[f->nchecks++] = i;
+		if (c->status == DSR_FAIL)
+			f->status = DSR_FAIL;
+		if (!f->service)
+			f->service = c->service;
+		if (c->port >= 0 && !has_port(f->ports, f->nports, c->port))
+			f->ports[f->nports++] = c->port;
+		bool known = !w->group[i];
+		for (size_t s = 0; s < f->nservers && !known; s++)
+			known = same(f->servers[s], w->group[i]);
+		if (!known)
+			f->servers[f->nservers++] = w->group[i];
+	}
+	qsort(f->ports, f->nports, sizeof(*f->ports), cmp_int);
+	qsort(f->checks, f->nchecks, sizeof(*f->checks), cmp_index);
+	if (write_words(w, f) < 0)
+		w->failed = true;
+}
+
+/* Does c name a MAC one of the picked checks names? A capture's arp.vip
+ * knows the MACs, not the servers behind them. */
+static bool shares_mac(const struct work *w, const struct dsr_check *c, size_t npicked)
+{
+	for (size_t k = 0; k < npicked; k++) {
+		const struct dsr_check *p = &w->checks[w->picked[k]];
+		for (size_t a = 0; a < c->nmacs; a++)
+			for (size_t b = 0; b < p->nmacs; b++)
+				if (memcmp(c->macs[a], p->macs[b], 6) == 0)
+					return true;
+	}
+	return false;
+}
+
+/* Tries rule r on the group (service, server); makes its finding if it fits. */
+static void try_rule(struct work *w, const struct rule *r, const char *service, const char *server)
+{
+	size_t npicked = 0;
+	int ports[64];
+	size_t nports = 0;
+	bool any_port = false;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (!in_group(w, i, service, server))
+			continue;
+		if (matches(r->unless, &w->checks[i]))
+			return;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		const struct dsr_check *c = &w->checks[i];
+		if (w->explained[i] || !in_group(w, i, service, server) || !matches(r->when, c))
+			continue;
+		w->picked[npicked++] = i;
+		if (c->port < 0)
+			any_port = true;
+		else if (nports < sizeof(ports) / sizeof(ports[0]) && !has_port(ports, nports, c->port))
+			ports[nports++] = c->port;
+	}
+	if (npicked == 0)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct dsr_check *c = &w->checks[i];
+		bool picked = false;
+		for (size_t k = 0; k < npicked && !picked; k++)
+			picked = w->picked[k] == i;
+		bool ours = in_group(w, i, service, server) ||
+			    (server && !w->group[i] && same(c->service, service) &&
+			     (names(c, server) || shares_mac(w, c, npicked)));
+		if (picked || w->explained[i] || !ours || !matches(r->also, c))
+			continue;
+		if (!r->whole_server && c->port >= 0 && !any_port && !has_port(ports, nports, c->port))
+			continue;
+		w->picked[npicked++] = i;
+	}
+	emit(w, r->kind, r->confidence, npicked);
+}
+
+/* dsrcheck local's checks are about this host, a server: the server rules
+ * are theirs, with no name. */
+static bool is_local(const struct dsr_check *c)
+{
+	return c->id && strncmp(c->id, "local.", 6) == 0;
+}
+
+/* Each distinct (service, server) once, in the order of the checks. */
+static bool first_of_group(const struct work *w, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (in_group(w, j, w->checks[i].service, w->group[i]))
+			return false;
+	return true;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct dsr_finding *x = a, *y = b;
+
+	if (x->status != y->status)
+		return x->status == DSR_FAIL ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->checks[0] > y->checks[0]) - (x->checks[0] < y->checks[0]);
+}
+
+int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *out)
+{
+	struct work w = {.checks = checks, .n = n, .out = out};
+
+	out->items = NULL;
+	out->n = 0;
+	if (n == 0)
+		return 0;
+	w.group = calloc(n, sizeof(*w.group));
+	w.explained = calloc(n, sizeof(*w.explained));
+	w.picked = calloc(n, sizeof(*w.picked));
+	if (!w.group || !w.explained || !w.picked) {
+		w.failed = true;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w.group[i] = server_of(checks, n, i);
+		w.explained[i] = !broken(&checks[i]);
+	}
+	for (size_t r = 0; r < NRULES && !w.failed; r++)
+		for (size_t i = 0; i < n && !w.failed; i++) {
+			bool server_rule = rules[r].scope == PER_SERVER;
+			bool server_group = w.group[i] || is_local(&checks[i]);
+			if (server_group != server_rule || !first_of_group(&w, i))
+				continue;
+			try_rule(&w, &rules[r], checks[i].service, w.group[i]);
+		}
+	/* What no rule took stands on its own. */
+	for (size_t i = 0; i < n && !w.failed; i++)
+		if (!w.explained[i]) {
+			w.picked[0] = i;
+			emit(&w, DSR_FINDING_CHECK, DSR_CONFIDENCE_CERTAIN, 1);
+		}
+	if (!w.failed)
+		qsort(out->items, out->n, sizeof(*out->items), cmp_finding);
+done:
+	free(w.group);
+	free(w.explained);
+	free(w.picked);
+	if (w.failed) {
+		dsr_findings_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void dsr_findings_free(struct dsr_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct dsr_finding *x = &f->items[i];
+		free(x->checks);
+		free(x->ports);
+		free(x->servers);
+		free((char *)x->summary);
+		free((char *)x->remedy);
+		free((char *)x->evidence);
+	}
+	free(f->items);
+	f->items = NULL;
+	f->n = 0;
+}
