@@ -10,6 +10,7 @@ static const struct dsr_report_writer *const writers[] = {
 	&dsr_report_junit,
 	&dsr_report_prometheus,
 	&dsr_report_nagios,
+	&dsr_report_html,
 };
 
 #define NWRITERS (sizeof writers / sizeof writers[0])

@@ -13,6 +13,7 @@ extern const struct dsr_report_writer dsr_report_json;
 extern const struct dsr_report_writer dsr_report_junit;
 extern const struct dsr_report_writer dsr_report_prometheus;
 extern const struct dsr_report_writer dsr_report_nagios;
+extern const struct dsr_report_writer dsr_report_html;
 
 /* s as a JSON string, escaped as the json report escapes it; NULL is null. */
 void dsr_json_string(FILE *out, const char *s);

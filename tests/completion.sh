@@ -118,8 +118,8 @@ EOF
 # The call from the README of this test: COMP_WORDS alone, no COMP_LINE.
 got=$(bash -c 'source "$1"; COMP_WORDS=(dsrcheck -f ""); COMP_CWORD=2; _dsrcheck; printf "%s\n" "${COMPREPLY[@]}"' _ \
     "$root/contrib/bash-completion/dsrcheck" | LC_ALL=C sort)
-if [[ ${got//$'\n'/ } == "json junit nagios prometheus text" ]]; then
-    ok "direct call with COMP_WORDS=(dsrcheck -f \"\") -> the five formats"
+if [[ ${got//$'\n'/ } == "html json junit nagios prometheus text" ]]; then
+    ok "direct call with COMP_WORDS=(dsrcheck -f \"\") -> the six formats"
 else
     not_ok "direct call with COMP_WORDS=(dsrcheck -f \"\")" "got: ${got//$'\n'/ }"
 fi
