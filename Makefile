@@ -92,7 +92,7 @@ CORE_SRC := $(filter-out cmd/main.c $(ALL_PLATFORM_SRC), \
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%$(EXE),$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit contrib integration demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz valgrind loss
+.PHONY: FORCE all check unit contrib integration screenshots demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz valgrind loss
 .PHONY: windows check-windows
 all: $(BIN)
 
@@ -130,6 +130,7 @@ integration: dsrcheck
 	bash tests/integration/hostile.sh ./dsrcheck || rc=1; \
 	bash tests/integration/local.sh ./dsrcheck || rc=1; \
 	bash tests/integration/ha.sh ./dsrcheck || rc=1; \
+	bash tests/html.sh ./dsrcheck || rc=1; \
 	if [ "$(SANITIZE)" != 1 ]; then bash tests/integration/valgrind.sh ./dsrcheck || rc=1; fi; exit $$rc
 
 check: unit contrib integration
@@ -146,6 +147,11 @@ valgrind: dsrcheck
 contrib: dsrcheck
 	@bash tests/contrib.sh ./dsrcheck
 	@bash tests/bsd-compile-check.sh
+
+# The HTML report in headless Chromium (tests/html.sh, part of `make integration`), and
+# the README's pictures of it re-taken from the lab's unbound and arp-leak scenarios (root).
+screenshots: dsrcheck
+	@bash tests/html.sh ./dsrcheck --screenshots
 
 demo: dsrcheck
 	@bash fixtures/lab/demo.sh ./dsrcheck

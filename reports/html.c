@@ -199,7 +199,8 @@ static void add_server_check(struct segment *seg, const struct dsr_check *c)
 
 static void add_service_check(struct segment *seg, const struct dsr_check *c)
 {
-	if (!seg->vip[0] && c->target[0])
+	/* arp.rip of an unnamed host has a target too: only a VIP check names the VIP */
+	if (!seg->vip[0] && c->target[0] && c->id && strstr(c->id, "vip"))
 		memcpy(seg->vip, c->target, sizeof seg->vip);
 	if (id_is(c, "arp.vip") && !seg->arp_vip)
 		seg->arp_vip = c;
@@ -310,7 +311,9 @@ static void draw_vantage(FILE *out, const struct dsr_vantage *v, int y)
 	fputs("<g class=\"vantage\"><title>where dsrcheck ran</title>\n", out);
 	svg_box(out, VAN_X, y, VAN_W, VAN_H, "box-vantage");
 	svg_text(out, VAN_X + 12, y + 24, "t-head",
-		 v->is_balancer ? "dsrcheck (on the balancer)" : "dsrcheck (vantage)");
+		 v->inside_server ? "dsrcheck local (inside the server)"
+		 : v->is_balancer ? "dsrcheck (on the balancer)"
+				  : "dsrcheck (vantage)");
 	svg_text_n(out, VAN_X + 12, y + 46, "t-body", v->ifname, strnlen(v->ifname, sizeof v->ifname));
 	snprintf(line, sizeof line, "%.16s %.18s", v->ip[0] ? v->ip : "-", v->mac[0] ? v->mac : "");
 	svg_text(out, VAN_X + 12, y + 66, "t-body", line);
@@ -504,10 +507,12 @@ static void put_segment(FILE *out, const struct dsr_run *run, const struct segme
 
 	if (vy < SRV_Y + 20)
 		vy = SRV_Y + 20;
-	if (unknown && vy + VAN_H + 140 > height)
-		height = vy + VAN_H + 140;
 	if (v->is_balancer)
 		vy = LB_Y; /* the vantage is the balancer: one box, where the balancer stands */
+	if (vy + VAN_H + 20 > height)
+		height = vy + VAN_H + 20;
+	if (unknown && vy + VAN_H + 140 > height)
+		height = vy + VAN_H + 140;
 	fputs("<figure class=\"segment\">\n<figcaption>", out);
 	if (seg->service) {
 		fputs("service ", out);
@@ -555,9 +560,10 @@ static void put_segments(FILE *out, const struct dsr_run *run)
 			first = !same(run->checks[j].service, run->checks[i].service);
 		if (!first)
 			continue;
-		build_segment(run, run->checks[i].service, seg);
-		if (seg->nnodes == 0 && !seg->vip[0])
+		/* servers of no service share no VIP or balancer: the matrix shows them */
+		if (!run->checks[i].service)
 			continue;
+		build_segment(run, run->checks[i].service, seg);
 		put_segment(out, run, seg);
 		any = true;
 	}

@@ -1,4 +1,5 @@
-/* The monitoring and CI report formats: junit, prometheus and nagios. Each is
+/* The monitoring, CI and ticket report formats: junit, prometheus, nagios and
+ * html. Each is
  * compared against a golden file in fixtures/reports/ (see its README) and then
  * handed to the program that really reads it: xmllint against
  * fixtures/reports/junit.xsd, promtool check metrics, plus a strict parser here
@@ -26,6 +27,7 @@
 #include "../reports/report.h"
 #include "../reports/writers.h" /* dsr_utf8_decode, to check the exposition's UTF-8 */
 #include "../src/check.h"
+#include "../src/diagnose.h"
 #include "../platform/os.h"
 #include "golden.h"
 
@@ -476,6 +478,183 @@ static void test_nagios_golden(void **state)
 	free(got);
 }
 
+/* ---- html ---------------------------------------------------------------- */
+
+/* The elements html.c writes: anything else after a '<' is markup that came
+ * from the data (an injected <script>, <img onerror=...>). */
+static const char *const html_tags[] = {
+	"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "dl", "dt",
+	"dd", "section", "figure", "figcaption", "svg", "defs", "marker", "path", "g", "rect",
+	"text", "line", "circle", "ol", "li", "span", "code", "b", "a", "div", "table", "thead",
+	"tbody", "tr", "th", "td", "br", "wbr", "details", "summary", "footer"};
+
+static bool html_known_tag(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof html_tags / sizeof html_tags[0]; i++)
+		if (strlen(html_tags[i]) == n && strncmp(html_tags[i], name, n) == 0)
+			return true;
+	return false;
+}
+
+/* One tag from p (just past '<') to its '>', which it returns: a known
+ * element, then attributes name="value" whose values hold no quote or angle
+ * bracket, so that no data can close a value and open an attribute or a tag. */
+static const char *html_tag(const char *p)
+{
+	size_t n;
+
+	if (*p == '/')
+		p++;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+	if (!html_known_tag(p, n))
+		fail_msg("unknown element <%.20s", p);
+	p += n;
+	while (*p != '>') {
+		if (*p == '/' && p[1] == '>')
+			return p + 1;
+		if (*p != ' ')
+			fail_msg("bad character in a tag at %.40s", p);
+		p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		if (n == 0)
+			fail_msg("bad attribute at %.40s", p);
+		p += n;
+		if (*p != '=')
+			continue; /* a boolean attribute (open) */
+		if (p[1] != '"')
+			fail_msg("unquoted attribute value at %.40s", p);
+		p += 2 + strcspn(p + 2, "\"<>");
+		if (*p != '"')
+			fail_msg("'<' or '>' in an attribute value at %.40s", p);
+		p++;
+	}
+	return p;
+}
+
+/* What every html report must be: the doctype, known elements only, quoted
+ * attribute values with no markup in them, valid UTF-8 without the controls
+ * HTML forbids, style free of markup, and the verdict element. */
+static void html_valid(const char *page)
+{
+	const char *doctype = "<!DOCTYPE html>\n";
+	const char *style_end;
+	size_t n = strlen(page);
+
+	assert_true(strncmp(page, doctype, strlen(doctype)) == 0);
+	assert_non_null(strstr(page, "<p id=\"verdict\" class=\"verdict "));
+	style_end = strstr(page, "</style>");
+	assert_non_null(style_end);
+	for (const char *p = page + strlen(doctype); *p; p++) {
+		if (*p == '>')
+			fail_msg("a bare '>' at %.40s", p);
+		if (*p != '<')
+			continue;
+		p = html_tag(p + 1);
+		if (strncmp(p - 6, "<style", 6) == 0 || strncmp(p - 6, "style ", 6) == 0) {
+			assert_null(memchr(p, '<', (size_t)(style_end - p)));
+			p = style_end - 1;
+		}
+	}
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+
+		i += dsr_utf8_decode((const unsigned char *)page + i, n - i, &cp);
+		if (cp == DSR_UTF8_INVALID || (cp < 0x20 && cp != '\n' && cp != '\t') ||
+		    (cp >= 0x7f && cp <= 0x9f))
+			fail_msg("invalid UTF-8 or a control character at byte %zu", i);
+	}
+}
+
+/* The sample run with its findings, as dsrcheck's commands hand it to writers. */
+static char *render_html(struct dsr_run *run)
+{
+	struct dsr_findings f;
+	char *got;
+
+	assert_int_equal(dsr_diagnose(run->checks, run->nchecks, &f), 0);
+	run->findings = f.items;
+	run->nfindings = f.n;
+	got = render("html", run);
+	dsr_findings_free(&f);
+	run->findings = NULL;
+	run->nfindings = 0;
+	return got;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_html_golden(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render_html(&run);
+
+	(void)state;
+	golden("sample.html", got);
+	html_valid(got);
+	assert_non_null(strstr(got, "<p id=\"verdict\" class=\"verdict fail\">dsrcheck: FAIL (3 of 11 "
+				    "failed, 2 warnings, 2 skipped)</p>"));
+	/* one details per check, the failing and warning ones open */
+	assert_int_equal(count(got, "<details id=\"check-"), 11);
+	assert_int_equal(count(got, "\"><summary>") + count(got, " open><summary>"), 11);
+	assert_int_equal(count(got, " open><summary>"), 5);
+	/* no script and no fetch, by construction and by policy */
+	assert_null(strstr(got, "<script"));
+	assert_non_null(strstr(got, "content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+	free(got);
+}
+
+/* Data that tries to be markup stays text, in content and in attributes (the
+ * matrix's title, the drawing's title), and invalid UTF-8 is U+FFFD. */
+static void test_html_hostile(void **state)
+{
+	static const char server[] = "rs<script>alert(1)</script>\"'\xff";
+	static const char summary[] = "\"><img src=x onerror=alert(2)> & '\xc3\x28' \xe2\x80\xae"
+				      "LIAF \x1b[31m";
+	struct dsr_check c[3];
+	struct dsr_run run = {.version = "t<b>", .checks = c, .nchecks = 3};
+	char *got;
+
+	(void)state;
+	memset(c, 0, sizeof c);
+	for (size_t i = 0; i < 3; i++) {
+		c[i].id = i == 2 ? "arp.vip.claim" : "tcp.vip.direct";
+		c[i].service = "web\"><svg onload=alert(3)>";
+		c[i].server = server;
+		snprintf(c[i].target, sizeof c[i].target, "198.18.0.100");
+		c[i].port = i == 2 ? -1 : 80 + (int)i;
+		c[i].status = i == 1 ? DSR_PASS : DSR_FAIL;
+		c[i].reason = i == 1 ? NULL : i == 2 ? "claimed" : "refused";
+		dsr_check_summary(&c[i], "%s", summary);
+		dsr_check_remedy(&c[i], "%s", "run <ss -ltn> & \"see\"");
+		dsr_evidence_str(&c[i], "banner<i>", summary);
+		dsr_evidence_list_add(&c[i], "macs", "\xff<x>");
+	}
+	memcpy(run.vantage.ifname, "eth0<x>\xff", 9);
+	got = render_html(&run);
+	html_valid(got);
+	for (size_t i = 0; i < 3; i++)
+		dsr_check_release(&c[i]);
+	assert_null(strstr(got, "<script"));
+	assert_null(strstr(got, "<img"));
+	assert_null(strstr(got, "<svg onload"));
+	assert_null(strstr(got, "\xe2\x80\xae")); /* the bidi override that would reverse FAIL */
+	assert_non_null(strstr(got, "rs&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&#xfffd;"));
+	assert_non_null(strstr(got, "&quot;&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &#39;&#xfffd;(&#39; "
+				    "&#xfffd;LIAF &#xfffd;[31m"));
+	assert_non_null(strstr(got, "title=\"FAIL refused: &quot;&gt;&lt;img"));
+	assert_non_null(strstr(got, "<dt>banner&lt;i&gt;</dt>"));
+	assert_non_null(strstr(got, "&#xfffd;&lt;x&gt;"));
+	assert_non_null(strstr(got, "eth0&lt;x&gt;&#xfffd;"));
+	free(got);
+}
+
 /* The validators are real: they reject what the consumers would. */
 static void test_validators_reject(void **state)
 {
@@ -744,6 +923,9 @@ static void test_all_bytes(void **state)
 	got = render("nagios", &run);
 	nagios_valid(got);
 	free(got);
+	got = render_html(&run);
+	html_valid(got);
+	free(got);
 }
 
 static void test_empty_run(void **state)
@@ -771,11 +953,16 @@ static void test_empty_run(void **state)
 	assert_string_equal(got, "DSRCHECK OK - 0 checks passed | checks=0;;;0 failed=0;;;0 "
 				 "warnings=0;;;0 skipped=0;;;0 duration=0.000s;;;0\n");
 	free(got);
+	got = render("html", &run);
+	html_valid(got);
+	assert_non_null(strstr(got, "<p id=\"verdict\" class=\"verdict pass\">dsrcheck: PASS (0 checks)</p>"));
+	assert_non_null(strstr(got, "Nothing is broken"));
+	free(got);
 }
 
 static void test_write_error(void **state)
 {
-	static const char *const formats[] = {"junit", "prometheus", "nagios"};
+	static const char *const formats[] = {"junit", "prometheus", "nagios", "html"};
 	struct dsr_run run = sample_run();
 	struct dsr_report_options opts = {0};
 	FILE *full = fopen("/dev/full", "w");
@@ -783,7 +970,7 @@ static void test_write_error(void **state)
 	(void)state;
 	if (!full)
 		skip();
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
 		clearerr(full);
 		assert_int_equal(dsr_report_find(formats[i])->write(full, &run, &opts), -1);
 	}
@@ -796,8 +983,9 @@ static void test_registry(void **state)
 	assert_string_equal(dsr_report_find("junit")->name, "junit");
 	assert_string_equal(dsr_report_find("prometheus")->name, "prometheus");
 	assert_string_equal(dsr_report_find("nagios")->name, "nagios");
+	assert_string_equal(dsr_report_find("html")->name, "html");
 	assert_null(dsr_report_find("JUNIT"));
-	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios");
+	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios, html");
 }
 
 int main(void)
@@ -806,6 +994,8 @@ int main(void)
 		cmocka_unit_test(test_junit_golden),
 		cmocka_unit_test(test_prometheus_golden),
 		cmocka_unit_test(test_nagios_golden),
+		cmocka_unit_test(test_html_golden),
+		cmocka_unit_test(test_html_hostile),
 		cmocka_unit_test(test_validators_reject),
 		cmocka_unit_test(test_junit_parsed),
 		cmocka_unit_test(test_prometheus_content),

@@ -18,6 +18,7 @@
 #include "../../reports/report.h"
 #include "../../src/check.h"
 #include "../../src/config.h"
+#include "../../src/diagnose.h"
 #include "../../src/parse.h"
 #include "../../src/plan.h"
 #include "../../platform/platform.h"
@@ -144,8 +145,9 @@ static inline void fuzz_check_results(const struct dsr_check *checks, size_t n)
 static inline void fuzz_write_report(const struct dsr_check *checks, size_t n, size_t pick)
 {
 	static FILE *sink;
-	static const char *const formats[] = {"text", "json", "junit", "prometheus", "nagios"};
+	static const char *const formats[] = {"text", "json", "junit", "prometheus", "nagios", "html"};
 	struct dsr_run run = {.version = "fuzz", .checks = checks, .nchecks = n};
+	struct dsr_findings findings = {0};
 	struct dsr_report_options ro = {.color = pick & 1, .verbose = 1};
 	const struct dsr_report_writer *w =
 		dsr_report_find(formats[pick % (sizeof(formats) / sizeof(formats[0]))]);
@@ -157,7 +159,13 @@ static inline void fuzz_write_report(const struct dsr_check *checks, size_t n, s
 	FUZZ_REQUIRE(w != NULL);
 	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "fuzz0");
 	dsr_run_count(&run);
+	/* as the commands hand runs to writers: with their findings (out of memory: none) */
+	if (dsr_diagnose(checks, n, &findings) == 0) {
+		run.findings = findings.items;
+		run.nfindings = findings.n;
+	}
 	w->write(sink, &run, &ro);
+	dsr_findings_free(&findings);
 }
 
 #endif
