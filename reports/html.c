@@ -326,6 +326,19 @@ static void draw_vantage(FILE *out, const struct dsr_vantage *v, int y)
 	fputs("</g>\n", out);
 }
 
+/* A list's items in words: "rs2,lb1" reads "rs2, lb1" (in place, cut to fit). */
+static void spaced_list(char *s, size_t cap)
+{
+	for (char *comma = strchr(s, ','); comma; comma = strchr(comma + 2, ',')) {
+		size_t len = strlen(s);
+
+		if (len + 2 > cap)
+			return;
+		memmove(comma + 2, comma + 1, len - (size_t)(comma - s));
+		comma[1] = ' ';
+	}
+}
+
 /* Who answers ARP for the VIP, in the words of arp.vip, named where the MAC
  * is a server's or a balancer's. */
 static void owner_words(const struct segment *seg, char *out, size_t cap)
@@ -373,6 +386,7 @@ static void draw_balancer(FILE *out, const struct segment *seg)
 		svg_text(out, LB_X + 12, LB_Y + 66, "t-body", line);
 	}
 	owner_words(seg, line, sizeof line);
+	spaced_list(line, sizeof line);
 	svg_text(out, LB_X + 12, LB_Y + 88, "t-state", line);
 	fputs("</g>\n", out);
 }
