@@ -139,12 +139,12 @@ else
 fi
 
 # Formats.
-expect "dsrcheck -f " text json junit prometheus nagios
+expect "dsrcheck -f " text json junit prometheus nagios html
 expect "dsrcheck -f n" nagios
-expect "dsrcheck --format=" text json junit prometheus nagios
+expect "dsrcheck --format=" text json junit prometheus nagios html
 expect "dsrcheck --format=pr" prometheus
 # --report FMT:PATH: the format with its colon first, then files after it.
-expect "dsrcheck --report " text: json: junit: prometheus: nagios:
+expect "dsrcheck --report " text: json: junit: prometheus: nagios: html:
 expect "dsrcheck --report pr" prometheus:
 expect "dsrcheck --report json:" cap1.pcap cap2.pcapng lab.ini notes.txt sub
 expect "dsrcheck --report prometheus:su" sub

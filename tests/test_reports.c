@@ -333,8 +333,8 @@ static void test_registry(void **state)
 	assert_null(dsr_report_find("JSON"));
 	assert_null(dsr_report_find(""));
 	assert_null(dsr_report_find(NULL));
-	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios");
-	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios");
+	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios, html");
+	assert_string_equal(dsr_report_names(), "text, json, junit, prometheus, nagios, html");
 }
 
 static void test_status_names(void **state)

@@ -7,7 +7,7 @@
 #   - an audit in healthy (from the client and the balancer), arp-leak, unbound,
 #     wrong-source, server-down and per-packet, from the client like tests/integration/run.sh, with
 #     the scenario's extra arguments and every report format written (-f json on
-#     stdout; --report json, junit, prometheus, nagios, text) and --pcap;
+#     stdout; --report json, junit, prometheus, nagios, text, html) and --pcap;
 #   - an audit interrupted by SIGINT (exit 3, its half-open connections reset);
 #   - `analyze` on recorded captures (fixtures/pcap: pcap, pcapng, Linux cooked) and
 #     on the capture the healthy run just wrote;
@@ -131,14 +131,14 @@ audit() {
 	vg "$vantage" "$tag" -f json -c "$CONFIG" ${args[@]+"${args[@]}"} --pcap "$WORK/$tag.pcap" \
 		--report "json:$WORK/$tag.json" --report "junit:$WORK/$tag.xml" \
 		--report "prometheus:$WORK/$tag.prom" --report "nagios:$WORK/$tag.nagios" \
-		--report "text:$WORK/$tag.txt"
+		--report "text:$WORK/$tag.txt" --report "html:$WORK/$tag.html"
 	assert_eq "$at, under valgrind ($ELAPSED_MS ms): exit status $want_rc" "$want_rc" "$RC"
 	check_valgrind "$at" "$WORK/$tag.vg" "$RC"
 	assert_eq "$at: failing checks (id server port reason) as expect.sh says" \
 		"$(expect_fails "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$WORK/$tag.out" fail)"
 	assert_eq "$at: --report json holds the same checks as stdout" \
 		"$(jq -c .checks "$WORK/$tag.out" 2>/dev/null)" "$(jq -c .checks "$WORK/$tag.json" 2>/dev/null || echo missing)"
-	for fmt in xml prom nagios txt pcap; do
+	for fmt in xml prom nagios txt html pcap; do
 		assert "$at: --report/--pcap wrote $tag.$fmt" "$(stderr_tail "$tag")" test -s "$WORK/$tag.$fmt"
 	done
 }
