@@ -329,8 +329,9 @@ DSR_PRINTF(4, 5) static void add(char *buf, size_t cap, size_t *used, const char
 		*used = cap;
 }
 
-/* The words of finding f about the checks picked: summary, evidence, remedy. */
-static int write_words(struct work *w, struct dsr_finding *f)
+/* The words of finding f about the checks picked (w->picked, the first
+ * ntriggers of them those that made it): summary, evidence, remedy. */
+static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 {
 	const struct dsr_finding_def *def = &dsr_finding_defs[f->kind];
 	const struct dsr_check *first = &w->checks[f->checks[0]];
@@ -405,18 +406,20 @@ static int write_words(struct work *w, struct dsr_finding *f)
 		};
 		dsr_fix_render(remedy, sizeof(remedy), def->fix, platform_of(w, f->checks, f->nchecks),
 			       &args);
-		if (f->nports > 1) {
+		if (f->nports > 1 && def->per_port) {
 			size_t len = strlen(remedy);
 			snprintf(remedy + len, sizeof(remedy) - len, " (ports %s)", ports);
 		}
 	} else {
-		/* The checks' own remedies, each once. */
+		/* The own remedies of the checks that made it (not of those it
+		 * absorbed: a server that is down needs no advice about its VIP),
+		 * each once. */
 		used = 0;
-		for (size_t k = 0; k < f->nchecks; k++) {
-			const char *r = dsr_check_remedy_text(&w->checks[f->checks[k]]);
+		for (size_t k = 0; k < ntriggers; k++) {
+			const char *r = dsr_check_remedy_text(&w->checks[w->picked[k]]);
 			bool seen = !r[0];
 			for (size_t j = 0; j < k && !seen; j++)
-				seen = strcmp(dsr_check_remedy_text(&w->checks[f->checks[j]]), r) == 0;
+				seen = strcmp(dsr_check_remedy_text(&w->checks[w->picked[j]]), r) == 0;
 			if (!seen)
 				add(remedy, sizeof(remedy), &used, "%s%s", used ? " " : "", r);
 		}
@@ -427,9 +430,10 @@ static int write_words(struct work *w, struct dsr_finding *f)
 	return f->summary && f->evidence && f->remedy ? 0 : -1;
 }
 
-/* Makes one finding of kind from w->picked[0..npicked) and marks them explained. */
+/* Makes one finding of kind from w->picked[0..npicked) (the first ntriggers
+ * made it) and marks them explained. */
 static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence confidence,
-		 size_t npicked)
+		 size_t ntriggers, size_t npicked)
 {
 	struct dsr_finding *f;
 
@@ -478,7 +482,7 @@ static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence
 	}
 	qsort(f->ports, f->nports, sizeof(*f->ports), cmp_int);
 	qsort(f->checks, f->nchecks, sizeof(*f->checks), cmp_index);
-	if (write_words(w, f) < 0)
+	if (write_words(w, f, ntriggers) < 0)
 		w->failed = true;
 }
 
@@ -544,7 +548,7 @@ static void try_rule(struct work *w, const struct rule *r, size_t g)
 			pick(w, &npicked, i);
 		}
 	}
-	emit(w, r->kind, r->confidence, npicked);
+	emit(w, r->kind, r->confidence, ntriggers, npicked);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -595,7 +599,7 @@ int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *
 		if (!w.explained[i]) {
 			size_t one = 0;
 			pick(&w, &one, i);
-			emit(&w, DSR_FINDING_CHECK, DSR_CONFIDENCE_CERTAIN, one);
+			emit(&w, DSR_FINDING_CHECK, DSR_CONFIDENCE_CERTAIN, one, one);
 		}
 	if (!w.failed && out->n > 1)
 		qsort(out->items, out->n, sizeof(*out->items), cmp_finding);
@@ -628,4 +632,71 @@ void dsr_findings_free(struct dsr_findings *f)
 	free(f->items);
 	f->items = NULL;
 	f->n = 0;
+}
+
+/* s[0..n) for the man page: '-' as \- (a hyphen, not a minus), '\' doubled. */
+static void put_man(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++)
+		fputs(s[i] == '-' ? "\\-" : s[i] == '\\' ? "\\\\" : (char[2]){s[i], 0}, out);
+}
+
+/* The words of rule patterns for the documentation: "`tcp.vip.direct` refused". */
+static void doc_patterns(FILE *out, enum dsr_finding_kind kind, bool man)
+{
+	bool first = true;
+
+	for (size_t r = 0; r < NRULES; r++) {
+		if (rules[r].kind != kind)
+			continue;
+		for (const char *p = rules[r].when; *p;) {
+			size_t len = strcspn(p, " "), idlen = strcspn(p, ":");
+			const char *reason = p + idlen + 1;
+			size_t rlen = len - idlen - 1;
+			bool any = rlen == 1 && reason[0] == '*';
+			fputs(first ? "" : ", ", out);
+			if (man) {
+				fputs("\\fB", out);
+				put_man(out, p, idlen);
+				fputs("\\fR ", out);
+				put_man(out, any ? "(any reason)" : reason, any ? 12 : rlen);
+			} else {
+				fprintf(out, "`%.*s` %.*s", (int)idlen, p, any ? 12 : (int)rlen,
+					any ? "(any reason)" : reason);
+			}
+			first = false;
+			p += len;
+			p += strspn(p, " ");
+		}
+	}
+	if (first)
+		fputs("any failing or warning check no rule explains, in its own words", out);
+}
+
+int dsr_findings_doc(FILE *out, const char *format)
+{
+	bool man = strcmp(format, "man") == 0;
+
+	if (!man && strcmp(format, "markdown") != 0)
+		return -1;
+	if (!man)
+		fputs("| finding | what is wrong | made from |\n|---|---|---|\n", out);
+	for (int k = 0; k < DSR_FINDING_COUNT; k++) {
+		const struct dsr_finding_def *d = &dsr_finding_defs[k];
+		const char *detail = d->detail ? d->detail : "";
+		if (man) {
+			fputs(".TP\n.B ", out);
+			put_man(out, d->name, strlen(d->name));
+			fputc('\n', out);
+			put_man(out, d->title, strlen(d->title));
+			fputs(*detail ? "; " : "", out);
+			put_man(out, detail, strlen(detail));
+			fputs(".\nMade from: ", out);
+		} else {
+			fprintf(out, "| `%s` | %s%s%s | ", d->name, d->title, *detail ? "; " : "", detail);
+		}
+		doc_patterns(out, (enum dsr_finding_kind)k, man);
+		fputs(man ? ".\n" : " |\n", out);
+	}
+	return ferror(out) ? -1 : 0;
 }
