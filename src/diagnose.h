@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "catalogue.h"
 #include "check.h"
@@ -80,6 +81,10 @@ struct dsr_findings {
  * then empty). Free with dsr_findings_free. */
 int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *out);
 void dsr_findings_free(struct dsr_findings *f);
+
+/* The kinds and the checks each is made from, for README ("markdown") and
+ * the man page ("man"). Returns 0, or -1 for another format or a write error. */
+int dsr_findings_doc(FILE *out, const char *format);
 
 /* "80 and 8080", "80, 443 and 8080": the ports of f as words, into out. */
 void dsr_finding_ports_text(const struct dsr_finding *f, char *out, size_t cap);
