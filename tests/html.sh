@@ -8,7 +8,8 @@
 #
 # Without the lab (no privilege, no network): reports of recorded runs, `analyze` of
 # the lab captures in fixtures/pcap/ and `local --snapshot` of fixtures/local/, and the
-# golden page fixtures/reports/sample.html, whose hostile names must stay text.
+# golden page fixtures/reports/sample.html, whose hostile names must stay text and whose
+# printed copy (PDF, read back by ghostscript) must have every check's evidence expanded.
 # With root: the classic lab's `unbound` and `arp-leak` scenarios audited from the
 # client (and `unbound` from the balancer) with --report html:PATH; --screenshots
 # also writes doc/report-unbound.png and doc/report-arp-leak.png (1280 px wide), the
@@ -157,6 +158,21 @@ fi
 
 # ---- recorded runs: no lab ---------------------------------------------------------
 check_page sample "$ROOT/fixtures/reports/sample.html" -
+# On paper every check's evidence is expanded: the summary of a passing check (its
+# <details> closed on screen, and only there) is in the printed text. Ghostscript reads
+# the PDF back.
+if command -v gs >/dev/null; then
+	if browse "$ROOT/fixtures/reports/sample.html" "$WORK/print.log" --no-pdf-header-footer \
+		--print-to-pdf="$WORK/sample.pdf" &&
+		gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=txtwrite -sOutputFile="$WORK/sample.txt" "$WORK/sample.pdf" &&
+		grep -q 'SYN-ACK from 198.18.0.100' "$WORK/sample.txt"; then
+		pass "sample: printed, a closed check's evidence is expanded"
+	else
+		fail "sample: printed, a closed check's evidence is expanded" "$(tail -5 "$WORK/print.log.err")"
+	fi
+else
+	echo "# print check skipped: no gs (ghostscript)"
+fi
 for pcap in arp-leak-client garp-client vip-squatter-client wrong-source-client healthy-client; do
 	report "analyze-$pcap" "$BIN" analyze -c "$CONFIG" "fixtures/pcap/$pcap.pcap"
 done

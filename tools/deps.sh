@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Build: compiler, pkg-config, the libraries. Tests: the lab (nftables, iproute2, python3,
 # tcpdump, jq), the report consumers (xmllint, promtool from prometheus; chromium renders the
-# HTML report headless in tests/html.sh). Benchmark: the
+# HTML report headless in tests/html.sh, ghostscript reads its printed copy). Benchmark: the
 # tools it races (arp-scan, arping, ping, nc) and /usr/bin/time. Contrib checks: the man
 # page (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer,
 # llvm-symbolizer.
@@ -14,7 +14,7 @@ set -euo pipefail
 # and headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh,
 # which fetches cmocka's source package.
 APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
-	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus chromium keepalived nftlb
+	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus chromium ghostscript keepalived nftlb
 	arp-scan arping iputils-ping netcat-openbsd time
 	groff man-db mandoc shellcheck libcap2-bin
 	clang libclang-rt-14-dev llvm valgrind
