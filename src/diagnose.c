@@ -71,9 +71,15 @@ static const struct rule rules[] = {
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
 	 "icmp.vip:wrong-source tcp.vip:wrong-source dsr.return:wrong-source", NULL, NULL, true,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout "
-	 "local.vip:missing local.weakhost.receive:* local.weakhost.send:* local.firewall:* "
-	 "local.loopback.adapter:*", NULL, NULL, true, DSR_CONFIDENCE_LIKELY},
+	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout", NULL,
+	 NULL, true, DSR_CONFIDENCE_LIKELY},
+	/* dsrcheck local knows which of vip-dropped's causes it is. */
+	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_WEAK_HOST, PER_SERVER, "local.weakhost.receive:* local.weakhost.send:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:*", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout", NULL, NULL,
 	 false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer", NULL, NULL, false,
