@@ -130,6 +130,7 @@ static struct dsr_run sample_run(void)
 		"SYN-ACK after 900 ms", "");
 	dsr_check_rtt(c, 900123);
 	dsr_run_count(&run);
+	diagnose_run(&run);
 	return run;
 }
 

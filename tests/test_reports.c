@@ -89,6 +89,7 @@ static struct dsr_run sample_run(void)
 	dsr_evidence_list_add(&sample_checks[10], "macs", "02:00:00:00:00:99");
 	dsr_evidence_list_add(&sample_checks[10], "macs", "02:00:00:00:00:98");
 	dsr_run_count(&run);
+	diagnose_run(&run);
 	return run;
 }
 
@@ -287,6 +288,7 @@ static void test_json_absent(void **state)
 				 "  \"verdict\": \"pass\",\n"
 				 "  \"counts\": {\"pass\": 1, \"fail\": 0, \"warn\": 0, "
 				 "\"skip\": 0},\n"
+				 "  \"findings\": [],\n"
 				 "  \"checks\": [\n"
 				 "    {\n"
 				 "      \"id\": \"arp.vip\",\n"
