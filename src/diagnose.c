@@ -100,6 +100,13 @@ static bool broken(const struct dsr_check *c)
 	return c->status == DSR_FAIL || c->status == DSR_WARN;
 }
 
+/* dsrcheck local's checks are about this host, a server: the server rules
+ * are theirs, with no name. */
+static bool is_local(const struct dsr_check *c)
+{
+	return c->id && strncmp(c->id, "local.", 6) == 0;
+}
+
 /* Does c match one word of pattern ("id:reason id:* id:pass")? */
 static bool matches(const char *pattern, const struct dsr_check *c)
 {
@@ -228,13 +235,6 @@ static void join(struct work *w, size_t g, size_t i)
 	else
 		w->next[grp->tail] = i;
 	grp->tail = i;
-}
-
-/* dsrcheck local's checks are about this host, a server: the server rules
- * are theirs, with no name. */
-static bool is_local(const struct dsr_check *c)
-{
-	return c->id && strncmp(c->id, "local.", 6) == 0;
 }
 
 /* Every check into its group: its server's; for a service-level check, the
@@ -384,7 +384,8 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 	}
 
 	remedy[0] = '\0';
-	if (def->fix != DSR_FIX_NONE) {
+	/* dsrcheck local's checks carry remedies made for this very host. */
+	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]])) {
 		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
 		for (size_t k = 0; k < f->nchecks; k++) {
 			const struct dsr_check *c = &w->checks[f->checks[k]];
@@ -426,8 +427,10 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 			bool seen = !r[0];
 			for (size_t j = 0; j < k && !seen; j++)
 				seen = strcmp(dsr_check_remedy_text(&w->checks[w->picked[j]]), r) == 0;
+			/* Sentences follow each other; commands get a separator. */
+			const char *sep = !used ? "" : remedy[used - 1] == '.' ? " " : "; ";
 			if (!seen)
-				add(remedy, sizeof(remedy), &used, "%s%s", used ? " " : "", r);
+				add(remedy, sizeof(remedy), &used, "%s%s", sep, r);
 		}
 	}
 	f->summary = dup_text(summary);
