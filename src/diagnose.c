@@ -71,9 +71,15 @@ static const struct rule rules[] = {
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
 	 "icmp.vip:wrong-source tcp.vip:wrong-source dsr.return:wrong-source", NULL, NULL, true,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout "
-	 "local.vip:missing local.weakhost.receive:* local.weakhost.send:* local.firewall:* "
-	 "local.loopback.adapter:*", NULL, NULL, true, DSR_CONFIDENCE_LIKELY},
+	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout", NULL,
+	 NULL, true, DSR_CONFIDENCE_LIKELY},
+	/* dsrcheck local knows which of vip-dropped's causes it is. */
+	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_WEAK_HOST, PER_SERVER, "local.weakhost.receive:* local.weakhost.send:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:*", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout", NULL, NULL,
 	 false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer", NULL, NULL, false,
@@ -92,6 +98,13 @@ static bool same(const char *a, const char *b)
 static bool broken(const struct dsr_check *c)
 {
 	return c->status == DSR_FAIL || c->status == DSR_WARN;
+}
+
+/* dsrcheck local's checks are about this host, a server: the server rules
+ * are theirs, with no name. */
+static bool is_local(const struct dsr_check *c)
+{
+	return c->id && strncmp(c->id, "local.", 6) == 0;
 }
 
 /* Does c match one word of pattern ("id:reason id:* id:pass")? */
@@ -222,13 +235,6 @@ static void join(struct work *w, size_t g, size_t i)
 	else
 		w->next[grp->tail] = i;
 	grp->tail = i;
-}
-
-/* dsrcheck local's checks are about this host, a server: the server rules
- * are theirs, with no name. */
-static bool is_local(const struct dsr_check *c)
-{
-	return c->id && strncmp(c->id, "local.", 6) == 0;
 }
 
 /* Every check into its group: its server's; for a service-level check, the
@@ -378,7 +384,8 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 	}
 
 	remedy[0] = '\0';
-	if (def->fix != DSR_FIX_NONE) {
+	/* dsrcheck local's checks carry remedies made for this very host. */
+	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]])) {
 		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
 		for (size_t k = 0; k < f->nchecks; k++) {
 			const struct dsr_check *c = &w->checks[f->checks[k]];
@@ -420,8 +427,10 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 			bool seen = !r[0];
 			for (size_t j = 0; j < k && !seen; j++)
 				seen = strcmp(dsr_check_remedy_text(&w->checks[w->picked[j]]), r) == 0;
+			/* Sentences follow each other; commands get a separator. */
+			const char *sep = !used ? "" : remedy[used - 1] == '.' ? " " : "; ";
 			if (!seen)
-				add(remedy, sizeof(remedy), &used, "%s%s", used ? " " : "", r);
+				add(remedy, sizeof(remedy), &used, "%s%s", sep, r);
 		}
 	}
 	f->summary = dup_text(summary);

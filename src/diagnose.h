@@ -29,6 +29,9 @@ enum dsr_finding_kind {
 	DSR_FINDING_ADDRESS_CONFLICT,  /* a real address used by two MACs */
 	DSR_FINDING_SERVER_DOWN,       /* the server does not answer on its real address */
 	DSR_FINDING_VIP_DROPPED,       /* frames for the VIP at the server's MAC go unanswered */
+	DSR_FINDING_VIP_NOT_ON_LOOPBACK, /* dsrcheck local: the VIP is not on the loopback */
+	DSR_FINDING_WEAK_HOST,         /* dsrcheck local: weak host receive or send is off */
+	DSR_FINDING_FIREWALL,          /* dsrcheck local: a firewall drops traffic to the VIP */
 	DSR_FINDING_NOT_BOUND,         /* the application refuses connections to the VIP */
 	DSR_FINDING_NOT_LISTENING,     /* nothing listens on the port, real address or VIP */
 	DSR_FINDING_WRONG_SOURCE,      /* replies leave with another source than the VIP */

@@ -29,10 +29,16 @@ const struct dsr_finding_def dsr_finding_defs[DSR_FINDING_COUNT] = {
 	  "the VIP is missing on its loopback, weak host receive (Windows: or weak host send on "
 	  "the loopback adapter) is off, or a firewall drops them; run dsrcheck local on it to "
 	  "tell which", VIP_NOT_ACCEPTED),
+	F(VIP_NOT_ON_LOOPBACK, "vip-not-on-loopback",
+	  "the VIP is not on the loopback, so frames for it are not accepted", NULL, NONE),
+	F(WEAK_HOST, "weak-host", "the weak host model is off where the VIP's traffic passes",
+	  "a frame for the VIP is dropped on the way in (weakhostreceive) or its reply on the way "
+	  "out (weakhostsend)", NONE),
+	F(FIREWALL, "firewall", "a firewall drops traffic to the VIP", NULL, NONE),
 	P(NOT_BOUND, "not-bound", "the application is not bound to the VIP",
 	  "it refuses connections to the VIP", VIP_NOT_BOUND),
-	P(NOT_LISTENING, "not-listening", "nothing listens, on the real address nor on the VIP",
-	  NULL, NOT_LISTENING),
+	P(NOT_LISTENING, "not-listening", "no application listens",
+	  "neither on the real address nor on the VIP", NOT_LISTENING),
 	F(WRONG_SOURCE, "wrong-source", "replies to the VIP leave with another source address",
 	  NULL, WRONG_SOURCE),
 	F(CONN_BROKEN, "conn-broken", "connections through the VIP break after the handshake", NULL,
