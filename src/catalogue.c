@@ -192,11 +192,12 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		NULL, NULL},
 	[DSR_FIX_VIP_NO_SYNACK] = {"vip-no-synack",
 		"No answer from {endpoint}: check that the balancer owns the VIP and its virtual service "
-		"forwards port {port}, and see the direct checks (tcp.vip.direct) of each real server.",
+		"forwards {?port:port {port}}{!port:each port of the service}, and see the direct checks "
+		"(tcp.vip.direct) of each real server.",
 		NULL, NULL},
 	[DSR_FIX_RIP_NO_SYNACK] = {"rip-no-synack",
 		"No answer from {endpoint}: check that the server is up, the service runs, and no firewall "
-		"drops port {port}.", NULL, NULL},
+		"drops {?port:port {port}}{!port:the service's ports}.", NULL, NULL},
 	[DSR_FIX_VIA_BALANCER] = {"via-balancer",
 		"The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
 		"service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
