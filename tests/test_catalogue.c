@@ -199,7 +199,8 @@ static void remedies_render_per_platform(void **state)
 	assert_string_equal(c.remedy,
 			    "Windows (guessed from the TTL of its replies): add the loopback adapter to the "
 			    "site bindings: IIS Manager > Sites > the site > Bindings... > Add, type HTTP or "
-			    "HTTPS, IP address 198.18.0.100, port 80; then Restart under Manage Web Site.");
+			    "HTTPS, IP address 198.18.0.100, port 80; then Restart under Manage Web Site; a "
+			    "service other than IIS must listen on 198.18.0.100:80 or on all addresses.");
 	assert_string_equal(c.evidence[0].key, "platform");
 	assert_string_equal(c.evidence[0].text, "windows (guessed from reply TTL)");
 
@@ -211,7 +212,8 @@ static void remedies_render_per_platform(void **state)
 			    "real address, then restart it. Windows: add the loopback adapter to the site "
 			    "bindings: IIS Manager > Sites > the site > Bindings... > Add, type HTTP or "
 			    "HTTPS, IP address 198.18.0.100, port of the service; then Restart under Manage "
-			    "Web Site.");
+			    "Web Site; a service other than IIS must listen on 198.18.0.100 or on all "
+			    "addresses.");
 	assert_int_equal(c.nevidence, 0);
 
 	/* A known platform (dsrcheck local): its text alone; parts joined by "; ". */
@@ -221,7 +223,7 @@ static void remedies_render_per_platform(void **state)
 		       &(struct dsr_fix_args){.vip = "198.18.0.100", .port = "8080", .site = "Shop",
 					      .proto = "HTTP", .value = "http"});
 	assert_non_null(strstr(c.remedy, "Microsoft KM-TEST Loopback Adapter (Microsoft Loopback "
-					 "Adapter on Windows Server 2003); add the loopback adapter"));
+					 "Adapter on Windows Server 2003, 2008 and 2008 R2); add the loopback adapter"));
 	assert_non_null(strstr(c.remedy, "Sites > Shop > Bindings... > Add, type HTTP, IP address "
 					 "198.18.0.100, port 8080; then Restart under Manage Web Site; "
 					 "or, in an elevated prompt"));
@@ -278,9 +280,15 @@ static void shared_verdicts(void **state)
 	assert_non_null(strstr(a.remedy, "list its MAC in balancer-mac"));
 
 	renew(&a);
+	/* Weak host send off drops a reply from the VIP (a timeout); a reply from another address
+	 * was rewritten, and enabling weak host send does not fix that. */
 	dsr_verdict_wrong_source(&a, "198.18.0.100", "80", DSR_PLATFORM_WINDOWS_GUESSED);
 	assert_string_equal(a.reason, "wrong-source");
-	assert_non_null(strstr(a.remedy, "weakhostsend=enabled"));
+	assert_null(strstr(a.remedy, "weakhostsend=enabled"));
+	assert_non_null(strstr(a.remedy, "rewrites the source"));
+	renew(&a);
+	dsr_verdict_wrong_source(&a, "198.18.0.100", "80", DSR_PLATFORM_LINUX);
+	assert_non_null(strstr(a.remedy, "iptables -t nat -S"));
 	dsr_check_release(&a);
 	dsr_check_release(&b);
 }
