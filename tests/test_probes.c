@@ -1433,6 +1433,66 @@ static void vrrp_minimum_watch(void **state)
 	remove(path);
 }
 
+struct progress_calls {
+	struct dsr_engine_progress p[64];
+	size_t n;
+};
+
+static void note_progress(const struct dsr_engine_progress *p, void *arg)
+{
+	struct progress_calls *calls = arg;
+	if (calls->n < sizeof(calls->p) / sizeof(calls->p[0]))
+		calls->p[calls->n++] = *p;
+}
+
+/* What the engine tells a progress line while a task watches: at most every
+ * DSR_PROGRESS_EVERY_MS, the task and its server not settled, and a time left
+ * that counts down within the run's limit. */
+static void progress_while_watching(void **state)
+{
+	(void)state;
+#ifdef _WIN32
+	skip();
+#endif
+	struct vrrp_run r;
+	struct progress_calls calls = {0};
+	char path[64], err[256];
+	struct dsr_source *src;
+	struct dsr_engine_options o = {.timeout_ms = 100, .rate = 100, .time_limit_ms = 500,
+				       .progress = note_progress, .progress_arg = &calls};
+
+	snprintf(path, sizeof(path), "build/dsrcheck-progress-%ld.pcap", (long)getpid());
+	struct dsr_dump *d = dsr_dump_open(path, err, sizeof(err));
+	assert_non_null(d);
+	assert_int_equal(dsr_dump_close(d, err, sizeof(err)), 0);
+	vrrp_setup(&r);
+	r.task.server = "rs1";
+	assert_int_equal(dsr_source_open_file(path, &src, err, sizeof(err)), DSR_SOURCE_OK);
+	assert_int_equal(dsr_engine_run(&r.plan, src, &o, &r.obs, err, sizeof(err)), 0);
+	dsr_source_close(src);
+	vrrp_done(&r);
+	remove(path);
+
+	/* 450 ms of watching (nine tenths of the limit): a count every 100 ms. */
+	assert_true(calls.n >= 3);
+	assert_true(calls.n <= 6);
+	for (size_t i = 0; i < calls.n; i++) {
+		const struct dsr_engine_progress *p = &calls.p[i];
+		assert_int_equal(p->tasks, 1);
+		assert_int_equal(p->servers, 1);
+		assert_int_equal(p->frames_sent, 0);
+		assert_true(p->elapsed_ms + p->left_ms <= 501);
+		if (p->tasks_done == 0)
+			assert_int_equal(p->servers_settled, 0);
+		if (i == 0)
+			continue;
+		assert_true(p->elapsed_ms - calls.p[i - 1].elapsed_ms >= DSR_PROGRESS_EVERY_MS - 1);
+		assert_true(p->left_ms <= calls.p[i - 1].left_ms);
+	}
+	/* The watch's end, not the limit's, is what is left at first. */
+	assert_true(calls.p[0].left_ms >= 400 && calls.p[0].left_ms <= 460);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1471,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(connection_attempts_in_a_replay),
 		cmocka_unit_test(vrrp_master_task),
 		cmocka_unit_test(vrrp_minimum_watch),
+		cmocka_unit_test(progress_while_watching),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }
