@@ -85,8 +85,9 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2, the same "
 		"for the interface (net.ipv4.conf.<iface>.arp_ignore=1, arp_announce=2), and persist "
 		"them in /etc/sysctl.d/",
-		"keep {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC, and check "
-		"the system event log for IP address conflicts"},
+		"keep {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC (arp -a on "
+		"another host of the segment shows which MAC answers for it), and check the system event "
+		"log for IP address conflicts"},
 	[DSR_FIX_VIP_NOT_ACCEPTED] = {"vip-not-accepted", NULL,
 		"put the VIP on the loopback (ip addr add {vip}/32 dev lo, and persist it) and make sure "
 		"no firewall rule drops traffic to {vip} (nft list ruleset, iptables -S); dsrcheck local "
