@@ -95,7 +95,7 @@ static const struct option_spec specs[] = {
 	{"syslog", OPT_SYSLOG, NULL, WATCH, "watch: alerts to syslog as well"},
 	{"snapshot", OPT_SNAPSHOT, "FILE", LOCAL, "local: judge a snapshot recorded elsewhere, not this host"},
 	{"save-snapshot", OPT_SAVE_SNAPSHOT, "FILE", LOCAL, "local: also write what this host shows to FILE"},
-	{"verbose", 'v', NULL, ALL, "evidence of passing checks too; progress details"},
+	{"verbose", 'v', NULL, ALL, "text: every check, its evidence and fix; progress details"},
 	{"quiet", 'q', NULL, ALL, "nothing on standard error but fatal errors"},
 	{"no-color", OPT_NO_COLOR, NULL, ALL,
 	 "no colour (also when NO_COLOR is set or output is not a terminal)"},

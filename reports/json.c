@@ -6,6 +6,10 @@
  * one field per line inside a check, and "vantage", "counts" and "evidence" as
  * one-line objects.
  *
+ * "findings" comes before "checks": what is broken, one object per finding
+ * (src/diagnose.h) with its kind, servers, ports, words, and the (id, server,
+ * port) of the checks it explains, which "checks" then details.
+ *
  * analyze without a deployment adds "inventory" (addresses per state, and the
  * ARP frames the bounded table could not hold) and "addresses" (each with its
  * state, mac_changes and "macs": mac, frames, first_frame, last_frame,
@@ -14,6 +18,7 @@
 #include <time.h>
 
 #include "../passive/inventory.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "writers.h"
 
@@ -170,6 +175,57 @@ static void put_check(FILE *out, const struct dsr_check *c)
 	fputs("\n    }", out);
 }
 
+/* Text of a finding: absent ("" or NULL) is null, as everywhere else. */
+static void put_words(FILE *out, const char *s)
+{
+	dsr_json_string(out, s && *s ? s : NULL);
+}
+
+static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_finding *f)
+{
+	size_t n = 0;
+
+	fputs("    {\n      \"kind\": ", out);
+	dsr_json_string(out, f->name);
+	fprintf(out, ",\n      \"status\": \"%s\"", dsr_status_name(f->status));
+	fprintf(out, ",\n      \"confidence\": \"%s\"",
+		f->confidence == DSR_CONFIDENCE_LIKELY ? "likely" : "certain");
+	fputs(",\n      \"service\": ", out);
+	dsr_json_string(out, f->service);
+	fputs(",\n      \"servers\": [", out);
+	for (size_t i = 0; i < f->nservers; i++) {
+		fputs(i ? ", " : "", out);
+		dsr_json_string(out, f->servers[i]);
+	}
+	fputs("],\n      \"ports\": [", out);
+	for (size_t i = 0; i < f->nports; i++)
+		fprintf(out, "%s%d", i ? ", " : "", f->ports[i]);
+	fputs("],\n      \"summary\": ", out);
+	put_words(out, f->summary);
+	fputs(",\n      \"remedy\": ", out);
+	put_words(out, f->remedy);
+	fputs(",\n      \"evidence\": ", out);
+	put_words(out, f->evidence);
+	fputs(",\n      \"checks\": [", out);
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dsr_check *c;
+
+		if (f->checks[i] >= run->nchecks)
+			continue; /* not this run's: nothing to name */
+		c = &run->checks[f->checks[i]];
+		fputs(n++ ? ",\n" : "\n", out);
+		fputs("        {\"id\": ", out);
+		dsr_json_string(out, c->id);
+		fputs(", \"server\": ", out);
+		dsr_json_string(out, c->server);
+		if (c->port >= 0)
+			fprintf(out, ", \"port\": %d}", c->port);
+		else
+			fputs(", \"port\": null}", out);
+	}
+	fputs(n ? "\n      ]\n    }" : "]\n    }", out);
+}
+
 /* "inventory" (counts) and "addresses" (one line per address, its MACs in
  * order of first appearance), present only when the run has an inventory. */
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
@@ -235,6 +291,12 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 	fprintf(out,
 		",\n  \"counts\": {\"pass\": %zu, \"fail\": %zu, \"warn\": %zu, \"skip\": %zu}",
 		counted.counts.pass, counted.counts.fail, counted.counts.warn, counted.counts.skip);
+	fputs(",\n  \"findings\": [", out);
+	for (size_t i = 0; i < run->nfindings; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		put_finding(out, run, &run->findings[i]);
+	}
+	fputs(run->nfindings ? "\n  ]" : "]", out);
 	fputs(",\n  \"checks\": [", out);
 	for (size_t i = 0; i < run->nchecks; i++) {
 		fputs(i ? ",\n" : "\n", out);

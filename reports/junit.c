@@ -17,6 +17,16 @@
  *   skip  <skipped message="REASON: SUMMARY"/>.
  *   pass  an empty testcase.
  *
+ * Findings (src/diagnose.h) lead: a first testsuite "findings" when there are
+ * any, one testcase per finding named by its summary, classname
+ * "dsrcheck.findings.KIND"; a failing finding's <failure message="SUMMARY"
+ * type="KIND"> holds "fix: REMEDY" (and its confidence when likely), a warning
+ * finding is a passing testcase whose <system-out> says so; each finding's
+ * <system-out> lists the checks it explains, as "CLASSNAME: NAME" of their
+ * testcases, which stay in their services' suites. The totals of
+ * <testsuites> count finding testcases too, so that they are the sums of the
+ * suites'.
+ *
  * Probes of a run are all in flight together, so no check has a duration of its
  * own: only <testsuites> carries time (the run's), and testcases carry none.
  * fixtures/reports/junit.xsd describes exactly the subset written here.
@@ -34,6 +44,7 @@
 #include <time.h>
 
 #include "../passive/inventory.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "writers.h"
 
@@ -158,19 +169,26 @@ static void put_detail(FILE *out, const struct dsr_check *c)
 	}
 }
 
-static void put_case(FILE *out, const struct dsr_check *c)
+/* A check's testcase: its name "ID TARGET[:PORT]" and its classname, escaped
+ * for mode (an attribute here, content where a finding names it). */
+static void put_case_name(FILE *out, const struct dsr_check *c, enum xml_mode mode)
 {
-	fputs("    <testcase name=\"", out);
-	put_xml(out, c->id ? c->id : "?", XML_ATTR);
+	put_xml(out, c->id ? c->id : "?", mode);
 	if (c->target[0]) {
 		fputc(' ', out);
-		put_field(out, c->target, XML_ATTR);
+		put_field(out, c->target, mode);
 		if (c->port >= 0)
 			fprintf(out, ":%d", c->port);
 	} else if (c->port >= 0) {
 		fprintf(out, " port %d", c->port);
 	}
-	fputs("\" classname=\"dsrcheck.", out);
+}
+
+/* The same bytes in an attribute and in content, so that a finding names
+ * a check's classname exactly as its testcase carries it. */
+static void put_classname(FILE *out, const struct dsr_check *c)
+{
+	fputs("dsrcheck.", out);
 	if (c->service)
 		put_xml(out, c->service, XML_NAME);
 	else
@@ -179,6 +197,14 @@ static void put_case(FILE *out, const struct dsr_check *c)
 		fputc('.', out);
 		put_xml(out, c->server, XML_NAME);
 	}
+}
+
+static void put_case(FILE *out, const struct dsr_check *c)
+{
+	fputs("    <testcase name=\"", out);
+	put_case_name(out, c, XML_ATTR);
+	fputs("\" classname=\"", out);
+	put_classname(out, c);
 	fputc('"', out);
 	switch (c->status) {
 	case DSR_FAIL:
@@ -236,6 +262,79 @@ static void put_suite(FILE *out, const struct dsr_run *run, const char *service)
 	fputs("  </testsuite>\n", out);
 }
 
+static size_t failing_findings(const struct dsr_run *run)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->nfindings; i++)
+		n += run->findings[i].status == DSR_FAIL;
+	return n;
+}
+
+static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_finding *f)
+{
+	fputs("    <testcase name=\"", out);
+	put_xml(out, f->summary ? f->summary : "?", XML_ATTR);
+	fputs("\" classname=\"dsrcheck.findings.", out);
+	put_xml(out, f->name ? f->name : "?", XML_NAME);
+	fputs("\">\n", out);
+	if (f->status == DSR_FAIL) {
+		fputs("      <failure message=\"", out);
+		put_xml(out, f->summary ? f->summary : "", XML_ATTR);
+		fputs("\" type=\"", out);
+		put_xml(out, f->name ? f->name : "fail", XML_ATTR);
+		fputs("\">", out);
+		if (f->remedy && f->remedy[0]) {
+			fputs("fix: ", out);
+			put_xml(out, f->remedy, XML_TEXT);
+		}
+		if (f->confidence == DSR_CONFIDENCE_LIKELY)
+			fputs(f->remedy && f->remedy[0] ? "\nconfidence: likely" : "confidence: likely",
+			      out);
+		fputs("</failure>\n", out);
+	}
+	/* The checks it explains, as their testcases are named. A warning says
+	 * so here, with its fix: it must not fail the job. */
+	fputs("      <system-out>", out);
+	if (f->status != DSR_FAIL) {
+		fputs("warning: ", out);
+		put_xml(out, f->summary ? f->summary : "", XML_TEXT);
+		if (f->remedy && f->remedy[0]) {
+			fputs("\nfix: ", out);
+			put_xml(out, f->remedy, XML_TEXT);
+		}
+		if (f->confidence == DSR_CONFIDENCE_LIKELY)
+			fputs("\nconfidence: likely", out);
+		fputc('\n', out);
+	}
+	fputs("explains:", out);
+	for (size_t i = 0; i < f->nchecks; i++) {
+		const struct dsr_check *c;
+
+		if (f->checks[i] >= run->nchecks)
+			continue;
+		c = &run->checks[f->checks[i]];
+		fputc('\n', out);
+		put_classname(out, c);
+		fputs(": ", out);
+		put_case_name(out, c, XML_TEXT);
+	}
+	fputs("</system-out>\n    </testcase>\n", out);
+}
+
+static void put_findings(FILE *out, const struct dsr_run *run)
+{
+	if (!run->nfindings)
+		return;
+	fprintf(out, "  <testsuite name=\"findings\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		"skipped=\"0\"", run->nfindings, failing_findings(run));
+	put_timestamp(out, run->started);
+	fputs(">\n", out);
+	for (size_t i = 0; i < run->nfindings; i++)
+		put_finding(out, run, &run->findings[i]);
+	fputs("  </testsuite>\n", out);
+}
+
 /* Every field is formatted here from numbers: nothing needs escaping. */
 static void put_inventory(FILE *out, const struct dsr_run *run, const struct dsr_inventory *inv)
 {
@@ -277,10 +376,11 @@ static int junit_write(FILE *out, const struct dsr_run *run, const struct dsr_re
 	fprintf(out,
 		"<testsuites name=\"dsrcheck\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		"skipped=\"%zu\" time=\"",
-		run->nchecks + (run->inventory ? run->inventory->naddresses : 0), counted.counts.fail,
-		counted.counts.skip);
+		run->nfindings + run->nchecks + (run->inventory ? run->inventory->naddresses : 0),
+		failing_findings(run) + counted.counts.fail, counted.counts.skip);
 	put_ms(out, run->duration_ms);
 	fputs("\">\n", out);
+	put_findings(out, run);
 	for (size_t i = 0; i < run->nchecks; i++) {
 		bool first = true;
 

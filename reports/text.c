@@ -3,6 +3,12 @@
  * fault is usually one server misconfigured (its loopback answering ARP for the
  * VIP, its service not bound to the VIP) and should stand out as such.
  *
+ * It leads with the findings (src/diagnose.h: one per broken thing, with its
+ * fix), then a matrix of servers x checks, one symbol each, so that the
+ * operator sees what is broken and where before any detail; then one line per
+ * check that did not pass. -v writes every check with its evidence and the
+ * check's own fix instead.
+ *
  * The last line is a contract for scripts and is exactly one of
  *   dsrcheck: PASS (N checks)
  *   dsrcheck: FAIL (K of N failed)
@@ -12,7 +18,10 @@
  * "(N checks" always matches. It is never coloured. */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "../passive/inventory.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "writers.h"
 
@@ -23,7 +32,7 @@
  * controls (as UTF-8 or as raw bytes, which some terminals take for CSI), bidi
  * overrides that could make a FAIL read as something else, and invalid UTF-8 are
  * written as \xNN; a backslash is doubled so the escapes stay unambiguous.
- * Returns the bytes written, for alignment. */
+ * Returns the bytes written, for alignment; out NULL only measures them. */
 static size_t put_safe_n(FILE *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -36,14 +45,16 @@ static size_t put_safe_n(FILE *out, const char *s, size_t n)
 			      (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 
 		if (cp == '\\') {
-			fputs("\\\\", out);
+			if (out)
+				fputs("\\\\", out);
 			written += 2;
 		} else if (escape) {
-			for (size_t k = 0; k < len; k++)
+			for (size_t k = 0; out && k < len; k++)
 				fprintf(out, "\\x%02x", p[i + k]);
 			written += 4 * len;
 		} else {
-			fwrite(p + i, 1, len, out);
+			if (out)
+				fwrite(p + i, 1, len, out);
 			written += len;
 		}
 		i += len;
@@ -115,6 +126,13 @@ static void put_evidence(FILE *out, const struct dsr_check *c, int indent)
 	}
 }
 
+/* Without -v a check is one line, and only when it did not pass: the findings
+ * above carry the fixes and the matrix the passes. */
+static bool shown(const struct dsr_check *c, const struct dsr_report_options *opts)
+{
+	return opts->verbose > 0 || c->status != DSR_PASS;
+}
+
 static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t id_col,
 		      const struct dsr_report_options *opts)
 {
@@ -147,14 +165,14 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t i
 		put_text(out, dsr_check_summary_text(c), DSR_SUMMARY_MAX);
 	}
 	fputc('\n', out);
-	/* The remedy is what the operator came for when something is wrong. */
+	if (opts->verbose <= 0)
+		return;
 	if ((c->status == DSR_FAIL || c->status == DSR_WARN) && dsr_check_remedy_text(c)[0]) {
 		fprintf(out, "%*sfix: ", indent + 7, "");
 		put_text(out, dsr_check_remedy_text(c), DSR_REMEDY_MAX);
 		fputc('\n', out);
 	}
-	if (detail || opts->verbose > 0)
-		put_evidence(out, c, indent + 7);
+	put_evidence(out, c, indent + 7);
 }
 
 /* Service-level checks first, then each server's, each in the order given.
@@ -171,11 +189,27 @@ static size_t id_column(const struct dsr_run *run)
 	return col;
 }
 
+static bool group_shown(const struct dsr_run *run, const char *service, const char *server,
+			bool any_server, const struct dsr_report_options *opts)
+{
+	for (size_t i = 0; i < run->nchecks; i++) {
+		const struct dsr_check *c = &run->checks[i];
+
+		if (same(c->service, service) && (any_server || same(c->server, server)) &&
+		    shown(c, opts))
+			return true;
+	}
+	return false;
+}
+
 static void put_service(FILE *out, const struct dsr_run *run, const char *service, size_t id_col,
 			const struct dsr_report_options *opts)
 {
 	const struct dsr_check *checks = run->checks;
 
+	if (!group_shown(run, service, NULL, true, opts))
+		return;
+	fputc('\n', out);
 	if (service) {
 		fputs("service ", out);
 		put_safe(out, service);
@@ -184,7 +218,7 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 		fputs("(no service)\n", out);
 	}
 	for (size_t i = 0; i < run->nchecks; i++)
-		if (in_group(&checks[i], service, NULL))
+		if (in_group(&checks[i], service, NULL) && shown(&checks[i], opts))
 			put_check(out, &checks[i], 2, id_col, opts);
 	for (size_t i = 0; i < run->nchecks; i++) {
 		const char *server = checks[i].server;
@@ -194,16 +228,247 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 			continue;
 		for (size_t j = 0; j < i && first; j++)
 			first = !in_group(&checks[j], service, server);
-		if (!first)
+		if (!first || !group_shown(run, service, server, false, opts))
 			continue;
 		fputs("  server ", out);
 		put_safe(out, server);
 		fputc('\n', out);
 		for (size_t j = i; j < run->nchecks; j++)
-			if (in_group(&checks[j], service, server))
+			if (in_group(&checks[j], service, server) && shown(&checks[j], opts))
 				put_check(out, &checks[j], 4, id_col, opts);
 	}
 }
+
+/* The findings, worst first, each with its fix: what the operator came for. */
+static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_counts *n,
+			 const struct dsr_report_options *opts)
+{
+	if (!run->nfindings) {
+		/* Failures no diagnosis saw (a caller that did not diagnose) are
+		 * not "none": the checks below still show them. */
+		if (!n->fail && !n->warn && run->nchecks)
+			fputs("\nfindings: none\n", out);
+		return;
+	}
+	fputs("\nfindings:\n", out);
+	for (size_t i = 0; i < run->nfindings; i++) {
+		const struct dsr_finding *f = &run->findings[i];
+		const char *on;
+		const char *t = tag(f->status, opts->color, &on);
+
+		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
+		put_safe(out, f->summary ? f->summary : "?");
+		fputc('\n', out);
+		if (f->remedy && f->remedy[0]) {
+			fputs("         fix: ", out);
+			put_safe(out, f->remedy);
+			fputc('\n', out);
+		}
+		if (f->confidence == DSR_CONFIDENCE_LIKELY)
+			fputs("         confidence: likely (the rule infers it from what the checks saw)\n",
+			      out);
+		if (opts->verbose > 0 && f->evidence && f->evidence[0]) {
+			fputs("         seen: ", out);
+			put_safe(out, f->evidence);
+			fputc('\n', out);
+		}
+	}
+}
+
+/* The servers x checks matrix of one service: a row per server (the
+ * service's own checks first, on a row of their own), a column per check id
+ * and port, one symbol per cell, the worst when several checks share it. */
+struct matrix {
+	const struct dsr_check **cols; /* the first check of each column */
+	const char **rows;            /* servers; NULL is the service's own row */
+	unsigned char *cells;          /* rows x cols: 0 not run, else severity */
+	size_t ncols, nrows, cap;      /* cap: rows and columns at most (the checks) */
+};
+
+static const char symbols[] = " .-!X"; /* not run, pass, skip, warn, fail */
+
+static unsigned char severity(enum dsr_status status)
+{
+	switch (status) {
+	case DSR_PASS:
+		return 1;
+	case DSR_SKIP:
+		return 2;
+	case DSR_WARN:
+		return 3;
+	case DSR_FAIL:
+		return 4;
+	}
+	return 4;
+}
+
+static size_t matrix_col(struct matrix *m, const struct dsr_check *c)
+{
+	for (size_t k = 0; k < m->ncols; k++)
+		if (same(m->cols[k]->id, c->id) && m->cols[k]->port == c->port)
+			return k;
+	m->cols[m->ncols] = c;
+	return m->ncols++;
+}
+
+static size_t matrix_row(struct matrix *m, const char *server)
+{
+	/* Checks come grouped by server: the last row first. */
+	for (size_t k = m->nrows; k-- > 0;)
+		if (same(m->rows[k], server))
+			return k;
+	m->rows[m->nrows] = server;
+	return m->nrows++;
+}
+
+static int matrix_fill(struct matrix *m, const struct dsr_run *run, const char *service)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->nchecks; i++)
+		n += same(run->checks[i].service, service);
+	m->cap = n;
+	m->cols = calloc(n, sizeof(*m->cols));
+	m->rows = calloc(n, sizeof(*m->rows));
+	m->cells = n ? calloc(n, n) : NULL;
+	if (!m->cols || !m->rows || (n && !m->cells))
+		return -1;
+	/* Two passes: the service's own checks lead, rows and columns alike. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < run->nchecks; i++) {
+			const struct dsr_check *c = &run->checks[i];
+			size_t col, row;
+			unsigned char *cell;
+
+			if (!same(c->service, service) || (c->server != NULL) != (pass == 1))
+				continue;
+			col = matrix_col(m, c);
+			row = matrix_row(m, c->server);
+			cell = &m->cells[row * m->cap + col];
+			if (severity(c->status) > *cell)
+				*cell = severity(c->status);
+		}
+	return 0;
+}
+
+static void matrix_free(struct matrix *m)
+{
+	free(m->cols);
+	free(m->rows);
+	free(m->cells);
+}
+
+static size_t digits(size_t n)
+{
+	size_t d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static const char *row_label(const struct matrix *m, size_t row, const char *service)
+{
+	if (m->rows[row])
+		return m->rows[row];
+	return service ? "(service)" : "(no server)";
+}
+
+static void put_matrix_service(FILE *out, const struct dsr_run *run, const char *service,
+			       const struct dsr_report_options *opts)
+{
+	struct matrix m = {0};
+	size_t label = 0, w, at;
+
+	if (matrix_fill(&m, run, service) < 0) {
+		fputs("  (no matrix: out of memory)\n", out);
+		matrix_free(&m);
+		return;
+	}
+	w = digits(m.ncols);
+	/* Wide enough for every label, and at least a tab stop and a half. */
+	label = service ? 8 + put_safe(NULL, service) : 12;
+	if (label < 14)
+		label = 14;
+	for (size_t r = 0; r < m.nrows; r++) {
+		size_t l = 2 + put_safe(NULL, row_label(&m, r, service));
+
+		if (l > label)
+			label = l;
+	}
+	/* The header: the service, then the column numbers. */
+	if (service) {
+		fputs("service ", out);
+		put_safe(out, service);
+	} else {
+		fputs("(no service)", out);
+	}
+	pad(out, service ? 8 + put_safe(NULL, service) : 12, label);
+	for (size_t k = 0; k < m.ncols; k++)
+		fprintf(out, " %*zu", (int)w, k + 1);
+	fputc('\n', out);
+	for (size_t r = 0; r < m.nrows; r++) {
+		size_t used = 0;
+
+		fputs("  ", out);
+		pad(out, put_safe(out, row_label(&m, r, service)) + 2, label);
+		/* No trailing blanks: stop after the last check the row ran. */
+		for (size_t k = 0; k < m.ncols; k++)
+			if (m.cells[r * m.cap + k])
+				used = k + 1;
+		for (size_t k = 0; k < used; k++) {
+			unsigned char v = m.cells[r * m.cap + k];
+			const char *on = "";
+
+			if (opts->color && v == 4)
+				on = "\033[31m";
+			else if (opts->color && v == 3)
+				on = "\033[33m";
+			fprintf(out, " %*s%s%c%s", (int)w - 1, "", on, symbols[v], *on ? "\033[0m" : "");
+		}
+		fputc('\n', out);
+	}
+	/* The key: what each column is, wrapped short of 100 columns. */
+	at = 0;
+	for (size_t k = 0; k < m.ncols; k++) {
+		const struct dsr_check *c = m.cols[k];
+		size_t len = digits(k + 1) + 1 + put_safe(NULL, c->id ? c->id : "?") +
+			     (c->port >= 0 ? 1 + digits((size_t)c->port) : 0);
+
+		if (at && at + 2 + len > 100) {
+			fputc('\n', out);
+			at = 0;
+		}
+		fputs(at ? "  " : "    ", out);
+		at += at ? 2 : 4;
+		fprintf(out, "%zu ", k + 1);
+		put_safe(out, c->id ? c->id : "?");
+		if (c->port >= 0)
+			fprintf(out, ":%d", c->port);
+		at += len;
+	}
+	if (at)
+		fputc('\n', out);
+	matrix_free(&m);
+}
+
+static void put_matrix(FILE *out, const struct dsr_run *run, const struct dsr_report_options *opts)
+{
+	if (!run->nchecks)
+		return;
+	fputs("\nmatrix: . pass, X fail, ! warn, - skipped, blank not run\n", out);
+	for (size_t i = 0; i < run->nchecks; i++) {
+		bool first = true;
+
+		for (size_t j = 0; j < i && first; j++)
+			first = !same(run->checks[j].service, run->checks[i].service);
+		if (first)
+			put_matrix_service(out, run, run->checks[i].service, opts);
+	}
+}
+
 
 static void put_vantage(FILE *out, const struct dsr_vantage *v)
 {
@@ -283,16 +548,20 @@ static int text_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 
 	dsr_run_count(&counted);
 	put_vantage(out, &run->vantage);
+	put_findings(out, run, n, opts);
+	put_matrix(out, run, opts);
+	if (opts->verbose > 0 && run->nchecks)
+		fputs("\nchecks:\n", out);
+	else if (n->fail || n->warn || n->skip)
+		fputs("\nchecks that did not pass (-v: every check, its evidence and fix):\n", out);
 	for (size_t i = 0; i < run->nchecks; i++) {
 		bool first = true;
 
 		for (size_t j = 0; j < i && first; j++)
 			if (same(run->checks[j].service, run->checks[i].service))
 				first = false;
-		if (first) {
-			fputc('\n', out);
+		if (first)
 			put_service(out, run, run->checks[i].service, id_column(run), opts);
-		}
 	}
 	if (run->inventory)
 		put_inventory(out, run->inventory);

@@ -612,6 +612,21 @@ wants "analyze: a VRRP failover is an event of a passing run" 0 'failover lb1 ->
 wants "analyze: two VRRP masters fail vrrp.master split-brain" 1 'vrrp.master.*split-brain: lb1 and lb2 both' \
 	analyze "$ROOT/fixtures/pcap/vrrp-split-brain.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini"
 
+# Every format leads with the findings (issue 13): JSON's "findings" before "checks".
+wants "analyze -f json: the findings hold wrong-source" 1 \
+	'^      "kind": "wrong-source",$' \
+	analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini" -f json
+wants "analyze -f json: the finding lists the checks it explains" 1 \
+	'^        \{"id": "tcp.vip.direct", "server": "rs2", "port": 8080\}$' \
+	analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini" -f json
+# The text report: the finding first, then the matrix, then the failing checks' lines.
+wants "analyze: the text report opens with the finding on rs2" 1 \
+	'^findings:$' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+wants "analyze: the text report's first finding names rs2" 1 \
+	'^  \[FAIL\] rs2: ' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+wants "analyze: the matrix marks rs2's three failing checks" 1 \
+	'^  rs2 +\. \. X X X$' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+
 # Behaviour still to be fixed (see the report that came with this file).
 contains "-t 0 says the limit must be more than 0" 2 "more than 0" -c lab.ini -t 0
 contains "--timeout 0 says it must be more than 0" 2 "more than 0" -c lab.ini --timeout 0

@@ -11,9 +11,22 @@
 
 #include "../reports/report.h"
 #include "../src/check.h"
+#include "../src/diagnose.h"
 #include "../platform/os.h"
 
 #define GOLDEN_DIR "fixtures/reports/"
+
+/* Sets run's findings as the commands do before any writer runs; they stay
+ * valid until the next call in the same test program. */
+static inline void diagnose_run(struct dsr_run *run)
+{
+	static struct dsr_findings found;
+
+	dsr_findings_free(&found);
+	assert_int_equal(dsr_diagnose(run->checks, run->nchecks, &found), 0);
+	run->findings = found.items;
+	run->nfindings = found.n;
+}
 
 /* The report as a string (caller frees). */
 static inline char *render_report(const char *format, const struct dsr_run *run, bool color,

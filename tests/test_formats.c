@@ -130,6 +130,7 @@ static struct dsr_run sample_run(void)
 		"SYN-ACK after 900 ms", "");
 	dsr_check_rtt(c, 900123);
 	dsr_run_count(&run);
+	diagnose_run(&run);
 	return run;
 }
 
@@ -517,16 +518,37 @@ static void test_junit_parsed(void **state)
 	char *got;
 
 	(void)state;
-	xpath_is(xml, "string(/testsuites/@tests)", "11");
-	xpath_is(xml, "string(/testsuites/@failures)", "3");
+	/* The totals are the suites' sums: 11 checks (3 failing) and 5 findings
+	 * (3 failing) of them. */
+	xpath_is(xml, "string(/testsuites/@tests)", "16");
+	xpath_is(xml, "string(/testsuites/@failures)", "6");
 	xpath_is(xml, "string(/testsuites/@skipped)", "2");
 	xpath_is(xml, "string(/testsuites/@time)", "4.012");
-	xpath_is(xml, "count(/testsuites/testsuite)", "3");
-	xpath_is(xml, "string(/testsuites/testsuite[2]/@name)", "(no service)");
-	xpath_is(xml, "string(/testsuites/testsuite[1]/@failures)", "2");
-	xpath_is(xml, "string(/testsuites/testsuite[1]/@timestamp)", "2026-11-24T23:10:00");
-	/* A warning is a passing testcase that says so. */
-	xpath_is(xml, "count(//testcase[system-out][failure or skipped])", "0");
+	xpath_is(xml, "count(/testsuites/testsuite)", "4");
+	/* Findings lead; the checks' suites follow, as before. */
+	xpath_is(xml, "string(/testsuites/testsuite[1]/@name)", "findings");
+	xpath_is(xml, "string(/testsuites/testsuite[1]/@tests)", "5");
+	xpath_is(xml, "string(/testsuites/testsuite[1]/@failures)", "3");
+	xpath_is(xml, "string(/testsuites/testsuite[3]/@name)", "(no service)");
+	xpath_is(xml, "string(/testsuites/testsuite[2]/@failures)", "2");
+	xpath_is(xml, "string(/testsuites/testsuite[2]/@timestamp)", "2026-11-24T23:10:00");
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.findings.not-bound\"]/failure/@type)",
+		 "not-bound");
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.findings.not-bound\"]/system-out)",
+		 "explains:\ndsrcheck.web.rs1: tcp.vip.direct 198.18.0.100:80");
+	/* A finding names a check as its testcase: classname with dots as _. */
+	xpath_is(xml, "string(//testcase[@classname=\"dsrcheck.findings.vip-dropped\"]/system-out)",
+		 "explains:\ndsrcheck.web.198_18_0_13: icmp.vip.direct 198.18.0.100");
+	xpath_is(xml, "count(//testcase[@classname=\"dsrcheck.web.198_18_0_13\" and "
+		      "@name=\"icmp.vip.direct 198.18.0.100\"])", "1");
+	xpath_is(xml, "substring-before(string(//testcase[@classname=\"dsrcheck.findings.via-balancer\"]"
+		      "/system-out), \"\nfix: \")",
+		 "warning: service web: replies come back through the balancer, not directly");
+	/* A warning is a passing testcase that says so (a failing finding's
+	 * system-out lists its checks). */
+	xpath_is(xml, "count(//testcase[system-out][skipped])", "0");
+	xpath_is(xml, "count(//testcase[not(starts-with(@classname, \"dsrcheck.findings.\"))]"
+		      "[system-out][failure])", "0");
 	xpath_is(xml, "string(//testcase[@name=\"dsr.return 198.18.0.100:80\"]/system-out)",
 		 "warning via-balancer: the SYN-ACK came from the balancer's MAC "
 		 "02:00:00:00:00:02\nmac=02:00:00:00:00:02\nservers=balancer\n"
@@ -563,9 +585,9 @@ static void test_junit_parsed(void **state)
 				 "fix: ip addr add 198.18.0.100/32 dev lo | or see "
 				 "\"netsh\" & <IDX>");
 	free(got);
-	xpath_is(xml, "string(/testsuites/testsuite[3]/@name)",
+	xpath_is(xml, "string(/testsuites/testsuite[4]/@name)",
 		 "mail|<&>\"'\\\n\xef\xbf\xbd\xef\xbf\xbd");
-	xpath_is(xml, "string(/testsuites/testsuite[3]/testcase[2]/@classname)",
+	xpath_is(xml, "string(/testsuites/testsuite[4]/testcase[2]/@classname)",
 		 "dsrcheck.mail|<&>\"'\\\n\xef\xbf\xbd\xef\xbf\xbd.rs\"1|\\");
 	free(xml);
 }

@@ -340,6 +340,7 @@ static void no_deployment_inventory(void **state)
 	/* Conflicts fail the run, as arp.conflict always did. */
 	dsr_run_count(&run);
 	assert_int_equal(dsr_run_failed(&run), 1);
+	diagnose_run(&run);
 	static const struct {
 		const char *format, *file;
 	} goldens[] = {{"text", "inventory.txt"},

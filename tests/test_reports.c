@@ -89,6 +89,7 @@ static struct dsr_run sample_run(void)
 	dsr_evidence_list_add(&sample_checks[10], "macs", "02:00:00:00:00:99");
 	dsr_evidence_list_add(&sample_checks[10], "macs", "02:00:00:00:00:98");
 	dsr_run_count(&run);
+	diagnose_run(&run);
 	return run;
 }
 
@@ -125,11 +126,17 @@ static void test_json_golden(void **state)
 static void test_text_color(void **state)
 {
 	struct dsr_run run = sample_run();
-	char *got = render_report("text", &run, true, 0);
+	/* -v: passing checks have lines of their own only there. */
+	char *got = render_report("text", &run, true, 1);
 	char *plain = render_report("text", &run, false, 0);
+	char *brief = render_report("text", &run, true, 0);
 	const char *last;
 
 	(void)state;
+	assert_non_null(strstr(brief, "\nfindings:\n  \033[31m[FAIL]\033[0m rs2: "));
+	assert_non_null(strstr(brief, "  \033[33m[WARN]\033[0m icmp.vip slow: "));
+	assert_non_null(strstr(brief, "  (service)    . \033[33m!\033[0m \033[31mX\033[0m .\n"));
+	free(brief);
 	assert_non_null(strstr(got, "  \033[32m[PASS]\033[0m arp.vip "));
 	assert_non_null(strstr(got, "  \033[31m[FAIL]\033[0m tcp.vip "));
 	assert_non_null(strstr(got, "  \033[33m[WARN]\033[0m icmp.vip "));
@@ -143,6 +150,66 @@ static void test_text_color(void **state)
 	assert_null(strstr(plain, "\033"));
 	free(got);
 	free(plain);
+}
+
+/* Findings, then the matrix, then the checks that did not pass, one line
+ * each: the fixes are the findings' and evidence waits for -v. */
+static void test_text_findings_first(void **state)
+{
+	struct dsr_run run = sample_run();
+	char *got = render_report("text", &run, false, 0);
+	char *verbose = render_report("text", &run, false, 1);
+	const char *findings = strstr(got, "\nfindings:\n"), *matrix = strstr(got, "\nmatrix: ");
+	const char *checks = strstr(got, "\nchecks that did not pass");
+
+	(void)state;
+	assert_non_null(findings);
+	assert_non_null(matrix);
+	assert_non_null(checks);
+	assert_true(findings < matrix && matrix < checks);
+	assert_non_null(strstr(findings, "\n  [FAIL] rs2: nothing listens"));
+	assert_non_null(strstr(matrix, "\n  rs2                  X\n"));
+	assert_non_null(strstr(matrix, "\n    1 arp.vip  2 icmp.vip  3 tcp.vip:443  4 tcp.vip:80  5 tcp.rip:80\n"));
+	/* The failing check's line is there; its fix and evidence are not. */
+	assert_non_null(strstr(checks, "\n    [FAIL] tcp.rip         198.18.0.12:80        refused: "));
+	assert_null(strstr(checks, "fix: start the service on rs2"));
+	assert_null(strstr(checks, "flags=RA"));
+	assert_null(strstr(checks, "[PASS]"));
+	/* -v: every check, with its own fix and evidence. */
+	assert_non_null(strstr(verbose, "\n  [PASS] arp.vip "));
+	assert_non_null(strstr(verbose, "fix: start the service on rs2 and bind it to 198.18.0.12:80\n"));
+	assert_non_null(strstr(verbose, "\n           flags=RA\n"));
+	free(got);
+	free(verbose);
+}
+
+/* A passing run says there is nothing to fix and lists no check. */
+static void test_text_all_passed(void **state)
+{
+	struct dsr_check c[2];
+	struct dsr_run run = {.version = "t", .checks = c, .nchecks = 2};
+	char *got;
+
+	(void)state;
+	memset(c, 0, sizeof c);
+	c[0].id = "arp.vip";
+	c[0].service = "web";
+	c[0].port = -1;
+	c[1].id = "tcp.rip";
+	c[1].service = "web";
+	c[1].server = "rs1";
+	c[1].port = 80;
+	diagnose_run(&run);
+	got = render_report("text", &run, false, 0);
+	assert_string_equal(got, "vantage: - - -, not on the servers' segment, not the balancer\n"
+				 "\nfindings: none\n"
+				 "\nmatrix: . pass, X fail, ! warn, - skipped, blank not run\n"
+				 "service web    1 2\n"
+				 "  (service)    .\n"
+				 "  rs1            .\n"
+				 "    1 arp.vip  2 tcp.rip:80\n"
+				 "\ndsrcheck: PASS (2 checks)\n");
+	free(got);
 }
 
 /* The last line of the text report for n checks of the given statuses. */
@@ -287,6 +354,7 @@ static void test_json_absent(void **state)
 				 "  \"verdict\": \"pass\",\n"
 				 "  \"counts\": {\"pass\": 1, \"fail\": 0, \"warn\": 0, "
 				 "\"skip\": 0},\n"
+				 "  \"findings\": [],\n"
 				 "  \"checks\": [\n"
 				 "    {\n"
 				 "      \"id\": \"arp.vip\",\n"
@@ -523,6 +591,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_golden),
 		cmocka_unit_test(test_text_verbose_golden),
+		cmocka_unit_test(test_text_findings_first),
+		cmocka_unit_test(test_text_all_passed),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_last_line),
