@@ -109,12 +109,12 @@ invoke() {
 }
 
 # on_tty ARGS...: like `invoke sandbox`, with standard error on a terminal (script's
-# pseudo-terminal) and standard output in $WORK/out; what the terminal showed in $WORK/tty.
+# pseudo-terminal) and standard output in $WORK/out; what the terminal showed in $WORK/terminal.
 on_tty() {
 	local cmd
 	RC=0
 	cmd="$(printf '%q ' "${ISO[@]}" sh -c "$SANDBOX_SETUP" sh ./dsrcheck "$@")>out"
-	timeout "$RUN_LIMIT" script -qec "$cmd" /dev/null >tty </dev/null || RC=$?
+	timeout "$RUN_LIMIT" script -qec "$cmd" /dev/null >terminal </dev/null || RC=$?
 }
 
 # ------------------------------------------------------------------ assertions
@@ -484,7 +484,7 @@ if ((SANDBOX)); then
 	if command -v script >/dev/null; then
 		on_tty "${LONG[@]}"
 		# Ends blanked: spaces over the line, then \r, so what follows starts clean.
-		shown_tty=$(<tty)
+		shown_tty=$(<terminal)
 		blank=${shown_tty%$'\r'}
 		blank=${blank##*$'\r'}
 		if [[ $RC == 1 && $shown_tty == $'\r'"dsrcheck: "*" servers settled, "*" answered"*$'\r' ]] &&
@@ -492,13 +492,13 @@ if ((SANDBOX)); then
 			pass "a progress line on a terminal, blanked at the end, none in the report"
 		else
 			fail "a progress line on a terminal, blanked at the end, none in the report" \
-				"exit $RC, terminal '$(shown "$(tail -c 240 tty)")'"
+				"exit $RC, terminal '$(shown "$(tail -c 240 terminal)")'"
 		fi
 		on_tty -q "${LONG[@]}"
-		if [[ $RC == 1 && ! -s tty ]]; then
+		if [[ $RC == 1 && ! -s terminal ]]; then
 			pass "-q: no progress line on a terminal"
 		else
-			fail "-q: no progress line on a terminal" "terminal '$(shown "$(head -c 200 tty)")'"
+			fail "-q: no progress line on a terminal" "terminal '$(shown "$(head -c 200 terminal)")'"
 		fi
 	else
 		echo "# skipped: the progress line on a terminal (no script(1))"
