@@ -461,8 +461,9 @@ static void test_prometheus_golden(void **state)
 	(void)state;
 	golden("sample.prom", got);
 	promtool_valid(got);
-	/* 8 run-level samples, then per check ok and four statuses (55), and 5 rtts. */
-	assert_int_equal(prom_strict(got), 8 + 55 + 5);
+	/* 8 run-level samples, 5 findings (5 kind and server pairs), then per check ok
+	 * and four statuses (55), and 5 rtts. */
+	assert_int_equal(prom_strict(got), 8 + 5 + 55 + 5);
 	free(got);
 }
 
@@ -590,6 +591,38 @@ static void test_junit_parsed(void **state)
 	xpath_is(xml, "string(/testsuites/testsuite[4]/testcase[2]/@classname)",
 		 "dsrcheck.mail|<&>\"'\\\n\xef\xbf\xbd\xef\xbf\xbd.rs\"1|\\");
 	free(xml);
+}
+
+/* dsrcheck_findings counts a finding once for each of its servers, one about
+ * none under server="", and names that escape alike as one series. */
+static void test_prometheus_findings(void **state)
+{
+	const char *both[] = {"rs1", "rs2"}, *one[] = {"rs1"};
+	const char *alike[] = {"a\x01", "a\x02"};
+	struct dsr_finding f[4] = {
+		{.name = "server-down", .status = DSR_FAIL, .servers = both, .nservers = 2},
+		{.name = "server-down", .status = DSR_FAIL, .servers = one, .nservers = 1},
+		{.name = "split-brain", .status = DSR_FAIL},
+		{.name = "check", .status = DSR_WARN, .servers = alike, .nservers = 2},
+	};
+	struct dsr_run run = {.version = "t", .findings = f, .nfindings = 4};
+	char *got;
+
+	(void)state;
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs1\"} 2\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs2\"} 1\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\"} 1\n"
+				    "dsrcheck_findings{kind=\"check\",server=\"a\xef\xbf\xbd\"} 2\n"));
+	assert_int_equal(prom_strict(got), 8 + 4);
+	free(got);
+	/* No findings: the family is still declared, with no series. */
+	run.nfindings = 0;
+	got = render("prometheus", &run);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n# HELP dsrcheck_check_ok "));
+	free(got);
 }
 
 static void test_prometheus_content(void **state)
@@ -831,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_validators_reject),
 		cmocka_unit_test(test_junit_parsed),
 		cmocka_unit_test(test_prometheus_content),
+		cmocka_unit_test(test_prometheus_findings),
 		cmocka_unit_test(test_prometheus_repeat),
 		cmocka_unit_test(test_nagios_status),
 		cmocka_unit_test(test_all_bytes),
