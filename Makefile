@@ -181,7 +181,7 @@ deps:
 
 # Windows: dsrcheck.exe cross-built with MinGW-w64 (README, "Platforms"), and the unit
 # tests that need no network run under Wine. Nothing here needs root.
-WIN_TESTS := config parse decode probes wire plan reports formats passive ownership ini_split os platform local catalogue
+WIN_TESTS := config parse decode probes wire plan reports formats passive ownership ini_split os platform local catalogue diagnose
 windows:
 	@$(MAKE) --no-print-directory PLATFORM=windows dsrcheck.exe
 check-windows:

@@ -71,9 +71,15 @@ static const struct rule rules[] = {
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
 	 "icmp.vip:wrong-source tcp.vip:wrong-source dsr.return:wrong-source", NULL, NULL, true,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout "
-	 "local.vip:missing local.weakhost.receive:* local.weakhost.send:* local.firewall:* "
-	 "local.loopback.adapter:*", NULL, NULL, true, DSR_CONFIDENCE_LIKELY},
+	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout", NULL,
+	 NULL, true, DSR_CONFIDENCE_LIKELY},
+	/* dsrcheck local knows which of vip-dropped's causes it is. */
+	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_WEAK_HOST, PER_SERVER, "local.weakhost.receive:* local.weakhost.send:*", NULL,
+	 NULL, false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:*", NULL, NULL, false,
+	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout", NULL, NULL,
 	 false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer", NULL, NULL, false,
@@ -92,6 +98,13 @@ static bool same(const char *a, const char *b)
 static bool broken(const struct dsr_check *c)
 {
 	return c->status == DSR_FAIL || c->status == DSR_WARN;
+}
+
+/* dsrcheck local's checks are about this host, a server: the server rules
+ * are theirs, with no name. */
+static bool is_local(const struct dsr_check *c)
+{
+	return c->id && strncmp(c->id, "local.", 6) == 0;
 }
 
 /* Does c match one word of pattern ("id:reason id:* id:pass")? */
@@ -156,39 +169,92 @@ static bool names(const struct dsr_check *c, const char *server)
 	return false;
 }
 
-/* The group a check belongs to: its server, the one server its evidence
- * names, or none (the service's). Named servers are found by name among the
- * checks, so that the finding points at the check's own string. */
-static const char *server_of(const struct dsr_check *checks, size_t n, size_t i)
-{
-	const struct dsr_check *c = &checks[i];
+#define NONE ((size_t)-1)
 
-	if (c->server)
-		return c->server;
-	const char *name = named_server(c);
-	if (!name)
-		return NULL;
-	for (size_t k = 0; k < n; k++)
-		if (checks[k].server && same(checks[k].service, c->service) &&
-		    strcmp(checks[k].server, name) == 0)
-			return checks[k].server;
-	return NULL;
-}
+/* The checks of one server of one service (or of this host, for dsrcheck
+ * local), or of the service itself: members linked through work.next. */
+struct group {
+	const char *service, *server;
+	bool local;
+	size_t head, tail;
+};
 
 struct work {
 	const struct dsr_check *checks;
 	size_t n;
-	const char **group;  /* per check: its server, or NULL */
+	const char **server; /* per check: its group's server, or NULL */
+	size_t *next;        /* per check: the next member of its group */
 	bool *explained;
-	size_t *picked;      /* scratch: the checks of one finding */
+	bool *marked;        /* per check: picked for the finding being made */
+	size_t *picked;      /* the checks of the finding being made */
+	struct group *groups;
+	size_t ngroups;
+	size_t *slots; /* open addressing: (service, server, local) to group */
+	size_t nslots;
 	struct dsr_findings *out;
 	size_t cap;
 	bool failed;
 };
 
-static bool in_group(const struct work *w, size_t i, const char *service, const char *server)
+static size_t hash_text(size_t h, const char *s)
 {
-	return same(w->checks[i].service, service) && same(w->group[i], server);
+	for (const char *p = s; p && *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	return (h ^ (s ? 0xffu : 0u)) * 1099511628211u;
+}
+
+/* The index of group (service, server, local), made when make is set; or NONE. */
+static size_t group_of(struct work *w, const char *service, const char *server, bool local,
+		       bool make)
+{
+	size_t h = hash_text(hash_text((size_t)14695981039346656037u + local, service), server);
+
+	for (size_t k = h & (w->nslots - 1);; k = (k + 1) & (w->nslots - 1)) {
+		size_t g = w->slots[k];
+		if (g == NONE) {
+			if (!make)
+				return NONE;
+			w->slots[k] = w->ngroups;
+			w->groups[w->ngroups] = (struct group){service, server, local, NONE, NONE};
+			return w->ngroups++;
+		}
+		if (w->groups[g].local == local && same(w->groups[g].service, service) &&
+		    same(w->groups[g].server, server))
+			return g;
+	}
+}
+
+static void join(struct work *w, size_t g, size_t i)
+{
+	struct group *grp = &w->groups[g];
+
+	w->server[i] = grp->server;
+	w->next[i] = NONE;
+	if (grp->tail == NONE)
+		grp->head = i;
+	else
+		w->next[grp->tail] = i;
+	grp->tail = i;
+}
+
+/* Every check into its group: its server's; for a service-level check, the
+ * one server its evidence names when that server has checks of its own;
+ * otherwise its service's. */
+static void make_groups(struct work *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct dsr_check *c = &w->checks[i];
+		if (c->server || is_local(c))
+			join(w, group_of(w, c->service, c->server, is_local(c), true), i);
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		const struct dsr_check *c = &w->checks[i];
+		if (c->server || is_local(c))
+			continue;
+		const char *name = named_server(c);
+		size_t g = name ? group_of(w, c->service, name, false, false) : NONE;
+		join(w, g != NONE ? g : group_of(w, c->service, NULL, false, true), i);
+	}
 }
 
 static bool has_port(const int *ports, size_t n, int port)
@@ -269,8 +335,9 @@ DSR_PRINTF(4, 5) static void add(char *buf, size_t cap, size_t *used, const char
 		*used = cap;
 }
 
-/* The words of finding f about the checks picked: summary, evidence, remedy. */
-static int write_words(struct work *w, struct dsr_finding *f)
+/* The words of finding f about the checks picked (w->picked, the first
+ * ntriggers of them those that made it): summary, evidence, remedy. */
+static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 {
 	const struct dsr_finding_def *def = &dsr_finding_defs[f->kind];
 	const struct dsr_check *first = &w->checks[f->checks[0]];
@@ -285,7 +352,7 @@ static int write_words(struct work *w, struct dsr_finding *f)
 			snprintf(port, sizeof(port), " %d", first->port);
 		add(summary, sizeof(summary), &used, "%s%s", f->nservers ? f->servers[0] : "",
 		    f->nservers ? ": " : "");
-		add(summary, sizeof(summary), &used, "%s%s", first->id, port);
+		add(summary, sizeof(summary), &used, "%s%s", first->id ? first->id : "?", port);
 		add(summary, sizeof(summary), &used, " %s: %s", first->reason ? first->reason : "",
 		    dsr_check_summary_text(first));
 	} else {
@@ -310,18 +377,19 @@ static int write_words(struct work *w, struct dsr_finding *f)
 		char port[16] = "";
 		if (c->port >= 0)
 			snprintf(port, sizeof(port), " %d", c->port);
-		add(evidence, sizeof(evidence), &used, "%s%s", k ? ", " : "", c->id);
+		add(evidence, sizeof(evidence), &used, "%s%s", k ? ", " : "", c->id ? c->id : "?");
 		add(evidence, sizeof(evidence), &used, "%s%s", c->server ? " " : "",
 		    c->server ? c->server : "");
 		add(evidence, sizeof(evidence), &used, "%s %s", port, c->reason ? c->reason : "");
 	}
 
 	remedy[0] = '\0';
-	if (def->fix != DSR_FIX_NONE) {
+	/* dsrcheck local's checks carry remedies made for this very host. */
+	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]])) {
 		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
 		for (size_t k = 0; k < f->nchecks; k++) {
 			const struct dsr_check *c = &w->checks[f->checks[k]];
-			bool about_vip = strstr(c->id, ".vip") || strcmp(c->id, "dsr.return") == 0;
+			bool about_vip = c->id && (strstr(c->id, ".vip") || strcmp(c->id, "dsr.return") == 0);
 			if (c->target[0] && about_vip && !vip)
 				vip = c->target;
 			if (c->target[0] && !about_vip && !addr)
@@ -345,20 +413,24 @@ static int write_words(struct work *w, struct dsr_finding *f)
 		};
 		dsr_fix_render(remedy, sizeof(remedy), def->fix, platform_of(w, f->checks, f->nchecks),
 			       &args);
-		if (f->nports > 1) {
+		if (f->nports > 1 && def->per_port) {
 			size_t len = strlen(remedy);
 			snprintf(remedy + len, sizeof(remedy) - len, " (ports %s)", ports);
 		}
 	} else {
-		/* The checks' own remedies, each once. */
+		/* The own remedies of the checks that made it (not of those it
+		 * absorbed: a server that is down needs no advice about its VIP),
+		 * each once. */
 		used = 0;
-		for (size_t k = 0; k < f->nchecks; k++) {
-			const char *r = dsr_check_remedy_text(&w->checks[f->checks[k]]);
+		for (size_t k = 0; k < ntriggers; k++) {
+			const char *r = dsr_check_remedy_text(&w->checks[w->picked[k]]);
 			bool seen = !r[0];
 			for (size_t j = 0; j < k && !seen; j++)
-				seen = strcmp(dsr_check_remedy_text(&w->checks[f->checks[j]]), r) == 0;
+				seen = strcmp(dsr_check_remedy_text(&w->checks[w->picked[j]]), r) == 0;
+			/* Sentences follow each other; commands get a separator. */
+			const char *sep = !used ? "" : remedy[used - 1] == '.' ? " " : "; ";
 			if (!seen)
-				add(remedy, sizeof(remedy), &used, "%s%s", used ? " " : "", r);
+				add(remedy, sizeof(remedy), &used, "%s%s", sep, r);
 		}
 	}
 	f->summary = dup_text(summary);
@@ -367,9 +439,10 @@ static int write_words(struct work *w, struct dsr_finding *f)
 	return f->summary && f->evidence && f->remedy ? 0 : -1;
 }
 
-/* Makes one finding of kind from w->picked[0..npicked) and marks them explained. */
+/* Makes one finding of kind from w->picked[0..npicked) (the first ntriggers
+ * made it) and marks them explained. */
 static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence confidence,
-		 size_t npicked)
+		 size_t ntriggers, size_t npicked)
 {
 	struct dsr_finding *f;
 
@@ -402,6 +475,7 @@ static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence
 		size_t i = w->picked[k];
 		const struct dsr_check *c = &w->checks[i];
 		w->explained[i] = true;
+		w->marked[i] = false;
 		f->checks[f->nchecks++] = i;
 		if (c->status == DSR_FAIL)
 			f->status = DSR_FAIL;
@@ -409,15 +483,15 @@ static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence
 			f->service = c->service;
 		if (c->port >= 0 && !has_port(f->ports, f->nports, c->port))
 			f->ports[f->nports++] = c->port;
-		bool known = !w->group[i];
+		bool known = !w->server[i];
 		for (size_t s = 0; s < f->nservers && !known; s++)
-			known = same(f->servers[s], w->group[i]);
+			known = same(f->servers[s], w->server[i]);
 		if (!known)
-			f->servers[f->nservers++] = w->group[i];
+			f->servers[f->nservers++] = w->server[i];
 	}
 	qsort(f->ports, f->nports, sizeof(*f->ports), cmp_int);
 	qsort(f->checks, f->nchecks, sizeof(*f->checks), cmp_index);
-	if (write_words(w, f) < 0)
+	if (write_words(w, f, ntriggers) < 0)
 		w->failed = true;
 }
 
@@ -435,25 +509,29 @@ static bool shares_mac(const struct work *w, const struct dsr_check *c, size_t n
 	return false;
 }
 
-/* Tries rule r on the group (service, server); makes its finding if it fits. */
-static void try_rule(struct work *w, const struct rule *r, const char *service, const char *server)
+/* Picks check i for the finding being made. */
+static void pick(struct work *w, size_t *npicked, size_t i)
 {
-	size_t npicked = 0;
+	w->marked[i] = true;
+	w->picked[(*npicked)++] = i;
+}
+
+/* Tries rule r on group g; makes its finding if it fits. */
+static void try_rule(struct work *w, const struct rule *r, size_t g)
+{
+	const struct group *grp = &w->groups[g];
+	size_t npicked = 0, nports = 0;
 	int ports[64];
-	size_t nports = 0;
 	bool any_port = false;
 
-	for (size_t i = 0; i < w->n; i++) {
-		if (!in_group(w, i, service, server))
-			continue;
+	for (size_t i = grp->head; i != NONE; i = w->next[i])
 		if (matches(r->unless, &w->checks[i]))
 			return;
-	}
-	for (size_t i = 0; i < w->n; i++) {
+	for (size_t i = grp->head; i != NONE; i = w->next[i]) {
 		const struct dsr_check *c = &w->checks[i];
-		if (w->explained[i] || !in_group(w, i, service, server) || !matches(r->when, c))
+		if (w->explained[i] || !matches(r->when, c))
 			continue;
-		w->picked[npicked++] = i;
+		pick(w, &npicked, i);
 		if (c->port < 0)
 			any_port = true;
 		else if (nports < sizeof(ports) / sizeof(ports[0]) && !has_port(ports, nports, c->port))
@@ -461,37 +539,25 @@ static void try_rule(struct work *w, const struct rule *r, const char *service, 
 	}
 	if (npicked == 0)
 		return;
-	for (size_t i = 0; i < w->n; i++) {
-		const struct dsr_check *c = &w->checks[i];
-		bool picked = false;
-		for (size_t k = 0; k < npicked && !picked; k++)
-			picked = w->picked[k] == i;
-		bool ours = in_group(w, i, service, server) ||
-			    (server && !w->group[i] && same(c->service, service) &&
-			     (names(c, server) || shares_mac(w, c, npicked)));
-		if (picked || w->explained[i] || !ours || !matches(r->also, c))
-			continue;
-		if (!r->whole_server && c->port >= 0 && !any_port && !has_port(ports, nports, c->port))
-			continue;
-		w->picked[npicked++] = i;
+	size_t ntriggers = npicked;
+	/* The group's own checks, then those of its service that name this server
+	 * (or one of its MACs) among others. */
+	size_t service = grp->server ? group_of(w, grp->service, NULL, false, false) : NONE;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t first = pass == 0 ? grp->head : service == NONE ? NONE : w->groups[service].head;
+		for (size_t i = first; i != NONE; i = w->next[i]) {
+			const struct dsr_check *c = &w->checks[i];
+			if (w->marked[i] || w->explained[i] || !matches(r->also, c))
+				continue;
+			if (pass == 1 && !names(c, grp->server) && !shares_mac(w, c, ntriggers))
+				continue;
+			if (!r->whole_server && c->port >= 0 && !any_port &&
+			    !has_port(ports, nports, c->port))
+				continue;
+			pick(w, &npicked, i);
+		}
 	}
-	emit(w, r->kind, r->confidence, npicked);
-}
-
-/* dsrcheck local's checks are about this host, a server: the server rules
- * are theirs, with no name. */
-static bool is_local(const struct dsr_check *c)
-{
-	return c->id && strncmp(c->id, "local.", 6) == 0;
-}
-
-/* Each distinct (service, server) once, in the order of the checks. */
-static bool first_of_group(const struct work *w, size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if (in_group(w, j, w->checks[i].service, w->group[i]))
-			return false;
-	return true;
+	emit(w, r->kind, r->confidence, ntriggers, npicked);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -513,37 +579,47 @@ int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *
 	out->n = 0;
 	if (n == 0)
 		return 0;
-	w.group = calloc(n, sizeof(*w.group));
+	for (w.nslots = 16; w.nslots < 2 * n; w.nslots *= 2)
+		;
+	w.server = calloc(n, sizeof(*w.server));
+	w.next = calloc(n, sizeof(*w.next));
 	w.explained = calloc(n, sizeof(*w.explained));
+	w.marked = calloc(n, sizeof(*w.marked));
 	w.picked = calloc(n, sizeof(*w.picked));
-	if (!w.group || !w.explained || !w.picked) {
+	w.groups = calloc(n, sizeof(*w.groups));
+	w.slots = malloc(w.nslots * sizeof(*w.slots));
+	if (!w.server || !w.next || !w.explained || !w.marked || !w.picked || !w.groups || !w.slots) {
 		w.failed = true;
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		w.group[i] = server_of(checks, n, i);
+	for (size_t k = 0; k < w.nslots; k++)
+		w.slots[k] = NONE;
+	make_groups(&w);
+	for (size_t i = 0; i < n; i++)
 		w.explained[i] = !broken(&checks[i]);
-	}
 	for (size_t r = 0; r < NRULES && !w.failed; r++)
-		for (size_t i = 0; i < n && !w.failed; i++) {
-			bool server_rule = rules[r].scope == PER_SERVER;
-			bool server_group = w.group[i] || is_local(&checks[i]);
-			if (server_group != server_rule || !first_of_group(&w, i))
-				continue;
-			try_rule(&w, &rules[r], checks[i].service, w.group[i]);
+		for (size_t g = 0; g < w.ngroups && !w.failed; g++) {
+			bool server_group = w.groups[g].server || w.groups[g].local;
+			if (server_group == (rules[r].scope == PER_SERVER))
+				try_rule(&w, &rules[r], g);
 		}
 	/* What no rule took stands on its own. */
 	for (size_t i = 0; i < n && !w.failed; i++)
 		if (!w.explained[i]) {
-			w.picked[0] = i;
-			emit(&w, DSR_FINDING_CHECK, DSR_CONFIDENCE_CERTAIN, 1);
+			size_t one = 0;
+			pick(&w, &one, i);
+			emit(&w, DSR_FINDING_CHECK, DSR_CONFIDENCE_CERTAIN, one, one);
 		}
-	if (!w.failed)
+	if (!w.failed && out->n > 1)
 		qsort(out->items, out->n, sizeof(*out->items), cmp_finding);
 done:
-	free(w.group);
+	free(w.server);
+	free(w.next);
 	free(w.explained);
+	free(w.marked);
 	free(w.picked);
+	free(w.groups);
+	free(w.slots);
 	if (w.failed) {
 		dsr_findings_free(out);
 		return -1;
@@ -565,4 +641,71 @@ void dsr_findings_free(struct dsr_findings *f)
 	free(f->items);
 	f->items = NULL;
 	f->n = 0;
+}
+
+/* s[0..n) for the man page: '-' as \- (a hyphen, not a minus), '\' doubled. */
+static void put_man(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++)
+		fputs(s[i] == '-' ? "\\-" : s[i] == '\\' ? "\\\\" : (char[2]){s[i], 0}, out);
+}
+
+/* The words of rule patterns for the documentation: "`tcp.vip.direct` refused". */
+static void doc_patterns(FILE *out, enum dsr_finding_kind kind, bool man)
+{
+	bool first = true;
+
+	for (size_t r = 0; r < NRULES; r++) {
+		if (rules[r].kind != kind)
+			continue;
+		for (const char *p = rules[r].when; *p;) {
+			size_t len = strcspn(p, " "), idlen = strcspn(p, ":");
+			const char *reason = p + idlen + 1;
+			size_t rlen = len - idlen - 1;
+			bool any = rlen == 1 && reason[0] == '*';
+			fputs(first ? "" : ", ", out);
+			if (man) {
+				fputs("\\fB", out);
+				put_man(out, p, idlen);
+				fputs("\\fR ", out);
+				put_man(out, any ? "(any reason)" : reason, any ? 12 : rlen);
+			} else {
+				fprintf(out, "`%.*s` %.*s", (int)idlen, p, any ? 12 : (int)rlen,
+					any ? "(any reason)" : reason);
+			}
+			first = false;
+			p += len;
+			p += strspn(p, " ");
+		}
+	}
+	if (first)
+		fputs("any failing or warning check no rule explains, in its own words", out);
+}
+
+int dsr_findings_doc(FILE *out, const char *format)
+{
+	bool man = strcmp(format, "man") == 0;
+
+	if (!man && strcmp(format, "markdown") != 0)
+		return -1;
+	if (!man)
+		fputs("| finding | what is wrong | made from |\n|---|---|---|\n", out);
+	for (int k = 0; k < DSR_FINDING_COUNT; k++) {
+		const struct dsr_finding_def *d = &dsr_finding_defs[k];
+		const char *detail = d->detail ? d->detail : "";
+		if (man) {
+			fputs(".TP\n.B ", out);
+			put_man(out, d->name, strlen(d->name));
+			fputc('\n', out);
+			put_man(out, d->title, strlen(d->title));
+			fputs(*detail ? "; " : "", out);
+			put_man(out, detail, strlen(detail));
+			fputs(".\nMade from: ", out);
+		} else {
+			fprintf(out, "| `%s` | %s%s%s | ", d->name, d->title, *detail ? "; " : "", detail);
+		}
+		doc_patterns(out, (enum dsr_finding_kind)k, man);
+		fputs(man ? ".\n" : " |\n", out);
+	}
+	return ferror(out) ? -1 : 0;
 }

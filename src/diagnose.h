@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "catalogue.h"
 #include "check.h"
@@ -28,6 +29,9 @@ enum dsr_finding_kind {
 	DSR_FINDING_ADDRESS_CONFLICT,  /* a real address used by two MACs */
 	DSR_FINDING_SERVER_DOWN,       /* the server does not answer on its real address */
 	DSR_FINDING_VIP_DROPPED,       /* frames for the VIP at the server's MAC go unanswered */
+	DSR_FINDING_VIP_NOT_ON_LOOPBACK, /* dsrcheck local: the VIP is not on the loopback */
+	DSR_FINDING_WEAK_HOST,         /* dsrcheck local: weak host receive or send is off */
+	DSR_FINDING_FIREWALL,          /* dsrcheck local: a firewall drops traffic to the VIP */
 	DSR_FINDING_NOT_BOUND,         /* the application refuses connections to the VIP */
 	DSR_FINDING_NOT_LISTENING,     /* nothing listens on the port, real address or VIP */
 	DSR_FINDING_WRONG_SOURCE,      /* replies leave with another source than the VIP */
@@ -80,6 +84,10 @@ struct dsr_findings {
  * then empty). Free with dsr_findings_free. */
 int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *out);
 void dsr_findings_free(struct dsr_findings *f);
+
+/* The kinds and the checks each is made from, for README ("markdown") and
+ * the man page ("man"). Returns 0, or -1 for another format or a write error. */
+int dsr_findings_doc(FILE *out, const char *format);
 
 /* "80 and 8080", "80, 443 and 8080": the ports of f as words, into out. */
 void dsr_finding_ports_text(const struct dsr_finding *f, char *out, size_t cap);

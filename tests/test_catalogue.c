@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../src/catalogue.h"
+#include "../src/diagnose.h"
 
 /* The golden reports come from writer tests, which feed the writers checks of
  * their own making: this reason exists only there, to show that writers format
@@ -228,7 +229,9 @@ static char *written(const char *format, int *rc)
 	FILE *f = tmpfile();
 
 	assert_non_null(f);
-	*rc = dsr_catalogue_write(f, format);
+	/* "findings-FMT": the findings' table (src/diagnose.c), else the checks'. */
+	*rc = strncmp(format, "findings-", 9) == 0 ? dsr_findings_doc(f, format + 9)
+						   : dsr_catalogue_write(f, format);
 	rewind(f);
 	text = calloc(1, 1 << 20);
 	assert_non_null(text);
@@ -530,6 +533,8 @@ static void documentation_tables(void **state)
 		{"README.md", "markdown-local", "<!-- checks: local begin", "<!-- checks: local end"},
 		{"doc/dsrcheck.8", "man-audit", ".\\\" checks: audit begin", ".\\\" checks: audit end"},
 		{"doc/dsrcheck.8", "man-local", ".\\\" checks: local begin", ".\\\" checks: local end"},
+		{"README.md", "findings-markdown", "<!-- findings begin", "<!-- findings end"},
+		{"doc/dsrcheck.8", "findings-man", ".\\\" findings begin", ".\\\" findings end"},
 	};
 	int rc;
 	(void)state;

@@ -262,8 +262,9 @@ static size_t check_findings(const char *pcap, const struct dsr_check *checks, s
 		for (size_t i = 0; i < found.n; i++) {
 			char words[256];
 			finding_words(&found.items[i], words, sizeof(words));
-			print_message("  %s %s\n      %s\n      %s\n", pcap, words, found.items[i].summary,
-				      found.items[i].evidence);
+			print_message("  %s %s\n      %s\n      %s\n      fix: %s\n", pcap, words,
+				      found.items[i].summary, found.items[i].evidence,
+				      found.items[i].remedy);
 		}
 	dsr_findings_free(&found);
 	return mismatches;

@@ -18,6 +18,7 @@
 #include "../../reports/report.h"
 #include "../../src/check.h"
 #include "../../src/config.h"
+#include "../../src/diagnose.h"
 #include "../../src/parse.h"
 #include "../../src/plan.h"
 #include "../../platform/platform.h"
@@ -154,10 +155,21 @@ static inline void fuzz_write_report(const struct dsr_check *checks, size_t n, s
 		perror("/dev/null");
 		abort();
 	}
+	struct dsr_findings findings;
+
 	FUZZ_REQUIRE(w != NULL);
 	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "fuzz0");
 	dsr_run_count(&run);
+	/* The findings of hostile verdicts: every broken check explained once. */
+	FUZZ_REQUIRE(dsr_diagnose(checks, n, &findings) == 0);
+	size_t explained = 0;
+	for (size_t i = 0; i < findings.n; i++)
+		explained += findings.items[i].nchecks;
+	FUZZ_REQUIRE(explained == run.counts.fail + run.counts.warn);
+	run.findings = findings.items;
+	run.nfindings = findings.n;
 	w->write(sink, &run, &ro);
+	dsr_findings_free(&findings);
 }
 
 #endif

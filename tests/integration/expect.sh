@@ -72,6 +72,30 @@ expect_warns() {
 	fi
 }
 
+# expect_findings SCENARIO VANTAGE: what the report leads with (src/diagnose.h), one
+# finding a line, "kind servers ports status" ("-" for none, lists comma-separated):
+# one per broken thing, however many checks show it.
+expect_findings() {
+	local scenario=$1 vantage=$2
+	case $scenario in
+	server-down) echo "server-down rs2 80,8080 fail" ;;
+	arp-leak) echo "server-claims-vip rs2 - fail" ;;
+	unbound) echo "not-bound rs1 80,8080 fail" ;;
+	rip-conflict) echo "address-conflict rs1 - fail" ;;
+	no-vip) echo "vip-dropped rs2 80,8080 fail" ;;
+	firewall) echo "vip-dropped rs3 80,8080 fail" ;;
+	wrong-source) echo "wrong-source rs2 80,8080 fail" ;;
+	garp) echo "server-claims-vip rs3 - fail" ;;
+	arp-announce) echo "server-claims-vip rs1 - fail" ;;
+	no-balancer-vip) echo "balancer-not-owner - 80,8080 fail" ;;
+	vip-squatter) echo "unknown-claims-vip - - fail" ;;
+	per-packet) [[ $vantage == client ]] && echo "per-packet - 80,8080 fail" ;;
+	proxy) [[ $vantage == client ]] && echo "via-balancer - 80,8080 warn" ;;
+	healthy | loss) ;;
+	esac
+	return 0
+}
+
 # expect_skips SCENARIO VANTAGE: what cannot be probed from a vantage is skipped,
 # with the reason why: on the balancer the VIP is its own; where nothing answers
 # the VIP, there is no return path to look at.

@@ -145,6 +145,14 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 	assert_eq "$at: warnings (id server port reason)" \
 		"$(printf '%s' "$want_warns" | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
 
+	# The report leads with one finding per broken thing, naming servers and ports.
+	assert_eq "$at: findings (kind servers ports status)" \
+		"$(expect_findings "$scenario" "$vantage" | LC_ALL=C sort)" \
+		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
+	assert_eq "$at: every failing or warning check is explained by one finding" \
+		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
+		"$(jqr "$tag" '[.findings[].checks[]] | length')"
+
 	# Every check of the contract is there, once.
 	got=$(jqr "$tag" '.checks[] | "\(.id) \(.server // "-") \(.port // "-")"' | LC_ALL=C sort)
 	local missing=""
