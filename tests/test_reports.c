@@ -167,7 +167,7 @@ static void test_text_findings_first(void **state)
 	assert_non_null(matrix);
 	assert_non_null(checks);
 	assert_true(findings < matrix && matrix < checks);
-	assert_non_null(strstr(findings, "\n  [FAIL] rs2: nothing listens"));
+	assert_non_null(strstr(findings, "\n  [FAIL] rs2: no application listens on port 80"));
 	assert_non_null(strstr(matrix, "\n  rs2                  X\n"));
 	assert_non_null(strstr(matrix, "\n    1 arp.vip  2 icmp.vip  3 tcp.vip:443  4 tcp.vip:80  5 tcp.rip:80\n"));
 	/* The failing check's line is there; its fix and evidence are not. */
