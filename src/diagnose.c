@@ -405,8 +405,10 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 		char one_port[16] = "", endpoint[48] = "";
 		if (f->nports == 1)
 			snprintf(one_port, sizeof(one_port), "%d", f->ports[0]);
-		if (vip)
-			snprintf(endpoint, sizeof(endpoint), "%s%s%s", vip, one_port[0] ? ":" : "", one_port);
+		const char *where = vip ? vip : addr;
+		if (where)
+			snprintf(endpoint, sizeof(endpoint), "%s%s%s", where, one_port[0] ? ":" : "",
+				 one_port);
 		struct dsr_fix_args args = {
 			.vip = vip, .addr = addr ? addr : vip, .port = one_port, .endpoint = endpoint,
 			.mac = mac, .from = from ? from : mac,
