@@ -626,6 +626,9 @@ wants "analyze: the text report's first finding names rs2" 1 \
 	'^  \[FAIL\] rs2: ' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
 wants "analyze: the matrix marks rs2's three failing checks" 1 \
 	'^  rs2 +\. \. X X X$' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+wants "analyze --nagios: the status line names the finding" 2 \
+	'^DSRCHECK CRITICAL - 3 of 17 failed: rs2: .* findings=1;;;0$' \
+	analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini" --nagios
 
 # Behaviour still to be fixed (see the report that came with this file).
 contains "-t 0 says the limit must be more than 0" 2 "more than 0" -c lab.ini -t 0
