@@ -11,14 +11,22 @@
 
 int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
 		       const struct dsr_iface *ifc, struct dsr_plan *plan, struct dsr_source *src,
-		       const struct dsr_engine_options *eo, struct dsr_run *result, char *err,
-		       size_t errlen)
+		       const struct dsr_engine_options *eo, struct dsr_cmd_progress *progress,
+		       struct dsr_run *result, char *err, size_t errlen)
 {
 	struct dsr_observations obs = {0};
+	struct dsr_engine_options run = *eo;
 
 	*result = (struct dsr_run){.version = DSR_VERSION};
 	dsr_platform_now(&result->started);
-	if (dsr_engine_run(plan, src, eo, &obs, err, errlen) < 0) {
+	if (progress) {
+		run.progress = dsr_cmd_progress_draw;
+		run.progress_arg = progress;
+	}
+	int rc = dsr_engine_run(plan, src, &run, &obs, err, errlen);
+	/* Before any other line on standard error, the caller's error included. */
+	dsr_cmd_progress_clear(progress);
+	if (rc < 0) {
 		dsr_observations_free(&obs);
 		return -1;
 	}
@@ -42,17 +50,6 @@ int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config 
 	return 0;
 }
 
-static void progress(size_t done, size_t total, void *arg)
-{
-	size_t *last = arg;
-	if (done == *last)
-		return;
-	*last = done;
-	fprintf(stderr, "\rdsrcheck: %zu/%zu probes done", done, total);
-	if (done == total)
-		fputs("\n", stderr);
-}
-
 /* SIGINT/SIGTERM during an audit: the engine resets what it opened and stops. */
 static volatile sig_atomic_t interrupted;
 
@@ -64,7 +61,9 @@ int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 	struct dsr_source *src = NULL;
 	struct dsr_dump *dump = NULL;
 	struct dsr_run result;
-	size_t last_progress = (size_t)-1;
+	/* Standard error on a terminal is a person watching; otherwise a log. */
+	struct dsr_cmd_progress progress = {.out = stderr};
+	bool show_progress = !o->quiet && dsr_os_is_terminal(stderr, false);
 	unsigned time_limit_ms;
 	int status;
 
@@ -87,14 +86,13 @@ int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 		.retries = cfg->retries,
 		.listen_ms = cfg->listen_ms,
 		.rate = cfg->rate,
-		.progress = !o->quiet && dsr_os_is_terminal(stderr, false) ? progress : NULL,
-		.progress_arg = &last_progress,
 		.dump = dump,
 		.time_limit_ms = time_limit_ms,
 		.stop = &interrupted,
 	};
 	dsr_os_catch_stop(&interrupted);
-	if (dsr_cmd_audit_once(o, cfg, &ifc, &plan, src, &eo, &result, err, sizeof(err)) < 0) {
+	if (dsr_cmd_audit_once(o, cfg, &ifc, &plan, src, &eo, show_progress ? &progress : NULL,
+			       &result, err, sizeof(err)) < 0) {
 		status = dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 		goto out;
 	}

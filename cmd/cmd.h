@@ -178,16 +178,36 @@ int dsr_cmd_plan(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
 /* Where the audit was taken from, as the reports say it. */
 void dsr_cmd_vantage(const struct dsr_iface *ifc, const struct dsr_plan *plan, struct dsr_vantage *v);
 
+/* ---- cmd/progress.c: the progress line of a long audit ---- */
+
+/* Drawn on a terminal only (the audit's standard error, not with -q), once a
+ * run has lasted DSR_PROGRESS_AFTER_MS, redrawn as often as the engine reports
+ * (DSR_PROGRESS_EVERY_MS), and cleared before anything else is written. */
+#define DSR_PROGRESS_AFTER_MS 1000
+#define DSR_PROGRESS_WIDTH 79 /* columns: narrower than a terminal, or \r cannot return */
+struct dsr_cmd_progress {
+	FILE *out;
+	size_t shown; /* columns the widest line drawn took, 0 when none is shown */
+	char last[DSR_PROGRESS_WIDTH + 1]; /* the line shown: an unchanged one is not drawn again */
+};
+/* The line's words for p, at most DSR_PROGRESS_WIDTH characters. Pure. */
+void dsr_cmd_progress_line(char *out, size_t cap, const struct dsr_engine_progress *p);
+/* The engine's progress callback; arg is a struct dsr_cmd_progress. */
+void dsr_cmd_progress_draw(const struct dsr_engine_progress *p, void *arg);
+/* Blanks the line, if one is shown, and leaves the cursor at its start. */
+void dsr_cmd_progress_clear(struct dsr_cmd_progress *pr);
+
 /* ---- cmd/audit.c ---- */
 
 /* One active audit on an open capture: send, capture, judge; shared by the
- * audit and every audit of watch. The checks are malloc'd into result.
- * Returns 0, or -1 with the reason in err (the caller's own buffer, so that
- * each failed audit of watch says its own). */
+ * audit and every audit of watch. The checks are malloc'd into result. With
+ * progress non-NULL, the run draws its progress line there and clears it
+ * before returning. Returns 0, or -1 with the reason in err (the caller's own
+ * buffer, so that each failed audit of watch says its own). */
 int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
 		       const struct dsr_iface *ifc, struct dsr_plan *plan, struct dsr_source *src,
-		       const struct dsr_engine_options *eo, struct dsr_run *result, char *err,
-		       size_t errlen);
+		       const struct dsr_engine_options *eo, struct dsr_cmd_progress *progress,
+		       struct dsr_run *result, char *err, size_t errlen);
 
 /* ---- cmd/publish.c: report files once root is gone ---- */
 

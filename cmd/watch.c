@@ -58,7 +58,7 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 			.tap_arg = tap_arg,
 		};
 		if (audit_filter(w, src, &plan, &e) == DSR_CMD_GO_ON &&
-		    dsr_cmd_audit_once(w->o, w->cfg, w->ifc, &plan, src, &eo, &result, err,
+		    dsr_cmd_audit_once(w->o, w->cfg, w->ifc, &plan, src, &eo, NULL, &result, err,
 				       sizeof(err)) < 0)
 			dsr_cmd_fail(&e, DSR_EXIT_RUN, "%s", err);
 		dsr_plan_free(&plan);

@@ -1,7 +1,7 @@
 /* arp.vip.claim: the VIP must be claimed on the wire by the balancer alone.
  * A real server whose loopback answers ARP for the VIP, announces it, or uses
- * it as the sender address of its own ARP requests (arp_announce=0, weak host
- * send leaking) hijacks VIP traffic: clients and routers start sending it to
+ * it as the sender address of its own ARP requests (arp_announce=0, where Linux
+ * picks any local address, the VIP on lo included) hijacks VIP traffic: clients and routers start sending it to
  * the server instead of the balancer.
  *
  * Per server, the task sends a unicast who-has VIP to the server's MAC (an RFC

@@ -9,6 +9,13 @@
  *   DSRCHECK CRITICAL - 2 of 31 failed: tcp.vip.direct rs1 198.18.0.100:80 refused, ...;
  *     1 warning | PERFDATA   (one line)
  *
+ * With findings (src/diagnose.h, as every command sets them) the first line
+ * names the first finding instead of the checks, the worst first, and counts
+ * the others:
+ *
+ *   DSRCHECK CRITICAL - 4 of 31 failed: rs1: the application is not bound to
+ *     the VIP on ports 80 and 8080 (...), and 1 more finding | PERFDATA
+ *
  * The status word is CRITICAL when any check failed, else WARNING when any
  * warned, else OK (skips never raise it); main maps it to the exit status
  * 2/1/0 from the same counts. This writer never says UNKNOWN: that is for a run
@@ -18,8 +25,9 @@
  * Nagios keeps of plugin output.
  *
  * PERFDATA on the first line is
- *   checks=N;;;0 failed=N;;;0 warnings=N;;;0 skipped=N;;;0 duration=S.SSSs;;;0
- * The long output that follows has a line for every failed, then warning, then
+ *   checks=N;;;0 failed=N;;;0 warnings=N;;;0 skipped=N;;;0 duration=S.SSSs;;;0 findings=N;;;0
+ * The long output that follows has a FINDING line per finding with its summary
+ * and a "  fix:" line where it has a remedy, then a line for every failed, then warning, then
  * skipped check with its summary, and a "  fix:" line after it where there is a
  * remedy; then, after a '|', one perfdata
  * item per round-trip time in the evidence (rtt_us), one per line:
@@ -40,6 +48,7 @@
 #include <string.h>
 
 #include "../passive/inventory.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "writers.h"
 
@@ -139,17 +148,32 @@ static void put_items(FILE *out, const struct dsr_run *run, enum dsr_status stat
 		fprintf(out, ", and %zu more", total - listed);
 }
 
+/* What is wrong: the first finding and how many more, or, for a run nobody
+ * diagnosed, the checks of that status. */
+static void put_what(FILE *out, const struct dsr_run *run, enum dsr_status status, size_t total)
+{
+	size_t more = run->nfindings ? run->nfindings - 1 : 0;
+
+	if (!run->nfindings) {
+		put_items(out, run, status, total);
+		return;
+	}
+	put_safe(out, run->findings[0].summary ? run->findings[0].summary : "?");
+	if (more)
+		fprintf(out, ", and %zu more finding%s", more, more == 1 ? "" : "s");
+}
+
 static void put_status_line(FILE *out, const struct dsr_run *run, const struct dsr_counts *n)
 {
 	if (n->fail) {
 		fprintf(out, "DSRCHECK CRITICAL - %zu of %zu failed: ", n->fail, run->nchecks);
-		put_items(out, run, DSR_FAIL, n->fail);
+		put_what(out, run, DSR_FAIL, n->fail);
 		if (n->warn)
 			fprintf(out, "; %zu warning%s", n->warn, n->warn == 1 ? "" : "s");
 	} else if (n->warn) {
 		fprintf(out, "DSRCHECK WARNING - %zu warning%s: ", n->warn,
 			n->warn == 1 ? "" : "s");
-		put_items(out, run, DSR_WARN, n->warn);
+		put_what(out, run, DSR_WARN, n->warn);
 	} else if (n->skip) {
 		fprintf(out, "DSRCHECK OK - %zu of %zu checks passed, %zu skipped", n->pass,
 			run->nchecks, n->skip);
@@ -159,7 +183,7 @@ static void put_status_line(FILE *out, const struct dsr_run *run, const struct d
 	fprintf(out, " | checks=%zu;;;0 failed=%zu;;;0 warnings=%zu;;;0 skipped=%zu;;;0 duration=",
 		run->nchecks, n->fail, n->warn, n->skip);
 	put_seconds(out, run->duration_ms, 1000, 3);
-	fputs(";;;0", out);
+	fprintf(out, ";;;0 findings=%zu;;;0", run->nfindings);
 	if (run->inventory) {
 		fprintf(out, " addresses=%zu;;;0", run->inventory->naddresses);
 		for (int s = DSR_ADDR_CHANGED; s <= DSR_ADDR_FLIP_FLOP; s++) {
@@ -202,6 +226,18 @@ static void put_long(FILE *out, const struct dsr_run *run)
 		const char *tag;
 	} order[] = {{DSR_FAIL, "FAIL"}, {DSR_WARN, "WARN"}, {DSR_SKIP, "SKIP"}};
 
+	for (size_t i = 0; i < run->nfindings; i++) {
+		const struct dsr_finding *f = &run->findings[i];
+
+		fprintf(out, "FINDING %s ", f->status == DSR_FAIL ? "FAIL" : "WARN");
+		put_safe(out, f->summary ? f->summary : "?");
+		fputc('\n', out);
+		if (f->remedy && f->remedy[0]) {
+			fputs("  fix: ", out);
+			put_safe(out, f->remedy);
+			fputc('\n', out);
+		}
+	}
 	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
 		for (size_t i = 0; i < run->nchecks; i++) {
 			const struct dsr_check *c = &run->checks[i];

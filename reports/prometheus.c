@@ -9,6 +9,12 @@
  *   dsrcheck_run_duration_seconds        how long the run took
  *   dsrcheck_checks{status}              checks per status, all four always present
  *   dsrcheck_info{version,interface,ip,mac,on_segment,is_balancer}  1, the vantage point
+ *   dsrcheck_findings{kind,server}       findings of the run (src/diagnose.h) per kind
+ *                                        and server: a finding about two servers
+ *                                        counts for each, one about none under
+ *                                        server=""; only kinds and servers with
+ *                                        findings have a series (the HELP and TYPE
+ *                                        lines are always there)
  *   dsrcheck_check_ok{check,service,server,target,port}  0 when the check failed, else 1
  *                                        (warnings and skips are ok, as in the exit status)
  *   dsrcheck_check_status{check,service,server,target,port,status}  one-hot: a series
@@ -43,6 +49,7 @@
 
 #include "../platform/os.h"
 #include "../passive/inventory.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 #include "writers.h"
 
@@ -191,6 +198,68 @@ static void put_checks(FILE *out, const struct dsr_run *run, char *const *labels
 	}
 }
 
+/* One series of dsrcheck_findings: its labels, rendered, and its count. */
+struct finding_series {
+	char *labels;
+	size_t n;
+};
+
+/* Counts the finding under kind and server into series (at most cap), by
+ * rendered labels: two names that escape alike are one series, as the
+ * collector would see them. Returns -1 when out of memory. */
+static int count_finding(struct finding_series *series, size_t *nseries, const char *kind,
+			 const char *server)
+{
+	struct dsr_membuf mb;
+	FILE *m = dsr_membuf_open(&mb);
+
+	if (!m)
+		return -1;
+	put_label(m, "kind", kind, SIZE_MAX, true);
+	put_label(m, "server", server, SIZE_MAX, false);
+	if (dsr_membuf_close(&mb) != 0)
+		return -1;
+	for (size_t i = 0; i < *nseries; i++)
+		if (strcmp(series[i].labels, mb.buf) == 0) {
+			series[i].n++;
+			free(mb.buf);
+			return 0;
+		}
+	series[(*nseries)++] = (struct finding_series){mb.buf, 1};
+	return 0;
+}
+
+static int put_findings(FILE *out, const struct dsr_run *run)
+{
+	size_t cap = 0, nseries = 0;
+	struct finding_series *series;
+	int rc = 0;
+
+	for (size_t i = 0; i < run->nfindings; i++)
+		cap += run->findings[i].nservers ? run->findings[i].nservers : 1;
+	series = calloc(cap ? cap : 1, sizeof *series);
+	if (!series)
+		return -1;
+	for (size_t i = 0; i < run->nfindings && rc == 0; i++) {
+		const struct dsr_finding *f = &run->findings[i];
+
+		if (!f->nservers)
+			rc = count_finding(series, &nseries, f->name, "");
+		for (size_t k = 0; k < f->nservers && rc == 0; k++)
+			rc = count_finding(series, &nseries, f->name, f->servers[k]);
+	}
+	if (rc == 0) {
+		family(out, "dsrcheck_findings",
+		       "Findings of the last run (one per broken thing) by kind and server.");
+		for (size_t i = 0; i < nseries; i++)
+			fprintf(out, "dsrcheck_findings{%s} %zu\n", series[i].labels, series[i].n);
+	}
+	for (size_t i = 0; i < nseries; i++)
+		free(series[i].labels);
+	free(series);
+	return rc;
+}
+
 /* Every label here is formatted from numbers: nothing needs escaping. */
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
@@ -253,6 +322,8 @@ static int prometheus_write(FILE *out, const struct dsr_run *run,
 			repeat[i] = strcmp(labels[i], labels[j]) == 0;
 	}
 	put_run(out, run);
+	if (put_findings(out, run) < 0)
+		goto done;
 	put_checks(out, run, labels, repeat);
 	if (run->inventory)
 		put_inventory(out, run->inventory);

@@ -239,6 +239,16 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 	}
 }
 
+/* label and s on a line of their own; nothing when s is absent or empty. */
+static void put_line(FILE *out, const char *label, const char *s)
+{
+	if (!s || !s[0])
+		return;
+	fputs(label, out);
+	put_safe(out, s);
+	fputc('\n', out);
+}
+
 /* The findings, worst first, each with its fix: what the operator came for. */
 static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_counts *n,
 			 const struct dsr_report_options *opts)
@@ -257,21 +267,13 @@ static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_
 		const char *t = tag(f->status, opts->color, &on);
 
 		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
-		put_safe(out, f->summary ? f->summary : "?");
-		fputc('\n', out);
-		if (f->remedy && f->remedy[0]) {
-			fputs("         fix: ", out);
-			put_safe(out, f->remedy);
-			fputc('\n', out);
-		}
+		put_line(out, "", f->summary && f->summary[0] ? f->summary : "?");
+		put_line(out, "         fix: ", f->remedy);
 		if (f->confidence == DSR_CONFIDENCE_LIKELY)
-			fputs("         confidence: likely (the rule infers it from what the checks saw)\n",
-			      out);
-		if (opts->verbose > 0 && f->evidence && f->evidence[0]) {
-			fputs("         seen: ", out);
-			put_safe(out, f->evidence);
-			fputc('\n', out);
-		}
+			put_line(out, "         confidence: ",
+				 "likely (the rule infers it from what the checks saw)");
+		if (opts->verbose > 0)
+			put_line(out, "         seen: ", f->evidence);
 	}
 }
 

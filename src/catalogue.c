@@ -85,29 +85,43 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2, the same "
 		"for the interface (net.ipv4.conf.<iface>.arp_ignore=1, arp_announce=2), and persist "
 		"them in /etc/sysctl.d/",
-		"keep {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC, and check "
-		"the system event log for IP address conflicts"},
+		"keep {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC (arp -a on "
+		"another host of the segment shows which MAC answers for it), and check the system event "
+		"log for IP address conflicts"},
 	[DSR_FIX_VIP_NOT_ACCEPTED] = {"vip-not-accepted", NULL,
 		"put the VIP on the loopback (ip addr add {vip}/32 dev lo, and persist it) and make sure "
-		"no firewall rule drops traffic to {vip} (nft list ruleset, iptables -S)",
-		"1) allow traffic to and from the loopback adapter in Windows Firewall (by default it "
-		"blocks all connections to the loopback adapter); 2) install the Microsoft KM-TEST "
-		"Loopback Adapter with the VIP {vip}; 3) use the weak host model: "
-		"netsh interface ipv4 show interface (note the IDX of the NIC and of the loopback adapter), then "
+		"no firewall rule drops traffic to {vip} (nft list ruleset, iptables -S); dsrcheck local "
+		"--vip {vip}{?port: --port {port}} on the server tells which",
+		"each step of the preparation left out drops it: 1) allow traffic to and from the "
+		"loopback adapter in Windows Firewall (by default it blocks all connections to the "
+		"loopback adapter), or disable the firewall; 2) install the Microsoft KM-TEST Loopback "
+		"Adapter with the VIP {vip}; 3) use the weak host model (Windows Server 2008 and later "
+		"default to the strong one, where the NIC drops requests for the VIP without weak host "
+		"receive, and a reply from the VIP cannot leave through the NIC without weak host send "
+		"on the loopback adapter): netsh interface ipv4 show interface (note the IDX of the NIC "
+		"and of the loopback adapter), then "
 		"netsh interface ipv4 set interface <IDX of NIC> weakhostreceive=enabled, "
 		"netsh interface ipv4 set interface <IDX of loopback> weakhostreceive=enabled and "
-		"netsh interface ipv4 set interface <IDX of loopback> weakhostsend=enabled"},
+		"netsh interface ipv4 set interface <IDX of loopback> weakhostsend=enabled; dsrcheck "
+		"local --vip {vip}{?port: --port {port}} on the server tells which step is missing"},
 	[DSR_FIX_VIP_NOT_BOUND] = {"vip-not-bound", NULL,
 		"make the service listen on {vip}{?port::{port}} or on 0.0.0.0{?port::{port}}, not only "
 		"on the real address, then restart it",
 		"add the loopback adapter to the site bindings: IIS Manager > Sites > {?site:{site}}{!site:the site} > "
 		"Bindings... > Add, type {?proto:{proto}}{!proto:HTTP or HTTPS}, IP address {vip}, port "
-		"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site"},
+		"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site{!site:; a "
+		"service other than IIS must listen on {vip}{?port::{port}} or on all addresses}"},
 	[DSR_FIX_WRONG_SOURCE] = {"wrong-source", NULL,
-		"replies for {vip} must leave with {vip} as source: keep the VIP on lo and remove any SNAT, "
-		"masquerade or source rewrite of that traffic (nft list ruleset, iptables -t nat -S)",
-		"enable weak host send on the loopback adapter: netsh interface ipv4 show interface, "
-		"then netsh interface ipv4 set interface <IDX of loopback> weakhostsend=enabled"},
+		"replies for {vip} must leave with {vip} as their source. Linux answers a SYN or a ping "
+		"from the address it was sent to, so something rewrites the source: remove the SNAT, "
+		"masquerade or stateless rewrite (ip saddr set) of that traffic on the server (nft list "
+		"ruleset, iptables -t nat -S, tc filter show dev <iface> egress), or the NAT or proxy "
+		"between it and the segment",
+		"replies for {vip} must leave with {vip} as their source. Windows answers a SYN or a ping "
+		"from the address it was sent to, and without weak host send on the loopback adapter it "
+		"drops such a reply rather than sending it from the NIC's address (dsrcheck sees a "
+		"timeout then, not this), so something rewrites the source: remove the NAT on the server (Get-NetNat, Routing and Remote Access) "
+		"or the NAT or proxy between it and the segment"},
 	[DSR_FIX_NO_MAC] = {"no-mac",
 		"Give the server's MAC in the configuration (mac = ...), or find out why its real "
 		"address does not answer ARP (see arp.rip).", NULL, NULL},
@@ -192,11 +206,12 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		NULL, NULL},
 	[DSR_FIX_VIP_NO_SYNACK] = {"vip-no-synack",
 		"No answer from {endpoint}: check that the balancer owns the VIP and its virtual service "
-		"forwards port {port}, and see the direct checks (tcp.vip.direct) of each real server.",
+		"forwards {?port:port {port}}{!port:each port of the service}, and see the direct checks "
+		"(tcp.vip.direct) of each real server.",
 		NULL, NULL},
 	[DSR_FIX_RIP_NO_SYNACK] = {"rip-no-synack",
 		"No answer from {endpoint}: check that the server is up, the service runs, and no firewall "
-		"drops port {port}.", NULL, NULL},
+		"drops {?port:port {port}}{!port:the service's ports}.", NULL, NULL},
 	[DSR_FIX_VIA_BALANCER] = {"via-balancer",
 		"The balancer answers for the real servers (proxy or NAT mode): configure the virtual "
 		"service for Direct Server Return (direct routing, forwarding by MAC rewrite) if that is "
@@ -205,7 +220,7 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"install the Microsoft KM-TEST Loopback Adapter: Device Manager (devmgmt.msc), right-click "
 		"the server name > Add legacy hardware > Install the hardware that I manually select from a "
 		"list (Advanced) > Network adapters > Microsoft > Microsoft KM-TEST Loopback Adapter "
-		"(Microsoft Loopback Adapter on Windows Server 2003)"},
+		"(Microsoft Loopback Adapter on Windows Server 2003, 2008 and 2008 R2)"},
 	[DSR_FIX_LOCAL_VIP] = {"local-vip", NULL,
 		"{?iface:ip addr del {vip}/{prefix} dev {iface}; }{?add:ip addr add {vip}/32 dev lo; }"
 		"make it permanent in the network configuration (ifupdown: 'up ip addr add {vip}/32 dev "
@@ -308,10 +323,11 @@ static const struct dsr_reason_def icmp_vip[] = {
 	VIP_LOCAL,
 };
 static const struct dsr_reason_def icmp_vip_direct[] = {
-	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, weak host receive off, a firewall",
-	  VIP_NOT_ACCEPTED),
+	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, a firewall, (Windows) weak host receive "
+	  "or send off", VIP_NOT_ACCEPTED),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
-	R(WRONG_SOURCE, FAIL, "the reply left with the real address: weak host send off", WRONG_SOURCE),
+	R(WRONG_SOURCE, FAIL, "the reply left with another source than the VIP: a source rewrite "
+	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE),
 	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
 	OFF_SEGMENT,
 	NOT_SEEN,
@@ -331,10 +347,10 @@ static const struct dsr_reason_def tcp_vip[] = {
 };
 static const struct dsr_reason_def tcp_vip_direct[] = {
 	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
-	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, weak host receive off, a firewall",
-	  VIP_NOT_ACCEPTED),
-	R(WRONG_SOURCE, FAIL, "the answer left with the real address: weak host send off",
-	  WRONG_SOURCE),
+	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, a firewall, (Windows) weak host receive "
+	  "or send off", VIP_NOT_ACCEPTED),
+	R(WRONG_SOURCE, FAIL, "the answer left with another source than the VIP: a source rewrite "
+	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE),
 	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
 	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
 	OFF_SEGMENT,

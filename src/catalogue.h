@@ -96,7 +96,7 @@ enum dsr_fix {
 	DSR_FIX_VIP_ARP_LEAK,     /* a real server answers or announces ARP for the VIP */
 	DSR_FIX_VIP_NOT_ACCEPTED, /* frames for the VIP are dropped by the server */
 	DSR_FIX_VIP_NOT_BOUND,    /* the application refuses connections to the VIP */
-	DSR_FIX_WRONG_SOURCE,     /* replies leave with the real address, not the VIP */
+	DSR_FIX_WRONG_SOURCE,     /* replies leave with another source than the VIP */
 	DSR_FIX_NO_MAC,
 	DSR_FIX_VIP_ARP_SILENT,
 	DSR_FIX_VIP_WRONG_OWNER,
@@ -263,7 +263,7 @@ enum dsr_claim_kind dsr_claim_kind_of(uint16_t arp_op, uint32_t spa, uint32_t tp
 void dsr_verdict_claimed(struct dsr_check *c, const char *mac, enum dsr_claim_kind kind,
 			 const char *vip, unsigned long n, enum dsr_platform platform);
 /* A reply to a probe or client of addr (port NULL for none) left with another
- * source: fail wrong-source and the weak-host/SNAT remedy. */
+ * source: fail wrong-source and the source-rewrite remedy. */
 void dsr_verdict_wrong_source(struct dsr_check *c, const char *addr, const char *port,
 			      enum dsr_platform platform);
 

@@ -465,6 +465,11 @@ static long long watch_left_us(const struct dsr_plan *plan, const struct dsr_obs
 	return end > now ? end - now : 0;
 }
 
+static unsigned tries_of(const struct dsr_task *t, const struct dsr_engine_options *o)
+{
+	return t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
+}
+
 /* Where task t stands at time now; sets *when to the time it next needs attention. */
 static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observations *obs,
 				  size_t i, const struct dsr_engine_options *o, long long now,
@@ -513,7 +518,7 @@ static enum task_state task_state(const struct dsr_plan *plan, struct dsr_observ
 		*when = expires;
 		return IN_FLIGHT;
 	}
-	unsigned tries = t->probe->max_attempts ? t->probe->max_attempts : o->retries + 1;
+	unsigned tries = tries_of(t, o);
 	/* A corrected next hop gets at least one try of its own. */
 	if (s->corrected_try_due)
 		return DUE;
@@ -638,9 +643,105 @@ static void reset_pending(const struct dsr_plan *plan, struct live *live)
 	}
 }
 
+/* The counts of a progress line, gathered while the loop looks at every task
+ * anyway, at most every DSR_PROGRESS_EVERY_MS. */
+struct progress {
+	size_t *server_of; /* per task: its server's ordinal, or SIZE_MAX for none */
+	size_t *pending;   /* per server: its tasks not done yet */
+	size_t nservers;
+	long long next_us; /* when the next count is due */
+	long long left_us; /* the longest a task still needs */
+	size_t frames_left;
+};
+
+/* Servers by name: a server in two services is one server. Returns 0, or -1
+ * when out of memory (the run goes on without progress). */
+static int progress_init(struct progress *pg, const struct dsr_plan *plan)
+{
+	size_t *first = malloc((plan->ntasks + 1) * sizeof(*first));
+
+	pg->server_of = malloc((plan->ntasks + 1) * sizeof(*pg->server_of));
+	pg->pending = calloc(plan->ntasks + 1, sizeof(*pg->pending));
+	if (!first || !pg->server_of || !pg->pending) {
+		free(first);
+		return -1;
+	}
+	for (size_t i = 0; i < plan->ntasks; i++) {
+		const char *name = plan->tasks[i].server;
+		size_t k = 0;
+		while (name && k < pg->nservers && strcmp(plan->tasks[first[k]].server, name) != 0)
+			k++;
+		if (name && k == pg->nservers)
+			first[pg->nservers++] = i;
+		pg->server_of[i] = name ? k : SIZE_MAX;
+	}
+	free(first);
+	return 0;
+}
+
+static void progress_free(struct progress *pg)
+{
+	free(pg->server_of);
+	free(pg->pending);
+}
+
+/* Task i, in state st until when: what it still needs, counted into pg. */
+static void progress_count(struct progress *pg, const struct dsr_plan *plan,
+			   const struct dsr_observations *obs, size_t i, enum task_state st,
+			   long long when, const struct dsr_engine_options *o, long long now)
+{
+	const struct dsr_task *t = &plan->tasks[i];
+	long long timeout = (long long)o->timeout_ms * 1000, left = 0;
+
+	if (st == DONE)
+		return;
+	if (pg->server_of[i] != SIZE_MAX)
+		pg->pending[pg->server_of[i]]++;
+	if (t->passive || t->probe->run) {
+		left = st == IN_FLIGHT ? when - now : timeout * tries_of(t, o);
+	} else {
+		unsigned tries = tries_of(t, o), sent = obs->state[i].attempts;
+		unsigned more = sent < tries ? tries - sent : 0;
+		/* Waiting for its next hop: that ARP's tries come first. */
+		if (st == WAITING)
+			more = tries + o->retries + 1;
+		left = (st == IN_FLIGHT ? when - now : 0) + timeout * more;
+		pg->frames_left += more;
+	}
+	if (left > pg->left_us)
+		pg->left_us = left;
+}
+
+static void progress_report(struct progress *pg, const struct dsr_plan *plan,
+			    const struct dsr_observations *obs, const struct dsr_engine_options *o,
+			    size_t done, long long start, long long listen_end, long long now,
+			    long long interval)
+{
+	struct dsr_engine_progress p = {
+		.frames_sent = obs->frames_sent, .answers = obs->n, .tasks_done = done,
+		.tasks = plan->ntasks, .servers = pg->nservers, .elapsed_ms = (now - start) / 1000,
+	};
+	long long left = pg->left_us;
+
+	for (size_t k = 0; k < pg->nservers; k++)
+		p.servers_settled += pg->pending[k] == 0;
+	if ((long long)pg->frames_left * interval > left)
+		left = (long long)pg->frames_left * interval;
+	if (listen_end - now > left)
+		left = listen_end - now;
+	if (o->time_limit_ms && start + (long long)o->time_limit_ms * 1000 - now < left)
+		left = start + (long long)o->time_limit_ms * 1000 - now;
+	p.left_ms = left > 0 ? (left + 999) / 1000 : 0;
+	o->progress(&p, o->progress_arg);
+	memset(pg->pending, 0, pg->nservers * sizeof(*pg->pending));
+	pg->left_us = 0;
+	pg->frames_left = 0;
+	pg->next_us = now + DSR_PROGRESS_EVERY_MS * 1000;
+}
+
 static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
-		    const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
-		    size_t errlen)
+		    const struct dsr_engine_options *o, struct progress *pg,
+		    struct dsr_observations *obs, char *err, size_t errlen)
 {
 	long long start = now_us();
 	long long listen_end = start + (long long)o->listen_ms * 1000;
@@ -710,7 +811,7 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 				}
 			now = now_us();
 		}
-		bool any_due = false;
+		bool any_due = false, counting = pg && now >= pg->next_us;
 		for (size_t i = 0; i < plan->ntasks; i++) {
 			long long when;
 			enum task_state st = task_state(plan, obs, i, o, now, &when);
@@ -723,9 +824,11 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 			any_due = any_due || st == DUE;
 			if (st == IN_FLIGHT && when < wake)
 				wake = when;
+			if (counting)
+				progress_count(pg, plan, obs, i, st, when, o, now);
 		}
-		if (o->progress)
-			o->progress(done, plan->ntasks, o->progress_arg);
+		if (counting)
+			progress_report(pg, plan, obs, o, done, start, listen_end, now, interval);
 		if (done == plan->ntasks && now >= listen_end)
 			break;
 		if (o->time_limit_ms && now >= start + (long long)o->time_limit_ms * 1000) {
@@ -759,7 +862,11 @@ int dsr_engine_run(const struct dsr_plan *plan, struct dsr_source *src,
 		   const struct dsr_engine_options *o, struct dsr_observations *obs, char *err,
 		   size_t errlen)
 {
-	int rc = run_loop(plan, src, o, obs, err, errlen);
+	struct progress pg = {0};
+	bool counting = o->progress && progress_init(&pg, plan) == 0;
+	int rc = run_loop(plan, src, o, counting ? &pg : NULL, obs, err, errlen);
+
+	progress_free(&pg);
 
 	/* Whatever ended the run, no socket of ours is left open. */
 	for (size_t i = 0; obs->state && i < plan->ntasks; i++)

@@ -10,13 +10,28 @@
 #include "../capture/source.h"
 #include "plan.h"
 
+/* What a live run has done so far: counts only, the caller words them. */
+struct dsr_engine_progress {
+	size_t frames_sent;         /* probes, retries and follow-ups sent */
+	size_t answers;             /* captured frames that answered a probe of ours */
+	size_t tasks_done, tasks;   /* tasks with nothing left to send or wait for */
+	size_t servers_settled;     /* servers whose every task is done */
+	size_t servers;             /* servers the plan probes (0: none, e.g. only VIPs) */
+	long long elapsed_ms;       /* since the run started */
+	long long left_ms;          /* an estimate of what is left, within the time limit */
+};
+
+#define DSR_PROGRESS_EVERY_MS 100
+
 struct dsr_engine_options {
 	unsigned timeout_ms; /* wait for an answer to each attempt */
 	unsigned retries;    /* extra attempts for an unanswered task */
 	unsigned listen_ms;  /* the whole run lasts at least this long */
 	unsigned rate;       /* at most this many frames per second */
-	/* Progress on stderr, called with tasks done and total; may be NULL. */
-	void (*progress)(size_t done, size_t total, void *arg);
+	/* Where a live run stands, for a progress line: called at most every
+	 * DSR_PROGRESS_EVERY_MS while the run lasts (never at its end: the caller
+	 * knows when dsr_engine_run returns); may be NULL. */
+	void (*progress)(const struct dsr_engine_progress *p, void *arg);
 	void *progress_arg;
 	/* Evidence capture: every frame sent and captured goes there; may be NULL. */
 	struct dsr_dump *dump;

@@ -108,6 +108,15 @@ invoke() {
 	esac
 }
 
+# on_tty ARGS...: like `invoke sandbox`, with standard error on a terminal (script's
+# pseudo-terminal) and standard output in $WORK/out; what the terminal showed in $WORK/terminal.
+on_tty() {
+	local cmd
+	RC=0
+	cmd="$(printf '%q ' "${ISO[@]}" sh -c "$SANDBOX_SETUP" sh ./dsrcheck "$@")>out"
+	timeout "$RUN_LIMIT" script -qec "$cmd" /dev/null >terminal </dev/null || RC=$?
+}
+
 # ------------------------------------------------------------------ assertions
 
 # shellcheck source=tests/tap.sh
@@ -461,6 +470,39 @@ if ((SANDBOX)); then
 		-c lab.ini --pcap nodir/x.pcap -t 5s
 	tn "--nagios: --seed out of range" "DSRCHECK UNKNOWN - --seed: '-1' is not a number from 0 to 4294967295" \
 		"dsrcheck: --seed: '-1' is not a number from 0 to 4294967295" --nagios -c lab.ini --seed -1 -t 5s
+
+	# The progress line (README, "Progress"): an audit of more than a second into nothing
+	# behind the veth. Standard error that is not a terminal gets no line, no \r.
+	LONG=(-c lab.ini --timeout 300ms --retries 1 --listen 1300ms -t 5s)
+	invoke sandbox "${LONG[@]}"
+	if [[ $RC == 1 ]] && ! grep -q $'\r' err && grep -q '^service web' out; then
+		pass "no progress line when standard error is not a terminal"
+	else
+		fail "no progress line when standard error is not a terminal" \
+			"exit $RC, stderr '$(shown "$(head -c 200 err)")'"
+	fi
+	if command -v script >/dev/null; then
+		on_tty "${LONG[@]}"
+		# Ends blanked: spaces over the line, then \r, so what follows starts clean.
+		shown_tty=$(<terminal)
+		blank=${shown_tty%$'\r'}
+		blank=${blank##*$'\r'}
+		if [[ $RC == 1 && $shown_tty == $'\r'"dsrcheck: "*" servers settled, "*" answered"*$'\r' ]] &&
+			[[ -n $blank && -z ${blank// /} ]] && ! grep -q $'\r' out; then
+			pass "a progress line on a terminal, blanked at the end, none in the report"
+		else
+			fail "a progress line on a terminal, blanked at the end, none in the report" \
+				"exit $RC, terminal '$(shown "$(tail -c 240 terminal)")'"
+		fi
+		on_tty -q "${LONG[@]}"
+		if [[ $RC == 1 && ! -s terminal ]]; then
+			pass "-q: no progress line on a terminal"
+		else
+			fail "-q: no progress line on a terminal" "terminal '$(shown "$(head -c 200 terminal)")'"
+		fi
+	else
+		echo "# skipped: the progress line on a terminal (no script(1))"
+	fi
 	MODE=plain
 else
 	echo "# skipped: the cases that need a sandbox namespace (--seed, --pcap)"
@@ -584,6 +626,9 @@ wants "analyze: the text report's first finding names rs2" 1 \
 	'^  \[FAIL\] rs2: ' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
 wants "analyze: the matrix marks rs2's three failing checks" 1 \
 	'^  rs2 +\. \. X X X$' analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+wants "analyze --nagios: the status line names the finding" 2 \
+	'^DSRCHECK CRITICAL - 3 of 17 failed: rs2: .* findings=1;;;0$' \
+	analyze "$ROOT/fixtures/pcap/wrong-source-client.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini" --nagios
 
 # Behaviour still to be fixed (see the report that came with this file).
 contains "-t 0 says the limit must be more than 0" 2 "more than 0" -c lab.ini -t 0

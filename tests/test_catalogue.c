@@ -117,6 +117,71 @@ static void every_template_renders(void **state)
 	}
 }
 
+#define N(list) (sizeof(list) / sizeof(list[0]))
+
+/* What is wrong with how rendered text joins its values, or NULL: a value
+ * glued to a letter or digit on either side ("port80", "24weakhostreceive"),
+ * or the hole an unset argument left ("port , and", "router  (the VIP )"). */
+static const char *join_fault(const char *text, const char *const *values, size_t nvalues)
+{
+	for (size_t v = 0; v < nvalues; v++) {
+		size_t n = strlen(values[v]);
+		for (const char *p = strstr(text, values[v]); p; p = strstr(p + 1, values[v]))
+			if ((p > text && isalnum((unsigned char)p[-1])) || isalnum((unsigned char)p[n]))
+				return values[v];
+	}
+	if (strstr(text, "  "))
+		return "a double space";
+	for (const char *p = text; (p = strchr(p, ' ')) != NULL; p++)
+		/* " . " between words is nft's concatenation, not a sentence's end. */
+		if (p[1] && (strchr(",;)", p[1]) ||
+			     (p[1] == '.' && (!p[2] || (p[2] == ' ' && isupper((unsigned char)p[3]))))))
+			return "a space before punctuation";
+	if (strstr(text, "( ") || strstr(text, "()"))
+		return "an empty parenthesis";
+	return NULL;
+}
+
+/* Every remedy as operators read it: with values a run really passes, once
+ * with one port and once as a finding over several ports renders it (no port,
+ * an endpoint without one), on every platform. No value may be glued to a
+ * word, as the Windows IIS remedy once read "port80". */
+static void remedies_join_their_values(void **state)
+{
+	const struct dsr_fix_args one = {
+		.vip = "198.18.0.100", .addr = "198.18.0.11", .port = "8080",
+		.endpoint = "198.18.0.100:8080", .mac = "02:00:00:00:00:11", .from = "198.18.0.254",
+		.iface = "eth0", .prefix = "24", .add = "yes", .lo = "Ethernet 2", .key = "arp_ignore",
+		.value = "17", .list = "", .more = "", .table = "filter", .chain = "INPUT",
+		.rule = "Block web", .proto = "https", .site = "Shop"};
+	struct dsr_fix_args several = one;
+	const char *const values[] = {one.vip, one.addr, one.port, one.endpoint, one.mac,
+				      one.from, one.iface, one.prefix, one.value, one.site};
+	char out[4096];
+	size_t faults = 0;
+	(void)state;
+
+	several.port = NULL;
+	several.endpoint = one.vip;
+	for (size_t f = 1; f < DSR_FIX_COUNT; f++)
+		for (enum dsr_platform p = DSR_PLATFORM_UNKNOWN; p <= DSR_PLATFORM_WINDOWS; p++)
+			for (int a = 0; a < 2; a++) {
+				dsr_fix_render(out, sizeof(out), (enum dsr_fix)f, p, a ? &several : &one);
+				const char *why = join_fault(out, values, N(values));
+				if (why && ++faults)
+					print_error("remedy %s (%s, platform %d): %s: %s\n", dsr_fixes[f].name,
+						    a ? "several ports" : "one port", (int)p, why, out);
+			}
+	assert_int_equal(faults, 0);
+	/* The test itself catches what it is for. */
+	assert_non_null(join_fault("IP address 198.18.0.100, port8080; then", values, N(values)));
+	assert_non_null(join_fault("set interface 17weakhostreceive=enabled", values, N(values)));
+	assert_non_null(join_fault("forwards port , and", values, N(values)));
+	assert_non_null(join_fault("drops port . Windows:", values, N(values)));
+	assert_null(join_fault("IP address 198.18.0.100, port 8080; then ss -ltn 'sport = :8080' (jhash ip saddr . tcp sport).",
+			       values, N(values)));
+}
+
 /* A check written again from scratch: its earlier draft freed first. */
 static void renew(struct dsr_check *c)
 {
@@ -135,7 +200,8 @@ static void remedies_render_per_platform(void **state)
 	assert_string_equal(c.remedy,
 			    "Windows (guessed from the TTL of its replies): add the loopback adapter to the "
 			    "site bindings: IIS Manager > Sites > the site > Bindings... > Add, type HTTP or "
-			    "HTTPS, IP address 198.18.0.100, port 80; then Restart under Manage Web Site.");
+			    "HTTPS, IP address 198.18.0.100, port 80; then Restart under Manage Web Site; a "
+			    "service other than IIS must listen on 198.18.0.100:80 or on all addresses.");
 	assert_string_equal(c.evidence[0].key, "platform");
 	assert_string_equal(c.evidence[0].text, "windows (guessed from reply TTL)");
 
@@ -147,7 +213,8 @@ static void remedies_render_per_platform(void **state)
 			    "real address, then restart it. Windows: add the loopback adapter to the site "
 			    "bindings: IIS Manager > Sites > the site > Bindings... > Add, type HTTP or "
 			    "HTTPS, IP address 198.18.0.100, port of the service; then Restart under Manage "
-			    "Web Site.");
+			    "Web Site; a service other than IIS must listen on 198.18.0.100 or on all "
+			    "addresses.");
 	assert_int_equal(c.nevidence, 0);
 
 	/* A known platform (dsrcheck local): its text alone; parts joined by "; ". */
@@ -157,7 +224,7 @@ static void remedies_render_per_platform(void **state)
 		       &(struct dsr_fix_args){.vip = "198.18.0.100", .port = "8080", .site = "Shop",
 					      .proto = "HTTP", .value = "http"});
 	assert_non_null(strstr(c.remedy, "Microsoft KM-TEST Loopback Adapter (Microsoft Loopback "
-					 "Adapter on Windows Server 2003); add the loopback adapter"));
+					 "Adapter on Windows Server 2003, 2008 and 2008 R2); add the loopback adapter"));
 	assert_non_null(strstr(c.remedy, "Sites > Shop > Bindings... > Add, type HTTP, IP address "
 					 "198.18.0.100, port 8080; then Restart under Manage Web Site; "
 					 "or, in an elevated prompt"));
@@ -214,9 +281,15 @@ static void shared_verdicts(void **state)
 	assert_non_null(strstr(a.remedy, "list its MAC in balancer-mac"));
 
 	renew(&a);
+	/* Weak host send off drops a reply from the VIP (a timeout); a reply from another address
+	 * was rewritten, and enabling weak host send does not fix that. */
 	dsr_verdict_wrong_source(&a, "198.18.0.100", "80", DSR_PLATFORM_WINDOWS_GUESSED);
 	assert_string_equal(a.reason, "wrong-source");
-	assert_non_null(strstr(a.remedy, "weakhostsend=enabled"));
+	assert_null(strstr(a.remedy, "weakhostsend=enabled"));
+	assert_non_null(strstr(a.remedy, "rewrites the source"));
+	renew(&a);
+	dsr_verdict_wrong_source(&a, "198.18.0.100", "80", DSR_PLATFORM_LINUX);
+	assert_non_null(strstr(a.remedy, "iptables -t nat -S"));
 	dsr_check_release(&a);
 	dsr_check_release(&b);
 }
@@ -557,6 +630,7 @@ int main(void)
 		cmocka_unit_test(every_entry_is_whole),
 		cmocka_unit_test(every_template_renders),
 		cmocka_unit_test(remedies_render_per_platform),
+		cmocka_unit_test(remedies_join_their_values),
 		cmocka_unit_test(shared_verdicts),
 		cmocka_unit_test(list_checks_text_and_json),
 		cmocka_unit_test(ids_for_the_usage),

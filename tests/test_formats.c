@@ -463,8 +463,9 @@ static void test_prometheus_golden(void **state)
 	(void)state;
 	golden("sample.prom", got);
 	promtool_valid(got);
-	/* 8 run-level samples, then per check ok and four statuses (55), and 5 rtts. */
-	assert_int_equal(prom_strict(got), 8 + 55 + 5);
+	/* 8 run-level samples, 5 findings (5 kind and server pairs), then per check ok
+	 * and four statuses (55), and 5 rtts. */
+	assert_int_equal(prom_strict(got), 8 + 5 + 55 + 5);
 	free(got);
 }
 
@@ -566,20 +567,11 @@ static void html_valid(const char *page)
 	}
 }
 
-/* The sample run with its findings, as dsrcheck's commands hand it to writers. */
+/* A run with its findings, as dsrcheck's commands hand it to writers. */
 static char *render_html(struct dsr_run *run)
 {
-	struct dsr_findings f;
-	char *got;
-
-	assert_int_equal(dsr_diagnose(run->checks, run->nchecks, &f), 0);
-	run->findings = f.items;
-	run->nfindings = f.n;
-	got = render("html", run);
-	dsr_findings_free(&f);
-	run->findings = NULL;
-	run->nfindings = 0;
-	return got;
+	diagnose_run(run);
+	return render("html", run);
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -771,6 +763,38 @@ static void test_junit_parsed(void **state)
 	free(xml);
 }
 
+/* dsrcheck_findings counts a finding once for each of its servers, one about
+ * none under server="", and names that escape alike as one series. */
+static void test_prometheus_findings(void **state)
+{
+	const char *both[] = {"rs1", "rs2"}, *one[] = {"rs1"};
+	const char *alike[] = {"a\x01", "a\x02"};
+	struct dsr_finding f[4] = {
+		{.name = "server-down", .status = DSR_FAIL, .servers = both, .nservers = 2},
+		{.name = "server-down", .status = DSR_FAIL, .servers = one, .nservers = 1},
+		{.name = "split-brain", .status = DSR_FAIL},
+		{.name = "check", .status = DSR_WARN, .servers = alike, .nservers = 2},
+	};
+	struct dsr_run run = {.version = "t", .findings = f, .nfindings = 4};
+	char *got;
+
+	(void)state;
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs1\"} 2\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs2\"} 1\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\"} 1\n"
+				    "dsrcheck_findings{kind=\"check\",server=\"a\xef\xbf\xbd\"} 2\n"));
+	assert_int_equal(prom_strict(got), 8 + 4);
+	free(got);
+	/* No findings: the family is still declared, with no series. */
+	run.nfindings = 0;
+	got = render("prometheus", &run);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n# HELP dsrcheck_check_ok "));
+	free(got);
+}
+
 static void test_prometheus_content(void **state)
 {
 	struct dsr_run run = sample_run();
@@ -852,9 +876,60 @@ static void nagios_first(const enum dsr_status *statuses, size_t n, const char *
 	first = first_line(got);
 	snprintf(want, sizeof want,
 		 "%s | checks=%zu;;;0 failed=%zu;;;0 warnings=%zu;;;0 skipped=%zu;;;0 "
-		 "duration=1.234s;;;0",
+		 "duration=1.234s;;;0 findings=0;;;0",
 		 head, n, fail, warn, skip);
 	assert_string_equal(first, want);
+	free(first);
+	free(got);
+}
+
+/* With findings the first line names the first (the worst) and counts the
+ * others; the long output leads with them. */
+static void test_nagios_findings(void **state)
+{
+	const char *rs1[] = {"rs1"};
+	struct dsr_finding f[3] = {
+		{.name = "not-bound", .status = DSR_FAIL, .servers = rs1, .nservers = 1,
+		 .summary = "rs1: the application is not bound to the VIP on ports 80 and 8080 | x",
+		 .remedy = "bind it"},
+		{.name = "check", .status = DSR_WARN, .summary = "icmp.vip slow"},
+		{.name = "via-balancer", .status = DSR_WARN, .summary = "via the balancer"},
+	};
+	struct dsr_check c[2];
+	struct dsr_run run = {.version = "t", .checks = c, .nchecks = 2, .findings = f,
+			      .nfindings = 3};
+	char *got, *first;
+
+	(void)state;
+	memset(c, 0, sizeof c);
+	c[0].id = "tcp.vip.direct";
+	c[0].server = "rs1";
+	c[0].port = 80;
+	c[0].status = DSR_FAIL;
+	c[1].id = "icmp.vip";
+	c[1].port = -1;
+	c[1].status = DSR_WARN;
+	got = render("nagios", &run);
+	nagios_valid(got);
+	first = first_line(got);
+	assert_string_equal(first, "DSRCHECK CRITICAL - 1 of 2 failed: rs1: the application is not "
+				   "bound to the VIP on ports 80 and 8080 \\x7c x, and 2 more "
+				   "findings; 1 warning | checks=2;;;0 failed=1;;;0 warnings=1;;;0 "
+				   "skipped=0;;;0 duration=0.000s;;;0 findings=3;;;0");
+	assert_non_null(strstr(got, "\nFINDING FAIL rs1: the application is not bound to the VIP on "
+				    "ports 80 and 8080 \\x7c x\n  fix: bind it\nFINDING WARN "
+				    "icmp.vip slow\nFINDING WARN via the balancer\nFAIL tcp.vip.direct rs1"));
+	free(first);
+	free(got);
+	/* One finding: nothing more to count. */
+	run.findings = f + 2;
+	run.nfindings = 1;
+	c[0].status = DSR_PASS;
+	got = render("nagios", &run);
+	first = first_line(got);
+	assert_string_equal(first, "DSRCHECK WARNING - 1 warning: via the balancer | checks=2;;;0 "
+				   "failed=0;;;0 warnings=1;;;0 skipped=0;;;0 duration=0.000s;;;0 "
+				   "findings=1;;;0");
 	free(first);
 	free(got);
 }
@@ -973,7 +1048,7 @@ static void test_empty_run(void **state)
 	got = render("nagios", &run);
 	nagios_valid(got);
 	assert_string_equal(got, "DSRCHECK OK - 0 checks passed | checks=0;;;0 failed=0;;;0 "
-				 "warnings=0;;;0 skipped=0;;;0 duration=0.000s;;;0\n");
+				 "warnings=0;;;0 skipped=0;;;0 duration=0.000s;;;0 findings=0;;;0\n");
 	free(got);
 	got = render("html", &run);
 	html_valid(got);
@@ -1021,8 +1096,10 @@ int main(void)
 		cmocka_unit_test(test_validators_reject),
 		cmocka_unit_test(test_junit_parsed),
 		cmocka_unit_test(test_prometheus_content),
+		cmocka_unit_test(test_prometheus_findings),
 		cmocka_unit_test(test_prometheus_repeat),
 		cmocka_unit_test(test_nagios_status),
+		cmocka_unit_test(test_nagios_findings),
 		cmocka_unit_test(test_all_bytes),
 		cmocka_unit_test(test_empty_run),
 		cmocka_unit_test(test_write_error),

@@ -153,7 +153,7 @@ static void wrong_source(void **state)
 	struct state *s = *state;
 	uint8_t f[128];
 	feed(s, f, craft_tcp(f, client_mac, lb_mac, client_ip, vip, 64, 40001, 80, 1, 0, 0x02));
-	/* rs2 answers with its real address: weak host send off. */
+	/* rs2 answers with its real address: a source rewrite. */
 	feed(s, f, craft_tcp(f, rs2_mac, client_mac, rs2_ip, client_ip, 128, 80, 40001, 9, 2, 0x12));
 	/* A reply to a flow never seen is no evidence. */
 	feed(s, f, craft_tcp(f, rs1_mac, client_mac, rs1_ip, client_ip, 64, 80, 40009, 9, 2, 0x12));
@@ -161,7 +161,7 @@ static void wrong_source(void **state)
 	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
 	const struct dsr_check *t = check(c, n, "tcp.vip.direct", "rs2", 80);
 	assert_string_equal(t->reason, "wrong-source");
-	assert_non_null(strstr(t->remedy, "weakhostsend=enabled"));
+	assert_non_null(strstr(t->remedy, "rewrites the source"));
 	assert_string_equal(check(c, n, "tcp.vip.direct", "rs1", 80)->reason, "not-seen");
 	free(c);
 }

@@ -103,6 +103,16 @@ expect_fails() {
 	esac
 }
 
+# expect_findings SCENARIO VANTAGE: what the report leads with, "kind servers ports status".
+expect_findings() {
+	case "$1:$2" in
+	ha-vmac-announce:client | ha-vmac-announce:lb2) echo "base-mac - - fail" ;;
+	split-brain:*) echo "split-brain - - fail" ;;
+	server-wins-arp:*) echo "server-claims-vip rs1 - fail" ;;
+	per-packet:client | per-packet:lb2) echo "per-packet - 80,8080 fail" ;;
+	esac
+}
+
 # check_dsrcheck SCENARIO VANTAGE: what dsrcheck must report in SCENARIO, run from
 # VANTAGE (client, lb1: the master, lb2: the backup): the exact failing, warning
 # and skipped checks, the exit status and where the vantage holds the VIP.
@@ -129,6 +139,8 @@ check_dsrcheck() {
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	assert_eq "$at: failing checks (id server port reason)" "$want_fails" "$(checks_with "$tag" fail)"
 	assert_eq "$at: warnings" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: findings (kind servers ports status)" "$(expect_findings "$s" "$v")" \
+		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
 	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
 	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
 		"$(jqr "$tag" .vantage.is_balancer)"
