@@ -384,8 +384,14 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 	}
 
 	remedy[0] = '\0';
-	/* dsrcheck local's checks carry remedies made for this very host. */
-	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]])) {
+	/* dsrcheck local's checks carry remedies made for this very host, and
+	 * checks that agree on one remedy say it best. */
+	bool one_remedy = true;
+	for (size_t k = 1; k < ntriggers && one_remedy; k++)
+		one_remedy = strcmp(dsr_check_remedy_text(&w->checks[w->picked[k]]),
+				    dsr_check_remedy_text(&w->checks[w->picked[0]])) == 0;
+	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]]) &&
+	    !(one_remedy && f->nports <= 1 && dsr_check_remedy_text(&w->checks[w->picked[0]])[0])) {
 		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
 		for (size_t k = 0; k < f->nchecks; k++) {
 			const struct dsr_check *c = &w->checks[f->checks[k]];
@@ -416,8 +422,11 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 		dsr_fix_render(remedy, sizeof(remedy), def->fix, platform_of(w, f->checks, f->nchecks),
 			       &args);
 		if (f->nports > 1 && def->per_port) {
+			/* Inside the last sentence: "... restart it (ports 80 and 8080)." */
 			size_t len = strlen(remedy);
-			snprintf(remedy + len, sizeof(remedy) - len, " (ports %s)", ports);
+			bool stop = len && remedy[len - 1] == '.';
+			snprintf(remedy + len - stop, sizeof(remedy) - len + stop, " (ports %s)%s", ports,
+				 stop ? "." : "");
 		}
 	} else {
 		/* The own remedies of the checks that made it (not of those it
@@ -645,15 +654,50 @@ void dsr_findings_free(struct dsr_findings *f)
 	f->n = 0;
 }
 
-/* s[0..n) for the man page: '-' as \- (a hyphen, not a minus), '\' doubled. */
-static void put_man(FILE *out, const char *s, size_t n)
+/* A paragraph of the man page, wrapped at spaces before 80 bytes when written. */
+struct man_text {
+	char text[2048];
+	size_t len;
+};
+
+/* s[0..n) into t; for_man: '-' as \- (a hyphen, not a minus), '\' doubled. */
+static void put_doc(struct man_text *t, const char *s, size_t n, bool for_man)
 {
-	for (size_t i = 0; i < n && s[i]; i++)
-		fputs(s[i] == '-' ? "\\-" : s[i] == '\\' ? "\\\\" : (char[2]){s[i], 0}, out);
+	for (size_t i = 0; i < n && s[i] && t->len + 3 < sizeof(t->text); i++) {
+		if (for_man && (s[i] == '-' || s[i] == '\\'))
+			t->text[t->len++] = '\\';
+		t->text[t->len++] = for_man && s[i] == '\\' ? '\\' : s[i];
+	}
+	t->text[t->len] = '\0';
+}
+
+static void put_raw(struct man_text *t, const char *s)
+{
+	put_doc(t, s, strlen(s), false);
+}
+
+static void flush_man(FILE *out, struct man_text *t)
+{
+	const char *p = t->text;
+
+	while (strlen(p) > 79) {
+		const char *cut = p + 79;
+		while (cut > p && *cut != ' ')
+			cut--;
+		if (cut == p)
+			cut = strchr(p + 79, ' ');
+		if (!cut)
+			break;
+		fprintf(out, "%.*s\n", (int)(cut - p), p);
+		p = cut + 1;
+	}
+	fprintf(out, "%s\n", p);
+	t->len = 0;
+	t->text[0] = '\0';
 }
 
 /* The words of rule patterns for the documentation: "`tcp.vip.direct` refused". */
-static void doc_patterns(FILE *out, enum dsr_finding_kind kind, bool man)
+static void doc_patterns(struct man_text *t, enum dsr_finding_kind kind, bool man)
 {
 	bool first = true;
 
@@ -665,28 +709,24 @@ static void doc_patterns(FILE *out, enum dsr_finding_kind kind, bool man)
 			const char *reason = p + idlen + 1;
 			size_t rlen = len - idlen - 1;
 			bool any = rlen == 1 && reason[0] == '*';
-			fputs(first ? "" : ", ", out);
-			if (man) {
-				fputs("\\fB", out);
-				put_man(out, p, idlen);
-				fputs("\\fR ", out);
-				put_man(out, any ? "(any reason)" : reason, any ? 12 : rlen);
-			} else {
-				fprintf(out, "`%.*s` %.*s", (int)idlen, p, any ? 12 : (int)rlen,
-					any ? "(any reason)" : reason);
-			}
+			put_raw(t, first ? "" : ", ");
+			put_raw(t, man ? "\\fB" : "`");
+			put_doc(t, p, idlen, man);
+			put_raw(t, man ? "\\fR " : "` ");
+			put_doc(t, any ? "(any reason)" : reason, any ? 12 : rlen, man);
 			first = false;
 			p += len;
 			p += strspn(p, " ");
 		}
 	}
 	if (first)
-		fputs("any failing or warning check no rule explains, in its own words", out);
+		put_raw(t, "any failing or warning check no rule explains, in its own words");
 }
 
 int dsr_findings_doc(FILE *out, const char *format)
 {
 	bool man = strcmp(format, "man") == 0;
+	struct man_text t = {.len = 0};
 
 	if (!man && strcmp(format, "markdown") != 0)
 		return -1;
@@ -697,17 +737,25 @@ int dsr_findings_doc(FILE *out, const char *format)
 		const char *detail = d->detail ? d->detail : "";
 		if (man) {
 			fputs(".TP\n.B ", out);
-			put_man(out, d->name, strlen(d->name));
-			fputc('\n', out);
-			put_man(out, d->title, strlen(d->title));
-			fputs(*detail ? "; " : "", out);
-			put_man(out, detail, strlen(detail));
-			fputs(".\nMade from: ", out);
+			put_doc(&t, d->name, strlen(d->name), true);
+			flush_man(out, &t);
 		} else {
-			fprintf(out, "| `%s` | %s%s%s | ", d->name, d->title, *detail ? "; " : "", detail);
+			put_raw(&t, "| `");
+			put_raw(&t, d->name);
+			put_raw(&t, "` | ");
 		}
-		doc_patterns(out, (enum dsr_finding_kind)k, man);
-		fputs(man ? ".\n" : " |\n", out);
+		put_doc(&t, d->title, strlen(d->title), man);
+		put_raw(&t, *detail ? "; " : "");
+		put_doc(&t, detail, strlen(detail), man);
+		put_raw(&t, man ? ". Made from: " : " | ");
+		doc_patterns(&t, (enum dsr_finding_kind)k, man);
+		put_raw(&t, man ? "." : " |");
+		if (man) {
+			flush_man(out, &t);
+		} else {
+			fprintf(out, "%s\n", t.text);
+			t.len = 0;
+		}
 	}
 	return ferror(out) ? -1 : 0;
 }

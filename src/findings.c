@@ -26,9 +26,8 @@ const struct dsr_finding_def dsr_finding_defs[DSR_FINDING_COUNT] = {
 	  NULL, NONE),
 	F(VIP_DROPPED, "vip-dropped",
 	  "frames for the VIP at its MAC go unanswered while its real address answers",
-	  "the VIP is missing on its loopback, weak host receive (Windows: or weak host send on "
-	  "the loopback adapter) is off, or a firewall drops them; run dsrcheck local on it to "
-	  "tell which", VIP_NOT_ACCEPTED),
+	  "the VIP is missing on its loopback, a firewall drops them, or (Windows) weak host "
+	  "receive or send is off; dsrcheck local on it tells which", VIP_NOT_ACCEPTED),
 	F(VIP_NOT_ON_LOOPBACK, "vip-not-on-loopback",
 	  "the VIP is not on the loopback, so frames for it are not accepted", NULL, NONE),
 	F(WEAK_HOST, "weak-host", "the weak host model is off where the VIP's traffic passes",
