@@ -7,9 +7,9 @@
  * takes the whole server. What is left after every rule becomes a finding
  * of its own (DSR_FINDING_CHECK).
  *
- * A service-level check whose evidence names the servers behind the MACs
- * that answered it ("servers", verdict.c) belongs to that server's group when
- * it names exactly one: "tcp.vip 80 refused by rs1" is rs1's fault.
+ * A service-level probe of the VIP whose evidence names the servers behind
+ * the MACs that answered it ("servers", verdict.c) belongs to that server's
+ * group when it names exactly one: "tcp.vip 80 refused by rs1" is rs1's fault.
  *
  * Patterns are "id:reason" words: reason "*" is any failing or warning
  * reason, "pass" a passing check. */
@@ -237,6 +237,15 @@ static void join(struct work *w, size_t g, size_t i)
 	grp->tail = i;
 }
 
+/* The VIP's answers come from one server: a refusal or a wrong source
+ * through the balancer is that server's. Who owns the VIP, how a balancer
+ * schedules and who claimed the VIP are the service's, whoever they name. */
+static bool answered_by_one_server(const struct dsr_check *c)
+{
+	return c->id && (strcmp(c->id, "tcp.vip") == 0 || strcmp(c->id, "icmp.vip") == 0 ||
+			 strcmp(c->id, "dsr.return") == 0);
+}
+
 /* Every check into its group: its server's; for a service-level check, the
  * one server its evidence names when that server has checks of its own;
  * otherwise its service's. */
@@ -251,7 +260,7 @@ static void make_groups(struct work *w)
 		const struct dsr_check *c = &w->checks[i];
 		if (c->server || is_local(c))
 			continue;
-		const char *name = named_server(c);
+		const char *name = answered_by_one_server(c) ? named_server(c) : NULL;
 		size_t g = name ? group_of(w, c->service, name, false, false) : NONE;
 		join(w, g != NONE ? g : group_of(w, c->service, NULL, false, true), i);
 	}

@@ -159,6 +159,21 @@ static void unknown_checks_stand_alone(void **state)
 	dsr_findings_free(&f);
 }
 
+/* How the balancer schedules is the service's, even when the MACs behind a
+ * spread connection name one configured server (the other was unknown). */
+static void service_faults_stay_the_services(void **state)
+{
+	(void)state;
+	struct dsr_findings f;
+	dsr_evidence_list_add(add("tcp.vip.conn", NULL, 80, DSR_FAIL, "spread"), "servers", "rs1");
+	add("tcp.vip.direct", "rs1", 80, DSR_PASS, NULL);
+	assert_int_equal(dsr_diagnose(checks, nchecks, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.items[0].name, "per-packet");
+	assert_int_equal(f.items[0].nservers, 0);
+	dsr_findings_free(&f);
+}
+
 static void nothing_broken_nothing_found(void **state)
 {
 	(void)state;
@@ -209,6 +224,7 @@ int main(void)
 		cmocka_unit_test_teardown(ports_keep_faults_apart, reset),
 		cmocka_unit_test_teardown(down_unless_the_real_address_answers, reset),
 		cmocka_unit_test_teardown(unknown_checks_stand_alone, reset),
+		cmocka_unit_test_teardown(service_faults_stay_the_services, reset),
 		cmocka_unit_test_teardown(nothing_broken_nothing_found, reset),
 		cmocka_unit_test_teardown(many_servers, reset),
 	};
