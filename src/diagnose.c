@@ -42,24 +42,24 @@ static const struct rule rules[] = {
 	 "arp.vip:* arp.vip.claim:* vrrp.master:*", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NO_MASTER, PER_SERVICE, "vrrp.master:no-master", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_BASE_MAC, PER_SERVICE, "arp.vip:base-mac arp.vip.claim:base-mac", NULL,
+	{DSR_FINDING_BASE_MAC, PER_SERVICE, "arp.vip.claim:base-mac", NULL,
 	 "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner arp.vip.claim:base-mac", false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
 	 "local.arp.announce:* local.vip:not-loopback", NULL, "arp.vip:*", true, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host arp.vip:unknown-host",
+	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host",
 	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner", false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner", NULL,
 	 "icmp.vip:timeout tcp.vip:timeout dsr.return:*", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict arp.rip:flip-flop "
+	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict "
 	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:*", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "arp.rip:no-answer", NULL,
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout "
-	 "arp.vip.claim:no-mac arp.rip:no-mac", true, DSR_CONFIDENCE_CERTAIN},
+	 "arp.vip.claim:no-mac icmp.vip.direct:no-mac tcp.vip.direct:no-mac", true, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "icmp.rip:timeout tcp.rip:timeout",
 	 "tcp.rip:pass tcp.rip:refused icmp.rip:pass",
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout", true,
@@ -69,7 +69,7 @@ static const struct rule rules[] = {
 	{DSR_FINDING_NOT_BOUND, PER_SERVER, "tcp.vip.direct:refused tcp.vip:refused "
 	 "local.listen:not-bound local.iis.binding:*", NULL, NULL, false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
-	 "icmp.vip:wrong-source tcp.vip:wrong-source dsr.return:wrong-source", NULL, NULL, true,
+	 "icmp.vip:wrong-source tcp.vip:wrong-source", NULL, NULL, true,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout", NULL,
 	 NULL, true, DSR_CONFIDENCE_LIKELY},
@@ -661,6 +661,45 @@ void dsr_findings_free(struct dsr_findings *f)
 	free(f->items);
 	f->items = NULL;
 	f->n = 0;
+}
+
+/* Does the catalogue give check id[0..idlen) the reason r[0..rlen) ("*": any)? */
+static bool catalogued(const char *id, size_t idlen, const char *r, size_t rlen)
+{
+	bool any = rlen == 1 && r[0] == '*', pass = rlen == 4 && memcmp(r, "pass", 4) == 0;
+
+	for (size_t k = 0; k < DSR_CHECK_COUNT; k++) {
+		const struct dsr_check_def *d = &dsr_checks[k];
+		if (strlen(d->id) != idlen || memcmp(d->id, id, idlen) != 0)
+			continue;
+		if (any || pass)
+			return true;
+		for (size_t i = 0; i < d->nreasons; i++) {
+			const char *name = dsr_reason_names[d->reasons[i].reason];
+			if (strlen(name) == rlen && memcmp(name, r, rlen) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+int dsr_diagnose_rules_check(char *err, size_t errlen)
+{
+	for (size_t r = 0; r < NRULES; r++) {
+		const char *patterns[] = {rules[r].when, rules[r].unless, rules[r].also};
+		for (size_t k = 0; k < 3; k++)
+			for (const char *p = patterns[k]; p && *p;) {
+				size_t len = strcspn(p, " "), idlen = strcspn(p, ":");
+				if (idlen >= len || !catalogued(p, idlen, p + idlen + 1, len - idlen - 1)) {
+					snprintf(err, errlen, "rule %zu (%s): '%.*s' is not in the catalogue", r,
+						 dsr_finding_defs[rules[r].kind].name, (int)len, p);
+					return -1;
+				}
+				p += len;
+				p += strspn(p, " ");
+			}
+	}
+	return 0;
 }
 
 /* A paragraph of the man page, wrapped at spaces before 80 bytes when written. */

@@ -85,6 +85,10 @@ struct dsr_findings {
 int dsr_diagnose(const struct dsr_check *checks, size_t n, struct dsr_findings *out);
 void dsr_findings_free(struct dsr_findings *f);
 
+/* Is every id and reason the rules name the catalogue's? 0, or -1 with the
+ * first that is not in err (the rules are words; a test holds them to it). */
+int dsr_diagnose_rules_check(char *err, size_t errlen);
+
 /* The kinds and the checks each is made from, for README ("markdown") and
  * the man page ("man"). Returns 0, or -1 for another format or a write error. */
 int dsr_findings_doc(FILE *out, const char *format);

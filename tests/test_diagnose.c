@@ -217,6 +217,15 @@ static void many_servers(void **state)
 	free(names);
 }
 
+/* The rules name checks and reasons as words: each must be the catalogue's. */
+static void rules_name_catalogued_checks(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	if (dsr_diagnose_rules_check(err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +236,7 @@ int main(void)
 		cmocka_unit_test_teardown(service_faults_stay_the_services, reset),
 		cmocka_unit_test_teardown(nothing_broken_nothing_found, reset),
 		cmocka_unit_test_teardown(many_servers, reset),
+		cmocka_unit_test(rules_name_catalogued_checks),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);
 }
