@@ -202,6 +202,7 @@ static void fuzz_deadline(unsigned seconds, const char *out_msg, const char *err
 #include "../../cmd/local.c"
 #include "../../cmd/main.c"
 #include "../../cmd/options.c"
+#include "../../cmd/progress.c"
 #include "../../cmd/publish.c"
 #include "../../cmd/run.c"
 #include "../../cmd/watch.c"
