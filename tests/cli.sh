@@ -114,7 +114,9 @@ on_tty() {
 	local cmd
 	RC=0
 	cmd="$(printf '%q ' "${ISO[@]}" sh -c "$SANDBOX_SETUP" sh ./dsrcheck "$@")>out"
-	timeout "$RUN_LIMIT" script -qec "$cmd" /dev/null >terminal </dev/null || RC=$?
+	# script(1) runs the command with $SHELL (CI's may be sh, which has no $'...' quoting
+	# that printf %q writes): bash, which wrote it, reads it.
+	SHELL=$BASH timeout "$RUN_LIMIT" script -qec "$cmd" /dev/null >terminal </dev/null || RC=$?
 }
 
 # ------------------------------------------------------------------ assertions
