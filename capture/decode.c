@@ -2,6 +2,7 @@
  * is trusted only after it has been checked against what was captured. */
 #include "decode.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cursor.h"
@@ -9,6 +10,8 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8     /* 802.1ad service tag */
+#define ETHERTYPE_QINQ_OLD 0x9100 /* before 802.1ad: some switches still send it */
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_TCP_ 6
 #define VRRP_HEADER 8
@@ -215,6 +218,11 @@ static enum dsr_decode_status decode_ipv4(struct dsr_cursor *c, struct dsr_frame
 	}
 }
 
+static bool is_tag(uint16_t ethertype)
+{
+	return ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ || ethertype == ETHERTYPE_QINQ_OLD;
+}
+
 static enum dsr_decode_status decode_l3(struct dsr_cursor *c, struct dsr_frame *out)
 {
 	switch (out->ethertype) {
@@ -235,13 +243,42 @@ enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, 
 	if (!dsr_cursor_bytes(&c, out->eth_dst, 6) || !dsr_cursor_bytes(&c, out->eth_src, 6) ||
 	    !dsr_cursor_u16(&c, &out->ethertype))
 		return DSR_FRAME_TRUNCATED;
-	if (out->ethertype == ETHERTYPE_VLAN) {
-		uint16_t tci;
+	while (is_tag(out->ethertype)) {
+		uint16_t tci, tpid = out->ethertype;
+		if (out->ntags == 2)
+			return DSR_FRAME_UNRELATED; /* deeper stacks: nothing dsrcheck probes */
 		if (!dsr_cursor_u16(&c, &tci) || !dsr_cursor_u16(&c, &out->ethertype))
 			return DSR_FRAME_TRUNCATED;
-		out->vlan = tci & 0x0fff; /* 0: a priority tag only */
+		if (out->ntags++ == 0) {
+			out->outer_tpid = tpid;
+			out->vlan = tci & 0x0fff; /* 0: a priority tag only */
+			out->vlan_pcp = (uint8_t)(tci >> 13);
+		} else {
+			out->inner_vlan = tci & 0x0fff;
+		}
 	}
+	/* An S-tag announces a C-tag behind it: one alone is not QinQ but a
+	 * provider frame with no customer VLAN, which no service of ours is on. */
+	if (out->ntags == 1 && out->outer_tpid != ETHERTYPE_VLAN)
+		return DSR_FRAME_UNRELATED;
 	return decode_l3(&c, out);
+}
+
+bool dsr_frame_in_vlan(const struct dsr_frame *f, uint16_t vlan)
+{
+	if (f->ntags > 1)
+		return false;
+	return f->vlan == vlan;
+}
+
+void dsr_frame_vlan_text(const struct dsr_frame *f, char out[24])
+{
+	if (f->ntags == 0 || (f->ntags == 1 && f->vlan == 0))
+		out[0] = '\0';
+	else if (f->ntags == 1)
+		snprintf(out, 24, " vlan %u", (unsigned)f->vlan);
+	else
+		snprintf(out, 24, " vlan %u.%u", (unsigned)f->vlan, (unsigned)f->inner_vlan);
 }
 
 /* Linux cooked captures (tcpdump -i any): no Ethernet header, but the sender's

@@ -1,5 +1,5 @@
-/* One-pass decoder for the frames dsrcheck cares about: Ethernet (with at most
- * one 802.1Q tag) carrying ARP or IPv4 with ICMP, TCP or VRRP. It yields values, not
+/* One-pass decoder for the frames dsrcheck cares about: Ethernet (untagged, one
+ * 802.1Q tag, or two: QinQ, 802.1ad) carrying ARP or IPv4 with ICMP, TCP or VRRP. It yields values, not
  * pointers into the frame, and says why a frame could not be used. */
 #ifndef DSR_DECODE_H
 #define DSR_DECODE_H
@@ -52,7 +52,15 @@ struct dsr_quoted {
 struct dsr_frame {
 	uint8_t eth_dst[6], eth_src[6];
 	uint16_t ethertype;
-	uint16_t vlan; /* 0: untagged */
+	/* The outermost tag's VLAN id (0: untagged, or a priority tag only) and
+	 * priority; how many tags there were (2: QinQ, whose inner id is
+	 * inner_vlan, a customer VLAN inside the provider's vlan). More than two
+	 * tags are not decoded (DSR_FRAME_UNRELATED). */
+	uint16_t vlan;
+	uint8_t vlan_pcp;
+	uint8_t ntags;
+	uint16_t outer_tpid; /* 0x8100 or 0x88a8 (0x9100 too, pre-standard QinQ) */
+	uint16_t inner_vlan;
 	enum dsr_l3 l3;
 	struct {
 		uint16_t op;
@@ -97,6 +105,15 @@ enum dsr_decode_status dsr_decode_ethernet(const uint8_t *bytes, size_t caplen, 
  * sender's link address, eth_dst stays zero. */
 enum dsr_decode_status dsr_decode_sll(const uint8_t *bytes, size_t caplen, bool v2,
 				      struct dsr_frame *out);
+
+/* Does f belong to VLAN vlan (0: the untagged segment)? A priority-tagged
+ * frame (VLAN id 0) is untagged for this purpose, as 802.1Q says; a QinQ frame
+ * belongs to no single VLAN. */
+bool dsr_frame_in_vlan(const struct dsr_frame *f, uint16_t vlan);
+
+/* "" for an untagged frame, else " vlan 20" or " vlan 100.20" (QinQ), for
+ * evidence and inventories: what segment a frame was seen on. */
+void dsr_frame_vlan_text(const struct dsr_frame *f, char out[24]);
 
 const char *dsr_decode_status_name(enum dsr_decode_status status);
 

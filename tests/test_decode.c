@@ -154,6 +154,84 @@ static void vlan_tagged(void **state)
 	assert_int_equal(d.vlan, 42);
 	assert_int_equal(d.l3, DSR_L3_ARP);
 	assert_int_equal(dsr_decode_ethernet(f, 15, &d), DSR_FRAME_TRUNCATED);
+	assert_int_equal(d.ntags, 0);
+	assert_int_equal(dsr_decode_ethernet(f, n + 4, &d), DSR_FRAME_OK);
+	assert_true(dsr_frame_in_vlan(&d, 42));
+	assert_false(dsr_frame_in_vlan(&d, 0));
+	char text[24];
+	dsr_frame_vlan_text(&d, text);
+	assert_string_equal(text, " vlan 42");
+}
+
+/* tagged(out, plain, n, tags...): plain's frame with the given TPID/TCI pairs
+ * pushed after its MACs, outermost first. Returns the new length. */
+static size_t tagged(uint8_t *out, const uint8_t *plain, size_t n, const uint16_t *tags, size_t ntags)
+{
+	memcpy(out, plain, 12);
+	for (size_t i = 0; i < ntags; i++) {
+		put16(out + 12 + 4 * i, tags[2 * i]);
+		put16(out + 14 + 4 * i, tags[2 * i + 1]);
+	}
+	memcpy(out + 12 + 4 * ntags, plain + 12, n - 12);
+	return n + 4 * ntags;
+}
+
+static void priority_tag_is_untagged(void **state)
+{
+	(void)state;
+	uint8_t plain[128], f[140];
+	struct dsr_frame d;
+	char text[24];
+	size_t n = craft_arp(plain, 2, mac_a, ip_a, mac_b, ip_b);
+	/* VLAN 0 with priority 5: 802.1p only */
+	n = tagged(f, plain, n, (const uint16_t[]){0x8100, 0xa000}, 1);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.ntags, 1);
+	assert_int_equal(d.vlan, 0);
+	assert_int_equal(d.vlan_pcp, 5);
+	assert_true(dsr_frame_in_vlan(&d, 0));
+	assert_false(dsr_frame_in_vlan(&d, 5));
+	dsr_frame_vlan_text(&d, text);
+	assert_string_equal(text, "");
+}
+
+static void qinq_decoded_and_in_no_single_vlan(void **state)
+{
+	(void)state;
+	uint8_t plain[128], f[140];
+	struct dsr_frame d;
+	char text[24];
+	size_t n0 = craft_arp(plain, 2, mac_a, ip_a, mac_b, ip_b);
+	size_t n = tagged(f, plain, n0, (const uint16_t[]){0x88a8, 100, 0x8100, 0x2014}, 2);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.ntags, 2);
+	assert_int_equal(d.outer_tpid, 0x88a8);
+	assert_int_equal(d.vlan, 100);
+	assert_int_equal(d.inner_vlan, 20);
+	assert_int_equal(d.l3, DSR_L3_ARP);
+	assert_memory_equal(&d.arp.spa.s_addr, ip_a, 4);
+	/* Neither the outer nor the inner VLAN alone: another L2 domain. */
+	assert_false(dsr_frame_in_vlan(&d, 100));
+	assert_false(dsr_frame_in_vlan(&d, 20));
+	assert_false(dsr_frame_in_vlan(&d, 0));
+	dsr_frame_vlan_text(&d, text);
+	assert_string_equal(text, " vlan 100.20");
+	/* The old QinQ TPID and two C-tags decode the same way. */
+	n = tagged(f, plain, n0, (const uint16_t[]){0x9100, 7, 0x8100, 8}, 2);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.inner_vlan, 8);
+	n = tagged(f, plain, n0, (const uint16_t[]){0x8100, 7, 0x8100, 8}, 2);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.ntags, 2);
+	/* Every cut inside the tags is truncated, never misread. */
+	for (size_t cut = 12; cut < 22; cut++)
+		assert_int_equal(dsr_decode_ethernet(f, cut, &d), DSR_FRAME_TRUNCATED);
+	/* Three tags: not decoded. */
+	n = tagged(f, plain, n0, (const uint16_t[]){0x88a8, 1, 0x8100, 2, 0x8100, 3}, 3);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_UNRELATED);
+	/* An S-tag alone: a provider frame, not a VLAN of ours. */
+	n = tagged(f, plain, n0, (const uint16_t[]){0x88a8, 20}, 1);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_UNRELATED);
 }
 
 static void icmp_error_quote_has_own_bounds(void **state)
@@ -327,6 +405,8 @@ int main(void)
 		cmocka_unit_test(lying_lengths_are_invalid),
 		cmocka_unit_test(unrelated_frames),
 		cmocka_unit_test(vlan_tagged),
+		cmocka_unit_test(priority_tag_is_untagged),
+		cmocka_unit_test(qinq_decoded_and_in_no_single_vlan),
 		cmocka_unit_test(icmp_error_quote_has_own_bounds),
 		cmocka_unit_test(linux_cooked),
 		cmocka_unit_test(vrrp_v2_and_v3_fields),

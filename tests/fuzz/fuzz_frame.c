@@ -62,7 +62,8 @@ static void check_decoded(enum dsr_decode_status st, const struct dsr_frame *f)
 	if (f->l4 == DSR_L4_ICMP &&
 	    (f->icmp.type == DSR_ICMP_UNREACH || f->icmp.type == DSR_ICMP_TIME_EXCEEDED))
 		FUZZ_REQUIRE(f->icmp.has_quote);
-	FUZZ_REQUIRE(f->vlan <= 0x0fff);
+	FUZZ_REQUIRE(f->vlan <= 0x0fff && f->inner_vlan <= 0x0fff && f->vlan_pcp <= 7);
+	FUZZ_REQUIRE(f->ntags <= 2 && (f->ntags == 2 || f->inner_vlan == 0));
 }
 
 static bool same_verdicts(const struct dsr_check *a, size_t na, const struct dsr_check *b, size_t nb)
