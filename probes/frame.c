@@ -12,7 +12,7 @@ int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], st
 	struct dsr_wire_arp arp = {.sender_mac = me->mac, .target_ip = target};
 
 	arp.sender_ip.s_addr = 0;
-	return dsr_wire()->arp_request(&eth, &arp, buf, cap, err, errlen);
+	return dsr_wire()->arp(&eth, &arp, buf, cap, err, errlen);
 }
 
 unsigned long dsr_task_replies(const struct dsr_task_state *s, size_t nobs)
