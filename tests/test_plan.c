@@ -108,7 +108,7 @@ static void capture_filters_admit_vrrp(void **state)
 	struct dsr_config cfg;
 	struct dsr_iface ifc;
 	struct dsr_plan plan;
-	char filter[256];
+	char filter[DSR_FILTER_MAX];
 	uint8_t f[128];
 	const uint8_t lb2[6] = {2, 0, 0, 0, 0, 3}, lb2_ip[4] = {198, 18, 0, 3}, vip[4] = {198, 18, 0, 100};
 	const uint8_t udp_dst[4] = {198, 18, 0, 77};
