@@ -105,15 +105,6 @@ static uint32_t hash32(uint32_t x)
 	return x;
 }
 
-/* TEMPORARY stand-in until src/config.h exports dsr_service_vlan (the lead's,
- * issue 14): every service untagged. Remove on merging main. */
-static unsigned dsr_service_vlan(const struct dsr_config *cfg, const struct dsr_service *svc)
-{
-	(void)cfg;
-	(void)svc;
-	return 0;
-}
-
 /* The L2 segment a frame was seen on, as one number: untagged (a priority tag
  * is untagged too, as 802.1Q says), one VLAN, or a QinQ outer.inner pair. ARP
  * on two segments is two broadcast domains, so the same address on two

@@ -185,10 +185,11 @@ static struct dsr_passive *reload(struct state *s, const char *ini)
 {
 	char err[256];
 	dsr_passive_free(s->p);
+	s->p = NULL; /* a failed load leaves teardown nothing to free twice */
 	dsr_config_free(&s->cfg);
 	assert_int_equal(dsr_config_init(&s->cfg), 0);
-	if (ini)
-		assert_int_equal(dsr_config_load_string(&s->cfg, ini, "t.ini", err, sizeof(err)), 0);
+	if (ini && dsr_config_load_string(&s->cfg, ini, "t.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
 	s->p = dsr_passive_new(&s->cfg);
 	assert_non_null(s->p);
 	return s->p;
@@ -390,21 +391,20 @@ static void on_info(const char *line, void *arg)
 
 /* A crafted capture read with the configuration file ini, as analyze and
  * watch read it: the checks, and the lines watch would print as it went. */
+static void read_ini(const char *path, char ini[2048])
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	ini[fread(ini, 1, 2047, f)] = '\0';
+	fclose(f);
+}
+
 static struct dsr_check *analyze_with(struct state *s, const char *ini_path, const char *pcap,
 				      size_t *n)
 {
-	char err[256];
-	FILE *f = fopen(ini_path, "rb");
 	char ini[2048];
-	assert_non_null(f);
-	ini[fread(ini, 1, sizeof(ini) - 1, f)] = '\0';
-	fclose(f);
-	dsr_passive_free(s->p);
-	dsr_config_free(&s->cfg);
-	assert_int_equal(dsr_config_init(&s->cfg), 0);
-	assert_int_equal(dsr_config_load_string(&s->cfg, ini, ini_path, err, sizeof(err)), 0);
-	s->p = dsr_passive_new(&s->cfg);
-	assert_non_null(s->p);
+	read_ini(ini_path, ini);
+	reload(s, ini);
 	dsr_passive_on_alert(s->p, on_alert, s);
 	dsr_passive_on_info(s->p, on_info, s);
 	return analyze_file(s, pcap, n);
@@ -735,6 +735,80 @@ static void vlan_flows(void **state)
 	free(c);
 }
 
+/* A deployment on VLAN 20 read from a trunk (craft_vlan.py's vlan-trunk-vip.pcap):
+ * VLAN 30 holds the same VIP by rs2's MAC and rs1's address by another host,
+ * and answers a client of the VIP from .11: none of it is blamed on the
+ * service, and its checks name VLAN 20 in their evidence. */
+static void deployment_on_a_vlan(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_with(s, "fixtures/config/vlan20.ini",
+					   "fixtures/pcap/vlan-trunk-vip.pcap", &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_int_equal(evidence(v, "vlan")->num, 20);
+	assert_int_equal(check(c, n, "arp.vip.claim", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.vip.claim", "rs2", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "tcp.vip.direct", "rs1", 80)->status, DSR_PASS);
+	assert_int_equal(count_id(c, n, "arp.conflict"), 0);
+	assert_int_equal(s->alerts, 0);
+	free(c);
+
+	/* The same capture for the untagged deployment: it holds none of its frames. */
+	c = analyze_with(s, "fixtures/lab/dsrcheck-lab.ini", "fixtures/pcap/vlan-trunk-vip.pcap", &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	assert_string_equal(check(c, n, "tcp.vip.direct", "rs1", 80)->reason, "not-seen");
+	assert_null(evidence(check(c, n, "arp.vip", NULL, -1), "vlan"));
+	free(c);
+
+	/* Inside VLAN 20 a server's claim counts, and watch's alert names the VLAN. */
+	uint8_t f[128];
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, in_vlan(f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip), 20));
+	feed(s, f, in_vlan(f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip), 30));
+	feed(s, f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip));
+	assert_int_equal(s->alerts, 0);
+	feed(s, f, in_vlan(f, craft_arp(f, 1, rs1_mac, vip, (uint8_t[6]){0}, client_ip), 20));
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, " vip-claim 198.18.0.100 in VLAN 20 macs="));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "conflict");
+	assert_string_equal(check(c, n, "arp.vip.claim", "rs1", -1)->reason, "claimed");
+	free(c);
+}
+
+/* VRRP per VLAN: the pair's untagged advertisements and ARP (a split-brain)
+ * say nothing of the virtual router the service has on VLAN 20, where nobody
+ * advertised. */
+static void vrrp_per_vlan(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	char ini[2048], tagged_ini[2100];
+	read_ini("fixtures/config/vrrp-pair.ini", ini);
+	char *vip_line = strstr(ini, "\nvip = ");
+	assert_non_null(vip_line);
+	snprintf(tagged_ini, sizeof(tagged_ini), "%.*s\nvlan = 20%s", (int)(vip_line - ini), ini, vip_line);
+	reload(s, tagged_ini);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	struct dsr_check *c = analyze_file(s, "fixtures/pcap/vrrp-split-brain.pcap", &n);
+	const struct dsr_check *m = check(c, n, "vrrp.master", NULL, -1);
+	assert_string_equal(m->reason, "no-master");
+	assert_int_equal(evidence(m, "vlan")->num, 20);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	/* Untagged, the two balancers answering for .100 by turns are an address
+	 * nobody configured there, used by two MACs: a fault of that segment. */
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, " conflict 198.18.0.100 macs="));
+	const struct dsr_check *other = check(c, n, "arp.conflict", NULL, -1);
+	assert_string_equal(other->reason, "flip-flop");
+	assert_null(evidence(other, "vlan"));
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -754,6 +828,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(qinq_is_no_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(vlan_alerts, setup, teardown),
 		cmocka_unit_test_setup_teardown(vlan_flows, setup, teardown),
+		cmocka_unit_test_setup_teardown(deployment_on_a_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(vrrp_per_vlan, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }
