@@ -267,6 +267,8 @@ static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_
 		const char *t = tag(f->status, opts->color, &on);
 
 		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
+		if (f->vlan)
+			fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
 		put_line(out, "", f->summary && f->summary[0] ? f->summary : "?");
 		put_line(out, "         fix: ", f->remedy);
 		if (f->confidence == DSR_CONFIDENCE_LIKELY)
@@ -502,6 +504,9 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 	} else if (v->is_balancer) {
 		fputs(", not holding the VIP (a backup)", out);
 	}
+	char vlans[DSR_VANTAGE_VLANS_TEXT];
+	dsr_vantage_vlans_text(v, vlans, sizeof(vlans));
+	fputs(vlans, out);
 	fputc('\n', out);
 }
 
