@@ -724,6 +724,8 @@ static struct dsr_check *add_check(struct out *o, const char *id, const char *se
 	c->server = server;
 	dsr_format_ipv4(target, c->target);
 	c->port = port;
+	/* A QinQ segment is no one VLAN: its summary and evidence name both ids. */
+	c->vlan = seg_ntags(seg) == 1 ? (uint16_t)seg_vlan(seg) : 0;
 	seg_evidence(c, seg);
 	return c;
 }

@@ -542,6 +542,7 @@ static void vlan_inventory(void **state)
 	assert_string_equal(c[0].target, "198.18.0.22");
 	assert_string_equal(c[0].reason, "conflict");
 	assert_string_equal(c[0].summary, "2 MACs used 198.18.0.22 in VLAN 20 at once");
+	assert_int_equal(c[0].vlan, 20);
 	assert_non_null(strstr(c[0].remedy, "198.18.0.22 in VLAN 20:"));
 	const struct dsr_evidence *v = evidence(&c[0], "vlan");
 	assert_non_null(v);
@@ -681,6 +682,7 @@ static void qinq_is_no_service(void **state)
 	c = dsr_passive_verdicts(s->p, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(c[0].summary, "2 MACs used 198.18.0.77 in QinQ VLAN 100.20 at once");
+	assert_int_equal(c[0].vlan, 0); /* no one VLAN: the summary and evidence say both */
 	assert_int_equal(evidence(&c[0], "vlan")->num, 100);
 	assert_int_equal(evidence(&c[0], "inner_vlan")->num, 20);
 	free(c);
@@ -748,6 +750,8 @@ static void deployment_on_a_vlan(void **state)
 	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
 	assert_int_equal(v->status, DSR_PASS);
 	assert_int_equal(evidence(v, "vlan")->num, 20);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(c[i].vlan, 20);
 	assert_int_equal(check(c, n, "arp.vip.claim", NULL, -1)->status, DSR_PASS);
 	assert_int_equal(check(c, n, "arp.vip.claim", "rs2", -1)->status, DSR_PASS);
 	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
