@@ -289,6 +289,44 @@ static struct dsr_check *analyze_file(struct state *s, const char *path, size_t 
 	return c;
 }
 
+/* The run `dsrcheck analyze PCAP` reports, with fixed times and its findings. */
+static struct dsr_run analyze_run(const char *pcap, const struct dsr_check *c, size_t n,
+				  const struct dsr_inventory *inv)
+{
+	struct dsr_run run = {
+		.version = "0.1.0",
+		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
+		.duration_ms = 2,
+		.checks = c,
+		.nchecks = n,
+		.inventory = inv,
+	};
+	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "%s", pcap);
+	run.vantage.on_segment = true;
+	dsr_run_count(&run);
+	diagnose_run(&run);
+	return run;
+}
+
+/* The inventory in every format that has a golden file, NAME.txt and so on. */
+static void inventory_goldens(const struct dsr_run *run, const char *name)
+{
+	static const struct {
+		const char *format, *suffix;
+	} goldens[] = {{"text", ".txt"},
+		       {"json", ".json"},
+		       {"junit", ".junit.xml"},
+		       {"prometheus", ".prom"},
+		       {"nagios", ".nagios.txt"}};
+	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		char file[64];
+		char *got = render_report(goldens[i].format, run, false, 0);
+		snprintf(file, sizeof(file), "%s%s", name, goldens[i].suffix);
+		golden(file, got);
+		free(got);
+	}
+}
+
 static void no_deployment_inventory(void **state)
 {
 	struct state *s = *state;
@@ -329,31 +367,10 @@ static void no_deployment_inventory(void **state)
 	assert_int_equal(ff->claims[0].last_seen.tv_sec - ff->claims[0].first_seen.tv_sec, 8);
 	assert_int_equal(ff->claims[1].frames, 1);
 
-	struct dsr_run run = {
-		.version = "0.1.0",
-		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
-		.duration_ms = 2,
-		.vantage = {.ifname = "fixtures/pcap/arp-table.pcap", .on_segment = true},
-		.checks = c,
-		.nchecks = n,
-		.inventory = inv,
-	};
 	/* Conflicts fail the run, as arp.conflict always did. */
-	dsr_run_count(&run);
+	struct dsr_run run = analyze_run("fixtures/pcap/arp-table.pcap", c, n, inv);
 	assert_int_equal(dsr_run_failed(&run), 1);
-	diagnose_run(&run);
-	static const struct {
-		const char *format, *file;
-	} goldens[] = {{"text", "inventory.txt"},
-		       {"json", "inventory.json"},
-		       {"junit", "inventory.junit.xml"},
-		       {"prometheus", "inventory.prom"},
-		       {"nagios", "inventory.nagios.txt"}};
-	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
-		char *got = render_report(goldens[i].format, &run, false, 0);
-		golden(goldens[i].file, got);
-		free(got);
-	}
+	inventory_goldens(&run, "inventory");
 	free(c);
 }
 
@@ -573,28 +590,8 @@ static void vlan_inventory(void **state)
 		assert_int_equal(a->claims[0].mac[5], want[i].mac);
 	}
 
-	struct dsr_run run = {
-		.version = "0.1.0",
-		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
-		.duration_ms = 2,
-		.vantage = {.ifname = "fixtures/pcap/vlan-arp-table.pcap", .on_segment = true},
-		.checks = c,
-		.nchecks = n,
-		.inventory = inv,
-	};
-	diagnose_run(&run);
-	static const struct {
-		const char *format, *file;
-	} goldens[] = {{"text", "vlan-inventory.txt"},
-		       {"json", "vlan-inventory.json"},
-		       {"junit", "vlan-inventory.junit.xml"},
-		       {"prometheus", "vlan-inventory.prom"},
-		       {"nagios", "vlan-inventory.nagios.txt"}};
-	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
-		char *got = render_report(goldens[i].format, &run, false, 0);
-		golden(goldens[i].file, got);
-		free(got);
-	}
+	struct dsr_run run = analyze_run("fixtures/pcap/vlan-arp-table.pcap", c, n, inv);
+	inventory_goldens(&run, "vlan-inventory");
 	char *html = render_report("html", &run, false, 0);
 	assert_non_null(strstr(html, "<th>VLAN</th><th>address</th>"));
 	assert_non_null(strstr(html, "<tr><td>untagged</td><td>198.18.0.23</td>"));
@@ -619,10 +616,10 @@ static void priority_tag_is_untagged(void **state)
 	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
 	assert_int_equal(inv->naddresses, 2);
 	assert_int_equal(inv->ntagged, 0);
-	char *text = render_report("text", &(struct dsr_run){.version = "0.1.0", .checks = c,
-							       .nchecks = n, .inventory = inv},
-				   false, 0);
-	assert_null(strstr(text, "vlan"));
+	struct dsr_run run = analyze_run("fixtures/pcap/vlan-priority.pcap", c, n, inv);
+	char *text = render_report("text", &run, false, 0);
+	assert_null(strstr(text, "VLAN"));
+	assert_null(strstr(text, "untagged"));
 	free(text);
 	free(c);
 
