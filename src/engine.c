@@ -327,6 +327,16 @@ static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
 typedef void (*follow_up_fn)(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
 			     const struct dsr_observation *o, void *arg);
 
+/* Is f on the segment task t probes? Another VLAN is another segment: its
+ * frames say nothing about ours. A sub-interface's own VLAN, should its tag
+ * show up in the capture, is that interface's segment. */
+static bool on_segment(const struct dsr_plan *plan, const struct dsr_task *t, const struct dsr_frame *f)
+{
+	if (t->vantage)
+		return dsr_frame_in_vlan(f, dsr_plan_me(plan, t)->vlan);
+	return dsr_frame_in_vlan(f, 0) || (plan->iface_vlan && dsr_frame_in_vlan(f, plan->iface_vlan));
+}
+
 static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
 		 follow_up_fn follow_up, void *follow_up_arg, unsigned frame_no)
@@ -365,7 +375,7 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 			const struct dsr_task *t = &plan->tasks[i];
 			struct dsr_task_state *s = &obs->state[i];
 			const struct dsr_local *me = dsr_plan_me(plan, t);
-			if (t->probe && dsr_frame_in_vlan(&f, me->vlan) && t->probe->is_attempt(t, s, me, &f)) {
+			if (t->probe && on_segment(plan, t, &f) && t->probe->is_attempt(t, s, me, &f)) {
 				s->attempts++;
 				s->last_sent = *ts;
 				s->corrected_try_due = false;
@@ -381,8 +391,7 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 		struct dsr_task_state *s = &obs->state[i];
 		struct dsr_observation o;
 		const struct dsr_local *me = dsr_plan_me(plan, t);
-		/* Another VLAN is another segment: its frames say nothing about ours. */
-		if (!t->probe || !dsr_frame_in_vlan(&f, me->vlan))
+		if (!t->probe || !on_segment(plan, t, &f))
 			continue;
 		memset(&o, 0, sizeof(o));
 		enum dsr_match m = t->probe->match(t, s, me, &f, &o);

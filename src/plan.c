@@ -603,15 +603,26 @@ static int service_view(struct builder *b, const struct dsr_config *cfg, const s
 			 "probe from the trunk it sits on", svc->name, vlan, ifc->name, (unsigned)ifc->vlan);
 		return -1;
 	}
+	/* Only a device of that VLAN answers ARP inside its tag: an address of
+	 * the trunk itself, or of another VLAN's device, is answered by dsrcheck. */
 	if (has_src) {
-		own = dsr_iface_has_addr(ifc, src);
 		for (size_t i = 0; i < ifc->nstacked; i++)
-			own = own || ifc->stacked[i].addr.s_addr == src.s_addr;
+			own = own || (ifc->stacked[i].vlan == vlan && ifc->stacked[i].addr.s_addr == src.s_addr);
 	} else {
 		for (size_t i = 0; i < ifc->nstacked && !has_src; i++)
 			if (ifc->stacked[i].vlan == vlan) {
 				src = ifc->stacked[i].addr;
 				has_src = own = true;
+			}
+		/* The interface's own address in the VLAN's subnet: a host whose
+		 * capture shows its own VLAN tagged (Npcap 1.81 and later re-insert
+		 * a VLAN adapter's tag). Its stack may not answer ARP for it inside
+		 * the tag, so dsrcheck does, with the same MAC: never a conflict. */
+		for (size_t a = 0; a < ifc->naddrs && !has_src && svc->has_vip; a++)
+			if ((ifc->addrs[a].s_addr & ifc->masks[a].s_addr) ==
+			    (svc->vip.s_addr & ifc->masks[a].s_addr)) {
+				src = ifc->addrs[a];
+				has_src = true;
 			}
 		if (!has_src) {
 			snprintf(b->err, b->errlen, "service '%s' is on VLAN %u, where %s has no address: give "

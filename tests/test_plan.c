@@ -533,6 +533,15 @@ static void vlan_vantage_errors(void **state)
 	assert_false(plan.tagged[0].answers_arp);
 	dsr_plan_free(&plan);
 	dsr_config_free(&cfg);
+	/* An interface whose own address is in the VLAN's subnet (a Windows VLAN
+	 * adapter, whose tag Npcap shows): that address, answered by dsrcheck too. */
+	ifc.nstacked = 0;
+	vantage(&ifc, "198.18.20.50", 24, NULL);
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), 0);
+	assert_string_equal(inet_ntoa(plan.tagged[0].ip), "198.18.20.50");
+	assert_true(plan.tagged[0].answers_arp);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
 	/* From the sub-interface of VLAN 20 itself: untagged, as today. */
 	vantage(&ifc, "198.18.20.50", 24, NULL);
 	ifc.vlan = 20;
