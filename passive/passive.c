@@ -85,6 +85,7 @@ struct dsr_passive {
 	size_t ntallies, tally_cap;
 	unsigned long dropped_addrs, dropped_claims, dropped_flows;
 	unsigned long qinq_frames; /* with a deployment: frames of no service's VLAN, by construction */
+	uint16_t link_vlan;        /* the VLAN of untagged frames (a sub-interface's), 0 none */
 	struct dsr_inventory inventory;
 	struct dsr_address *rows;
 	struct dsr_claim *claims;
@@ -117,9 +118,11 @@ static uint32_t seg_make(unsigned ntags, unsigned vlan, unsigned inner)
 	return (uint32_t)(ntags > 1 ? 2 : 1) << 24 | (vlan & 0xfffu) << 12 | (ntags > 1 ? inner & 0xfffu : 0);
 }
 
-static uint32_t seg_of_frame(const struct dsr_frame *f)
+static uint32_t seg_of_frame(const struct dsr_passive *p, const struct dsr_frame *f)
 {
-	return seg_make(f->ntags, f->vlan, f->inner_vlan);
+	uint32_t seg = seg_make(f->ntags, f->vlan, f->inner_vlan);
+	/* On a sub-interface the kernel took the VLAN's tag off. */
+	return seg == SEG_UNTAGGED && p->link_vlan ? seg_make(1, p->link_vlan, 0) : seg;
 }
 
 static unsigned seg_ntags(uint32_t seg)
@@ -230,6 +233,11 @@ size_t dsr_passive_dropped(const struct dsr_passive *p)
 unsigned long dsr_passive_qinq_frames(const struct dsr_passive *p)
 {
 	return p->qinq_frames;
+}
+
+void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan)
+{
+	p->link_vlan = vlan & 0xfffu;
 }
 
 static struct addr *slot(struct addr *table, size_t cap, uint32_t seg, uint32_t ip)
@@ -467,10 +475,11 @@ static int start_owners(struct dsr_passive *p)
 	return 0;
 }
 
-/* Only frames of a service's own VLAN count for it (a QinQ frame for none). */
+/* Only frames of a service's own VLAN count for it (a QinQ frame for none):
+ * dsr_frame_in_vlan, but with a sub-interface's untagged frames in its VLAN. */
 static bool in_service(const struct dsr_passive *p, size_t svc, const struct dsr_frame *f)
 {
-	return dsr_frame_in_vlan(f, (uint16_t)seg_vlan(p->svc_seg[svc]));
+	return seg_of_frame(p, f) == p->svc_seg[svc];
 }
 
 static void feed_claim(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts)
@@ -539,7 +548,7 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	/* 0.0.0.0 is an RFC 5227 probe: it asks, it claims nothing. */
 	if (f->arp.spa.s_addr == 0)
 		return;
-	uint32_t seg = seg_of_frame(f);
+	uint32_t seg = seg_of_frame(p, f);
 	struct addr *a = add_addr(p, seg, f->arp.spa.s_addr);
 	if (!a) {
 		p->dropped_addrs++;
@@ -641,7 +650,7 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 	}
 	bool request = icmp ? f->icmp.type == DSR_ICMP_ECHO
 			    : (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
-	uint32_t seg = seg_of_frame(f);
+	uint32_t seg = seg_of_frame(p, f);
 	if (request) {
 		if (!is_vip(p, seg, f->ip.dst.s_addr))
 			return;

@@ -25,6 +25,12 @@ struct dsr_passive;
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg);
 void dsr_passive_free(struct dsr_passive *p);
 
+/* The capture is a sub-interface's of VLAN vlan (eth0.20), whose tag the
+ * kernel took off: its untagged (and priority-tagged) frames are that VLAN's,
+ * so a service with vlan = 20 reads them, as the audit does there. 0, the
+ * default: untagged frames are the untagged segment's. */
+void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan);
+
 /* Called once for each new finding as it happens (watch prints them). */
 typedef void (*dsr_alert_fn)(const char *line, void *arg);
 void dsr_passive_on_alert(struct dsr_passive *p, dsr_alert_fn fn, void *arg);

@@ -66,6 +66,7 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	dsr_passive_link_vlan(w.passive, o->link_vlan);
 	dsr_passive_on_alert(w.passive, alert, &w);
 	dsr_passive_on_info(w.passive, info, &w);
 	dsr_os_catch_stop(&stop_signal);

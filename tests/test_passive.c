@@ -810,6 +810,36 @@ static void vrrp_per_vlan(void **state)
 	free(c);
 }
 
+/* watch on a sub-interface (eth0.20): the kernel took VLAN 20's tag off, so
+ * the untagged frames are VLAN 20's and the service on VLAN 20 reads them. */
+static void sub_interface_frames(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	dsr_passive_link_vlan(s->p, 20);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 2, rs1_mac, rs1_ip, client_mac, client_ip));
+	/* A tag still in the frame is another VLAN's (a trunk behind the bridge). */
+	feed(s, f, in_vlan(f, craft_arp(f, 2, odd_mac, vip, client_mac, client_ip), 30));
+	assert_int_equal(s->alerts, 0);
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_int_equal(v->vlan, 20);
+	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
+	free(c);
+
+	/* Without it the same frames are the untagged segment's: none of VLAN 20's. */
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -831,6 +861,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(vlan_flows, setup, teardown),
 		cmocka_unit_test_setup_teardown(deployment_on_a_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(vrrp_per_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(sub_interface_frames, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }
