@@ -238,6 +238,11 @@ unsigned long dsr_passive_qinq_frames(const struct dsr_passive *p)
 void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan)
 {
 	p->link_vlan = vlan & 0xfffu;
+	/* A service without a VLAN audited from the sub-interface is on its VLAN,
+	 * as it always was: the untagged frames it read are now that VLAN's. */
+	for (size_t i = 0; i < p->cfg->nservices; i++)
+		if (dsr_service_vlan(p->cfg, &p->cfg->services[i]) == 0)
+			p->svc_seg[i] = seg_make(1, p->link_vlan, 0);
 }
 
 static struct addr *slot(struct addr *table, size_t cap, uint32_t seg, uint32_t ip)

@@ -27,8 +27,9 @@ void dsr_passive_free(struct dsr_passive *p);
 
 /* The capture is a sub-interface's of VLAN vlan (eth0.20), whose tag the
  * kernel took off: its untagged (and priority-tagged) frames are that VLAN's,
- * so a service with vlan = 20 reads them, as the audit does there. 0, the
- * default: untagged frames are the untagged segment's. */
+ * read by the services with vlan = 20 and those with none (as before VLANs
+ * existed), as the audit reads them there. 0, the default: untagged frames
+ * are the untagged segment's. Call before the first frame. */
 void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan);
 
 /* Called once for each new finding as it happens (watch prints them). */

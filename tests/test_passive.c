@@ -832,6 +832,14 @@ static void sub_interface_frames(void **state)
 	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
 	free(c);
 
+	/* A service without a VLAN keeps reading the sub-interface, as it always did. */
+	reload(s, lab);
+	dsr_passive_link_vlan(s->p, 20);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(check(c, n, "arp.vip", NULL, -1)->status, DSR_PASS);
+	free(c);
+
 	/* Without it the same frames are the untagged segment's: none of VLAN 20's. */
 	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
 	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
