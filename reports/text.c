@@ -213,6 +213,12 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 	if (service) {
 		fputs("service ", out);
 		put_safe(out, service);
+		/* Its checks share one segment: said once, above them. */
+		for (size_t i = 0; i < run->nchecks; i++)
+			if (same(checks[i].service, service) && checks[i].vlan) {
+				fprintf(out, " (VLAN %u)", (unsigned)checks[i].vlan);
+				break;
+			}
 		fputc('\n', out);
 	} else {
 		fputs("(no service)\n", out);
