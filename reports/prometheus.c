@@ -32,6 +32,8 @@
  *   dsrcheck_arp_claim_frames{address,mac}  ARP frames in which that MAC claimed it
  *   dsrcheck_arp_claim_last_seen_timestamp_seconds{address,mac}  its last claim, in
  *                                        capture time
+ *   (both with a vlan label, "20", "100.20" for QinQ, "" untagged, on every series
+ *   once the capture holds a tagged address: the same address in two VLANs is two)
  * An address's state is no label, for the reason the reason is none (below);
  * conflicts fail the run as arp.conflict checks.
  * Absent service, server, target or port are "" (a label Prometheus treats as unset).
