@@ -695,8 +695,8 @@ static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_f
 	fprintf(out, "<li id=\"finding-%zu\" class=\"finding %s\">\n<p class=\"head\">"
 		"<span class=\"badge %s\">%s</span> ", k + 1, status_class(f->status),
 		status_class(f->status), f->status == DSR_FAIL ? "FAIL" : "WARN");
-	if (f->vlan)
-		fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
+	char vlan[24];
+	fputs(dsr_finding_vlan_prefix(f, vlan, sizeof(vlan)), out);
 	put_html(out, f->summary);
 	fputs("</p>\n<p class=\"facts\"><code>", out);
 	put_html(out, f->name);

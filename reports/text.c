@@ -273,8 +273,8 @@ static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_
 		const char *t = tag(f->status, opts->color, &on);
 
 		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
-		if (f->vlan)
-			fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
+		char vlan[24];
+		fputs(dsr_finding_vlan_prefix(f, vlan, sizeof(vlan)), out);
 		put_line(out, "", f->summary && f->summary[0] ? f->summary : "?");
 		put_line(out, "         fix: ", f->remedy);
 		if (f->confidence == DSR_CONFIDENCE_LIKELY)
