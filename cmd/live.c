@@ -15,6 +15,13 @@ int dsr_cmd_live_iface(const struct dsr_config *cfg, struct dsr_iface *ifc, stru
 	if (dsr_os_capture_library(true, err, sizeof(err)) < 0 ||
 	    dsr_platform_iface(cfg->interface, cfg->services[0].vip, ifc, err, sizeof(err)) < 0)
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
+	/* A trunk needs no address of its own for the VLANs it probes tagged
+	 * (each has its source); the segment it is on untagged does. */
+	for (size_t i = 0; i < cfg->nservices && ifc->naddrs == 0; i++) {
+		unsigned vlan = dsr_service_vlan(cfg, &cfg->services[i]);
+		if (vlan == 0 || vlan == ifc->vlan)
+			return dsr_cmd_fail(e, DSR_EXIT_RUN, "interface '%s' has no IPv4 address", ifc->name);
+	}
 	return DSR_CMD_GO_ON;
 }
 

@@ -66,9 +66,7 @@ int dsr_iface_usable(const struct dsr_iface *ifc, bool found, bool has_mac, char
 		snprintf(err, errlen, "interface '%s' not found", ifc->name);
 	else if (!has_mac)
 		snprintf(err, errlen, "interface '%s' is not an Ethernet interface", ifc->name);
-	else if (ifc->naddrs == 0)
-		snprintf(err, errlen, "interface '%s' has no IPv4 address", ifc->name);
 	else
-		return 0;
+		return 0; /* no address is fine on a trunk: its VLANs' sources are the plan's */
 	return -1;
 }

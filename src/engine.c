@@ -337,12 +337,27 @@ static bool on_segment(const struct dsr_plan *plan, const struct dsr_task *t, co
 	return dsr_frame_in_vlan(f, 0) || (plan->iface_vlan && dsr_frame_in_vlan(f, plan->iface_vlan));
 }
 
-static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
+/* Does f belong to a segment the plan probes (a VLAN of a task's, or the
+ * interface's own)? A frame that could not be read as far as its tags is
+ * given the benefit of the doubt. */
+static bool plan_segment(const struct dsr_plan *plan, enum dsr_decode_status st, const struct dsr_frame *f)
+{
+	if (st == DSR_FRAME_TRUNCATED || f->ntags == 0)
+		return true;
+	if (dsr_frame_in_vlan(f, 0) || (plan->iface_vlan && dsr_frame_in_vlan(f, plan->iface_vlan)))
+		return true;
+	for (size_t i = 0; i < plan->ntagged; i++)
+		if (dsr_frame_in_vlan(f, plan->tagged[i].vlan))
+			return true;
+	return false;
+}
+
+/* One frame, decoded (st, f) by the caller. */
+static void feed(const struct dsr_plan *plan, enum dsr_decode_status st, const struct dsr_frame *frame,
 		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
 		 follow_up_fn follow_up, void *follow_up_arg, unsigned frame_no)
 {
-	struct dsr_frame f;
-	enum dsr_decode_status st = dsr_decode_ethernet(bytes, caplen, &f);
+	const struct dsr_frame f = *frame;
 
 	if (obs->frames++ == 0)
 		obs->first_ts = *ts;
@@ -426,7 +441,10 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs)
 {
-	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL, 0);
+	struct dsr_frame f;
+	enum dsr_decode_status st = dsr_decode_ethernet(bytes, caplen, &f);
+
+	feed(plan, st, &f, ts, record_attempts, obs, NULL, NULL, 0);
 }
 
 /* "dst host A" or "(dst host A or dst host B ...)": every address our probes
@@ -618,6 +636,23 @@ struct live {
 	size_t errlen;
 };
 
+/* A frame sent as an answer comes in (a follow-up, an ARP reply): it counts
+ * against the rate afterwards, and goes into the evidence capture. Returns 0,
+ * or -1 with live->err. */
+static int send_unpaced(struct live *live, const uint8_t *frame, size_t len)
+{
+	if (dsr_source_inject(live->src, frame, len, live->err, live->errlen) < 0)
+		return -1;
+	live->obs->frames_sent++;
+	live->unpaced++;
+	if (live->dump) {
+		struct timeval now;
+		dsr_platform_now(&now);
+		dsr_dump_frame(live->dump, &now, frame, len);
+	}
+	return 0;
+}
+
 static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
 			   const struct dsr_observation *o, void *arg)
 {
@@ -627,49 +662,26 @@ static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations 
 	int len = t->probe->follow_up(t, &obs->state[i], dsr_plan_me(plan, t), o, frame, sizeof(frame),
 				      live->err, live->errlen);
 
-	if (len < 0 || (len > 0 && dsr_source_inject(live->src, frame, (size_t)len, live->err,
-						     live->errlen) < 0))
+	if (len < 0 || (len > 0 && send_unpaced(live, frame, (size_t)len) < 0))
 		live->failed = 1;
-	else if (len > 0) {
-		live->obs->frames_sent++;
-		live->unpaced++;
-		if (live->dump) {
-			struct timeval now;
-			dsr_platform_now(&now);
-			dsr_dump_frame(live->dump, &now, frame, (size_t)len);
-		}
-	}
 }
 
 /* A VLAN probed from a source address no host interface has: the servers
  * must learn where to send their answers, and only dsrcheck can tell them.
  * Answers ARP requests for that address in that VLAN only, one reply per
  * request. Returns 0, or -1 with live->err. */
-static int answer_arp(const struct dsr_plan *plan, struct live *live, const uint8_t *data,
-		      size_t caplen)
+static int answer_arp(const struct dsr_plan *plan, struct live *live, const struct dsr_frame *f)
 {
-	struct dsr_frame f;
-
-	if (dsr_decode_ethernet(data, caplen, &f) != DSR_FRAME_OK || f.l3 != DSR_L3_ARP ||
-	    f.arp.op != DSR_ARP_REQUEST || memcmp(f.eth_src, plan->me.mac, 6) == 0)
+	if (f->l3 != DSR_L3_ARP || f->arp.op != DSR_ARP_REQUEST || memcmp(f->eth_src, plan->me.mac, 6) == 0)
 		return 0;
 	for (size_t i = 0; i < plan->ntagged; i++) {
 		const struct dsr_local *v = &plan->tagged[i];
-		if (!v->answers_arp || f.arp.tpa.s_addr != v->ip.s_addr || !dsr_frame_in_vlan(&f, v->vlan))
+		if (!v->answers_arp || f->arp.tpa.s_addr != v->ip.s_addr || !dsr_frame_in_vlan(f, v->vlan))
 			continue;
 		uint8_t frame[FRAME_MAX];
-		int len = dsr_build_arp_reply(v, f.arp.sha, f.arp.spa, frame, sizeof(frame), live->err,
+		int len = dsr_build_arp_reply(v, f->arp.sha, f->arp.spa, frame, sizeof(frame), live->err,
 					      live->errlen);
-		if (len < 0 || dsr_source_inject(live->src, frame, (size_t)len, live->err, live->errlen) < 0)
-			return -1;
-		live->obs->frames_sent++;
-		live->unpaced++;
-		if (live->dump) {
-			struct timeval now;
-			dsr_platform_now(&now);
-			dsr_dump_frame(live->dump, &now, frame, (size_t)len);
-		}
-		return 0;
+		return len < 0 ? -1 : send_unpaced(live, frame, (size_t)len);
 	}
 	return 0;
 }
@@ -686,11 +698,17 @@ static int drain(const struct dsr_plan *plan, struct live *live)
 		rc = dsr_source_next(live->src, &data, &caplen, &ts, live->err, live->errlen);
 		if (rc <= 0)
 			return rc == -1 ? -1 : 0;
-		unsigned frame_no = live->dump ? dsr_dump_frame(live->dump, &ts, data, caplen) : 0;
+		struct dsr_frame f;
+		enum dsr_decode_status st = dsr_decode_ethernet(data, caplen, &f);
+		/* The evidence is of the segments probed: another VLAN's frames on
+		 * a trunk are neither evidence nor ours to keep. */
+		unsigned frame_no = live->dump && plan_segment(plan, st, &f)
+					    ? dsr_dump_frame(live->dump, &ts, data, caplen)
+					    : 0;
 		if (live->o->tap)
 			live->o->tap(data, caplen, &ts, live->o->tap_arg);
-		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live, frame_no);
-		if (live->failed || (plan->ntagged && answer_arp(plan, live, data, caplen) < 0))
+		feed(plan, st, &f, &ts, false, live->obs, send_follow_up, live, frame_no);
+		if (live->failed || (st == DSR_FRAME_OK && plan->ntagged && answer_arp(plan, live, &f) < 0))
 			return -1;
 	}
 	return 0;
@@ -960,7 +978,7 @@ int dsr_engine_replay(const struct dsr_plan *plan, struct dsr_source *src,
 		return -1;
 	}
 	while ((rc = dsr_source_next(src, &data, &caplen, &ts, err, errlen)) == 1)
-		feed(plan, data, caplen, &ts, true, obs, NULL, NULL, 0);
+		dsr_engine_feed(plan, data, caplen, &ts, true, obs);
 	if (rc == -1)
 		return -1;
 	set_watch_span(plan, obs, &obs->first_ts, &obs->last_ts);
