@@ -55,7 +55,7 @@ static volatile sig_atomic_t interrupted;
 
 int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
-	char err[512], filter[256];
+	char err[512], filter[DSR_FILTER_MAX];
 	struct dsr_iface ifc;
 	struct dsr_plan plan;
 	struct dsr_source *src = NULL;

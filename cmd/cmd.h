@@ -69,6 +69,7 @@ struct dsr_cmd_options {
 	struct dsr_cmd_report_target reports[DSR_CMD_MAX_REPORTS];
 	size_t nreports;
 	const char *timeout, *retries, *listen, *rate;
+	const char *vlan, *vlan_priority, *source; /* the services' VLAN unless they say otherwise */
 	const char *seed;     /* as given; seed_value once dsr_cmd_load_config took it */
 	bool has_seed;
 	uint32_t seed_value;

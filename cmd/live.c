@@ -71,4 +71,11 @@ void dsr_cmd_vantage(const struct dsr_iface *ifc, const struct dsr_plan *plan, s
 	v->is_balancer = plan->is_balancer;
 	v->holds_vip = plan->holds_vip;
 	snprintf(v->vip_on, sizeof(v->vip_on), "%s", plan->vip_on);
+	v->sub_vlan = plan->iface_vlan;
+	v->ntagged = plan->ntagged;
+	for (size_t i = 0; i < plan->ntagged && i < DSR_VANTAGE_VLANS; i++) {
+		v->tagged[i].vlan = plan->tagged[i].vlan;
+		dsr_format_ipv4(plan->tagged[i].ip, v->tagged[i].source);
+		v->tagged[i].answers_arp = plan->tagged[i].answers_arp;
+	}
 }

@@ -35,6 +35,9 @@ enum {
 	OPT_BALANCER,
 	OPT_BALANCER_MAC,
 	OPT_VRRP_ID,
+	OPT_VLAN,
+	OPT_VLAN_PRIORITY,
+	OPT_SOURCE,
 	OPT_SEED,
 	OPT_PCAP,
 	OPT_NAGIOS,
@@ -87,6 +90,13 @@ static const struct option_spec specs[] = {
 	{"vrrp-id", OPT_VRRP_ID, "N", DEPLOYMENT,
 	 "without -c: the balancers' VRRP group; its virtual MAC\n"
 	 "00:00:5e:00:01:N may own the VIP (keepalived use_vmac)"},
+	{"vlan", OPT_VLAN, "ID", DEPLOYMENT,
+	 "the services' 802.1Q VLAN: probes leave tagged ID from a\n"
+	 "trunk, only frames of VLAN ID count (a service's vlan wins)"},
+	{"vlan-priority", OPT_VLAN_PRIORITY, "N", PROBING, "802.1p priority of tagged probes (0-7; default 0)"},
+	{"source", OPT_SOURCE, "ADDR", PROBING,
+	 "source address of the probes in a VLAN this host has no\n"
+	 "address in (dsrcheck answers ARP for it there)"},
 	{"pcap", OPT_PCAP, "PATH", AUDIT,
 	 "write every frame sent and captured to PATH (pcap); reports\n"
 	 "cite the frame numbers behind each failure (pcap_frames)"},
@@ -270,6 +280,15 @@ static int take(int c, const char *arg, struct dsr_cmd_options *o, struct dsr_co
 	case OPT_SEED:
 		o->seed = arg;
 		break;
+	case OPT_VLAN:
+		o->vlan = arg;
+		break;
+	case OPT_VLAN_PRIORITY:
+		o->vlan_priority = arg;
+		break;
+	case OPT_SOURCE:
+		o->source = arg;
+		break;
 	case OPT_PCAP:
 		o->pcap_path = arg;
 		break;
@@ -397,6 +416,8 @@ static int apply_globals(struct dsr_cmd_options *o, struct dsr_config *cfg, stru
 	} given[] = {
 		{"-i", o->interface},	    {"--timeout", o->timeout}, {"--listen", o->listen},
 		{"--seed", o->seed},	    {"--retries", o->retries}, {"--rate", o->rate},
+		{"--vlan", o->vlan},	    {"--vlan-priority", o->vlan_priority},
+		{"--source", o->source},
 	};
 	int status;
 

@@ -21,7 +21,7 @@ struct watch_context {
 static int audit_filter(struct watch_context *w, struct dsr_source *src, const struct dsr_plan *plan,
 			struct dsr_cmd_error *e)
 {
-	char base[256], filter[512], ip[16], err[512];
+	char base[512], filter[1024], ip[16], err[512];
 
 	dsr_cmd_watch_filter(w->ifc, base, sizeof(base));
 	dsr_format_ipv4(plan->me.ip, ip);
@@ -99,18 +99,21 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
  * the passive checks and the audits need, and not the bulk of the traffic. */
 void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
 {
-	char mac[18];
+	char mac[18], untagged[160];
 
 	dsr_format_mac(ifc->mac, mac);
-	snprintf(filter, size,
+	snprintf(untagged, sizeof(untagged),
 		 "ip proto 112 or (not ether src %s and (arp or icmp or "
 		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))",
 		 mac);
+	/* The same inside a tag still in the frame (see dsr_engine_filter): the
+	 * analyser keeps VLANs apart. */
+	snprintf(filter, size, "%s or (vlan and (%s))", untagged, untagged);
 }
 
 int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
-	char err[512], filter[256];
+	char err[512], filter[DSR_FILTER_MAX];
 	struct dsr_iface ifc;
 	struct dsr_source *src;
 	int status;

@@ -29,6 +29,8 @@ struct dsr_iface {
 	size_t naddrs;
 	bool has_gateway;
 	struct in_addr gateway;
+	/* The interface is an 802.1Q sub-interface (eth0.20): its VLAN id, else 0. */
+	uint16_t vlan;
 	/* Addresses of interfaces stacked on this one (a macvlan such as
 	 * keepalived's use_vmac vrrp.N, a VLAN): a VIP held there is this host's on
 	 * this segment, answered with that interface's MAC. Linux only. */
@@ -36,6 +38,7 @@ struct dsr_iface {
 		char name[64];
 		uint8_t mac[6];
 		struct in_addr addr;
+		uint16_t vlan; /* an 802.1Q device's VLAN id, else 0 */
 	} stacked[DSR_IFACE_MAX_STACKED];
 	size_t nstacked;
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "../src/parse.h"
 
 /* The source address the kernel would use towards dst. */
 static int route_source(struct in_addr dst, struct in_addr *src, char *err, size_t errlen)
@@ -88,6 +89,24 @@ static unsigned lower_index(const char *name)
 	return idx;
 }
 
+/* The VLAN id of an 802.1Q device (eth0.20), 0 for any other interface: the
+ * 8021q module describes each of its devices in /proc/net/vlan. */
+static uint16_t vlan_of(const char *name)
+{
+	char path[128], text[512];
+	size_t n;
+	FILE *f;
+
+	if (strchr(name, '/') || snprintf(path, sizeof(path), "/proc/net/vlan/%s", name) >= (int)sizeof(path))
+		return 0;
+	if (!(f = fopen(path, "r")))
+		return 0;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return (uint16_t)dsr_parse_proc_vlan(text);
+}
+
 /* IPv4 addresses of the interfaces stacked on out (keepalived's vrrp.N macvlan
  * holds the VIP there, with the VRRP MAC). */
 static void find_stacked(struct ifaddrs *list, struct dsr_iface *out)
@@ -104,6 +123,7 @@ static void find_stacked(struct ifaddrs *list, struct dsr_iface *out)
 		size_t i = out->nstacked++;
 		snprintf(out->stacked[i].name, sizeof(out->stacked[i].name), "%s", ifa->ifa_name);
 		out->stacked[i].addr = ((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+		out->stacked[i].vlan = vlan_of(ifa->ifa_name);
 		for (struct ifaddrs *p = list; p; p = p->ifa_next)
 			if (p->ifa_addr && p->ifa_addr->sa_family == AF_PACKET &&
 			    strcmp(p->ifa_name, ifa->ifa_name) == 0)
@@ -175,6 +195,7 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 	if (found)
 		find_stacked(list, out);
 	freeifaddrs(list);
+	out->vlan = vlan_of(out->name);
 	if (dsr_iface_usable(out, found, has_mac, err, errlen) < 0)
 		return -1;
 	find_gateway(out, route_to);

@@ -5,14 +5,30 @@
 
 #include "../src/parse.h"
 
+struct dsr_wire_eth dsr_eth_from(const struct dsr_local *me, const uint8_t dst[6])
+{
+	return (struct dsr_wire_eth){.dst = dst, .src = me->mac, .tagged = me->vlan != 0,
+				     .vlan = me->vlan, .priority = me->vlan_pcp};
+}
+
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	struct dsr_wire_eth eth = {.dst = dst_mac, .src = me->mac};
+	struct dsr_wire_eth eth = dsr_eth_from(me, dst_mac);
 	struct dsr_wire_arp arp = {.sender_mac = me->mac, .target_ip = target};
 
 	arp.sender_ip.s_addr = 0;
-	return dsr_wire()->arp_request(&eth, &arp, buf, cap, err, errlen);
+	return dsr_wire()->arp(&eth, &arp, buf, cap, err, errlen);
+}
+
+int dsr_build_arp_reply(const struct dsr_local *me, const uint8_t mac[6], struct in_addr ip, uint8_t *buf,
+			size_t cap, char *err, size_t errlen)
+{
+	struct dsr_wire_eth eth = dsr_eth_from(me, mac);
+	struct dsr_wire_arp arp = {.op = DSR_WIRE_ARP_REPLY, .sender_mac = me->mac, .sender_ip = me->ip,
+				   .target_mac = mac, .target_ip = ip};
+
+	return dsr_wire()->arp(&eth, &arp, buf, cap, err, errlen);
 }
 
 unsigned long dsr_task_replies(const struct dsr_task_state *s, size_t nobs)

@@ -11,11 +11,18 @@
 #include "probe.h"
 #include "wire.h"
 
+/* The Ethernet header of a frame from me to dst: tagged with me's VLAN, if any. */
+struct dsr_wire_eth dsr_eth_from(const struct dsr_local *me, const uint8_t dst[6]);
+
 /* An RFC 5227 ARP probe for target (sender address 0.0.0.0: it asks without
  * writing us into anybody's cache), to dst_mac (broadcast or one host).
  * Returns the frame length or -1 with err. */
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen);
+
+/* me's answer to an ARP request from (mac, ip) for me->ip, in me's VLAN. */
+int dsr_build_arp_reply(const struct dsr_local *me, const uint8_t mac[6], struct in_addr ip, uint8_t *buf,
+			size_t cap, char *err, size_t errlen);
 
 /* Judge helpers shared by the IP probes. */
 /* Evidence of the answer a verdict rests on: who sent it, from where, how fast. */

@@ -18,7 +18,7 @@ static struct dsr_key icmp_key(const struct dsr_task *t, const struct dsr_task_s
 static int icmp_build(const struct dsr_task *t, const struct dsr_task_state *s,
 		      const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	struct dsr_wire_eth eth = {.dst = s->dst_mac, .src = me->mac};
+	struct dsr_wire_eth eth = dsr_eth_from(me, s->dst_mac);
 	struct dsr_wire_ipv4 ip = {.src = me->ip, .dst = t->target, .id = s->echo_seq, .ttl = 64};
 	struct dsr_wire_echo echo = {
 		.id = s->echo_id, .seq = s->echo_seq, .payload = payload, .payload_len = sizeof(payload) - 1};

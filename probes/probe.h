@@ -23,10 +23,16 @@
 #define DSR_MAX_OWNER_TASKS 8 /* DSR_MAX_BALANCERS */
 #define DSR_MAX_EXPECTED_MACS 17 /* DSR_HA_MAX: a balancer set's MACs */
 
-/* This host, as it appears in the frames it sends. */
+/* This host, as it appears in the frames it sends: on the untagged segment,
+ * or in one VLAN of a trunk (its frames tagged vlan with priority vlan_pcp). */
 struct dsr_local {
 	uint8_t mac[6];
 	struct in_addr ip;
+	uint16_t vlan; /* 0: untagged */
+	uint8_t vlan_pcp;
+	/* ip is no address of this host's (source = on a trunk): nobody but
+	 * dsrcheck answers ARP for it there, and the servers must reach it. */
+	bool answers_arp;
 };
 
 enum dsr_obs_kind {
@@ -95,6 +101,9 @@ struct dsr_task {
 	/* An internal task only resolves a next hop's MAC; it yields no check. */
 	bool internal;
 	const char *skip_reason; /* with probe == NULL */
+	/* Where its frames leave from: 0 the interface itself (plan->me), k the
+	 * plan's tagged vantage k - 1 (a VLAN of a trunk): dsr_plan_me. */
+	uint16_t vantage;
 	const char *skip_summary;
 
 	/* ARP: the MACs allowed to answer (empty: any one MAC). */

@@ -19,7 +19,7 @@ static int tcp_build(const struct dsr_task *t, const struct dsr_task_state *s,
 {
 	/* An MSS option like every real stack sends; some middleboxes drop bare SYNs. */
 	static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
-	struct dsr_wire_eth eth = {.dst = s->dst_mac, .src = me->mac};
+	struct dsr_wire_eth eth = dsr_eth_from(me, s->dst_mac);
 	struct dsr_wire_ipv4 ip = {
 		.src = me->ip, .dst = t->target, .id = (uint16_t)s->seq, .frag = DSR_WIRE_IP_DF, .ttl = 64};
 	struct dsr_wire_tcp syn = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq,
@@ -74,7 +74,7 @@ static int tcp_follow_up(const struct dsr_task *t, const struct dsr_task_state *
 	 * go to the VIP's owner, the balancer, not to the server that answered. */
 	if (o->kind != DSR_OBS_SYNACK || !t->direct)
 		return 0;
-	struct dsr_wire_eth eth = {.dst = o->mac, .src = me->mac};
+	struct dsr_wire_eth eth = dsr_eth_from(me, o->mac);
 	struct dsr_wire_ipv4 ip = {
 		.src = me->ip, .dst = t->target, .id = (uint16_t)(s->seq + 1), .frag = DSR_WIRE_IP_DF, .ttl = 64};
 	struct dsr_wire_tcp rst = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq + 1, .flags = DSR_TCP_RST};

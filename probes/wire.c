@@ -10,3 +10,8 @@ const struct dsr_wire_writer *dsr_wire(void)
 	return &dsr_wire_raw;
 #endif
 }
+
+size_t dsr_wire_eth_len(const struct dsr_wire_eth *eth)
+{
+	return DSR_WIRE_ETH_LEN + (eth->tagged ? DSR_WIRE_VLAN_LEN : 0);
+}

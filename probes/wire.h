@@ -14,6 +14,8 @@
 #include "../platform/netcompat.h"
 
 #define DSR_WIRE_ETH_LEN 14
+#define DSR_WIRE_VLAN_LEN 4 /* an 802.1Q tag after the MACs */
+#define DSR_WIRE_TPID 0x8100
 #define DSR_WIRE_ARP_LEN 28
 #define DSR_WIRE_IPV4_LEN 20
 #define DSR_WIRE_ICMP_ECHO_LEN 8
@@ -28,14 +30,26 @@
 struct dsr_wire_eth {
 	const uint8_t *dst; /* 6 bytes */
 	const uint8_t *src; /* 6 bytes */
+	/* An 802.1Q tag (TPID 0x8100) with this VLAN id and priority when tagged. */
+	bool tagged;
+	uint16_t vlan;
+	uint8_t priority;
 };
 
-/* An ARP request (who-has target, tell sender) in Ethernet. */
+#define DSR_WIRE_ARP_REQUEST 1
+#define DSR_WIRE_ARP_REPLY 2
+
+/* An ARP request (who-has target, tell sender), or a reply (sender is-at), in Ethernet. */
 struct dsr_wire_arp {
+	uint16_t op; /* DSR_WIRE_ARP_REQUEST (also 0) or DSR_WIRE_ARP_REPLY */
 	const uint8_t *sender_mac;
 	struct in_addr sender_ip; /* 0.0.0.0 for an RFC 5227 probe */
+	const uint8_t *target_mac; /* NULL: zeros, as a request has */
 	struct in_addr target_ip;
 };
+
+/* The Ethernet header's length: 14, or 18 with a tag. */
+size_t dsr_wire_eth_len(const struct dsr_wire_eth *eth);
 
 struct dsr_wire_ipv4 {
 	struct in_addr src, dst;
@@ -63,7 +77,7 @@ struct dsr_wire_tcp {
  * included) and returns its length, or -1 with a message in err. */
 struct dsr_wire_writer {
 	const char *name;
-	int (*arp_request)(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
+	int (*arp)(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
 			   size_t cap, char *err, size_t errlen);
 	int (*icmp_echo)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *ip,
 			 const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen);

@@ -48,7 +48,16 @@ static bool build_ipv4(const struct dsr_wire_ipv4 *ip, uint8_t proto, size_t pay
 				 ip->src.s_addr, ip->dst.s_addr, NULL, 0, l, 0) != -1;
 }
 
-static int libnet_arp_request(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
+/* The link header, tagged or not, on top of what l holds. */
+static bool build_link(const struct dsr_wire_eth *eth, uint16_t type, libnet_t *l)
+{
+	if (eth->tagged)
+		return libnet_build_802_1q(eth->dst, eth->src, DSR_WIRE_TPID, eth->priority & 7, 0,
+					   eth->vlan & 0x0fff, type, NULL, 0, l, 0) != -1;
+	return libnet_build_ethernet(eth->dst, eth->src, type, NULL, 0, l, 0) != -1;
+}
+
+static int libnet_arp(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
 			      size_t cap, char *err, size_t errlen)
 {
 	static const uint8_t unknown_mac[6];
@@ -56,10 +65,12 @@ static int libnet_arp_request(const struct dsr_wire_eth *eth, const struct dsr_w
 
 	if (!l)
 		return -1;
-	bool built = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, arp->sender_mac,
-				      (const uint8_t *)&arp->sender_ip.s_addr, unknown_mac,
+	bool built = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4,
+				      arp->op == DSR_WIRE_ARP_REPLY ? ARPOP_REPLY : ARPOP_REQUEST,
+				      arp->sender_mac, (const uint8_t *)&arp->sender_ip.s_addr,
+				      arp->target_mac ? arp->target_mac : unknown_mac,
 				      (const uint8_t *)&arp->target_ip.s_addr, NULL, 0, l, 0) != -1 &&
-		     libnet_build_ethernet(eth->dst, eth->src, ETHERTYPE_ARP, NULL, 0, l, 0) != -1;
+		     build_link(eth, ETHERTYPE_ARP, l);
 	return finish(l, built, buf, cap, err, errlen);
 }
 
@@ -78,7 +89,7 @@ static int libnet_icmp_echo(const struct dsr_wire_eth *eth, const struct dsr_wir
 	bool built = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, echo->id, echo->seq, echo->payload,
 					      (uint32_t)echo->payload_len, l, 0) != -1 &&
 		     build_ipv4(ip, IPPROTO_ICMP, icmp_len, l) &&
-		     libnet_build_ethernet(eth->dst, eth->src, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
+		     build_link(eth, ETHERTYPE_IP, l);
 	return finish(l, built, buf, cap, err, errlen);
 }
 
@@ -99,13 +110,13 @@ static int libnet_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4
 		     libnet_build_tcp(tcp->sport, tcp->dport, tcp->seq, tcp->ack, tcp->flags, tcp->window, 0, 0,
 				      (uint16_t)tcp_len, NULL, 0, l, 0) != -1 &&
 		     build_ipv4(ip, IPPROTO_TCP, tcp_len, l) &&
-		     libnet_build_ethernet(eth->dst, eth->src, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
+		     build_link(eth, ETHERTYPE_IP, l);
 	return finish(l, built, buf, cap, err, errlen);
 }
 
 const struct dsr_wire_writer dsr_wire_libnet = {
 	.name = "libnet",
-	.arp_request = libnet_arp_request,
+	.arp = libnet_arp,
 	.icmp_echo = libnet_icmp_echo,
 	.tcp = libnet_tcp,
 };

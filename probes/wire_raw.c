@@ -54,7 +54,12 @@ static uint8_t *put_eth(uint8_t *p, const struct dsr_wire_eth *eth, uint16_t typ
 {
 	memcpy(p, eth->dst, 6);
 	memcpy(p + 6, eth->src, 6);
-	return put16(p + 12, type);
+	p += 12;
+	if (eth->tagged) {
+		p = put16(p, DSR_WIRE_TPID);
+		p = put16(p, (uint16_t)((eth->priority & 7) << 13 | (eth->vlan & 0x0fff)));
+	}
+	return put16(p, type);
 }
 
 static uint8_t *put_ipv4(uint8_t *p, const struct dsr_wire_ipv4 *ip, uint8_t proto, size_t payload_len)
@@ -75,11 +80,11 @@ static uint8_t *put_ipv4(uint8_t *p, const struct dsr_wire_ipv4 *ip, uint8_t pro
 	return p;
 }
 
-static int raw_arp_request(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
+static int raw_arp(const struct dsr_wire_eth *eth, const struct dsr_wire_arp *arp, uint8_t *buf,
 			   size_t cap, char *err, size_t errlen)
 {
 	static const uint8_t unknown_mac[6];
-	size_t len = DSR_WIRE_ETH_LEN + DSR_WIRE_ARP_LEN;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_ARP_LEN;
 
 	if (!fits(len, cap, err, errlen))
 		return -1;
@@ -88,10 +93,10 @@ static int raw_arp_request(const struct dsr_wire_eth *eth, const struct dsr_wire
 	p = put16(p, 0x0800); /* IPv4 */
 	*p++ = 6;
 	*p++ = 4;
-	p = put16(p, 1); /* request */
+	p = put16(p, arp->op ? arp->op : DSR_WIRE_ARP_REQUEST);
 	memcpy(p, arp->sender_mac, 6);
 	p = put_addr(p + 6, arp->sender_ip);
-	memcpy(p, unknown_mac, 6);
+	memcpy(p, arp->target_mac ? arp->target_mac : unknown_mac, 6);
 	put_addr(p + 6, arp->target_ip);
 	return (int)len;
 }
@@ -100,7 +105,7 @@ static int raw_icmp_echo(const struct dsr_wire_eth *eth, const struct dsr_wire_i
 			 const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
 	size_t icmp_len = DSR_WIRE_ICMP_ECHO_LEN + echo->payload_len;
-	size_t len = DSR_WIRE_ETH_LEN + DSR_WIRE_IPV4_LEN + icmp_len;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV4_LEN + icmp_len;
 
 	if (icmp_len > 65535 - DSR_WIRE_IPV4_LEN) {
 		snprintf(err, errlen, "ICMP payload of %zu bytes is too long", echo->payload_len);
@@ -125,7 +130,7 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 		   uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
 	size_t tcp_len = DSR_WIRE_TCP_LEN + tcp->options_len;
-	size_t len = DSR_WIRE_ETH_LEN + DSR_WIRE_IPV4_LEN + tcp_len;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV4_LEN + tcp_len;
 
 	if (tcp->options_len > 40 || tcp->options_len % 4) {
 		snprintf(err, errlen, "TCP options of %zu bytes: not a multiple of 4 up to 40", tcp->options_len);
@@ -158,7 +163,7 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 
 const struct dsr_wire_writer dsr_wire_raw = {
 	.name = "raw",
-	.arp_request = raw_arp_request,
+	.arp = raw_arp,
 	.icmp_echo = raw_icmp_echo,
 	.tcp = raw_tcp,
 };

@@ -644,6 +644,9 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 	} else if (v->is_balancer) {
 		fputs(", not holding the VIP (a backup)", out);
 	}
+	char vlans[DSR_VANTAGE_VLANS_TEXT];
+	dsr_vantage_vlans_text(v, vlans, sizeof(vlans));
+	put_html(out, vlans);
 	fputs("</dd>\n", out);
 }
 
@@ -692,6 +695,8 @@ static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_f
 	fprintf(out, "<li id=\"finding-%zu\" class=\"finding %s\">\n<p class=\"head\">"
 		"<span class=\"badge %s\">%s</span> ", k + 1, status_class(f->status),
 		status_class(f->status), f->status == DSR_FAIL ? "FAIL" : "WARN");
+	if (f->vlan)
+		fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
 	put_html(out, f->summary);
 	fputs("</p>\n<p class=\"facts\"><code>", out);
 	put_html(out, f->name);

@@ -162,6 +162,9 @@ static void put_check(FILE *out, const struct dsr_check *c)
 		fprintf(out, "%d", c->port);
 	else
 		fputs("null", out);
+	/* Only tagged: a report of an untagged segment reads as it always did. */
+	if (c->vlan)
+		fprintf(out, ",\n      \"vlan\": %u", (unsigned)c->vlan);
 	fprintf(out, ",\n      \"status\": \"%s\"", dsr_status_name(c->status));
 	fputs(",\n      \"reason\": ", out);
 	dsr_json_string(out, c->reason);
@@ -192,6 +195,8 @@ static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_f
 		f->confidence == DSR_CONFIDENCE_LIKELY ? "likely" : "certain");
 	fputs(",\n      \"service\": ", out);
 	dsr_json_string(out, f->service);
+	if (f->vlan)
+		fprintf(out, ",\n      \"vlan\": %u", (unsigned)f->vlan);
 	fputs(",\n      \"servers\": [", out);
 	for (size_t i = 0; i < f->nservers; i++) {
 		fputs(i ? ", " : "", out);
@@ -286,6 +291,17 @@ static int json_write(FILE *out, const struct dsr_run *run, const struct dsr_rep
 		put_field(out, v->vip_on);
 	else
 		fputs("null", out);
+	if (v->sub_vlan)
+		fprintf(out, ", \"vlan\": %u", (unsigned)v->sub_vlan);
+	if (v->ntagged) {
+		fputs(", \"tagged\": [", out);
+		for (size_t i = 0; i < v->ntagged && i < DSR_VANTAGE_VLANS; i++) {
+			fprintf(out, "%s{\"vlan\": %u, \"source\": ", i ? ", " : "", (unsigned)v->tagged[i].vlan);
+			put_field(out, v->tagged[i].source);
+			fprintf(out, ", \"answers_arp\": %s}", boolean(v->tagged[i].answers_arp));
+		}
+		fputc(']', out);
+	}
 	fputc('}', out);
 	fprintf(out, ",\n  \"verdict\": \"%s\"", dsr_run_failed(run) ? "fail" : "pass");
 	fprintf(out,

@@ -44,3 +44,19 @@ const char *dsr_report_names(void)
 	}
 	return names;
 }
+
+void dsr_vantage_vlans_text(const struct dsr_vantage *v, char *out, size_t outlen)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (v->sub_vlan)
+		len += (size_t)snprintf(out, outlen, ", VLAN %u as a sub-interface", (unsigned)v->sub_vlan);
+	for (size_t i = 0; i < v->ntagged && i < DSR_VANTAGE_VLANS && len < outlen; i++)
+		len += (size_t)snprintf(out + len, outlen - len, "%s VLAN %u tagged from %.15s%s",
+					i ? "," : ", on the trunk:", (unsigned)v->tagged[i].vlan,
+					v->tagged[i].source,
+					v->tagged[i].answers_arp ? " (dsrcheck answers ARP for it)" : "");
+	if (v->ntagged > DSR_VANTAGE_VLANS && len < outlen)
+		snprintf(out + len, outlen - len, " and %zu VLANs more", v->ntagged - DSR_VANTAGE_VLANS);
+}

@@ -213,6 +213,12 @@ static void put_service(FILE *out, const struct dsr_run *run, const char *servic
 	if (service) {
 		fputs("service ", out);
 		put_safe(out, service);
+		/* Its checks share one segment: said once, above them. */
+		for (size_t i = 0; i < run->nchecks; i++)
+			if (same(checks[i].service, service) && checks[i].vlan) {
+				fprintf(out, " (VLAN %u)", (unsigned)checks[i].vlan);
+				break;
+			}
 		fputc('\n', out);
 	} else {
 		fputs("(no service)\n", out);
@@ -267,6 +273,8 @@ static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_
 		const char *t = tag(f->status, opts->color, &on);
 
 		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
+		if (f->vlan)
+			fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
 		put_line(out, "", f->summary && f->summary[0] ? f->summary : "?");
 		put_line(out, "         fix: ", f->remedy);
 		if (f->confidence == DSR_CONFIDENCE_LIKELY)
@@ -502,6 +510,9 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 	} else if (v->is_balancer) {
 		fputs(", not holding the VIP (a backup)", out);
 	}
+	char vlans[DSR_VANTAGE_VLANS_TEXT];
+	dsr_vantage_vlans_text(v, vlans, sizeof(vlans));
+	fputs(vlans, out);
 	fputc('\n', out);
 }
 

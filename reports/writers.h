@@ -15,6 +15,12 @@ extern const struct dsr_report_writer dsr_report_prometheus;
 extern const struct dsr_report_writer dsr_report_nagios;
 extern const struct dsr_report_writer dsr_report_html;
 
+/* How the vantage reaches its VLANs, for a sentence about it: "" when it is
+ * on no VLAN, else ", VLAN 20 as a sub-interface" or ", on the trunk: VLAN 20
+ * tagged from 198.18.20.60 (dsrcheck answers ARP for it), VLAN 30 ...". */
+#define DSR_VANTAGE_VLANS_TEXT 768
+void dsr_vantage_vlans_text(const struct dsr_vantage *v, char *out, size_t outlen);
+
 /* s as a JSON string, escaped as the json report escapes it; NULL is null. */
 void dsr_json_string(FILE *out, const char *s);
 

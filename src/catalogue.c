@@ -62,6 +62,7 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	[DSR_R_BASE_MAC] = "base-mac",
 	[DSR_R_SPREAD] = "spread",
 	[DSR_R_RESET] = "reset",
+	[DSR_R_TAGGED] = "tagged",
 };
 
 /* ---- remedies ------------------------------------------------------------ */
@@ -372,6 +373,8 @@ static const struct dsr_reason_def tcp_vip_conn[] = {
 	R(NO_ANSWER, SKIP, "the VIP accepted no connection; tcp.vip says why", NONE),
 	VIP_LOCAL,
 	R(NOT_SEEN, SKIP, "a recorded run that made no connection", NONE),
+	R(TAGGED, SKIP, "the service's VLAN is probed tagged from a trunk, where this host's own TCP "
+	  "has no address: run from a sub-interface in that VLAN for this check", NONE),
 };
 static const struct dsr_reason_def vrrp_master[] = {
 	R(SPLIT_BRAIN, FAIL, "two masters advertised the virtual router at once (both named)",

@@ -87,6 +87,7 @@ enum dsr_reason {
 	DSR_R_BASE_MAC,
 	DSR_R_SPREAD,
 	DSR_R_RESET,
+	DSR_R_TAGGED,
 	DSR_R_COUNT
 };
 

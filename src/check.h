@@ -48,6 +48,7 @@ struct dsr_check {
 	const char *server;  /* NULL for none */
 	char target[16];     /* dotted quad, "" for none */
 	int port;            /* -1 for none */
+	uint16_t vlan;       /* the 802.1Q VLAN its frames were of, 0 for untagged */
 	enum dsr_status status;
 	const char *reason;  /* NULL when passed */
 	const char *summary; /* "" for none, once written or packed */
@@ -128,6 +129,8 @@ void dsr_evidence_mac_add(struct dsr_check *c, const char *key, const uint8_t ma
  * c->rtt_us for the writers that chart it. */
 void dsr_check_rtt(struct dsr_check *c, long long us);
 
+#define DSR_VANTAGE_VLANS 8
+
 /* Where dsrcheck stands: reported in every report. */
 struct dsr_vantage {
 	char ifname[64];
@@ -138,6 +141,15 @@ struct dsr_vantage {
 	bool holds_vip;   /* a VIP is on this interface or one stacked on it (vrrp.51) */
 	char vip_on[64];  /* which, when holds_vip */
 	bool inside_server; /* dsrcheck local: ifname names this host or the snapshot read */
+	/* 802.1Q: the interface is a sub-interface of VLAN sub_vlan (0: not), and
+	 * the VLANs probed tagged from it as a trunk (the first few). */
+	uint16_t sub_vlan;
+	struct {
+		uint16_t vlan;
+		char source[16];
+		bool answers_arp; /* the source is no address of this host's */
+	} tagged[DSR_VANTAGE_VLANS];
+	size_t ntagged; /* all of them, also those beyond DSR_VANTAGE_VLANS */
 };
 
 struct dsr_counts {

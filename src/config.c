@@ -813,6 +813,21 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 		if (dsr_setting_parse_uint(key, value, true, &svc->vrrp_id, msg, sizeof(msg)) < 0)
 			return fail(ld, ld->line, "%s", msg);
 		return 0;
+	case DSR_SET_VLAN:
+	case DSR_SET_VLAN_PRIORITY:
+		if (!svc)
+			break; /* [global]'s: the scalar below */
+		if (dsr_setting_parse_uint(key, value, true,
+					   key->id == DSR_SET_VLAN ? &svc->vlan : &svc->vlan_priority,
+					   msg, sizeof(msg)) < 0)
+			return fail(ld, ld->line, "%s", msg);
+		*(key->id == DSR_SET_VLAN ? &svc->has_vlan : &svc->has_vlan_priority) = true;
+		return 0;
+	case DSR_SET_SOURCE:
+		if (set_address(ld, key->key, value, svc ? &svc->probe_source : &cfg->probe_source) < 0)
+			return -1;
+		*(svc ? &svc->has_probe_source : &cfg->has_probe_source) = true;
+		return 0;
 	case DSR_SET_ADDRESS: {
 		if (set_address(ld, key->key, value, &srv->addr) < 0)
 			return -1;
@@ -1251,6 +1266,45 @@ static const char *hint(bool cli, enum dsr_setting_id id, char out[32])
 	return out;
 }
 
+/* "VLAN 20", or "the untagged segment" */
+static const char *vlan_words(unsigned vlan)
+{
+	static char buf[2][24];
+	static int turn;
+
+	turn ^= 1;
+	if (vlan)
+		snprintf(buf[turn], sizeof(buf[turn]), "VLAN %u", vlan);
+	else
+		snprintf(buf[turn], sizeof(buf[turn]), "the untagged segment");
+	return buf[turn];
+}
+
+/* A server lives in one L2 domain: listed by services on two VLANs, its one
+ * address would be two hosts. Notes the first such server. */
+static void check_server_vlans(const struct dsr_config *cfg, struct finding *f, char *err, size_t errlen)
+{
+	for (size_t i = 1; i < cfg->nservices; i++) {
+		const struct dsr_service *v = &cfg->services[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct dsr_service *w = &cfg->services[j];
+			if (dsr_service_vlan(cfg, v) == dsr_service_vlan(cfg, w))
+				continue;
+			for (size_t a = 0; a < v->nservers; a++)
+				for (size_t b = 0; b < w->nservers; b++)
+					if (v->servers[a] == w->servers[b] && v->servers[a] < cfg->nservers) {
+						note(f, cfg, err, errlen, v->line,
+						     "server '%s' is in service '%s' on %s and in service '%s' on %s: "
+						     "one address lives in one VLAN (give each VLAN's server its own section)",
+						     cfg->servers[v->servers[a]].name, v->name,
+						     vlan_words(dsr_service_vlan(cfg, v)), w->name,
+						     vlan_words(dsr_service_vlan(cfg, w)));
+						return;
+					}
+		}
+	}
+}
+
 int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, char *err,
 			    size_t errlen)
 {
@@ -1328,6 +1382,15 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 				}
 			}
 		}
+		struct in_addr src;
+		if (dsr_service_vlan_priority(cfg, v) && !dsr_service_vlan(cfg, v))
+			note(&f, cfg, err, errlen, v->line,
+			     "service '%s' has a vlan-priority but no vlan: only a tagged frame carries a priority",
+			     v->name);
+		if (dsr_service_source(cfg, v, &src) && v->has_vip && src.s_addr == v->vip.s_addr)
+			note(&f, cfg, err, errlen, v->line,
+			     "the source address of service '%s' is its VIP: the servers would answer themselves",
+			     v->name);
 		for (size_t b = 0; b < v->nbalancers && v->has_vip; b++)
 			if (v->balancers[b].addr.s_addr == v->vip.s_addr) {
 				dsr_format_ipv4(v->vip, a);
@@ -1350,7 +1413,27 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 			}
 		}
 	}
+	check_server_vlans(cfg, &f, err, errlen);
 	return f.found ? -1 : 0;
+}
+
+unsigned dsr_service_vlan(const struct dsr_config *cfg, const struct dsr_service *svc)
+{
+	return svc->has_vlan ? svc->vlan : cfg->vlan;
+}
+
+unsigned dsr_service_vlan_priority(const struct dsr_config *cfg, const struct dsr_service *svc)
+{
+	return svc->has_vlan_priority ? svc->vlan_priority : cfg->vlan_priority;
+}
+
+bool dsr_service_source(const struct dsr_config *cfg, const struct dsr_service *svc, struct in_addr *out)
+{
+	if (svc->has_probe_source)
+		*out = svc->probe_source;
+	else if (cfg->has_probe_source)
+		*out = cfg->probe_source;
+	return svc->has_probe_source || cfg->has_probe_source;
 }
 
 int dsr_config_validate(struct dsr_config *cfg, char *err, size_t errlen)
@@ -1608,6 +1691,14 @@ static int add_cli_balancer(struct dsr_config *cfg, struct dsr_service *svc, con
 int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
 {
 	return cli_each(cfg, "--balancer", text, err, errlen, add_cli_balancer);
+}
+
+int dsr_config_cli_source(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
+{
+	if (cli_address("--source", text, &cfg->probe_source, err, errlen) < 0)
+		return -1;
+	cfg->has_probe_source = true;
+	return 0;
 }
 
 int dsr_config_cli_vrrp_id(struct dsr_config *cfg, const char *text, char *err, size_t errlen)

@@ -54,6 +54,11 @@ struct dsr_service {
 	uint8_t balancer_macs[DSR_MAX_BALANCER_MACS][6];
 	size_t nbalancer_macs;
 	unsigned vrrp_id;
+	/* The 802.1Q VLAN it lives on and the source address of probes there, when
+	 * its own section says so (else [global]'s: dsr_service_vlan and friends). */
+	bool has_vlan, has_vlan_priority, has_probe_source;
+	unsigned vlan, vlan_priority;
+	struct in_addr probe_source;
 	size_t *servers; /* indices into dsr_config.servers, allocated */
 	size_t nservers;
 	size_t servers_cap;
@@ -71,6 +76,11 @@ struct dsr_config {
 	unsigned time_limit_ms; /* -t: the whole run; 0 for none */
 	unsigned interval_ms;   /* watch --interval: between audits; 0 for none */
 	unsigned given;         /* bit (1u << enum dsr_setting_id) for every setting given */
+	/* [global] or the command line: every service's unless it says otherwise. */
+	unsigned vlan;          /* 0: untagged */
+	unsigned vlan_priority;
+	bool has_probe_source;
+	struct in_addr probe_source;
 	/* --only-server: probe this one server the way the balancer reaches it, and
 	 * nothing else (a health check for the balancer); "" for all. */
 	char only_server[DSR_NAME_MAX];
@@ -80,6 +90,12 @@ struct dsr_config {
 	struct dsr_service *services;
 	size_t nservices;
 };
+
+/* What a service is probed on: its VLAN (0: untagged), the 802.1p priority
+ * of its tagged probes, and the source address configured for it (false: none). */
+unsigned dsr_service_vlan(const struct dsr_config *cfg, const struct dsr_service *svc);
+unsigned dsr_service_vlan_priority(const struct dsr_config *cfg, const struct dsr_service *svc);
+bool dsr_service_source(const struct dsr_config *cfg, const struct dsr_service *svc, struct in_addr *out);
 
 /* The defaults and ranges src/settings.c's table holds. */
 #define DSR_DEFAULT_TIMEOUT_MS 1000
@@ -127,6 +143,8 @@ int dsr_config_cli_server(struct dsr_config *cfg, const char *text, char *err, s
 /* "[NAME=]ADDR[@MAC]", several separated by commas; repeatable */
 int dsr_config_cli_balancer(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
 int dsr_config_cli_vrrp_id(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
+/* --source: the probes' source address in a VLAN ([global]'s source). */
+int dsr_config_cli_source(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
 int dsr_config_cli_balancer_mac(struct dsr_config *cfg, const char *text, char *err, size_t errlen);
 
 /* The VRRP virtual MAC of group vrid (RFC 5798: 00:00:5e:00:01:VRID). */

@@ -501,6 +501,8 @@ static void emit(struct work *w, enum dsr_finding_kind kind, enum dsr_confidence
 			f->status = DSR_FAIL;
 		if (!f->service)
 			f->service = c->service;
+		if (!f->vlan)
+			f->vlan = c->vlan;
 		if (c->port >= 0 && !has_port(f->ports, f->nports, c->port))
 			f->ports[f->nports++] = c->port;
 		bool known = !w->server[i];

@@ -61,6 +61,7 @@ struct dsr_finding {
 	enum dsr_status status; /* DSR_FAIL or DSR_WARN: the worst of its checks */
 	enum dsr_confidence confidence;
 	const char *service; /* NULL for none */
+	uint16_t vlan;       /* the VLAN of its checks (0: untagged, or none said) */
 	/* The servers it concerns, in the order of the checks (pointers into
 	 * them), and the ports, ascending; none for a VIP owner's finding. */
 	const char **servers;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../capture/decode.h"
+#include "../probes/frame.h"
 #include "parse.h"
 #include "../platform/platform.h"
 
@@ -326,6 +327,16 @@ static void learn_next_hop(const struct dsr_plan *plan, size_t arp_task,
 typedef void (*follow_up_fn)(const struct dsr_plan *plan, struct dsr_observations *obs, size_t i,
 			     const struct dsr_observation *o, void *arg);
 
+/* Is f on the segment task t probes? Another VLAN is another segment: its
+ * frames say nothing about ours. A sub-interface's own VLAN, should its tag
+ * show up in the capture, is that interface's segment. */
+static bool on_segment(const struct dsr_plan *plan, const struct dsr_task *t, const struct dsr_frame *f)
+{
+	if (t->vantage)
+		return dsr_frame_in_vlan(f, dsr_plan_me(plan, t)->vlan);
+	return dsr_frame_in_vlan(f, 0) || (plan->iface_vlan && dsr_frame_in_vlan(f, plan->iface_vlan));
+}
+
 static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		 const struct timeval *ts, bool record_attempts, struct dsr_observations *obs,
 		 follow_up_fn follow_up, void *follow_up_arg, unsigned frame_no)
@@ -363,7 +374,8 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 			size_t i = obs->index->found[k];
 			const struct dsr_task *t = &plan->tasks[i];
 			struct dsr_task_state *s = &obs->state[i];
-			if (t->probe && t->probe->is_attempt(t, s, &plan->me, &f)) {
+			const struct dsr_local *me = dsr_plan_me(plan, t);
+			if (t->probe && on_segment(plan, t, &f) && t->probe->is_attempt(t, s, me, &f)) {
 				s->attempts++;
 				s->last_sent = *ts;
 				s->corrected_try_due = false;
@@ -378,10 +390,11 @@ static void feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caple
 		const struct dsr_task *t = &plan->tasks[i];
 		struct dsr_task_state *s = &obs->state[i];
 		struct dsr_observation o;
-		if (!t->probe)
+		const struct dsr_local *me = dsr_plan_me(plan, t);
+		if (!t->probe || !on_segment(plan, t, &f))
 			continue;
 		memset(&o, 0, sizeof(o));
-		enum dsr_match m = t->probe->match(t, s, &plan->me, &f, &o);
+		enum dsr_match m = t->probe->match(t, s, me, &f, &o);
 		if (m == DSR_MATCH_NO)
 			continue;
 		matched = true;
@@ -416,18 +429,44 @@ void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t c
 	feed(plan, bytes, caplen, ts, record_attempts, obs, NULL, NULL, 0);
 }
 
-void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
+/* "dst host A" or "(dst host A or dst host B ...)": every address our probes
+ * leave from, the interface's and each tagged VLAN's. */
+static void filter_hosts(const struct dsr_plan *plan, char *out, size_t outlen)
 {
-	char ip[16], mac[18];
+	char ip[16];
+	size_t len = 0;
 
 	dsr_format_ipv4(plan->me.ip, ip);
+	len += (size_t)snprintf(out, outlen, "%sdst host %s", plan->ntagged ? "(" : "", ip);
+	for (size_t i = 0; i < plan->ntagged && len < outlen; i++) {
+		dsr_format_ipv4(plan->tagged[i].ip, ip);
+		len += (size_t)snprintf(out + len, outlen - len, " or dst host %s", ip);
+	}
+	if (plan->ntagged && len < outlen)
+		snprintf(out + len, outlen - len, ")");
+}
+
+void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
+{
+	char mac[18], hosts[DSR_FILTER_MAX / 4], ours[DSR_FILTER_MAX / 4 + 160];
+
 	dsr_format_mac(plan->me.mac, mac);
+	filter_hosts(plan, hosts, sizeof(hosts));
 	/* VRRP advertisements go to a multicast group (or a unicast peer), never to
 	 * us: vrrp.master watches them whoever sends them. */
-	snprintf(out, outlen,
-		 "ip proto 112 or (not ether src %s and (arp or (dst host %s and (icmp or "
+	snprintf(ours, sizeof(ours),
+		 "ip proto 112 or (not ether src %s and (arp or (%s and (icmp or "
 		 "(tcp and dst portrange %u-%u)))))",
-		 mac, ip, plan->sport_first, plan->sport_last);
+		 mac, hosts, plan->sport_first, plan->sport_last);
+	/* Tagged frames: where the tag is still in the frame (BSD, macOS, a saved
+	 * file) only `vlan` moves libpcap past it; on Linux the kernel has moved
+	 * received tags into metadata, where the untagged half already matches
+	 * them. One `vlan` keyword only: every further one moves the offsets again.
+	 * Which VLAN a frame belongs to is the engine's to judge (dsr_frame_in_vlan). */
+	if (plan->ntagged)
+		snprintf(out, outlen, "%s or (vlan and (%s))", ours, ours);
+	else
+		snprintf(out, outlen, "%s", ours);
 }
 
 /* What the passive tasks watched, for their judges. */
@@ -534,7 +573,7 @@ static int run_turn(const struct dsr_plan *plan, size_t i, const struct dsr_engi
 	const struct dsr_task *t = &plan->tasks[i];
 	long long when = now + MAX_SLEEP_MS * 1000;
 
-	if (t->probe->run(t, &obs->state[i], &plan->me, o->timeout_ms, o->retries, now, &when, err,
+	if (t->probe->run(t, &obs->state[i], dsr_plan_me(plan, t), o->timeout_ms, o->retries, now, &when, err,
 			  errlen) < 0)
 		return -1;
 	if (when < *wake)
@@ -548,7 +587,7 @@ static int send_attempt(const struct dsr_plan *plan, size_t i, struct dsr_source
 	const struct dsr_task *t = &plan->tasks[i];
 	struct dsr_task_state *s = &obs->state[i];
 	uint8_t frame[FRAME_MAX];
-	int len = t->probe->build(t, s, &plan->me, frame, sizeof(frame), err, errlen);
+	int len = t->probe->build(t, s, dsr_plan_me(plan, t), frame, sizeof(frame), err, errlen);
 
 	if (len < 0)
 		return -1;
@@ -585,7 +624,7 @@ static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations 
 	struct live *live = arg;
 	const struct dsr_task *t = &plan->tasks[i];
 	uint8_t frame[FRAME_MAX];
-	int len = t->probe->follow_up(t, &obs->state[i], &plan->me, o, frame, sizeof(frame),
+	int len = t->probe->follow_up(t, &obs->state[i], dsr_plan_me(plan, t), o, frame, sizeof(frame),
 				      live->err, live->errlen);
 
 	if (len < 0 || (len > 0 && dsr_source_inject(live->src, frame, (size_t)len, live->err,
@@ -600,6 +639,39 @@ static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations 
 			dsr_dump_frame(live->dump, &now, frame, (size_t)len);
 		}
 	}
+}
+
+/* A VLAN probed from a source address no host interface has: the servers
+ * must learn where to send their answers, and only dsrcheck can tell them.
+ * Answers ARP requests for that address in that VLAN only, one reply per
+ * request. Returns 0, or -1 with live->err. */
+static int answer_arp(const struct dsr_plan *plan, struct live *live, const uint8_t *data,
+		      size_t caplen)
+{
+	struct dsr_frame f;
+
+	if (dsr_decode_ethernet(data, caplen, &f) != DSR_FRAME_OK || f.l3 != DSR_L3_ARP ||
+	    f.arp.op != DSR_ARP_REQUEST || memcmp(f.eth_src, plan->me.mac, 6) == 0)
+		return 0;
+	for (size_t i = 0; i < plan->ntagged; i++) {
+		const struct dsr_local *v = &plan->tagged[i];
+		if (!v->answers_arp || f.arp.tpa.s_addr != v->ip.s_addr || !dsr_frame_in_vlan(&f, v->vlan))
+			continue;
+		uint8_t frame[FRAME_MAX];
+		int len = dsr_build_arp_reply(v, f.arp.sha, f.arp.spa, frame, sizeof(frame), live->err,
+					      live->errlen);
+		if (len < 0 || dsr_source_inject(live->src, frame, (size_t)len, live->err, live->errlen) < 0)
+			return -1;
+		live->obs->frames_sent++;
+		live->unpaced++;
+		if (live->dump) {
+			struct timeval now;
+			dsr_platform_now(&now);
+			dsr_dump_frame(live->dump, &now, frame, (size_t)len);
+		}
+		return 0;
+	}
+	return 0;
 }
 
 static int drain(const struct dsr_plan *plan, struct live *live)
@@ -618,7 +690,7 @@ static int drain(const struct dsr_plan *plan, struct live *live)
 		if (live->o->tap)
 			live->o->tap(data, caplen, &ts, live->o->tap_arg);
 		feed(plan, data, caplen, &ts, false, live->obs, send_follow_up, live, frame_no);
-		if (live->failed)
+		if (live->failed || (plan->ntagged && answer_arp(plan, live, data, caplen) < 0))
 			return -1;
 	}
 	return 0;

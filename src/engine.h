@@ -89,6 +89,7 @@ void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t c
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs);
 
 /* The capture filter for a plan: ARP, and ICMP/TCP addressed to us on our ports. */
+#define DSR_FILTER_MAX 32768
 void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen);
 
 void dsr_observations_free(struct dsr_observations *obs);

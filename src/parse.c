@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../platform/netcompat.h"
@@ -132,6 +133,25 @@ int dsr_parse_ipv4(const char *text, struct in_addr *out)
 		return -1;
 	out->s_addr = htonl(addr);
 	return 0;
+}
+
+unsigned dsr_parse_proc_vlan(const char *text)
+{
+	const char *vid = strstr(text, "VID:");
+	unsigned long id;
+	char *end;
+
+	if (!vid)
+		return 0;
+	vid += 4;
+	while (*vid == ' ' || *vid == '\t')
+		vid++;
+	if (*vid < '0' || *vid > '9')
+		return 0;
+	id = strtoul(vid, &end, 10);
+	if (id < 1 || id > 4094 || (*end != '\0' && *end != ' ' && *end != '\t' && *end != '\n'))
+		return 0;
+	return (unsigned)id;
 }
 
 int dsr_parse_mac(const char *text, uint8_t out[6])

@@ -18,6 +18,10 @@ int dsr_parse_mac(const char *text, uint8_t out[6]);
 int dsr_hex_digit(char c);
 /* decimal, min <= value <= max, no sign, no trailing garbage */
 int dsr_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out);
+
+/* The VLAN id in Linux's /proc/net/vlan/IFACE ("eth0.20  VID: 20  REORDER_HDR: 1 ...").
+ * Returns it (1-4094), or 0 when text names none. */
+unsigned dsr_parse_proc_vlan(const char *text);
 /* "198.18.2.1-198.18.2.250": first <= last, in host byte order */
 int dsr_parse_ipv4_range(const char *text, uint32_t *first, uint32_t *last);
 /* "198.18.2.0/24" (no host bits set): its host addresses, in host byte order;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "parse.h"
 
 #define SPORT_BASE 33000u
 #define SPORT_SPAN 20000u
@@ -17,7 +18,8 @@ struct builder {
 	struct dsr_plan *plan;
 	struct dsr_task *tasks; /* plan->tasks while it is written: const once built */
 	size_t cap;
-	const struct dsr_iface *ifc;
+	const struct dsr_iface *ifc; /* the interface, or the VLAN's view of it (service_view) */
+	uint16_t vantage;            /* of the tasks added now: struct dsr_task's */
 	size_t gateway_task; /* DSR_NO_TASK until an off-link target needs it */
 	uint32_t key;
 	unsigned tcp_count;
@@ -78,6 +80,7 @@ static struct dsr_task *add_task(struct builder *b)
 	memset(t, 0, sizeof(*t));
 	t->port = -1;
 	t->resolver = DSR_NO_TASK;
+	t->vantage = b->vantage;
 	return t;
 }
 
@@ -284,6 +287,13 @@ static int add_conn(struct builder *b, const struct dsr_service *svc, int port, 
 				vip_local);
 	if (!t)
 		return -1;
+	if (b->vantage) {
+		/* This host's TCP has no address in a VLAN it only reaches tagged. */
+		b->plan->ntasks--;
+		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(TAGGED),
+				"the VLAN is probed tagged from a trunk, where this host's own TCP has no "
+				"address; run from a sub-interface in the VLAN for this check");
+	}
 	t->probe = &dsr_probe_tcp_conn;
 	t->check_id = DSR_ID(TCP_VIP_CONN);
 	t->service = svc->name;
@@ -528,6 +538,115 @@ static int plan_service(struct builder *b, const struct dsr_config *cfg, const s
 	return 0;
 }
 
+/* The tagged vantage of VLAN vlan from address src, made once per VLAN.
+ * Returns its number (index + 1), or 0 with err set. */
+static uint16_t tagged_vantage(struct builder *b, const struct dsr_service *svc, unsigned vlan,
+			       unsigned pcp, struct in_addr src, bool answers_arp)
+{
+	struct dsr_plan *plan = b->plan;
+	char a[16], c[16];
+
+	for (size_t i = 0; i < plan->ntagged; i++) {
+		struct dsr_local *v = &plan->tagged[i];
+		if (v->vlan != vlan)
+			continue;
+		if (v->ip.s_addr != src.s_addr || v->vlan_pcp != pcp) {
+			dsr_format_ipv4(v->ip, a);
+			dsr_format_ipv4(src, c);
+			snprintf(b->err, b->errlen,
+				 "service '%s' probes VLAN %u from %s priority %u, another service there from "
+				 "%s priority %u: give the VLAN's services one source and priority",
+				 svc->name, vlan, c, pcp, a, (unsigned)v->vlan_pcp);
+			return 0;
+		}
+		return (uint16_t)(i + 1);
+	}
+	struct dsr_local *more = realloc(plan->tagged, (plan->ntagged + 1) * sizeof(*more));
+	if (!more) {
+		snprintf(b->err, b->errlen, "out of memory");
+		return 0;
+	}
+	plan->tagged = more;
+	struct dsr_local *v = &more[plan->ntagged++];
+	*v = plan->me;
+	v->ip = src;
+	v->vlan = (uint16_t)vlan;
+	v->vlan_pcp = (uint8_t)pcp;
+	v->answers_arp = answers_arp;
+	return (uint16_t)plan->ntagged;
+}
+
+/* Where the probes of svc leave from: the interface as it is (untagged, or a
+ * sub-interface of the service's own VLAN), or one VLAN of a trunk, seen as
+ * a segment of its own: every address on-link, no gateway, and none of the
+ * trunk's own addresses (they live on another segment). Sets b->ifc and
+ * b->vantage; view holds the VLAN's picture. Returns 0, or -1 with err set. */
+static int service_view(struct builder *b, const struct dsr_config *cfg, const struct dsr_iface *ifc,
+			const struct dsr_service *svc, struct dsr_iface *view)
+{
+	unsigned vlan = dsr_service_vlan(cfg, svc);
+	struct in_addr src;
+	bool has_src = dsr_service_source(cfg, svc, &src);
+	bool own = false;
+
+	b->ifc = ifc;
+	b->vantage = 0;
+	if (vlan == 0 || vlan == ifc->vlan) {
+		if (!has_src || dsr_iface_has_addr(ifc, src))
+			return 0;
+		snprintf(b->err, b->errlen, "service '%s': source is for probes tagged on a trunk (vlan = ID); "
+			 "untagged probes leave from %s's own address", svc->name, ifc->name);
+		return -1;
+	}
+	if (ifc->vlan) {
+		snprintf(b->err, b->errlen, "service '%s' is on VLAN %u, but %s is a sub-interface of VLAN %u: "
+			 "probe from the trunk it sits on", svc->name, vlan, ifc->name, (unsigned)ifc->vlan);
+		return -1;
+	}
+	/* Only a device of that VLAN answers ARP inside its tag: an address of
+	 * the trunk itself, or of another VLAN's device, is answered by dsrcheck. */
+	if (has_src) {
+		for (size_t i = 0; i < ifc->nstacked; i++)
+			own = own || (ifc->stacked[i].vlan == vlan && ifc->stacked[i].addr.s_addr == src.s_addr);
+	} else {
+		for (size_t i = 0; i < ifc->nstacked && !has_src; i++)
+			if (ifc->stacked[i].vlan == vlan) {
+				src = ifc->stacked[i].addr;
+				has_src = own = true;
+			}
+		/* The interface's own address in the VLAN's subnet: a host whose
+		 * capture shows its own VLAN tagged (Npcap 1.81 and later re-insert
+		 * a VLAN adapter's tag). Its stack may not answer ARP for it inside
+		 * the tag, so dsrcheck does, with the same MAC: never a conflict. */
+		for (size_t a = 0; a < ifc->naddrs && !has_src && svc->has_vip; a++)
+			if ((ifc->addrs[a].s_addr & ifc->masks[a].s_addr) ==
+			    (svc->vip.s_addr & ifc->masks[a].s_addr)) {
+				src = ifc->addrs[a];
+				has_src = true;
+			}
+		if (!has_src) {
+			snprintf(b->err, b->errlen, "service '%s' is on VLAN %u, where %s has no address: give "
+				 "source = ADDRESS (an unused address of that VLAN's subnet), or probe from a "
+				 "sub-interface of VLAN %u", svc->name, vlan, ifc->name, vlan);
+			return -1;
+		}
+	}
+	if (!(b->vantage = tagged_vantage(b, svc, vlan, dsr_service_vlan_priority(cfg, svc), src, !own)))
+		return -1;
+	memset(view, 0, sizeof(*view));
+	snprintf(view->name, sizeof(view->name), "%s", ifc->name);
+	memcpy(view->mac, ifc->mac, 6);
+	view->addrs[0] = src;
+	view->naddrs = 1; /* mask 0: the whole VLAN is one segment */
+	b->ifc = view;
+	return 0;
+}
+
+const struct dsr_local *dsr_plan_me(const struct dsr_plan *plan, const struct dsr_task *t)
+{
+	return t->vantage && t->vantage <= plan->ntagged ? &plan->tagged[t->vantage - 1] : &plan->me;
+}
+
 int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, uint32_t key,
 		   struct dsr_plan *plan, char *err, size_t errlen)
 {
@@ -557,23 +676,31 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 			plan->me.ip = ifc->addrs[a];
 	}
 	plan->key = key;
+	plan->iface_vlan = ifc->vlan;
 	plan->sport_first = (uint16_t)(SPORT_BASE + (key >> 16) % SPORT_SPREAD);
-	for (size_t i = 0; i < cfg->nservers; i++) {
+	for (size_t i = 0; i < cfg->nservers; i++)
 		server_arp[i] = DSR_NO_TASK;
-		plan->on_segment = plan->on_segment || dsr_iface_on_link(ifc, cfg->servers[i].addr);
-	}
-	for (size_t i = 0; i < cfg->nservices; i++) {
+	for (size_t i = 0; i < cfg->nservices && rc == 0; i++) {
 		const struct dsr_service *svc = &cfg->services[i];
-		plan->is_balancer = plan->is_balancer || dsr_iface_holder(ifc, svc->vip, NULL);
+		struct dsr_iface view;
+		if ((rc = service_view(&b, cfg, ifc, svc, &view)) < 0)
+			break;
+		plan->is_balancer = plan->is_balancer || dsr_iface_holder(b.ifc, svc->vip, NULL);
 		for (size_t m = 0; m < svc->nbalancers; m++)
-			plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(ifc, svc->balancers[m].addr);
+			plan->is_balancer = plan->is_balancer || dsr_iface_has_addr(b.ifc, svc->balancers[m].addr);
+		for (size_t s = 0; s < svc->nservers; s++)
+			plan->on_segment = plan->on_segment ||
+					   dsr_iface_on_link(b.ifc, cfg->servers[svc->servers[s]].addr);
+		rc = plan_service(&b, cfg, svc, server_arp, server_done);
 	}
-	for (size_t i = 0; i < cfg->nservices && rc == 0; i++)
-		rc = plan_service(&b, cfg, &cfg->services[i], server_arp, server_done);
 	/* Last: a task's identifiers come from its place in the plan, and the
 	 * recorded runs of tests/test_fixtures.c keep theirs. */
-	for (size_t i = 0; i < cfg->nservices && rc == 0 && !cfg->only_server[0]; i++)
-		rc = plan_balancers(&b, &cfg->services[i]);
+	for (size_t i = 0; i < cfg->nservices && rc == 0 && !cfg->only_server[0]; i++) {
+		struct dsr_iface view;
+		if ((rc = service_view(&b, cfg, ifc, &cfg->services[i], &view)) == 0)
+			rc = plan_balancers(&b, &cfg->services[i]);
+	}
+	b.ifc = NULL; /* a view does not outlive its loop */
 	plan->sport_last = (uint16_t)(plan->sport_first + (b.tcp_count ? b.tcp_count - 1 : 0));
 	if (rc == 0 && shuffle_ports(&b, key) < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -594,6 +721,9 @@ void dsr_plan_free(struct dsr_plan *plan)
 	free((void *)plan->tasks);
 	plan->tasks = NULL;
 	plan->ntasks = 0;
+	free(plan->tagged);
+	plan->tagged = NULL;
+	plan->ntagged = 0;
 }
 
 void dsr_plan_reidentify(const struct dsr_plan *plan, struct dsr_task_state *s)

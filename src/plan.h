@@ -11,6 +11,12 @@ struct dsr_plan {
 	const struct dsr_task *tasks; /* report order; internal tasks anywhere */
 	size_t ntasks;
 	struct dsr_local me;
+	/* The VLANs probed tagged from this trunk, one per VLAN (tasks name theirs
+	 * by index + 1 in vantage). */
+	struct dsr_local *tagged;
+	size_t ntagged;
+	/* The interface is itself a VLAN's (a sub-interface): its id, else 0. */
+	uint16_t iface_vlan;
 	bool on_segment;
 	bool is_balancer; /* a VIP or a balancer's own address is this host's */
 	/* A VIP this host holds now (a balancer that is master), and the
@@ -29,6 +35,9 @@ struct dsr_plan {
 int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, uint32_t key,
 		   struct dsr_plan *plan, char *err, size_t errlen);
 void dsr_plan_free(struct dsr_plan *plan);
+
+/* This host as task t's frames show it: plan->me, or the VLAN it probes tagged. */
+const struct dsr_local *dsr_plan_me(const struct dsr_plan *plan, const struct dsr_task *t);
 
 /* New identifiers (TCP sequence number, ICMP echo sequence) in s, the state of
  * one of plan's tasks, so that answers to its earlier tries no longer match it;

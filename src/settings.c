@@ -68,6 +68,18 @@ static const struct dsr_setting table[DSR_SET_COUNT] = {
 	  .arg = "N", .type = DSR_TYPE_UINT, .stage = DSR_STAGE_DEPLOYMENT, .min = 1, .max = 255,
 	  .offset = NO_FIELD,
 	  .help = "without -c: the balancers' VRRP group (virtual MAC 00:00:5e:00:01:N owns the VIP)" },
+	/* A service's own line wins over [global]'s and the command line's. */
+	{ .id = DSR_SET_VLAN, .key = "vlan", .sections = DSR_IN_GLOBAL | DSR_IN_SERVICE,
+	  .flag = "--vlan", .arg = "ID", .type = DSR_TYPE_UINT, .min = 1, .max = 4094,
+	  .offset = FIELD(vlan),
+	  .help = "probe the 802.1Q VLAN ID, tagged, from a trunk (services' own vlan wins)" },
+	{ .id = DSR_SET_VLAN_PRIORITY, .key = "vlan-priority", .sections = DSR_IN_GLOBAL | DSR_IN_SERVICE,
+	  .flag = "--vlan-priority", .arg = "N", .type = DSR_TYPE_UINT, .min = 0, .max = 7,
+	  .def = 0, .has_default = true, .offset = FIELD(vlan_priority),
+	  .help = "the 802.1p priority of tagged probes" },
+	{ .id = DSR_SET_SOURCE, .key = "source", .sections = DSR_IN_GLOBAL | DSR_IN_SERVICE,
+	  .flag = "--source", .arg = "ADDR", .type = DSR_TYPE_ADDRESS, .offset = NO_FIELD,
+	  .help = "source address of probes in a VLAN this host has no address in" },
 	{ .id = DSR_SET_SERVERS, .key = "servers", .sections = DSR_IN_SERVICE, .flag = "--server",
 	  .arg = "[NAME=]ADDR[@MAC]", .type = DSR_TYPE_SERVERS, .stage = DSR_STAGE_DEPLOYMENT,
 	  .min = 1, .max = DSR_MAX_SERVICE_SERVERS, .offset = NO_FIELD,
@@ -308,6 +320,13 @@ int dsr_settings_apply_flag(struct dsr_config *cfg, const char *flag, const char
 		return dsr_setting_set_scalar(cfg, s, value, false, err, errlen);
 	case DSR_TYPE_SERVER:
 		return only_server(cfg, s, value, err, errlen);
+	case DSR_TYPE_ADDRESS:
+		if (s->id != DSR_SET_SOURCE)
+			break;
+		if (dsr_config_cli_source(cfg, value, err, errlen) < 0)
+			return -1;
+		cfg->given |= 1u << s->id;
+		return 0;
 	default:
 		break;
 	}

@@ -405,6 +405,8 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		c->server = t->server;
 		dsr_format_ipv4(t->target, c->target);
 		c->port = t->port;
+		/* On a sub-interface, its VLAN; tagged from a trunk, the task's. */
+		c->vlan = t->vantage ? dsr_plan_me(plan, t)->vlan : plan->iface_vlan;
 		if (!t->probe) {
 			c->status = DSR_SKIP;
 			c->reason = t->skip_reason;

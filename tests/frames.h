@@ -134,4 +134,14 @@ static inline size_t craft_unreach(uint8_t *f, const uint8_t smac[6], const uint
 	return n + 8 + qlen;
 }
 
+/* frame (n bytes) with an 802.1Q tag (TPID tpid, TCI tci) pushed after its
+ * MACs, in place (f must have 4 bytes to spare). Returns the new length. */
+static inline size_t push_tag(uint8_t *f, size_t n, uint16_t tpid, uint16_t tci)
+{
+	memmove(f + 16, f + 12, n - 12);
+	put16(f + 12, tpid);
+	put16(f + 14, tci);
+	return n + 4;
+}
+
 #endif

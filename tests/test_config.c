@@ -545,6 +545,22 @@ static const struct bad_case {
 	{ "[service a]\nvip = 198.19.0.1\nports = 80\nservers = 198.18.0.0/20\n"
 	  "[service b]\nvip = 198.19.0.2\nports = 80\nservers = 198.18.16.0/29\n",
 	  "lab.ini:8: too many servers (at most 4096)" },
+	/* 802.1Q */
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nvlan = 4095\nservers = rs1\n" RS1,
+	  "lab.ini:4: 'vlan' must be between 1 and 4094, not 4095" },
+	{ "[global]\nvlan = 0\n", "lab.ini:2: 'vlan' must be between 1 and 4094, not 0" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nvlan-priority = 8\nservers = rs1\n" RS1,
+	  "lab.ini:4: 'vlan-priority' must be at most 7, not 8" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nvlan-priority = 3\nservers = rs1\n" RS1,
+	  "lab.ini:1: service 'web' has a vlan-priority but no vlan: only a tagged frame carries a priority" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nsource = 198.18.0.300\nservers = rs1\n" RS1,
+	  "lab.ini:4: bad IPv4 address '198.18.0.300' for 'source'" },
+	{ "[service web]\nvip = 198.18.0.100\nports = 80\nvlan = 20\nsource = 198.18.0.100\nservers = rs1\n" RS1,
+	  "lab.ini:1: the source address of service 'web' is its VIP: the servers would answer themselves" },
+	{ "[global]\nvlan = 20\n[service a]\nvip = 198.18.0.100\nports = 80\nservers = rs1\n"
+	  "[service b]\nvip = 198.18.0.101\nports = 80\nvlan = 30\nservers = rs1\n" RS1,
+	  "lab.ini:7: server 'rs1' is in service 'b' on VLAN 30 and in service 'a' on VLAN 20: one address "
+	  "lives in one VLAN (give each VLAN's server its own section)" },
 };
 
 static void test_bad_table(void **state)
@@ -563,6 +579,41 @@ static void test_bad_table(void **state)
 	}
 	assert_int_equal(failures, 0);
 	assert_true(COUNT(bad_cases) >= 25);
+}
+
+/* A service's own vlan wins over [global]'s; the rest inherit it. */
+static void test_vlan_inheritance(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN];
+	struct in_addr src;
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg,
+						"[global]\nvlan = 20\nsource = 198.18.20.60\n"
+						"[service a]\nvip = 198.18.20.100\nports = 80\nservers = 198.18.20.11\n"
+						"[service b]\nvip = 198.18.30.100\nports = 80\nvlan = 30\n"
+						"vlan-priority = 6\nsource = 198.18.30.60\nservers = 198.18.30.11\n",
+						"v.ini", err, sizeof(err)),
+			 0);
+	assert_int_equal(dsr_service_vlan(&cfg, &cfg.services[0]), 20);
+	assert_int_equal(dsr_service_vlan_priority(&cfg, &cfg.services[0]), 0);
+	assert_true(dsr_service_source(&cfg, &cfg.services[0], &src));
+	assert_addr(src, "198.18.20.60");
+	assert_int_equal(dsr_service_vlan(&cfg, &cfg.services[1]), 30);
+	assert_int_equal(dsr_service_vlan_priority(&cfg, &cfg.services[1]), 6);
+	assert_true(dsr_service_source(&cfg, &cfg.services[1], &src));
+	assert_addr(src, "198.18.30.60");
+	/* The command line's --vlan is [global]'s. */
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--vlan", "40", err, sizeof(err)), 0);
+	assert_int_equal(dsr_service_vlan(&cfg, &cfg.services[0]), 40);
+	assert_int_equal(dsr_service_vlan(&cfg, &cfg.services[1]), 30);
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--vlan", "4095", err, sizeof(err)), -1);
+	assert_string_equal(err, "--vlan: '4095' is not a number from 1 to 4094");
+	assert_int_equal(dsr_settings_apply_flag(&cfg, "--source", "x", err, sizeof(err)), -1);
+	assert_string_equal(err, "--source: bad IPv4 address 'x'");
+	dsr_config_free(&cfg);
 }
 
 static void test_bad_files(void **state)
@@ -1216,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_forms),
 		cmocka_unit_test(test_windows_file),
 		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_vlan_inheritance),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_long_line),

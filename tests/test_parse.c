@@ -17,6 +17,21 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Linux's /proc/net/vlan/IFACE, as the 8021q module writes it. */
+static void test_proc_vlan(void **state)
+{
+	(void)state;
+	assert_int_equal(dsr_parse_proc_vlan("eth0.20  VID: 20\t REORDER_HDR: 1  dev->priv_flags: 1001\n"
+					     "         total frames received            0\n"),
+			 20);
+	assert_int_equal(dsr_parse_proc_vlan("trunk.4094  VID: 4094\n"), 4094);
+	assert_int_equal(dsr_parse_proc_vlan("eth0.0  VID: 0\n"), 0);
+	assert_int_equal(dsr_parse_proc_vlan("x  VID: 4095\n"), 0);
+	assert_int_equal(dsr_parse_proc_vlan("x  VID: 20x\n"), 0);
+	assert_int_equal(dsr_parse_proc_vlan("x  VID:\n"), 0);
+	assert_int_equal(dsr_parse_proc_vlan(""), 0);
+}
+
 static void test_duration_good(void **state)
 {
 	static const struct {
@@ -309,6 +324,7 @@ static void test_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proc_vlan),
 		cmocka_unit_test(test_duration_good),
 		cmocka_unit_test(test_duration_bad),
 		cmocka_unit_test(test_ipv4),

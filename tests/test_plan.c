@@ -7,9 +7,13 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcap/pcap.h>
+#ifndef _WIN32
+#include <arpa/inet.h>
+#endif
 
 #include "../cmd/cmd.h"
 #include "../platform/netcompat.h"
@@ -18,6 +22,7 @@
 #include "../src/config.h"
 #include "../src/parse.h"
 #include "../src/plan.h"
+#include "../src/verdict.h"
 
 static const char *deployment = "[service web]\n"
 				"vip = 198.18.0.100\n"
@@ -108,7 +113,7 @@ static void capture_filters_admit_vrrp(void **state)
 	struct dsr_config cfg;
 	struct dsr_iface ifc;
 	struct dsr_plan plan;
-	char filter[256];
+	char filter[DSR_FILTER_MAX];
 	uint8_t f[128];
 	const uint8_t lb2[6] = {2, 0, 0, 0, 0, 3}, lb2_ip[4] = {198, 18, 0, 3}, vip[4] = {198, 18, 0, 100};
 	const uint8_t udp_dst[4] = {198, 18, 0, 77};
@@ -351,6 +356,246 @@ static void only_one_server(void **state)
 	dsr_config_free(&cfg);
 }
 
+/* A deployment on VLAN 20, audited from a trunk that has no address there. */
+static const char *vlan_deployment = "[service web]\n"
+				     "vip = 198.18.20.100\n"
+				     "ports = 80\n"
+				     "balancer-mac = 02:00:00:00:20:02\n"
+				     "vlan = 20\n"
+				     "vlan-priority = 5\n"
+				     "source = 198.18.20.60\n"
+				     "servers = rs1\n"
+				     "[server rs1]\n"
+				     "address = 198.18.20.11\n"
+				     "mac = 02:00:00:00:20:11\n";
+
+static int build_text(struct dsr_config *cfg, const char *text, const struct dsr_iface *ifc,
+		      struct dsr_plan *plan, char *err, size_t errlen)
+{
+	assert_int_equal(dsr_config_init(cfg), 0);
+	assert_int_equal(dsr_config_load_string(cfg, text, "t.ini", err, errlen), 0);
+	return dsr_plan_build(cfg, ifc, 0x12345678, plan, err, errlen);
+}
+
+/* Every probe of a VLAN service leaves tagged from its source; the VLAN is a
+ * segment of its own (on-link, no gateway); this host's TCP cannot go there. */
+static void vlan_service_probed_tagged(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_observations obs = {0};
+	char err[256];
+	uint8_t f[128];
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	assert_int_equal(build_text(&cfg, vlan_deployment, &ifc, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.ntagged, 1);
+	assert_int_equal(plan.tagged[0].vlan, 20);
+	assert_int_equal(plan.tagged[0].vlan_pcp, 5);
+	assert_true(plan.tagged[0].answers_arp);
+	assert_int_equal(plan.on_segment, true);
+	const struct dsr_task *conn = find(&plan, "tcp.vip.conn", NULL, 80);
+	assert_non_null(conn);
+	assert_null(conn->probe);
+	assert_string_equal(conn->skip_reason, "tagged");
+	assert_non_null(find(&plan, "tcp.vip.direct", "rs1", 80)->probe);
+	assert_int_equal(dsr_engine_prepare(&plan, &obs), 0);
+	for (size_t i = 0; i < plan.ntasks; i++) {
+		const struct dsr_task *t = &plan.tasks[i];
+		assert_int_equal(t->vantage, 1);
+		if (!t->probe || !t->probe->build || t->passive)
+			continue;
+		/* Every frame it builds is tagged 20, priority 5, from the source. */
+		struct dsr_task_state *s = &obs.state[i];
+		s->dst_mac_known = true;
+		memset(s->dst_mac, 0xff, 6);
+		int n = t->probe->build(t, s, dsr_plan_me(&plan, t), f, sizeof(f), err, sizeof(err));
+		struct dsr_frame d;
+		assert_true(n > 0);
+		assert_int_equal(dsr_decode_ethernet(f, (size_t)n, &d), DSR_FRAME_OK);
+		assert_int_equal(d.ntags, 1);
+		assert_int_equal(d.vlan, 20);
+		assert_int_equal(d.vlan_pcp, 5);
+		if (d.l3 == DSR_L3_IPV4)
+			assert_int_equal(d.ip.src.s_addr, plan.tagged[0].ip.s_addr);
+	}
+	dsr_observations_free(&obs);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+/* Only the service's own VLAN counts: rs1's address answered from VLAN 30 (or
+ * untagged) is another host's, never a conflict, never an answer. */
+static void vlan_other_vlans_never_count(void **state)
+{
+	(void)state;
+	static const uint8_t rs1[6] = {2, 0, 0, 0, 0x20, 0x11}, other[6] = {2, 0, 0, 0, 0x30, 0x99};
+	static const uint8_t rs1_ip[4] = {198, 18, 20, 11}, me_ip[4] = {198, 18, 20, 60};
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_observations obs = {0};
+	struct timeval ts = {1000, 0};
+	char err[256];
+	uint8_t f[128];
+	size_t n, nchecks;
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	assert_int_equal(build_text(&cfg, vlan_deployment, &ifc, &plan, err, sizeof(err)), 0);
+	const struct dsr_task *arp = find(&plan, "arp.rip", "rs1", -1);
+	size_t arp_i = (size_t)(arp - plan.tasks);
+	assert_int_equal(dsr_engine_prepare(&plan, &obs), 0);
+	obs.state[arp_i].attempts = 1;
+	/* VLAN 30's host with rs1's address, tagged 30; and one untagged. */
+	n = push_tag(f, craft_arp(f, 2, other, rs1_ip, plan.me.mac, me_ip), 0x8100, 30);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	n = craft_arp(f, 2, other, rs1_ip, plan.me.mac, me_ip);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	/* QinQ with 20 inside: another provider's customer VLAN 20, not ours. */
+	n = push_tag(f, push_tag(f, craft_arp(f, 2, other, rs1_ip, plan.me.mac, me_ip), 0x8100, 20),
+		     0x88a8, 7);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.state[arp_i].nmatched, 0);
+	/* rs1 itself, in VLAN 20 (priority bits set): the one answer. */
+	n = push_tag(f, craft_arp(f, 2, rs1, rs1_ip, plan.me.mac, me_ip), 0x8100, 0x6000 | 20);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.state[arp_i].nmatched, 1);
+	struct dsr_check *c = dsr_verdicts(&cfg, &plan, &obs, &nchecks);
+	assert_non_null(c);
+	for (size_t i = 0; i < nchecks; i++) {
+		assert_int_equal(c[i].vlan, 20);
+		if (strcmp(c[i].id, "arp.rip") == 0)
+			assert_int_equal(c[i].status, DSR_PASS);
+	}
+	free(c);
+	dsr_observations_free(&obs);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+/* An untagged service on a trunk: a tagged answer is another VLAN's (the
+ * false conflict of arping on a trunk, iputils#415). */
+static void untagged_service_ignores_tagged_frames(void **state)
+{
+	(void)state;
+	static const uint8_t dup[6] = {2, 0, 0, 0, 0, 0x99}, rs1[6] = {2, 0, 0, 0, 0, 0x11};
+	static const uint8_t rs1_ip[4] = {198, 18, 0, 11}, me_ip[4] = {198, 18, 0, 50};
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct dsr_observations obs = {0};
+	struct timeval ts = {1000, 0};
+	uint8_t f[128];
+	size_t n;
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	build(&cfg, &ifc, &plan);
+	size_t arp_i = (size_t)(find(&plan, "arp.rip", "rs1", -1) - plan.tasks);
+	assert_int_equal(dsr_engine_prepare(&plan, &obs), 0);
+	n = push_tag(f, craft_arp(f, 2, dup, rs1_ip, plan.me.mac, me_ip), 0x8100, 30);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.state[arp_i].nmatched, 0);
+	/* A priority-tagged frame (VLAN 0) is untagged: it counts. */
+	n = push_tag(f, craft_arp(f, 2, rs1, rs1_ip, plan.me.mac, me_ip), 0x8100, 0xa000);
+	dsr_engine_feed(&plan, f, n, &ts, false, &obs);
+	assert_int_equal(obs.state[arp_i].nmatched, 1);
+	dsr_observations_free(&obs);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
+/* Where a VLAN cannot be reached, the plan says why instead of guessing. */
+static void vlan_vantage_errors(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	char err[256], text[1024];
+
+	/* No source and no address of this host on VLAN 20. */
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	snprintf(text, sizeof(text), "%s", vlan_deployment);
+	*strstr(text, "source") = ';';
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "service 'web' is on VLAN 20, where eth0 has no address: give source = ADDRESS"));
+	dsr_config_free(&cfg);
+	/* ... unless a VLAN 20 device stacked on the trunk has one: no ARP answering then. */
+	snprintf(ifc.stacked[0].name, sizeof(ifc.stacked[0].name), "eth0.20");
+	dsr_parse_ipv4("198.18.20.7", &ifc.stacked[0].addr);
+	ifc.stacked[0].vlan = 20;
+	ifc.nstacked = 1;
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.ntagged, 1);
+	assert_string_equal(inet_ntoa(plan.tagged[0].ip), "198.18.20.7");
+	assert_false(plan.tagged[0].answers_arp);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+	/* An interface whose own address is in the VLAN's subnet (a Windows VLAN
+	 * adapter, whose tag Npcap shows): that address, answered by dsrcheck too. */
+	ifc.nstacked = 0;
+	vantage(&ifc, "198.18.20.50", 24, NULL);
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), 0);
+	assert_string_equal(inet_ntoa(plan.tagged[0].ip), "198.18.20.50");
+	assert_true(plan.tagged[0].answers_arp);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+	/* From the sub-interface of VLAN 20 itself: untagged, as today. */
+	vantage(&ifc, "198.18.20.50", 24, NULL);
+	ifc.vlan = 20;
+	*strstr(text, ";") = 's';
+	*strstr(text, "source = ") = ';';
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.ntagged, 0);
+	assert_int_equal(plan.iface_vlan, 20);
+	assert_non_null(find(&plan, "tcp.vip.conn", NULL, 80)->probe);
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+	/* From a sub-interface of another VLAN: no way there. */
+	ifc.vlan = 30;
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is on VLAN 20, but eth0 is a sub-interface of VLAN 30"));
+	dsr_config_free(&cfg);
+}
+
+#ifndef _WIN32
+/* A tag still in the frame (BSD, a saved file) passes the audit's filter when
+ * the plan probes a VLAN, and the watch's always. */
+static void capture_filters_admit_tagged_frames(void **state)
+{
+	(void)state;
+	static const uint8_t rs1[6] = {2, 0, 0, 0, 0x20, 0x11};
+	static const uint8_t rs1_ip[4] = {198, 18, 20, 11}, me_ip[4] = {198, 18, 20, 60};
+	static const uint8_t vip[4] = {198, 18, 20, 100};
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	char err[256], filter[DSR_FILTER_MAX];
+	uint8_t f[128];
+	size_t n;
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	assert_int_equal(build_text(&cfg, vlan_deployment, &ifc, &plan, err, sizeof(err)), 0);
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	n = push_tag(f, craft_arp(f, 2, rs1, rs1_ip, plan.me.mac, me_ip), 0x8100, 20);
+	assert_true(admits(filter, f, n));
+	n = push_tag(f, craft_tcp(f, rs1, plan.me.mac, vip, me_ip, 64, 80,
+				  find(&plan, "tcp.vip", NULL, 80)->sport, 1, 2, 0x12), 0x8100, 20);
+	assert_true(admits(filter, f, n));
+	/* A SYN-ACK to someone else's address, tagged: not ours. */
+	n = push_tag(f, craft_tcp(f, rs1, plan.me.mac, vip, rs1_ip, 64, 80,
+				  find(&plan, "tcp.vip", NULL, 80)->sport, 1, 2, 0x12), 0x8100, 20);
+	assert_false(admits(filter, f, n));
+	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	n = push_tag(f, craft_arp(f, 2, rs1, rs1_ip, plan.me.mac, me_ip), 0x8100, 30);
+	assert_true(admits(filter, f, n));
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +605,13 @@ int main(void)
 		cmocka_unit_test(on_the_balancer),
 		cmocka_unit_test(behind_a_router),
 		cmocka_unit_test(only_one_server),
+		cmocka_unit_test(vlan_service_probed_tagged),
+		cmocka_unit_test(vlan_other_vlans_never_count),
+		cmocka_unit_test(untagged_service_ignores_tagged_frames),
+		cmocka_unit_test(vlan_vantage_errors),
+#ifndef _WIN32
+		cmocka_unit_test(capture_filters_admit_tagged_frames),
+#endif
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

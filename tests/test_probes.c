@@ -31,7 +31,7 @@ static const uint8_t vip[4] = {198, 18, 0, 100};
 
 static struct dsr_local me(void)
 {
-	struct dsr_local l;
+	struct dsr_local l = {0};
 	memcpy(l.mac, me_mac, 6);
 	memcpy(&l.ip.s_addr, me_ip, 4);
 	return l;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../probes/wire.h"
+#include "../capture/decode.h"
 
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0x02};
@@ -62,9 +63,9 @@ static void test_raw_refuses_small_buffers_and_bad_options(void **state)
 
 	assert_int_equal(dsr_wire_raw.tcp(&eth, &ip, &tcp, buf, sizeof(buf), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "multiple of 4"));
-	assert_int_equal(dsr_wire_raw.arp_request(&eth, &arp, buf, 41, err, sizeof(err)), -1);
+	assert_int_equal(dsr_wire_raw.arp(&eth, &arp, buf, 41, err, sizeof(err)), -1);
 	assert_string_equal(err, "frame of 42 bytes exceeds 41");
-	assert_int_equal(dsr_wire_raw.arp_request(&eth, &arp, buf, 42, err, sizeof(err)), 42);
+	assert_int_equal(dsr_wire_raw.arp(&eth, &arp, buf, 42, err, sizeof(err)), 42);
 }
 
 #ifdef DSR_HAVE_LIBNET
@@ -106,15 +107,21 @@ static void test_raw_writer_matches_libnet(void **state)
 	for (int n = 0; n < 10000; n++) {
 		struct dsr_wire_ipv4 ip;
 		random_frame(&rng, dst, src, &ip);
-		struct dsr_wire_eth eth = {.dst = dst, .src = src};
+		/* Every other frame tagged, with any VLAN id and priority. */
+		uint32_t tag = next_random(&rng);
+		struct dsr_wire_eth eth = {.dst = dst, .src = src, .tagged = n % 2 == 1,
+					   .vlan = (uint16_t)(tag & 0x0fff), .priority = (uint8_t)(tag >> 12 & 7)};
 		for (size_t i = 0; i < sizeof(payload); i++)
 			payload[i] = (uint8_t)next_random(&rng);
 		for (size_t i = 0; i < sizeof(opts); i++)
 			opts[i] = (uint8_t)next_random(&rng);
 
-		struct dsr_wire_arp arp = {.sender_mac = src, .sender_ip = ip.src, .target_ip = ip.dst};
-		same_bytes("arp", n, a, dsr_wire_raw.arp_request(&eth, &arp, a, sizeof(a), err, sizeof(err)), b,
-			   dsr_wire_libnet.arp_request(&eth, &arp, b, sizeof(b), err, sizeof(err)));
+		/* Requests and replies (a reply names its target's MAC). */
+		struct dsr_wire_arp arp = {.op = n % 3 == 0 ? DSR_WIRE_ARP_REPLY : DSR_WIRE_ARP_REQUEST,
+					   .sender_mac = src, .sender_ip = ip.src,
+					   .target_mac = n % 3 == 0 ? dst : NULL, .target_ip = ip.dst};
+		same_bytes("arp", n, a, dsr_wire_raw.arp(&eth, &arp, a, sizeof(a), err, sizeof(err)), b,
+			   dsr_wire_libnet.arp(&eth, &arp, b, sizeof(b), err, sizeof(err)));
 
 		struct dsr_wire_echo echo = {.id = (uint16_t)next_random(&rng), .seq = (uint16_t)next_random(&rng),
 					     .payload = payload, .payload_len = next_random(&rng) % sizeof(payload)};
@@ -131,11 +138,38 @@ static void test_raw_writer_matches_libnet(void **state)
 }
 #endif
 
+/* A tagged frame of the raw writer reads back, through the decoder, with its
+ * VLAN, priority and every field it was given. */
+static void test_raw_tagged_arp_reply_decodes(void **state)
+{
+	(void)state;
+	static const uint8_t me[6] = {2, 0, 0, 0, 0, 0x60}, peer[6] = {2, 0, 0, 0, 0, 0x11};
+	struct dsr_wire_eth eth = {.dst = peer, .src = me, .tagged = true, .vlan = 20, .priority = 5};
+	struct dsr_wire_arp arp = {.op = DSR_WIRE_ARP_REPLY, .sender_mac = me, .target_mac = peer};
+	uint8_t buf[64];
+	char err[128];
+	struct dsr_frame f;
+
+	arp.sender_ip.s_addr = htonl(0xc6121460u); /* 198.18.20.96 */
+	arp.target_ip.s_addr = htonl(0xc612140bu);
+	assert_int_equal(dsr_wire_raw.arp(&eth, &arp, buf, 45, err, sizeof(err)), -1);
+	assert_int_equal(dsr_wire_raw.arp(&eth, &arp, buf, sizeof(buf), err, sizeof(err)), 46);
+	assert_int_equal(dsr_decode_ethernet(buf, 46, &f), DSR_FRAME_OK);
+	assert_int_equal(f.ntags, 1);
+	assert_int_equal(f.vlan, 20);
+	assert_int_equal(f.vlan_pcp, 5);
+	assert_int_equal(f.arp.op, DSR_ARP_REPLY);
+	assert_memory_equal(f.arp.sha, me, 6);
+	assert_memory_equal(f.arp.tha, peer, 6);
+	assert_int_equal(f.arp.spa.s_addr, arp.sender_ip.s_addr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_syn_matches_hand_computed_bytes),
 		cmocka_unit_test(test_raw_refuses_small_buffers_and_bad_options),
+		cmocka_unit_test(test_raw_tagged_arp_reply_decodes),
 #ifdef DSR_HAVE_LIBNET
 		cmocka_unit_test(test_raw_writer_matches_libnet),
 #endif
