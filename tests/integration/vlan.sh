@@ -78,23 +78,10 @@ UNTAGGED_CONFIG=$WORK/dsrcheck-vlan-untagged.ini
 sed '/^vlan = /d; /^source = /d' "$TRUNK_CONFIG" >"$UNTAGGED_CONFIG"
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
 
-# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrvl-VANTAGE; RC, stdout in $WORK/TAG.out,
-# stderr in $WORK/TAG.err.
-RC=0
-run_dsr() {
-	local vantage=$1 tag=$2
-	shift 2
-	RC=0
-	timeout "$RUN_LIMIT" ip netns exec "dsrvl-$vantage" "$BIN" "$@" \
-		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
-	wait "$!" || RC=$?
-}
-jqr() { jq -r "$2" "$WORK/$1.out" 2>/dev/null || true; }
-# checks_with TAG STATUS: "id server port reason", sorted.
-checks_with() {
-	jqr "$1" '.checks[] | select(.status == "'"$2"'")
-		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
-}
+# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrvl-VANTAGE (lab-test.sh's lab_test_dsr).
+run_dsr() { lab_test_dsr "dsrvl-$1" "${@:2}"; }
+jqr() { lab_test_jq "$@"; }
+checks_with() { lab_test_checks_with "$@"; }
 # verdicts TAG: every check but tcp.vip.conn, "id server port status reason", sorted.
 verdicts() {
 	jqr "$1" '.checks[] | select(.id != "tcp.vip.conn")
@@ -151,6 +138,11 @@ capture_start() {
 	lab_test_wait_line "$file.err" 'listening on' "$!" 10 || true
 }
 
+# pcap_count FILE FILTER: how many frames of FILE match FILTER (0 without FILE).
+pcap_count() {
+	{ tcpdump -r "$1" -nn "$2" 2>/dev/null || true; } | wc -l
+}
+
 # never_other TAG WHAT: VLAN 30's host is nowhere in the report.
 never_other() {
 	assert_eq "$2: VLAN 30's host ($OTHER_MAC) appears nowhere in the report" 0 \
@@ -180,11 +172,11 @@ check_trunk() {
 		"$(jqr "$tag" '.vantage.tagged[] | "\(.vlan) \(.source)"')"
 	never_other "$tag" "$at"
 	local n20 n30
-	n20=$(tcpdump -r "$WORK/$tag.pcap" -nn 'vlan 20' 2>/dev/null | wc -l)
-	n30=$(tcpdump -r "$WORK/$tag.pcap" -nn 'vlan 30' 2>/dev/null | wc -l)
+	n20=$(pcap_count "$WORK/$tag.pcap" 'vlan 20')
+	n30=$(pcap_count "$WORK/$tag.pcap" 'vlan 30')
 	assert "$at: the evidence file holds frames tagged VLAN 20 ($n20)" "" test "$n20" -gt 0
 	assert_eq "$at: the evidence file holds no frame of VLAN 30" 0 "$n30"
-	n30=$(tcpdump -r "$WORK/$tag-wire.pcap" -nn "vlan 30 and ether src $OTHER_MAC" 2>/dev/null | wc -l)
+	n30=$(pcap_count "$WORK/$tag-wire.pcap" "vlan 30 and ether src $OTHER_MAC")
 	assert "$at: VLAN 30's host was on the trunk during the run ($n30 frames)" "" test "$n30" -gt 0
 }
 
