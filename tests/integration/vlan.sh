@@ -157,7 +157,12 @@ check_trunk() {
 	capture_start "$WORK/$tag-wire.pcap"
 	start_noise
 	run_dsr trunk "$tag" -f json -c "$TRUNK_CONFIG" --pcap "$WORK/$tag.pcap"
-	sleep 0.3
+	# The capture holds VLAN 30's announcement (one every 0.5 s) even after a short run.
+	local tries
+	for ((tries = 0; tries < 20; tries++)); do
+		(($(pcap_count "$WORK/$tag-wire.pcap" "vlan 30 and ether src $OTHER_MAC") > 0)) && break
+		sleep 0.1
+	done
 	lab_test_stop_own
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	assert_eq "$at: stderr" "" "$(grep -v '^dsrcheck: evidence' "$WORK/$tag.err" || true)"
