@@ -75,6 +75,11 @@ int dsr_cmd_analyze(const struct dsr_cmd_options *o, struct dsr_config *cfg, str
 	if (!o->quiet && o->verbose)
 		fprintf(stderr, "dsrcheck: %zu frames read, %zu truncated or malformed, %zu not tracked\n",
 			n.frames, n.unusable, n.dropped);
+	/* Said even without -v: frames the run read but never counted for a service. */
+	unsigned long qinq = dsr_passive_qinq_frames(analyser);
+	if (!o->quiet && qinq)
+		fprintf(stderr, "dsrcheck: note: %lu QinQ (two-tag) frame%s in no service's VLAN, not "
+			"counted for any service\n", qinq, qinq == 1 ? "" : "s");
 	result.duration_ms = dsr_cmd_elapsed_ms(&result.started);
 	snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s", o->capture_file);
 	result.vantage.on_segment = true;

@@ -139,6 +139,7 @@ int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 		.out = stdout,
 		.audit = watch_audit,
 		.audit_arg = &ctx,
+		.link_vlan = ifc.vlan,
 	};
 	int rc = dsr_watch(cfg, src, &wo, err, sizeof(err));
 	dsr_source_close(src);

@@ -23,23 +23,47 @@ const char *dsr_addr_state_name(enum dsr_addr_state state)
 	return "unknown";
 }
 
-static int by_address(const void *a, const void *b)
+/* Untagged first, then each VLAN, then each QinQ pair: a segment's rows together. */
+static uint32_t segment_key(const struct dsr_address *a)
 {
-	uint32_t x = ntohl(((const struct dsr_address *)a)->ip.s_addr);
-	uint32_t y = ntohl(((const struct dsr_address *)b)->ip.s_addr);
+	return (uint32_t)a->ntags << 24 | (uint32_t)(a->vlan & 0xfff) << 12 |
+	       (a->ntags > 1 ? a->inner_vlan & 0xfff : 0);
+}
+
+static int by_segment_address(const void *a, const void *b)
+{
+	const struct dsr_address *p = a, *q = b;
+	uint32_t x = segment_key(p), y = segment_key(q);
+	if (x != y)
+		return x < y ? -1 : 1;
+	x = ntohl(p->ip.s_addr);
+	y = ntohl(q->ip.s_addr);
 	return x < y ? -1 : x > y;
+}
+
+void dsr_address_vlan_text(const struct dsr_address *a, char out[16])
+{
+	if (a->ntags == 0)
+		out[0] = '\0';
+	else if (a->ntags == 1)
+		snprintf(out, 16, "%u", (unsigned)a->vlan);
+	else
+		snprintf(out, 16, "%u.%u", (unsigned)a->vlan, (unsigned)a->inner_vlan);
 }
 
 void dsr_inventory_finish(struct dsr_inventory *inv, struct dsr_address *rows, size_t n)
 {
-	qsort(rows, n, sizeof(*rows), by_address);
+	qsort(rows, n, sizeof(*rows), by_segment_address);
 	inv->addresses = rows;
 	inv->naddresses = n;
+	inv->ntagged = 0;
 	for (size_t s = 0; s <= DSR_ADDR_FLIP_FLOP; s++)
 		inv->nstate[s] = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (rows[i].state <= DSR_ADDR_FLIP_FLOP)
 			inv->nstate[rows[i].state]++;
+		inv->ntagged += rows[i].ntags > 0;
+	}
 }
 
 static void put_time(struct timeval tv, char buf[32])

@@ -43,7 +43,12 @@ struct dsr_claim {
 	struct timeval first_seen, last_seen;  /* capture time */
 };
 
+/* One address on one segment: the same address in two VLANs is two rows (two
+ * broadcast domains, where it may legitimately live twice). */
 struct dsr_address {
+	uint8_t ntags;       /* 0 untagged (priority-tagged too), 1 one VLAN, 2 QinQ */
+	uint16_t vlan;       /* the VLAN id (QinQ: the outer one); 0 untagged */
+	uint16_t inner_vlan; /* QinQ: the inner VLAN id */
 	struct in_addr ip;
 	enum dsr_addr_state state;
 	unsigned changes;               /* times the claiming MAC changed */
@@ -52,16 +57,20 @@ struct dsr_address {
 };
 
 struct dsr_inventory {
-	const struct dsr_address *addresses; /* in address order */
+	const struct dsr_address *addresses; /* by segment (untagged, VLANs, QinQ), then address */
 	size_t naddresses;
+	size_t ntagged; /* rows on a tagged segment: writers show the VLAN only when any */
 	size_t nstate[DSR_ADDR_FLIP_FLOP + 1]; /* addresses per state */
 	/* ARP frames the bounded table could not hold: of addresses it had no
 	 * room for, and of a MAC beyond DSR_INVENTORY_MACS for one address. */
 	unsigned long untracked_addr_frames, untracked_mac_frames;
 };
 
-/* Orders the rows by address and counts them per state. */
+/* Orders the rows by segment then address and counts them per state. */
 void dsr_inventory_finish(struct dsr_inventory *inv, struct dsr_address *rows, size_t n);
+
+/* A row's segment as every writer shows it: "" untagged, "20", "100.20" (QinQ). */
+void dsr_address_vlan_text(const struct dsr_address *a, char out[16]);
 
 /* A claim's words as every writer shows them: the MAC, and its first and last
  * capture time as RFC 3339 UTC with microseconds ("" for a time gmtime cannot

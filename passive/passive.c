@@ -36,6 +36,7 @@ struct owner {
 
 struct addr {
 	uint32_t ip; /* network order; 0: free slot */
+	uint32_t seg; /* the segment it was seen on (seg_of_frame) */
 	struct owner owners[MACS_PER_ADDR];
 	unsigned nowners;
 	unsigned last;  /* index of the owner seen last */
@@ -48,6 +49,7 @@ struct addr {
 /* A connection or echo made to a VIP, awaiting its reply. */
 struct flow {
 	uint32_t client, vip; /* network order; client 0: free */
+	uint32_t seg;         /* a reply counts only on the request's segment */
 	uint16_t client_port, port; /* TCP ports, or ICMP id and sequence */
 	bool icmp;
 };
@@ -56,6 +58,7 @@ struct flow {
 struct direct_tally {
 	size_t server;
 	int port;
+	uint32_t seg; /* the service's: a server of two services in two VLANs has two */
 	unsigned long ok, wrong, wrong_frame;
 	uint32_t wrong_source;
 };
@@ -71,6 +74,7 @@ struct svc_owner {
 struct dsr_passive {
 	const struct dsr_config *cfg;
 	struct svc_owner **owners; /* per service; NULL for a service without a balancer set */
+	uint32_t *svc_seg;         /* per service: the segment of its VLAN */
 	size_t *owned, nowned;     /* the services that have one: what each frame ticks */
 	int64_t first_us, last_us; /* capture times of the first and last frame; first -1 before any */
 	int64_t ticked_us;         /* when the owner timelines last heard the time */
@@ -80,6 +84,8 @@ struct dsr_passive {
 	struct direct_tally *tallies;
 	size_t ntallies, tally_cap;
 	unsigned long dropped_addrs, dropped_claims, dropped_flows;
+	unsigned long qinq_frames; /* with a deployment: frames of no service's VLAN, by construction */
+	uint16_t link_vlan;        /* the VLAN of untagged frames (a sub-interface's), 0 none */
 	struct dsr_inventory inventory;
 	struct dsr_address *rows;
 	struct dsr_claim *claims;
@@ -100,6 +106,67 @@ static uint32_t hash32(uint32_t x)
 	return x;
 }
 
+/* The L2 segment a frame was seen on, as one number: untagged (a priority tag
+ * is untagged too, as 802.1Q says), one VLAN, or a QinQ outer.inner pair. ARP
+ * on two segments is two broadcast domains, so the same address on two
+ * segments is two addresses, never a conflict. */
+#define SEG_UNTAGGED 0u
+static uint32_t seg_make(unsigned ntags, unsigned vlan, unsigned inner)
+{
+	if (ntags == 0 || (ntags == 1 && vlan == 0))
+		return SEG_UNTAGGED;
+	return (uint32_t)(ntags > 1 ? 2 : 1) << 24 | (vlan & 0xfffu) << 12 | (ntags > 1 ? inner & 0xfffu : 0);
+}
+
+static uint32_t seg_of_frame(const struct dsr_passive *p, const struct dsr_frame *f)
+{
+	uint32_t seg = seg_make(f->ntags, f->vlan, f->inner_vlan);
+	/* On a sub-interface the kernel took the VLAN's tag off. */
+	return seg == SEG_UNTAGGED && p->link_vlan ? seg_make(1, p->link_vlan, 0) : seg;
+}
+
+static unsigned seg_ntags(uint32_t seg)
+{
+	return seg >> 24;
+}
+
+static unsigned seg_vlan(uint32_t seg)
+{
+	return seg >> 12 & 0xfffu;
+}
+
+static unsigned seg_inner(uint32_t seg)
+{
+	return seg & 0xfffu;
+}
+
+/* " in VLAN 20", " in QinQ VLAN 100.20", or "" untagged: how summaries and
+ * alerts name the segment. */
+static void seg_words(uint32_t seg, char out[32])
+{
+	if (seg_ntags(seg) == 0)
+		out[0] = '\0';
+	else if (seg_ntags(seg) == 1)
+		snprintf(out, 32, " in VLAN %u", seg_vlan(seg));
+	else
+		snprintf(out, 32, " in QinQ VLAN %u.%u", seg_vlan(seg), seg_inner(seg));
+}
+
+/* Evidence of the segment the frames of a check were seen on (none untagged). */
+static void seg_evidence(struct dsr_check *c, uint32_t seg)
+{
+	if (seg_ntags(seg) == 0)
+		return;
+	dsr_evidence_int(c, "vlan", seg_vlan(seg));
+	if (seg_ntags(seg) > 1)
+		dsr_evidence_int(c, "inner_vlan", seg_inner(seg));
+}
+
+static uint32_t svc_seg(const struct dsr_passive *p, const struct dsr_service *svc)
+{
+	return p->svc_seg[svc - p->cfg->services];
+}
+
 static int start_owners(struct dsr_passive *p);
 
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
@@ -115,7 +182,14 @@ struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 	p->flows = calloc(FLOW_SLOTS, sizeof(*p->flows));
 	p->owners = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owners));
 	p->owned = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owned));
-	if (!p->addrs || !p->flows || !p->owners || !p->owned || start_owners(p) < 0) {
+	p->svc_seg = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->svc_seg));
+	if (!p->addrs || !p->flows || !p->owners || !p->owned || !p->svc_seg) {
+		dsr_passive_free(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->nservices; i++)
+		p->svc_seg[i] = seg_make(1, dsr_service_vlan(cfg, &cfg->services[i]), 0);
+	if (start_owners(p) < 0) {
 		dsr_passive_free(p);
 		return NULL;
 	}
@@ -130,6 +204,7 @@ void dsr_passive_free(struct dsr_passive *p)
 		free(p->owners[i]);
 	free(p->owners);
 	free(p->owned);
+	free(p->svc_seg);
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
@@ -155,23 +230,38 @@ size_t dsr_passive_dropped(const struct dsr_passive *p)
 	return p->dropped_addrs + p->dropped_claims + p->dropped_flows;
 }
 
-static struct addr *slot(struct addr *table, size_t cap, uint32_t ip)
+unsigned long dsr_passive_qinq_frames(const struct dsr_passive *p)
 {
-	size_t i = hash32(ip) & (cap - 1);
-	while (table[i].ip && table[i].ip != ip)
+	return p->qinq_frames;
+}
+
+void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan)
+{
+	p->link_vlan = vlan & 0xfffu;
+	/* A service without a VLAN audited from the sub-interface is on its VLAN,
+	 * as it always was: the untagged frames it read are now that VLAN's. */
+	for (size_t i = 0; i < p->cfg->nservices; i++)
+		if (dsr_service_vlan(p->cfg, &p->cfg->services[i]) == 0)
+			p->svc_seg[i] = seg_make(1, p->link_vlan, 0);
+}
+
+static struct addr *slot(struct addr *table, size_t cap, uint32_t seg, uint32_t ip)
+{
+	size_t i = hash32(ip ^ hash32(seg)) & (cap - 1);
+	while (table[i].ip && (table[i].ip != ip || table[i].seg != seg))
 		i = (i + 1) & (cap - 1);
 	return &table[i];
 }
 
-static struct addr *find_addr(const struct dsr_passive *p, uint32_t ip)
+static struct addr *find_addr(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
 {
-	struct addr *a = slot(p->addrs, p->addr_cap, ip);
+	struct addr *a = slot(p->addrs, p->addr_cap, seg, ip);
 	return a->ip ? a : NULL;
 }
 
-static struct addr *add_addr(struct dsr_passive *p, uint32_t ip)
+static struct addr *add_addr(struct dsr_passive *p, uint32_t seg, uint32_t ip)
 {
-	struct addr *a = slot(p->addrs, p->addr_cap, ip);
+	struct addr *a = slot(p->addrs, p->addr_cap, seg, ip);
 	if (a->ip)
 		return a;
 	if ((p->naddrs + 1) * 4 > p->addr_cap * 3) {
@@ -182,35 +272,39 @@ static struct addr *add_addr(struct dsr_passive *p, uint32_t ip)
 			return NULL;
 		for (size_t i = 0; i < p->addr_cap; i++)
 			if (p->addrs[i].ip)
-				*slot(bigger, p->addr_cap * 2, p->addrs[i].ip) = p->addrs[i];
+				*slot(bigger, p->addr_cap * 2, p->addrs[i].seg, p->addrs[i].ip) = p->addrs[i];
 		free(p->addrs);
 		p->addrs = bigger;
 		p->addr_cap *= 2;
-		a = slot(p->addrs, p->addr_cap, ip);
+		a = slot(p->addrs, p->addr_cap, seg, ip);
 	}
 	a->ip = ip;
+	a->seg = seg;
 	p->naddrs++;
 	return a;
 }
 
-static bool is_vip(const struct dsr_config *cfg, uint32_t ip)
+/* A VIP of a service on segment seg: elsewhere the same address is another
+ * broadcast domain's business. */
+static bool is_vip(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
 {
-	for (size_t i = 0; i < cfg->nservices; i++)
-		if (cfg->services[i].vip.s_addr == ip)
+	for (size_t i = 0; i < p->cfg->nservices; i++)
+		if (p->cfg->services[i].vip.s_addr == ip && p->svc_seg[i] == seg)
 			return true;
 	return false;
 }
 
 /* A claim on a VIP that must be reported at once: by a configured real server,
  * or (where the balancer's MACs are listed) by any MAC not listed. */
-static bool foreign_claim(const struct dsr_passive *p, uint32_t vip, const uint8_t mac[6])
+static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, uint32_t vip,
+			  const uint8_t mac[6])
 {
 	const struct dsr_config *cfg = p->cfg;
 
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *svc = &cfg->services[i];
 		const struct svc_owner *so = p->owners[i];
-		if (svc->vip.s_addr != vip)
+		if (svc->vip.s_addr != vip || p->svc_seg[i] != seg)
 			continue;
 		/* The balancer set as far as the capture verifies it (feed_claim
 		 * refreshed it): any member may own the VIP. */
@@ -230,7 +324,7 @@ static bool foreign_claim(const struct dsr_passive *p, uint32_t vip, const uint8
 static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 			const struct timeval *ts)
 {
-	char line[256], ip[16], macs[4 * 19] = "";
+	char line[288], ip[16], macs[4 * 19] = "", where[32];
 	struct in_addr in = {.s_addr = a->ip};
 
 	if (!p->alert || a->alerted)
@@ -243,8 +337,9 @@ static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 		strcat(macs, i ? "," : "");
 		strcat(macs, mac);
 	}
-	snprintf(line, sizeof(line), "%ld.%06ld %s %s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
-		 what, ip, macs);
+	seg_words(a->seg, where);
+	snprintf(line, sizeof(line), "%ld.%06ld %s %s%s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
+		 what, ip, where, macs);
 	p->alert(line, p->alert_arg);
 }
 
@@ -313,7 +408,7 @@ static size_t add_mac(uint8_t (*out)[6], size_t n, size_t cap, const uint8_t mac
 static size_t resolved_in_capture(struct in_addr addr, void *arg, uint8_t (*out)[6], size_t cap)
 {
 	const struct svc_owner *so = arg;
-	const struct addr *a = find_addr(so->p, addr.s_addr);
+	const struct addr *a = find_addr(so->p, svc_seg(so->p, so->svc), addr.s_addr);
 	const struct dsr_vrrp_router *r = dsr_ownership_router(&so->own, so->svc->vrrp_id);
 	size_t n = 0;
 	unsigned vrid;
@@ -353,14 +448,15 @@ static void owner_event(const struct dsr_own_event *e, void *arg)
 	const struct dsr_passive *p = so->p;
 	dsr_alert_fn fn = e->kind == DSR_OWN_FAILOVER ? p->info : p->alert;
 	void *fn_arg = e->kind == DSR_OWN_FAILOVER ? p->info_arg : p->alert_arg;
-	char line[320], text[256], ip[16];
+	char line[352], text[256], ip[16], where[32];
 
 	if (!fn || e->kind == DSR_OWN_UNKNOWN_HOST)
 		return;
 	dsr_own_event_text(e, text, sizeof(text));
 	dsr_format_ipv4(so->svc->vip, ip);
-	snprintf(line, sizeof(line), "%lld.%06lld %s: %s", (long long)(e->us / 1000000),
-		 (long long)(e->us % 1000000), ip, text);
+	seg_words(svc_seg(p, so->svc), where);
+	snprintf(line, sizeof(line), "%lld.%06lld %s%s: %s", (long long)(e->us / 1000000),
+		 (long long)(e->us % 1000000), ip, where, text);
 	fn(line, fn_arg);
 }
 
@@ -384,6 +480,13 @@ static int start_owners(struct dsr_passive *p)
 	return 0;
 }
 
+/* Only frames of a service's own VLAN count for it (a QinQ frame for none):
+ * dsr_frame_in_vlan, but with a sub-interface's untagged frames in its VLAN. */
+static bool in_service(const struct dsr_passive *p, size_t svc, const struct dsr_frame *f)
+{
+	return seg_of_frame(p, f) == p->svc_seg[svc];
+}
+
 static void feed_claim(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts)
 {
 	struct dsr_vip_claim c = {.us = us_of(ts), .op = f->arp.op,
@@ -392,7 +495,7 @@ static void feed_claim(struct dsr_passive *p, const struct dsr_frame *f, const s
 	memcpy(c.mac, f->arp.sha, 6);
 	for (size_t i = 0; i < p->cfg->nservices; i++) {
 		struct svc_owner *so = p->owners[i];
-		if (!so || so->svc->vip.s_addr != f->arp.spa.s_addr)
+		if (!so || so->svc->vip.s_addr != f->arp.spa.s_addr || !in_service(p, i, f))
 			continue;
 		refresh_set(so);
 		dsr_ownership_claim(&so->own, &c);
@@ -407,6 +510,8 @@ static void feed_advert(struct dsr_passive *p, const struct dsr_frame *f, const 
 	memcpy(a.mac, f->eth_src, 6);
 	for (size_t k = 0; k < p->nowned; k++) {
 		struct svc_owner *so = p->owners[p->owned[k]];
+		if (!in_service(p, p->owned[k], f))
+			continue;
 		refresh_set(so);
 		dsr_ownership_advert(&so->own, &a);
 	}
@@ -448,7 +553,8 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	/* 0.0.0.0 is an RFC 5227 probe: it asks, it claims nothing. */
 	if (f->arp.spa.s_addr == 0)
 		return;
-	struct addr *a = add_addr(p, f->arp.spa.s_addr);
+	uint32_t seg = seg_of_frame(p, f);
+	struct addr *a = add_addr(p, seg, f->arp.spa.s_addr);
 	if (!a) {
 		p->dropped_addrs++;
 		return;
@@ -474,27 +580,37 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	a->owners[i].last_frame = frame_no;
 	a->owners[i].last_us = us_of(ts);
 	a->last = i;
-	if (is_vip(p->cfg, a->ip)) {
+	if (is_vip(p, seg, a->ip)) {
 		feed_claim(p, f, ts);
-		if (foreign_claim(p, a->ip, f->arp.sha))
+		if (foreign_claim(p, seg, a->ip, f->arp.sha))
 			raise_alert(p, a, "vip-claim", ts);
 	} else if (a->nowners > 1) {
 		raise_alert(p, a, "conflict", ts);
 	}
 }
 
-static struct flow *flow_slot(struct dsr_passive *p, uint32_t client, uint16_t client_port,
-			      uint16_t port, bool icmp)
+static struct flow *flow_slot(struct dsr_passive *p, uint32_t seg, uint32_t client,
+			      uint16_t client_port, uint16_t port, bool icmp)
 {
-	uint32_t h = hash32(client ^ hash32(((uint32_t)client_port << 16) | port) ^ (icmp ? 1u : 0u));
+	uint32_t h = hash32(client ^ hash32(((uint32_t)client_port << 16) | port) ^ hash32(seg) ^
+			    (icmp ? 1u : 0u));
 	return &p->flows[h & (FLOW_SLOTS - 1)];
 }
 
-static struct direct_tally *tally(struct dsr_passive *p, size_t server, int port)
+static const struct direct_tally *find_tally(const struct dsr_passive *p, uint32_t seg,
+					    size_t server, int port)
 {
 	for (size_t i = 0; i < p->ntallies; i++)
-		if (p->tallies[i].server == server && p->tallies[i].port == port)
+		if (p->tallies[i].server == server && p->tallies[i].port == port && p->tallies[i].seg == seg)
 			return &p->tallies[i];
+	return NULL;
+}
+
+static struct direct_tally *tally(struct dsr_passive *p, uint32_t seg, size_t server, int port)
+{
+	const struct direct_tally *found = find_tally(p, seg, server, port);
+	if (found)
+		return &p->tallies[found - p->tallies];
 	if (p->ntallies == p->tally_cap) {
 		size_t cap = p->tally_cap ? p->tally_cap * 2 : 32;
 		struct direct_tally *t = realloc(p->tallies, cap * sizeof(*t));
@@ -507,6 +623,7 @@ static struct direct_tally *tally(struct dsr_passive *p, size_t server, int port
 	memset(t, 0, sizeof(*t));
 	t->server = server;
 	t->port = port;
+	t->seg = seg;
 	return t;
 }
 
@@ -538,10 +655,12 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 	}
 	bool request = icmp ? f->icmp.type == DSR_ICMP_ECHO
 			    : (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
+	uint32_t seg = seg_of_frame(p, f);
 	if (request) {
-		if (!is_vip(p->cfg, f->ip.dst.s_addr))
+		if (!is_vip(p, seg, f->ip.dst.s_addr))
 			return;
-		struct flow *fl = flow_slot(p, f->ip.src.s_addr, a, b, icmp);
+		struct flow *fl = flow_slot(p, seg, f->ip.src.s_addr, a, b, icmp);
+		fl->seg = seg;
 		fl->client = f->ip.src.s_addr;
 		fl->vip = f->ip.dst.s_addr;
 		fl->client_port = a;
@@ -556,14 +675,14 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 		return;
 	/* A reply swaps the ports; an echo reply keeps id and sequence. */
 	uint16_t client_port = icmp ? a : b, port = icmp ? b : a;
-	struct flow *fl = flow_slot(p, f->ip.dst.s_addr, client_port, port, icmp);
+	struct flow *fl = flow_slot(p, seg, f->ip.dst.s_addr, client_port, port, icmp);
 	if (fl->client != f->ip.dst.s_addr || fl->client_port != client_port || fl->port != port ||
-	    fl->icmp != icmp)
+	    fl->icmp != icmp || fl->seg != seg)
 		return;
 	size_t server;
 	if (!sender(p->cfg, f, &server))
 		return;
-	struct direct_tally *t = tally(p, server, icmp ? -1 : port);
+	struct direct_tally *t = tally(p, seg, server, icmp ? -1 : port);
 	if (!t) {
 		p->dropped_flows++;
 		return;
@@ -581,6 +700,10 @@ void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const s
 		       unsigned long frame_no)
 {
 	tick_owners(p, us_of(ts));
+	/* A QinQ frame is in no service's VLAN: counted, so that the run can say
+	 * what it did not read, and kept to its own segment below. */
+	if (f->ntags > 1 && p->cfg->nservices)
+		p->qinq_frames++;
 	if (f->l3 == DSR_L3_ARP)
 		arp_frame(p, f, ts, frame_no);
 	else if (f->l3 == DSR_L3_IPV4 && f->l4 == DSR_L4_VRRP)
@@ -596,8 +719,9 @@ struct out {
 	size_t n, cap;
 };
 
+/* seg: the segment whose frames the check reads, named in its evidence. */
 static struct dsr_check *add_check(struct out *o, const char *id, const char *service,
-				   const char *server, struct in_addr target, int port)
+				   const char *server, struct in_addr target, int port, uint32_t seg)
 {
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 64;
@@ -614,6 +738,9 @@ static struct dsr_check *add_check(struct out *o, const char *id, const char *se
 	c->server = server;
 	dsr_format_ipv4(target, c->target);
 	c->port = port;
+	/* A QinQ segment is no one VLAN: its summary and evidence name both ids. */
+	c->vlan = seg_ntags(seg) == 1 ? (uint16_t)seg_vlan(seg) : 0;
+	seg_evidence(c, seg);
 	return c;
 }
 
@@ -636,12 +763,14 @@ static void owners_evidence(struct dsr_check *c, const struct addr *a)
 		dsr_evidence_int(c, "mac_changes", a->flips);
 }
 
-/* The MAC of a configured server: configured, or the one its address showed. */
-static const uint8_t *server_mac(const struct dsr_passive *p, const struct dsr_server *srv)
+/* The MAC of a configured server: configured, or the one its address showed
+ * on seg, its service's segment. */
+static const uint8_t *server_mac(const struct dsr_passive *p, uint32_t seg,
+				 const struct dsr_server *srv)
 {
 	if (srv->has_mac)
 		return srv->mac;
-	const struct addr *a = find_addr(p, srv->addr.s_addr);
+	const struct addr *a = find_addr(p, seg, srv->addr.s_addr);
 	return a && a->nowners == 1 ? a->owners[0].mac : NULL;
 }
 
@@ -649,7 +778,7 @@ static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *
 			 const uint8_t mac[6])
 {
 	for (size_t i = 0; i < svc->nservers; i++) {
-		const uint8_t *m = server_mac(p, &p->cfg->servers[svc->servers[i]]);
+		const uint8_t *m = server_mac(p, svc_seg(p, svc), &p->cfg->servers[svc->servers[i]]);
 		if (m && memcmp(m, mac, 6) == 0)
 			return true;
 	}
@@ -663,7 +792,8 @@ static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *
 static const uint8_t (*balancer_macs(const struct dsr_passive *p, const struct dsr_service *svc,
 				     size_t *n))[6]
 {
-	const struct addr *b = svc->nbalancers ? find_addr(p, svc->balancers[0].addr.s_addr) : NULL;
+	const struct addr *b =
+		svc->nbalancers ? find_addr(p, svc_seg(p, svc), svc->balancers[0].addr.s_addr) : NULL;
 
 	*n = svc->nbalancer_macs;
 	if (*n)
@@ -706,8 +836,8 @@ static void how_to_verify(struct dsr_check *c, const char *mac)
 
 static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struct out *o)
 {
-	const struct addr *a = find_addr(p, svc->vip.s_addr);
-	struct dsr_check *c = add_check(o, DSR_ID(ARP_VIP), svc->name, NULL, svc->vip, -1);
+	const struct addr *a = find_addr(p, svc_seg(p, svc), svc->vip.s_addr);
+	struct dsr_check *c = add_check(o, DSR_ID(ARP_VIP), svc->name, NULL, svc->vip, -1, svc_seg(p, svc));
 	char ip[16], mac[18];
 	size_t nverified;
 
@@ -775,7 +905,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	/* Claims from MACs that are neither the balancer nor a server. Without a
 	 * verified balancer MAC, one such claimer may be the balancer: it is
 	 * named, not trusted, and two or more are one too many. */
-	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, NULL, svc->vip, -1)))
+	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, NULL, svc->vip, -1, svc_seg(p, svc))))
 		return -1;
 	c->status = DSR_PASS;
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
@@ -828,7 +958,7 @@ static int judge_vrrp(struct dsr_passive *p, const struct dsr_service *svc, stru
 
 	if (!svc->vrrp_id || !so)
 		return 0;
-	if (!(c = add_check(o, DSR_ID(VRRP_MASTER), svc->name, NULL, svc->vip, -1)))
+	if (!(c = add_check(o, DSR_ID(VRRP_MASTER), svc->name, NULL, svc->vip, -1, svc_seg(p, svc))))
 		return -1;
 	struct dsr_ownership *own = finished_copy(p, so);
 	if (!own)
@@ -842,15 +972,16 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 			bool first, struct out *o)
 {
 	const struct dsr_server *srv = &p->cfg->servers[idx];
-	const struct addr *a = find_addr(p, srv->addr.s_addr);
-	const uint8_t *mac = server_mac(p, srv);
+	uint32_t seg = svc_seg(p, svc);
+	const struct addr *a = find_addr(p, seg, srv->addr.s_addr);
+	const uint8_t *mac = server_mac(p, seg, srv);
 	struct dsr_check *c;
 	char ip[16], vip[16], text[18], n[24];
 
 	dsr_format_ipv4(srv->addr, ip);
 	dsr_format_ipv4(svc->vip, vip);
 	if (first) {
-		if (!(c = add_check(o, DSR_ID(ARP_RIP), svc->name, srv->name, srv->addr, -1)))
+		if (!(c = add_check(o, DSR_ID(ARP_RIP), svc->name, srv->name, srv->addr, -1, seg)))
 			return -1;
 		if (!a) {
 			not_seen(c, "ARP frame from this address");
@@ -872,9 +1003,9 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		}
 	}
 
-	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, srv->name, svc->vip, -1)))
+	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, srv->name, svc->vip, -1, svc_seg(p, svc))))
 		return -1;
-	const struct addr *v = find_addr(p, svc->vip.s_addr);
+	const struct addr *v = find_addr(p, seg, svc->vip.s_addr);
 	const struct owner *claim = NULL;
 	for (unsigned i = 0; mac && v && i < v->nowners; i++)
 		if (memcmp(v->owners[i].mac, mac, 6) == 0)
@@ -899,12 +1030,9 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 	for (int k = -1; k < (int)svc->nports; k++) {
 		int port = k < 0 ? -1 : svc->ports[k];
 		if (!(c = add_check(o, k < 0 ? DSR_ID(ICMP_VIP_DIRECT) : DSR_ID(TCP_VIP_DIRECT), svc->name, srv->name,
-				    svc->vip, port)))
+				    svc->vip, port, seg)))
 			return -1;
-		const struct direct_tally *t = NULL;
-		for (size_t i = 0; i < p->ntallies; i++)
-			if (p->tallies[i].server == idx && p->tallies[i].port == port)
-				t = &p->tallies[i];
+		const struct direct_tally *t = find_tally(p, seg, idx, port);
 		if (!t) {
 			not_seen(c, "reply from this server to a client of the VIP");
 			continue;
@@ -928,20 +1056,39 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 	return 0;
 }
 
-static bool configured_address(const struct dsr_config *cfg, uint32_t ip)
+/* An address the deployment names on segment seg: a VIP, or a server of a
+ * service there (a server of no service is on the untagged segment). */
+static bool configured_address(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
 {
-	if (is_vip(cfg, ip))
+	const struct dsr_config *cfg = p->cfg;
+
+	if (is_vip(p, seg, ip))
 		return true;
-	for (size_t i = 0; i < cfg->nservers; i++)
-		if (cfg->servers[i].addr.s_addr == ip)
+	for (size_t i = 0; i < cfg->nservers; i++) {
+		if (cfg->servers[i].addr.s_addr != ip)
+			continue;
+		bool listed = false;
+		for (size_t s = 0; s < cfg->nservices; s++)
+			for (size_t k = 0; k < cfg->services[s].nservers; k++)
+				if (cfg->services[s].servers[k] == i) {
+					listed = true;
+					if (p->svc_seg[s] == seg)
+						return true;
+				}
+		if (!listed && seg == SEG_UNTAGGED)
 			return true;
+	}
 	return false;
 }
 
-static int cmp_ip(const void *a, const void *b)
+/* Segment, then address: the order of the checks and of the inventory. */
+static int cmp_seg_ip(const void *a, const void *b)
 {
-	uint32_t x = ntohl(((const struct addr *)a)->ip), y = ntohl(((const struct addr *)b)->ip);
-	return x < y ? -1 : x > y;
+	const struct addr *x = a, *y = b;
+	uint32_t xi = ntohl(x->ip), yi = ntohl(y->ip);
+	if (x->seg != y->seg)
+		return x->seg < y->seg ? -1 : 1;
+	return xi < yi ? -1 : xi > yi;
 }
 
 /* Any other address that two MACs used: an IP conflict nobody configured. */
@@ -949,23 +1096,25 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 {
 	size_t n = 0;
 	struct addr *list = malloc((p->naddrs ? p->naddrs : 1) * sizeof(*list));
-	char ip[16];
+	char ip[16], where[32], addr[48];
 
 	if (!list)
 		return -1;
 	for (size_t i = 0; i < p->addr_cap; i++)
 		if (p->addrs[i].ip && p->addrs[i].nowners > 1 &&
-		    !configured_address(p->cfg, p->addrs[i].ip))
+		    !configured_address(p, p->addrs[i].seg, p->addrs[i].ip))
 			list[n++] = p->addrs[i];
-	qsort(list, n, sizeof(*list), cmp_ip);
+	qsort(list, n, sizeof(*list), cmp_seg_ip);
 	for (size_t i = 0; i < n; i++) {
 		struct in_addr in = {.s_addr = list[i].ip};
-		struct dsr_check *c = add_check(o, DSR_ID(ARP_CONFLICT), NULL, NULL, in, -1);
+		struct dsr_check *c = add_check(o, DSR_ID(ARP_CONFLICT), NULL, NULL, in, -1, list[i].seg);
 		if (!c) {
 			free(list);
 			return -1;
 		}
 		dsr_format_ipv4(in, ip);
+		seg_words(list[i].seg, where);
+		snprintf(addr, sizeof(addr), "%s%s", ip, where);
 		owners_evidence(c, &list[i]);
 		/* An address that moved once is worth a look, not a failed run: a
 		 * failover or a replaced card does that. Two owners at once, or back
@@ -975,12 +1124,12 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 			c->status = DSR_WARN;
 			c->reason = DSR_REASON(CHANGED);
 			dsr_fix(c, DSR_FIX_ADDRESS_CHANGED, DSR_PLATFORM_UNKNOWN,
-				&(struct dsr_fix_args){.addr = ip});
+				&(struct dsr_fix_args){.addr = addr});
 		} else {
 			dsr_verdict_conflict(c, state == DSR_ADDR_FLIP_FLOP ? DSR_R_FLIP_FLOP : DSR_R_CONFLICT,
-					     ip, false);
+					     addr, false);
 		}
-		dsr_check_summary(c, "%u MACs used %s%s", list[i].nowners, ip,
+		dsr_check_summary(c, "%u MACs used %s%s", list[i].nowners, addr,
 				  state == DSR_ADDR_FLIP_FLOP ? ", changing back and forth"
 				  : state == DSR_ADDR_CONFLICT ? " at once"
 							       : ", one after the other");
@@ -1009,6 +1158,9 @@ static int build_inventory(struct dsr_passive *p)
 			continue;
 		struct dsr_address *row = &p->rows[n++];
 		row->ip.s_addr = a->ip;
+		row->ntags = (uint8_t)seg_ntags(a->seg);
+		row->vlan = (uint16_t)seg_vlan(a->seg);
+		row->inner_vlan = (uint16_t)seg_inner(a->seg);
 		row->state = addr_state(a);
 		row->changes = a->flips;
 		row->claims = &p->claims[k];

@@ -16,9 +16,21 @@
 struct dsr_passive;
 
 /* cfg may describe no service at all: then only address conflicts are
- * reported. NULL when out of memory. cfg must outlive the analyser. */
+ * reported. NULL when out of memory. cfg must outlive the analyser.
+ *
+ * VLANs are kept apart: an address is a (segment, address) pair, where the
+ * segment is untagged (priority-tagged frames too), one 802.1Q VLAN, or a
+ * QinQ outer.inner pair; a service reads only the frames of its own VLAN
+ * (dsr_service_vlan), and a QinQ frame is in none. */
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg);
 void dsr_passive_free(struct dsr_passive *p);
+
+/* The capture is a sub-interface's of VLAN vlan (eth0.20), whose tag the
+ * kernel took off: its untagged (and priority-tagged) frames are that VLAN's,
+ * read by the services with vlan = 20 and those with none (as before VLANs
+ * existed), as the audit reads them there. 0, the default: untagged frames
+ * are the untagged segment's. Call before the first frame. */
+void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan);
 
 /* Called once for each new finding as it happens (watch prints them). */
 typedef void (*dsr_alert_fn)(const char *line, void *arg);
@@ -44,5 +56,10 @@ const struct dsr_inventory *dsr_passive_inventory(const struct dsr_passive *p);
 
 /* Addresses, claims and flows that did not fit the bounded tables. */
 size_t dsr_passive_dropped(const struct dsr_passive *p);
+
+/* With a deployment: QinQ (two-tag) frames seen, which are in no service's
+ * VLAN and so never count for one (analyze and watch say how many). 0 without
+ * a deployment, whose inventory lists their segments as any other. */
+unsigned long dsr_passive_qinq_frames(const struct dsr_passive *p);
 
 #endif

@@ -66,6 +66,7 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	dsr_passive_link_vlan(w.passive, o->link_vlan);
 	dsr_passive_on_alert(w.passive, alert, &w);
 	dsr_passive_on_info(w.passive, info, &w);
 	dsr_os_catch_stop(&stop_signal);
@@ -105,8 +106,13 @@ int dsr_watch(const struct dsr_config *cfg, struct dsr_source *src,
 			break;
 		}
 	}
-	fprintf(o->out, "summary: %lu frames, %lu alerts, %lu audits (%lu failed, %lu not run)%s%s\n",
-		w.frames, w.alerts, audits, failed, broken, stop_signal ? ", stopped by " : "",
+	unsigned long qinq = dsr_passive_qinq_frames(w.passive);
+	char qinq_note[80] = "";
+	if (qinq)
+		snprintf(qinq_note, sizeof(qinq_note), ", %lu QinQ frame%s in no service's VLAN", qinq,
+			 qinq == 1 ? "" : "s");
+	fprintf(o->out, "summary: %lu frames, %lu alerts, %lu audits (%lu failed, %lu not run)%s%s%s\n",
+		w.frames, w.alerts, audits, failed, broken, qinq_note, stop_signal ? ", stopped by " : "",
 		stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "");
 	fflush(o->out);
 	if (o->syslog)

@@ -22,6 +22,7 @@ struct dsr_watch_options {
 	 * Returns 0 passed, 1 failed, anything else: the audit could not run. */
 	int (*audit)(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, void *arg);
 	void *audit_arg;
+	uint16_t link_vlan; /* the interface is a sub-interface of this VLAN (0: not) */
 };
 
 /* Runs until SIGINT or SIGTERM, then prints a summary. Returns 0, or -1 with

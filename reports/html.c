@@ -695,8 +695,8 @@ static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_f
 	fprintf(out, "<li id=\"finding-%zu\" class=\"finding %s\">\n<p class=\"head\">"
 		"<span class=\"badge %s\">%s</span> ", k + 1, status_class(f->status),
 		status_class(f->status), f->status == DSR_FAIL ? "FAIL" : "WARN");
-	if (f->vlan)
-		fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
+	char vlan[24];
+	fputs(dsr_finding_vlan_prefix(f, vlan, sizeof(vlan)), out);
 	put_html(out, f->summary);
 	fputs("</p>\n<p class=\"facts\"><code>", out);
 	put_html(out, f->name);
@@ -970,20 +970,27 @@ static void put_evidence(FILE *out, const struct dsr_run *run)
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
 	fprintf(out, "<section id=\"addresses\">\n<h2>Addresses in the capture (%zu)</h2>\n"
-		"<div class=\"scroll\"><table class=\"inventory\">\n<thead><tr><th>address</th>"
+		"<div class=\"scroll\"><table class=\"inventory\">\n<thead><tr>%s<th>address</th>"
 		"<th>state</th><th>MAC</th><th>frames</th><th>first seen (frame)</th>"
-		"<th>last seen (frame)</th></tr></thead>\n<tbody>\n", inv->naddresses);
+		"<th>last seen (frame)</th></tr></thead>\n<tbody>\n", inv->naddresses,
+		inv->ntagged ? "<th>VLAN</th>" : "");
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16];
+		char ip[16], vlan[16];
 
 		dsr_format_ipv4(a->ip, ip);
+		dsr_address_vlan_text(a, vlan);
 		for (size_t k = 0; k < a->nclaims; k++) {
 			const struct dsr_claim *c = &a->claims[k];
 			struct dsr_claim_text t;
 
 			dsr_claim_text(c, &t);
-			fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%lu</td><td>%s (%lu)</td>"
+			/* The VLAN column only when some row is tagged. */
+			if (inv->ntagged)
+				fprintf(out, "<tr><td>%s</td>", k ? "" : vlan[0] ? vlan : "untagged");
+			else
+				fputs("<tr>", out);
+			fprintf(out, "<td>%s</td><td>%s</td><td>%s</td><td>%lu</td><td>%s (%lu)</td>"
 				"<td>%s (%lu)</td></tr>\n", k ? "" : ip,
 				k ? "" : dsr_addr_state_name(a->state), t.mac, c->frames, t.first,
 				c->first_frame, t.last, c->last_frame);

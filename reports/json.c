@@ -231,8 +231,9 @@ static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_f
 	fputs(n ? "\n      ]\n    }" : "]\n    }", out);
 }
 
-/* "inventory" (counts) and "addresses" (one line per address, its MACs in
- * order of first appearance), present only when the run has an inventory. */
+/* "inventory" (counts) and "addresses" (one line per address and segment, its
+ * MACs in order of first appearance; "vlan", and "inner_vlan" for QinQ, only
+ * on a tagged segment), present only when the run has an inventory. */
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
 	fprintf(out, ",\n  \"inventory\": {\"addresses\": %zu", inv->naddresses);
@@ -246,8 +247,14 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 		char ip[16];
 
 		dsr_format_ipv4(a->ip, ip);
-		fprintf(out, "%s    {\"address\": \"%s\", \"state\": \"%s\", \"mac_changes\": %u, \"macs\": [",
-			i ? ",\n" : "\n", ip, dsr_addr_state_name(a->state), a->changes);
+		fprintf(out, "%s    {\"address\": \"%s\", ", i ? ",\n" : "\n", ip);
+		/* Only a tagged row has a VLAN: an untagged capture's rows are as before. */
+		if (a->ntags)
+			fprintf(out, "\"vlan\": %u, ", (unsigned)a->vlan);
+		if (a->ntags > 1)
+			fprintf(out, "\"inner_vlan\": %u, ", (unsigned)a->inner_vlan);
+		fprintf(out, "\"state\": \"%s\", \"mac_changes\": %u, \"macs\": [",
+			dsr_addr_state_name(a->state), a->changes);
 		for (size_t k = 0; k < a->nclaims; k++) {
 			const struct dsr_claim *c = &a->claims[k];
 			struct dsr_claim_text t;

@@ -344,11 +344,13 @@ static void put_inventory(FILE *out, const struct dsr_run *run, const struct dsr
 	fputs(">\n", out);
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16];
+		char ip[16], vlan[16];
 
 		dsr_format_ipv4(a->ip, ip);
-		fprintf(out, "    <testcase name=\"arp.address %s\" classname=\"dsrcheck.addresses\">\n"
-			"      <system-out>%s", ip, dsr_addr_state_name(a->state));
+		/* The same address in two VLANs is two testcases: the name says which. */
+		dsr_address_vlan_text(a, vlan);
+		fprintf(out, "    <testcase name=\"arp.address %s%s%s\" classname=\"dsrcheck.addresses\">\n"
+			"      <system-out>%s", ip, vlan[0] ? " vlan " : "", vlan, dsr_addr_state_name(a->state));
 		for (size_t k = 0; k < a->nclaims; k++) {
 			struct dsr_claim_text t;
 

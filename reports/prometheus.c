@@ -32,6 +32,8 @@
  *   dsrcheck_arp_claim_frames{address,mac}  ARP frames in which that MAC claimed it
  *   dsrcheck_arp_claim_last_seen_timestamp_seconds{address,mac}  its last claim, in
  *                                        capture time
+ *   (both with a vlan label, "20", "100.20" for QinQ, "" untagged, on every series
+ *   once the capture holds a tagged address: the same address in two VLANs is two)
  * An address's state is no label, for the reason the reason is none (below);
  * conflicts fail the run as arp.conflict checks.
  * Absent service, server, target or port are "" (a label Prometheus treats as unset).
@@ -279,18 +281,24 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 			       "When the MAC last claimed the address, in capture time.");
 		for (size_t i = 0; i < inv->naddresses; i++) {
 			const struct dsr_address *a = &inv->addresses[i];
-			char ip[16], mac[18];
+			char ip[16], mac[18], vlan[16];
 
 			dsr_format_ipv4(a->ip, ip);
+			dsr_address_vlan_text(a, vlan);
 			for (size_t k = 0; k < a->nclaims; k++) {
 				const struct dsr_claim *c = &a->claims[k];
 				long usec = c->last_seen.tv_usec;
 
 				dsr_format_mac(c->mac, mac);
-				fprintf(out, "%s{address=\"%s\",mac=\"%s\"} ",
+				fprintf(out, "%s{address=\"%s\",mac=\"%s\"",
 					pass ? "dsrcheck_arp_claim_last_seen_timestamp_seconds"
 					     : "dsrcheck_arp_claim_frames",
 					ip, mac);
+				/* Every series of the family has the label once any row is
+				 * tagged ("" untagged), none when none is. */
+				if (inv->ntagged)
+					fprintf(out, ",vlan=\"%s\"", vlan);
+				fputs("} ", out);
 				if (!pass) {
 					fprintf(out, "%lu\n", c->frames);
 					continue;

@@ -4,6 +4,8 @@
 
 #include "writers.h"
 
+#include "../src/diagnose.h"
+
 static const struct dsr_report_writer *const writers[] = {
 	&dsr_report_text,
 	&dsr_report_json,
@@ -59,4 +61,17 @@ void dsr_vantage_vlans_text(const struct dsr_vantage *v, char *out, size_t outle
 					v->tagged[i].answers_arp ? " (dsrcheck answers ARP for it)" : "");
 	if (v->ntagged > DSR_VANTAGE_VLANS && len < outlen)
 		snprintf(out + len, outlen - len, " and %zu VLANs more", v->ntagged - DSR_VANTAGE_VLANS);
+}
+
+const char *dsr_finding_vlan_prefix(const struct dsr_finding *f, char *buf, size_t len)
+{
+	char named[24];
+
+	buf[0] = '\0';
+	if (!f->vlan)
+		return buf;
+	snprintf(named, sizeof(named), "VLAN %u", (unsigned)f->vlan);
+	if (!f->summary || !strstr(f->summary, named))
+		snprintf(buf, len, "%s: ", named);
+	return buf;
 }

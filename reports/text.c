@@ -273,8 +273,8 @@ static void put_findings(FILE *out, const struct dsr_run *run, const struct dsr_
 		const char *t = tag(f->status, opts->color, &on);
 
 		fprintf(out, "  %s%s%s ", on, t, *on ? "\033[0m" : "");
-		if (f->vlan)
-			fprintf(out, "VLAN %u: ", (unsigned)f->vlan);
+		char vlan[24];
+		fputs(dsr_finding_vlan_prefix(f, vlan, sizeof(vlan)), out);
 		put_line(out, "", f->summary && f->summary[0] ? f->summary : "?");
 		put_line(out, "         fix: ", f->remedy);
 		if (f->confidence == DSR_CONFIDENCE_LIKELY)
@@ -517,8 +517,9 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 }
 
 /* analyze without a deployment: arpwatch's table, one line per MAC, the
- * address and its state on the first line of each address. Every field is
- * formatted here from numbers, so nothing needs escaping. */
+ * address and its state on the first line of each address; a VLAN column first
+ * when any row is tagged (a capture of one untagged segment reads as before).
+ * Every field is formatted here from numbers, so nothing needs escaping. */
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
 	fprintf(out, "\naddresses: %zu in the capture", inv->naddresses);
@@ -526,19 +527,25 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 		if (inv->nstate[s])
 			fprintf(out, ", %zu %s", inv->nstate[s], dsr_addr_state_name(s));
 	fputc('\n', out);
-	if (inv->naddresses)
+	if (inv->naddresses) {
+		if (inv->ntagged)
+			fprintf(out, "  %-9s", "vlan");
 		fprintf(out, "  %-15s  %-9s  %-17s  %6s  %-27s %-9s  %-27s %s\n", "address", "state",
 			"mac", "frames", "first seen", "(frame)", "last seen", "(frame)");
+	}
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16];
+		char ip[16], vlan[16];
 
 		dsr_format_ipv4(a->ip, ip);
+		dsr_address_vlan_text(a, vlan);
 		for (size_t k = 0; k < a->nclaims; k++) {
 			const struct dsr_claim *c = &a->claims[k];
 			struct dsr_claim_text t;
 
 			dsr_claim_text(c, &t);
+			if (inv->ntagged)
+				fprintf(out, "  %-9s", k ? "" : vlan[0] ? vlan : "untagged");
 			fprintf(out, "  %-15s  %-9s  %s  %6lu  %-27s (%lu)", k ? "" : ip,
 				k ? "" : dsr_addr_state_name(a->state), t.mac, c->frames, t.first,
 				c->first_frame);

@@ -21,6 +21,11 @@ extern const struct dsr_report_writer dsr_report_html;
 #define DSR_VANTAGE_VLANS_TEXT 768
 void dsr_vantage_vlans_text(const struct dsr_vantage *v, char *out, size_t outlen);
 
+/* "VLAN 20: " before a finding on a VLAN, unless its summary names the VLAN
+ * already; "" otherwise. Written into buf. */
+struct dsr_finding;
+const char *dsr_finding_vlan_prefix(const struct dsr_finding *f, char *buf, size_t len);
+
 /* s as a JSON string, escaped as the json report escapes it; NULL is null. */
 void dsr_json_string(FILE *out, const char *s);
 

@@ -614,6 +614,13 @@ wants "analyze: a VRRP failover is an event of a passing run" 0 'failover lb1 ->
 wants "analyze: two VRRP masters fail vrrp.master split-brain" 1 'vrrp.master.*split-brain: lb1 and lb2 both' \
 	analyze "$ROOT/fixtures/pcap/vrrp-split-brain.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini"
 
+# VLANs kept apart (issue 14): the inventory per VLAN, and QinQ frames said, never counted.
+wants "analyze without a deployment: the inventory per VLAN" 1 '^  30 +198.18.0.21 +ok +02:00:00:00:00:31 ' \
+	analyze "$ROOT/fixtures/pcap/vlan-arp-table.pcap"
+contains "analyze: QinQ frames are noted, not counted for the service" 0 \
+	"dsrcheck: note: 4 QinQ (two-tag) frames in no service's VLAN, not counted for any service" \
+	analyze "$ROOT/fixtures/pcap/vlan-qinq.pcap" -c "$ROOT/fixtures/lab/dsrcheck-lab.ini"
+
 # Every format leads with the findings (issue 13): JSON's "findings" before "checks".
 wants "analyze -f json: the findings hold wrong-source" 1 \
 	'^      "kind": "wrong-source",$' \

@@ -185,10 +185,11 @@ static struct dsr_passive *reload(struct state *s, const char *ini)
 {
 	char err[256];
 	dsr_passive_free(s->p);
+	s->p = NULL; /* a failed load leaves teardown nothing to free twice */
 	dsr_config_free(&s->cfg);
 	assert_int_equal(dsr_config_init(&s->cfg), 0);
-	if (ini)
-		assert_int_equal(dsr_config_load_string(&s->cfg, ini, "t.ini", err, sizeof(err)), 0);
+	if (ini && dsr_config_load_string(&s->cfg, ini, "t.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
 	s->p = dsr_passive_new(&s->cfg);
 	assert_non_null(s->p);
 	return s->p;
@@ -288,6 +289,44 @@ static struct dsr_check *analyze_file(struct state *s, const char *path, size_t 
 	return c;
 }
 
+/* The run `dsrcheck analyze PCAP` reports, with fixed times and its findings. */
+static struct dsr_run analyze_run(const char *pcap, const struct dsr_check *c, size_t n,
+				  const struct dsr_inventory *inv)
+{
+	struct dsr_run run = {
+		.version = "0.1.0",
+		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
+		.duration_ms = 2,
+		.checks = c,
+		.nchecks = n,
+		.inventory = inv,
+	};
+	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "%s", pcap);
+	run.vantage.on_segment = true;
+	dsr_run_count(&run);
+	diagnose_run(&run);
+	return run;
+}
+
+/* The inventory in every format that has a golden file, NAME.txt and so on. */
+static void inventory_goldens(const struct dsr_run *run, const char *name)
+{
+	static const struct {
+		const char *format, *suffix;
+	} goldens[] = {{"text", ".txt"},
+		       {"json", ".json"},
+		       {"junit", ".junit.xml"},
+		       {"prometheus", ".prom"},
+		       {"nagios", ".nagios.txt"}};
+	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		char file[64];
+		char *got = render_report(goldens[i].format, run, false, 0);
+		snprintf(file, sizeof(file), "%s%s", name, goldens[i].suffix);
+		golden(file, got);
+		free(got);
+	}
+}
+
 static void no_deployment_inventory(void **state)
 {
 	struct state *s = *state;
@@ -328,31 +367,10 @@ static void no_deployment_inventory(void **state)
 	assert_int_equal(ff->claims[0].last_seen.tv_sec - ff->claims[0].first_seen.tv_sec, 8);
 	assert_int_equal(ff->claims[1].frames, 1);
 
-	struct dsr_run run = {
-		.version = "0.1.0",
-		.started = {.tv_sec = 1795561800, .tv_usec = 123456},
-		.duration_ms = 2,
-		.vantage = {.ifname = "fixtures/pcap/arp-table.pcap", .on_segment = true},
-		.checks = c,
-		.nchecks = n,
-		.inventory = inv,
-	};
 	/* Conflicts fail the run, as arp.conflict always did. */
-	dsr_run_count(&run);
+	struct dsr_run run = analyze_run("fixtures/pcap/arp-table.pcap", c, n, inv);
 	assert_int_equal(dsr_run_failed(&run), 1);
-	diagnose_run(&run);
-	static const struct {
-		const char *format, *file;
-	} goldens[] = {{"text", "inventory.txt"},
-		       {"json", "inventory.json"},
-		       {"junit", "inventory.junit.xml"},
-		       {"prometheus", "inventory.prom"},
-		       {"nagios", "inventory.nagios.txt"}};
-	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
-		char *got = render_report(goldens[i].format, &run, false, 0);
-		golden(goldens[i].file, got);
-		free(got);
-	}
+	inventory_goldens(&run, "inventory");
 	free(c);
 }
 
@@ -388,25 +406,31 @@ static void on_info(const char *line, void *arg)
 	snprintf(s->last_info, sizeof(s->last_info), "%s", line);
 }
 
-/* A crafted VRRP capture read with config/vrrp-pair.ini, as analyze and watch
- * read it: the checks, and the lines watch would print as it went. */
-static struct dsr_check *analyze_pair(struct state *s, const char *pcap, size_t *n)
+/* A crafted capture read with the configuration file ini, as analyze and
+ * watch read it: the checks, and the lines watch would print as it went. */
+static void read_ini(const char *path, char ini[2048])
 {
-	char err[256];
-	FILE *f = fopen("fixtures/config/vrrp-pair.ini", "rb");
-	char ini[2048];
+	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
-	ini[fread(ini, 1, sizeof(ini) - 1, f)] = '\0';
+	ini[fread(ini, 1, 2047, f)] = '\0';
 	fclose(f);
-	dsr_passive_free(s->p);
-	dsr_config_free(&s->cfg);
-	assert_int_equal(dsr_config_init(&s->cfg), 0);
-	assert_int_equal(dsr_config_load_string(&s->cfg, ini, "vrrp-pair.ini", err, sizeof(err)), 0);
-	s->p = dsr_passive_new(&s->cfg);
-	assert_non_null(s->p);
+}
+
+static struct dsr_check *analyze_with(struct state *s, const char *ini_path, const char *pcap,
+				      size_t *n)
+{
+	char ini[2048];
+	read_ini(ini_path, ini);
+	reload(s, ini);
 	dsr_passive_on_alert(s->p, on_alert, s);
 	dsr_passive_on_info(s->p, on_info, s);
 	return analyze_file(s, pcap, n);
+}
+
+/* The VRRP pair of craft_vrrp.py (config/vrrp-pair.ini). */
+static struct dsr_check *analyze_pair(struct state *s, const char *pcap, size_t *n)
+{
+	return analyze_with(s, "fixtures/config/vrrp-pair.ini", pcap, n);
 }
 
 /* A failover is an event: arp.vip passes and says who, when, how long and how
@@ -486,6 +510,344 @@ static void flip_flop_and_no_master(void **state)
 	free(c);
 }
 
+
+/* ---- 802.1Q: every VLAN a broadcast domain of its own ------------------ */
+
+/* f (n bytes) with an 802.1Q (or tpid) tag inserted after the MACs. */
+static size_t tagged(uint8_t *f, size_t n, uint16_t tpid, uint16_t vlan, uint8_t pcp)
+{
+	memmove(f + 16, f + 12, n - 12);
+	f[12] = (uint8_t)(tpid >> 8);
+	f[13] = (uint8_t)tpid;
+	f[14] = (uint8_t)(pcp << 5 | vlan >> 8);
+	f[15] = (uint8_t)vlan;
+	return n + 4;
+}
+
+static size_t in_vlan(uint8_t *f, size_t n, uint16_t vlan)
+{
+	return tagged(f, n, 0x8100, vlan, 0);
+}
+
+static const struct dsr_evidence *evidence(const struct dsr_check *c, const char *key)
+{
+	for (size_t i = 0; i < c->nevidence; i++)
+		if (strcmp(c->evidence[i].key, key) == 0)
+			return &c->evidence[i];
+	return NULL;
+}
+
+static size_t count_id(const struct dsr_check *c, size_t n, const char *id)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += strcmp(c[i].id, id) == 0;
+	return k;
+}
+
+/* No deployment, a trunk (craft_vlan.py's vlan-arp-table.pcap): .21 in VLANs
+ * 20 and 30 by two MACs is two addresses; .22 by two MACs at once inside VLAN
+ * 20 is the one conflict, and it says which VLAN. */
+static void vlan_inventory(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	reload(s, NULL);
+	struct dsr_check *c = analyze_file(s, "fixtures/pcap/vlan-arp-table.pcap", &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].id, "arp.conflict");
+	assert_string_equal(c[0].target, "198.18.0.22");
+	assert_string_equal(c[0].reason, "conflict");
+	assert_string_equal(c[0].summary, "2 MACs used 198.18.0.22 in VLAN 20 at once");
+	assert_int_equal(c[0].vlan, 20);
+	assert_non_null(strstr(c[0].remedy, "198.18.0.22 in VLAN 20:"));
+	const struct dsr_evidence *v = evidence(&c[0], "vlan");
+	assert_non_null(v);
+	assert_int_equal(v->num, 20);
+	assert_null(evidence(&c[0], "inner_vlan"));
+
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_non_null(inv);
+	static const struct {
+		uint8_t ntags;
+		uint16_t vlan;
+		uint32_t ip;
+		enum dsr_addr_state state;
+		uint8_t mac;
+	} want[] = {{0, 0, 0xc6120017, DSR_ADDR_OK, 0x23},  {0, 0, 0xc6120032, DSR_ADDR_OK, 0x50},
+		    {1, 20, 0xc6120015, DSR_ADDR_OK, 0x21}, {1, 20, 0xc6120016, DSR_ADDR_CONFLICT, 0x22},
+		    {1, 20, 0xc6120032, DSR_ADDR_OK, 0x50}, {1, 30, 0xc6120015, DSR_ADDR_OK, 0x31},
+		    {1, 30, 0xc6120032, DSR_ADDR_OK, 0x50}};
+	assert_int_equal(inv->naddresses, 7);
+	assert_int_equal(inv->ntagged, 5);
+	assert_int_equal(inv->nstate[DSR_ADDR_CONFLICT], 1);
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		const struct dsr_address *a = &inv->addresses[i];
+		assert_int_equal(a->ntags, want[i].ntags);
+		assert_int_equal(a->vlan, want[i].vlan);
+		assert_int_equal(ntohl(a->ip.s_addr), want[i].ip);
+		assert_int_equal(a->state, want[i].state);
+		assert_int_equal(a->claims[0].mac[5], want[i].mac);
+	}
+
+	struct dsr_run run = analyze_run("fixtures/pcap/vlan-arp-table.pcap", c, n, inv);
+	inventory_goldens(&run, "vlan-inventory");
+	char *html = render_report("html", &run, false, 0);
+	assert_non_null(strstr(html, "<th>VLAN</th><th>address</th>"));
+	assert_non_null(strstr(html, "<tr><td>untagged</td><td>198.18.0.23</td>"));
+	assert_non_null(strstr(html, "<tr><td>30</td><td>198.18.0.21</td>"));
+	free(html);
+	free(c);
+}
+
+/* A priority tag (VLAN id 0) is untagged, as 802.1Q says: with an untagged
+ * frame it makes one conflict, not two addresses, and no VLAN is shown. */
+static void priority_tag_is_untagged(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	reload(s, NULL);
+	struct dsr_check *c = analyze_file(s, "fixtures/pcap/vlan-priority.pcap", &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].reason, "conflict");
+	assert_string_equal(c[0].summary, "2 MACs used 198.18.0.21 at once");
+	assert_null(evidence(&c[0], "vlan"));
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_int_equal(inv->naddresses, 2);
+	assert_int_equal(inv->ntagged, 0);
+	struct dsr_run run = analyze_run("fixtures/pcap/vlan-priority.pcap", c, n, inv);
+	char *text = render_report("text", &run, false, 0);
+	assert_null(strstr(text, "VLAN"));
+	assert_null(strstr(text, "untagged"));
+	free(text);
+	free(c);
+
+	/* An untagged service counts its priority-tagged frames. */
+	reload(s, lab);
+	feed(s, f, tagged(f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip), 0x8100, 0, 5));
+	feed(s, f, tagged(f, craft_arp(f, 2, rs1_mac, rs1_ip, client_mac, client_ip), 0x8100, 0, 3));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(check(c, n, "arp.vip", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
+	assert_null(evidence(check(c, n, "arp.vip", NULL, -1), "vlan"));
+	assert_int_equal(dsr_passive_qinq_frames(s->p), 0);
+	free(c);
+}
+
+/* QinQ (provider VLAN 100, customer VLAN 20) is a segment of its own: rs2's
+ * MAC claiming the VIP there is no claim on the untagged service's VIP, and
+ * .21 there is no conflict with .21 untagged; the frames are counted. */
+static void qinq_is_no_service(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_with(s, "fixtures/lab/dsrcheck-lab.ini",
+					   "fixtures/pcap/vlan-qinq.pcap", &n);
+	assert_int_equal(check(c, n, "arp.vip", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.vip.claim", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.vip.claim", "rs2", -1)->status, DSR_PASS);
+	assert_int_equal(count_id(c, n, "arp.conflict"), 0);
+	assert_int_equal(s->alerts, 0);
+	assert_int_equal(dsr_passive_qinq_frames(s->p), 4);
+	free(c);
+
+	/* Without a deployment the inventory lists the QinQ segment's rows apart. */
+	reload(s, NULL);
+	c = analyze_file(s, "fixtures/pcap/vlan-qinq.pcap", &n);
+	assert_int_equal(n, 0);
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_int_equal(inv->naddresses, 7);
+	assert_int_equal(inv->ntagged, 3);
+	const struct dsr_address *q = &inv->addresses[4];
+	assert_int_equal(q->ntags, 2);
+	assert_int_equal(q->vlan, 100);
+	assert_int_equal(q->inner_vlan, 20);
+	assert_int_equal(ntohl(q->ip.s_addr), 0xc6120015);
+	char text[16];
+	dsr_address_vlan_text(q, text);
+	assert_string_equal(text, "100.20");
+	assert_int_equal(dsr_passive_qinq_frames(s->p), 0);
+	free(c);
+
+	/* Two MACs inside one QinQ segment are a conflict there, named so. */
+	uint8_t f[128];
+	feed(s, f, tagged(f, in_vlan(f, craft_arp(f, 2, rs2_mac, other_ip, client_mac, client_ip), 20),
+			  0x88a8, 100, 0));
+	feed(s, f, tagged(f, in_vlan(f, craft_arp(f, 2, odd_mac, other_ip, client_mac, client_ip), 20),
+			  0x88a8, 100, 0));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].summary, "2 MACs used 198.18.0.77 in QinQ VLAN 100.20 at once");
+	assert_int_equal(c[0].vlan, 0); /* no one VLAN: the summary and evidence say both */
+	assert_int_equal(evidence(&c[0], "vlan")->num, 100);
+	assert_int_equal(evidence(&c[0], "inner_vlan")->num, 20);
+	free(c);
+}
+
+/* watch: the same address by another MAC in another VLAN raises nothing; a
+ * conflict inside a VLAN raises an alert that names it. */
+static void vlan_alerts(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	feed(s, f, in_vlan(f, craft_arp(f, 2, rs2_mac, other_ip, client_mac, client_ip), 20));
+	feed(s, f, in_vlan(f, craft_arp(f, 2, odd_mac, other_ip, client_mac, client_ip), 30));
+	feed(s, f, craft_arp(f, 2, lb_mac, other_ip, client_mac, client_ip));
+	assert_int_equal(s->alerts, 0);
+	/* Someone in VLAN 30 holds the (untagged) service's VIP: its business. */
+	feed(s, f, in_vlan(f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip), 30));
+	assert_int_equal(s->alerts, 0);
+	feed(s, f, in_vlan(f, craft_arp(f, 2, lb_mac, other_ip, client_mac, client_ip), 20));
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, " conflict 198.18.0.77 in VLAN 20 macs="));
+	size_t n;
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(count_id(c, n, "arp.conflict"), 1);
+	assert_string_equal(check(c, n, "arp.conflict", NULL, -1)->summary,
+			    "2 MACs used 198.18.0.77 in VLAN 20 at once");
+	assert_int_equal(check(c, n, "arp.vip.claim", NULL, -1)->status, DSR_PASS);
+	free(c);
+}
+
+/* A reply counts only on its request's VLAN: a VLAN 30 host answering a VLAN
+ * 30 client of the same VIP from its own address is no wrong-source, and an
+ * untagged reply to a tagged request is no reply. */
+static void vlan_flows(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	feed(s, f, in_vlan(f, craft_tcp(f, client_mac, odd_mac, client_ip, vip, 64, 40001, 80, 1, 0, 0x02), 30));
+	feed(s, f, in_vlan(f, craft_tcp(f, rs2_mac, client_mac, rs2_ip, client_ip, 64, 80, 40001, 9, 2, 0x12), 30));
+	feed(s, f, in_vlan(f, craft_tcp(f, client_mac, lb_mac, client_ip, vip, 64, 40002, 80, 1, 0, 0x02), 20));
+	feed(s, f, craft_tcp(f, rs2_mac, client_mac, rs2_ip, client_ip, 64, 80, 40002, 9, 2, 0x12));
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "tcp.vip.direct", "rs2", 80)->reason, "not-seen");
+	free(c);
+
+	/* The untagged request and its untagged wrong-source reply still count. */
+	feed(s, f, craft_tcp(f, client_mac, lb_mac, client_ip, vip, 64, 40003, 80, 1, 0, 0x02));
+	feed(s, f, craft_tcp(f, rs2_mac, client_mac, rs2_ip, client_ip, 64, 80, 40003, 9, 2, 0x12));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "tcp.vip.direct", "rs2", 80)->reason, "wrong-source");
+	free(c);
+}
+
+/* A deployment on VLAN 20 read from a trunk (craft_vlan.py's vlan-trunk-vip.pcap):
+ * VLAN 30 holds the same VIP by rs2's MAC and rs1's address by another host,
+ * and answers a client of the VIP from .11: none of it is blamed on the
+ * service, and its checks name VLAN 20 in their evidence. */
+static void deployment_on_a_vlan(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	struct dsr_check *c = analyze_with(s, "fixtures/config/vlan20.ini",
+					   "fixtures/pcap/vlan-trunk-vip.pcap", &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_int_equal(evidence(v, "vlan")->num, 20);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(c[i].vlan, 20);
+	assert_int_equal(check(c, n, "arp.vip.claim", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.vip.claim", "rs2", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "tcp.vip.direct", "rs1", 80)->status, DSR_PASS);
+	assert_int_equal(count_id(c, n, "arp.conflict"), 0);
+	assert_int_equal(s->alerts, 0);
+	free(c);
+
+	/* The same capture for the untagged deployment: it holds none of its frames. */
+	c = analyze_with(s, "fixtures/lab/dsrcheck-lab.ini", "fixtures/pcap/vlan-trunk-vip.pcap", &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	assert_string_equal(check(c, n, "tcp.vip.direct", "rs1", 80)->reason, "not-seen");
+	assert_null(evidence(check(c, n, "arp.vip", NULL, -1), "vlan"));
+	free(c);
+
+	/* Inside VLAN 20 a server's claim counts, and watch's alert names the VLAN. */
+	uint8_t f[128];
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, in_vlan(f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip), 20));
+	feed(s, f, in_vlan(f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip), 30));
+	feed(s, f, craft_arp(f, 1, odd_mac, vip, (uint8_t[6]){0}, vip));
+	assert_int_equal(s->alerts, 0);
+	feed(s, f, in_vlan(f, craft_arp(f, 1, rs1_mac, vip, (uint8_t[6]){0}, client_ip), 20));
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, " vip-claim 198.18.0.100 in VLAN 20 macs="));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "conflict");
+	assert_string_equal(check(c, n, "arp.vip.claim", "rs1", -1)->reason, "claimed");
+	free(c);
+}
+
+/* VRRP per VLAN: the pair's untagged advertisements and ARP (a split-brain)
+ * say nothing of the virtual router the service has on VLAN 20, where nobody
+ * advertised. */
+static void vrrp_per_vlan(void **state)
+{
+	struct state *s = *state;
+	size_t n;
+	char ini[2048], tagged_ini[2100];
+	read_ini("fixtures/config/vrrp-pair.ini", ini);
+	char *vip_line = strstr(ini, "\nvip = ");
+	assert_non_null(vip_line);
+	snprintf(tagged_ini, sizeof(tagged_ini), "%.*s\nvlan = 20%s", (int)(vip_line - ini), ini, vip_line);
+	reload(s, tagged_ini);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	struct dsr_check *c = analyze_file(s, "fixtures/pcap/vrrp-split-brain.pcap", &n);
+	const struct dsr_check *m = check(c, n, "vrrp.master", NULL, -1);
+	assert_string_equal(m->reason, "no-master");
+	assert_int_equal(evidence(m, "vlan")->num, 20);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	/* Untagged, the two balancers answering for .100 by turns are an address
+	 * nobody configured there, used by two MACs: a fault of that segment. */
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, " conflict 198.18.0.100 macs="));
+	const struct dsr_check *other = check(c, n, "arp.conflict", NULL, -1);
+	assert_string_equal(other->reason, "flip-flop");
+	assert_null(evidence(other, "vlan"));
+	free(c);
+}
+
+/* watch on a sub-interface (eth0.20): the kernel took VLAN 20's tag off, so
+ * the untagged frames are VLAN 20's and the service on VLAN 20 reads them. */
+static void sub_interface_frames(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[128];
+	size_t n;
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	dsr_passive_link_vlan(s->p, 20);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 2, rs1_mac, rs1_ip, client_mac, client_ip));
+	/* A tag still in the frame is another VLAN's (a trunk behind the bridge). */
+	feed(s, f, in_vlan(f, craft_arp(f, 2, odd_mac, vip, client_mac, client_ip), 30));
+	assert_int_equal(s->alerts, 0);
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_int_equal(v->vlan, 20);
+	assert_int_equal(check(c, n, "arp.rip", "rs1", -1)->status, DSR_PASS);
+	free(c);
+
+	/* A service without a VLAN keeps reading the sub-interface, as it always did. */
+	reload(s, lab);
+	dsr_passive_link_vlan(s->p, 20);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(check(c, n, "arp.vip", NULL, -1)->status, DSR_PASS);
+	free(c);
+
+	/* Without it the same frames are the untagged segment's: none of VLAN 20's. */
+	reload(s, WEB "vlan = 20\nbalancer-mac = 02:00:00:00:00:02\n" SERVERS);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	c = dsr_passive_verdicts(s->p, &n);
+	assert_string_equal(check(c, n, "arp.vip", NULL, -1)->reason, "not-seen");
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +862,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failover_is_an_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(split_brain_names_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(flip_flop_and_no_master, setup, teardown),
+		cmocka_unit_test_setup_teardown(vlan_inventory, setup, teardown),
+		cmocka_unit_test_setup_teardown(priority_tag_is_untagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(qinq_is_no_service, setup, teardown),
+		cmocka_unit_test_setup_teardown(vlan_alerts, setup, teardown),
+		cmocka_unit_test_setup_teardown(vlan_flows, setup, teardown),
+		cmocka_unit_test_setup_teardown(deployment_on_a_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(vrrp_per_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(sub_interface_frames, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }
