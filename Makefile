@@ -130,6 +130,7 @@ integration: dsrcheck
 	bash tests/integration/hostile.sh ./dsrcheck || rc=1; \
 	bash tests/integration/local.sh ./dsrcheck || rc=1; \
 	bash tests/integration/ha.sh ./dsrcheck || rc=1; \
+	bash tests/integration/vlan.sh ./dsrcheck || rc=1; \
 	bash tests/html.sh ./dsrcheck || rc=1; \
 	if [ "$(SANITIZE)" != 1 ]; then bash tests/integration/valgrind.sh ./dsrcheck || rc=1; fi; exit $$rc
 

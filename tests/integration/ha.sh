@@ -54,23 +54,10 @@ hawire() { ip netns exec dsrha-client "$py" "$ROOT/fixtures/lab/hawire.py" "$@";
 CONFIG=fixtures/lab/dsrcheck-ha.ini
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
 
-# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrha-VANTAGE; RC, stdout in $WORK/TAG.out,
-# stderr in $WORK/TAG.err.
-RC=0
-run_dsr() {
-	local vantage=$1 tag=$2
-	shift 2
-	RC=0
-	timeout "$RUN_LIMIT" ip netns exec "dsrha-$vantage" "$BIN" "$@" \
-		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
-	wait "$!" || RC=$?
-}
-jqr() { jq -r "$2" "$WORK/$1.out" 2>/dev/null || true; }
-# checks_with TAG STATUS: "id server port reason", sorted.
-checks_with() {
-	jqr "$1" '.checks[] | select(.status == "'"$2"'")
-		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
-}
+# run_dsr VANTAGE TAG ARGS...: dsrcheck in dsrha-VANTAGE (lab-test.sh's lab_test_dsr).
+run_dsr() { lab_test_dsr "dsrha-$1" "${@:2}"; }
+jqr() { lab_test_jq "$@"; }
+checks_with() { lab_test_checks_with "$@"; }
 
 # The master holds the VIP: the checks that need a client are skipped there.
 VIP_LOCAL_SKIPS=$(printf '%s\n' "icmp.vip - - vip-is-local" "tcp.vip - 80 vip-is-local" \

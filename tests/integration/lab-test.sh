@@ -13,6 +13,13 @@
 #                                   a process PID writing it says when it is ready
 #   lab_test_start PREFIX           cd to the project, WORK = a new temporary directory,
 #                                   teardown on EXIT, INT (130) and TERM (143)
+#   lab_test_dsr NAMESPACE TAG ARGS...
+#                                   $BIN ARGS in NAMESPACE, RUN_LIMIT seconds at most
+#                                   (default 60), without the suite's lock (fd 8): RC its
+#                                   status, $WORK/TAG.out and $WORK/TAG.err its output
+#   lab_test_jq TAG FILTER          jq -r FILTER on $WORK/TAG.out ("" when it fails)
+#   lab_test_checks_with TAG STATUS the checks of that status, "id server port reason",
+#                                   sorted
 #
 # A test that starts processes of its own defines lab_test_stop_own() before it
 # starts them; the teardown calls it first.
@@ -114,4 +121,21 @@ lab_test_start() {
 	trap lab_test_teardown EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+}
+
+# shellcheck disable=SC2034 # RC is read by the suites
+lab_test_dsr() {
+	local ns=$1 tag=$2
+	shift 2
+	RC=0
+	timeout "${RUN_LIMIT:-60}" ip netns exec "$ns" "$BIN" "$@" \
+		>"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
+	wait "$!" || RC=$?
+}
+
+lab_test_jq() { jq -r "$2" "$WORK/$1.out" 2>/dev/null || true; }
+
+lab_test_checks_with() {
+	lab_test_jq "$1" '.checks[] | select(.status == "'"$2"'")
+		| "\(.id) \(.server // "-") \(.port // "-") \(.reason // "-")"' | LC_ALL=C sort
 }
