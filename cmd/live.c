@@ -72,7 +72,8 @@ int dsr_cmd_plan(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
 void dsr_cmd_vantage(const struct dsr_iface *ifc, const struct dsr_plan *plan, struct dsr_vantage *v)
 {
 	snprintf(v->ifname, sizeof(v->ifname), "%s", ifc->name);
-	dsr_format_ipv4(plan->me.ip, v->ip);
+	if (plan->me.ip.s_addr) /* a trunk without an address of its own has none to show */
+		dsr_format_ipv4(plan->me.ip, v->ip);
 	dsr_format_mac(ifc->mac, v->mac);
 	v->on_segment = plan->on_segment;
 	v->is_balancer = plan->is_balancer;
