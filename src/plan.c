@@ -277,23 +277,22 @@ static bool port_planned(const struct dsr_config *cfg, const struct dsr_service 
 
 /* A few real connections of this host's TCP to the VIP (probes/tcp_conn.c).
  * Its local ports are a block given once the plan is complete (conn_ports). */
+static const char *const vlan_tagged =
+	"the VLAN is probed tagged from a trunk, where this host's own TCP has no address; run from a "
+	"sub-interface in the VLAN for this check";
+
 static int add_conn(struct builder *b, const struct dsr_service *svc, int port, bool local)
 {
-	struct dsr_task *t = local ? NULL : add_task(b);
-
 	b->unnumbered++;
 	if (local)
 		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(VIP_IS_LOCAL),
 				vip_local);
+	if (b->vantage)
+		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(TAGGED),
+				vlan_tagged);
+	struct dsr_task *t = add_task(b);
 	if (!t)
 		return -1;
-	if (b->vantage) {
-		/* This host's TCP has no address in a VLAN it only reaches tagged. */
-		b->plan->ntasks--;
-		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(TAGGED),
-				"the VLAN is probed tagged from a trunk, where this host's own TCP has no "
-				"address; run from a sub-interface in the VLAN for this check");
-	}
 	t->probe = &dsr_probe_tcp_conn;
 	t->check_id = DSR_ID(TCP_VIP_CONN);
 	t->service = svc->name;
