@@ -56,6 +56,9 @@ static int parse_vantage(const struct expectation *e, struct dsr_iface *ifc)
 	snprintf(ifc->name, sizeof(ifc->name), "replay");
 	if (dsr_parse_mac(e->mac, ifc->mac) < 0)
 		return -1;
+	/* "-": a trunk with no address of its own (its VLANs have their sources). */
+	if (strcmp(e->addrs, "-") == 0)
+		return 0;
 	snprintf(addrs, sizeof(addrs), "%s", e->addrs);
 	for (char *a = strtok_r(addrs, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
 		char *slash = strchr(a, '/');
