@@ -105,8 +105,9 @@ const struct dsr_cmd *dsr_cmd_find(const char *word);
 int dsr_cmd_audit(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
 int dsr_cmd_analyze(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
 int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
-/* watch's capture filter on ifc (what it listens to between audits). */
-void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size);
+/* watch's capture filter on ifc (what it listens to between audits), and
+ * also what matches the expression also (NULL for nothing more). */
+void dsr_cmd_watch_filter(const struct dsr_iface *ifc, const char *also, char *filter, size_t size);
 int dsr_cmd_local(const struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
 int dsr_cmd_local_prepare(struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e);
 

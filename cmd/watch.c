@@ -21,15 +21,13 @@ struct watch_context {
 static int audit_filter(struct watch_context *w, struct dsr_source *src, const struct dsr_plan *plan,
 			struct dsr_cmd_error *e)
 {
-	char base[512], filter[1024], ip[16], err[512];
+	char conns[128] = "", filter[1024], ip[16], err[512];
 
-	dsr_cmd_watch_filter(w->ifc, base, sizeof(base));
 	dsr_format_ipv4(plan->me.ip, ip);
 	if (plan->conn_first)
-		snprintf(filter, sizeof(filter), "(%s) or (tcp and dst host %s and dst portrange %u-%u)",
-			 base, ip, plan->conn_first, plan->conn_last);
-	else
-		snprintf(filter, sizeof(filter), "%s", base);
+		snprintf(conns, sizeof(conns), "tcp and dst host %s and dst portrange %u-%u", ip,
+			 plan->conn_first, plan->conn_last);
+	dsr_cmd_watch_filter(w->ifc, plan->conn_first ? conns : NULL, filter, sizeof(filter));
 	if (dsr_source_set_filter(src, filter, err, sizeof(err)) < 0)
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	return DSR_CMD_GO_ON;
@@ -97,17 +95,18 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 /* ARP, VRRP (this host's own advertisements too: on a master they are the
  * evidence), ICMP, and the TCP segments that open or refuse connections: what
  * the passive checks and the audits need, and not the bulk of the traffic. */
-void dsr_cmd_watch_filter(const struct dsr_iface *ifc, char *filter, size_t size)
+void dsr_cmd_watch_filter(const struct dsr_iface *ifc, const char *also, char *filter, size_t size)
 {
-	char mac[18], untagged[160];
+	char mac[18], untagged[384];
 
 	dsr_format_mac(ifc->mac, mac);
 	snprintf(untagged, sizeof(untagged),
 		 "ip proto 112 or (not ether src %s and (arp or icmp or "
-		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))",
-		 mac);
+		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))%s%s%s",
+		 mac, also ? " or (" : "", also ? also : "", also ? ")" : "");
 	/* The same inside a tag still in the frame (see dsr_engine_filter): the
-	 * analyser keeps VLANs apart. */
+	 * analyser keeps VLANs apart. Last: libpcap reads everything after the
+	 * `vlan` keyword 4 bytes further on, whatever the parentheses say. */
 	snprintf(filter, size, "%s or (vlan and (%s))", untagged, untagged);
 }
 
@@ -125,7 +124,7 @@ int dsr_cmd_watch(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 		return dsr_cmd_fail(e, DSR_EXIT_RUN, "%s", err);
 	if ((status = dsr_cmd_live_iface(cfg, &ifc, e)) != DSR_CMD_GO_ON)
 		goto out;
-	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, NULL, filter, sizeof(filter));
 	if ((status = dsr_cmd_live_open(o, &ifc, filter, &src, NULL, e)) != DSR_CMD_GO_ON)
 		goto out;
 	/* Said once the capture is open and privileges are gone: what a test

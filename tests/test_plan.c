@@ -123,14 +123,14 @@ static void capture_filters_admit_vrrp(void **state)
 	size_t n = craft_vrrp(f, 3, lb2, lb2_ip, 51, 100, 100, vip, 1);
 	dsr_engine_filter(&plan, filter, sizeof(filter));
 	assert_true(admits(filter, f, n));
-	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, NULL, filter, sizeof(filter));
 	assert_true(admits(filter, f, n));
 	/* On the master, its own advertisements are what tells it is master. */
 	n = craft_vrrp(f, 2, ifc.mac, lb2_ip, 51, 100, 1, vip, 1);
 	assert_true(admits(filter, f, n));
 	dsr_engine_filter(&plan, filter, sizeof(filter));
 	assert_true(admits(filter, f, n));
-	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, NULL, filter, sizeof(filter));
 	/* Still not everything: UDP to someone else stays out. */
 	n = craft_eth(f, lb2, lb2, 0x0800);
 	n += craft_ip(f + n, 17, lb2_ip, udp_dst, 64, 8);
@@ -588,9 +588,17 @@ static void capture_filters_admit_tagged_frames(void **state)
 	n = push_tag(f, craft_tcp(f, rs1, plan.me.mac, vip, rs1_ip, 64, 80,
 				  find(&plan, "tcp.vip", NULL, 80)->sport, 1, 2, 0x12), 0x8100, 20);
 	assert_false(admits(filter, f, n));
-	dsr_cmd_watch_filter(&ifc, filter, sizeof(filter));
+	dsr_cmd_watch_filter(&ifc, NULL, filter, sizeof(filter));
 	n = push_tag(f, craft_arp(f, 2, rs1, rs1_ip, plan.me.mac, me_ip), 0x8100, 30);
 	assert_true(admits(filter, f, n));
+	/* During watch's audits: also the ACK of a FIN to one of our connections'
+	 * ports, untagged (the `vlan` half must come last, or it moves this one). */
+	dsr_cmd_watch_filter(&ifc, "tcp and dst host 198.18.20.60 and dst portrange 1024-1055", filter,
+			     sizeof(filter));
+	n = craft_tcp(f, rs1, plan.me.mac, vip, me_ip, 64, 80, 1030, 5, 6, 0x10);
+	assert_true(admits(filter, f, n));
+	n = craft_tcp(f, rs1, plan.me.mac, vip, me_ip, 64, 80, 2000, 5, 6, 0x10);
+	assert_false(admits(filter, f, n));
 	dsr_plan_free(&plan);
 	dsr_config_free(&cfg);
 }
