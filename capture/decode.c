@@ -25,6 +25,8 @@ static void read_addr(struct dsr_cursor *c, struct in_addr *out)
 		memcpy(&out->s_addr, b, 4);
 }
 
+enum { ARP_HTYPE_ETHERNET = 1, ARP_HTYPE_IEEE802 = 6 };
+
 static enum dsr_decode_status decode_arp(struct dsr_cursor *c, struct dsr_frame *f)
 {
 	uint16_t htype, ptype;
@@ -33,7 +35,10 @@ static enum dsr_decode_status decode_arp(struct dsr_cursor *c, struct dsr_frame 
 	if (!dsr_cursor_u16(c, &htype) || !dsr_cursor_u16(c, &ptype) || !dsr_cursor_u8(c, &hlen) ||
 	    !dsr_cursor_u8(c, &plen) || !dsr_cursor_u16(c, &f->arp.op))
 		return DSR_FRAME_TRUNCATED;
-	if (htype != 1 || ptype != ETHERTYPE_IPV4)
+	/* Linux takes hardware type 6 (IEEE 802) on Ethernet as readily as 1
+	 * (net/ipv4/arp.c, after RFC 2625): a reply of either type re-points a
+	 * neighbour, so either is a claim. */
+	if ((htype != ARP_HTYPE_ETHERNET && htype != ARP_HTYPE_IEEE802) || ptype != ETHERTYPE_IPV4)
 		return DSR_FRAME_UNRELATED;
 	if (hlen != 6 || plen != 4)
 		return DSR_FRAME_INVALID;

@@ -56,6 +56,26 @@ static void arp_reply_fields(void **state)
 	assert_memory_equal(d.eth_src, mac_a, 6);
 }
 
+/* Linux re-points a neighbour on a reply of hardware type 6 (IEEE 802) as on
+ * type 1: such a reply is a claim like any other, other types are not ARP. */
+static void arp_hardware_type_ieee802_is_a_claim(void **state)
+{
+	(void)state;
+	uint8_t f[64];
+	struct dsr_frame d;
+	size_t n = craft_arp(f, 2, mac_a, ip_a, mac_b, ip_b);
+	f[15] = 6;
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	assert_int_equal(d.l3, DSR_L3_ARP);
+	assert_memory_equal(&d.arp.spa.s_addr, ip_a, 4);
+	for (unsigned htype = 0; htype < 32; htype++) {
+		if (htype == 1 || htype == 6)
+			continue;
+		f[15] = (uint8_t)htype;
+		assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_UNRELATED);
+	}
+}
+
 static void every_truncation_is_reported(void **state)
 {
 	(void)state;
@@ -400,6 +420,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cursor_never_reads_past_end),
 		cmocka_unit_test(arp_reply_fields),
+		cmocka_unit_test(arp_hardware_type_ieee802_is_a_claim),
 		cmocka_unit_test(every_truncation_is_reported),
 		cmocka_unit_test(tcp_fields_and_padding),
 		cmocka_unit_test(lying_lengths_are_invalid),
