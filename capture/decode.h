@@ -1,6 +1,7 @@
 /* One-pass decoder for the frames dsrcheck cares about: Ethernet (untagged, one
- * 802.1Q tag, or two: QinQ, 802.1ad) carrying ARP or IPv4 with ICMP, TCP or VRRP. It yields values, not
- * pointers into the frame, and says why a frame could not be used. */
+ * 802.1Q tag, or two: QinQ, 802.1ad) carrying ARP, IPv4 with ICMP, TCP or VRRP,
+ * or IPv6 with ICMPv6 (Neighbor Discovery among it) or TCP. It yields values,
+ * not pointers into the frame, and says why a frame could not be used. */
 #ifndef DSR_DECODE_H
 #define DSR_DECODE_H
 
@@ -17,8 +18,10 @@ enum dsr_decode_status {
 	DSR_FRAME_UNRELATED, /* well-formed but nothing dsrcheck probes for (IPv6, UDP, ...) */
 };
 
-enum dsr_l3 { DSR_L3_NONE, DSR_L3_ARP, DSR_L3_IPV4 };
-enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP, DSR_L4_VRRP };
+enum dsr_l3 { DSR_L3_NONE, DSR_L3_ARP, DSR_L3_IPV4, DSR_L3_IPV6 };
+/* ICMP: ICMPv4 (l3 IPv4) or ICMPv6 echo and errors (l3 IPv6), in f->icmp; ND:
+ * an ICMPv6 Neighbor Discovery message a host would act on, in f->nd. */
+enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP, DSR_L4_VRRP, DSR_L4_ND };
 
 #define DSR_ARP_REQUEST 1
 #define DSR_ARP_REPLY 2
@@ -39,9 +42,20 @@ enum dsr_l4 { DSR_L4_NONE, DSR_L4_ICMP, DSR_L4_TCP, DSR_L4_VRRP };
 #define DSR_ICMP_ECHO 8
 #define DSR_ICMP_TIME_EXCEEDED 11
 
-/* The start of the packet an ICMP error quotes: enough to say which probe it was. */
+#define DSR_ICMP6_UNREACH 1
+#define DSR_ICMP6_TOO_BIG 2
+#define DSR_ICMP6_TIME_EXCEEDED 3
+#define DSR_ICMP6_ECHO 128
+#define DSR_ICMP6_ECHO_REPLY 129
+#define DSR_ND_SOLICIT 135
+#define DSR_ND_ADVERT 136
+
+/* The start of the packet an ICMP error quotes: enough to say which probe it
+ * was. src and dst for ICMPv4, src6 and dst6 for ICMPv6 (proto is then the
+ * quoted header's next header). */
 struct dsr_quoted {
 	struct in_addr src, dst;
+	struct in6_addr src6, dst6;
 	uint8_t proto;
 	uint16_t sport, dport; /* TCP */
 	uint32_t seq;          /* TCP */
@@ -72,6 +86,11 @@ struct dsr_frame {
 		uint8_t ttl, proto;
 		uint16_t id;
 	} ip;
+	struct {
+		struct in6_addr src, dst;
+		uint8_t hlim;
+		uint8_t next; /* the upper-layer protocol, after any extension headers */
+	} ip6;
 	enum dsr_l4 l4;
 	struct {
 		uint8_t type, code;
@@ -84,6 +103,19 @@ struct dsr_frame {
 		uint32_t seq, ack;
 		uint8_t flags;
 	} tcp;
+	/* Neighbor Discovery (RFC 4861 7.1): only messages a host accepts, so only
+	 * ones that can teach a neighbour anything (hop limit 255, code 0, a good
+	 * checksum, no option of length 0, a target that is not multicast, ...).
+	 * A solicitation asks who has target; an advertisement says target is at
+	 * lladdr (or, without the option, at the frame's Ethernet source). */
+	struct {
+		uint8_t type; /* DSR_ND_SOLICIT or DSR_ND_ADVERT */
+		struct in6_addr target;
+		bool router, solicited, override; /* advertisement flags */
+		bool has_lladdr; /* source (solicitation) or target (advertisement) link-layer address */
+		uint8_t lladdr[6];
+		bool dad; /* a solicitation from :: (duplicate address detection, RFC 4862) */
+	} nd;
 	/* A VRRP advertisement: who is master of virtual router vrid (the IP and
 	 * Ethernet source), at which priority (0: it resigns), every how long. */
 	struct {
