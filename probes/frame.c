@@ -86,13 +86,33 @@ void dsr_note_foreign(struct dsr_check *out, const struct dsr_observation *o)
 	dsr_evidence_list_add(out, "foreign_macs", mac);
 }
 
+bool dsr_obs_from_target(const struct dsr_task *t, const struct dsr_observation *o)
+{
+	if (t->v6)
+		return memcmp(&o->ip6, &t->target6, sizeof(t->target6)) == 0;
+	return o->ip.s_addr == t->target.s_addr;
+}
+
+void dsr_obs_source_text(const struct dsr_task *t, const struct dsr_observation *o, char out[DSR_IPV6_TEXT])
+{
+	if (t->v6)
+		dsr_format_ipv6(&o->ip6, out);
+	else
+		dsr_format_ipv4(o->ip, out);
+}
+
+struct dsr_wire_ipv6 dsr_ipv6_to(const struct dsr_local *me, const struct dsr_task *t)
+{
+	return (struct dsr_wire_ipv6){.src = me->ip6, .dst = t->target6, .hlim = 64};
+}
+
 void dsr_judge_answer(const struct dsr_judge_ctx *j, struct dsr_check *out,
 		      const struct dsr_observation *shown, size_t nobs)
 {
-	char from[16];
+	char from[DSR_IPV6_TEXT];
 
 	if (shown) {
-		dsr_format_ipv4(shown->ip, from);
+		dsr_obs_source_text(j->task, shown, from);
 		dsr_evidence_str(out, "from", from);
 		dsr_evidence_mac(out, "mac", shown->mac);
 		dsr_judge_rtt(out, shown);
@@ -111,11 +131,11 @@ void dsr_judge_rtt(struct dsr_check *out, const struct dsr_observation *o)
 
 void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen)
 {
-	char ip[16];
+	char ip[DSR_IPV6_TEXT];
 
-	dsr_format_ipv4(t->target, ip);
+	dsr_task_addr_text(t, ip);
 	if (t->port >= 0)
-		snprintf(out, outlen, "%s:%d", ip, t->port);
+		snprintf(out, outlen, t->v6 ? "[%s]:%d" : "%s:%d", ip, t->port);
 	else
 		snprintf(out, outlen, "%s", ip);
 }
@@ -124,7 +144,7 @@ void dsr_judge_timeout(const struct dsr_judge_ctx *j, struct dsr_check *out, con
 {
 	const struct dsr_task *t = j->task;
 	const struct dsr_task_state *s = j->state;
-	char endpoint[32], hop[16];
+	char endpoint[64], hop[DSR_IPV6_TEXT];
 
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	out->status = DSR_FAIL;
@@ -138,8 +158,13 @@ void dsr_judge_timeout(const struct dsr_judge_ctx *j, struct dsr_check *out, con
 			 what, endpoint, hop);
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
 	} else if (s->unresolved) {
-		dsr_format_ipv4(t->nexthop, hop);
-		dsr_check_summary(out, "%s not sent to %s: next hop %s did not answer ARP", what, endpoint, hop);
+		/* IPv6 probes are sent on-link, to the target's own advertised MAC. */
+		if (t->v6)
+			dsr_task_addr_text(t, hop);
+		else
+			dsr_format_ipv4(t->nexthop, hop);
+		dsr_check_summary(out, "%s not sent to %s: next hop %s did not answer %s", what, endpoint, hop,
+				  t->v6 ? "Neighbor Discovery" : "ARP");
 		dsr_evidence_str(out, "unresolved_next_hop", hop);
 	} else {
 		dsr_check_summary(out, "no answer to %s from %s after %u %s",
@@ -240,6 +265,15 @@ static struct dsr_key arp_from(struct in_addr addr, const uint8_t mac[6])
 	return k;
 }
 
+/* A segment of one of our own connections, from the peer or (a replay) from us. */
+static size_t add_conn_keys(const struct dsr_frame *f, struct dsr_key *out, size_t n)
+{
+	n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.src.s_addr,
+					     .num = f->tcp.sport, .port = DSR_CONN_BLOCK(f->tcp.dport)});
+	return add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.dst.s_addr,
+						.num = f->tcp.dport, .port = DSR_CONN_BLOCK(f->tcp.sport)});
+}
+
 size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KEYS_MAX])
 {
 	size_t n = 0;
@@ -256,7 +290,7 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 	}
 	if (f->l3 == DSR_L3_IPV6 && f->l4 == DSR_L4_ND)
 		return nd_keys(f, out);
-	if (f->l3 != DSR_L3_IPV4)
+	if (f->l3 != DSR_L3_IPV4 && f->l3 != DSR_L3_IPV6)
 		return 0;
 	if (f->l4 == DSR_L4_VRRP)
 		return add_key(out, n, (struct dsr_key){.kind = DSR_KEY_VRRP, .num = f->vrrp.vrid});
@@ -267,21 +301,18 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.seq,
 						     .port = f->tcp.sport});
 		/* A segment of one of our own connections, from the peer or (a
-		 * replay) from us. */
-		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.src.s_addr,
-						     .num = f->tcp.sport,
-						     .port = DSR_CONN_BLOCK(f->tcp.dport)});
-		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.dst.s_addr,
-						     .num = f->tcp.dport,
-						     .port = DSR_CONN_BLOCK(f->tcp.sport)});
+		 * replay) from us: IPv4 only, as those connections are. */
+		if (f->l3 == DSR_L3_IPV4)
+			n = add_conn_keys(f, out, n);
 	} else if (f->l4 == DSR_L4_ICMP) {
 		const struct dsr_quoted *q = &f->icmp.quote;
+		uint8_t echo_proto = f->l3 == DSR_L3_IPV6 ? DSR_IPPROTO_ICMPV6 : IPPROTO_ICMP;
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ECHO, .num = f->icmp.seq,
 						     .port = f->icmp.id});
 		if (f->icmp.has_quote && q->proto == IPPROTO_TCP)
 			n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = q->seq,
 							     .port = q->sport});
-		else if (f->icmp.has_quote && q->proto == IPPROTO_ICMP)
+		else if (f->icmp.has_quote && q->proto == echo_proto)
 			n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_ECHO, .num = q->echo_seq,
 							     .port = q->echo_id});
 	}

@@ -38,6 +38,12 @@ void dsr_judge_owners(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 		      struct dsr_check *out);
 
 /* Judge helpers shared by the IP probes. */
+/* Did o come from the task's own address, of the task's family? */
+bool dsr_obs_from_target(const struct dsr_task *t, const struct dsr_observation *o);
+/* o's IP source as text, of the task's family. */
+void dsr_obs_source_text(const struct dsr_task *t, const struct dsr_observation *o, char out[DSR_IPV6_TEXT]);
+/* The IPv6 header of a probe from me to t's address. */
+struct dsr_wire_ipv6 dsr_ipv6_to(const struct dsr_local *me, const struct dsr_task *t);
 /* Evidence of the answer a verdict rests on: who sent it, from where, how fast. */
 void dsr_judge_answer(const struct dsr_judge_ctx *j, struct dsr_check *out,
 		      const struct dsr_observation *shown, size_t nobs);
@@ -61,7 +67,7 @@ bool dsr_direct_timeout_remedy(const struct dsr_judge_ctx *j, struct dsr_check *
 			       const char *ip, int port);
 /* The platform a server's remedy is written for: guessed from its replies' TTL. */
 enum dsr_platform dsr_judge_platform(const struct dsr_judge_ctx *j);
-/* "198.18.0.100:80" or "198.18.0.100" */
+/* "198.18.0.100:80", "[2001:2::100]:80" or the address alone */
 void dsr_task_endpoint(const struct dsr_task *t, char *out, size_t outlen);
 
 #endif

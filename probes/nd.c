@@ -8,7 +8,8 @@
  * teach nobody our address, and every owner answers all nodes, so a second
  * answerer is seen as well as the first. On Linux the last advertisement with
  * the override flag wins a neighbour cache (ARP keeps the first), so who
- * answered first proves nothing here either. */
+ * answered first proves nothing here either. The advertised MAC is where the
+ * IPv6 probes of that address go (resolves), as ARP's answer is for IPv4. */
 #include <string.h>
 
 #include "frame.h"
@@ -58,6 +59,7 @@ static bool nd_is_attempt(const struct dsr_task *t, const struct dsr_task_state 
 const struct dsr_probe dsr_probe_nd = {
 	.name = "nd",
 	.ask_all = true,
+	.resolves = true,
 	.key = nd_key,
 	.build = nd_build,
 	.match = nd_match,

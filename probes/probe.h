@@ -33,6 +33,10 @@ struct dsr_local {
 	/* ip is no address of this host's (source = on a trunk): nobody but
 	 * dsrcheck answers ARP for it there, and the servers must reach it. */
 	bool answers_arp;
+	/* The source of IPv6 probes: an IPv6 address of this host on the segment
+	 * (its own stack answers Neighbor Discovery for it). */
+	bool has_ip6;
+	struct in6_addr ip6;
 };
 
 enum dsr_obs_kind {
@@ -54,6 +58,7 @@ struct dsr_observation {
 	struct timeval ts; /* from the capture header */
 	uint8_t mac[6];    /* Ethernet source (ARP: sender hardware address) */
 	struct in_addr ip; /* IP source (ARP: sender protocol address) */
+	struct in6_addr ip6; /* IPv6 source, for the tasks of IPv6 (t->v6) */
 	uint8_t ttl;       /* 0 for ARP */
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;

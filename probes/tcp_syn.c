@@ -1,7 +1,8 @@
 /* TCP SYN to one address and port, the half of "telnet VIP 80" that matters:
  * SYN-ACK means something accepts connections there; RST is the "connection
  * refused from the VIP" of an application not bound to the VIP. The SYN-ACK is
- * never completed; the local kernel, which owns no such connection, resets it. */
+ * never completed; the local kernel, which owns no such connection, resets it.
+ * Over IPv6 for the tasks of IPv6 (tcp6.*), judged alike. */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,10 @@ static int tcp_build(const struct dsr_task *t, const struct dsr_task_state *s,
 	struct dsr_wire_tcp syn = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq,
 				   .flags = DSR_TCP_SYN, .window = 64240, .options = mss, .options_len = sizeof(mss)};
 
+	if (t->v6) {
+		struct dsr_wire_ipv6 ip6 = dsr_ipv6_to(me, t);
+		return dsr_wire()->tcp6(&eth, &ip6, &syn, buf, cap, err, errlen);
+	}
 	return dsr_wire()->tcp(&eth, &ip, &syn, buf, cap, err, errlen);
 }
 
@@ -32,7 +37,8 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_task_
 				const struct dsr_local *me, const struct dsr_frame *f,
 				struct dsr_observation *obs)
 {
-	if (f->l3 != DSR_L3_IPV4 || f->ip.dst.s_addr != me->ip.s_addr)
+	if (t->v6 ? f->l3 != DSR_L3_IPV6 || !me->has_ip6 || memcmp(&f->ip6.dst, &me->ip6, sizeof(me->ip6)) != 0
+		  : f->l3 != DSR_L3_IPV4 || f->ip.dst.s_addr != me->ip.s_addr)
 		return DSR_MATCH_NO;
 	if (f->l4 == DSR_L4_TCP) {
 		/* The acknowledgement number proves the answer is to our SYN. */
@@ -46,10 +52,13 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_task_
 		else
 			return DSR_MATCH_NO;
 		obs->tcp_flags = f->tcp.flags;
-	} else if (f->l4 == DSR_L4_ICMP && f->icmp.type == DSR_ICMP_UNREACH && f->icmp.has_quote) {
+	} else if (f->l4 == DSR_L4_ICMP && f->icmp.type == (t->v6 ? DSR_ICMP6_UNREACH : DSR_ICMP_UNREACH) &&
+		   f->icmp.has_quote) {
 		const struct dsr_quoted *q = &f->icmp.quote;
 		if (q->proto != IPPROTO_TCP || q->sport != s->sport || q->dport != (uint16_t)t->port ||
-		    q->seq != s->seq || q->dst.s_addr != t->target.s_addr)
+		    q->seq != s->seq ||
+		    (t->v6 ? memcmp(&q->dst6, &t->target6, sizeof(t->target6)) != 0
+			   : q->dst.s_addr != t->target.s_addr))
 			return DSR_MATCH_NO;
 		obs->kind = DSR_OBS_UNREACHABLE;
 		obs->icmp_type = f->icmp.type;
@@ -59,7 +68,8 @@ static enum dsr_match tcp_match(const struct dsr_task *t, const struct dsr_task_
 	}
 	memcpy(obs->mac, f->eth_src, 6);
 	obs->ip = f->ip.src;
-	obs->ttl = f->ip.ttl;
+	obs->ip6 = f->ip6.src;
+	obs->ttl = t->v6 ? f->ip6.hlim : f->ip.ttl;
 	return DSR_MATCH_ANSWER;
 }
 
@@ -79,14 +89,21 @@ static int tcp_follow_up(const struct dsr_task *t, const struct dsr_task_state *
 		.src = me->ip, .dst = t->target, .id = (uint16_t)(s->seq + 1), .frag = DSR_WIRE_IP_DF, .ttl = 64};
 	struct dsr_wire_tcp rst = {.sport = s->sport, .dport = (uint16_t)t->port, .seq = s->seq + 1, .flags = DSR_TCP_RST};
 
+	if (t->v6) {
+		struct dsr_wire_ipv6 ip6 = dsr_ipv6_to(me, t);
+		return dsr_wire()->tcp6(&eth, &ip6, &rst, buf, cap, err, errlen);
+	}
 	return dsr_wire()->tcp(&eth, &ip, &rst, buf, cap, err, errlen);
 }
 
 static bool tcp_is_attempt(const struct dsr_task *t, const struct dsr_task_state *s,
 			   const struct dsr_local *me, const struct dsr_frame *f)
 {
-	return f->l4 == DSR_L4_TCP && f->ip.src.s_addr == me->ip.s_addr &&
-	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.sport == s->sport &&
+	bool addressed = t->v6 ? f->l3 == DSR_L3_IPV6 && memcmp(&f->ip6.src, &me->ip6, sizeof(me->ip6)) == 0 &&
+					 memcmp(&f->ip6.dst, &t->target6, sizeof(t->target6)) == 0
+			       : f->l3 == DSR_L3_IPV4 && f->ip.src.s_addr == me->ip.s_addr &&
+					 f->ip.dst.s_addr == t->target.s_addr;
+	return f->l4 == DSR_L4_TCP && addressed && f->tcp.sport == s->sport &&
 	       f->tcp.dport == (uint16_t)t->port && f->tcp.seq == s->seq &&
 	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
 }
@@ -96,11 +113,11 @@ static void tcp_judge(const struct dsr_judge_ctx *j, const struct dsr_observatio
 {
 	const struct dsr_task *t = j->task;
 	const struct dsr_observation *synack = NULL, *rst = NULL, *unreach = NULL, *wrong = NULL;
-	char endpoint[32], from[16], mac[18], target[16], port[12];
+	char endpoint[64], from[DSR_IPV6_TEXT], mac[18], target[DSR_IPV6_TEXT], port[12];
 
 	for (size_t i = 0; i < nobs; i++) {
 		const struct dsr_observation *o = &obs[i];
-		bool from_target = o->ip.s_addr == t->target.s_addr;
+		bool from_target = dsr_obs_from_target(t, o);
 		if (dsr_foreign_answer(j, o)) {
 			dsr_note_foreign(out, o);
 			continue;
@@ -115,13 +132,13 @@ static void tcp_judge(const struct dsr_judge_ctx *j, const struct dsr_observatio
 			wrong = wrong ? wrong : o;
 	}
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
-	dsr_format_ipv4(t->target, target);
+	dsr_task_addr_text(t, target);
 	snprintf(port, sizeof(port), "%d", t->port);
 	const struct dsr_observation *shown =
 		synack ? synack : rst ? rst : unreach ? unreach : wrong;
 	dsr_judge_answer(j, out, shown, nobs);
 	if (shown) {
-		dsr_format_ipv4(shown->ip, from);
+		dsr_obs_source_text(t, shown, from);
 		dsr_format_mac(shown->mac, mac);
 	}
 	if (synack) {
@@ -138,8 +155,9 @@ static void tcp_judge(const struct dsr_judge_ctx *j, const struct dsr_observatio
 		out->status = DSR_FAIL;
 		out->reason = DSR_REASON(UNREACHABLE);
 		dsr_evidence_int(out, "icmp_code", unreach->icmp_code);
-		dsr_check_summary(out, "%s reports %s unreachable (ICMP type 3 code %u)", from, endpoint,
-			 unreach->icmp_code);
+		dsr_check_summary(out, "%s reports %s unreachable (%s type %u code %u)", from, endpoint,
+				  t->v6 ? "ICMPv6" : "ICMP", t->v6 ? DSR_ICMP6_UNREACH : DSR_ICMP_UNREACH,
+				  unreach->icmp_code);
 		dsr_fix(out, DSR_FIX_TCP_REJECTED, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.from = from, .endpoint = endpoint});
 	} else if (wrong) {

@@ -87,6 +87,9 @@ struct dsr_wire_tcp {
 	size_t options_len;
 };
 
+/* Are tcp's options writable (a multiple of 4 bytes, at most 40)? Else false with err. */
+bool dsr_wire_tcp_options_ok(const struct dsr_wire_tcp *tcp, char *err, size_t errlen);
+
 /* A frame writer: each function serialises one frame into buf (checksums
  * included) and returns its length, or -1 with a message in err. */
 struct dsr_wire_writer {
@@ -100,6 +103,11 @@ struct dsr_wire_writer {
 	int (*nd_solicit)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
 			  const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
 			  size_t errlen);
+	/* ICMPv6 echo request and TCP over IPv6 (no extension headers). */
+	int (*icmp6_echo)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			  const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen);
+	int (*tcp6)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip, const struct dsr_wire_tcp *tcp,
+		    uint8_t *buf, size_t cap, char *err, size_t errlen);
 };
 
 extern const struct dsr_wire_writer dsr_wire_raw;

@@ -93,23 +93,23 @@ static int libnet_icmp_echo(const struct dsr_wire_eth *eth, const struct dsr_wir
 	return finish(l, built, buf, cap, err, errlen);
 }
 
+/* A TCP header and its options, checksum left to libnet; false when libnet failed. */
+static bool build_tcp(const struct dsr_wire_tcp *tcp, libnet_t *l)
+{
+	return (!tcp->options_len ||
+		libnet_build_tcp_options(tcp->options, (uint32_t)tcp->options_len, l, 0) != -1) &&
+	       libnet_build_tcp(tcp->sport, tcp->dport, tcp->seq, tcp->ack, tcp->flags, tcp->window, 0, 0,
+				(uint16_t)(LIBNET_TCP_H + tcp->options_len), NULL, 0, l, 0) != -1;
+}
+
 static int libnet_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *ip, const struct dsr_wire_tcp *tcp,
 		      uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	size_t tcp_len = LIBNET_TCP_H + tcp->options_len;
 	libnet_t *l;
 
-	if (tcp->options_len > 40 || tcp->options_len % 4) {
-		snprintf(err, errlen, "TCP options of %zu bytes: not a multiple of 4 up to 40", tcp->options_len);
+	if (!dsr_wire_tcp_options_ok(tcp, err, errlen) || !(l = begin(err, errlen)))
 		return -1;
-	}
-	if (!(l = begin(err, errlen)))
-		return -1;
-	bool built = (!tcp->options_len ||
-		      libnet_build_tcp_options(tcp->options, (uint32_t)tcp->options_len, l, 0) != -1) &&
-		     libnet_build_tcp(tcp->sport, tcp->dport, tcp->seq, tcp->ack, tcp->flags, tcp->window, 0, 0,
-				      (uint16_t)tcp_len, NULL, 0, l, 0) != -1 &&
-		     build_ipv4(ip, IPPROTO_TCP, tcp_len, l) &&
+	bool built = build_tcp(tcp, l) && build_ipv4(ip, IPPROTO_TCP, LIBNET_TCP_H + tcp->options_len, l) &&
 		     build_link(eth, ETHERTYPE_IP, l);
 	return finish(l, built, buf, cap, err, errlen);
 }
@@ -122,6 +122,12 @@ static struct libnet_in6_addr in6(const struct in6_addr *a)
 	return out;
 }
 
+static bool build_ipv6(const struct dsr_wire_ipv6 *ip, uint8_t next, size_t payload_len, libnet_t *l)
+{
+	return libnet_build_ipv6(0, 0, (uint16_t)payload_len, next, ip->hlim, in6(&ip->src), in6(&ip->dst), NULL,
+				 0, l, 0) != -1;
+}
+
 static int libnet_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
 			     const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
 			     size_t errlen)
@@ -132,8 +138,37 @@ static int libnet_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wi
 		return -1;
 	bool built = libnet_build_icmpv6_ndp_nsol(ND_NEIGHBOR_SOLICIT, 0, 0, in6(&ns->target), NULL, 0, l,
 						  0) != -1 &&
-		     libnet_build_ipv6(0, 0, DSR_WIRE_ND_SOLICIT_LEN, IPPROTO_ICMPV6, ip->hlim, in6(&ip->src),
-				       in6(&ip->dst), NULL, 0, l, 0) != -1 &&
+		     build_ipv6(ip, IPPROTO_ICMPV6, DSR_WIRE_ND_SOLICIT_LEN, l) &&
+		     build_link(eth, DSR_WIRE_ETHERTYPE_IPV6, l);
+	return finish(l, built, buf, cap, err, errlen);
+}
+
+static int libnet_icmp6_echo(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			     const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	size_t icmp_len = LIBNET_ICMPV6_ECHO_H + echo->payload_len;
+	libnet_t *l;
+
+	if (icmp_len > 65535) {
+		snprintf(err, errlen, "ICMPv6 payload of %zu bytes is too long", echo->payload_len);
+		return -1;
+	}
+	if (!(l = begin(err, errlen)))
+		return -1;
+	bool built = libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0, 0, echo->id, echo->seq,
+					      (uint8_t *)echo->payload, (uint32_t)echo->payload_len, l, 0) != -1 &&
+		     build_ipv6(ip, IPPROTO_ICMPV6, icmp_len, l) && build_link(eth, DSR_WIRE_ETHERTYPE_IPV6, l);
+	return finish(l, built, buf, cap, err, errlen);
+}
+
+static int libnet_tcp6(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip, const struct dsr_wire_tcp *tcp,
+		       uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	libnet_t *l;
+
+	if (!dsr_wire_tcp_options_ok(tcp, err, errlen) || !(l = begin(err, errlen)))
+		return -1;
+	bool built = build_tcp(tcp, l) && build_ipv6(ip, IPPROTO_TCP, LIBNET_TCP_H + tcp->options_len, l) &&
 		     build_link(eth, DSR_WIRE_ETHERTYPE_IPV6, l);
 	return finish(l, built, buf, cap, err, errlen);
 }
@@ -144,6 +179,8 @@ const struct dsr_wire_writer dsr_wire_libnet = {
 	.icmp_echo = libnet_icmp_echo,
 	.tcp = libnet_tcp,
 	.nd_solicit = libnet_nd_solicit,
+	.icmp6_echo = libnet_icmp6_echo,
+	.tcp6 = libnet_tcp6,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

@@ -126,20 +126,12 @@ static int raw_icmp_echo(const struct dsr_wire_eth *eth, const struct dsr_wire_i
 	return (int)len;
 }
 
-static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *ip, const struct dsr_wire_tcp *tcp,
-		   uint8_t *buf, size_t cap, char *err, size_t errlen)
+/* A TCP header with its options at p; the checksum is the caller's. Returns
+ * the segment's length. */
+static size_t put_tcp(uint8_t *p, const struct dsr_wire_tcp *tcp)
 {
 	size_t tcp_len = DSR_WIRE_TCP_LEN + tcp->options_len;
-	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV4_LEN + tcp_len;
 
-	if (tcp->options_len > 40 || tcp->options_len % 4) {
-		snprintf(err, errlen, "TCP options of %zu bytes: not a multiple of 4 up to 40", tcp->options_len);
-		return -1;
-	}
-	if (!fits(len, cap, err, errlen))
-		return -1;
-	uint8_t *seg = put_ipv4(put_eth(buf, eth, 0x0800), ip, 6, tcp_len);
-	uint8_t *p = seg;
 	p = put16(p, tcp->sport);
 	p = put16(p, tcp->dport);
 	p = put32(p, tcp->seq);
@@ -151,6 +143,19 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 	p = put16(p, 0); /* urgent pointer */
 	if (tcp->options_len)
 		memcpy(p, tcp->options, tcp->options_len);
+	return tcp_len;
+}
+
+static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *ip, const struct dsr_wire_tcp *tcp,
+		   uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	size_t tcp_len = DSR_WIRE_TCP_LEN + tcp->options_len;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV4_LEN + tcp_len;
+
+	if (!dsr_wire_tcp_options_ok(tcp, err, errlen) || !fits(len, cap, err, errlen))
+		return -1;
+	uint8_t *seg = put_ipv4(put_eth(buf, eth, 0x0800), ip, 6, tcp_len);
+	put_tcp(seg, tcp);
 
 	uint8_t pseudo[12];
 	uint8_t *q = put_addr(put_addr(pseudo, ip->src), ip->dst);
@@ -161,6 +166,30 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 	return (int)len;
 }
 
+/* The IPv6 header (RFC 8200) of a payload of payload_len bytes, no extension headers. */
+static uint8_t *put_ipv6(uint8_t *p, const struct dsr_wire_ipv6 *ip, uint8_t next, size_t payload_len)
+{
+	p = put32(p, 6u << 28); /* version, no traffic class, no flow label */
+	p = put16(p, (uint16_t)payload_len);
+	*p++ = next;
+	*p++ = ip->hlim;
+	memcpy(p, ip->src.s6_addr, 16);
+	memcpy(p + 16, ip->dst.s6_addr, 16);
+	return p + 32;
+}
+
+/* The upper-layer checksum over IPv6 (RFC 8200 8.1): source, destination,
+ * upper-layer length and next header, then the message itself. */
+static uint16_t sum6(const struct dsr_wire_ipv6 *ip, uint8_t next, const uint8_t *msg, size_t len)
+{
+	uint8_t pseudo[40];
+
+	memcpy(pseudo, ip->src.s6_addr, 16);
+	memcpy(pseudo + 16, ip->dst.s6_addr, 16);
+	put32(put32(pseudo + 32, (uint32_t)len), next);
+	return fold(sum16(msg, len, sum16(pseudo, sizeof(pseudo), 0)));
+}
+
 static int raw_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
 			  const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
 			  size_t errlen)
@@ -169,27 +198,53 @@ static int raw_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_
 
 	if (!fits(len, cap, err, errlen))
 		return -1;
-	uint8_t *p = put_eth(buf, eth, DSR_WIRE_ETHERTYPE_IPV6);
-	p = put32(p, 6u << 28); /* version, no traffic class, no flow label */
-	p = put16(p, DSR_WIRE_ND_SOLICIT_LEN);
-	*p++ = 58; /* ICMPv6 */
-	*p++ = ip->hlim;
-	memcpy(p, ip->src.s6_addr, 16);
-	memcpy(p + 16, ip->dst.s6_addr, 16);
-	uint8_t *icmp = p + 32;
-	p = icmp;
+	uint8_t *icmp = put_ipv6(put_eth(buf, eth, DSR_WIRE_ETHERTYPE_IPV6), ip, 58, DSR_WIRE_ND_SOLICIT_LEN);
+	uint8_t *p = icmp;
 	*p++ = 135; /* Neighbor Solicitation */
 	*p++ = 0;
 	p = put16(p, 0);
 	p = put32(p, 0); /* reserved */
 	memcpy(p, ns->target.s6_addr, 16);
+	put16(icmp + 2, sum6(ip, 58, icmp, DSR_WIRE_ND_SOLICIT_LEN));
+	return (int)len;
+}
 
-	/* RFC 8200 8.1: source, destination, upper-layer length, next header. */
-	uint8_t pseudo[40];
-	memcpy(pseudo, ip->src.s6_addr, 16);
-	memcpy(pseudo + 16, ip->dst.s6_addr, 16);
-	put32(put32(pseudo + 32, DSR_WIRE_ND_SOLICIT_LEN), 58);
-	put16(icmp + 2, fold(sum16(icmp, DSR_WIRE_ND_SOLICIT_LEN, sum16(pseudo, sizeof(pseudo), 0))));
+static int raw_tcp6(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip, const struct dsr_wire_tcp *tcp,
+		    uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	size_t tcp_len = DSR_WIRE_TCP_LEN + tcp->options_len;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV6_LEN + tcp_len;
+
+	if (!dsr_wire_tcp_options_ok(tcp, err, errlen) || !fits(len, cap, err, errlen))
+		return -1;
+	uint8_t *seg = put_ipv6(put_eth(buf, eth, DSR_WIRE_ETHERTYPE_IPV6), ip, 6, tcp_len);
+	put_tcp(seg, tcp);
+	put16(seg + 16, sum6(ip, 6, seg, tcp_len));
+	return (int)len;
+}
+
+static int raw_icmp6_echo(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			  const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	size_t icmp_len = DSR_WIRE_ICMP_ECHO_LEN + echo->payload_len;
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV6_LEN + icmp_len;
+
+	if (icmp_len > 65535) {
+		snprintf(err, errlen, "ICMPv6 payload of %zu bytes is too long", echo->payload_len);
+		return -1;
+	}
+	if (!fits(len, cap, err, errlen))
+		return -1;
+	uint8_t *icmp = put_ipv6(put_eth(buf, eth, DSR_WIRE_ETHERTYPE_IPV6), ip, 58, icmp_len);
+	uint8_t *p = icmp;
+	*p++ = 128; /* echo request */
+	*p++ = 0;
+	p = put16(p, 0);
+	p = put16(p, echo->id);
+	p = put16(p, echo->seq);
+	if (echo->payload_len)
+		memcpy(p, echo->payload, echo->payload_len);
+	put16(icmp + 2, sum6(ip, 58, icmp, icmp_len));
 	return (int)len;
 }
 
@@ -199,4 +254,6 @@ const struct dsr_wire_writer dsr_wire_raw = {
 	.icmp_echo = raw_icmp_echo,
 	.tcp = raw_tcp,
 	.nd_solicit = raw_nd_solicit,
+	.icmp6_echo = raw_icmp6_echo,
+	.tcp6 = raw_tcp6,
 };

@@ -63,9 +63,17 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	[DSR_R_SPREAD] = "spread",
 	[DSR_R_RESET] = "reset",
 	[DSR_R_TAGGED] = "tagged",
+	[DSR_R_NO_IPV6] = "no-ipv6",
 };
 
 /* ---- remedies ------------------------------------------------------------ */
+
+/* Windows texts the IPv4 and IPv6 forms of a remedy share. */
+#define IIS_BINDING_TEXT \
+	"add the loopback adapter to the site bindings: IIS Manager > Sites > {?site:{site}}{!site:the site} > " \
+	"Bindings... > Add, type {?proto:{proto}}{!proto:HTTP or HTTPS}, IP address {vip}, port " \
+	"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site{!site:; a " \
+	"service other than IIS must listen on {vip}{?port::{port}} or on all addresses}"
 
 const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 	[DSR_FIX_NONE] = {"none", NULL, NULL, NULL},
@@ -108,10 +116,7 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 	[DSR_FIX_VIP_NOT_BOUND] = {"vip-not-bound", NULL,
 		"make the service listen on {vip}{?port::{port}} or on 0.0.0.0{?port::{port}}, not only "
 		"on the real address, then restart it",
-		"add the loopback adapter to the site bindings: IIS Manager > Sites > {?site:{site}}{!site:the site} > "
-		"Bindings... > Add, type {?proto:{proto}}{!proto:HTTP or HTTPS}, IP address {vip}, port "
-		"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site{!site:; a "
-		"service other than IIS must listen on {vip}{?port::{port}} or on all addresses}"},
+		IIS_BINDING_TEXT},
 	[DSR_FIX_WRONG_SOURCE] = {"wrong-source", NULL,
 		"replies for {vip} must leave with {vip} as their source. Linux answers a SYN or a ping "
 		"from the address it was sent to, so something rewrites the source: remove the SNAT, "
@@ -181,6 +186,24 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"per-packet scheduler with servers whose firewall drops packets of unknown connections, "
 		"ct state invalid drop; a stateful firewall on the way). Make the balancer schedule per "
 		"connection and see tcp.vip.direct of each server.", NULL, NULL},
+	[DSR_FIX_VIP6_NOT_ACCEPTED] = {"vip6-not-accepted", NULL,
+		"put the IPv6 VIP on the loopback (ip -6 addr add {vip}/128 dev lo, and persist it; it "
+		"needs no sysctl) and make sure no firewall rule drops traffic to {vip} (nft list ruleset, "
+		"ip6tables -S); dsrcheck local --vip {vip}{?port: --port {port}} on the server tells which",
+		"each step of the preparation, for IPv6: 1) allow traffic to and from the loopback adapter "
+		"in Windows Firewall, or disable the firewall; 2) give the Microsoft KM-TEST Loopback "
+		"Adapter the IPv6 VIP (netsh interface ipv6 add address \"<loopback adapter>\" {vip}); 3) "
+		"the weak host model for IPv6, set apart from IPv4's: netsh interface ipv6 show interface "
+		"(note the IDX of the NIC and of the loopback adapter), then netsh interface ipv6 set "
+		"interface <IDX of NIC> weakhostreceive=enabled, netsh interface ipv6 set interface <IDX "
+		"of loopback> weakhostreceive=enabled and netsh interface ipv6 set interface <IDX of "
+		"loopback> weakhostsend=enabled; dsrcheck local --vip {vip}{?port: --port {port}} on the "
+		"server tells which step is missing"},
+	[DSR_FIX_VIP6_NOT_BOUND] = {"vip6-not-bound", NULL,
+		"make the service listen on [{vip}]{?port::{port}} or on [::]{?port::{port}}, not only on "
+		"the real addresses (a socket on :: takes IPv4 too unless IPV6_V6ONLY is set), then "
+		"restart it",
+		IIS_BINDING_TEXT},
 	[DSR_FIX_ND_VIP_LEAK] = {"nd-vip-leak", NULL,
 		"keep the IPv6 VIP {vip} on lo only (ip -6 addr add {vip}/128 dev lo, persisted) and never "
 		"on the NIC (ip -6 addr show; ip -6 addr del {vip}/<prefix> dev <iface>); turn proxy NDP "
@@ -304,6 +327,7 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 #define OFF_SEGMENT R(NOT_ON_SEGMENT, SKIP, "run from another segment than the servers'", NONE)
 #define NOT_SEEN R(NOT_SEEN, SKIP, "analyze: the capture holds nothing to judge it on", NONE)
 #define VIP_LOCAL R(VIP_IS_LOCAL, SKIP, "run on the balancer, which owns the VIP", NONE)
+#define NO_IPV6 R(NO_IPV6, SKIP, "this host has no IPv6 address on the segment to probe from", NONE)
 #define UNREADABLE R(UNREADABLE, SKIP, "the source could not be read: privilege, a missing tool", NONE)
 #define UNKNOWN R(UNKNOWN, SKIP, "the value is not in the snapshot", NONE)
 #define NO_IFACE(means) R(NO_INTERFACE, SKIP, means, NONE)
@@ -363,50 +387,86 @@ static const struct dsr_reason_def nd_vip_claim[] = {
 	OFF_SEGMENT,
 	NOT_SEEN,
 };
+#define ICMP_RIP_ROWS \
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", RIP_NO_PING), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE), \
+	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE)
 static const struct dsr_reason_def icmp_rip[] = {
-	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", RIP_NO_PING),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
-	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
+	ICMP_RIP_ROWS,
 };
+static const struct dsr_reason_def icmp_rip6[] = {
+	ICMP_RIP_ROWS,
+	NO_IPV6,
+};
+#define ICMP_VIP_ROWS \
+	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", VIP_NO_PING), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE), \
+	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE), \
+	VIP_LOCAL
 static const struct dsr_reason_def icmp_vip[] = {
-	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", VIP_NO_PING),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
-	R(WRONG_SOURCE, FAIL, "the reply came from another address", WRONG_SOURCE),
-	VIP_LOCAL,
+	ICMP_VIP_ROWS,
 };
+static const struct dsr_reason_def icmp_vip6[] = {
+	ICMP_VIP_ROWS,
+	NO_IPV6,
+};
+#define ICMP_VIP_DIRECT_ROWS \
+	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, a firewall, (Windows) weak host receive " \
+	  "or send off", VIP_NOT_ACCEPTED), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE), \
+	R(WRONG_SOURCE, FAIL, "the reply left with another source than the VIP: a source rewrite " \
+	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE), \
+	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC), \
+	OFF_SEGMENT, \
+	NOT_SEEN
 static const struct dsr_reason_def icmp_vip_direct[] = {
-	R(TIMEOUT, FAIL, "no reply: no VIP on the loopback, a firewall, (Windows) weak host receive "
-	  "or send off", VIP_NOT_ACCEPTED),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", ICMP_UNREACHABLE),
-	R(WRONG_SOURCE, FAIL, "the reply left with another source than the VIP: a source rewrite "
-	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE),
-	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
-	OFF_SEGMENT,
-	NOT_SEEN,
+	ICMP_VIP_DIRECT_ROWS,
 };
+static const struct dsr_reason_def icmp_vip_direct6[] = {
+	ICMP_VIP_DIRECT_ROWS,
+	NO_IPV6,
+};
+#define TCP_RIP_ROWS \
+	R(REFUSED, FAIL, "RST: nothing listens", NOT_LISTENING), \
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", RIP_NO_SYNACK), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED), \
+	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE)
 static const struct dsr_reason_def tcp_rip[] = {
-	R(REFUSED, FAIL, "RST: nothing listens", NOT_LISTENING),
-	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", RIP_NO_SYNACK),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
-	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
+	TCP_RIP_ROWS,
 };
+static const struct dsr_reason_def tcp_rip6[] = {
+	TCP_RIP_ROWS,
+	NO_IPV6,
+};
+#define TCP_VIP_ROWS \
+	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND), \
+	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", VIP_NO_SYNACK), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED), \
+	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE), \
+	VIP_LOCAL
 static const struct dsr_reason_def tcp_vip[] = {
-	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
-	R(TIMEOUT, FAIL, "no answer, or the next hop did not answer ARP", VIP_NO_SYNACK),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
-	R(WRONG_SOURCE, FAIL, "the answer came from another address", WRONG_SOURCE),
-	VIP_LOCAL,
+	TCP_VIP_ROWS,
 };
+static const struct dsr_reason_def tcp_vip6[] = {
+	TCP_VIP_ROWS,
+	NO_IPV6,
+};
+#define TCP_VIP_DIRECT_ROWS \
+	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND), \
+	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, a firewall, (Windows) weak host receive " \
+	  "or send off", VIP_NOT_ACCEPTED), \
+	R(WRONG_SOURCE, FAIL, "the answer left with another source than the VIP: a source rewrite " \
+	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE), \
+	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED), \
+	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC), \
+	OFF_SEGMENT, \
+	NOT_SEEN
 static const struct dsr_reason_def tcp_vip_direct[] = {
-	R(REFUSED, FAIL, "RST: the application is not bound to the VIP", VIP_NOT_BOUND),
-	R(TIMEOUT, FAIL, "no answer: no VIP on the loopback, a firewall, (Windows) weak host receive "
-	  "or send off", VIP_NOT_ACCEPTED),
-	R(WRONG_SOURCE, FAIL, "the answer left with another source than the VIP: a source rewrite "
-	  "(SNAT, masquerade, a proxy)", WRONG_SOURCE),
-	R(UNREACHABLE, FAIL, "ICMP destination unreachable", TCP_REJECTED),
-	R(NO_MAC, FAIL, "not sent: the server's MAC is neither configured nor learned", NO_MAC),
-	OFF_SEGMENT,
-	NOT_SEEN,
+	TCP_VIP_DIRECT_ROWS,
+};
+static const struct dsr_reason_def tcp_vip_direct6[] = {
+	TCP_VIP_DIRECT_ROWS,
+	NO_IPV6,
 };
 static const struct dsr_reason_def dsr_return[] = {
 	R(VIA_BALANCER, WARN, "the answer came from the balancer's MAC: proxy or NAT, not DSR",
@@ -580,6 +640,19 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "IPv6 (Neighbor Discovery): the server's MAC never advertises the IPv6 VIP, never solicits "
 	      "from it or runs duplicate address detection for it, and stays silent to a solicitation "
 	      "for it sent to its MAC", nd_vip_claim),
+	CHECK(ICMP6_RIP, "icmp6.rip", SRV, AUDIT, NULL,
+	      "IPv6: echo reply from its real IPv6 address", icmp_rip6),
+	CHECK(ICMP6_VIP, "icmp6.vip", SVC, AUDIT, NULL, "IPv6: echo reply from the IPv6 VIP", icmp_vip6),
+	CHECK(ICMP6_VIP_DIRECT, "icmp6.vip.direct", SRV, AUDIT, NULL,
+	      "IPv6: an echo to the IPv6 VIP sent to the server's MAC is answered from the IPv6 VIP",
+	      icmp_vip_direct6),
+	CHECK(TCP6_RIP, "tcp6.rip", SRV | PORT, AUDIT, NULL,
+	      "IPv6: a SYN to its real IPv6 address is answered by SYN-ACK", tcp_rip6),
+	CHECK(TCP6_VIP, "tcp6.vip", SVC | PORT, AUDIT, NULL,
+	      "IPv6: a SYN to the IPv6 VIP is answered by SYN-ACK from the IPv6 VIP", tcp_vip6),
+	CHECK(TCP6_VIP_DIRECT, "tcp6.vip.direct", SRV | PORT, AUDIT, NULL,
+	      "IPv6: a SYN to the IPv6 VIP sent to the server's MAC is answered by SYN-ACK from the IPv6 "
+	      "VIP", tcp_vip_direct6),
 	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
 	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
 	      "with a host mask (/32, 255.255.255.255)", local_vip),
@@ -813,18 +886,31 @@ static bool is_nd(const struct dsr_check *c)
 	return c->id && strncmp(c->id, "nd.", 3) == 0;
 }
 
-/* The remedy for c: the judges share ARP's verdicts, and an nd.* check gets
- * the Neighbor Discovery counterpart of an ARP remedy. */
-static enum dsr_fix for_family(const struct dsr_check *c, enum dsr_fix fix)
+bool dsr_check_is_ipv6(const struct dsr_check *c)
 {
-	static const enum dsr_fix nd[DSR_FIX_COUNT] = {
+	size_t word = c->id ? strcspn(c->id, ".") : 0;
+	return is_nd(c) || (word > 0 && c->id[word - 1] == '6');
+}
+
+enum dsr_fix dsr_fix_ipv6(enum dsr_fix fix)
+{
+	static const enum dsr_fix v6[DSR_FIX_COUNT] = {
 		[DSR_FIX_VIP_ARP_LEAK] = DSR_FIX_ND_VIP_LEAK,
 		[DSR_FIX_VIP_ARP_SILENT] = DSR_FIX_ND_VIP_SILENT,
 		[DSR_FIX_VIP_WRONG_OWNER] = DSR_FIX_ND_VIP_WRONG_OWNER,
 		[DSR_FIX_ADDRESS_CONFLICT] = DSR_FIX_ND_ADDRESS_CONFLICT,
 		[DSR_FIX_RIP_ARP_SILENT] = DSR_FIX_ND_RIP_SILENT,
+		[DSR_FIX_VIP_NOT_ACCEPTED] = DSR_FIX_VIP6_NOT_ACCEPTED,
+		[DSR_FIX_VIP_NOT_BOUND] = DSR_FIX_VIP6_NOT_BOUND,
 	};
-	return is_nd(c) && nd[fix] ? nd[fix] : fix;
+	return v6[fix] ? v6[fix] : fix;
+}
+
+/* The remedy for c: IPv6's checks share IPv4's judges, and get the IPv6
+ * counterpart of a remedy that names IPv4's (or ARP's) commands. */
+static enum dsr_fix for_family(const struct dsr_check *c, enum dsr_fix fix)
+{
+	return dsr_check_is_ipv6(c) ? dsr_fix_ipv6(fix) : fix;
 }
 
 void dsr_fix(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,

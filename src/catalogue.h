@@ -31,6 +31,12 @@ enum dsr_check_key {
 	DSR_CHECK_ND_RIP,
 	DSR_CHECK_ND_VIP,
 	DSR_CHECK_ND_VIP_CLAIM,
+	DSR_CHECK_ICMP6_RIP,
+	DSR_CHECK_ICMP6_VIP,
+	DSR_CHECK_ICMP6_VIP_DIRECT,
+	DSR_CHECK_TCP6_RIP,
+	DSR_CHECK_TCP6_VIP,
+	DSR_CHECK_TCP6_VIP_DIRECT,
 	DSR_CHECK_LOCAL_VIP,
 	DSR_CHECK_LOCAL_ARP_IGNORE,
 	DSR_CHECK_LOCAL_ARP_ANNOUNCE,
@@ -91,6 +97,7 @@ enum dsr_reason {
 	DSR_R_SPREAD,
 	DSR_R_RESET,
 	DSR_R_TAGGED,
+	DSR_R_NO_IPV6,
 	DSR_R_COUNT
 };
 
@@ -137,8 +144,10 @@ enum dsr_fix {
 	DSR_FIX_CONN_RESET,  /* a server reset an established connection */
 	DSR_FIX_CONN_STALLED, /* a connection's close was never answered */
 	DSR_FIX_NO_MASTER,   /* nobody advertises the service's VRRP virtual router */
-	/* Neighbor Discovery's counterparts of the ARP remedies, for the nd.*
-	 * checks (dsr_fix picks them by the check's id). */
+	/* IPv6's counterparts of remedies, for the checks of IPv6 (nd.*,
+	 * icmp6.*, tcp6.*: dsr_fix picks them by the check's id). */
+	DSR_FIX_VIP6_NOT_ACCEPTED,
+	DSR_FIX_VIP6_NOT_BOUND,
 	DSR_FIX_ND_VIP_LEAK,
 	DSR_FIX_ND_VIP_SILENT,
 	DSR_FIX_ND_VIP_WRONG_OWNER,
@@ -245,6 +254,10 @@ void dsr_fix(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,
 	     const struct dsr_fix_args *a);
 void dsr_fix_append(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,
 		    const struct dsr_fix_args *a);
+/* Is c a check of IPv6 (nd.*, icmp6.*, tcp6.*)? Its remedies are fix's IPv6
+ * counterpart, where fix names IPv4's (or ARP's) commands: dsr_fix_ipv6. */
+bool dsr_check_is_ipv6(const struct dsr_check *c);
+enum dsr_fix dsr_fix_ipv6(enum dsr_fix fix);
 /* The same text into out[cap], for a rule that builds a list argument of parts. */
 void dsr_fix_render(char *out, size_t cap, enum dsr_fix fix, enum dsr_platform platform,
 		    const struct dsr_fix_args *a);

@@ -54,7 +54,8 @@ static const struct rule rules[] = {
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner "
 	 "nd.vip:no-answer nd.vip:wrong-owner", NULL,
-	 "icmp.vip:timeout tcp.vip:timeout dsr.return:*", false, DSR_CONFIDENCE_CERTAIN},
+	 "icmp.vip:timeout tcp.vip:timeout dsr.return:* icmp6.vip:timeout tcp6.vip:timeout", false,
+	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict "
@@ -64,19 +65,25 @@ static const struct rule rules[] = {
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "arp.rip:no-answer", NULL,
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout "
 	 "arp.vip.claim:no-mac icmp.vip.direct:no-mac tcp.vip.direct:no-mac nd.rip:no-answer "
-	 "nd.vip.claim:no-mac", true, DSR_CONFIDENCE_CERTAIN},
+	 "nd.vip.claim:no-mac icmp6.vip.direct:no-mac tcp6.vip.direct:no-mac icmp6.rip:timeout "
+	 "tcp6.rip:timeout icmp6.vip.direct:timeout tcp6.vip.direct:timeout", true, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "icmp.rip:timeout tcp.rip:timeout",
 	 "tcp.rip:pass tcp.rip:refused icmp.rip:pass",
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout", true,
 	 DSR_CONFIDENCE_LIKELY},
 	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp.rip:refused local.listen:not-listening", NULL,
 	 "tcp.vip.direct:refused tcp.vip:refused", false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp6.rip:refused", NULL,
+	 "tcp6.vip.direct:refused tcp6.vip:refused", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NOT_BOUND, PER_SERVER, "tcp.vip.direct:refused tcp.vip:refused "
-	 "local.listen:not-bound local.iis.binding:*", NULL, NULL, false, DSR_CONFIDENCE_CERTAIN},
+	 "local.listen:not-bound local.iis.binding:* tcp6.vip.direct:refused tcp6.vip:refused", NULL, NULL,
+	 false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
-	 "icmp.vip:wrong-source tcp.vip:wrong-source", NULL, NULL, true,
+	 "icmp.vip:wrong-source tcp.vip:wrong-source icmp6.vip.direct:wrong-source "
+	 "tcp6.vip.direct:wrong-source icmp6.vip:wrong-source tcp6.vip:wrong-source", NULL, NULL, true,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout", NULL,
+	{DSR_FINDING_VIP_DROPPED, PER_SERVER, "icmp.vip.direct:timeout tcp.vip.direct:timeout "
+	 "icmp6.vip.direct:timeout tcp6.vip.direct:timeout", NULL,
 	 NULL, true, DSR_CONFIDENCE_LIKELY},
 	/* dsrcheck local knows which of vip-dropped's causes it is. */
 	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:*", NULL,
@@ -404,11 +411,18 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 	for (size_t k = 1; k < ntriggers && one_remedy; k++)
 		one_remedy = strcmp(dsr_check_remedy_text(&w->checks[w->picked[k]]),
 				    dsr_check_remedy_text(&w->checks[w->picked[0]])) == 0;
-	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]]) &&
+	/* The finding's own remedy speaks one family's commands: for triggers of
+	 * both (IPv4 and IPv6 broken alike), their own remedies say both. */
+	bool v6 = dsr_check_is_ipv6(&w->checks[w->picked[0]]), one_family = true;
+	for (size_t k = 1; k < ntriggers; k++)
+		one_family = one_family && dsr_check_is_ipv6(&w->checks[w->picked[k]]) == v6;
+	if (def->fix != DSR_FIX_NONE && !is_local(&w->checks[w->picked[0]]) && one_family &&
 	    !(one_remedy && f->nports <= 1 && dsr_check_remedy_text(&w->checks[w->picked[0]])[0])) {
 		const char *vip = NULL, *addr = NULL, *from = NULL, *mac = NULL;
 		for (size_t k = 0; k < f->nchecks; k++) {
 			const struct dsr_check *c = &w->checks[f->checks[k]];
+			if (dsr_check_is_ipv6(c) != v6)
+				continue;
 			bool about_vip = c->id && (strstr(c->id, ".vip") || strcmp(c->id, "dsr.return") == 0);
 			if (c->target[0] && about_vip && !vip)
 				vip = c->target;
@@ -422,19 +436,20 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 					mac = ev->text;
 			}
 		}
-		char one_port[16] = "", endpoint[48] = "";
+		char one_port[16] = "", endpoint[64] = "";
 		if (f->nports == 1)
 			snprintf(one_port, sizeof(one_port), "%d", f->ports[0]);
 		const char *where = vip ? vip : addr;
+		bool bracket = where && one_port[0] && strchr(where, ':'); /* [2001:2::100]:80 */
 		if (where)
-			snprintf(endpoint, sizeof(endpoint), "%s%s%s", where, one_port[0] ? ":" : "",
-				 one_port);
+			snprintf(endpoint, sizeof(endpoint), "%s%s%s%s", bracket ? "[" : "", where,
+				 bracket ? "]:" : one_port[0] ? ":" : "", one_port);
 		struct dsr_fix_args args = {
 			.vip = vip, .addr = addr ? addr : vip, .port = one_port, .endpoint = endpoint,
 			.mac = mac, .from = from ? from : mac,
 		};
-		dsr_fix_render(remedy, sizeof(remedy), def->fix, platform_of(w, f->checks, f->nchecks),
-			       &args);
+		dsr_fix_render(remedy, sizeof(remedy), v6 ? dsr_fix_ipv6(def->fix) : def->fix,
+			       platform_of(w, f->checks, f->nchecks), &args);
 		if (f->nports > 1 && def->per_port) {
 			/* Inside the last sentence: "... restart it (ports 80 and 8080)." */
 			size_t len = strlen(remedy);

@@ -137,6 +137,29 @@ static size_t arp_for(struct builder *b, struct in_addr target, size_t existing)
 	return index_of(b, a);
 }
 
+/* The identifiers written into IP probe t: from a keyed mix, not a counter,
+ * so that one probe seen by another host on the segment does not tell it what
+ * the others carry (a forged answer to a probe it did not see cannot be
+ * matched). 0, or -1 with err set. */
+static int identify(struct builder *b, struct dsr_task *t, int port)
+{
+	uint32_t i = (uint32_t)(index_of(b, t) - b->unnumbered);
+	uint64_t h = mix64(((uint64_t)b->key << 32) ^ (0x9e3779b97f4a7c15ull * (i + 1)));
+
+	t->echo_id = (uint16_t)h;
+	t->echo_seq = (uint16_t)(h >> 16);
+	if (port < 0)
+		return 0;
+	if (b->tcp_count >= SPORT_SPAN) {
+		snprintf(b->err, b->errlen, "too many TCP probes in one run (more than %u)", SPORT_SPAN);
+		return -1;
+	}
+	/* Shuffled over the range once the plan is complete (see dsr_plan_build). */
+	t->sport = (uint16_t)(b->plan->sport_first + b->tcp_count++);
+	t->seq = (uint32_t)(h >> 32);
+	return 0;
+}
+
 /* An IP probe to target, whose frame goes to the MAC of via (the target itself,
  * or for direct probes the server that should accept the VIP). Returns the
  * task, valid until the next add_task, or NULL with err set. */
@@ -166,24 +189,7 @@ static struct dsr_task *add_ip_probe(struct builder *b, const struct dsr_probe *
 		memcpy(t->fallback_mac, srv->mac, 6);
 		t->has_fallback_mac = true;
 	}
-	uint32_t i = (uint32_t)(index_of(b, t) - b->unnumbered);
-	/* Identifiers from a keyed mix, not a counter: one probe seen by another host
-	 * on the segment must not tell it what the others carry (a forged answer to
-	 * a probe it did not see cannot be matched). */
-	uint64_t h = mix64(((uint64_t)b->key << 32) ^ (0x9e3779b97f4a7c15ull * (i + 1)));
-	t->echo_id = (uint16_t)h;
-	t->echo_seq = (uint16_t)(h >> 16);
-	if (port >= 0) {
-		if (b->tcp_count >= SPORT_SPAN) {
-			snprintf(b->err, b->errlen, "too many TCP probes in one run (more than %u)",
-				 SPORT_SPAN);
-			return NULL;
-		}
-		/* Shuffled over the range once the plan is complete (see dsr_plan_build). */
-		t->sport = (uint16_t)(b->plan->sport_first + b->tcp_count++);
-		t->seq = (uint32_t)(h >> 32);
-	}
-	return t;
+	return identify(b, t, port) < 0 ? NULL : t;
 }
 
 static int add_skip(struct builder *b, const char *check_id, const struct dsr_service *svc,
@@ -563,13 +569,46 @@ static struct dsr_task *add_nd_check(struct builder *b, const char *check_id, co
 	return t;
 }
 
-/* The IPv6 side of a dual-stack service, over Neighbor Discovery: who owns
- * the IPv6 VIP (nd.vip), each server's IPv6 address (nd.rip, once per
- * server), and whether a server claims the IPv6 VIP (nd.vip.claim, at the MAC
- * its IPv4 address resolves to). Planned after every IPv4 task, so that the
- * IPv4 probes keep their identifiers whatever IPv6 adds. */
-static int plan_nd(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
-		   const size_t *server_arp, bool *rip_done)
+static const char *const no_ipv6 =
+	"this host has no IPv6 address on the segment to probe from: give its interface one";
+
+/* An IPv6 IP probe (ICMPv6 echo, TCP SYN) of target, its frame to the MAC that
+ * task resolver learns (or srv's configured one): planned like add_nd_check,
+ * and a skip without an IPv6 source of ours. */
+static struct dsr_task *add_ip6_probe(struct builder *b, const struct dsr_probe *probe, const char *check_id,
+				      const struct dsr_service *svc, const struct dsr_server *srv,
+				      const struct in6_addr *target, int port, struct in_addr link,
+				      size_t resolver)
+{
+	struct dsr_task *t = add_nd_check(b, check_id, svc, srv, target, link, probe);
+
+	if (!t)
+		return NULL;
+	t->port = port;
+	if (!t->probe)
+		return t;
+	if (!b->plan->me.has_ip6 || b->vantage) {
+		skip(t, DSR_REASON(NO_IPV6), no_ipv6);
+		return t;
+	}
+	t->resolver = resolver;
+	t->direct = srv && t->is_vip;
+	if (srv && srv->has_mac) {
+		memcpy(t->fallback_mac, srv->mac, 6);
+		t->has_fallback_mac = true;
+	}
+	return identify(b, t, port) < 0 ? NULL : t;
+}
+
+/* The IPv6 side of a dual-stack service: who owns the IPv6 VIP (nd.vip) and
+ * whether it answers (icmp6.vip, tcp6.vip); per server, its IPv6 address
+ * (nd.rip, icmp6.rip, tcp6.rip, once per server), whether it claims the IPv6
+ * VIP (nd.vip.claim) and accepts it at its MAC (icmp6.vip.direct,
+ * tcp6.vip.direct: the MAC its IPv4 address resolves to, the one the balancer
+ * forwards to). Planned after every IPv4 task, so that the IPv4 probes keep
+ * their identifiers whatever IPv6 adds. */
+static int plan_ipv6(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
+		     const size_t *server_arp, bool *rip_done)
 {
 	bool one = cfg->only_server[0] != '\0';
 	struct dsr_task *t;
@@ -581,33 +620,57 @@ static int plan_nd(struct builder *b, const struct dsr_config *cfg, const struct
 			return -1;
 		const uint8_t *mac;
 		expect_balancer(t, svc, false);
-		if ((t->local_owner = dsr_iface_holder6(b->ifc, &svc->vip6, &mac) != NULL))
+		bool local = (t->local_owner = dsr_iface_holder6(b->ifc, &svc->vip6, &mac) != NULL);
+		if (local)
 			memcpy(t->local_mac, mac, 6);
+		size_t vip_nd = t->probe && !local ? index_of(b, t) : DSR_NO_TASK;
+		for (int p = -1; p < (int)svc->nports; p++) {
+			const char *id = p < 0 ? DSR_ID(ICMP6_VIP) : DSR_ID(TCP6_VIP);
+			int port = p < 0 ? -1 : svc->ports[p];
+			if (local) {
+				if (!(t = add_nd_check(b, id, svc, NULL, &svc->vip6, svc->vip, NULL)))
+					return -1;
+				t->port = port;
+				skip(t, DSR_REASON(VIP_IS_LOCAL), vip_local);
+			} else if (!add_ip6_probe(b, p < 0 ? &dsr_probe_icmp_echo : &dsr_probe_tcp_syn, id, svc, NULL,
+						  &svc->vip6, port, svc->vip, vip_nd)) {
+				return -1;
+			}
+		}
 	}
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
 		const struct dsr_server *srv = &cfg->servers[idx];
 		if (one && strcmp(srv->name, cfg->only_server) != 0)
 			continue;
-		if (srv->has_addr6 && !rip_done[idx]) {
-			rip_done[idx] = true;
-			if (!(t = add_nd_check(b, DSR_ID(ND_RIP), svc, srv, &srv->addr6, srv->addr, &dsr_probe_nd)))
-				return -1;
-			if (srv->has_mac)
-				expect(t, srv->mac);
-		}
-		struct in_addr hop;
-		size_t resolver = next_hop(b, srv->addr, server_arp[idx], &hop);
-		if (b->err[0] || !(t = add_nd_check(b, DSR_ID(ND_VIP_CLAIM), svc, srv, &svc->vip6, srv->addr,
-						    &dsr_probe_arp_claim)))
+		if (!(t = add_nd_check(b, DSR_ID(ND_VIP_CLAIM), svc, srv, &svc->vip6, srv->addr,
+				       &dsr_probe_arp_claim)))
 			return -1;
 		t->claim_watch = true;
-		t->resolver = resolver;
-		t->nexthop = hop;
+		t->resolver = server_arp[idx];
+		t->nexthop = srv->addr;
 		if (srv->has_mac) {
 			memcpy(t->fallback_mac, srv->mac, 6);
 			t->has_fallback_mac = true;
 		}
+		for (int p = -1; p < (int)svc->nports; p++)
+			if (!add_ip6_probe(b, p < 0 ? &dsr_probe_icmp_echo : &dsr_probe_tcp_syn,
+					   p < 0 ? DSR_ID(ICMP6_VIP_DIRECT) : DSR_ID(TCP6_VIP_DIRECT), svc, srv,
+					   &svc->vip6, p < 0 ? -1 : svc->ports[p], srv->addr, server_arp[idx]))
+				return -1;
+		if (!srv->has_addr6 || rip_done[idx])
+			continue;
+		rip_done[idx] = true;
+		if (!(t = add_nd_check(b, DSR_ID(ND_RIP), svc, srv, &srv->addr6, srv->addr, &dsr_probe_nd)))
+			return -1;
+		if (srv->has_mac)
+			expect(t, srv->mac);
+		size_t rip_nd = t->probe ? index_of(b, t) : DSR_NO_TASK;
+		for (int p = -1; p < (int)svc->nports; p++)
+			if (!add_ip6_probe(b, p < 0 ? &dsr_probe_icmp_echo : &dsr_probe_tcp_syn,
+					   p < 0 ? DSR_ID(ICMP6_RIP) : DSR_ID(TCP6_RIP), svc, srv, &srv->addr6,
+					   p < 0 ? -1 : svc->ports[p], srv->addr, rip_nd))
+				return -1;
 	}
 	return 0;
 }
@@ -647,6 +710,7 @@ static uint16_t tagged_vantage(struct builder *b, const struct dsr_service *svc,
 	v->vlan = (uint16_t)vlan;
 	v->vlan_pcp = (uint8_t)pcp;
 	v->answers_arp = answers_arp;
+	v->has_ip6 = false; /* the trunk's IPv6 address is not the VLAN's */
 	return (uint16_t)plan->ntagged;
 }
 
@@ -750,6 +814,20 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 		if (!vip)
 			plan->me.ip = ifc->addrs[a];
 	}
+	/* IPv6: a global address before a link-local one, never an IPv6 VIP. */
+	for (size_t a = 0; a < ifc->nheld6; a++) {
+		const struct in6_addr *ip6 = &ifc->held6[a].addr;
+		bool vip = false, link_local = ip6->s6_addr[0] == 0xfe && (ip6->s6_addr[1] & 0xc0) == 0x80;
+		for (size_t i = 0; i < cfg->nservices; i++)
+			vip = vip || (cfg->services[i].has_vip6 &&
+				      memcmp(&cfg->services[i].vip6, ip6, sizeof(*ip6)) == 0);
+		if (vip || strcmp(ifc->held6[a].name, ifc->name) != 0 || (link_local && plan->me.has_ip6))
+			continue;
+		plan->me.ip6 = *ip6;
+		plan->me.has_ip6 = true;
+		if (!link_local)
+			break;
+	}
 	plan->key = key;
 	plan->iface_vlan = ifc->vlan;
 	plan->sport_first = (uint16_t)(SPORT_BASE + (key >> 16) % SPORT_SPREAD);
@@ -771,7 +849,7 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	for (size_t i = 0; i < cfg->nservices && rc == 0; i++) {
 		struct dsr_iface view;
 		if ((rc = service_view(&b, cfg, ifc, &cfg->services[i], &view)) == 0)
-			rc = plan_nd(&b, cfg, &cfg->services[i], server_arp, rip6_done);
+			rc = plan_ipv6(&b, cfg, &cfg->services[i], server_arp, rip6_done);
 	}
 	/* Last: a task's identifiers come from its place in the plan, and the
 	 * recorded runs of tests/test_fixtures.c keep theirs. */

@@ -179,6 +179,10 @@ static void test_raw_writer_matches_libnet(void **state)
 		}
 		same_bytes("nd", n, a, dsr_wire_raw.nd_solicit(&eth, &ip6, &ns, a, sizeof(a), err, sizeof(err)), b,
 			   dsr_wire_libnet.nd_solicit(&eth, &ip6, &ns, b, sizeof(b), err, sizeof(err)));
+		same_bytes("icmp6", n, a, dsr_wire_raw.icmp6_echo(&eth, &ip6, &echo, a, sizeof(a), err, sizeof(err)), b,
+			   dsr_wire_libnet.icmp6_echo(&eth, &ip6, &echo, b, sizeof(b), err, sizeof(err)));
+		same_bytes("tcp6", n, a, dsr_wire_raw.tcp6(&eth, &ip6, &tcp, a, sizeof(a), err, sizeof(err)), b,
+			   dsr_wire_libnet.tcp6(&eth, &ip6, &tcp, b, sizeof(b), err, sizeof(err)));
 	}
 }
 #endif
