@@ -8,6 +8,7 @@
 
 #include "../capture/cursor.h"
 #include "../capture/decode.h"
+#include "../capture/source.h"
 #include "frames.h"
 
 static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0x11};
@@ -900,6 +901,70 @@ static void vlan_tagged_advertisement(void **state)
 	assert_int_equal(d.l4, DSR_L4_ND);
 }
 
+/* fixtures/pcap/ipv6-dual-stack*.pcap (fixtures/craft_ipv6.py) through the
+ * capture source, as `dsrcheck analyze` reads them: Ethernet and Linux cooked
+ * give the same decoding, frame by frame. */
+static void dual_stack_captures(void **state)
+{
+	(void)state;
+	static const struct {
+		enum dsr_decode_status status;
+		enum dsr_l3 l3;
+		enum dsr_l4 l4;
+		uint8_t type; /* ARP op, ICMP type or ND type */
+		uint8_t sender; /* last byte of the Ethernet source */
+	} want[] = {
+		{DSR_FRAME_OK, DSR_L3_ARP, DSR_L4_NONE, DSR_ARP_REQUEST, 0x50},
+		{DSR_FRAME_OK, DSR_L3_ARP, DSR_L4_NONE, DSR_ARP_REPLY, 0x02},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ND, DSR_ND_SOLICIT, 0x50},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ND, DSR_ND_ADVERT, 0x02},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ND, DSR_ND_SOLICIT, 0x11},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ND, DSR_ND_ADVERT, 0x11},
+		{DSR_FRAME_INVALID, DSR_L3_IPV6, DSR_L4_NONE, 0, 0x11},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ICMP, DSR_ICMP6_ECHO, 0x50},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ICMP, DSR_ICMP6_ECHO_REPLY, 0x11},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_TCP, DSR_TCP_SYN, 0x50},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_TCP, DSR_TCP_SYN | DSR_TCP_ACK, 0x11},
+		{DSR_FRAME_OK, DSR_L3_IPV6, DSR_L4_ICMP, DSR_ICMP6_UNREACH, 0x11},
+	};
+	static const char *const files[] = {"fixtures/pcap/ipv6-dual-stack.pcap",
+					    "fixtures/pcap/ipv6-dual-stack-any.pcap"};
+	for (size_t k = 0; k < 2; k++) {
+		struct dsr_source *src;
+		char err[256];
+		const uint8_t *data;
+		size_t caplen, i = 0;
+		struct timeval ts;
+		assert_int_equal(dsr_source_open_any_file(files[k], &src, err, sizeof(err)), 0);
+		while (dsr_source_next(src, &data, &caplen, &ts, err, sizeof(err)) == 1) {
+			struct dsr_frame d;
+			assert_true(i < sizeof(want) / sizeof(want[0]));
+			int st = dsr_source_decode(src, data, caplen, &d);
+			assert_int_equal(st, want[i].status);
+			assert_int_equal(d.l3, want[i].l3);
+			assert_int_equal(d.eth_src[5], want[i].sender);
+			if (st != DSR_FRAME_OK) {
+				i++;
+				continue;
+			}
+			assert_int_equal(d.l4, want[i].l4);
+			if (d.l3 == DSR_L3_ARP)
+				assert_int_equal(d.arp.op, want[i].type);
+			else if (d.l4 == DSR_L4_ND)
+				assert_int_equal(d.nd.type, want[i].type);
+			else if (d.l4 == DSR_L4_TCP)
+				assert_int_equal(d.tcp.flags, want[i].type);
+			else
+				assert_int_equal(d.icmp.type, want[i].type);
+			if (d.l3 == DSR_L3_IPV6 && d.l4 != DSR_L4_TCP)
+				assert_int_equal(d.ip6.next, 58);
+			i++;
+		}
+		assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+		dsr_source_close(src);
+	}
+}
+
 static void status_names(void **state)
 {
 	(void)state;
@@ -940,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(icmp6_error_quote_has_own_bounds),
 		cmocka_unit_test(linux_cooked_ipv6),
 		cmocka_unit_test(vlan_tagged_advertisement),
+		cmocka_unit_test(dual_stack_captures),
 		cmocka_unit_test(status_names),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
