@@ -592,6 +592,12 @@ static void nd_validity(void **state)
 	put16(f + ETH + 4, 20);
 	resum(f, 20);
 	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
+	/* 16 bytes whose half target would read as a well-formed option. */
+	f[ICMP6 + 8] = 14;
+	f[ICMP6 + 9] = 1;
+	put16(f + ETH + 4, 16);
+	resum(f, 16);
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_INVALID);
 }
 
 static void echo6_fields_and_padding(void **state)
