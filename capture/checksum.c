@@ -21,3 +21,13 @@ uint16_t dsr_sum_fold(uint32_t sum)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
+
+uint32_t dsr_sum_pseudo6(const struct in6_addr *src, const struct in6_addr *dst, uint32_t len,
+			 uint8_t next)
+{
+	uint8_t tail[8] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len,
+			   0, 0, 0, next};
+	uint32_t sum = dsr_sum16(src->s6_addr, 16, 0);
+	sum = dsr_sum16(dst->s6_addr, 16, sum);
+	return dsr_sum16(tail, sizeof(tail), sum);
+}

@@ -312,7 +312,7 @@ static bool decode_quote6(struct dsr_cursor *c, struct dsr_quoted *q)
 static enum dsr_decode_status decode_nd(struct dsr_cursor *c, bool complete, bool fragment,
 					struct dsr_frame *f)
 {
-	uint8_t flags, pseudo[8] = {0};
+	uint8_t flags;
 	bool solicit = f->icmp.type == DSR_ND_SOLICIT;
 	uint8_t want = solicit ? ND_OPT_SOURCE_LLADDR : ND_OPT_TARGET_LLADDR;
 
@@ -321,13 +321,7 @@ static enum dsr_decode_status decode_nd(struct dsr_cursor *c, bool complete, boo
 		return DSR_FRAME_TRUNCATED;
 	if (fragment || f->ip6.hlim != ND_HOP_LIMIT || f->icmp.code != 0 || c->len < ND_MIN_LEN)
 		return DSR_FRAME_INVALID;
-	/* RFC 8200 8.1: upper-layer length (at most 65535 here) and next header. */
-	pseudo[2] = (uint8_t)(c->len >> 8);
-	pseudo[3] = (uint8_t)c->len;
-	pseudo[7] = IPPROTO_ICMPV6_;
-	uint32_t sum = dsr_sum16((const uint8_t *)&f->ip6.src, 16, 0);
-	sum = dsr_sum16((const uint8_t *)&f->ip6.dst, 16, sum);
-	sum = dsr_sum16(pseudo, sizeof(pseudo), sum);
+	uint32_t sum = dsr_sum_pseudo6(&f->ip6.src, &f->ip6.dst, (uint32_t)c->len, IPPROTO_ICMPV6_);
 	if (dsr_sum_fold(dsr_sum16(c->data, c->len, sum)) != 0)
 		return DSR_FRAME_INVALID;
 	dsr_cursor_u8(c, &flags);

@@ -169,12 +169,8 @@ static int raw_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_
 	p = put32(p, 0); /* reserved */
 	memcpy(p, ns->target.s6_addr, 16);
 
-	/* RFC 8200 8.1: source, destination, upper-layer length, next header. */
-	uint8_t pseudo[40];
-	memcpy(pseudo, ip->src.s6_addr, 16);
-	memcpy(pseudo + 16, ip->dst.s6_addr, 16);
-	put32(put32(pseudo + 32, DSR_WIRE_ND_SOLICIT_LEN), 58);
-	put16(icmp + 2, fold(sum16(icmp, DSR_WIRE_ND_SOLICIT_LEN, sum16(pseudo, sizeof(pseudo), 0))));
+	uint32_t pseudo = dsr_sum_pseudo6(&ip->src, &ip->dst, DSR_WIRE_ND_SOLICIT_LEN, 58);
+	put16(icmp + 2, dsr_sum_fold(dsr_sum16(icmp, DSR_WIRE_ND_SOLICIT_LEN, pseudo)));
 	return (int)len;
 }
 
