@@ -15,7 +15,7 @@ enum dsr_decode_status {
 	DSR_FRAME_OK,        /* decoded as far as dsrcheck needs */
 	DSR_FRAME_TRUNCATED, /* shorter than its headers say: the capture cut it */
 	DSR_FRAME_INVALID,   /* self-contradictory (bad IHL, bad ARP sizes, ...) */
-	DSR_FRAME_UNRELATED, /* well-formed but nothing dsrcheck probes for (IPv6, UDP, ...) */
+	DSR_FRAME_UNRELATED, /* well-formed but nothing dsrcheck probes for (UDP, ESP, MLD, ...) */
 };
 
 enum dsr_l3 { DSR_L3_NONE, DSR_L3_ARP, DSR_L3_IPV4, DSR_L3_IPV6 };

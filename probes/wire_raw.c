@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../capture/checksum.h"
 #include "wire.h"
 
 static uint8_t *put16(uint8_t *p, uint16_t v)
@@ -24,22 +25,6 @@ static uint8_t *put_addr(uint8_t *p, struct in_addr a)
 {
 	memcpy(p, &a.s_addr, 4);
 	return p + 4;
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static bool fits(size_t need, size_t cap, char *err, size_t errlen)
@@ -76,7 +61,7 @@ static uint8_t *put_ipv4(uint8_t *p, const struct dsr_wire_ipv4 *ip, uint8_t pro
 	p = put16(p, 0);
 	p = put_addr(p, ip->src);
 	p = put_addr(p, ip->dst);
-	put16(h + 10, fold(sum16(h, DSR_WIRE_IPV4_LEN, 0)));
+	put16(h + 10, dsr_sum_fold(dsr_sum16(h, DSR_WIRE_IPV4_LEN, 0)));
 	return p;
 }
 
@@ -122,7 +107,7 @@ static int raw_icmp_echo(const struct dsr_wire_eth *eth, const struct dsr_wire_i
 	p = put16(p, echo->seq);
 	if (echo->payload_len)
 		memcpy(p, echo->payload, echo->payload_len);
-	put16(icmp + 2, fold(sum16(icmp, icmp_len, 0)));
+	put16(icmp + 2, dsr_sum_fold(dsr_sum16(icmp, icmp_len, 0)));
 	return (int)len;
 }
 
@@ -162,7 +147,7 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 	*q++ = 0;
 	*q++ = 6;
 	put16(q, (uint16_t)tcp_len);
-	put16(seg + 16, fold(sum16(seg, tcp_len, sum16(pseudo, sizeof(pseudo), 0))));
+	put16(seg + 16, dsr_sum_fold(dsr_sum16(seg, tcp_len, dsr_sum16(pseudo, sizeof(pseudo), 0))));
 	return (int)len;
 }
 
@@ -182,12 +167,7 @@ static uint8_t *put_ipv6(uint8_t *p, const struct dsr_wire_ipv6 *ip, uint8_t nex
  * upper-layer length and next header, then the message itself. */
 static uint16_t sum6(const struct dsr_wire_ipv6 *ip, uint8_t next, const uint8_t *msg, size_t len)
 {
-	uint8_t pseudo[40];
-
-	memcpy(pseudo, ip->src.s6_addr, 16);
-	memcpy(pseudo + 16, ip->dst.s6_addr, 16);
-	put32(put32(pseudo + 32, (uint32_t)len), next);
-	return fold(sum16(msg, len, sum16(pseudo, sizeof(pseudo), 0)));
+	return dsr_sum_fold(dsr_sum16(msg, len, dsr_sum_pseudo6(&ip->src, &ip->dst, (uint32_t)len, next)));
 }
 
 static int raw_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,

@@ -60,20 +60,27 @@ static inline size_t craft_arp(uint8_t *f, uint16_t op, const uint8_t sha[6], co
 	return n + 20;
 }
 
+/* A 20-byte TCP header, checksum left 0 (the decoder does not check it). */
+static inline size_t put_tcp(uint8_t *p, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+			     uint8_t flags)
+{
+	memset(p, 0, 20);
+	put16(p, sport);
+	put16(p + 2, dport);
+	put32(p + 4, seq);
+	put32(p + 8, ack);
+	p[12] = 5 << 4;
+	p[13] = flags;
+	return 20;
+}
+
 static inline size_t craft_tcp(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
 			       const uint8_t sip[4], const uint8_t dip[4], uint8_t ttl, uint16_t sport,
 			       uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	size_t n = craft_eth(f, dmac, smac, 0x0800);
 	n += craft_ip(f + n, 6, sip, dip, ttl, 20);
-	memset(f + n, 0, 20);
-	put16(f + n, sport);
-	put16(f + n + 2, dport);
-	put32(f + n + 4, seq);
-	put32(f + n + 8, ack);
-	f[n + 12] = 5 << 4;
-	f[n + 13] = flags;
-	return n + 20;
+	return n + put_tcp(f + n, sport, dport, seq, ack, flags);
 }
 
 static inline size_t craft_echo_reply(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
@@ -142,6 +149,107 @@ static inline size_t push_tag(uint8_t *f, size_t n, uint16_t tpid, uint16_t tci)
 	put16(f + 12, tpid);
 	put16(f + 14, tci);
 	return n + 4;
+}
+
+/* IPv6 fixed header: payload_len bytes of next header nh follow. */
+static inline size_t craft_ip6(uint8_t *p, uint8_t nh, const uint8_t src[16], const uint8_t dst[16],
+			       uint8_t hlim, size_t payload_len)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	put16(p + 4, (uint16_t)payload_len);
+	p[6] = nh;
+	p[7] = hlim;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	return 40;
+}
+
+/* Fills in the checksum of the ICMPv6 message m (len bytes) carried by the
+ * IPv6 header ip6: RFC 8200 8.1's pseudo-header, byte by byte. */
+static inline void icmp6_set_checksum(const uint8_t *ip6, uint8_t *m, size_t len)
+{
+	uint32_t acc = 58 + (uint32_t)len;
+	m[2] = m[3] = 0;
+	for (size_t i = 0; i < 32; i++)
+		acc += (i % 2) ? ip6[8 + i] : (uint32_t)ip6[8 + i] << 8;
+	for (size_t i = 0; i < len; i++)
+		acc += (i % 2) ? m[i] : (uint32_t)m[i] << 8;
+	while (acc > 0xffff)
+		acc = (acc >> 16) + (acc & 0xffff);
+	put16(m + 2, (uint16_t)~acc);
+}
+
+/* Ethernet, IPv6 and an ICMPv6 message of type/code with body (len bytes
+ * after the 4-byte type, code, checksum), its checksum right. */
+static inline size_t craft_icmp6(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+				 const uint8_t src[16], const uint8_t dst[16], uint8_t hlim,
+				 uint8_t type, uint8_t code, const uint8_t *body, size_t len)
+{
+	size_t n = craft_eth(f, dmac, smac, 0x86dd);
+	n += craft_ip6(f + n, 58, src, dst, hlim, 4 + len);
+	f[n] = type;
+	f[n + 1] = code;
+	memcpy(f + n + 4, body, len);
+	icmp6_set_checksum(f + 14, f + n, 4 + len);
+	return n + 4 + len;
+}
+
+/* A Neighbor Discovery message (type 135 or 136) for target with flags (R
+ * 0x80, S 0x40, O 0x20), and the link-layer address option opt (1: source,
+ * 2: target) holding lladdr when lladdr is not NULL. */
+static inline size_t craft_nd(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+			      const uint8_t src[16], const uint8_t dst[16], uint8_t hlim, uint8_t type,
+			      uint8_t flags, const uint8_t target[16], uint8_t opt, const uint8_t *lladdr)
+{
+	uint8_t body[28] = {0};
+	body[0] = flags;
+	memcpy(body + 4, target, 16);
+	if (lladdr) {
+		body[20] = opt;
+		body[21] = 1;
+		memcpy(body + 22, lladdr, 6);
+	}
+	return craft_icmp6(f, smac, dmac, src, dst, hlim, type, 0, body, lladdr ? 28 : 20);
+}
+
+/* A Neighbor Solicitation for target, with a source link-layer address
+ * option when sll is not NULL. */
+static inline size_t craft_ns(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+			      const uint8_t src[16], const uint8_t dst[16], uint8_t hlim,
+			      const uint8_t target[16], const uint8_t *sll)
+{
+	return craft_nd(f, smac, dmac, src, dst, hlim, 135, 0, target, 1, sll);
+}
+
+/* A Neighbor Advertisement for target with flags and a target link-layer
+ * address option when tll is not NULL. */
+static inline size_t craft_na(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+			      const uint8_t src[16], const uint8_t dst[16], uint8_t hlim, uint8_t flags,
+			      const uint8_t target[16], const uint8_t *tll)
+{
+	return craft_nd(f, smac, dmac, src, dst, hlim, 136, flags, target, 2, tll);
+}
+
+/* An ICMPv6 echo request (128) or reply (129). */
+static inline size_t craft_echo6(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+				 const uint8_t src[16], const uint8_t dst[16], uint8_t hlim, uint8_t type,
+				 uint16_t id, uint16_t seq)
+{
+	uint8_t body[4];
+	put16(body, id);
+	put16(body + 2, seq);
+	return craft_icmp6(f, smac, dmac, src, dst, hlim, type, 0, body, 4);
+}
+
+/* A TCP segment (20-byte header) over IPv6. */
+static inline size_t craft_tcp6(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6],
+				const uint8_t src[16], const uint8_t dst[16], uint16_t sport, uint16_t dport,
+				uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	size_t n = craft_eth(f, dmac, smac, 0x86dd);
+	n += craft_ip6(f + n, 6, src, dst, 64, 20);
+	return n + put_tcp(f + n, sport, dport, seq, ack, flags);
 }
 
 #endif

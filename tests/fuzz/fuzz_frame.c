@@ -49,11 +49,30 @@ static void check_decoded(enum dsr_decode_status st, const struct dsr_frame *f)
 		     st == DSR_FRAME_UNRELATED);
 	if (st != DSR_FRAME_OK)
 		return;
-	FUZZ_REQUIRE(f->l3 == DSR_L3_ARP || f->l3 == DSR_L3_IPV4);
+	FUZZ_REQUIRE(f->l3 == DSR_L3_ARP || f->l3 == DSR_L3_IPV4 || f->l3 == DSR_L3_IPV6);
 	if (f->l3 == DSR_L3_ARP)
 		FUZZ_REQUIRE(f->l4 == DSR_L4_NONE);
-	else
+	else if (f->l3 == DSR_L3_IPV4)
 		FUZZ_REQUIRE(f->l4 == DSR_L4_ICMP || f->l4 == DSR_L4_TCP || f->l4 == DSR_L4_VRRP);
+	else
+		FUZZ_REQUIRE(f->l4 == DSR_L4_ICMP || f->l4 == DSR_L4_TCP || f->l4 == DSR_L4_ND);
+	/* A Neighbor Discovery message decoded OK is one every host accepts
+	 * (RFC 4861 7.1.1, 7.1.2). */
+	if (f->l4 == DSR_L4_ND) {
+		uint8_t target[16], dst[16];
+		memcpy(target, &f->nd.target, 16);
+		memcpy(dst, &f->ip6.dst, 16);
+		FUZZ_REQUIRE(f->ip6.hlim == 255 && f->ip6.next == 58 && target[0] != 0xff);
+		FUZZ_REQUIRE(f->nd.type == DSR_ND_SOLICIT || f->nd.type == DSR_ND_ADVERT);
+		if (f->nd.type == DSR_ND_SOLICIT)
+			FUZZ_REQUIRE(!f->nd.router && !f->nd.solicited && !f->nd.override &&
+				     (!f->nd.dad || (!f->nd.has_lladdr && dst[0] == 0xff)));
+		else
+			FUZZ_REQUIRE(!f->nd.dad && (!f->nd.solicited || dst[0] != 0xff));
+	}
+	if (f->l3 == DSR_L3_IPV6 && f->l4 == DSR_L4_ICMP)
+		FUZZ_REQUIRE(f->icmp.type == DSR_ICMP6_ECHO || f->icmp.type == DSR_ICMP6_ECHO_REPLY ||
+			     f->icmp.has_quote);
 	/* A VRRP advertisement decoded OK elects someone: RFC 5798's discard rules hold. */
 	if (f->l4 == DSR_L4_VRRP)
 		FUZZ_REQUIRE((f->vrrp.version == 2 || f->vrrp.version == 3) && f->vrrp.vrid != 0 &&

@@ -8,7 +8,7 @@ Usage: pcap_frames.py OUTDIR FILE.pcap|FILE.pcapng...
 Reads classic pcap (either byte order, micro- or nanosecond) and pcapng
 (enhanced and simple packet blocks), with the standard library only. Also
 writes a few frames the lab never produced but the decoder must handle: each
-ARP frame with an 802.1Q tag, and an ICMP port unreachable quoting each of our
+ARP and IPv6 frame with an 802.1Q tag, and an ICMP port unreachable quoting each of our
 TCP SYNs (the engine ties it to the probe through the quote).
 """
 import hashlib
@@ -106,7 +106,7 @@ def main():
             if linktype != 1 or len(frame) < 34:
                 continue
             ethertype = frame[12:14]
-            if ethertype == b"\x08\x06":
+            if ethertype in (b"\x08\x06", b"\x86\xdd"):
                 write(vlan_tagged(frame))
             elif (ethertype == b"\x08\x00" and frame[6:12] == OUR_MAC and frame[23] == 6
                   and len(frame) >= 14 + (frame[14] & 15) * 4 + 14
