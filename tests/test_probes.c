@@ -246,6 +246,7 @@ static struct dsr_check judge(struct fixture *fx, size_t i)
 	size_t n = 0;
 	struct dsr_judge_ctx j = fx->ctx[i];
 	memset(&c, 0, sizeof(c));
+	c.id = fx->tasks[i].check_id; /* as verdict.c sets it: remedies depend on it */
 	j.task = &fx->tasks[i];
 	j.state = st(fx, i);
 	for (size_t k = 0; k < fx->obs.n && n < 64; k++)
@@ -1493,6 +1494,184 @@ static void progress_while_watching(void **state)
 	assert_true(calls.p[0].left_ms >= 400 && calls.p[0].left_ms <= 460);
 }
 
+/* ---- IPv6: Neighbor Discovery and the IP probes over IPv6 ---- */
+
+static const uint8_t vip6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};
+static const uint8_t rs1_ip6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11};
+static const uint8_t me_ip6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50};
+static const uint8_t all_nodes[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
+static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+static const uint8_t unspecified[16];
+
+static struct dsr_task task6(const struct dsr_probe *probe, const char *id, const uint8_t ip[16], int port)
+{
+	struct dsr_task t = task(probe, (const uint8_t[4]){0}, port);
+	t.check_id = id;
+	t.v6 = true;
+	memcpy(t.target6.s6_addr, ip, 16);
+	return t;
+}
+
+/* nd.vip, nd.rip, nd.vip.claim (rs1), icmp6.vip.direct and tcp6.vip.direct
+ * (rs1), "sent" from 2001:2::50. */
+static struct fixture *fixture6(void)
+{
+	struct fixture *fx = fixture_alloc(5);
+	fx->plan.me.has_ip6 = true;
+	memcpy(fx->plan.me.ip6.s6_addr, me_ip6, 16);
+	fx->tasks[0] = task6(&dsr_probe_nd, "nd.vip", vip6, -1);
+	fx->tasks[0].is_vip = true;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	fx->tasks[0].nexpected = 1;
+	fx->tasks[1] = task6(&dsr_probe_nd, "nd.rip", rs1_ip6, -1);
+	memcpy(fx->tasks[1].expected_macs[0], rs1_mac, 6);
+	fx->tasks[1].nexpected = 1;
+	fx->tasks[2] = task6(&dsr_probe_arp_claim, "nd.vip.claim", vip6, -1);
+	fx->tasks[2].server = "rs1";
+	fx->tasks[2].claim_watch = true;
+	fx->tasks[2].has_fallback_mac = true;
+	memcpy(fx->tasks[2].fallback_mac, rs1_mac, 6);
+	fx->tasks[3] = task6(&dsr_probe_icmp_echo, "icmp6.vip.direct", vip6, -1);
+	fx->tasks[3].is_vip = fx->tasks[3].direct = true;
+	fx->tasks[3].echo_id = 0x4321;
+	fx->tasks[3].echo_seq = 7;
+	fx->tasks[4] = task6(&dsr_probe_tcp_syn, "tcp6.vip.direct", vip6, 80);
+	fx->tasks[4].is_vip = fx->tasks[4].direct = true;
+	fx->tasks[4].sport = 40010;
+	fx->tasks[4].seq = 5000;
+	return fx;
+}
+
+/* An advertisement (to all nodes, as duplicate address detection's answer is) */
+static size_t advert(uint8_t *f, const uint8_t mac[6], const uint8_t target[16], uint8_t flags)
+{
+	return craft_na(f, mac, all_nodes_mac, target, all_nodes, 255, flags, target, mac);
+}
+
+static void nd_owners(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture6();
+	uint8_t f[128];
+	struct dsr_check c = judge(fx, 0);
+	assert_string_equal(c.reason, "no-answer");
+	assert_non_null(strstr(c.summary, "Neighbor Advertisement"));
+	assert_non_null(strstr(c.remedy, "Neighbor Discovery for the IPv6 VIP"));
+	/* The balancer's advertisement: one owner. */
+	feed(fx, f, advert(f, lb_mac, vip6, 0x20));
+	c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "2001:2::100"));
+	/* A real server advertising the IPv6 VIP (on its NIC, or proxy NDP without
+	 * the override flag): a conflict, whose remedy is IPv6's, not ARP's. */
+	feed(fx, f, advert(f, rs1_mac, vip6, 0));
+	c = judge(fx, 0);
+	assert_string_equal(c.reason, "conflict");
+	assert_non_null(strstr(c.remedy, "proxy_ndp"));
+	assert_null(strstr(c.remedy, "arp_ignore=1"));
+	/* ... and the claim of rs1. */
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "claimed");
+	assert_string_equal(evidence(&c, "kinds"), "reply");
+	assert_non_null(strstr(c.summary, "Neighbor Discovery"));
+	/* nd.rip: its own MAC, then a second one. */
+	feed(fx, f, advert(f, rs1_mac, rs1_ip6, 0x20));
+	assert_int_equal(judge(fx, 1).status, DSR_PASS);
+	feed(fx, f, advert(f, dup_mac, rs1_ip6, 0x20));
+	assert_string_equal(judge(fx, 1).reason, "conflict");
+	fixture_free(fx);
+}
+
+static void nd_claims(void **state)
+{
+	(void)state;
+	static const uint8_t group[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0, 0x01, 0};
+	static const uint8_t group_mac[6] = {0x33, 0x33, 0xff, 0, 0x01, 0};
+	uint8_t f[128];
+	/* Duplicate address detection for the IPv6 VIP: the server puts it on a NIC. */
+	struct fixture *fx = fixture6();
+	assert_int_equal(judge(fx, 2).status, DSR_PASS);
+	feed(fx, f, craft_ns(f, rs1_mac, group_mac, unspecified, group, 255, vip6, NULL));
+	struct dsr_check c = judge(fx, 2);
+	assert_string_equal(c.reason, "claimed");
+	assert_string_equal(evidence(&c, "kinds"), "announce");
+	fixture_free(fx);
+	/* A solicitation from the IPv6 VIP (for someone else): it uses the VIP as its own. */
+	fx = fixture6();
+	feed(fx, f, craft_ns(f, rs1_mac, group_mac, vip6, group, 255, me_ip6, rs1_mac));
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "claimed");
+	assert_string_equal(evidence(&c, "kinds"), "request-from-vip");
+	/* Another MAC's, or an advertisement of another address, is not rs1's claim. */
+	fixture_free(fx);
+	fx = fixture6();
+	feed(fx, f, advert(f, dup_mac, vip6, 0x20));
+	feed(fx, f, advert(f, rs1_mac, rs1_ip6, 0x20));
+	assert_int_equal(judge(fx, 2).status, DSR_PASS);
+	/* An advertisement with a hop limit below 255 is dropped by every host: no claim. */
+	feed(fx, f, craft_na(f, rs1_mac, all_nodes_mac, vip6, all_nodes, 254, 0x20, vip6, rs1_mac));
+	assert_int_equal(judge(fx, 2).status, DSR_PASS);
+	fixture_free(fx);
+}
+
+static void ip6_direct_probes(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct fixture *fx = fixture6();
+	st(fx, 3)->dst_mac_known = st(fx, 4)->dst_mac_known = true;
+	memcpy(st(fx, 3)->dst_mac, rs1_mac, 6);
+	memcpy(st(fx, 4)->dst_mac, rs1_mac, 6);
+	struct dsr_check c = judge(fx, 3);
+	assert_string_equal(c.reason, "timeout");
+	assert_non_null(strstr(c.remedy, "ip -6 addr add 2001:2::100/128 dev lo"));
+	c = judge(fx, 4);
+	assert_non_null(strstr(c.summary, "[2001:2::100]:80"));
+	/* Answers from the IPv6 VIP pass; an IPv4 answer with the same numbers is no answer. */
+	feed(fx, f, craft_echo6(f, rs1_mac, me_mac, vip6, me_ip6, 64, 129, 0x4321, 7));
+	assert_int_equal(judge(fx, 3).status, DSR_PASS);
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40010, 99, 5001, 0x12));
+	assert_string_equal(judge(fx, 4).reason, "timeout");
+	feed(fx, f, craft_tcp6(f, rs1_mac, me_mac, vip6, me_ip6, 80, 40010, 99, 5001, 0x14));
+	c = judge(fx, 4);
+	assert_string_equal(c.reason, "refused");
+	assert_non_null(strstr(c.remedy, "[::]:80"));
+	fixture_free(fx);
+	/* From the server's real IPv6 address: a source rewrite. */
+	fx = fixture6();
+	st(fx, 4)->dst_mac_known = true;
+	memcpy(st(fx, 4)->dst_mac, rs1_mac, 6);
+	feed(fx, f, craft_tcp6(f, rs1_mac, me_mac, rs1_ip6, me_ip6, 80, 40010, 99, 5001, 0x12));
+	c = judge(fx, 4);
+	assert_string_equal(c.reason, "wrong-source");
+	assert_string_equal(evidence(&c, "from"), "2001:2::11");
+	fixture_free(fx);
+}
+
+/* Our own tries read back, through the decoder, as our attempts. */
+static void ip6_frames_are_own_attempts(void **state)
+{
+	(void)state;
+	struct fixture *fx = fixture6();
+	memcpy(st(fx, 2)->dst_mac, rs1_mac, 6);
+	st(fx, 2)->dst_mac_known = true;
+	for (size_t i = 0; i < 5; i++) {
+		uint8_t f[128];
+		char err[128];
+		struct dsr_frame d;
+		int n = fx->tasks[i].probe->build(&fx->tasks[i], st(fx, i), &fx->plan.me, f, sizeof(f), err,
+						  sizeof(err));
+		assert_true(n > 0);
+		assert_int_equal(dsr_decode_ethernet(f, (size_t)n, &d), DSR_FRAME_OK);
+		assert_int_equal(d.l3, DSR_L3_IPV6);
+		assert_true(fx->tasks[i].probe->is_attempt(&fx->tasks[i], st(fx, i), &fx->plan.me, &d));
+		/* Not another task's (nd.vip and nd.vip.claim ask for the same address). */
+		assert_false(fx->tasks[i == 1 ? 0 : 1].probe->is_attempt(&fx->tasks[i == 1 ? 0 : 1],
+									 st(fx, i == 1 ? 0 : 1), &fx->plan.me, &d));
+	}
+	fixture_free(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1532,6 +1711,10 @@ int main(void)
 		cmocka_unit_test(vrrp_master_task),
 		cmocka_unit_test(vrrp_minimum_watch),
 		cmocka_unit_test(progress_while_watching),
+		cmocka_unit_test(nd_owners),
+		cmocka_unit_test(nd_claims),
+		cmocka_unit_test(ip6_direct_probes),
+		cmocka_unit_test(ip6_frames_are_own_attempts),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
 }
