@@ -472,13 +472,18 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 	filter_hosts(plan, hosts, sizeof(hosts));
 	/* VRRP advertisements go to a multicast group (or a unicast peer), never to
 	 * us: vrrp.master watches them whoever sends them. */
-	/* Neighbor Discovery answers go to all nodes (duplicate address
-	 * detection's), and claims are whatever a server sends: all of ICMPv6 but
-	 * our own, which the engine sorts. */
+	/* IPv6: Neighbor Discovery's answers go to all nodes (duplicate address
+	 * detection's), claims are whatever a server sends, and the IPv6 probes'
+	 * answers come to our IPv6 address: all of ICMPv6 and our ports' TCP over
+	 * IPv6 but our own frames, which the engine sorts. */
+	char v6[96] = "";
+	if (plan->neighbor_discovery)
+		snprintf(v6, sizeof(v6), "icmp6 or (ip6 and tcp and dst portrange %u-%u) or ", plan->sport_first,
+			 plan->sport_last);
 	snprintf(ours, sizeof(ours),
 		 "ip proto 112 or (not ether src %s and (arp or %s(%s and (icmp or "
 		 "(tcp and dst portrange %u-%u)))))",
-		 mac, plan->neighbor_discovery ? "icmp6 or " : "", hosts, plan->sport_first, plan->sport_last);
+		 mac, v6, hosts, plan->sport_first, plan->sport_last);
 	/* Tagged frames: where the tag is still in the frame (BSD, macOS, a saved
 	 * file) only `vlan` moves libpcap past it; on Linux the kernel has moved
 	 * received tags into metadata, where the untagged half already matches
