@@ -28,6 +28,9 @@ enum dsr_check_key {
 	DSR_CHECK_TCP_VIP_CONN,
 	DSR_CHECK_VRRP_MASTER,
 	DSR_CHECK_ARP_CONFLICT,
+	DSR_CHECK_ND_RIP,
+	DSR_CHECK_ND_VIP,
+	DSR_CHECK_ND_VIP_CLAIM,
 	DSR_CHECK_LOCAL_VIP,
 	DSR_CHECK_LOCAL_ARP_IGNORE,
 	DSR_CHECK_LOCAL_ARP_ANNOUNCE,
@@ -134,6 +137,13 @@ enum dsr_fix {
 	DSR_FIX_CONN_RESET,  /* a server reset an established connection */
 	DSR_FIX_CONN_STALLED, /* a connection's close was never answered */
 	DSR_FIX_NO_MASTER,   /* nobody advertises the service's VRRP virtual router */
+	/* Neighbor Discovery's counterparts of the ARP remedies, for the nd.*
+	 * checks (dsr_fix picks them by the check's id). */
+	DSR_FIX_ND_VIP_LEAK,
+	DSR_FIX_ND_VIP_SILENT,
+	DSR_FIX_ND_VIP_WRONG_OWNER,
+	DSR_FIX_ND_ADDRESS_CONFLICT,
+	DSR_FIX_ND_RIP_SILENT,
 	DSR_FIX_COUNT
 };
 

@@ -794,6 +794,56 @@ static int set_address(struct loader *ld, const char *key, const char *value, st
 	return 0;
 }
 
+/* "A" or "A, B": an address of each family at most (dual-stack), each into
+ * its own slot. 0, or -1 with why, which names key when there is one (a
+ * file's line; the command line names the option itself). */
+static int parse_dual(const char *value, const char *key, struct in_addr *v4, bool *has4,
+		      struct in6_addr *v6, bool *has6, char *why, size_t whylen)
+{
+	char q[QUOTE_MAX], item[DSR_IPV6_TEXT + 8], of[DSR_NAME_MAX + 16] = "";
+	bool got4 = false, got6 = false;
+	struct in_addr a4;
+	struct in6_addr a6;
+	const char *p = value, *problem;
+
+	if (key)
+		snprintf(of, sizeof(of), " for '%s'", key);
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		const char *start = p;
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		trim(&start, &n);
+		size_t kept = n < sizeof(item) ? n : sizeof(item) - 1; /* longer: no address */
+		memcpy(item, start, kept);
+		item[kept] = '\0';
+		bool is4 = kept == n && dsr_parse_ipv4(item, &a4) == 0;
+		if (!is4 && (kept < n || dsr_parse_ipv6(item, &a6) < 0)) {
+			snprintf(why, whylen, "bad IPv4 or IPv6 address '%s'%s", quote_n(q, start, n), of);
+			return -1;
+		}
+		if (is4 ? got4 : got6) {
+			snprintf(why, whylen, "two %s addresses in '%s'%s (one of each family at most)",
+				 is4 ? "IPv4" : "IPv6", quote(q, value), of);
+			return -1;
+		}
+		if ((problem = is4 ? dsr_ipv4_unusable(a4) : dsr_ipv6_unusable(&a6))) {
+			snprintf(why, whylen, "address %s%s %s", item, of, problem);
+			return -1;
+		}
+		*(is4 ? &got4 : &got6) = true;
+		if (is4)
+			*v4 = a4;
+		else
+			*v6 = a6;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*has4 = *has4 || got4;
+	*has6 = *has6 || got6;
+	return 0;
+}
+
 static int set_key(struct loader *ld, const struct dsr_setting *key, const char *value)
 {
 	struct dsr_config *cfg = ld->cfg;
@@ -803,9 +853,9 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 
 	switch (key->id) {
 	case DSR_SET_VIP:
-		if (set_address(ld, key->key, value, &svc->vip) < 0)
-			return -1;
-		svc->has_vip = true;
+		if (parse_dual(value, key->key, &svc->vip, &svc->has_vip, &svc->vip6, &svc->has_vip6, msg,
+			       sizeof(msg)) < 0)
+			return fail(ld, ld->line, "%s", msg);
 		return 0;
 	case DSR_SET_BALANCER:
 		return add_list_segment(ld, key, value, strlen(value), ld->line);
@@ -829,8 +879,15 @@ static int set_key(struct loader *ld, const struct dsr_setting *key, const char 
 		*(svc ? &svc->has_probe_source : &cfg->has_probe_source) = true;
 		return 0;
 	case DSR_SET_ADDRESS: {
-		if (set_address(ld, key->key, value, &srv->addr) < 0)
-			return -1;
+		bool has4 = false;
+		if (parse_dual(value, key->key, &srv->addr, &has4, &srv->addr6, &srv->has_addr6, msg,
+			       sizeof(msg)) < 0)
+			return fail(ld, ld->line, "%s", msg);
+		if (!has4)
+			return fail(ld, ld->line,
+				    "server '%s' has only an IPv6 address: give its IPv4 address as well "
+				    "(address = IPV4, IPV6); IPv6-only servers are not audited yet",
+				    srv->name);
 		uint32_t *slot = server_by_addr(ld->by_addr, cfg, ntohl(srv->addr.s_addr));
 		if (!*slot)
 			*slot = (uint32_t)ld->cur + 1;
@@ -1346,7 +1403,11 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 	free(first_at);
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *v = &cfg->services[i];
-		if (!v->has_vip)
+		if (!v->has_vip && v->has_vip6 && use != DSR_USE_LOCAL)
+			note(&f, cfg, err, errlen, v->line,
+			     "service '%s' has only an IPv6 vip: give its IPv4 VIP as well (vip = IPV4, IPV6); "
+			     "IPv6-only services are not audited yet", v->name);
+		else if (!v->has_vip && !v->has_vip6)
 			note(&f, cfg, err, errlen, v->line, "service '%s' has no vip%s", v->name,
 			     hint(cli, DSR_SET_VIP, use_flag));
 		if (v->nports == 0 && need_ports)
@@ -1367,6 +1428,13 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 				dsr_format_ipv4(v->vip, a);
 				note(&f, cfg, err, errlen, v->line,
 				     "VIP %s of service '%s' is also the address of server '%s'", a, v->name,
+				     s->name);
+			}
+			if (v->has_vip6 && s->has_addr6 && memcmp(&s->addr6, &v->vip6, sizeof(v->vip6)) == 0) {
+				char a6[DSR_IPV6_TEXT];
+				dsr_format_ipv6(&v->vip6, a6);
+				note(&f, cfg, err, errlen, v->line,
+				     "VIP %s of service '%s' is also the address of server '%s'", a6, v->name,
 				     s->name);
 			}
 			for (size_t b = 0; b < v->nbalancers; b++) {
@@ -1400,15 +1468,21 @@ int dsr_config_validate_for(struct dsr_config *cfg, enum dsr_config_use use, cha
 			}
 		for (size_t j = 0; j < i && v->has_vip; j++) {
 			const struct dsr_service *w = &cfg->services[j];
-			if (!w->has_vip || w->vip.s_addr != v->vip.s_addr)
+			bool same4 = w->has_vip && w->vip.s_addr == v->vip.s_addr;
+			bool same6 = w->has_vip6 && v->has_vip6 && memcmp(&w->vip6, &v->vip6, sizeof(v->vip6)) == 0;
+			if (!same4 && !same6)
 				continue;
 			for (size_t p = 0; p < v->nports; p++) {
+				char a6[DSR_IPV6_TEXT];
 				if (!has_port(w, v->ports[p]))
 					continue;
-				dsr_format_ipv4(v->vip, a);
+				if (same4)
+					dsr_format_ipv4(v->vip, a);
+				else
+					dsr_format_ipv6(&v->vip6, a6);
 				note(&f, cfg, err, errlen, v->line,
 				     "service '%s' checks %s port %u again (already in service '%s')", v->name,
-				     a, (unsigned)v->ports[p], w->name);
+				     same4 ? a : a6, (unsigned)v->ports[p], w->name);
 				break;
 			}
 		}
@@ -1536,16 +1610,26 @@ static int cli_each(struct dsr_config *cfg, const char *opt, const char *text, c
 int dsr_config_cli_vip(struct dsr_config *cfg, const char *text, char *err, size_t errlen)
 {
 	struct dsr_service *svc = cli_service(cfg, "--vip", err, errlen);
-	struct in_addr a;
+	struct in_addr a4;
+	struct in6_addr a6;
+	bool has4 = false, has6 = false;
+	char why[160];
 
 	if (!svc)
 		return -1;
-	if (cli_address("--vip", text, &a, err, errlen) < 0)
-		return -1;
-	if (svc->has_vip)
+	if (parse_dual(text, NULL, &a4, &has4, &a6, &has6, why, sizeof(why)) < 0)
+		return cli_err(err, errlen, "--vip", "%s", why);
+	/* Once per family: --vip 198.18.0.100 --vip 2001:2::100 is one dual-stack service. */
+	if ((has4 && svc->has_vip) || (has6 && svc->has_vip6))
 		return cli_err(err, errlen, "--vip", "given twice (use -c FILE for several services)");
-	svc->vip = a;
-	svc->has_vip = true;
+	if (has4) {
+		svc->vip = a4;
+		svc->has_vip = true;
+	}
+	if (has6) {
+		svc->vip6 = a6;
+		svc->has_vip6 = true;
+	}
 	return 0;
 }
 

@@ -27,6 +27,8 @@
 struct dsr_server {
 	char name[DSR_NAME_MAX];
 	struct in_addr addr;
+	bool has_addr6; /* dual-stack: its IPv6 address too */
+	struct in6_addr addr6;
 	bool has_mac;
 	uint8_t mac[6];
 	int line; /* where it was defined (or, given by its address, first listed); 0 for the command line */
@@ -44,6 +46,8 @@ struct dsr_service {
 	char name[DSR_NAME_MAX];
 	bool has_vip;
 	struct in_addr vip;
+	bool has_vip6; /* dual-stack: the IPv6 VIP too */
+	struct in6_addr vip6;
 	uint16_t ports[DSR_MAX_PORTS];
 	size_t nports;
 	/* Who may own the VIP: the balancer set (one host, or an HA pair), more MACs

@@ -135,6 +135,18 @@ int dsr_parse_ipv4(const char *text, struct in_addr *out)
 	return 0;
 }
 
+int dsr_parse_ipv6(const char *text, struct in6_addr *out)
+{
+	struct in6_addr a;
+
+	/* inet_pton is strict (no zone, no brackets, no trailing text) on every
+	 * platform dsrcheck runs on; a string without ':' is never IPv6. */
+	if (!text || !strchr(text, ':') || inet_pton(AF_INET6, text, &a) != 1)
+		return -1;
+	*out = a;
+	return 0;
+}
+
 unsigned dsr_parse_proc_vlan(const char *text)
 {
 	const char *vid = strstr(text, "VID:");
@@ -195,6 +207,12 @@ void dsr_format_ipv4(struct in_addr addr, char out[16])
 
 	snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(a >> 24) & 255u, (unsigned)(a >> 16) & 255u,
 		 (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
+}
+
+void dsr_format_ipv6(const struct in6_addr *addr, char out[DSR_IPV6_TEXT])
+{
+	if (!inet_ntop(AF_INET6, addr, out, DSR_IPV6_TEXT))
+		snprintf(out, DSR_IPV6_TEXT, "?");
 }
 
 /* "A-B": the addresses from A to B, both included, in host order. */
@@ -269,6 +287,29 @@ const char *dsr_ipv4_unusable(struct in_addr a)
 		return "is a multicast address";
 	if (h >> 28 == 15)
 		return "is a reserved or broadcast address";
+	return NULL;
+}
+
+const char *dsr_ipv6_unusable(const struct in6_addr *a)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const uint8_t *b = a->s6_addr;
+	bool zero_head = true;
+
+	for (int i = 0; i < 15; i++)
+		zero_head = zero_head && b[i] == 0;
+	if (zero_head && b[15] == 0)
+		return "is the unspecified address";
+	if (zero_head && b[15] == 1)
+		return "is the loopback address";
+	if (b[0] == 0xff)
+		return "is a multicast address";
+	/* A link-local address means nothing without its interface, and a VIP
+	 * or a server is reached by a routable one. */
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return "is link-local (fe80::/10): give the global or unique-local address";
+	if (memcmp(b, mapped, sizeof(mapped)) == 0)
+		return "is an IPv4-mapped address: write the IPv4 address itself";
 	return NULL;
 }
 

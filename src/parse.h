@@ -12,6 +12,8 @@
 int dsr_parse_duration_ms(const char *text, unsigned max_ms, unsigned *out_ms);
 /* dotted quad only: "198.18.0.1"; no shorthand forms like "10.1" */
 int dsr_parse_ipv4(const char *text, struct in_addr *out);
+/* RFC 4291 text ("2001:2::100", "::ffff:..." too), no zone ("%eth0"), no brackets */
+int dsr_parse_ipv6(const char *text, struct in6_addr *out);
 /* "02:00:00:00:00:11" or "02-00-00-00-00-11", case-insensitive */
 int dsr_parse_mac(const char *text, uint8_t out[6]);
 /* the value of one hexadecimal digit, or -1 */
@@ -31,6 +33,7 @@ int dsr_parse_ipv4_prefix(const char *text, uint32_t *first, uint32_t *last);
 /* Why an address cannot be a host that dsrcheck probes (loopback, multicast...),
  * or NULL when it can. */
 const char *dsr_ipv4_unusable(struct in_addr a);
+const char *dsr_ipv6_unusable(const struct in6_addr *a);
 /* Why a MAC cannot belong to one network card (all zeros, multicast), or NULL. */
 const char *dsr_mac_unusable(const uint8_t mac[6]);
 
@@ -42,6 +45,9 @@ const char *dsr_quote(char out[DSR_QUOTE_MAX], const char *s, size_t n);
 /* Formatting into caller buffers (at least 18 and 16 bytes). */
 void dsr_format_mac(const uint8_t mac[6], char out[18]);
 void dsr_format_ipv4(struct in_addr addr, char out[16]);
+/* RFC 5952's canonical text (lower case, the longest run of zeros as "::") */
+#define DSR_IPV6_TEXT 46
+void dsr_format_ipv6(const struct in6_addr *addr, char out[DSR_IPV6_TEXT]);
 /* "600s", "24h", "1500ms": the largest whole unit */
 void dsr_format_duration(unsigned ms, char out[16]);
 

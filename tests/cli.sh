@@ -269,7 +269,7 @@ t "VIP equal to a server address (command line)" 2 \
 t "balancer equal to a server address (command line)" 2 \
 	"dsrcheck: command line: balancer 198.18.0.11 of service 'default' is also the address of server 'rs1'" \
 	"${S[@]/198.18.0.11/rs1=198.18.0.11}" --balancer 198.18.0.11
-t "--vip: bad address" 2 "dsrcheck: --vip: bad IPv4 address '198.18.0.300'" \
+t "--vip: bad address" 2 "dsrcheck: --vip: bad IPv4 or IPv6 address '198.18.0.300'" \
 	--vip 198.18.0.300 --port 80 --server 198.18.0.11
 t "--vip: loopback" 2 "dsrcheck: --vip: address 127.0.0.1 is a loopback address" \
 	--vip 127.0.0.1 --port 80 --server 198.18.0.11
@@ -385,8 +385,8 @@ t "multicast MAC" 2 \
 	"dsrcheck: multicast-mac.ini:2: MAC address 01:00:5e:00:00:01 for 'balancer-mac' is a multicast address" \
 	-c multicast-mac.ini
 t "bad port" 2 "dsrcheck: bad-port.ini:2: bad port '65536' in 'ports' (use 1 to 65535)" -c bad-port.ini
-t "bad address" 2 "dsrcheck: bad-address.ini:2: bad IPv4 address '198.18.0.300' for 'vip'" -c bad-address.ini
-t "non-UTF-8 bytes in a value" 2 "dsrcheck: latin1-value.ini:6: bad IPv4 address '198.18.\\xff\\xfe0.11' for 'address'" \
+t "bad address" 2 "dsrcheck: bad-address.ini:2: bad IPv4 or IPv6 address '198.18.0.300' for 'vip'" -c bad-address.ini
+t "non-UTF-8 bytes in a value" 2 "dsrcheck: latin1-value.ini:6: bad IPv4 or IPv6 address '198.18.\\xff\\xfe0.11' for 'address'" \
 	-c latin1-value.ini
 t "non-UTF-8 bytes in a section name" 2 \
 	"dsrcheck: latin1-name.ini:1: bad service name 'w\\xe9b' (use letters, digits, '-', '_' and '.')" -c latin1-name.ini
@@ -521,7 +521,7 @@ t "local with --server" 2 \
 t "local with --timeout" 2 \
 	"dsrcheck: local: --timeout does not apply (local reads this host's settings and sends nothing)" \
 	"${L[@]}" --timeout 1s
-t "local: bad VIP" 2 "dsrcheck: --vip: bad IPv4 address '198.18.0.300'" local --vip 198.18.0.300
+t "local: bad VIP" 2 "dsrcheck: --vip: bad IPv4 or IPv6 address '198.18.0.300'" local --vip 198.18.0.300
 t "local: bad port" 2 "dsrcheck: --port: bad port '0' (use 1 to 65535)" local --vip 198.18.0.100 --port 0
 t "local: --snapshot and --save-snapshot" 2 "dsrcheck: local: give --snapshot or --save-snapshot, not both" \
 	"${L[@]}" --snapshot a.snap --save-snapshot b.snap

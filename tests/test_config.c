@@ -14,6 +14,7 @@
 
 #include "../platform/netcompat.h"
 #include "../src/config.h"
+#include "../src/parse.h"
 #include "../src/settings.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -399,13 +400,46 @@ static const struct bad_case {
 	{ "[service web]\nservers =\n", "lab.ini:2: empty value for 'servers'" },
 	/* addresses */
 	{ "[service web]\nvip = 198.18.0.300\n",
-	  "lab.ini:2: bad IPv4 address '198.18.0.300' for 'vip'" },
+	  "lab.ini:2: bad IPv4 or IPv6 address '198.18.0.300' for 'vip'" },
 	{ "[service web]\nvip = 198.18.0.100;old\n",
-	  "lab.ini:2: bad IPv4 address '198.18.0.100;old' for 'vip'" },
-	{ "[service web]\nvip = 10.1\n", "lab.ini:2: bad IPv4 address '10.1' for 'vip'" },
+	  "lab.ini:2: bad IPv4 or IPv6 address '198.18.0.100;old' for 'vip'" },
+	{ "[service web]\nvip = 10.1\n", "lab.ini:2: bad IPv4 or IPv6 address '10.1' for 'vip'" },
 	{ "[service web]\nvip = 127.0.0.1\n",
 	  "lab.ini:2: address 127.0.0.1 for 'vip' is a loopback address" },
 	{ "[service web]\nvip = 0.0.0.0\n", "lab.ini:2: address 0.0.0.0 for 'vip' is not a host address" },
+	/* dual-stack: one address of each family */
+	{ "[service web]\nvip = 198.18.0.100, 198.18.0.101\n",
+	  "lab.ini:2: two IPv4 addresses in '198.18.0.100, 198.18.0.101' for 'vip' (one of each family at most)" },
+	{ "[service web]\nvip = 2001:2::100, 198.18.0.100, 2001:2::101\n",
+	  "lab.ini:2: two IPv6 addresses in '2001:2::100, 198.18.0.100, 2001:2::101' for 'vip' (one of each "
+	  "family at most)" },
+	{ "[service web]\nvip = 198.18.0.100,\n", "lab.ini:2: bad IPv4 or IPv6 address '' for 'vip'" },
+	{ "[service web]\nvip = 2001:2::100%eth0\n",
+	  "lab.ini:2: bad IPv4 or IPv6 address '2001:2::100%eth0' for 'vip'" },
+	{ "[service web]\nvip = [2001:2::100]\n",
+	  "lab.ini:2: bad IPv4 or IPv6 address '[2001:2::100]' for 'vip'" },
+	{ "[service web]\nvip = 2001:2:::100\n", "lab.ini:2: bad IPv4 or IPv6 address '2001:2:::100' for 'vip'" },
+	{ "[service web]\nvip = ::\n", "lab.ini:2: address :: for 'vip' is the unspecified address" },
+	{ "[service web]\nvip = ::1\n", "lab.ini:2: address ::1 for 'vip' is the loopback address" },
+	{ "[service web]\nvip = ff02::1\n", "lab.ini:2: address ff02::1 for 'vip' is a multicast address" },
+	{ "[service web]\nvip = fe80::1\n",
+	  "lab.ini:2: address fe80::1 for 'vip' is link-local (fe80::/10): give the global or unique-local "
+	  "address" },
+	{ "[service web]\nvip = ::ffff:198.18.0.100\n",
+	  "lab.ini:2: address ::ffff:198.18.0.100 for 'vip' is an IPv4-mapped address: write the IPv4 "
+	  "address itself" },
+	{ "[service web]\nvip = 2001:2::100\nports = 80\nservers = rs1\n" RS1,
+	  "lab.ini:1: service 'web' has only an IPv6 vip: give its IPv4 VIP as well (vip = IPV4, IPV6); "
+	  "IPv6-only services are not audited yet" },
+	{ WEB "[server rs1]\naddress = 2001:2::11\n",
+	  "lab.ini:6: server 'rs1' has only an IPv6 address: give its IPv4 address as well (address = IPV4, "
+	  "IPV6); IPv6-only servers are not audited yet" },
+	{ "[service web]\nvip = 198.18.0.100, 2001:2::11\nports = 80\nservers = rs1\n"
+	  "[server rs1]\naddress = 198.18.0.11, 2001:2::11\n",
+	  "lab.ini:1: VIP 2001:2::11 of service 'web' is also the address of server 'rs1'" },
+	{ "[service a]\nvip = 198.18.0.100, 2001:2::100\nports = 80\nservers = rs1\n"
+	  "[service b]\nvip = 198.18.0.101, 2001:2::100\nports = 80\nservers = rs1\n" RS1,
+	  "lab.ini:5: service 'b' checks 2001:2::100 port 80 again (already in service 'a')" },
 	{ "[service web]\nbalancer = 224.0.0.1\n",
 	  "lab.ini:2: address 224.0.0.1 is a multicast address in 'balancer'" },
 	{ "[service web]\nbalancer = lb1=198.18.0.2, lb1=198.18.0.3\n",
@@ -425,7 +459,7 @@ static const struct bad_case {
 	{ "[server rs1]\naddress = 255.255.255.255\n",
 	  "lab.ini:2: address 255.255.255.255 for 'address' is a reserved or broadcast address" },
 	{ "[server rs1]\naddress = rs1.example.com\n",
-	  "lab.ini:2: bad IPv4 address 'rs1.example.com' for 'address'" },
+	  "lab.ini:2: bad IPv4 or IPv6 address 'rs1.example.com' for 'address'" },
 	/* MACs */
 	{ "[server rs1]\naddress = 198.18.0.11\nmac = 02:00:00:00:00\n",
 	  "lab.ini:3: bad MAC address '02:00:00:00:00' for 'mac'" },
@@ -504,14 +538,14 @@ static const struct bad_case {
 	{ "[server rs2]\n" WEB RS1, "lab.ini:1: server 'rs2' has no address" },
 	/* line numbers survive CR LF, comments and blank lines */
 	{ "; a\r\n\r\n# b\r\n[service web]\r\n  ; c\r\n  vip = 198.18.0.1000\r\n",
-	  "lab.ini:6: bad IPv4 address '198.18.0.1000' for 'vip'" },
+	  "lab.ini:6: bad IPv4 or IPv6 address '198.18.0.1000' for 'vip'" },
 	/* odd bytes are shown escaped, never raw */
-	{ "[service web]\nvip = 198.18.0.\x01\n", "lab.ini:2: bad IPv4 address '198.18.0.\\x01' for 'vip'" },
+	{ "[service web]\nvip = 198.18.0.\x01\n", "lab.ini:2: bad IPv4 or IPv6 address '198.18.0.\\x01' for 'vip'" },
 	{ "[s\xc3\xa9rvice web]\n", "lab.ini:1: unknown section [s\xc3\xa9rvice web]" },
 	{ "[service w\xe9\x62]\n",
 	  "lab.ini:1: bad service name 'w\\xe9b' (use letters, digits, '-', '_' and '.')" },
 	{ "[service web]\nvip = " A64 A64 "\n",
-	  "lab.ini:2: bad IPv4 address '" A64 "aaaaaaaaaaaa...' for 'vip'" },
+	  "lab.ini:2: bad IPv4 or IPv6 address '" A64 "aaaaaaaaaaaa...' for 'vip'" },
 	/* servers by address, range and prefix */
 	{ "[service web]\nservers = 198.18.2.9-198.18.2.1\n",
 	  "lab.ini:2: bad range '198.18.2.9-198.18.2.1' in 'servers' (use e.g. 198.18.2.1-198.18.2.250)" },
@@ -613,6 +647,40 @@ static void test_vlan_inheritance(void **state)
 	assert_string_equal(err, "--vlan: '4095' is not a number from 1 to 4094");
 	assert_int_equal(dsr_settings_apply_flag(&cfg, "--source", "x", err, sizeof(err)), -1);
 	assert_string_equal(err, "--source: bad IPv4 address 'x'");
+	dsr_config_free(&cfg);
+}
+
+/* A dual-stack service and server: an address of each family, in either order. */
+static void test_dual_stack(void **state)
+{
+	struct dsr_config cfg;
+	char err[ERRLEN], a6[DSR_IPV6_TEXT];
+	(void)state;
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	if (dsr_config_load_string(&cfg,
+				   "[service web]\nvip = 2001:2:0:0::100 , 198.18.0.100\nports = 80\n"
+				   "servers = rs1, rs2\n[server rs1]\naddress = 198.18.0.11, 2001:2::11\n"
+				   "[server rs2]\naddress = 198.18.0.12\n",
+				   "d.ini", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(cfg.services[0].has_vip && cfg.services[0].has_vip6);
+	assert_addr(cfg.services[0].vip, "198.18.0.100");
+	dsr_format_ipv6(&cfg.services[0].vip6, a6);
+	assert_string_equal(a6, "2001:2::100");
+	assert_true(cfg.servers[0].has_addr6);
+	dsr_format_ipv6(&cfg.servers[0].addr6, a6);
+	assert_string_equal(a6, "2001:2::11");
+	assert_false(cfg.servers[1].has_addr6);
+	dsr_config_free(&cfg);
+
+	/* The command line: --vip once per family. */
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "2001:2::100", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "198.18.0.100", err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_cli_vip(&cfg, "2001:2::101", err, sizeof(err)), -1);
+	assert_string_equal(err, "--vip: given twice (use -c FILE for several services)");
+	assert_true(cfg.services[0].has_vip && cfg.services[0].has_vip6);
 	dsr_config_free(&cfg);
 }
 
@@ -1183,7 +1251,7 @@ static void test_cli_bad(void **state)
 		{ { { SERVER, "rs1=127.0.0.2" } }, "--server: address 127.0.0.2 is a loopback address" },
 		{ { { SERVER, "rs1=198.18.0.11" }, { SERVER, "rs1=198.18.0.12" } },
 		  "--server: server 'rs1' given twice" },
-		{ { { VIP, "1.2.3" } }, "--vip: bad IPv4 address '1.2.3'" },
+		{ { { VIP, "1.2.3" } }, "--vip: bad IPv4 or IPv6 address '1.2.3'" },
 		{ { { VIP, "198.18.0.100" }, { VIP, "198.18.0.101" } },
 		  "--vip: given twice (use -c FILE for several services)" },
 		{ { { PORT, "0" } }, "--port: bad port '0' (use 1 to 65535)" },
@@ -1268,6 +1336,7 @@ int main(void)
 		cmocka_unit_test(test_windows_file),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_vlan_inheritance),
+		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_long_line),
