@@ -11,8 +11,9 @@
 # shellcheck disable=SC2034 # read by the scripts that source this file
 EXPECT_SCENARIOS=(healthy server-down arp-leak unbound rip-conflict no-vip firewall wrong-source garp
 	arp-announce no-balancer-vip proxy vip-squatter loss per-packet)
-# The lab's IPv6 faults: dsrcheck checks IPv4 only so far, and the IPv4 side of each
-# is healthy, so every check passes (and the lab's NDP and MLD change no verdict).
+# The lab's IPv6 faults: the IPv4 side of each is healthy, so with dsrcheck-lab.ini
+# (IPv4 only) every check passes, and the lab's NDP and MLD change no verdict; with
+# dsrcheck-lab6.ini (dual-stack) the IPv6 checks show the fault (expect_fails6).
 # Apart from EXPECT_SCENARIOS, so that bench/loss.sh does not run them for nothing.
 EXPECT_SCENARIOS6=(vip6-on-nic proxy-ndp unsolicited-na no-vip6 unbound6 wrong-source6 lb-no-vip6)
 
@@ -115,6 +116,55 @@ expect_skips() {
 	elif [[ $scenario == unbound ]]; then
 		# The VIP refuses every connection: tcp.vip says so, there is nothing to follow.
 		printf '%s\n' "tcp.vip.conn - 80 no-answer" "tcp.vip.conn - 8080 no-answer"
+	fi
+}
+
+# expect_fails6 SCENARIO VANTAGE: the IPv6 checks that fail with dsrcheck-lab6.ini, in
+# healthy and the IPv6 scenarios (where the IPv4 ones are expect_fails': none).
+expect_fails6() {
+	case $1 in
+	vip6-on-nic | proxy-ndp | unsolicited-na)
+		# rs2 answers (on its NIC, or by proxy NDP without the override flag) or
+		# announces the IPv6 VIP: two owners, and rs2's claim, from either vantage.
+		printf '%s\n' "nd.vip - - conflict" "nd.vip.claim rs2 - claimed"
+		;;
+	no-vip6)
+		printf '%s\n' "icmp6.vip.direct rs2 - timeout" "tcp6.vip.direct rs2 80 timeout" \
+			"tcp6.vip.direct rs2 8080 timeout"
+		;;
+	unbound6) printf '%s\n' "tcp6.vip.direct rs2 80 refused" "tcp6.vip.direct rs2 8080 refused" ;;
+	wrong-source6)
+		printf '%s\n' "icmp6.vip.direct rs2 - wrong-source" "tcp6.vip.direct rs2 80 wrong-source" \
+			"tcp6.vip.direct rs2 8080 wrong-source"
+		;;
+	lb-no-vip6)
+		# Nobody advertises the IPv6 VIP, so its probes have nowhere to go; on the
+		# balancer too, which no longer holds it.
+		printf '%s\n' "nd.vip - - no-answer" "icmp6.vip - - timeout" "tcp6.vip - 80 timeout" \
+			"tcp6.vip - 8080 timeout"
+		;;
+	esac
+	return 0
+}
+
+# expect_findings6 SCENARIO: the findings of the IPv6 faults (as expect_findings'),
+# from either vantage.
+expect_findings6() {
+	case $1 in
+	vip6-on-nic | proxy-ndp | unsolicited-na) echo "server-claims-vip rs2 - fail" ;;
+	no-vip6) echo "vip-dropped rs2 80,8080 fail" ;;
+	unbound6) echo "not-bound rs2 80,8080 fail" ;;
+	wrong-source6) echo "wrong-source rs2 80,8080 fail" ;;
+	lb-no-vip6) echo "balancer-not-owner - 80,8080 fail" ;;
+	esac
+	return 0
+}
+
+# expect_skips6 SCENARIO VANTAGE: on the balancer holding the IPv6 VIP, its own
+# probes through the balancer are skipped.
+expect_skips6() {
+	if [[ $2 == lb && $1 != lb-no-vip6 ]]; then
+		printf '%s\n' "icmp6.vip - - vip-is-local" "tcp6.vip - 80 vip-is-local" "tcp6.vip - 8080 vip-is-local"
 	fi
 }
 

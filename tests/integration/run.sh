@@ -17,6 +17,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/integration/lab-test.sh
 . "$ROOT/tests/integration/lab-test.sh"
 CONFIG=fixtures/lab/dsrcheck-lab.ini
+CONFIG6=fixtures/lab/dsrcheck-lab6.ini # the same lab as a dual-stack deployment
 # shellcheck source=tests/integration/expect.sh
 . "$ROOT/tests/integration/expect.sh"
 ALL_SCENARIOS=("${EXPECT_SCENARIOS[@]}" "${EXPECT_SCENARIOS6[@]}")
@@ -183,6 +184,54 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 		"$(expect_skips "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
 }
 
+# The IPv6 checks of dsrcheck-lab6.ini, "id server port", in plan order.
+expected_checks6() {
+	local s p
+	echo "nd.vip - -"
+	echo "icmp6.vip - -"
+	for p in 80 8080; do echo "tcp6.vip - $p"; done
+	for s in rs1 rs2 rs3; do
+		echo "nd.vip.claim $s -"
+		echo "icmp6.vip.direct $s -"
+		for p in 80 8080; do echo "tcp6.vip.direct $s $p"; done
+		echo "nd.rip $s -"
+		echo "icmp6.rip $s -"
+		for p in 80 8080; do echo "tcp6.rip $s $p"; done
+	done
+}
+
+# check_dual SCENARIO VANTAGE: the lab audited as the dual-stack deployment it is
+# (dsrcheck-lab6.ini), in healthy and the IPv6 scenarios: the IPv4 checks as with
+# dsrcheck-lab.ini (nothing fails), the IPv6 ones as expect_fails6 says, and one
+# finding per fault, whose remedy speaks IPv6.
+check_dual() {
+	local scenario=$1 vantage=$2 tag="$1-$2-dual" at="$1 from $2, dual-stack" want
+	want=$({
+		expect_fails "$scenario" "$vantage"
+		expect_fails6 "$scenario" "$vantage"
+	} | LC_ALL=C sort)
+	run_dsr "$vantage" "$tag" -f json -c "$CONFIG6"
+	assert_eq "$at: exit status" "$([[ -n $want ]] && echo 1 || echo 0)" "$RC"
+	assert_eq "$at: failing checks (id server port reason)" "$want" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings (id server port reason)" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: skipped IPv6 checks (id server port reason)" \
+		"$(expect_skips6 "$scenario" "$vantage" | LC_ALL=C sort)" \
+		"$(checks_with "$tag" skip | grep -E '^(nd|icmp6|tcp6)\.' || true)"
+	assert_eq "$at: findings (kind servers ports status)" \
+		"$({
+			expect_findings "$scenario" "$vantage"
+			expect_findings6 "$scenario"
+		} | LC_ALL=C sort)" \
+		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
+	assert_eq "$at: every failing check is explained by one finding" \
+		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
+		"$(jqr "$tag" '[.findings[].checks[]] | length')"
+	assert_eq "$at: the findings' remedies name no IPv4 command" "" \
+		"$(jqr "$tag" '.findings[].remedy' | grep -E 'arp_ignore=1|/32 dev lo|ipv4 set' || true)"
+	assert_eq "$at: each IPv6 check reported once, in plan order" "$(expected_checks6)" \
+		"$(jqr "$tag" '.checks[] | select(.id | test("^(nd|icmp6|tcp6)\\.")) | "\(.id) \(.server // "-") \(.port // "-")"')"
+}
+
 # assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD.
 assert_evidence() {
 	local tag=$1 id=$2 server=$3 word=$4 ev
@@ -234,6 +283,8 @@ scenario_healthy() {
 	lab_up healthy || return 0
 	check_run healthy client
 	check_run healthy lb
+	check_dual healthy client
+	check_dual healthy lb
 
 	# A run takes about one timeout plus the listen window, not the sum of all probes.
 	local timeout_ms retries listen_ms limit
@@ -409,8 +460,11 @@ for s in "${SCENARIOS[@]}"; do
 	if declare -F "scenario_${s//-/_}" >/dev/null; then
 		"scenario_${s//-/_}"
 	else
-		# Nothing more to it than the table (the IPv6 faults, EXPECT_SCENARIOS6).
-		both_vantages "$s" || true
+		# The IPv6 faults (EXPECT_SCENARIOS6): the tables, with either configuration.
+		if both_vantages "$s"; then
+			check_dual "$s" client
+			check_dual "$s" lb
+		fi
 	fi
 done
 
