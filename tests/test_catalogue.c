@@ -541,11 +541,12 @@ static void integration_expectations(void **state)
 	(void)state;
 
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strstr(line, "expect_fails()"))
+		/* Each family's table: expect_fails() and expect_fails6() alike. */
+		if (strstr(line, "expect_fails()") || strstr(line, "expect_fails6()"))
 			status = DSR_FAIL;
 		else if (strstr(line, "expect_warns()"))
 			status = DSR_WARN;
-		else if (strstr(line, "expect_skips()"))
+		else if (strstr(line, "expect_skips()") || strstr(line, "expect_skips6()"))
 			status = DSR_SKIP;
 		if (line[strspn(line, " \t")] == '#' || status == DSR_PASS)
 			continue;
