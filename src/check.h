@@ -46,7 +46,7 @@ struct dsr_check {
 	const char *id;      /* "tcp.rip", ...: a public contract */
 	const char *service; /* NULL for none */
 	const char *server;  /* NULL for none */
-	char target[16];     /* dotted quad, "" for none */
+	char target[46];     /* dotted quad or IPv6 text (RFC 5952), "" for none */
 	int port;            /* -1 for none */
 	uint16_t vlan;       /* the 802.1Q VLAN its frames were of, 0 for untagged */
 	enum dsr_status status;
@@ -134,7 +134,7 @@ void dsr_check_rtt(struct dsr_check *c, long long us);
 /* Where dsrcheck stands: reported in every report. */
 struct dsr_vantage {
 	char ifname[64];
-	char ip[16];
+	char ip[46];
 	char mac[18];
 	bool on_segment;  /* at least one real server is on-link */
 	bool is_balancer; /* a VIP or a balancer's own address is this host's */

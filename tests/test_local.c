@@ -51,12 +51,25 @@ static const struct dsr_check *find(const struct dsr_check *c, size_t n, const c
 	return NULL;
 }
 
+/* vip: "198.18.0.100", "2001:2::100" or both, comma-separated (one of each family) */
 static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *vip, const char *ports,
 			       size_t *n)
 {
-	struct dsr_local_target t = {.vip = ip(vip)};
+	struct dsr_local_target t = {0};
 	char buf[128];
 	char *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", vip);
+	for (char *v = strtok_r(buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		if (strchr(v, ':')) {
+			assert_int_equal(dsr_parse_ipv6(v, &t.vip6), 0);
+			t.has_vip6 = true;
+		} else {
+			t.vip = ip(v);
+			t.has_vip = true;
+		}
+	}
+	save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", ports);
 	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
@@ -72,7 +85,7 @@ static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *v
 /* ---- LOCALLIST ---- */
 
 struct expectation {
-	char snap[128], iis[128], vip[16], ports[64], check[32], port[8], status[8], reason[32];
+	char snap[128], iis[128], vip[96], ports[64], check[32], port[8], status[8], reason[32];
 	int line;
 };
 
@@ -144,7 +157,7 @@ static void test_locallist(void **state)
 			continue;
 		assert_true(n < 512);
 		struct expectation *x = &e[n];
-		if (sscanf(line, "%127s %127s %15s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
+		if (sscanf(line, "%127s %127s %95s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
 			   x->check, x->port, x->status, x->reason) != 8)
 			fail_msg("LOCALLIST:%d: malformed line", lineno);
 		x->line = lineno;
@@ -221,9 +234,10 @@ static void test_snapshot_errors(void **state)
 		     "t.snap:4: bad address '10.0.0.1/33' (want A.B.C.D/LEN)");
 	expect_error("iface eth0\naddr eth0 10.0.0.1\n", "t.snap:4: bad address '10.0.0.1' (want A.B.C.D/LEN)");
 	expect_error("listen 10.0.0.1 0\n", "t.snap:3: bad port '0' (use 1 to 65535)");
-	expect_error("listen fe80::1 80\n", "t.snap:3: bad listening address 'fe80::1' (a dotted quad or ::)");
-	expect_error("state dns read\n",
-		     "t.snap:3: unknown source 'dns' (interfaces, routes, listen, firewall, iis or events)");
+	expect_error("listen fe80::g 80\n",
+		     "t.snap:3: bad listening address 'fe80::g' (a dotted quad or an IPv6 address)");
+	expect_error("state dns read\n", "t.snap:3: unknown source 'dns' (interfaces, routes, listen, "
+					   "firewall, iis, events, ipv6 or ndp-proxy)");
 	expect_error("state listen maybe\n",
 		     "t.snap:3: bad state 'maybe' (read, absent, unreadable or unread)");
 	expect_error("state listen read why\n", "t.snap:3: source 'listen' takes no reason");
@@ -647,8 +661,9 @@ static void test_proc_parsers(void **state)
 	dsr_local_parse_proc_tcp(tcp, false, s);
 	dsr_local_parse_proc_tcp(tcp6, true, s);
 	dsr_local_parse_proc_route(route, s);
-	/* LISTEN sockets only (state 0A), each once */
-	assert_int_equal(s->nlisteners, 4);
+	/* LISTEN sockets only (state 0A), each once; an IPv6 address in RFC 5952 text
+	 * (for local.listen6: each word of /proc is a host-order __be32) */
+	assert_int_equal(s->nlisteners, 5);
 	assert_string_equal(s->listeners[0].addr, "0.0.0.0");
 	assert_int_equal(s->listeners[0].port, 80);
 	assert_string_equal(s->listeners[1].addr, "0.0.0.0");
@@ -657,6 +672,8 @@ static void test_proc_parsers(void **state)
 	assert_int_equal(s->listeners[2].port, 22);
 	assert_string_equal(s->listeners[3].addr, "198.18.0.100");
 	assert_int_equal(s->listeners[3].port, 443);
+	assert_string_equal(s->listeners[4].addr, "fe80::200:ff:0:1");
+	assert_int_equal(s->listeners[4].port, 80);
 	assert_int_equal(s->nroutes, 2);
 	assert_int_equal(s->routes[0].dest.prefix, 0);
 	assert_string_equal(s->routes[0].dev, "eth0");
@@ -666,7 +683,10 @@ static void test_proc_parsers(void **state)
 	dsr_local_parse_proc_tcp("  0: 0100007F:0050 00000000:0000 0", false, s);
 	dsr_local_parse_proc_tcp("  0: ZZ00007F:0050 00000000:0000 0A\n", false, s);
 	dsr_local_parse_proc_route("eth0\t00000000\n", s);
-	assert_int_equal(s->nlisteners, 4);
+	dsr_local_parse_proc_tcp("  0: 0000000000000000000000000000000G:0050 00000000000000000000000000000000:0000 0A\n",
+				 true, s);
+	dsr_local_parse_proc_tcp("  0: 00000000000000000000000000000000:005", true, s);
+	assert_int_equal(s->nlisteners, 5);
 	assert_int_equal(s->nroutes, 2);
 	free(tcp);
 	free(tcp6);
