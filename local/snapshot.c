@@ -844,6 +844,8 @@ struct dsr_local_snapshot *dsr_local_snapshot_parse(const char *text, size_t len
 		memcpy(line, text + at, n);
 		line[n] = '\0';
 		at += nl ? (size_t)(nl - (text + at)) + 1 : n;
+		if (line[strspn(line, " \t")] == '#')
+			continue; /* a comment, however many words */
 		if (split(&r, line, fields, &nfields) < 0)
 			goto bad;
 		if (nfields == 0 || fields[0][0] == '#')

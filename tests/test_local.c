@@ -72,7 +72,7 @@ static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *v
 	save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", ports);
-	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (char *p = strtok_r(buf, ",", &save); p && strcmp(p, "-") != 0; p = strtok_r(NULL, ",", &save)) {
 		unsigned port;
 		assert_int_equal(dsr_parse_uint(p, 1, 65535, &port), 0);
 		t.ports[t.nports++] = (uint16_t)port;
