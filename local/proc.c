@@ -239,8 +239,8 @@ static bool next_field(const char **p, const char *end, const char **start, size
  * flags (IFA_F_* cut to a byte) with %02x, the name with %8s. */
 static bool if_inet6_line(const char *line, const char *end, struct dsr_local_snapshot *s)
 {
-	const char *p = line, *f[6];
-	size_t n[6];
+	const char *p = line, *f[7];
+	size_t n[7];
 	unsigned index, prefix, scope, flags;
 	struct dsr_local_addr6 a;
 	char name[DSR_LOCAL_NAME];
@@ -249,7 +249,7 @@ static bool if_inet6_line(const char *line, const char *end, struct dsr_local_sn
 	for (int k = 0; k < 6; k++)
 		if (!next_field(&p, end, &f[k], &n[k]))
 			return false;
-	if (next_field(&p, end, &f[0], &n[0])) /* a seventh field */
+	if (next_field(&p, end, &f[6], &n[6])) /* a seventh field */
 		return false;
 	if (n[0] != 32 || n[4] > 2 || n[5] >= sizeof(name))
 		return false;
