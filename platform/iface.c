@@ -3,6 +3,7 @@
 #include "platform.h"
 
 #include <stdio.h>
+#include <string.h>
 
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr)
 {
@@ -35,6 +36,28 @@ const char *dsr_iface_holder(const struct dsr_iface *ifc, struct in_addr addr, c
 			return ifc->stacked[i].name;
 		}
 	return NULL;
+}
+
+const char *dsr_iface_holder6(const struct dsr_iface *ifc, const struct in6_addr *addr, const uint8_t **mac)
+{
+	for (size_t i = 0; i < ifc->nheld6; i++)
+		if (memcmp(&ifc->held6[i].addr, addr, sizeof(*addr)) == 0) {
+			if (mac)
+				*mac = ifc->held6[i].mac;
+			return ifc->held6[i].name;
+		}
+	return NULL;
+}
+
+void dsr_iface_add_held6(struct dsr_iface *ifc, const char *name, const struct in6_addr *addr,
+			 const uint8_t mac[6])
+{
+	if (ifc->nheld6 >= DSR_IFACE_MAX_ADDRS)
+		return;
+	ifc->held6[ifc->nheld6].addr = *addr;
+	memcpy(ifc->held6[ifc->nheld6].mac, mac, 6);
+	snprintf(ifc->held6[ifc->nheld6].name, sizeof(ifc->held6[0].name), "%s", name);
+	ifc->nheld6++;
 }
 
 const char *dsr_iface_device(const struct dsr_iface *ifc)

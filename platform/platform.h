@@ -41,6 +41,15 @@ struct dsr_iface {
 		uint16_t vlan; /* an 802.1Q device's VLAN id, else 0 */
 	} stacked[DSR_IFACE_MAX_STACKED];
 	size_t nstacked;
+	/* IPv6 addresses held on this segment, by the interface or one stacked on
+	 * it, with the MAC they are advertised with (Linux and BSD; none read on
+	 * Windows yet): an IPv6 VIP among them is this host's. */
+	struct {
+		struct in6_addr addr;
+		uint8_t mac[6];
+		char name[64];
+	} held6[DSR_IFACE_MAX_ADDRS];
+	size_t nheld6;
 };
 
 /* Fills out for interface ifname, or (ifname empty) for the interface that
@@ -77,6 +86,12 @@ void dsr_platform_now(struct timeval *tv);
 const char *dsr_iface_device(const struct dsr_iface *ifc);
 bool dsr_iface_on_link(const struct dsr_iface *ifc, struct in_addr addr);
 bool dsr_iface_has_addr(const struct dsr_iface *ifc, struct in_addr addr);
+/* The interface (or stacked one) holding IPv6 address addr, NULL for none;
+ * *mac, when mac is not NULL, the MAC it advertises it with. */
+const char *dsr_iface_holder6(const struct dsr_iface *ifc, const struct in6_addr *addr, const uint8_t **mac);
+/* Records an IPv6 address held on the segment by interface name with MAC mac. */
+void dsr_iface_add_held6(struct dsr_iface *ifc, const char *name, const struct in6_addr *addr,
+			 const uint8_t mac[6]);
 /* The interface that holds addr: this one (its name), one stacked on it, or
  * NULL. *mac (when not NULL) receives the MAC it answers ARP with. */
 const char *dsr_iface_holder(const struct dsr_iface *ifc, struct in_addr addr, const uint8_t **mac);

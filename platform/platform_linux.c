@@ -131,6 +131,26 @@ static void find_stacked(struct ifaddrs *list, struct dsr_iface *out)
 	}
 }
 
+/* IPv6 addresses of out and of the interfaces stacked on it (a VIP6 on
+ * keepalived's vrrp.N), each with its holder's MAC: an IPv6 VIP held here is
+ * ours (nd.vip from the balancer). After find_stacked, which knows their MACs. */
+static void find_held6(struct ifaddrs *list, struct dsr_iface *out)
+{
+	for (struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
+		const uint8_t *mac = NULL;
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET6)
+			continue;
+		if (strcmp(ifa->ifa_name, out->name) == 0)
+			mac = out->mac;
+		for (size_t i = 0; i < out->nstacked && !mac; i++)
+			if (strcmp(ifa->ifa_name, out->stacked[i].name) == 0)
+				mac = out->stacked[i].mac;
+		if (mac)
+			dsr_iface_add_held6(out, ifa->ifa_name,
+					    &((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr, mac);
+	}
+}
+
 int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
 		       size_t errlen)
 {
@@ -192,8 +212,10 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 					   route_to);
 		}
 	}
-	if (found)
+	if (found) {
 		find_stacked(list, out);
+		find_held6(list, out);
+	}
 	freeifaddrs(list);
 	out->vlan = vlan_of(out->name);
 	if (dsr_iface_usable(out, found, has_mac, err, errlen) < 0)

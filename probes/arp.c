@@ -1,4 +1,5 @@
 /* ARP request for one address: who owns it, and is it exactly one MAC?
+ * (Its judge, dsr_judge_owners, is Neighbor Discovery's too: probes/nd.c.)
  * Two MACs for a real address is an IP conflict; a real server answering for
  * the VIP is the loopback-ARP mistake that hijacks VIP traffic.
  *
@@ -95,6 +96,14 @@ static long long window_of(const struct dsr_observation *o)
 	return (long long)o->ts.tv_sec * 1000000 + o->ts.tv_usec - o->rtt_us;
 }
 
+/* A gratuitous ARP reply (sender = target) announces, it answers no request.
+ * Neighbor Discovery cannot tell: an answer to duplicate address detection
+ * goes to all nodes unsolicited, like an announcement. */
+static bool gratuitous(const struct dsr_observation *o)
+{
+	return o->kind == DSR_OBS_ARP_REPLY && o->arp_tpa.s_addr == o->ip.s_addr;
+}
+
 /* The VIP's answers against the balancer set. Exactly one owner may answer
  * within one probe window: two members answering the same request are two
  * masters (split-brain), whoever was first; members that take turns between
@@ -123,11 +132,9 @@ static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_o
 			changes++;
 		last = m;
 		long long w = window_of(&obs[i]);
-		bool gratuitous = obs[i].arp_tpa.s_addr == obs[i].ip.s_addr;
-		for (size_t k = 0; k < i && !split[0] && w >= 0 && !gratuitous; k++) {
+		for (size_t k = 0; k < i && !split[0] && w >= 0 && !gratuitous(&obs[i]); k++) {
 			const struct dsr_ha_member *n = dsr_ha_find(ha, obs[k].mac);
-			if (n && n != m && window_of(&obs[k]) == w &&
-			    obs[k].arp_tpa.s_addr != obs[k].ip.s_addr) {
+			if (n && n != m && window_of(&obs[k]) == w && !gratuitous(&obs[k])) {
 				split[0] = n;
 				split[1] = m;
 			}
@@ -159,7 +166,7 @@ static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_o
 	return true;
 }
 
-static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs, size_t nobs,
+void dsr_judge_owners(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs, size_t nobs,
 		      struct dsr_check *out)
 {
 	const struct dsr_task *t = ctx->task;
@@ -188,8 +195,9 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 		dsr_evidence_list_add(out, "expected", text);
 	}
 
-	char ip[16];
-	dsr_format_ipv4(t->target, ip);
+	char ip[DSR_IPV6_TEXT];
+	const char *asked = t->v6 ? "Neighbor Discovery" : "ARP";
+	dsr_task_addr_text(t, ip);
 	if (t->local_owner) {
 		/* On the balancer our own interface owns the VIP; any answer is another owner. */
 		if (nmacs == 0) {
@@ -207,13 +215,13 @@ static void arp_judge(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 			return;
 		}
 		dsr_verdict_conflict(out, DSR_R_CONFLICT, ip, t->is_vip);
-		dsr_check_summary(out, "%s is owned by this host, but %zu other MAC%s ARP for it", ip, nmacs,
-			 nmacs == 1 ? " answers" : "s answer");
+		dsr_check_summary(out, "%s is owned by this host, but %zu other MAC%s %s for it", ip, nmacs,
+			 nmacs == 1 ? " answers" : "s answer", asked);
 	} else if (nobs == 0) {
 		out->status = DSR_FAIL;
 		out->reason = DSR_REASON(NO_ANSWER);
-		dsr_check_summary(out, "no ARP reply for %s after %u %s", ip,
-			 ctx->state->attempts, ctx->state->attempts == 1 ? "try" : "tries");
+		dsr_check_summary(out, "no %s for %s after %u %s", t->v6 ? "Neighbor Advertisement" : "ARP reply",
+			 ip, ctx->state->attempts, ctx->state->attempts == 1 ? "try" : "tries");
 		dsr_fix(out, t->is_vip ? DSR_FIX_VIP_ARP_SILENT : DSR_FIX_RIP_ARP_SILENT, DSR_PLATFORM_UNKNOWN,
 			&(struct dsr_fix_args){.vip = ip, .addr = ip});
 	} else if (t->is_vip && judge_vip_owners(ctx, obs, nobs, ip, out)) {
@@ -253,5 +261,5 @@ const struct dsr_probe dsr_probe_arp = {
 	.build = arp_build,
 	.match = arp_match,
 	.is_attempt = arp_is_attempt,
-	.judge = arp_judge,
+	.judge = dsr_judge_owners,
 };

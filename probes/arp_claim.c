@@ -1,4 +1,5 @@
-/* arp.vip.claim: the VIP must be claimed on the wire by the balancer alone.
+/* arp.vip.claim and nd.vip.claim: the VIP must be claimed on the wire by the
+ * balancer alone.
  * A real server whose loopback answers ARP for the VIP, announces it, or uses
  * it as the sender address of its own ARP requests (arp_announce=0, where Linux
  * picks any local address, the VIP on lo included) hijacks VIP traffic: clients and routers start sending it to
@@ -7,7 +8,14 @@
  * Per server, the task sends a unicast who-has VIP to the server's MAC (an RFC
  * 5227 probe: dsrcheck never puts the VIP in its own frames) and watches every
  * ARP frame from that MAC for the whole run. The service-level task sends
- * nothing and watches for claims from MACs that belong to nobody configured. */
+ * nothing and watches for claims from MACs that belong to nobody configured.
+ *
+ * nd.vip.claim is the same per server for the IPv6 VIP over Neighbor
+ * Discovery: an advertisement of it (an answer, or unsolicited), duplicate
+ * address detection for it (the server is putting it on a NIC), or a
+ * solicitation with it as source (a server that holds it on a NIC picks it
+ * for its own lookups; on lo Linux never does), from the server's MAC; and a
+ * duplicate address detection solicitation for it sent to that MAC. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +28,8 @@
 static int claim_build(const struct dsr_task *t, const struct dsr_task_state *s,
 		       const struct dsr_local *me, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
+	if (t->v6)
+		return dsr_build_nd_probe(me, s->dst_mac, &t->target6, buf, cap, err, errlen);
 	return dsr_build_arp_probe(me, s->dst_mac, t->target, buf, cap, err, errlen);
 }
 
@@ -38,14 +48,15 @@ static const uint8_t *server_mac(const struct dsr_task *t, const struct dsr_task
  * the service's by the VIP alone, as the ARP probe for the VIP is. */
 static struct dsr_key claim_key(const struct dsr_task *t, const struct dsr_task_state *s)
 {
-	struct dsr_key k = {.kind = DSR_KEY_ARP, .addr = t->target.s_addr};
+	struct dsr_key k = {.kind = t->v6 ? DSR_KEY_ND : DSR_KEY_ARP,
+			    .addr = t->v6 ? dsr_key_fold6(&t->target6) : t->target.s_addr};
 	const uint8_t *mac;
 
 	if (!t->server)
 		return k;
 	if (!(mac = server_mac(t, s)))
 		return (struct dsr_key){.kind = DSR_KEY_NONE};
-	k.kind = DSR_KEY_ARP_FROM;
+	k.kind = t->v6 ? DSR_KEY_ND_FROM : DSR_KEY_ARP_FROM;
 	memcpy(k.mac, mac, 6);
 	return k;
 }
@@ -55,11 +66,33 @@ static bool from(const struct dsr_frame *f, const uint8_t mac[6])
 	return memcmp(f->arp.sha, mac, 6) == 0 || memcmp(f->eth_src, mac, 6) == 0;
 }
 
+/* A Neighbor Discovery frame from the server's MAC that claims the IPv6 VIP. */
+static enum dsr_match nd_claim_match(const struct dsr_task *t, const struct dsr_task_state *s,
+				     const struct dsr_frame *f, struct dsr_observation *obs)
+{
+	const uint8_t *mac = server_mac(t, s);
+	bool about = memcmp(&f->nd.target, &t->target6, sizeof(t->target6)) == 0;
+	bool from_vip = memcmp(&f->ip6.src, &t->target6, sizeof(t->target6)) == 0;
+
+	if (f->l3 != DSR_L3_IPV6 || f->l4 != DSR_L4_ND || !mac || memcmp(f->eth_src, mac, 6) != 0)
+		return DSR_MATCH_NO;
+	if (f->nd.type == DSR_ND_ADVERT ? !about : !((about && f->nd.dad) || (from_vip && !f->nd.dad)))
+		return DSR_MATCH_NO;
+	obs->kind = f->nd.type == DSR_ND_ADVERT ? DSR_OBS_ND_ADVERT : DSR_OBS_ND_SOLICIT;
+	memcpy(obs->mac, f->eth_src, 6);
+	obs->nd_solicited = f->nd.solicited;
+	obs->nd_override = f->nd.override;
+	obs->nd_dad = f->nd.dad;
+	return DSR_MATCH_WITNESS;
+}
+
 static enum dsr_match claim_match(const struct dsr_task *t, const struct dsr_task_state *s,
 				  const struct dsr_local *me, const struct dsr_frame *f,
 				  struct dsr_observation *obs)
 {
 	(void)me;
+	if (t->v6)
+		return nd_claim_match(t, s, f, obs);
 	/* Any ARP frame with the VIP as sender protocol address claims it. */
 	if (f->l3 != DSR_L3_ARP || f->arp.spa.s_addr != t->target.s_addr)
 		return DSR_MATCH_NO;
@@ -85,14 +118,21 @@ static bool claim_is_attempt(const struct dsr_task *t, const struct dsr_task_sta
 			     const struct dsr_local *me, const struct dsr_frame *f)
 {
 	const uint8_t *mac = server_mac(t, s);
-	return t->server && mac && f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST &&
-	       memcmp(f->eth_src, me->mac, 6) == 0 && memcmp(f->eth_dst, mac, 6) == 0 &&
-	       f->arp.tpa.s_addr == t->target.s_addr;
+	if (!t->server || !mac || memcmp(f->eth_src, me->mac, 6) != 0 || memcmp(f->eth_dst, mac, 6) != 0)
+		return false;
+	if (t->v6)
+		return f->l3 == DSR_L3_IPV6 && f->l4 == DSR_L4_ND && f->nd.type == DSR_ND_SOLICIT && f->nd.dad &&
+		       memcmp(&f->nd.target, &t->target6, sizeof(t->target6)) == 0;
+	return f->l3 == DSR_L3_ARP && f->arp.op == DSR_ARP_REQUEST && f->arp.tpa.s_addr == t->target.s_addr;
 }
 
 /* Answers ARP for the VIP, announces it, or uses it as ARP sender: which mistake it is. */
 static enum dsr_claim_kind claim_kind(const struct dsr_observation *o)
 {
+	if (o->kind == DSR_OBS_ND_ADVERT)
+		return DSR_CLAIM_REPLY;
+	if (o->kind == DSR_OBS_ND_SOLICIT)
+		return o->nd_dad ? DSR_CLAIM_ANNOUNCE : DSR_CLAIM_REQUEST;
 	return dsr_claim_kind_of(o->arp_op, o->ip.s_addr, o->arp_tpa.s_addr);
 }
 
@@ -112,6 +152,13 @@ static void describe(const struct dsr_observation *o, char *out, size_t len)
 	gmtime_r(&sec, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	dsr_format_mac(o->mac, mac);
+	if (o->kind == DSR_OBS_ND_ADVERT || o->kind == DSR_OBS_ND_SOLICIT) {
+		snprintf(out, len, "%s.%06ldZ %s %s", when, (long)o->ts.tv_usec,
+			 o->kind == DSR_OBS_ND_ADVERT ? (o->nd_solicited ? "advert solicited" : "advert")
+			 : o->nd_dad ? "solicit dad" : "solicit",
+			 mac);
+		return;
+	}
 	dsr_format_ipv4(o->arp_tpa, tpa);
 	snprintf(out, len, "%s.%06ldZ %s %s %s", when, (long)o->ts.tv_usec,
 		 o->arp_op == DSR_ARP_REPLY ? "reply" : "request", mac, tpa);
@@ -136,9 +183,9 @@ static void claim_judge_server(const struct dsr_judge_ctx *j, const struct dsr_o
 	const uint8_t *mac = server_mac(t, j->state);
 	struct dsr_observation claims[CLAIMS_KEPT];
 	size_t n = 0;
-	char vip[16], text[18];
+	char vip[DSR_IPV6_TEXT], text[18];
 
-	dsr_format_ipv4(t->target, vip);
+	dsr_task_addr_text(t, vip);
 	if (!mac) {
 		out->status = DSR_FAIL;
 		out->reason = DSR_REASON(NO_MAC);
@@ -158,8 +205,8 @@ static void claim_judge_server(const struct dsr_judge_ctx *j, const struct dsr_o
 	dsr_evidence_int(out, "probes", j->state->attempts);
 	if (n == 0) {
 		out->status = DSR_PASS;
-		dsr_check_summary(out, "%s never claimed %s (%u unicast who-has sent, none answered)", text, vip,
-			 j->state->attempts);
+		dsr_check_summary(out, "%s never claimed %s (%u unicast %s sent, none answered)", text, vip,
+			 j->state->attempts, t->v6 ? "solicitation" : "who-has");
 		return;
 	}
 	list_frames(out, claims, n);

@@ -31,6 +31,38 @@ int dsr_build_arp_reply(const struct dsr_local *me, const uint8_t mac[6], struct
 	return dsr_wire()->arp(&eth, &arp, buf, cap, err, errlen);
 }
 
+/* RFC 4291 2.7.1: ff02::1:ff00:0/104 and the target's low 24 bits; RFC 2464 7:
+ * 33:33 and the group's low 32 bits on Ethernet. */
+static void solicited_node(const struct in6_addr *target, struct in6_addr *group, uint8_t mac[6])
+{
+	static const uint8_t prefix[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff};
+
+	memcpy(group->s6_addr, prefix, sizeof(prefix));
+	memcpy(group->s6_addr + 13, target->s6_addr + 13, 3);
+	mac[0] = mac[1] = 0x33;
+	memcpy(mac + 2, group->s6_addr + 12, 4);
+}
+
+int dsr_build_nd_probe(const struct dsr_local *me, const uint8_t dst_mac[6], const struct in6_addr *target,
+		       uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	uint8_t group_mac[6];
+	struct dsr_wire_ipv6 ip = {.hlim = 255}; /* source :: */
+	struct dsr_wire_nd_solicit ns = {.target = *target};
+
+	solicited_node(target, &ip.dst, group_mac);
+	struct dsr_wire_eth eth = dsr_eth_from(me, dst_mac ? dst_mac : group_mac);
+	return dsr_wire()->nd_solicit(&eth, &ip, &ns, buf, cap, err, errlen);
+}
+
+void dsr_task_addr_text(const struct dsr_task *t, char out[46])
+{
+	if (t->v6)
+		dsr_format_ipv6(&t->target6, out);
+	else
+		dsr_format_ipv4(t->target, out);
+}
+
 unsigned long dsr_task_replies(const struct dsr_task_state *s, size_t nobs)
 {
 	return s->nmatched > nobs ? s->nmatched : nobs;
@@ -166,6 +198,40 @@ static size_t add_key(struct dsr_key *out, size_t n, struct dsr_key k)
 	return n + 1;
 }
 
+uint32_t dsr_key_fold6(const struct in6_addr *a)
+{
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < 16; i += 4)
+		h ^= (uint32_t)a->s6_addr[i] << 24 | (uint32_t)a->s6_addr[i + 1] << 16 |
+		     (uint32_t)a->s6_addr[i + 2] << 8 | a->s6_addr[i + 3];
+	return h;
+}
+
+static struct dsr_key nd_key(const struct in6_addr *addr, const uint8_t *mac)
+{
+	struct dsr_key k = {.kind = mac ? DSR_KEY_ND_FROM : DSR_KEY_ND, .addr = dsr_key_fold6(addr)};
+
+	if (mac)
+		memcpy(k.mac, mac, 6);
+	return k;
+}
+
+/* Advertisements name the address as target, for the MAC they carry (or
+ * their sender's); solicitations as target (ours in a replay, a host's
+ * duplicate address detection) or as their source. */
+static size_t nd_keys(const struct dsr_frame *f, struct dsr_key *out)
+{
+	size_t n = add_key(out, 0, nd_key(&f->nd.target, NULL));
+
+	n = add_key(out, n, nd_key(&f->nd.target, f->eth_src));
+	if (f->nd.type == DSR_ND_ADVERT && f->nd.has_lladdr)
+		n = add_key(out, n, nd_key(&f->nd.target, f->nd.lladdr));
+	if (f->nd.type == DSR_ND_SOLICIT && !f->nd.dad)
+		n = add_key(out, n, nd_key(&f->ip6.src, f->eth_src));
+	return n;
+}
+
 static struct dsr_key arp_from(struct in_addr addr, const uint8_t mac[6])
 {
 	struct dsr_key k = {.kind = DSR_KEY_ARP_FROM, .addr = addr.s_addr};
@@ -188,6 +254,8 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 		n = add_key(out, n, arp_from(f->arp.tpa, f->eth_dst));
 		return n;
 	}
+	if (f->l3 == DSR_L3_IPV6 && f->l4 == DSR_L4_ND)
+		return nd_keys(f, out);
 	if (f->l3 != DSR_L3_IPV4)
 		return 0;
 	if (f->l4 == DSR_L4_VRRP)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../src/catalogue.h"
+#include "../src/parse.h"
 #include "probe.h"
 #include "wire.h"
 
@@ -20,9 +21,21 @@ struct dsr_wire_eth dsr_eth_from(const struct dsr_local *me, const uint8_t dst[6
 int dsr_build_arp_probe(const struct dsr_local *me, const uint8_t dst_mac[6], struct in_addr target,
 			uint8_t *buf, size_t cap, char *err, size_t errlen);
 
+/* Duplicate address detection's Neighbor Solicitation for target (source ::,
+ * RFC 4862 5.4.2: like the ARP probe, it asks without teaching anyone our
+ * address, and the answer goes to all nodes), to dst_mac, or with NULL to the
+ * target's solicited-node group. Returns the frame length or -1 with err. */
+int dsr_build_nd_probe(const struct dsr_local *me, const uint8_t dst_mac[6], const struct in6_addr *target,
+		       uint8_t *buf, size_t cap, char *err, size_t errlen);
+
 /* me's answer to an ARP request from (mac, ip) for me->ip, in me's VLAN. */
 int dsr_build_arp_reply(const struct dsr_local *me, const uint8_t mac[6], struct in_addr ip, uint8_t *buf,
 			size_t cap, char *err, size_t errlen);
+
+/* Who answers for an address (ARP or Neighbor Discovery): exactly one MAC, the
+ * expected one, or the one member of the balancer set at a time for a VIP. */
+void dsr_judge_owners(const struct dsr_judge_ctx *ctx, const struct dsr_observation *obs, size_t nobs,
+		      struct dsr_check *out);
 
 /* Judge helpers shared by the IP probes. */
 /* Evidence of the answer a verdict rests on: who sent it, from where, how fast. */

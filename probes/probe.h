@@ -43,6 +43,8 @@ enum dsr_obs_kind {
 	DSR_OBS_RST,         /* RST acknowledging our SYN */
 	DSR_OBS_SEGMENT,     /* any other TCP segment of one of our connections (tcp_conn.c) */
 	DSR_OBS_VRRP,        /* a VRRP advertisement of the task's virtual router */
+	DSR_OBS_ND_ADVERT,   /* a Neighbor Advertisement for the task's IPv6 target */
+	DSR_OBS_ND_SOLICIT,  /* a Neighbor Solicitation for it (nd_dad), or from it as source */
 };
 
 /* What the wire said about one task: kept apart from what it means. */
@@ -60,6 +62,9 @@ struct dsr_observation {
 	uint16_t lport;
 	uint32_t tcp_seq, tcp_ack;
 	struct in_addr arp_tpa; /* ARP: target protocol address */
+	/* Neighbor Discovery: the advertisement's flags; a solicitation from ::
+	 * (duplicate address detection) */
+	bool nd_solicited, nd_override, nd_dad;
 	/* VRRP: the advertisement (mac and ip: who sent it) */
 	uint8_t vrrp_vrid, vrrp_priority;
 	uint16_t vrrp_interval_cs;
@@ -96,6 +101,9 @@ struct dsr_task {
 	const char *service;
 	const char *server;
 	struct in_addr target;
+	/* An IPv6 task (Neighbor Discovery): its address is target6, not target. */
+	bool v6;
+	struct in6_addr target6;
 	int port; /* -1 for none */
 	bool is_vip;
 	/* An internal task only resolves a next hop's MAC; it yields no check. */
@@ -225,6 +233,8 @@ enum dsr_key_kind {
 	 * (num), from one of the DSR_CONN_PORTS local ports starting at port. */
 	DSR_KEY_CONN,
 	DSR_KEY_VRRP,     /* a VRRP advertisement of virtual router num */
+	DSR_KEY_ND,       /* Neighbor Discovery about an IPv6 address (addr: dsr_key_fold6) */
+	DSR_KEY_ND_FROM,  /* the same, from the MAC in mac */
 };
 
 /* Local ports per task of this host's own connections: a block aligned on
@@ -245,6 +255,9 @@ struct dsr_key {
 /* The keys of the tasks frame f may concern: answers, ICMP errors quoting a
  * probe, and (for a replay) our own attempts. Returns how many, each once. */
 size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KEYS_MAX]);
+/* An IPv6 address folded into a key's 32 bits: two addresses may share it,
+ * a probe's match tells them apart. */
+uint32_t dsr_key_fold6(const struct in6_addr *a);
 bool dsr_key_equal(const struct dsr_key *a, const struct dsr_key *b);
 
 struct dsr_probe {
@@ -315,6 +328,9 @@ struct dsr_probe {
 	unsigned (*min_watch_ms)(const struct dsr_task *t, const struct dsr_observation *first);
 };
 
+/* The task's address as text, IPv4 or IPv6 (out: 46 bytes, DSR_IPV6_TEXT). */
+void dsr_task_addr_text(const struct dsr_task *t, char out[46]);
+
 /* A task's state before the engine has done anything: the plan's identity. */
 void dsr_task_state_init(const struct dsr_task *t, struct dsr_task_state *s);
 
@@ -325,6 +341,7 @@ extern const struct dsr_probe dsr_probe_arp_claim;
 extern const struct dsr_probe dsr_probe_dsr_return;
 extern const struct dsr_probe dsr_probe_tcp_conn;
 extern const struct dsr_probe dsr_probe_vrrp;
+extern const struct dsr_probe dsr_probe_nd;
 
 /* Is mac one of the n in list? */
 bool dsr_mac_in(const uint8_t (*list)[6], size_t n, const uint8_t mac[6]);

@@ -11,6 +11,7 @@ static const struct dsr_probe *const probes[] = {
 	&dsr_probe_dsr_return,
 	&dsr_probe_tcp_conn,
 	&dsr_probe_vrrp,
+	&dsr_probe_nd,
 };
 
 const struct dsr_probe *dsr_probe_find(const char *name)

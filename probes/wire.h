@@ -21,6 +21,9 @@
 #define DSR_WIRE_ICMP_ECHO_LEN 8
 #define DSR_WIRE_TCP_LEN 20
 #define DSR_WIRE_IP_DF 0x4000
+#define DSR_WIRE_IPV6_LEN 40
+#define DSR_WIRE_ND_SOLICIT_LEN 24 /* ICMPv6 header, reserved word, target; no option */
+#define DSR_WIRE_ETHERTYPE_IPV6 0x86dd
 
 #define DSR_TCP_FIN 0x01
 #define DSR_TCP_SYN 0x02
@@ -58,6 +61,17 @@ struct dsr_wire_ipv4 {
 	uint8_t ttl;
 };
 
+struct dsr_wire_ipv6 {
+	struct in6_addr src, dst;
+	uint8_t hlim;
+};
+
+/* A Neighbor Solicitation for target, without options: the only form dsrcheck
+ * sends is duplicate address detection's (source ::), which may carry none. */
+struct dsr_wire_nd_solicit {
+	struct in6_addr target;
+};
+
 struct dsr_wire_echo {
 	uint16_t id, seq;
 	const uint8_t *payload;
@@ -83,6 +97,9 @@ struct dsr_wire_writer {
 			 const struct dsr_wire_echo *echo, uint8_t *buf, size_t cap, char *err, size_t errlen);
 	int (*tcp)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *ip, const struct dsr_wire_tcp *tcp,
 		   uint8_t *buf, size_t cap, char *err, size_t errlen);
+	int (*nd_solicit)(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			  const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
+			  size_t errlen);
 };
 
 extern const struct dsr_wire_writer dsr_wire_raw;

@@ -114,11 +114,36 @@ static int libnet_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4
 	return finish(l, built, buf, cap, err, errlen);
 }
 
+static struct libnet_in6_addr in6(const struct in6_addr *a)
+{
+	struct libnet_in6_addr out;
+
+	memcpy(&out, a->s6_addr, 16);
+	return out;
+}
+
+static int libnet_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			     const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
+			     size_t errlen)
+{
+	libnet_t *l = begin(err, errlen);
+
+	if (!l)
+		return -1;
+	bool built = libnet_build_icmpv6_ndp_nsol(ND_NEIGHBOR_SOLICIT, 0, 0, in6(&ns->target), NULL, 0, l,
+						  0) != -1 &&
+		     libnet_build_ipv6(0, 0, DSR_WIRE_ND_SOLICIT_LEN, IPPROTO_ICMPV6, ip->hlim, in6(&ip->src),
+				       in6(&ip->dst), NULL, 0, l, 0) != -1 &&
+		     build_link(eth, DSR_WIRE_ETHERTYPE_IPV6, l);
+	return finish(l, built, buf, cap, err, errlen);
+}
+
 const struct dsr_wire_writer dsr_wire_libnet = {
 	.name = "libnet",
 	.arp = libnet_arp,
 	.icmp_echo = libnet_icmp_echo,
 	.tcp = libnet_tcp,
+	.nd_solicit = libnet_nd_solicit,
 };
 #else
 /* ISO C wants at least one declaration in a translation unit. */

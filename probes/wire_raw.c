@@ -1,5 +1,5 @@
-/* dsrcheck's own frame writer: plain byte layout of RFC 826, 791, 792 and 793
- * headers with their checksums, for builds without libnet (Windows/Npcap).
+/* dsrcheck's own frame writer: plain byte layout of RFC 826, 791, 792, 793,
+ * 8200 and 4861 headers with their checksums, for builds without libnet (Windows/Npcap).
  * Written big-endian byte by byte, never through a struct cast. */
 #include <stdio.h>
 #include <string.h>
@@ -161,9 +161,42 @@ static int raw_tcp(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv4 *i
 	return (int)len;
 }
 
+static int raw_nd_solicit(const struct dsr_wire_eth *eth, const struct dsr_wire_ipv6 *ip,
+			  const struct dsr_wire_nd_solicit *ns, uint8_t *buf, size_t cap, char *err,
+			  size_t errlen)
+{
+	size_t len = dsr_wire_eth_len(eth) + DSR_WIRE_IPV6_LEN + DSR_WIRE_ND_SOLICIT_LEN;
+
+	if (!fits(len, cap, err, errlen))
+		return -1;
+	uint8_t *p = put_eth(buf, eth, DSR_WIRE_ETHERTYPE_IPV6);
+	p = put32(p, 6u << 28); /* version, no traffic class, no flow label */
+	p = put16(p, DSR_WIRE_ND_SOLICIT_LEN);
+	*p++ = 58; /* ICMPv6 */
+	*p++ = ip->hlim;
+	memcpy(p, ip->src.s6_addr, 16);
+	memcpy(p + 16, ip->dst.s6_addr, 16);
+	uint8_t *icmp = p + 32;
+	p = icmp;
+	*p++ = 135; /* Neighbor Solicitation */
+	*p++ = 0;
+	p = put16(p, 0);
+	p = put32(p, 0); /* reserved */
+	memcpy(p, ns->target.s6_addr, 16);
+
+	/* RFC 8200 8.1: source, destination, upper-layer length, next header. */
+	uint8_t pseudo[40];
+	memcpy(pseudo, ip->src.s6_addr, 16);
+	memcpy(pseudo + 16, ip->dst.s6_addr, 16);
+	put32(put32(pseudo + 32, DSR_WIRE_ND_SOLICIT_LEN), 58);
+	put16(icmp + 2, fold(sum16(icmp, DSR_WIRE_ND_SOLICIT_LEN, sum16(pseudo, sizeof(pseudo), 0))));
+	return (int)len;
+}
+
 const struct dsr_wire_writer dsr_wire_raw = {
 	.name = "raw",
 	.arp = raw_arp,
 	.icmp_echo = raw_icmp_echo,
 	.tcp = raw_tcp,
+	.nd_solicit = raw_nd_solicit,
 };

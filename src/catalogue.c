@@ -234,6 +234,35 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"nft delete rule {chain} handle N; persist the change in /etc/nftables.conf}",
 		"{=firewall-drop}"},
 	[DSR_FIX_FIREWALL_ALLOW6] = {"firewall-allow6", NULL, "{=firewall-drop6}", "{=firewall-allow}"},
+	[DSR_FIX_ND_VIP_LEAK] = {"nd-vip-leak", NULL,
+		"keep the IPv6 VIP {vip} on lo only (ip -6 addr add {vip}/128 dev lo, persisted) and never "
+		"on the NIC (ip -6 addr show; ip -6 addr del {vip}/<prefix> dev <iface>); turn proxy NDP "
+		"off for it (sysctl -w net.ipv6.conf.<iface>.proxy_ndp=0; ip -6 neigh del proxy {vip} dev "
+		"<iface>), and stop whatever sends Neighbor Advertisements for it (a VRRP daemon, ndsend). "
+		"arp_ignore and arp_announce do not apply to IPv6: a VIP on lo is never answered by "
+		"Neighbor Discovery",
+		"keep the IPv6 VIP {vip} on the Microsoft KM-TEST Loopback Adapter only, never on the NIC: "
+		"netsh interface ipv6 show addresses, then netsh interface ipv6 delete address "
+		"\"<NIC>\" {vip}, and netsh interface ipv6 add address \"<loopback adapter>\" {vip}; "
+		"check the system event log for duplicate address detection failures"},
+	[DSR_FIX_ND_VIP_SILENT] = {"nd-vip-silent",
+		"Nobody answers Neighbor Discovery for the IPv6 VIP {vip}: check that the balancer is up "
+		"and holds {vip} on its interface on this segment (keepalived: the IPv6 address in "
+		"virtual_ipaddress; ip -6 addr show: not tentative or dadfailed), and that the virtual "
+		"service is enabled for IPv6.", NULL, NULL},
+	[DSR_FIX_ND_VIP_WRONG_OWNER] = {"nd-vip-wrong-owner",
+		"The IPv6 VIP {vip} is answered by a MAC that is not the balancer's: find that host (ip -6 "
+		"neigh, the switch's MAC table) and remove {vip} from its network interface or its proxy "
+		"NDP entries, or correct balancer-mac in the configuration.", NULL, NULL},
+	[DSR_FIX_ND_ADDRESS_CONFLICT] = {"nd-address-conflict",
+		"Two hosts answer Neighbor Discovery for {addr}: find the host with the unexpected MAC (ip "
+		"-6 neigh, the switch's MAC table) and give it another address, or remove its proxy NDP "
+		"entry (ip -6 neigh show proxy), unless the two are a failover pair.", NULL, NULL},
+	[DSR_FIX_ND_RIP_SILENT] = {"nd-rip-silent",
+		"{addr} does not answer Neighbor Discovery: check that the server is up, that {addr} is on "
+		"its network interface on this segment and usable (ip -6 addr show: not tentative or "
+		"dadfailed; Windows: netsh interface ipv6 show addresses, not Duplicate), and that "
+		"ICMPv6 is not filtered.", NULL, NULL},
 	[DSR_FIX_NO_MASTER] = {"no-master",
 		"Nobody advertised VRRP virtual router {value} (the VIP {vip}) for three advertisement "
 		"intervals: is keepalived (or the appliance's HA service) running on the balancers, and "
@@ -364,6 +393,28 @@ static const struct dsr_reason_def arp_vip_claim_service[] = {
 	R(BASE_MAC, FAIL, "a balancer claimed the VIP with its own MAC while the VRRP virtual MAC owns it",
 	  BASE_MAC),
 	OFF_SEGMENT,
+};
+static const struct dsr_reason_def nd_rip[] = {
+	R(NO_ANSWER, FAIL, "nothing answers Neighbor Discovery for the address", ND_RIP_SILENT),
+	R(CONFLICT, FAIL, "two or more MACs", ND_ADDRESS_CONFLICT),
+	R(WRONG_MAC, FAIL, "one MAC, not the configured one", WRONG_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def nd_vip[] = {
+	R(NO_ANSWER, FAIL, "nothing answers Neighbor Discovery for the IPv6 VIP", ND_VIP_SILENT),
+	R(CONFLICT, FAIL, "two or more MACs, not all members of the balancer set", ND_VIP_LEAK),
+	R(WRONG_OWNER, FAIL, "one MAC, not the balancer's", ND_VIP_WRONG_OWNER),
+	R(SPLIT_BRAIN, FAIL, "two members of the balancer set answer at once (two masters)", SPLIT_BRAIN),
+	OFF_SEGMENT,
+	NOT_SEEN,
+};
+static const struct dsr_reason_def nd_vip_claim[] = {
+	R(CLAIMED, FAIL, "the server advertised the IPv6 VIP, solicited from it, or ran duplicate "
+	  "address detection for it", ND_VIP_LEAK),
+	R(NO_MAC, FAIL, "the server's MAC is neither configured nor learned", NO_MAC),
+	OFF_SEGMENT,
+	NOT_SEEN,
 };
 static const struct dsr_reason_def icmp_rip[] = {
 	R(TIMEOUT, FAIL, "no echo reply, or the next hop did not answer ARP", RIP_NO_PING),
@@ -621,6 +672,16 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
 	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
 	      "used", arp_conflict),
+	CHECK(ND_RIP, "nd.rip", SRV, AUDIT, NULL,
+	      "IPv6 (Neighbor Discovery): its real IPv6 address is advertised by exactly one MAC, the "
+	      "configured one if given, in answer to a duplicate address detection solicitation", nd_rip),
+	CHECK(ND_VIP, "nd.vip", SVC, AUDIT, NULL,
+	      "IPv6 (Neighbor Discovery): exactly one owner advertises the IPv6 VIP within one probe "
+	      "window, a member of the balancer set when one is configured (as arp.vip)", nd_vip),
+	CHECK(ND_VIP_CLAIM, "nd.vip.claim", SRV, AUDIT, NULL,
+	      "IPv6 (Neighbor Discovery): the server's MAC never advertises the IPv6 VIP, never solicits "
+	      "from it or runs duplicate address detection for it, and stays silent to a solicitation "
+	      "for it sent to its MAC", nd_vip_claim),
 	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
 	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
 	      "with a host mask (/32, 255.255.255.255)", local_vip),
@@ -869,11 +930,32 @@ void dsr_fix_render(char *out, size_t cap, enum dsr_fix fix, enum dsr_platform p
 		fix_text(out, cap, fix, platform, a);
 }
 
+/* Is c one of the Neighbor Discovery checks (nd.*), the IPv6 side of ARP's? */
+static bool is_nd(const struct dsr_check *c)
+{
+	return c->id && strncmp(c->id, "nd.", 3) == 0;
+}
+
+/* The remedy for c: the judges share ARP's verdicts, and an nd.* check gets
+ * the Neighbor Discovery counterpart of an ARP remedy. */
+static enum dsr_fix for_family(const struct dsr_check *c, enum dsr_fix fix)
+{
+	static const enum dsr_fix nd[DSR_FIX_COUNT] = {
+		[DSR_FIX_VIP_ARP_LEAK] = DSR_FIX_ND_VIP_LEAK,
+		[DSR_FIX_VIP_ARP_SILENT] = DSR_FIX_ND_VIP_SILENT,
+		[DSR_FIX_VIP_WRONG_OWNER] = DSR_FIX_ND_VIP_WRONG_OWNER,
+		[DSR_FIX_ADDRESS_CONFLICT] = DSR_FIX_ND_ADDRESS_CONFLICT,
+		[DSR_FIX_RIP_ARP_SILENT] = DSR_FIX_ND_RIP_SILENT,
+	};
+	return is_nd(c) && nd[fix] ? nd[fix] : fix;
+}
+
 void dsr_fix(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform platform,
 	     const struct dsr_fix_args *a)
 {
 	char text[2048];
 
+	fix = for_family(c, fix);
 	note_platform(c, fix, platform);
 	fix_text(text, sizeof(text), fix, platform, a);
 	dsr_check_remedy(c, "%s", text);
@@ -884,6 +966,7 @@ void dsr_fix_append(struct dsr_check *c, enum dsr_fix fix, enum dsr_platform pla
 {
 	char text[2048];
 
+	fix = for_family(c, fix);
 	note_platform(c, fix, platform);
 	fix_text(text, sizeof(text), fix, platform, a);
 	dsr_check_remedy_append(c, "%s", text);
@@ -952,10 +1035,16 @@ void dsr_verdict_claimed(struct dsr_check *c, const char *mac, enum dsr_claim_ki
 		[DSR_CLAIM_ANNOUNCE] = "announced",
 		[DSR_CLAIM_REQUEST] = "used as ARP sender address",
 	};
+	static const char *const nd_words[] = {
+		[DSR_CLAIM_REPLY] = "advertised",
+		[DSR_CLAIM_ANNOUNCE] = "ran duplicate address detection for",
+		[DSR_CLAIM_REQUEST] = "solicited neighbours from",
+	};
 
 	c->status = DSR_FAIL;
 	c->reason = DSR_REASON(CLAIMED);
-	dsr_check_summary(c, "%s %s %s in %lu ARP frame%s", mac, words[kind], vip, n, n == 1 ? "" : "s");
+	dsr_check_summary(c, "%s %s %s in %lu %s frame%s", mac, (is_nd(c) ? nd_words : words)[kind], vip, n,
+			  is_nd(c) ? "Neighbor Discovery" : "ARP", n == 1 ? "" : "s");
 	dsr_fix(c, DSR_FIX_VIP_ARP_LEAK, platform, &(struct dsr_fix_args){.vip = vip});
 }
 

@@ -46,7 +46,7 @@ struct dsr_check {
 	const char *id;      /* "tcp.rip", ...: a public contract */
 	const char *service; /* NULL for none */
 	const char *server;  /* NULL for none */
-	char target[46];     /* dotted quad or IPv6 text (RFC 5952), "" for none */
+	char target[46];     /* dotted quad or IPv6 text (DSR_IPV6_TEXT), "" for none */
 	int port;            /* -1 for none */
 	uint16_t vlan;       /* the 802.1Q VLAN its frames were of, 0 for untagged */
 	enum dsr_status status;

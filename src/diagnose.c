@@ -38,28 +38,33 @@ struct rule {
 
 /* Most specific first: a server that is down also times out on the VIP. */
 static const struct rule rules[] = {
-	{DSR_FINDING_SPLIT_BRAIN, PER_SERVICE, "arp.vip:split-brain vrrp.master:split-brain", NULL,
-	 "arp.vip:* arp.vip.claim:* vrrp.master:*", false, DSR_CONFIDENCE_CERTAIN},
+	{DSR_FINDING_SPLIT_BRAIN, PER_SERVICE, "arp.vip:split-brain vrrp.master:split-brain "
+	 "nd.vip:split-brain", NULL, "arp.vip:* arp.vip.claim:* vrrp.master:* nd.vip:*", false,
+	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NO_MASTER, PER_SERVICE, "vrrp.master:no-master", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BASE_MAC, PER_SERVICE, "arp.vip.claim:base-mac", NULL,
 	 "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner arp.vip.claim:base-mac", false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
-	 "local.arp.announce:* local.vip:not-loopback", NULL, "arp.vip:*", true, DSR_CONFIDENCE_CERTAIN},
+	 "local.arp.announce:* local.vip:not-loopback nd.vip.claim:claimed", NULL, "arp.vip:* nd.vip:*",
+	 true, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host",
 	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner", false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner", NULL,
+	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner "
+	 "nd.vip:no-answer nd.vip:wrong-owner", NULL,
 	 "icmp.vip:timeout tcp.vip:timeout dsr.return:*", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict "
-	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:*", NULL, NULL, false,
+	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:* nd.rip:conflict nd.rip:wrong-mac", NULL,
+	 NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "arp.rip:no-answer", NULL,
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout "
-	 "arp.vip.claim:no-mac icmp.vip.direct:no-mac tcp.vip.direct:no-mac", true, DSR_CONFIDENCE_CERTAIN},
+	 "arp.vip.claim:no-mac icmp.vip.direct:no-mac tcp.vip.direct:no-mac nd.rip:no-answer "
+	 "nd.vip.claim:no-mac", true, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "icmp.rip:timeout tcp.rip:timeout",
 	 "tcp.rip:pass tcp.rip:refused icmp.rip:pass",
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout", true,

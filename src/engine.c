@@ -472,10 +472,13 @@ void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen)
 	filter_hosts(plan, hosts, sizeof(hosts));
 	/* VRRP advertisements go to a multicast group (or a unicast peer), never to
 	 * us: vrrp.master watches them whoever sends them. */
+	/* Neighbor Discovery answers go to all nodes (duplicate address
+	 * detection's), and claims are whatever a server sends: all of ICMPv6 but
+	 * our own, which the engine sorts. */
 	snprintf(ours, sizeof(ours),
-		 "ip proto 112 or (not ether src %s and (arp or (%s and (icmp or "
+		 "ip proto 112 or (not ether src %s and (arp or %s(%s and (icmp or "
 		 "(tcp and dst portrange %u-%u)))))",
-		 mac, hosts, plan->sport_first, plan->sport_last);
+		 mac, plan->neighbor_discovery ? "icmp6 or " : "", hosts, plan->sport_first, plan->sport_last);
 	/* Tagged frames: where the tag is still in the frame (BSD, macOS, a saved
 	 * file) only `vlan` moves libpcap past it; on Linux the kernel has moved
 	 * received tags into metadata, where the untagged half already matches

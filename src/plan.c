@@ -383,7 +383,8 @@ static int plan_balancers(struct builder *b, const struct dsr_service *svc)
 		size_t owner = index_of(b, t);
 		for (size_t k = 0; k < b->plan->ntasks; k++) {
 			struct dsr_task *v = &b->tasks[k];
-			if (v->check_id == DSR_ID(ARP_VIP) && v->service == svc->name && v->probe &&
+			if ((v->check_id == DSR_ID(ARP_VIP) || v->check_id == DSR_ID(ND_VIP)) &&
+			    v->service == svc->name && v->probe &&
 			    v->nowner_tasks < DSR_MAX_OWNER_TASKS && !t->local_owner)
 				v->owner_tasks[v->nowner_tasks++] = owner;
 		}
@@ -537,6 +538,80 @@ static int plan_service(struct builder *b, const struct dsr_config *cfg, const s
 	return 0;
 }
 
+/* A Neighbor Discovery check of target, planned as a skip when link (the
+ * IPv4 address of the same host or VIP) is off the segment: a dual-stack
+ * service lives on one link, and the IPv4 side says which. */
+static struct dsr_task *add_nd_check(struct builder *b, const char *check_id, const struct dsr_service *svc,
+				     const struct dsr_server *srv, const struct in6_addr *target,
+				     struct in_addr link, const struct dsr_probe *probe)
+{
+	struct dsr_task *t = add_task(b);
+
+	if (!t)
+		return NULL;
+	t->check_id = check_id;
+	t->service = svc->name;
+	t->server = srv ? srv->name : NULL;
+	t->v6 = true;
+	t->target6 = *target;
+	b->plan->neighbor_discovery = true;
+	t->is_vip = memcmp(target, &svc->vip6, sizeof(*target)) == 0;
+	if (dsr_iface_on_link(b->ifc, link))
+		t->probe = probe;
+	else
+		skip(t, DSR_REASON(NOT_ON_SEGMENT), off_segment);
+	return t;
+}
+
+/* The IPv6 side of a dual-stack service, over Neighbor Discovery: who owns
+ * the IPv6 VIP (nd.vip), each server's IPv6 address (nd.rip, once per
+ * server), and whether a server claims the IPv6 VIP (nd.vip.claim, at the MAC
+ * its IPv4 address resolves to). Planned after every IPv4 task, so that the
+ * IPv4 probes keep their identifiers whatever IPv6 adds. */
+static int plan_nd(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
+		   const size_t *server_arp, bool *rip_done)
+{
+	bool one = cfg->only_server[0] != '\0';
+	struct dsr_task *t;
+
+	if (!svc->has_vip6)
+		return 0;
+	if (!one) {
+		if (!(t = add_nd_check(b, DSR_ID(ND_VIP), svc, NULL, &svc->vip6, svc->vip, &dsr_probe_nd)))
+			return -1;
+		const uint8_t *mac;
+		expect_balancer(t, svc, false);
+		if ((t->local_owner = dsr_iface_holder6(b->ifc, &svc->vip6, &mac) != NULL))
+			memcpy(t->local_mac, mac, 6);
+	}
+	for (size_t s = 0; s < svc->nservers; s++) {
+		size_t idx = svc->servers[s];
+		const struct dsr_server *srv = &cfg->servers[idx];
+		if (one && strcmp(srv->name, cfg->only_server) != 0)
+			continue;
+		if (srv->has_addr6 && !rip_done[idx]) {
+			rip_done[idx] = true;
+			if (!(t = add_nd_check(b, DSR_ID(ND_RIP), svc, srv, &srv->addr6, srv->addr, &dsr_probe_nd)))
+				return -1;
+			if (srv->has_mac)
+				expect(t, srv->mac);
+		}
+		struct in_addr hop;
+		size_t resolver = next_hop(b, srv->addr, server_arp[idx], &hop);
+		if (b->err[0] || !(t = add_nd_check(b, DSR_ID(ND_VIP_CLAIM), svc, srv, &svc->vip6, srv->addr,
+						    &dsr_probe_arp_claim)))
+			return -1;
+		t->claim_watch = true;
+		t->resolver = resolver;
+		t->nexthop = hop;
+		if (srv->has_mac) {
+			memcpy(t->fallback_mac, srv->mac, 6);
+			t->has_fallback_mac = true;
+		}
+	}
+	return 0;
+}
+
 /* The tagged vantage of VLAN vlan from address src, made once per VLAN.
  * Returns its number (index + 1), or 0 with err set. */
 static uint16_t tagged_vantage(struct builder *b, const struct dsr_service *svc, unsigned vlan,
@@ -655,10 +730,11 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	err[0] = '\0';
 	size_t *server_arp = malloc((cfg->nservers + 1) * sizeof(*server_arp));
 	bool *server_done = calloc(cfg->nservers + 1, sizeof(*server_done));
+	bool *rip6_done = calloc(cfg->nservers + 1, sizeof(*rip6_done));
 	int rc = 0;
 
 	memset(plan, 0, sizeof(*plan));
-	if (!server_arp || !server_done) {
+	if (!server_arp || !server_done || !rip6_done) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 		goto out;
@@ -692,6 +768,11 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 					   dsr_iface_on_link(b.ifc, cfg->servers[svc->servers[s]].addr);
 		rc = plan_service(&b, cfg, svc, server_arp, server_done);
 	}
+	for (size_t i = 0; i < cfg->nservices && rc == 0; i++) {
+		struct dsr_iface view;
+		if ((rc = service_view(&b, cfg, ifc, &cfg->services[i], &view)) == 0)
+			rc = plan_nd(&b, cfg, &cfg->services[i], server_arp, rip6_done);
+	}
 	/* Last: a task's identifiers come from its place in the plan, and the
 	 * recorded runs of tests/test_fixtures.c keep theirs. */
 	for (size_t i = 0; i < cfg->nservices && rc == 0 && !cfg->only_server[0]; i++) {
@@ -710,6 +791,7 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 out:
 	free(server_arp);
 	free(server_done);
+	free(rip6_done);
 	if (rc < 0)
 		dsr_plan_free(plan);
 	return rc;

@@ -22,6 +22,7 @@ struct dsr_plan {
 	/* A VIP this host holds now (a balancer that is master), and the
 	 * interface it is on: the probing one, or one stacked on it (vrrp.51). */
 	bool holds_vip;
+	bool neighbor_discovery; /* IPv6 tasks are planned: the capture admits ICMPv6 */
 	char vip_on[64];
 	uint16_t sport_first, sport_last; /* TCP source ports in use: the capture filter admits these */
 	/* Among them, the ports of this host's own connections (tcp.vip.conn),

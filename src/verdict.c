@@ -403,7 +403,7 @@ struct dsr_check *dsr_verdicts(const struct dsr_config *cfg, const struct dsr_pl
 		c->id = t->check_id;
 		c->service = t->service;
 		c->server = t->server;
-		dsr_format_ipv4(t->target, c->target);
+		dsr_task_addr_text(t, c->target);
 		c->port = t->port;
 		/* On a sub-interface, its VLAN; tagged from a trunk, the task's. */
 		c->vlan = t->vantage ? dsr_plan_me(plan, t)->vlan : plan->iface_vlan;

@@ -376,7 +376,8 @@ static void ids_for_the_usage(void **state)
 	fclose(f);
 	assert_string_equal(text, "arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip\n"
 				  "        icmp.vip.direct tcp.rip tcp.vip tcp.vip.direct\n"
-				  "        dsr.return tcp.vip.conn vrrp.master arp.conflict\n");
+				  "        dsr.return tcp.vip.conn vrrp.master arp.conflict\n"
+				  "        nd.rip nd.vip nd.vip.claim\n");
 }
 
 /* ---- every id and reason the tests expect -------------------------------- */

@@ -143,6 +143,95 @@ static void capture_filters_admit_vrrp(void **state)
 #endif
 }
 
+/* A dual-stack service: the IPv6 side over Neighbor Discovery (nd.vip once,
+ * nd.rip once per server with an IPv6 address, nd.vip.claim per server at the
+ * MAC its IPv4 address resolves to), after every IPv4 task, whose identifiers
+ * stay those of the IPv4-only plan; the capture then admits ICMPv6. */
+static void dual_stack_plans_neighbor_discovery(void **state)
+{
+	(void)state;
+	static const char *dual = "[service web]\n"
+				  "vip = 198.18.0.100, 2001:2::100\n"
+				  "ports = 80\n"
+				  "balancer-mac = 02:00:00:00:00:02\n"
+				  "servers = rs1, rs2\n"
+				  "[service mail]\n"
+				  "vip = 198.18.0.101, 2001:2::101\n"
+				  "ports = 25\n"
+				  "servers = rs1\n"
+				  "[server rs1]\n"
+				  "address = 198.18.0.11, 2001:2::11\n"
+				  "mac = 02:00:00:00:00:11\n"
+				  "[server rs2]\n"
+				  "address = 198.18.0.12\n";
+	static const char *v4 = "[service web]\nvip = 198.18.0.100\nports = 80\nbalancer-mac = 02:00:00:00:00:02\n"
+				"servers = rs1, rs2\n[service mail]\nvip = 198.18.0.101\nports = 25\nservers = rs1\n"
+				"[server rs1]\naddress = 198.18.0.11\nmac = 02:00:00:00:00:11\n"
+				"[server rs2]\naddress = 198.18.0.12\n";
+	struct dsr_config cfg, cfg4;
+	struct dsr_iface ifc;
+	struct dsr_plan plan, plan4;
+	char err[256], a6[DSR_IPV6_TEXT], filter[DSR_FILTER_MAX];
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg, dual, "d.ini", err, sizeof(err)), 0);
+	assert_int_equal(dsr_plan_build(&cfg, &ifc, 0x12345678, &plan, err, sizeof(err)), 0);
+	assert_int_equal(dsr_config_init(&cfg4), 0);
+	assert_int_equal(dsr_config_load_string(&cfg4, v4, "4.ini", err, sizeof(err)), 0);
+	assert_int_equal(dsr_plan_build(&cfg4, &ifc, 0x12345678, &plan4, err, sizeof(err)), 0);
+
+	assert_true(plan.neighbor_discovery);
+	assert_false(plan4.neighbor_discovery);
+	const struct dsr_task *t = find(&plan, "nd.vip", NULL, -1);
+	assert_non_null(t);
+	assert_true(t->v6 && t->is_vip && t->probe == &dsr_probe_nd);
+	dsr_task_addr_text(t, a6);
+	assert_string_equal(a6, "2001:2::100");
+	assert_int_equal(t->nexpected, 1); /* balancer-mac */
+	t = find(&plan, "nd.rip", "rs1", -1);
+	assert_non_null(t);
+	dsr_task_addr_text(t, a6);
+	assert_string_equal(a6, "2001:2::11");
+	assert_int_equal(t->nexpected, 1);
+	assert_null(find(&plan, "nd.rip", "rs2", -1)); /* no IPv6 address */
+	size_t nd_rips = 0, claims = 0;
+	for (size_t i = 0; i < plan.ntasks; i++) {
+		nd_rips += plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "nd.rip") == 0;
+		claims += plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "nd.vip.claim") == 0;
+	}
+	assert_int_equal(nd_rips, 1); /* rs1 is in two services: asked once */
+	assert_int_equal(claims, 3);  /* web: rs1, rs2; mail: rs1 */
+	t = find(&plan, "nd.vip.claim", "rs2", -1);
+	assert_true(t->v6 && t->claim_watch && t->probe == &dsr_probe_arp_claim);
+	assert_int_equal(plan.tasks[t->resolver].target.s_addr, find(&plan, "arp.rip", "rs2", -1)->target.s_addr);
+	/* The IPv4 tasks: the same, with the same identifiers. */
+	for (size_t i = 0; i < plan4.ntasks; i++) {
+		assert_string_equal(plan.tasks[i].check_id ? plan.tasks[i].check_id : "-",
+				    plan4.tasks[i].check_id ? plan4.tasks[i].check_id : "-");
+		assert_int_equal(plan.tasks[i].sport, plan4.tasks[i].sport);
+		assert_int_equal(plan.tasks[i].seq, plan4.tasks[i].seq);
+		assert_int_equal(plan.tasks[i].echo_id, plan4.tasks[i].echo_id);
+	}
+	for (size_t i = plan4.ntasks; i < plan.ntasks; i++)
+		assert_true(plan.tasks[i].v6 || plan.tasks[i].internal);
+	dsr_engine_filter(&plan, filter, sizeof(filter));
+	assert_non_null(strstr(filter, "icmp6"));
+	dsr_engine_filter(&plan4, filter, sizeof(filter));
+	assert_null(strstr(filter, "icmp6"));
+	/* Off the segment: skips with their reason. */
+	dsr_plan_free(&plan);
+	vantage(&ifc, "198.18.9.50", 24, NULL);
+	assert_int_equal(dsr_plan_build(&cfg, &ifc, 0x12345678, &plan, err, sizeof(err)), 0);
+	t = find(&plan, "nd.vip", NULL, -1);
+	assert_null(t->probe);
+	assert_string_equal(t->skip_reason, "not-on-segment");
+	dsr_plan_free(&plan);
+	dsr_plan_free(&plan4);
+	dsr_config_free(&cfg);
+	dsr_config_free(&cfg4);
+}
+
 /* vrrp.master: one watching task per service with a vrrp-id, wherever the
  * VIP's segment is reachable (on the balancer too: its peer's advertisements,
  * or its own); a skip from another segment; none without a vrrp-id. */
@@ -617,6 +706,7 @@ int main(void)
 		cmocka_unit_test(vlan_other_vlans_never_count),
 		cmocka_unit_test(untagged_service_ignores_tagged_frames),
 		cmocka_unit_test(vlan_vantage_errors),
+		cmocka_unit_test(dual_stack_plans_neighbor_discovery),
 #ifndef _WIN32
 		cmocka_unit_test(capture_filters_admit_tagged_frames),
 #endif

@@ -50,6 +50,41 @@ static void test_raw_syn_matches_hand_computed_bytes(void **state)
 	assert_memory_equal(buf, want, sizeof(want));
 }
 
+static struct in6_addr addr6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* Duplicate address detection's solicitation for 2001:2::100: from ::, to the
+ * target's solicited-node group, hop limit 255; the checksum worked out
+ * separately (RFC 1071 sum in Python over the pseudo-header and message). */
+static void test_raw_nd_solicit_matches_hand_computed_bytes(void **state)
+{
+	(void)state;
+	static const uint8_t group_mac[6] = {0x33, 0x33, 0xff, 0x00, 0x01, 0x00};
+	static const uint8_t want[] = {
+		0x33, 0x33, 0xff, 0x00, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0x01, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0x00, 0x18, 58, 255,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0x00, 0x01, 0x00,
+		135, 0, 0x58, 0xa5, 0, 0, 0, 0,
+		0x20, 0x01, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,
+	};
+	struct dsr_wire_eth eth = {.dst = group_mac, .src = mac_a};
+	struct dsr_wire_ipv6 ip = {.src = addr6("::"), .dst = addr6("ff02::1:ff00:100"), .hlim = 255};
+	struct dsr_wire_nd_solicit ns = {.target = addr6("2001:2::100")};
+	uint8_t buf[128];
+	char err[128];
+
+	int len = dsr_wire_raw.nd_solicit(&eth, &ip, &ns, buf, sizeof(buf), err, sizeof(err));
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(dsr_wire_raw.nd_solicit(&eth, &ip, &ns, buf, sizeof(want) - 1, err, sizeof(err)), -1);
+}
+
 static void test_raw_refuses_small_buffers_and_bad_options(void **state)
 {
 	(void)state;
@@ -134,6 +169,16 @@ static void test_raw_writer_matches_libnet(void **state)
 					   .options = opts, .options_len = (next_random(&rng) % 11) * 4};
 		same_bytes("tcp", n, a, dsr_wire_raw.tcp(&eth, &ip, &tcp, a, sizeof(a), err, sizeof(err)), b,
 			   dsr_wire_libnet.tcp(&eth, &ip, &tcp, b, sizeof(b), err, sizeof(err)));
+
+		struct dsr_wire_ipv6 ip6 = {.hlim = (uint8_t)next_random(&rng)};
+		struct dsr_wire_nd_solicit ns;
+		for (size_t i = 0; i < 16; i++) {
+			ip6.src.s6_addr[i] = (uint8_t)next_random(&rng);
+			ip6.dst.s6_addr[i] = (uint8_t)next_random(&rng);
+			ns.target.s6_addr[i] = (uint8_t)next_random(&rng);
+		}
+		same_bytes("nd", n, a, dsr_wire_raw.nd_solicit(&eth, &ip6, &ns, a, sizeof(a), err, sizeof(err)), b,
+			   dsr_wire_libnet.nd_solicit(&eth, &ip6, &ns, b, sizeof(b), err, sizeof(err)));
 	}
 }
 #endif
@@ -168,6 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_syn_matches_hand_computed_bytes),
+		cmocka_unit_test(test_raw_nd_solicit_matches_hand_computed_bytes),
 		cmocka_unit_test(test_raw_refuses_small_buffers_and_bad_options),
 		cmocka_unit_test(test_raw_tagged_arp_reply_decodes),
 #ifdef DSR_HAVE_LIBNET
