@@ -536,8 +536,7 @@ static void rule_weakhost(struct builder *b, bool send)
 
 /* Does socket address a take connections to the VIP of this family? A socket
  * on :: takes IPv6, and IPv4 too on Linux unless it is IPV6_V6ONLY (which
- * /proc does not show; IPv4's check has always counted it); Windows makes
- * every IPv6 socket V6ONLY by default. */
+ * /proc does not show; IPv4's check has always counted it). */
 static bool serves(const struct builder *b, const char *a)
 {
 	struct in6_addr have;
@@ -545,14 +544,16 @@ static bool serves(const struct builder *b, const char *a)
 	if (b->v6)
 		return strcmp(a, "::") == 0 ||
 		       (dsr_parse_ipv6(a, &have) == 0 && memcmp(&have, &b->t->vip6, sizeof(have)) == 0);
-	return strcmp(a, b->vip) == 0 || strcmp(a, "0.0.0.0") == 0 ||
-	       (strcmp(a, "::") == 0 && !is_windows(b));
+	return strcmp(a, b->vip) == 0 || strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0;
 }
 
-/* Is socket address a of this family (an IPv4-mapped socket shows as IPv4)? */
+/* Is socket address a of this family (an IPv4-mapped socket shows as IPv4)?
+ * Windows makes every IPv6 socket V6ONLY by default: [::] is IPv6's alone there. */
 static bool of_family(const struct builder *b, const char *a)
 {
-	return b->v6 ? strchr(a, ':') != NULL : !strchr(a, ':') || strcmp(a, "::") == 0;
+	if (b->v6)
+		return strchr(a, ':') != NULL;
+	return !strchr(a, ':') || (strcmp(a, "::") == 0 && !is_windows(b));
 }
 
 static void rule_listen(struct builder *b, uint16_t port)
@@ -570,7 +571,7 @@ static void rule_listen(struct builder *b, uint16_t port)
 	for (size_t i = 0; i < b->s->nlisteners; i++) {
 		const struct dsr_local_listener *l = &b->s->listeners[i];
 
-		if (l->port != port || !of_family(b, l->addr) || (!b->v6 && is_windows(b) && strchr(l->addr, ':')))
+		if (l->port != port || !of_family(b, l->addr))
 			continue;
 		dsr_evidence_list_add(c, "listening", l->addr);
 		if (serves(b, l->addr)) {
