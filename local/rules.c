@@ -1096,6 +1096,9 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 			rule_linux_firewall(&b, -1);
 	}
 	if (t->has_vip6) {
+		void (*firewall)(struct builder *, int) =
+			s->platform == DSR_LOCAL_WINDOWS ? rule_windows_firewall : rule_linux_firewall;
+
 		b.v6 = true;
 		dsr_format_ipv6(&t->vip6, b.vip);
 		rule_vip6(&b);
@@ -1107,17 +1110,10 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 		}
 		for (size_t i = 0; i < nports; i++) {
 			rule_listen(&b, t->ports[i]);
-			if (s->platform == DSR_LOCAL_WINDOWS)
-				rule_windows_firewall(&b, t->ports[i]);
-			else
-				rule_linux_firewall(&b, t->ports[i]);
+			firewall(&b, t->ports[i]);
 		}
-		if (nports == 0) {
-			if (s->platform == DSR_LOCAL_WINDOWS)
-				rule_windows_firewall(&b, -1);
-			else
-				rule_linux_firewall(&b, -1);
-		}
+		if (nports == 0)
+			firewall(&b, -1);
 	}
 	*nchecks = b.n;
 	return dsr_checks_pack(b.checks, b.n);
