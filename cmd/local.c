@@ -12,7 +12,7 @@
 /* local takes --vip and --port only (cmd/options.c refuses the rest). */
 int dsr_cmd_local_prepare(struct dsr_cmd_options *o, struct dsr_config *cfg, struct dsr_cmd_error *e)
 {
-	if (cfg->nservices == 0 || !cfg->services[0].has_vip)
+	if (cfg->nservices == 0 || (!cfg->services[0].has_vip && !cfg->services[0].has_vip6))
 		return dsr_cmd_usage_error(e, "local: which VIP? give --vip ADDR");
 	if (o->snapshot_in && o->snapshot_out)
 		return dsr_cmd_usage_error(e, "local: give --snapshot or --save-snapshot, not both");
@@ -47,7 +47,9 @@ int dsr_cmd_local(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 {
 	char err[512];
 	const struct dsr_service *svc = &cfg->services[0];
-	struct dsr_local_target target = {.vip = svc->vip};
+	/* one VIP of each family: the IPv6 checks run when a VIP6 is given */
+	struct dsr_local_target target = {.has_vip = svc->has_vip, .vip = svc->vip,
+					  .has_vip6 = svc->has_vip6, .vip6 = svc->vip6};
 	struct dsr_local_snapshot *snap;
 	struct dsr_run result = {.version = DSR_VERSION};
 	struct dsr_check *checks;
@@ -73,7 +75,10 @@ int dsr_cmd_local(const struct dsr_cmd_options *o, struct dsr_config *cfg, struc
 	result.duration_ms = dsr_cmd_elapsed_ms(&result.started);
 	snprintf(result.vantage.ifname, sizeof(result.vantage.ifname), "%s",
 		 o->snapshot_in ? o->snapshot_in : "this host");
-	dsr_format_ipv4(svc->vip, result.vantage.ip);
+	if (svc->has_vip)
+		dsr_format_ipv4(svc->vip, result.vantage.ip);
+	else
+		dsr_format_ipv6(&svc->vip6, result.vantage.ip);
 	result.vantage.inside_server = true;
 	result.checks = checks;
 	status = dsr_cmd_emit_reports(o, &result, e);

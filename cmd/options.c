@@ -159,7 +159,7 @@ void dsr_cmd_usage(FILE *out)
 	      "       dsrcheck --vip ADDR --port P[,P...] --server [NAME=]ADDR[@MAC]... [options]\n"
 	      "       dsrcheck analyze FILE.pcap [-c FILE | --vip ... --server ...] [-f FMT]\n"
 	      "       dsrcheck watch [-c FILE] [--interval D] [--syslog] [--report FMT:PATH]...\n"
-	      "       dsrcheck local --vip ADDR [--port P]... [--snapshot FILE | --save-snapshot FILE]\n"
+	      "       dsrcheck local --vip ADDR [--vip ADDR6] [--port P]... [--snapshot FILE | --save-snapshot FILE]\n"
 	      "\n"
 	      "Verify a Direct Server Return load-balancer deployment with ARP, ICMP and TCP probes.\n"
 	      "\n",

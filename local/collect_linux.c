@@ -1,9 +1,12 @@
 /* dsrcheck local on Linux: what this host (this network namespace) shows, into a
  * snapshot. Interfaces and addresses from getifaddrs; their kind from the flags
  * and the driver (a dummy interface is a valid home for the VIP); the ARP and
- * reverse-path sysctls, routes and listening sockets from /proc; the firewall
- * from `nft list ruleset` and `iptables-save`, run with a time limit when they
- * are installed. Nothing here judges: see local/rules.c. */
+ * reverse-path sysctls, routes, listening sockets, IPv6 addresses with their
+ * state (if_inet6) and proxy_ndp from /proc; the firewall from `nft list
+ * ruleset`, `iptables-save` and `ip6tables-save`, and the proxy NDP entries
+ * from `ip -6 neigh show proxy` (iproute2's text rather than netlink: the same
+ * bounded run_tool as the firewall, and a line tests can feed), run with a time
+ * limit when they are installed. Nothing here judges: see local/rules.c. */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,6 +83,8 @@ static int collect_interfaces(const char *root, struct dsr_local_snapshot *s, ch
 			f->noarp = (ifa->ifa_flags & IFF_NOARP) != 0;
 			f->kind = kind_of(root, f->name, ifa->ifa_flags);
 			f->weak_host_send = f->weak_host_receive = DSR_LOCAL_UNKNOWN;
+			f->weak_host_send6 = f->weak_host_receive6 = DSR_LOCAL_UNKNOWN;
+			f->proxy_ndp = DSR_LOCAL_UNKNOWN;
 		}
 		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET || !ifa->ifa_netmask ||
 		    f->naddrs == DSR_LOCAL_MAX_IFACE_ADDRS)
@@ -120,6 +125,16 @@ static void collect_proc(const char *root, struct dsr_local_snapshot *s)
 	if ((text = dsr_local_read_text(path, PROC_MAX_BYTES, NULL))) {
 		dsr_local_parse_proc_tcp(text, true, s);
 		free(text);
+	}
+	/* getifaddrs has no IPv6 address state: if_inet6 has tentative and dadfailed */
+	snprintf(path, sizeof(path), "%s/proc/net/if_inet6", root);
+	if ((text = dsr_local_read_text(path, PROC_MAX_BYTES, NULL))) {
+		dsr_local_parse_if_inet6(text, s);
+		dsr_local_read_sysctls6(root, s);
+		s->ipv6_state = DSR_LOCAL_READ;
+		free(text);
+	} else {
+		s->ipv6_state = DSR_LOCAL_UNREADABLE; /* no IPv6 in this kernel, or no /proc */
 	}
 }
 
@@ -290,9 +305,12 @@ static void collect_firewall(struct dsr_local_snapshot *s)
 {
 	char nft[64], ipt[64], why[DSR_LOCAL_TEXT] = "";
 	bool have_nft = find_tool("nft", nft, sizeof(nft)) != NULL;
+	char ip6t[64];
 	bool have_ipt = find_tool("iptables-save", ipt, sizeof(ipt)) != NULL;
+	bool have_ip6t = find_tool("ip6tables-save", ip6t, sizeof(ip6t)) != NULL;
 	char *const nft_argv[] = {nft, "list", "ruleset", NULL};
 	char *const ipt_argv[] = {ipt, NULL};
+	char *const ip6t_argv[] = {ip6t, NULL};
 
 	s->firewall_state = DSR_LOCAL_UNREADABLE;
 	if (!have_nft && !have_ipt) {
@@ -301,12 +319,33 @@ static void collect_firewall(struct dsr_local_snapshot *s)
 		return;
 	}
 	if ((have_nft && read_tool(nft_argv, s, why, sizeof(why)) < 0) ||
-	    (have_ipt && read_tool(ipt_argv, s, why, sizeof(why)) < 0)) {
+	    (have_ipt && read_tool(ipt_argv, s, why, sizeof(why)) < 0) ||
+	    (have_ip6t && read_tool(ip6t_argv, s, why, sizeof(why)) < 0)) {
 		s->nfw_lines = 0;
 		snprintf(s->firewall_why, sizeof(s->firewall_why), "%s", why);
 		return;
 	}
 	s->firewall_state = DSR_LOCAL_READ;
+}
+
+/* Proxy NDP entries answer solicitations for an address that is not on the
+ * interface: with proxy_ndp on, a VIP6 entry leaks the VIP6 to the segment. */
+static void collect_ndp_proxies(struct dsr_local_snapshot *s)
+{
+	char ip[64], *out = NULL;
+	size_t len = 0;
+	char *const argv[] = {ip, "-6", "neigh", "show", "proxy", NULL};
+
+	s->ndp_proxies_state = DSR_LOCAL_UNREADABLE;
+	if (!find_tool("ip", ip, sizeof(ip))) {
+		snprintf(s->ndp_proxies_why, sizeof(s->ndp_proxies_why), "ip (iproute2) is not installed");
+		return;
+	}
+	if (run_tool(argv, &out, &len, s->ndp_proxies_why, sizeof(s->ndp_proxies_why)) == 0) {
+		dsr_local_parse_ndp_proxies(out, s);
+		s->ndp_proxies_state = DSR_LOCAL_READ;
+	}
+	free(out);
 }
 
 int dsr_local_collect(const struct dsr_local_request *req, struct dsr_local_snapshot *out,
@@ -323,8 +362,10 @@ int dsr_local_collect(const struct dsr_local_request *req, struct dsr_local_snap
 	collect_proc(root, out);
 	if (req->run_firewall_tools) {
 		collect_firewall(out);
+		collect_ndp_proxies(out);
 	} else {
 		out->firewall_state = DSR_LOCAL_UNREAD;
+		out->ndp_proxies_state = DSR_LOCAL_UNREAD;
 	}
 	out->iis_state = DSR_LOCAL_ABSENT;
 	out->events_state = DSR_LOCAL_ABSENT;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "local.h"
+#include "../src/parse.h"
 
 #define IIS_CONFIG_MAX_BYTES (16 * 1024 * 1024)
 #define FIREWALL_POLICY                                                                            \
@@ -52,21 +53,30 @@ static bool is_loopback_adapter(const char *description)
 	return strstr(description, "Loopback Adapter") != NULL;
 }
 
-static void read_weak_host(struct dsr_local_iface *f)
+/* IPv4 and IPv6 are separate IP interfaces of one adapter, each with its own
+ * weak host settings (netsh interface ipv4 / ipv6 set interface). */
+static void read_weak_host(ADDRESS_FAMILY family, unsigned index, int *send, int *receive)
 {
 	MIB_IPINTERFACE_ROW row;
 
 	/* Family and index are all GetIpInterfaceEntry needs; InitializeIpInterfaceEntry
 	 * only sets defaults for SetIpInterfaceEntry (and is missing from Wine). */
 	memset(&row, 0, sizeof(row));
-	row.Family = AF_INET;
-	row.InterfaceIndex = f->index;
+	row.Family = family;
+	row.InterfaceIndex = index;
 	if (GetIpInterfaceEntry(&row) != NO_ERROR) {
-		f->weak_host_send = f->weak_host_receive = DSR_LOCAL_UNKNOWN;
+		*send = *receive = DSR_LOCAL_UNKNOWN;
 		return;
 	}
-	f->weak_host_send = row.WeakHostSend ? 1 : 0;
-	f->weak_host_receive = row.WeakHostReceive ? 1 : 0;
+	*send = row.WeakHostSend ? 1 : 0;
+	*receive = row.WeakHostReceive ? 1 : 0;
+}
+
+static unsigned dad_flags(IP_DAD_STATE st)
+{
+	if (st == IpDadStateDuplicate)
+		return DSR_LOCAL_IFA_DADFAILED;
+	return st == IpDadStateTentative ? DSR_LOCAL_IFA_TENTATIVE : 0;
 }
 
 static int collect_adapters(struct dsr_local_snapshot *s, char *err, size_t errlen)
@@ -82,7 +92,7 @@ static int collect_adapters(struct dsr_local_snapshot *s, char *err, size_t errl
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		rc = GetAdaptersAddresses(AF_INET, flags, NULL, list, &size);
+		rc = GetAdaptersAddresses(AF_UNSPEC, flags, NULL, list, &size);
 		if (rc != ERROR_BUFFER_OVERFLOW)
 			break;
 	}
@@ -109,21 +119,68 @@ static int collect_adapters(struct dsr_local_snapshot *s, char *err, size_t errl
 		f->kind = is_loopback_adapter(f->description) ? DSR_LOCAL_KIND_LOOPBACK
 			  : a->IfType == IF_TYPE_ETHERNET_CSMACD ? DSR_LOCAL_KIND_ETHERNET
 								  : DSR_LOCAL_KIND_OTHER;
-		f->arp_ignore = f->arp_announce = f->rp_filter = DSR_LOCAL_UNKNOWN;
-		for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress;
-		     u && f->naddrs < DSR_LOCAL_MAX_IFACE_ADDRS; u = u->Next) {
+		f->arp_ignore = f->arp_announce = f->rp_filter = f->proxy_ndp = DSR_LOCAL_UNKNOWN;
+		for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u; u = u->Next) {
 			struct sockaddr_in in;
-			if (!u->Address.lpSockaddr || u->Address.lpSockaddr->sa_family != AF_INET)
+			struct sockaddr_in6 in6;
+			if (!u->Address.lpSockaddr)
+				continue;
+			if (u->Address.lpSockaddr->sa_family == AF_INET6 &&
+			    f->naddrs6 < DSR_LOCAL_MAX_IFACE_ADDRS) {
+				memcpy(&in6, u->Address.lpSockaddr, sizeof(in6));
+				f->addrs6[f->naddrs6].addr = in6.sin6_addr;
+				f->addrs6[f->naddrs6].prefix = u->OnLinkPrefixLength;
+				f->addrs6[f->naddrs6++].flags = dad_flags(u->DadState);
+			}
+			if (u->Address.lpSockaddr->sa_family != AF_INET || f->naddrs == DSR_LOCAL_MAX_IFACE_ADDRS)
 				continue;
 			memcpy(&in, u->Address.lpSockaddr, sizeof(in));
 			f->addrs[f->naddrs].addr = in.sin_addr;
 			f->addrs[f->naddrs++].prefix = u->OnLinkPrefixLength;
 		}
-		read_weak_host(f);
+		read_weak_host(AF_INET, f->index, &f->weak_host_send, &f->weak_host_receive);
+		read_weak_host(AF_INET6, f->index, &f->weak_host_send6, &f->weak_host_receive6);
 	}
 	free(list);
 	s->ifaces_state = DSR_LOCAL_READ;
+	s->ipv6_state = DSR_LOCAL_READ;
 	return 0;
+}
+
+/* IPv6 sockets, for local.listen6. They are IPV6_V6ONLY by default on Windows,
+ * so local.listen never counts them for IPv4. */
+static void collect_listeners6(struct dsr_local_snapshot *s)
+{
+	DWORD size = 0, rc;
+	MIB_TCP6TABLE_OWNER_PID *table = NULL;
+
+	for (int tries = 0; tries < 4; tries++) {
+		rc = GetExtendedTcpTable(table, &size, FALSE, AF_INET6, TCP_TABLE_OWNER_PID_LISTENER, 0);
+		if (rc != ERROR_INSUFFICIENT_BUFFER)
+			break;
+		free(table);
+		table = malloc(size);
+		if (!table)
+			return;
+	}
+	for (DWORD i = 0; rc == NO_ERROR && table && i < table->dwNumEntries &&
+			  s->nlisteners < DSR_LOCAL_MAX_LISTEN;
+	     i++) {
+		struct in6_addr a;
+		struct dsr_local_listener *l = &s->listeners[s->nlisteners];
+		unsigned port = ntohs((u_short)table->table[i].dwLocalPort);
+		bool seen = false;
+
+		memcpy(&a, table->table[i].ucLocalAddr, sizeof(a));
+		dsr_format_ipv6(&a, l->addr);
+		for (size_t k = 0; k < s->nlisteners && !seen; k++)
+			seen = s->listeners[k].port == port && strcmp(s->listeners[k].addr, l->addr) == 0;
+		if (seen || port == 0)
+			continue;
+		l->port = (uint16_t)port;
+		s->nlisteners++;
+	}
+	free(table);
 }
 
 static void collect_listeners(struct dsr_local_snapshot *s)
@@ -161,9 +218,8 @@ static void collect_listeners(struct dsr_local_snapshot *s)
 		l->port = (uint16_t)port;
 		s->nlisteners++;
 	}
-	/* IPv6 sockets are IPV6_V6ONLY by default on Windows: they do not take
-	 * IPv4 connections to the VIP, so they are not recorded. */
 	free(table);
+	collect_listeners6(s);
 	s->listen_state = DSR_LOCAL_READ;
 }
 

@@ -10,7 +10,11 @@
  * cannot evaluate (named sets, marks, limits, an unknown client's address) is a
  * maybe, and a maybe never becomes a fail, only "unclear". Only filter chains on
  * the prerouting, input and (netdev) ingress hooks of ip/inet/netdev tables, and
- * iptables' raw/mangle PREROUTING and filter/mangle INPUT, see the packet. Pure. */
+ * iptables' raw/mangle PREROUTING and filter/mangle INPUT, see the packet.
+ *
+ * For an IPv6 packet (local.firewall6) the same walk runs over ip6/inet/netdev
+ * tables and ip6tables-save's chains: a match of the other family ("ip daddr"
+ * in an inet chain, "icmp") never matches it, as in the kernel. Pure. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +42,9 @@ struct ruleset {
 };
 
 struct packet {
+	bool v6;
 	uint32_t vip; /* host order */
+	struct in6_addr vip6;
 	int port;
 	const char *const *ifaces;
 	size_t nifaces;
@@ -144,6 +150,47 @@ static bool address_covers(const char *item, const void *arg)
 	return (ntohl(a.s_addr) & mask) == (vip & mask);
 }
 
+/* IPv6: A, A-B or A/LEN, compared as 16-byte big-endian numbers. */
+static bool address6_covers(const char *item, const void *arg)
+{
+	const struct in6_addr *vip = arg;
+	char buf[100];
+	char *slash, *dash;
+	struct in6_addr a, b;
+	unsigned len = 128;
+
+	snprintf(buf, sizeof(buf), "%s", item);
+	slash = strchr(buf, '/');
+	dash = strchr(buf, '-');
+	if (dash) {
+		*dash = '\0';
+		if (dsr_parse_ipv6(buf, &a) < 0 || dsr_parse_ipv6(dash + 1, &b) < 0)
+			return false;
+		return memcmp(vip, &a, 16) >= 0 && memcmp(vip, &b, 16) <= 0;
+	}
+	if (slash) {
+		*slash = '\0';
+		if (dsr_parse_uint(slash + 1, 0, 128, &len) < 0)
+			return false;
+	}
+	if (dsr_parse_ipv6(buf, &a) < 0)
+		return false;
+	for (unsigned bit = 0; bit < len; bit++) {
+		unsigned byte = bit / 8, m = 0x80u >> (bit % 8);
+		if ((a.s6_addr[byte] & m) != (vip->s6_addr[byte] & m))
+			return false;
+	}
+	return true;
+}
+
+/* The destination-address match of the packet's own family. */
+static bool dest_covers(const char *item, const void *arg)
+{
+	const struct packet *pk = arg;
+
+	return pk->v6 ? address6_covers(item, &pk->vip6) : address_covers(item, &pk->vip);
+}
+
 static bool port_covers(const char *item, const void *arg)
 {
 	int port = *(const int *)arg;
@@ -161,6 +208,12 @@ static bool port_covers(const char *item, const void *arg)
 	if (sep && dsr_parse_uint(sep + 1, 0, 65535, &hi) < 0)
 		return false;
 	return (unsigned)port >= lo && (unsigned)port <= hi;
+}
+
+/* A source match that every client passes: 0.0.0.0/0, ::/0. */
+static bool all_sources(const char *v)
+{
+	return strcmp(v, "0.0.0.0/0") == 0 || strcmp(v, "::/0") == 0;
 }
 
 static bool is_tcp(const char *item, const void *arg)
@@ -235,16 +288,25 @@ static void nft_rule(const struct tokens *tk, const struct packet *pk, struct ru
 		bool neg;
 		const char *v;
 
-		if (strcmp(w, "ip") == 0 && strcmp(next, "daddr") == 0) {
+		/* the packet's own family: "ip" for IPv4, "ip6" for IPv6 */
+		bool own = strcmp(w, pk->v6 ? "ip6" : "ip") == 0;
+
+		if (own && strcmp(next, "daddr") == 0) {
 			v = value_at(tk, &i, i + 2, &neg);
-			m = both(m, opaque(v) ? MAYBE : yes_no(any_item(v, address_covers, &pk->vip), neg));
-		} else if (strcmp(w, "ip") == 0 && strcmp(next, "saddr") == 0) {
+			m = both(m, opaque(v) ? MAYBE : yes_no(any_item(v, dest_covers, pk), neg));
+		} else if (own && strcmp(next, "saddr") == 0) {
 			v = value_at(tk, &i, i + 2, &neg);
 			/* the client is unknown: only a match-all is certain */
-			m = both(m, strcmp(v, "0.0.0.0/0") == 0 && !neg ? YES : MAYBE);
-		} else if (strcmp(w, "ip") == 0 && strcmp(next, "protocol") == 0) {
+			m = both(m, all_sources(v) && !neg ? YES : MAYBE);
+		} else if (own && strcmp(next, pk->v6 ? "nexthdr" : "protocol") == 0) {
 			v = value_at(tk, &i, i + 2, &neg);
 			m = both(m, opaque(v) ? MAYBE : yes_no(any_item(v, is_tcp, NULL), neg));
+		} else if (pk->v6 && (strcmp(w, "ip") == 0 || strcmp(w, "icmp") == 0)) {
+			m = NO; /* an IPv4 match: an inet chain's IPv6 packet never passes it */
+			break;
+		} else if (pk->v6 && strcmp(w, "meta") == 0 && strcmp(next, "nfproto") == 0) {
+			v = value_at(tk, &i, i + 2, &neg);
+			m = both(m, opaque(v) ? MAYBE : yes_no(strcmp(v, "ipv6") == 0, neg));
 		} else if ((strcmp(w, "tcp") == 0 || strcmp(w, "th") == 0) && strcmp(next, "dport") == 0) {
 			v = value_at(tk, &i, i + 2, &neg);
 			m = both(m, opaque(v) || pk->port < 0
@@ -254,7 +316,7 @@ static void nft_rule(const struct tokens *tk, const struct packet *pk, struct ru
 			i++; /* sport, flags, ...: not evaluated */
 			m = both(m, MAYBE);
 		} else if (strcmp(w, "udp") == 0 || strcmp(w, "icmp") == 0 || strcmp(w, "sctp") == 0 ||
-			   strcmp(w, "ip6") == 0 || strcmp(w, "icmpv6") == 0 || strcmp(w, "arp") == 0) {
+			   (strcmp(w, "ip6") == 0 && !pk->v6) || strcmp(w, "icmpv6") == 0 || strcmp(w, "arp") == 0) {
 			m = NO; /* another protocol */
 			break;
 		} else if (strcmp(w, "meta") == 0 && strcmp(next, "l4proto") == 0) {
@@ -314,9 +376,9 @@ static void ipt_rule(const struct tokens *tk, const struct packet *pk, struct ru
 			continue;
 		}
 		if (strcmp(w, "-d") == 0 || strcmp(w, "--destination") == 0) {
-			m = both(m, yes_no(any_item(v, address_covers, &pk->vip), was_neg));
+			m = both(m, yes_no(any_item(v, dest_covers, pk), was_neg));
 		} else if (strcmp(w, "-s") == 0 || strcmp(w, "--source") == 0) {
-			m = both(m, strcmp(v, "0.0.0.0/0") == 0 && !was_neg ? YES : MAYBE);
+			m = both(m, all_sources(v) && !was_neg ? YES : MAYBE);
 		} else if (strcmp(w, "-p") == 0 || strcmp(w, "--protocol") == 0) {
 			m = both(m, yes_no(any_item(v, is_tcp, NULL), was_neg));
 		} else if (strcmp(w, "--dport") == 0 || strcmp(w, "--destination-port") == 0 ||
@@ -393,9 +455,15 @@ static int count(const char *s, char ch)
 	return n;
 }
 
-static void structure(struct ruleset *rs)
+static bool is_ipt(const char *family)
+{
+	return strcmp(family, "iptables") == 0 || strcmp(family, "ip6tables") == 0;
+}
+
+static void structure(struct ruleset *rs, bool v6)
 {
 	char family[16] = "", table[64] = "", ipt_table[64] = "";
+	const char *ipt_family = "iptables";
 	int depth = 0, chain = -1;
 	bool in_block = false; /* a set, map, ... inside a table */
 	int block_depth = 0;
@@ -408,26 +476,34 @@ static void structure(struct ruleset *rs)
 		tokenize(line, &tk);
 		if (tk.n == 0)
 			continue;
-		/* iptables-save */
+		/* iptables-save and ip6tables-save, told apart by the line each starts with */
+		if (tk.t[0][0] == '#' && depth == 0) {
+			if (strstr(line, "Generated by ip6tables-save"))
+				ipt_family = "ip6tables";
+			else if (strstr(line, "Generated by iptables-save"))
+				ipt_family = "iptables";
+			continue;
+		}
 		if (tk.t[0][0] == '*' && depth == 0) {
 			snprintf(ipt_table, sizeof(ipt_table), "%s", tk.t[0] + 1);
 			continue;
 		}
 		if (tk.t[0][0] == ':' && depth == 0 && ipt_table[0]) {
-			int c = add_chain(rs, "iptables", ipt_table, tk.t[0] + 1);
+			int c = add_chain(rs, ipt_family, ipt_table, tk.t[0] + 1);
 			if (c >= 0 && tk.n > 1 && strcmp(tk.t[1], "-") != 0) {
 				struct chain *ch = &rs->chains[c];
 				ch->base = true;
 				ch->policy_drop = strcmp(tk.t[1], "DROP") == 0;
-				ch->relevant = (strcmp(ipt_table, "filter") == 0 && strcmp(ch->name, "INPUT") == 0) ||
+				ch->relevant = (strcmp(ipt_family, v6 ? "ip6tables" : "iptables") == 0) &&
+					       ((strcmp(ipt_table, "filter") == 0 && strcmp(ch->name, "INPUT") == 0) ||
 					       (strcmp(ipt_table, "mangle") == 0 &&
 						(strcmp(ch->name, "INPUT") == 0 || strcmp(ch->name, "PREROUTING") == 0)) ||
-					       (strcmp(ipt_table, "raw") == 0 && strcmp(ch->name, "PREROUTING") == 0);
+					       (strcmp(ipt_table, "raw") == 0 && strcmp(ch->name, "PREROUTING") == 0));
 			}
 			continue;
 		}
 		if (strcmp(tk.t[0], "-A") == 0 && depth == 0 && ipt_table[0] && tk.n > 1) {
-			rs->chain_of[i] = add_chain(rs, "iptables", ipt_table, tk.t[1]);
+			rs->chain_of[i] = add_chain(rs, ipt_family, ipt_table, tk.t[1]);
 			continue;
 		}
 		if (strcmp(tk.t[0], "COMMIT") == 0 && depth == 0) {
@@ -457,7 +533,8 @@ static void structure(struct ruleset *rs)
 			for (size_t k = 0; k + 1 < tk.n; k++) {
 				if (strcmp(tk.t[k], "hook") == 0) {
 					const char *h = tk.t[k + 1];
-					bool ipish = strcmp(family, "ip") == 0 || strcmp(family, "inet") == 0;
+					bool ipish = strcmp(family, v6 ? "ip6" : "ip") == 0 ||
+						     strcmp(family, "inet") == 0;
 					ch->relevant = filter && ((ipish && (strcmp(h, "prerouting") == 0 ||
 									     strcmp(h, "input") == 0)) ||
 								  (strcmp(family, "netdev") == 0 &&
@@ -501,7 +578,7 @@ static enum outcome walk_chain(struct walk *w, int chain, int depth, bool certai
 		if (rs->chain_of[i] != chain)
 			continue;
 		tokenize(rs->lines[i], &tk);
-		if (strcmp(rs->chains[chain].family, "iptables") == 0)
+		if (is_ipt(rs->chains[chain].family))
 			ipt_rule(&tk, w->pk, &r);
 		else
 			nft_rule(&tk, w->pk, &r);
@@ -570,12 +647,11 @@ static int severity(enum dsr_fw_verdict v)
 	return 0;
 }
 
-void dsr_linux_fw_eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, struct in_addr vip,
-		       int port, const char *const *ifaces, size_t nifaces,
-		       struct dsr_fw_finding *out)
+static void eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, const struct packet *pkt,
+		 struct dsr_fw_finding *out)
 {
 	struct ruleset *rs = calloc(1, sizeof(*rs));
-	struct packet pk = {ntohl(vip.s_addr), port, ifaces, nifaces};
+	const struct packet pk = *pkt;
 
 	memset(out, 0, sizeof(*out));
 	out->verdict = DSR_FW_ACCEPTED;
@@ -587,7 +663,7 @@ void dsr_linux_fw_eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, struc
 	}
 	rs->lines = lines;
 	rs->nlines = nlines;
-	structure(rs);
+	structure(rs, pk.v6);
 	for (size_t c = 0; c < rs->nchains; c++) {
 		const struct chain *ch = &rs->chains[c];
 		struct walk w = {.rs = rs, .pk = &pk};
@@ -616,7 +692,7 @@ void dsr_linux_fw_eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, struc
 		if (severity(v) <= severity(out->verdict))
 			continue;
 		out->verdict = v;
-		out->iptables = strcmp(ch->family, "iptables") == 0;
+		out->iptables = is_ipt(ch->family);
 		if (out->iptables)
 			snprintf(out->chain, sizeof(out->chain), "%s %s", ch->table, ch->name);
 		else
@@ -628,4 +704,22 @@ void dsr_linux_fw_eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, struc
 	}
 	free(rs->chain_of);
 	free(rs);
+}
+
+void dsr_linux_fw_eval(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines, struct in_addr vip,
+		       int port, const char *const *ifaces, size_t nifaces,
+		       struct dsr_fw_finding *out)
+{
+	struct packet pk = {.vip = ntohl(vip.s_addr), .port = port, .ifaces = ifaces, .nifaces = nifaces};
+
+	eval(lines, nlines, &pk, out);
+}
+
+void dsr_linux_fw_eval6(const char (*lines)[DSR_LOCAL_TEXT], size_t nlines,
+			const struct in6_addr *vip6, int port, const char *const *ifaces,
+			size_t nifaces, struct dsr_fw_finding *out)
+{
+	struct packet pk = {.v6 = true, .vip6 = *vip6, .port = port, .ifaces = ifaces, .nifaces = nifaces};
+
+	eval(lines, nlines, &pk, out);
 }

@@ -14,12 +14,17 @@
 #include "../src/catalogue.h"
 #include "../src/parse.h"
 
-#define MAX_LOCAL_CHECKS (8 + 3 * DSR_LOCAL_MAX_PORTS)
+/* IPv4: 8 host checks and 3 a port; IPv6: 5 host checks and 2 a port */
+#define MAX_LOCAL_CHECKS (13 + 5 * DSR_LOCAL_MAX_PORTS)
 
+/* The rules run once a family: v6 set, vip is the VIP6's text and the checks
+ * are the IPv6 ones, each its IPv4 twin's id with 6 appended (README,
+ * "dsrcheck local"). */
 struct builder {
 	const struct dsr_local_snapshot *s;
 	const struct dsr_local_target *t;
-	char vip[16];
+	bool v6;
+	char vip[DSR_IPV6_TEXT];
 	struct dsr_check *checks;
 	size_t n;
 };
@@ -82,7 +87,20 @@ static bool is_vip_home(const struct builder *b, const struct dsr_local_iface *f
  * loopback or dummy, taking part in ARP. */
 static bool is_facing(const struct builder *b, const struct dsr_local_iface *f)
 {
+	if (b->v6) /* Neighbor Discovery: IFF_NOARP is no home for the VIP6, a link-local address counts */
+		return f->up && (f->naddrs > 0 || f->naddrs6 > 0) && f->kind != DSR_LOCAL_KIND_LOOPBACK &&
+		       f->kind != DSR_LOCAL_KIND_DUMMY;
 	return f->up && f->naddrs > 0 && !is_vip_home(b, f) && f->kind != DSR_LOCAL_KIND_LOOPBACK;
+}
+
+/* "198.18.0.100:80", "[2001:2::100]:80", or the VIP alone for port -1. */
+static const char *endpoint(const struct builder *b, int port, char out[64])
+{
+	if (port < 0)
+		snprintf(out, 64, "%s", b->vip);
+	else
+		snprintf(out, 64, b->v6 ? "[%s]:%d" : "%s:%d", b->vip, port);
+	return out;
 }
 
 static bool holds(const struct dsr_local_iface *f, struct in_addr a, unsigned *prefix)
@@ -444,20 +462,29 @@ static void rule_linux_settings(struct builder *b)
 
 static void rule_weakhost(struct builder *b, bool send)
 {
-	struct dsr_check *c = add(b, send ? DSR_ID(LOCAL_WEAKHOST_SEND) : DSR_ID(LOCAL_WEAKHOST_RECEIVE), -1);
+	struct dsr_check *c =
+		add(b, b->v6 ? (send ? DSR_ID(LOCAL_WEAKHOST6_SEND) : DSR_ID(LOCAL_WEAKHOST6_RECEIVE))
+			     : (send ? DSR_ID(LOCAL_WEAKHOST_SEND) : DSR_ID(LOCAL_WEAKHOST_RECEIVE)),
+		    -1);
+	const char *family = b->v6 ? " for IPv6" : "";
 	const char *key = send ? "weakhostsend" : "weakhostreceive";
 	size_t considered = 0, unknown = 0, disabled = 0;
-	char names[300] = "", commands[800] = "";
+	char names[300] = "", commands[1200] = "";
 
 	if (b->s->ifaces_state != DSR_LOCAL_READ)
 		{
 			skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
 			return;
 		}
+	if (b->v6 && b->s->ipv6_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ipv6_state, "the IPv6 settings", NULL);
+		return;
+	}
 	for (size_t i = 0; i < b->s->nifaces; i++) {
 		const struct dsr_local_iface *f = &b->s->ifaces[i];
 		bool loop = f->kind == DSR_LOCAL_KIND_LOOPBACK;
-		int v = send ? f->weak_host_send : f->weak_host_receive;
+		int v = b->v6 ? (send ? f->weak_host_send6 : f->weak_host_receive6)
+			      : (send ? f->weak_host_send : f->weak_host_receive);
 		char item[DSR_LOCAL_NAME + 48], num[40];
 
 		/* the vendor: receive on the NIC and the loopback, send on the loopback */
@@ -474,42 +501,67 @@ static void rule_weakhost(struct builder *b, bool send)
 			disabled++;
 			snprintf(names + w, sizeof(names) - w, "%s%s", w ? ", " : "", f->name);
 			w = strlen(commands);
-			dsr_fix_render(commands + w, sizeof(commands) - w, DSR_FIX_WEAKHOST_ITEM,
+			dsr_fix_render(commands + w, sizeof(commands) - w,
+				       b->v6 ? DSR_FIX_WEAKHOST6_ITEM : DSR_FIX_WEAKHOST_ITEM,
 				       DSR_PLATFORM_WINDOWS,
 				       &(struct dsr_fix_args){
 					       .value = idx(f, num, loop ? "<IDX number for loopback>"
 									 : "<IDX number for Server NIC>"),
+					       .iface = f->name,
 					       .key = key});
 		}
 	}
 	if (disabled)
-		dsr_fix_append(c, DSR_FIX_WEAKHOST, DSR_PLATFORM_WINDOWS,
+		dsr_fix_append(c, b->v6 ? DSR_FIX_WEAKHOST6 : DSR_FIX_WEAKHOST, DSR_PLATFORM_WINDOWS,
 			       &(struct dsr_fix_args){.list = commands});
 	if (disabled) {
-		verdict(c, DSR_FAIL, DSR_REASON(DISABLED), "weak host %s is disabled on %s%s", send ? "send" : "receive",
-			names,
+		verdict(c, DSR_FAIL, DSR_REASON(DISABLED), "weak host %s%s is disabled on %s%s",
+			send ? "send" : "receive", family, names,
 			send ? ": replies leave with the real address instead of the VIP"
 			     : ": frames for the VIP arriving on the NIC are dropped");
 	} else if (considered == 0) {
-		verdict(c, DSR_SKIP, DSR_REASON(NO_INTERFACE),
+		verdict(c, DSR_SKIP, DSR_REASON(NO_INTERFACE), "%s",
 			send ? "no loopback adapter (see local.loopback.adapter)"
-			     : "no adapter is up with an IPv4 address");
+			     : b->v6 ? "no adapter is up" : "no adapter is up with an IPv4 address");
 	} else if (unknown) {
-		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "weak host %s could not be read for %u interface%s",
-			send ? "send" : "receive", (unsigned)unknown, unknown == 1 ? "" : "s");
+		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "weak host %s%s could not be read for %u interface%s",
+			send ? "send" : "receive", family, (unsigned)unknown, unknown == 1 ? "" : "s");
 	} else {
-		verdict(c, DSR_PASS, NULL, "weak host %s is enabled where the vendor requires it",
-			send ? "send" : "receive");
+		verdict(c, DSR_PASS, NULL, "weak host %s%s is enabled where the vendor requires it",
+			send ? "send" : "receive", family);
 	}
 }
 
 /* ---- local.listen ---- */
 
+/* Does socket address a take connections to the VIP of this family? A socket
+ * on :: takes IPv6, and IPv4 too on Linux unless it is IPV6_V6ONLY (which
+ * /proc does not show; IPv4's check has always counted it). */
+static bool serves(const struct builder *b, const char *a)
+{
+	struct in6_addr have;
+
+	if (b->v6)
+		return strcmp(a, "::") == 0 ||
+		       (dsr_parse_ipv6(a, &have) == 0 && memcmp(&have, &b->t->vip6, sizeof(have)) == 0);
+	return strcmp(a, b->vip) == 0 || strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0;
+}
+
+/* Is socket address a of this family (an IPv4-mapped socket shows as IPv4)?
+ * Windows makes every IPv6 socket V6ONLY by default: [::] is IPv6's alone there. */
+static bool of_family(const struct builder *b, const char *a)
+{
+	if (b->v6)
+		return strchr(a, ':') != NULL;
+	return !strchr(a, ':') || (strcmp(a, "::") == 0 && !is_windows(b));
+}
+
 static void rule_listen(struct builder *b, uint16_t port)
 {
-	struct dsr_check *c = add(b, DSR_ID(LOCAL_LISTEN), port);
+	struct dsr_check *c = add(b, b->v6 ? DSR_ID(LOCAL_LISTEN6) : DSR_ID(LOCAL_LISTEN), port);
 	const struct dsr_local_listener *hit = NULL;
 	size_t others = 0;
+	char ep[64], hit_ep[64];
 
 	if (b->s->listen_state != DSR_LOCAL_READ)
 		{
@@ -519,11 +571,10 @@ static void rule_listen(struct builder *b, uint16_t port)
 	for (size_t i = 0; i < b->s->nlisteners; i++) {
 		const struct dsr_local_listener *l = &b->s->listeners[i];
 
-		if (l->port != port)
+		if (l->port != port || !of_family(b, l->addr))
 			continue;
 		dsr_evidence_list_add(c, "listening", l->addr);
-		if (strcmp(l->addr, b->vip) == 0 || strcmp(l->addr, "0.0.0.0") == 0 ||
-		    strcmp(l->addr, "::") == 0) {
+		if (serves(b, l->addr)) {
 			if (!hit || strcmp(hit->addr, b->vip) != 0)
 				hit = l;
 		} else {
@@ -531,19 +582,24 @@ static void rule_listen(struct builder *b, uint16_t port)
 		}
 	}
 	if (hit) {
-		verdict(c, DSR_PASS, NULL, "a socket listens on %s:%u%s", hit->addr, port,
-			strcmp(hit->addr, "::") == 0 ? " (dual-stack wildcard)" : "");
+		if (b->v6)
+			snprintf(hit_ep, sizeof(hit_ep), "[%s]:%u", hit->addr, port);
+		else
+			snprintf(hit_ep, sizeof(hit_ep), "%s:%u", hit->addr, port);
+		verdict(c, DSR_PASS, NULL, "a socket listens on %s%s", hit_ep,
+			strcmp(hit->addr, "::") == 0 ? (b->v6 ? " (wildcard)" : " (dual-stack wildcard)") : "");
 		return;
 	}
+	endpoint(b, port, ep);
 	if (others)
 		verdict(c, DSR_FAIL, DSR_REASON(NOT_BOUND),
-			"port %u listens only on other addresses: connections to %s:%u are refused", port,
-			b->vip, port);
+			"port %u listens only on other addresses: connections to %s are refused", port, ep);
 	else
-		verdict(c, DSR_FAIL, DSR_REASON(NOT_LISTENING), "nothing listens on port %u", port);
+		verdict(c, DSR_FAIL, DSR_REASON(NOT_LISTENING), "nothing listens on port %u%s", port,
+			b->v6 ? " over IPv6" : "");
 	char num[8];
 	snprintf(num, sizeof(num), "%u", port);
-	dsr_fix_append(c, DSR_FIX_LOCAL_LISTEN, platform(b),
+	dsr_fix_append(c, b->v6 ? DSR_FIX_LOCAL_LISTEN6 : DSR_FIX_LOCAL_LISTEN, platform(b),
 		       &(struct dsr_fix_args){.vip = b->vip, .port = num});
 }
 
@@ -561,43 +617,44 @@ static size_t facing_names(const struct builder *b, const char **names, size_t m
 
 static void rule_linux_firewall(struct builder *b, int port)
 {
-	struct dsr_check *c = add(b, DSR_ID(LOCAL_FIREWALL), port);
+	struct dsr_check *c = add(b, b->v6 ? DSR_ID(LOCAL_FIREWALL6) : DSR_ID(LOCAL_FIREWALL), port);
 	const char *names[DSR_LOCAL_MAX_IFACES];
 	size_t nnames = facing_names(b, names, DSR_LOCAL_MAX_IFACES);
 	struct dsr_fw_finding f;
-	char what[40] = "";
+	char what[64];
 
 	if (b->s->firewall_state != DSR_LOCAL_READ)
 		{
 			skip_unread(c, b->s->firewall_state, "the firewall rules", b->s->firewall_why);
 			return;
 		}
-	if (port >= 0)
-		snprintf(what, sizeof(what), ":%d", port);
-	dsr_linux_fw_eval((const char(*)[DSR_LOCAL_TEXT])b->s->fw_lines, b->s->nfw_lines, b->t->vip,
-			  port, names, nnames, &f);
+	endpoint(b, port, what);
+	if (b->v6)
+		dsr_linux_fw_eval6((const char(*)[DSR_LOCAL_TEXT])b->s->fw_lines, b->s->nfw_lines,
+				   &b->t->vip6, port, names, nnames, &f);
+	else
+		dsr_linux_fw_eval((const char(*)[DSR_LOCAL_TEXT])b->s->fw_lines, b->s->nfw_lines,
+				  b->t->vip, port, names, nnames, &f);
 	dsr_evidence_int(c, "ruleset_lines", (long long)b->s->nfw_lines);
 	if (f.verdict == DSR_FW_ACCEPTED) {
-		verdict(c, DSR_PASS, NULL, "no firewall rule drops new connections to %s%s", b->vip, what);
+		verdict(c, DSR_PASS, NULL, "no firewall rule drops new connections to %s", what);
 		return;
 	}
 	dsr_evidence_str(c, "chain", f.chain);
 	dsr_evidence_str(c, "rule", f.rule);
 	switch (f.verdict) {
 	case DSR_FW_DROPPED:
-		verdict(c, DSR_FAIL, DSR_REASON(DROPPED), "chain %s drops new connections to %s%s", f.chain, b->vip,
+		verdict(c, DSR_FAIL, DSR_REASON(DROPPED), "chain %s drops new connections to %s", f.chain,
 			what);
 		break;
 	case DSR_FW_POLICY_DROP:
 		verdict(c, DSR_FAIL, DSR_REASON(POLICY_DROP),
-			"chain %s has policy drop and no rule accepts new connections to %s%s", f.chain,
-			b->vip, what);
+			"chain %s has policy drop and no rule accepts new connections to %s", f.chain, what);
 		break;
 	default:
 		verdict(c, DSR_WARN, DSR_REASON(UNCLEAR),
-			"a rule of chain %s that dsrcheck cannot fully evaluate may drop connections to "
-			"%s%s",
-			f.chain, b->vip, what);
+			"a rule of chain %s that dsrcheck cannot fully evaluate may drop connections to %s",
+			f.chain, what);
 		break;
 	}
 	char table[32] = "", chain[sizeof(f.chain)], num[12];
@@ -609,7 +666,7 @@ static void rule_linux_firewall(struct builder *b, int port)
 		snprintf(chain, sizeof(chain), "%s", space ? space + 1 : "INPUT");
 	}
 	snprintf(num, sizeof(num), "%d", port);
-	dsr_fix_append(c, DSR_FIX_FIREWALL_DROP, DSR_PLATFORM_LINUX,
+	dsr_fix_append(c, b->v6 ? DSR_FIX_FIREWALL_DROP6 : DSR_FIX_FIREWALL_DROP, DSR_PLATFORM_LINUX,
 		       &(struct dsr_fix_args){
 			       .vip = b->vip, .port = port >= 0 ? num : NULL, .table = table, .chain = chain});
 }
@@ -618,10 +675,10 @@ static const char *const profile_label[DSR_FW_NPROFILES] = {"Domain", "Private",
 
 static void rule_windows_firewall(struct builder *b, int port)
 {
-	struct dsr_check *c = add(b, DSR_ID(LOCAL_FIREWALL), port);
+	struct dsr_check *c = add(b, b->v6 ? DSR_ID(LOCAL_FIREWALL6) : DSR_ID(LOCAL_FIREWALL), port);
 	const struct dsr_local_snapshot *s = b->s;
 	bool any_on = false, blocked = false, unclear = false;
-	char open_profiles[64] = "", block_name[DSR_LOCAL_NAME] = "";
+	char open_profiles[64] = "", block_name[DSR_LOCAL_NAME] = "", ep[64];
 
 	if (s->firewall_state != DSR_LOCAL_READ)
 		{
@@ -642,7 +699,11 @@ static void rule_windows_firewall(struct builder *b, int port)
 			struct dsr_winfw_rule r;
 
 			dsr_winfw_rule_parse(s->fw_rules[i], &r);
-			if (!dsr_winfw_rule_matches(&r, b->t->vip, port, (enum dsr_local_fw_profile)p)) {
+			bool matches = b->v6 ? dsr_winfw_rule_matches6(&r, &b->t->vip6, port,
+								       (enum dsr_local_fw_profile)p)
+					     : dsr_winfw_rule_matches(&r, b->t->vip, port,
+								      (enum dsr_local_fw_profile)p);
+			if (!matches) {
 				if (r.valid && r.active && r.inbound && r.allow && r.uncertain &&
 				    r.profiles[p])
 					maybe = true;
@@ -670,30 +731,33 @@ static void rule_windows_firewall(struct builder *b, int port)
 		verdict(c, DSR_SKIP, DSR_REASON(NO_PORT), "Windows Firewall is on: give --port to check its rules");
 		return;
 	}
+	endpoint(b, port, ep);
 	if (blocked) {
 		verdict(c, DSR_FAIL, DSR_REASON(DROPPED),
-			"block rule '%s' matches connections to %s:%d (block rules win over allow rules)",
-			block_name, b->vip, port);
+			"block rule '%s' matches connections to %s (block rules win over allow rules)",
+			block_name, ep);
 		dsr_evidence_str(c, "rule", block_name);
 	} else if (!open_profiles[0]) {
-		verdict(c, DSR_PASS, NULL, "an allow rule lets connections to %s:%d in, in every profile "
+		verdict(c, DSR_PASS, NULL, "an allow rule lets connections to %s in, in every profile "
 					   "that is on",
-			b->vip, port);
+			ep);
 		return;
 	} else if (unclear) {
 		verdict(c, DSR_WARN, DSR_REASON(UNCLEAR),
-			"Windows Firewall is on (%s) and only rules dsrcheck cannot evaluate may allow "
-			"%s:%d",
-			open_profiles, b->vip, port);
+			"Windows Firewall is on (%s) and only rules dsrcheck cannot evaluate may allow %s",
+			open_profiles, ep);
 	} else {
 		verdict(c, DSR_FAIL, DSR_REASON(BLOCKED),
-			"Windows Firewall is on (%s) and no rule allows connections to %s:%d: by default "
+			"Windows Firewall is on (%s) and no rule allows connections to %s: by default "
 			"it blocks all connections to the loopback adapter",
-			open_profiles, b->vip, port);
+			open_profiles, ep);
 	}
 	char num[12];
 	snprintf(num, sizeof(num), "%d", port);
-	dsr_fix_append(c, blocked ? DSR_FIX_FIREWALL_DROP : DSR_FIX_FIREWALL_ALLOW, DSR_PLATFORM_WINDOWS,
+	dsr_fix_append(c,
+		       blocked ? (b->v6 ? DSR_FIX_FIREWALL_DROP6 : DSR_FIX_FIREWALL_DROP)
+			       : (b->v6 ? DSR_FIX_FIREWALL_ALLOW6 : DSR_FIX_FIREWALL_ALLOW),
+		       DSR_PLATFORM_WINDOWS,
 		       &(struct dsr_fix_args){.vip = b->vip, .port = num, .rule = block_name});
 }
 
@@ -791,6 +855,210 @@ static void rule_conflict(struct builder *b)
 	dsr_fix_append(c, DSR_FIX_EVENT_LOG, DSR_PLATFORM_WINDOWS, NULL);
 }
 
+/* ---- local.vip6 ---- */
+
+/* Where the VIP6 may live without being answered in Neighbor Discovery: lo (or a
+ * dummy) on Linux, the loopback adapter on Windows. */
+static bool is_vip6_home(const struct builder *b, const struct dsr_local_iface *f)
+{
+	if (is_windows(b))
+		return f->kind == DSR_LOCAL_KIND_LOOPBACK;
+	return f->kind == DSR_LOCAL_KIND_LOOPBACK || f->kind == DSR_LOCAL_KIND_DUMMY;
+}
+
+static const char *dad_state(unsigned flags)
+{
+	if (flags & DSR_LOCAL_IFA_DADFAILED)
+		return "dadfailed";
+	return flags & DSR_LOCAL_IFA_TENTATIVE ? "tentative" : NULL;
+}
+
+struct vip6_place {
+	const struct dsr_local_iface *f;
+	const struct dsr_local_addr6 *a;
+};
+
+static void vip6_remedy(struct builder *b, struct dsr_check *c, const struct vip6_place *wrong)
+{
+	const struct dsr_local_iface *lo = loopback_adapter(b);
+	char bits[12];
+
+	snprintf(bits, sizeof(bits), "%u", wrong->a ? wrong->a->prefix : 128);
+	dsr_fix_append(c, DSR_FIX_LOCAL_VIP6, platform(b),
+		       &(struct dsr_fix_args){
+			       .vip = b->vip,
+			       .iface = wrong->f ? wrong->f->name : NULL,
+			       .prefix = bits,
+			       .key = wrong->a ? dad_state(wrong->a->flags) : NULL,
+			       .lo = lo ? lo->name : NULL,
+		       });
+}
+
+static void rule_vip6(struct builder *b)
+{
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_VIP6), -1);
+	struct vip6_place home = {0}, away = {0}, away_dad = {0}, bad_mask = {0}, home_dad = {0};
+	const char *where = is_windows(b) ? "loopback adapter" : "loopback (lo)";
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
+		return;
+	}
+	if (b->s->ipv6_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ipv6_state, "the IPv6 addresses", NULL);
+		return;
+	}
+	for (size_t i = 0; i < b->s->nifaces; i++) {
+		const struct dsr_local_iface *f = &b->s->ifaces[i];
+
+		for (size_t k = 0; k < f->naddrs6; k++) {
+			const struct dsr_local_addr6 *a = &f->addrs6[k];
+			const char *dad = dad_state(a->flags);
+			struct vip6_place *slot;
+			char item[DSR_LOCAL_NAME + 16];
+
+			if (memcmp(&a->addr, &b->t->vip6, sizeof(a->addr)) != 0)
+				continue;
+			snprintf(item, sizeof(item), "%s%s%s%s", f->name, dad ? "(" : "", dad ? dad : "",
+				 dad ? ")" : "");
+			dsr_evidence_list_add(c, "interfaces", item);
+			if (!is_vip6_home(b, f))
+				slot = dad ? &away_dad : &away;
+			else if (a->prefix != 128)
+				slot = &bad_mask;
+			else
+				slot = dad ? &home_dad : &home;
+			if (!slot->f)
+				*slot = (struct vip6_place){f, a};
+		}
+	}
+	if (away.f) {
+		verdict(c, DSR_FAIL, DSR_REASON(NOT_LOOPBACK),
+			"%s/%u is on %s, which answers Neighbor Discovery for it: the VIP6 belongs on the "
+			"%s only",
+			b->vip, away.a->prefix, away.f->name, where);
+		vip6_remedy(b, c, &away);
+		return;
+	}
+	const struct vip6_place *dad = away_dad.f ? &away_dad : home_dad.f ? &home_dad : NULL;
+	if (dad && dad->a->flags & DSR_LOCAL_IFA_DADFAILED) {
+		verdict(c, DSR_FAIL, DSR_REASON(DADFAILED),
+			"%s is dadfailed on %s: another node of the segment answered for it during "
+			"duplicate address detection, and this host never uses it%s",
+			b->vip, dad->f->name,
+			is_vip6_home(b, dad->f) ? "" : "; the VIP6 belongs on the loopback only");
+		vip6_remedy(b, c, dad);
+	} else if (dad) {
+		verdict(c, DSR_FAIL, DSR_REASON(TENTATIVE),
+			"%s is tentative on %s: duplicate address detection has not finished%s", b->vip,
+			dad->f->name,
+			is_vip6_home(b, dad->f)
+				? ", and until it does the address is not used"
+				: "; once it does, that interface answers Neighbor Discovery for the VIP6");
+		vip6_remedy(b, c, dad);
+	} else if (bad_mask.f) {
+		verdict(c, DSR_FAIL, DSR_REASON(WRONG_MASK),
+			"%s is on %s with /%u: every address of that prefix becomes local to this server; "
+			"the VIP6 needs /128",
+			b->vip, bad_mask.f->name, bad_mask.a->prefix);
+		vip6_remedy(b, c, &bad_mask);
+	} else if (home.f) {
+		verdict(c, DSR_PASS, NULL, "%s/128 is on %s", b->vip, home.f->name);
+	} else {
+		verdict(c, DSR_FAIL, DSR_REASON(MISSING),
+			"%s is on no interface: packets the balancer forwards for it are dropped", b->vip);
+		vip6_remedy(b, c, &(struct vip6_place){0});
+	}
+}
+
+/* ---- local.proxy_ndp (Linux) ---- */
+
+/* The kernel answers a solicitation for an address it does not hold when
+ * proxy_ndp is on (all OR the interface) and a proxy entry names the address
+ * on that interface: the VIP6's counterpart of an ARP leak. */
+static int proxy_ndp_of(const struct builder *b, const struct dsr_local_iface *f)
+{
+	int all = b->s->all_proxy_ndp, own = f->proxy_ndp;
+
+	if ((all != DSR_LOCAL_UNKNOWN && all > 0) || (own != DSR_LOCAL_UNKNOWN && own > 0))
+		return 1;
+	return all == DSR_LOCAL_UNKNOWN || own == DSR_LOCAL_UNKNOWN ? DSR_LOCAL_UNKNOWN : 0;
+}
+
+static bool proxies_vip6(const struct builder *b, const char *dev)
+{
+	for (size_t i = 0; i < b->s->nndp_proxies; i++)
+		if (strcmp(b->s->ndp_proxies[i].dev, dev) == 0 &&
+		    memcmp(&b->s->ndp_proxies[i].addr, &b->t->vip6, sizeof(struct in6_addr)) == 0)
+			return true;
+	return false;
+}
+
+static void rule_proxy_ndp(struct builder *b)
+{
+	struct dsr_check *c = add(b, DSR_ID(LOCAL_PROXY_NDP), -1);
+	size_t facing = 0, unknown = 0, on = 0, proxied = 0;
+	char on_names[300] = "", names[300] = "", commands[1200] = "";
+
+	if (b->s->ifaces_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ifaces_state, "the interface list", NULL);
+		return;
+	}
+	if (b->s->ipv6_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ipv6_state, "the IPv6 settings", NULL);
+		return;
+	}
+	for (size_t i = 0; i < b->s->nifaces; i++) {
+		const struct dsr_local_iface *f = &b->s->ifaces[i];
+		int v = proxy_ndp_of(b, f);
+		char item[DSR_LOCAL_NAME + 8];
+		size_t w;
+
+		if (!is_facing(b, f))
+			continue;
+		facing++;
+		snprintf(item, sizeof(item), v == DSR_LOCAL_UNKNOWN ? "%s=?" : "%s=%d", f->name, v);
+		dsr_evidence_list_add(c, "proxy_ndp", item);
+		if (v == DSR_LOCAL_UNKNOWN) {
+			unknown++;
+			continue;
+		}
+		if (!v)
+			continue;
+		on++;
+		w = strlen(on_names);
+		snprintf(on_names + w, sizeof(on_names) - w, "%s%s", w ? ", " : "", f->name);
+		if (b->s->ndp_proxies_state != DSR_LOCAL_READ || !proxies_vip6(b, f->name))
+			continue;
+		proxied++;
+		w = strlen(names);
+		snprintf(names + w, sizeof(names) - w, "%s%s", w ? ", " : "", f->name);
+		w = strlen(commands);
+		dsr_fix_render(commands + w, sizeof(commands) - w, DSR_FIX_PROXY_NDP_ITEM, DSR_PLATFORM_LINUX,
+			       &(struct dsr_fix_args){.vip = b->vip, .iface = f->name});
+	}
+	if (facing == 0) {
+		verdict(c, DSR_SKIP, DSR_REASON(NO_INTERFACE), "no interface is up besides the loopback");
+	} else if (proxied) {
+		verdict(c, DSR_FAIL, DSR_REASON(PROXIED),
+			"proxy_ndp is on and a proxy entry names %s on %s: this server answers Neighbor "
+			"Solicitations for the VIP6 there",
+			b->vip, names);
+		dsr_fix_append(c, DSR_FIX_PROXY_NDP, DSR_PLATFORM_LINUX,
+			       &(struct dsr_fix_args){.vip = b->vip, .list = commands});
+	} else if (on && b->s->ndp_proxies_state != DSR_LOCAL_READ) {
+		skip_unread(c, b->s->ndp_proxies_state, "the proxy NDP entries", b->s->ndp_proxies_why);
+	} else if (unknown) {
+		verdict(c, DSR_SKIP, DSR_REASON(UNKNOWN), "proxy_ndp could not be read for %u interface%s",
+			(unsigned)unknown, unknown == 1 ? "" : "s");
+	} else if (on) {
+		verdict(c, DSR_PASS, NULL, "proxy_ndp is on on %s, but no proxy entry names %s", on_names,
+			b->vip);
+	} else {
+		verdict(c, DSR_PASS, NULL, "proxy_ndp is off on every interface facing the segment");
+	}
+}
+
 struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 				  const struct dsr_local_target *t, size_t *nchecks)
 {
@@ -801,7 +1069,10 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 	if (!b.checks)
 		return NULL;
 	dsr_format_ipv4(t->vip, b.vip);
-	if (s->platform == DSR_LOCAL_WINDOWS) {
+	if (!t->has_vip) {
+		if (s->platform == DSR_LOCAL_WINDOWS)
+			rule_loopback_adapter(&b);
+	} else if (s->platform == DSR_LOCAL_WINDOWS) {
 		rule_loopback_adapter(&b);
 		rule_vip(&b);
 		rule_weakhost(&b, false);
@@ -823,6 +1094,26 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 		}
 		if (nports == 0)
 			rule_linux_firewall(&b, -1);
+	}
+	if (t->has_vip6) {
+		void (*firewall)(struct builder *, int) =
+			s->platform == DSR_LOCAL_WINDOWS ? rule_windows_firewall : rule_linux_firewall;
+
+		b.v6 = true;
+		dsr_format_ipv6(&t->vip6, b.vip);
+		rule_vip6(&b);
+		if (s->platform == DSR_LOCAL_WINDOWS) {
+			rule_weakhost(&b, false);
+			rule_weakhost(&b, true);
+		} else {
+			rule_proxy_ndp(&b);
+		}
+		for (size_t i = 0; i < nports; i++) {
+			rule_listen(&b, t->ports[i]);
+			firewall(&b, t->ports[i]);
+		}
+		if (nports == 0)
+			firewall(&b, -1);
 	}
 	*nchecks = b.n;
 	return dsr_checks_pack(b.checks, b.n);

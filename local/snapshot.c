@@ -9,12 +9,18 @@
  *   dsrcheck-local-snapshot 1
  * then, in any order (README, "Snapshot files", lists each with an example):
  *   platform linux|windows          hostname NAME
- *   state SOURCE STATE [WHY]        SOURCE interfaces|routes|listen|firewall|iis|events,
- *                                   STATE read|absent|unreadable|unread
+ *   state SOURCE STATE [WHY]        SOURCE interfaces|routes|listen|firewall|iis|events|
+ *                                   ipv6|ndp-proxy, STATE read|absent|unreadable|unread
  *   sysctl.all IGNORE ANNOUNCE RPF  conf/all values ('?' unknown)
  *   iface NAME [kind=K] [index=N] [up=0|1] [noarp=0|1] [arp_ignore=V] [arp_announce=V]
  *         [rp_filter=V] [weakhost_send=V] [weakhost_receive=V] [description=TEXT]
+ *         [proxy_ndp=V] [weakhost6_send=V] [weakhost6_receive=V]
  *   addr IFACE A.B.C.D/LEN          route A.B.C.D/LEN DEV
+ *   addr IFACE IPV6/LEN [tentative] [dadfailed]
+ *   sysctl6.all PROXY_NDP           ndp.proxy IPV6 DEV
+ * The IPv6 records and attributes are written only when the source ipv6 (or
+ * ndp-proxy) was collected, so a snapshot of a host read without them, and
+ * every snapshot written before dsrcheck knew IPv6, reads as before.
  *   listen ADDR PORT                fw.line TEXT        fw.rule TEXT
  *   fw.profile domain|private|public 0|1|?
  *   iis.binding SITE PROTOCOL ADDRESS PORT HOST
@@ -53,6 +59,7 @@ struct dsr_local_snapshot *dsr_local_snapshot_new(enum dsr_local_platform platfo
 	}
 	s->platform = platform;
 	s->all_arp_ignore = s->all_arp_announce = s->all_rp_filter = DSR_LOCAL_UNKNOWN;
+	s->all_proxy_ndp = DSR_LOCAL_UNKNOWN;
 	for (int p = 0; p < DSR_FW_NPROFILES; p++)
 		s->fw_profile_enabled[p] = DSR_LOCAL_UNKNOWN;
 	return s;
@@ -174,8 +181,22 @@ static void put_state(FILE *out, const char *source, enum dsr_local_state st, co
 	fputc('\n', out);
 }
 
+static void put_addr6(FILE *out, const struct dsr_local_addr6 *a)
+{
+	char ip[DSR_IPV6_TEXT];
+
+	dsr_format_ipv6(&a->addr, ip);
+	fprintf(out, "%s/%u", ip, a->prefix);
+	if (a->flags & DSR_LOCAL_IFA_TENTATIVE)
+		fputs(" tentative", out);
+	if (a->flags & DSR_LOCAL_IFA_DADFAILED)
+		fputs(" dadfailed", out);
+}
+
 static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 {
+	bool v6 = s->ipv6_state != DSR_LOCAL_UNREAD;
+
 	fprintf(out, "%s 1\n# dsrcheck local --snapshot FILE evaluates this file; see README\n", MAGIC);
 	fprintf(out, "platform %s\nhostname ", s->platform == DSR_LOCAL_WINDOWS ? "windows" : "linux");
 	put_value(out, s->hostname);
@@ -186,12 +207,21 @@ static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 	put_state(out, "firewall", s->firewall_state, s->firewall_why);
 	put_state(out, "iis", s->iis_state, s->iis_why);
 	put_state(out, "events", s->events_state, s->events_why);
+	if (v6)
+		put_state(out, "ipv6", s->ipv6_state, NULL);
+	if (s->ndp_proxies_state != DSR_LOCAL_UNREAD)
+		put_state(out, "ndp-proxy", s->ndp_proxies_state, s->ndp_proxies_why);
 	if (s->platform == DSR_LOCAL_LINUX) {
 		fputs("sysctl.all", out);
 		put_unknown_or(out, s->all_arp_ignore);
 		put_unknown_or(out, s->all_arp_announce);
 		put_unknown_or(out, s->all_rp_filter);
 		fputc('\n', out);
+		if (v6) {
+			fputs("sysctl6.all", out);
+			put_unknown_or(out, s->all_proxy_ndp);
+			fputc('\n', out);
+		}
 	}
 	for (size_t i = 0; i < s->nifaces; i++) {
 		const struct dsr_local_iface *f = &s->ifaces[i];
@@ -208,6 +238,12 @@ static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 			put_number(out, "weakhost_send", f->weak_host_send);
 			put_number(out, "weakhost_receive", f->weak_host_receive);
 		}
+		if (v6 && s->platform == DSR_LOCAL_LINUX) {
+			put_number(out, "proxy_ndp", f->proxy_ndp);
+		} else if (v6) {
+			put_number(out, "weakhost6_send", f->weak_host_send6);
+			put_number(out, "weakhost6_receive", f->weak_host_receive6);
+		}
 		if (f->description[0]) {
 			fputs(" description=", out);
 			put_value(out, f->description);
@@ -220,6 +256,13 @@ static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 			put_addr(out, &f->addrs[a]);
 			fputc('\n', out);
 		}
+		for (size_t a = 0; a < f->naddrs6; a++) {
+			fputs("addr ", out);
+			put_value(out, f->name);
+			fputc(' ', out);
+			put_addr6(out, &f->addrs6[a]);
+			fputc('\n', out);
+		}
 	}
 	for (size_t i = 0; i < s->nroutes; i++) {
 		fputs("route ", out);
@@ -230,6 +273,13 @@ static void write_snapshot(FILE *out, const struct dsr_local_snapshot *s)
 	}
 	for (size_t i = 0; i < s->nlisteners; i++)
 		fprintf(out, "listen %s %u\n", s->listeners[i].addr, s->listeners[i].port);
+	for (size_t i = 0; i < s->nndp_proxies; i++) {
+		char ip[DSR_IPV6_TEXT];
+		dsr_format_ipv6(&s->ndp_proxies[i].addr, ip);
+		fprintf(out, "ndp.proxy %s ", ip);
+		put_value(out, s->ndp_proxies[i].dev);
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < s->nfw_lines; i++) {
 		fputs("fw.line ", out);
 		put_value(out, s->fw_lines[i]);
@@ -488,6 +538,7 @@ static int parse_iface(struct reader *r, char **f, size_t n)
 	ifc->kind = DSR_LOCAL_KIND_OTHER;
 	ifc->arp_ignore = ifc->arp_announce = ifc->rp_filter = DSR_LOCAL_UNKNOWN;
 	ifc->weak_host_send = ifc->weak_host_receive = DSR_LOCAL_UNKNOWN;
+	ifc->weak_host_send6 = ifc->weak_host_receive6 = ifc->proxy_ndp = DSR_LOCAL_UNKNOWN;
 	if (copy_field(r, ifc->name, sizeof(ifc->name), f[1], "interface name") < 0)
 		return -1;
 	for (size_t i = 2; i < n; i++) {
@@ -522,6 +573,12 @@ static int parse_iface(struct reader *r, char **f, size_t n)
 			rc = parse_setting(r, f[i], v, &ifc->weak_host_send);
 		} else if (strcmp(f[i], "weakhost_receive") == 0) {
 			rc = parse_setting(r, f[i], v, &ifc->weak_host_receive);
+		} else if (strcmp(f[i], "proxy_ndp") == 0) {
+			rc = parse_setting(r, f[i], v, &ifc->proxy_ndp);
+		} else if (strcmp(f[i], "weakhost6_send") == 0) {
+			rc = parse_setting(r, f[i], v, &ifc->weak_host_send6);
+		} else if (strcmp(f[i], "weakhost6_receive") == 0) {
+			rc = parse_setting(r, f[i], v, &ifc->weak_host_receive6);
 		} else if (strcmp(f[i], "description") == 0) {
 			rc = copy_field(r, ifc->description, sizeof(ifc->description), v, "description");
 		} else {
@@ -534,17 +591,47 @@ static int parse_iface(struct reader *r, char **f, size_t n)
 	return 0;
 }
 
+/* "2001:2::100/128" and the state words after it. */
+static int parse_addr6(struct reader *r, struct dsr_local_iface *ifc, char **f, size_t n)
+{
+	struct dsr_local_addr6 *a = &ifc->addrs6[ifc->naddrs6];
+	char buf[64], q[256];
+	char *slash;
+
+	if (ifc->naddrs6 == DSR_LOCAL_MAX_IFACE_ADDRS)
+		return fail(r, "too many IPv6 addresses on '%s' (at most %d)", shown(f[1], q),
+			    DSR_LOCAL_MAX_IFACE_ADDRS);
+	if (strlen(f[2]) >= sizeof(buf) || !(slash = strchr(memcpy(buf, f[2], strlen(f[2]) + 1), '/')))
+		return fail(r, "bad address '%s' (want IPV6/LEN)", shown(f[2], q));
+	*slash = '\0';
+	if (dsr_parse_ipv6(buf, &a->addr) < 0 || dsr_parse_uint(slash + 1, 0, 128, &a->prefix) < 0)
+		return fail(r, "bad address '%s' (want IPV6/LEN)", shown(f[2], q));
+	a->flags = 0;
+	for (size_t i = 3; i < n; i++) {
+		if (strcmp(f[i], "tentative") == 0)
+			a->flags |= DSR_LOCAL_IFA_TENTATIVE;
+		else if (strcmp(f[i], "dadfailed") == 0)
+			a->flags |= DSR_LOCAL_IFA_DADFAILED;
+		else
+			return fail(r, "unknown address state '%s' (tentative or dadfailed)", shown(f[i], q));
+	}
+	ifc->naddrs6++;
+	return 0;
+}
+
 static int parse_addr(struct reader *r, char **f, size_t n)
 {
 	struct dsr_local_iface *ifc;
 	char q[256];
 
-	if (want_fields(r, "addr", n, 3, 3) < 0)
+	if (want_fields(r, "addr", n, 3, strchr(n >= 3 ? f[2] : "", ':') ? 5 : 3) < 0)
 		return -1;
 	ifc = dsr_local_find_iface(r->s, f[1]);
 	if (!ifc)
 		return fail(r, "'addr' names interface '%s', which no earlier 'iface' line defines",
 			    shown(f[1], q));
+	if (strchr(f[2], ':'))
+		return parse_addr6(r, ifc, f, n);
 	if (ifc->naddrs == DSR_LOCAL_MAX_IFACE_ADDRS)
 		return fail(r, "too many addresses on '%s' (at most %d)", shown(f[1], q),
 			    DSR_LOCAL_MAX_IFACE_ADDRS);
@@ -556,12 +643,14 @@ static int parse_addr(struct reader *r, char **f, size_t n)
 
 static int parse_state(struct reader *r, char **f, size_t n)
 {
-	static const char *const sources[] = {"interfaces", "routes", "listen",
-					      "firewall",   "iis",    "events"};
+	static const char *const sources[] = {"interfaces", "routes", "listen", "firewall",
+					      "iis",        "events", "ipv6",   "ndp-proxy"};
 	struct dsr_local_snapshot *s = r->s;
 	enum dsr_local_state *states[] = {&s->ifaces_state,   &s->routes_state, &s->listen_state,
-					  &s->firewall_state, &s->iis_state,    &s->events_state};
-	char *whys[] = {NULL, NULL, NULL, s->firewall_why, s->iis_why, s->events_why};
+					  &s->firewall_state, &s->iis_state,    &s->events_state,
+					  &s->ipv6_state,     &s->ndp_proxies_state};
+	char *whys[] = {NULL,      NULL,          NULL, s->firewall_why,
+			s->iis_why, s->events_why, NULL, s->ndp_proxies_why};
 	char q[256];
 	int src, st;
 
@@ -569,7 +658,8 @@ static int parse_state(struct reader *r, char **f, size_t n)
 		return -1;
 	src = LOOKUP(sources, f[1]);
 	if (src < 0)
-		return fail(r, "unknown source '%s' (interfaces, routes, listen, firewall, iis or events)",
+		return fail(r, "unknown source '%s' (interfaces, routes, listen, firewall, iis, events, "
+			       "ipv6 or ndp-proxy)",
 			    shown(f[1], q));
 	st = LOOKUP(state_names, f[2]);
 	if (st < 0)
@@ -616,6 +706,22 @@ static int parse_record(struct reader *r, char **f, size_t n)
 			return -1;
 		return parse_setting(r, "rp_filter", f[3], &s->all_rp_filter);
 	}
+	if (strcmp(key, "sysctl6.all") == 0)
+		return want_fields(r, key, n, 2, 2) < 0 ? -1
+							: parse_setting(r, "proxy_ndp", f[1], &s->all_proxy_ndp);
+	if (strcmp(key, "ndp.proxy") == 0) {
+		struct dsr_local_ndp_proxy *e = &s->ndp_proxies[s->nndp_proxies];
+		if (want_fields(r, key, n, 3, 3) < 0)
+			return -1;
+		if (s->nndp_proxies == DSR_LOCAL_MAX_NDP_PROXIES)
+			return fail(r, "too many proxy entries (at most %d)", DSR_LOCAL_MAX_NDP_PROXIES);
+		if (dsr_parse_ipv6(f[1], &e->addr) < 0)
+			return fail(r, "bad IPv6 address '%s'", shown(f[1], q));
+		if (copy_field(r, e->dev, sizeof(e->dev), f[2], "device name") < 0)
+			return -1;
+		s->nndp_proxies++;
+		return 0;
+	}
 	if (strcmp(key, "iface") == 0)
 		return parse_iface(r, f, n);
 	if (strcmp(key, "addr") == 0)
@@ -635,12 +741,14 @@ static int parse_record(struct reader *r, char **f, size_t n)
 	if (strcmp(key, "listen") == 0) {
 		struct dsr_local_listener *l = &s->listeners[s->nlisteners];
 		struct in_addr ignored;
+		struct in6_addr ignored6;
 		if (want_fields(r, key, n, 3, 3) < 0)
 			return -1;
 		if (s->nlisteners == DSR_LOCAL_MAX_LISTEN)
 			return fail(r, "too many listening sockets (at most %d)", DSR_LOCAL_MAX_LISTEN);
-		if (strcmp(f[1], "::") != 0 && dsr_parse_ipv4(f[1], &ignored) < 0)
-			return fail(r, "bad listening address '%s' (a dotted quad or ::)", shown(f[1], q));
+		if (dsr_parse_ipv4(f[1], &ignored) < 0 && dsr_parse_ipv6(f[1], &ignored6) < 0)
+			return fail(r, "bad listening address '%s' (a dotted quad or an IPv6 address)",
+				    shown(f[1], q));
 		if (copy_field(r, l->addr, sizeof(l->addr), f[1], "address") < 0 ||
 		    parse_port(r, f[2], &l->port) < 0)
 			return -1;
@@ -736,6 +844,8 @@ struct dsr_local_snapshot *dsr_local_snapshot_parse(const char *text, size_t len
 		memcpy(line, text + at, n);
 		line[n] = '\0';
 		at += nl ? (size_t)(nl - (text + at)) + 1 : n;
+		if (line[strspn(line, " \t")] == '#')
+			continue; /* a comment, however many words */
 		if (split(&r, line, fields, &nfields) < 0)
 			goto bad;
 		if (nfields == 0 || fields[0][0] == '#')

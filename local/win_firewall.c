@@ -106,6 +106,55 @@ static void add_address(struct dsr_winfw_rule *r, const char *v, size_t n)
 	r->addrs[r->naddrs++][1] = hi;
 }
 
+/* IPv6: A, A-B or A/LEN (LA6 values). */
+static void add_address6(struct dsr_winfw_rule *r, const char *v, size_t n)
+{
+	const char *dash = memchr(v, '-', n), *slash = memchr(v, '/', n);
+	char lo_text[64], hi_text[64];
+	struct in6_addr lo, hi;
+	unsigned len;
+
+	if (n == 3 && memcmp(v, "Any", 3) == 0) {
+		r->any_address6 = true;
+		return;
+	}
+	if (r->naddrs6 == sizeof(r->addrs6) / sizeof(r->addrs6[0])) {
+		r->uncertain = true;
+		return;
+	}
+	size_t first = dash ? (size_t)(dash - v) : slash ? (size_t)(slash - v) : n;
+	size_t rest = n - first - (first < n);
+	if (first >= sizeof(lo_text) || rest >= sizeof(hi_text)) {
+		r->uncertain = true;
+		return;
+	}
+	memcpy(lo_text, v, first);
+	lo_text[first] = '\0';
+	memcpy(hi_text, v + n - rest, rest);
+	hi_text[rest] = '\0';
+	if (dsr_parse_ipv6(lo_text, &lo) < 0) {
+		r->uncertain = true; /* LocalSubnet, DNS, ... */
+		return;
+	}
+	hi = lo;
+	if (dash && (dsr_parse_ipv6(hi_text, &hi) < 0 || memcmp(&lo, &hi, 16) > 0)) {
+		r->uncertain = true;
+		return;
+	}
+	if (!dash && slash) {
+		if (dsr_parse_uint(hi_text, 0, 128, &len) < 0) {
+			r->uncertain = true;
+			return;
+		}
+		for (unsigned bit = len; bit < 128; bit++) {
+			lo.s6_addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+			hi.s6_addr[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
+		}
+	}
+	r->addrs6[r->naddrs6][0] = lo;
+	r->addrs6[r->naddrs6++][1] = hi;
+}
+
 static bool field_is(const char *f, size_t n, const char *key, const char **value, size_t *vlen)
 {
 	size_t k = strlen(key);
@@ -156,7 +205,11 @@ void dsr_winfw_rule_parse(const char *text, struct dsr_winfw_rule *out)
 		} else if (field_is(p, n, "LPort", &v, &vlen)) {
 			add_port(out, v, vlen);
 		} else if (field_is(p, n, "LA4", &v, &vlen)) {
+			out->has_la4 = true;
 			add_address(out, v, vlen);
+		} else if (field_is(p, n, "LA6", &v, &vlen)) {
+			out->has_la6 = true;
+			add_address6(out, v, vlen);
 		} else if (field_is(p, n, "Name", &v, &vlen)) {
 			snprintf(out->name, sizeof(out->name), "%.*s",
 				 (int)(vlen < sizeof(out->name) ? vlen : sizeof(out->name) - 1), v);
@@ -171,8 +224,11 @@ void dsr_winfw_rule_parse(const char *text, struct dsr_winfw_rule *out)
 	/* A rule without ports or addresses applies to all of them. */
 	if (out->nports == 0 && !out->uncertain)
 		out->any_port = true;
-	if (out->naddrs == 0)
-		out->any_address = true;
+	if (out->naddrs == 0 && (out->has_la4 || !out->has_la6))
+		out->any_address = true; /* LA6 alone limits the rule to IPv6 */
+	/* LA4 alone limits the rule to IPv4; neither LA4 nor LA6: every address */
+	if (!out->has_la4 && !out->has_la6)
+		out->any_address6 = true;
 }
 
 bool dsr_winfw_rule_matches(const struct dsr_winfw_rule *r, struct in_addr vip, int port,
@@ -189,5 +245,21 @@ bool dsr_winfw_rule_matches(const struct dsr_winfw_rule *r, struct in_addr vip, 
 		port_ok = port >= r->ports[i][0] && port <= r->ports[i][1];
 	for (size_t i = 0; i < r->naddrs && !addr_ok; i++)
 		addr_ok = a >= r->addrs[i][0] && a <= r->addrs[i][1];
+	return port_ok && addr_ok;
+}
+
+bool dsr_winfw_rule_matches6(const struct dsr_winfw_rule *r, const struct in6_addr *vip6, int port,
+			     enum dsr_local_fw_profile profile)
+{
+	bool port_ok = r->any_port, addr_ok = r->any_address6;
+
+	if (!r->valid || !r->active || !r->inbound || !r->profiles[profile])
+		return false;
+	if (r->protocol != -1 && r->protocol != 6)
+		return false;
+	for (size_t i = 0; i < r->nports && !port_ok && port >= 0; i++)
+		port_ok = port >= r->ports[i][0] && port <= r->ports[i][1];
+	for (size_t i = 0; i < r->naddrs6 && !addr_ok; i++)
+		addr_ok = memcmp(vip6, &r->addrs6[i][0], 16) >= 0 && memcmp(vip6, &r->addrs6[i][1], 16) <= 0;
 	return port_ok && addr_ok;
 }

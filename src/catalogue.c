@@ -64,6 +64,9 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	[DSR_R_RESET] = "reset",
 	[DSR_R_TAGGED] = "tagged",
 	[DSR_R_NO_IPV6] = "no-ipv6",
+	[DSR_R_TENTATIVE] = "tentative",
+	[DSR_R_DADFAILED] = "dadfailed",
+	[DSR_R_PROXIED] = "proxied",
 };
 
 /* ---- remedies ------------------------------------------------------------ */
@@ -204,6 +207,56 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"the real addresses (a socket on :: takes IPv4 too unless IPV6_V6ONLY is set), then "
 		"restart it",
 		IIS_BINDING_TEXT},
+	[DSR_FIX_LOCAL_VIP6] = {"local-vip6", NULL,
+		"{?key:{vip} is {key} on {iface} (duplicate address detection, which runs on a NIC and "
+		"never on lo: tentative until it ends, dadfailed when another node of the segment holds "
+		"the address); }"
+		"{?iface:ip -6 addr del {vip}/{prefix} dev {iface}; }ip -6 addr add {vip}/128 dev lo "
+		"(if it is not there yet); make it permanent in the network configuration (ifupdown: "
+		"'up ip -6 addr add {vip}/128 dev lo' under 'iface lo'; systemd-networkd: "
+		"Address={vip}/128 in a .network file for lo); no sysctl is needed: Linux never answers "
+		"Neighbor Discovery for an address on lo, and arp_ignore / arp_announce have no IPv6 "
+		"meaning",
+		"{!lo:{=install-loopback}; }{?key:{vip} is {key} on {iface} (duplicate address "
+		"detection: tentative until it ends, duplicate when another node of the segment holds the "
+		"address); }"
+		"{?iface:netsh interface ipv6 delete address \"{iface}\" {vip}; }give the loopback "
+		"adapter the VIP6 with prefix length 128: netsh interface ipv6 add address \"{?lo:{lo}}"
+		"{!lo:<name of the loopback adapter>}\" {vip}/128 (or New-NetIPAddress -InterfaceAlias "
+		"\"{?lo:{lo}}{!lo:<name of the loopback adapter>}\" -IPAddress {vip} -PrefixLength 128)"},
+	[DSR_FIX_PROXY_NDP] = {"proxy-ndp", NULL,
+		"stop answering Neighbor Solicitations for {vip} on the segment:{list} persist "
+		"net.ipv6.conf.IFACE.proxy_ndp = 0 in /etc/sysctl.d/90-dsr.conf (unless another address "
+		"needs proxying there) and remove the entry from whatever adds it (ndppd, "
+		"systemd-networkd's IPv6ProxyNDPAddress=); arp_ignore / arp_announce have no IPv6 "
+		"meaning: a VIP6 on lo needs no sysctl", NULL},
+	[DSR_FIX_PROXY_NDP_ITEM] = {"proxy-ndp-item", NULL,
+		" ip -6 neigh del proxy {vip} dev {iface}; sysctl -w net.ipv6.conf.{iface}.proxy_ndp=0;",
+		NULL},
+	[DSR_FIX_WEAKHOST6] = {"weakhost6", NULL, NULL,
+		"the IPv6 interface has its own weak host settings (the IPv4 ones do not cover it); "
+		"netsh interface ipv6 show interface lists the adapters{list} (or Set-NetIPInterface "
+		"-AddressFamily IPv6 -InterfaceAlias \"<name>\" -WeakHostSend Enabled / "
+		"-WeakHostReceive Enabled)"},
+	[DSR_FIX_WEAKHOST6_ITEM] = {"weakhost6-item", NULL, NULL,
+		"; netsh interface ipv6 set interface \"{iface}\" {key}=enabled"},
+	[DSR_FIX_LOCAL_LISTEN6] = {"local-listen6", NULL,
+		"make the service listen on [{vip}]:{port} or on [::]:{port}, not only on IPv4 or the "
+		"real address, then restart it (a socket on [::] also takes IPv4 unless IPV6_V6ONLY or "
+		"net.ipv6.bindv6only is set); check with ss -ltn 'sport = :{port}'",
+		"make the service listen on [{vip}]:{port} or on [::]:{port} (IIS: a binding of "
+		"[{vip}] or *), then restart it; Windows sockets on [::] take IPv6 only; check with "
+		"netstat -ano -p tcpv6 | findstr :{port}"},
+	[DSR_FIX_FIREWALL_DROP6] = {"firewall-drop6", NULL,
+		"{?table:accept it before the drop: ip6tables -t {table} -I {chain} -d {vip}/128{?port: -p "
+		"tcp --dport {port}} -j ACCEPT; or delete the rule (ip6tables -t TABLE -D {chain} followed "
+		"by the rule's own options), and persist the change (ip6tables-save > "
+		"/etc/iptables/rules.v6)}"
+		"{!table:accept it before the drop: nft insert rule {chain} ip6 daddr {vip}{?port: tcp "
+		"dport {port}} accept; or delete the rule: nft -a list chain {chain} shows its handle, then "
+		"nft delete rule {chain} handle N; persist the change in /etc/nftables.conf}",
+		"{=firewall-drop}"},
+	[DSR_FIX_FIREWALL_ALLOW6] = {"firewall-allow6", NULL, "{=firewall-drop6}", "{=firewall-allow}"},
 	[DSR_FIX_ND_VIP_LEAK] = {"nd-vip-leak", NULL,
 		"keep the IPv6 VIP {vip} on lo only (ip -6 addr add {vip}/128 dev lo, persisted) and never "
 		"on the NIC (ip -6 addr show; ip -6 addr del {vip}/<prefix> dev <iface>); turn proxy NDP "
@@ -580,6 +633,55 @@ static const struct dsr_reason_def local_firewall[] = {
 	UNKNOWN,
 };
 
+static const struct dsr_reason_def local_vip6[] = {
+	R(MISSING, FAIL, "on no interface", LOCAL_VIP6),
+	R(NOT_LOOPBACK, FAIL, "on a NIC, which answers Neighbor Discovery for it", LOCAL_VIP6),
+	R(WRONG_MASK, FAIL, "not /128: a /64 on lo makes the whole prefix local", LOCAL_VIP6),
+	R(TENTATIVE, FAIL, "tentative: duplicate address detection has not finished, it is not used",
+	  LOCAL_VIP6),
+	R(DADFAILED, FAIL, "dadfailed: another node of the segment holds it, it is never used",
+	  LOCAL_VIP6),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_proxy_ndp[] = {
+	R(PROXIED, FAIL, "proxy_ndp is on and a proxy entry answers Neighbor Solicitations for VIP6",
+	  PROXY_NDP),
+	NO_IFACE("no interface is up besides the loopback"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_weakhost6_receive[] = {
+	R(DISABLED, FAIL, "disabled for IPv6 on the NIC or the loopback adapter", WEAKHOST6),
+	NO_IFACE("no adapter is up"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_weakhost6_send[] = {
+	R(DISABLED, FAIL, "disabled for IPv6 on the loopback adapter", WEAKHOST6),
+	NO_IFACE("no loopback adapter"),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_listen6[] = {
+	R(NOT_BOUND, FAIL, "listens on other addresses only (IPv4 or another IPv6 address)",
+	  LOCAL_LISTEN6),
+	R(NOT_LISTENING, FAIL, "nothing listens on the port over IPv6", LOCAL_LISTEN6),
+	UNREADABLE,
+	UNKNOWN,
+};
+static const struct dsr_reason_def local_firewall6[] = {
+	R(DROPPED, FAIL, "a rule drops it (Windows: a block rule matches)", FIREWALL_DROP6),
+	R(POLICY_DROP, FAIL, "Linux: an input chain's policy drops it and no rule accepts it",
+	  FIREWALL_DROP6),
+	R(BLOCKED, FAIL, "Windows: the firewall is on and no rule allows it", FIREWALL_ALLOW6),
+	R(UNCLEAR, WARN, "a rule dsrcheck cannot evaluate: a named set, a source address, a limit",
+	  FIREWALL_ALLOW6),
+	R(NO_PORT, SKIP, "Windows: the firewall is on and no --port was given", NONE),
+	UNREADABLE,
+	UNKNOWN,
+};
+
 #define CHECK(key, id, scope, origin, platform, passes, reasons)                                   \
 	[DSR_CHECK_##key] = {id, scope, origin, platform, passes, reasons, N(reasons)}
 #define SVC DSR_SCOPE_SERVICE
@@ -683,6 +785,27 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "Linux: no rule of nft list ruleset / iptables-save drops a new connection to VIP:P "
 	      "arriving on a facing interface; Windows: the firewall is off in every profile, or an "
 	      "allow rule covers VIP:P in every profile that is on", local_firewall),
+	/* IPv6: run when a VIP6 is given; each id is its IPv4 twin's with 6 appended */
+	CHECK(LOCAL_VIP6, "local.vip6", HOST, LOCAL, "both",
+	      "IPv6 (each IPv6 check is its IPv4 twin's id with 6 appended): the VIP6 is on a loopback "
+	      "(Linux lo or a dummy interface; Windows the loopback adapter) as a /128, neither "
+	      "tentative nor dadfailed, and on no interface facing the segment", local_vip6),
+	CHECK(LOCAL_PROXY_NDP, "local.proxy_ndp", HOST, LOCAL, "Linux",
+	      "IPv6 only: proxy_ndp (all or IFACE) is off on every interface facing the segment, or "
+	      "no proxy entry (ip -6 neigh show proxy) names the VIP6 there; the ARP sysctls have no "
+	      "IPv6 counterpart: a VIP6 on lo is never answered", local_proxy_ndp),
+	CHECK(LOCAL_WEAKHOST6_RECEIVE, "local.weakhost.receive6", HOST, LOCAL, "Windows",
+	      "weak host receive is enabled for IPv6 on every NIC facing the segment and on the "
+	      "loopback adapter", local_weakhost6_receive),
+	CHECK(LOCAL_WEAKHOST6_SEND, "local.weakhost.send6", HOST, LOCAL, "Windows",
+	      "weak host send is enabled for IPv6 on the loopback adapter", local_weakhost6_send),
+	CHECK(LOCAL_LISTEN6, "local.listen6", HOST | PORT, LOCAL, "both",
+	      "a socket listens on [VIP6]:P or [::]:P", local_listen6),
+	CHECK(LOCAL_FIREWALL6, "local.firewall6", HOST | PORT, LOCAL, "both",
+	      "Linux: no rule of an ip6 or inet table (nft) or of ip6tables-save drops a new "
+	      "connection to [VIP6]:P arriving on a facing interface; Windows: the firewall is off in "
+	      "every profile, or an allow rule covers [VIP6]:P (LA6, or no local address) in every "
+	      "profile that is on", local_firewall6),
 };
 
 const struct dsr_check_def *dsr_check_find(const char *id)

@@ -48,6 +48,14 @@ enum dsr_check_key {
 	DSR_CHECK_LOCAL_IIS_BINDING,
 	DSR_CHECK_LOCAL_LISTEN,
 	DSR_CHECK_LOCAL_FIREWALL,
+	/* IPv6 counterparts: the id of the IPv4 check with 6 appended (README,
+	 * "dsrcheck local"); local.proxy_ndp has no IPv4 twin */
+	DSR_CHECK_LOCAL_VIP6,
+	DSR_CHECK_LOCAL_PROXY_NDP,
+	DSR_CHECK_LOCAL_WEAKHOST6_RECEIVE,
+	DSR_CHECK_LOCAL_WEAKHOST6_SEND,
+	DSR_CHECK_LOCAL_LISTEN6,
+	DSR_CHECK_LOCAL_FIREWALL6,
 	DSR_CHECK_COUNT
 };
 
@@ -98,6 +106,9 @@ enum dsr_reason {
 	DSR_R_RESET,
 	DSR_R_TAGGED,
 	DSR_R_NO_IPV6,
+	DSR_R_TENTATIVE,
+	DSR_R_DADFAILED,
+	DSR_R_PROXIED,
 	DSR_R_COUNT
 };
 
@@ -144,6 +155,14 @@ enum dsr_fix {
 	DSR_FIX_CONN_RESET,  /* a server reset an established connection */
 	DSR_FIX_CONN_STALLED, /* a connection's close was never answered */
 	DSR_FIX_NO_MASTER,   /* nobody advertises the service's VRRP virtual router */
+	DSR_FIX_LOCAL_VIP6,
+	DSR_FIX_PROXY_NDP,
+	DSR_FIX_PROXY_NDP_ITEM, /* parts of DSR_FIX_PROXY_NDP's list */
+	DSR_FIX_WEAKHOST6,
+	DSR_FIX_WEAKHOST6_ITEM, /* parts of DSR_FIX_WEAKHOST6's list */
+	DSR_FIX_LOCAL_LISTEN6,
+	DSR_FIX_FIREWALL_DROP6,
+	DSR_FIX_FIREWALL_ALLOW6,
 	/* IPv6's counterparts of remedies, for the checks of IPv6 (nd.*,
 	 * icmp6.*, tcp6.*: dsr_fix picks them by the check's id). */
 	DSR_FIX_VIP6_NOT_ACCEPTED,

@@ -134,7 +134,7 @@ void dsr_check_rtt(struct dsr_check *c, long long us);
 /* Where dsrcheck stands: reported in every report. */
 struct dsr_vantage {
 	char ifname[64];
-	char ip[16];
+	char ip[46];
 	char mac[18];
 	bool on_segment;  /* at least one real server is on-link */
 	bool is_balancer; /* a VIP or a balancer's own address is this host's */

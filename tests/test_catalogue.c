@@ -473,7 +473,7 @@ static void ids_in(const char *path)
 			bool file = false;
 			if (strncmp(p, families[f], len) != 0 || !islower((unsigned char)p[len]))
 				continue;
-			n = len + strspn(p + len, "abcdefghijklmnopqrstuvwxyz_.");
+			n = len + strspn(p + len, "abcdefghijklmnopqrstuvwxyz_.0123456789");
 			while (p[n - 1] == '.')
 				n--;
 			snprintf(id, sizeof(id), "%.*s", (int)n, p);

@@ -51,15 +51,28 @@ static const struct dsr_check *find(const struct dsr_check *c, size_t n, const c
 	return NULL;
 }
 
+/* vip: "198.18.0.100", "2001:2::100" or both, comma-separated (one of each family) */
 static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *vip, const char *ports,
 			       size_t *n)
 {
-	struct dsr_local_target t = {.vip = ip(vip)};
+	struct dsr_local_target t = {0};
 	char buf[128];
 	char *save = NULL;
 
+	snprintf(buf, sizeof(buf), "%s", vip);
+	for (char *v = strtok_r(buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		if (strchr(v, ':')) {
+			assert_int_equal(dsr_parse_ipv6(v, &t.vip6), 0);
+			t.has_vip6 = true;
+		} else {
+			t.vip = ip(v);
+			t.has_vip = true;
+		}
+	}
+	save = NULL;
+
 	snprintf(buf, sizeof(buf), "%s", ports);
-	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	for (char *p = strtok_r(buf, ",", &save); p && strcmp(p, "-") != 0; p = strtok_r(NULL, ",", &save)) {
 		unsigned port;
 		assert_int_equal(dsr_parse_uint(p, 1, 65535, &port), 0);
 		t.ports[t.nports++] = (uint16_t)port;
@@ -72,7 +85,7 @@ static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *v
 /* ---- LOCALLIST ---- */
 
 struct expectation {
-	char snap[128], iis[128], vip[16], ports[64], check[32], port[8], status[8], reason[32];
+	char snap[128], iis[128], vip[96], ports[64], check[32], port[8], status[8], reason[32];
 	int line;
 };
 
@@ -144,7 +157,7 @@ static void test_locallist(void **state)
 			continue;
 		assert_true(n < 512);
 		struct expectation *x = &e[n];
-		if (sscanf(line, "%127s %127s %15s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
+		if (sscanf(line, "%127s %127s %95s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
 			   x->check, x->port, x->status, x->reason) != 8)
 			fail_msg("LOCALLIST:%d: malformed line", lineno);
 		x->line = lineno;
@@ -221,9 +234,10 @@ static void test_snapshot_errors(void **state)
 		     "t.snap:4: bad address '10.0.0.1/33' (want A.B.C.D/LEN)");
 	expect_error("iface eth0\naddr eth0 10.0.0.1\n", "t.snap:4: bad address '10.0.0.1' (want A.B.C.D/LEN)");
 	expect_error("listen 10.0.0.1 0\n", "t.snap:3: bad port '0' (use 1 to 65535)");
-	expect_error("listen fe80::1 80\n", "t.snap:3: bad listening address 'fe80::1' (a dotted quad or ::)");
-	expect_error("state dns read\n",
-		     "t.snap:3: unknown source 'dns' (interfaces, routes, listen, firewall, iis or events)");
+	expect_error("listen fe80::g 80\n",
+		     "t.snap:3: bad listening address 'fe80::g' (a dotted quad or an IPv6 address)");
+	expect_error("state dns read\n", "t.snap:3: unknown source 'dns' (interfaces, routes, listen, "
+					   "firewall, iis, events, ipv6 or ndp-proxy)");
 	expect_error("state listen maybe\n",
 		     "t.snap:3: bad state 'maybe' (read, absent, unreadable or unread)");
 	expect_error("state listen read why\n", "t.snap:3: source 'listen' takes no reason");
@@ -321,6 +335,57 @@ static void test_snapshot_roundtrip(void **state)
 	roundtrip("win-unreadable.snap");
 	roundtrip("linux-nft-jump.snap");
 	roundtrip("linux-dummy-iptables.snap");
+	roundtrip("v6-healthy.snap");
+	roundtrip("v6-vip6-dadfailed.snap");
+	roundtrip("v6-proxy-ndp.snap");
+	roundtrip("v6-proxy-ndp-unread.snap");
+	roundtrip("win6-healthy.snap");
+}
+
+/* The IPv6 records: what a collector of today writes reads back the same, and
+ * a snapshot without them leaves the IPv6 checks unread, never passed. */
+static void test_snapshot_ipv6(void **state)
+{
+	char err[512];
+	struct dsr_local_snapshot *s;
+
+	(void)state;
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s", header,
+		 "iface eth0\naddr eth0 2001:2::100/128 tentative dadfailed\naddr eth0 fe80::1/64\n"
+		  "state ipv6 read\nndp.proxy 2001:2::100 eth0\nsysctl6.all 1\niface lo proxy_ndp=0\n");
+	s = parse(text, err, sizeof(err));
+	if (!s)
+		fail_msg("%s", err);
+	assert_int_equal(s->ipv6_state, DSR_LOCAL_READ);
+	assert_int_equal(s->ifaces[0].naddrs6, 2);
+	assert_int_equal(s->ifaces[0].naddrs, 0);
+	assert_int_equal(s->ifaces[0].addrs6[0].prefix, 128);
+	assert_int_equal(s->ifaces[0].addrs6[0].flags, DSR_LOCAL_IFA_TENTATIVE | DSR_LOCAL_IFA_DADFAILED);
+	assert_int_equal(s->ifaces[0].addrs6[1].flags, 0);
+	assert_int_equal(s->ifaces[0].proxy_ndp, DSR_LOCAL_UNKNOWN);
+	assert_int_equal(s->ifaces[1].proxy_ndp, 0);
+	assert_int_equal(s->all_proxy_ndp, 1);
+	assert_int_equal(s->nndp_proxies, 1);
+	assert_string_equal(s->ndp_proxies[0].dev, "eth0");
+	assert_int_equal(s->ndp_proxies_state, DSR_LOCAL_UNREAD);
+	dsr_local_snapshot_free(s);
+
+	expect_error("iface eth0\naddr eth0 2001:2::100/129\n",
+		     "t.snap:4: bad address '2001:2::100/129' (want IPV6/LEN)");
+	expect_error("iface eth0\naddr eth0 2001:2::100\n", "t.snap:4: bad address '2001:2::100' (want IPV6/LEN)");
+	expect_error("iface eth0\naddr eth0 2001:2::g/64\n", "t.snap:4: bad address '2001:2::g/64' (want IPV6/LEN)");
+	expect_error("iface eth0\naddr eth0 2001:2::1/64 optimistic\n",
+		     "t.snap:4: unknown address state 'optimistic' (tentative or dadfailed)");
+	expect_error("iface eth0\naddr eth0 10.0.0.1/24 tentative\n", "t.snap:4: 'addr' takes 2 fields, not 3");
+	expect_error("iface eth0\naddr eth0 2001:2::1/64 tentative dadfailed x\n",
+		     "t.snap:4: 'addr' takes 2 to 4 fields, not 5");
+	expect_error("ndp.proxy 198.18.0.1 eth0\n", "t.snap:3: bad IPv6 address '198.18.0.1'");
+	expect_error("ndp.proxy 2001:2::1\n", "t.snap:3: 'ndp.proxy' takes 2 fields, not 1");
+	expect_error("sysctl6.all x\n", "t.snap:3: bad value 'x' for 'proxy_ndp' (a number, or ? for unknown)");
+	expect_error("iface eth0 weakhost6_send=2x\n",
+		     "t.snap:3: bad value '2x' for 'weakhost6_send' (a number, or ? for unknown)");
+	expect_error("state ipv6 read why\n", "t.snap:3: source 'ipv6' takes no reason");
 }
 
 /* ---- applicationHost.config ---- */
@@ -583,6 +648,132 @@ static const char *verdict_of(const struct dsr_local_snapshot *s, const char *id
 	return out;
 }
 
+static enum dsr_fw_verdict fw6(const char *const *text, size_t n, int port)
+{
+	static char lines[64][DSR_LOCAL_TEXT];
+	static const char *const ifaces[] = {"eth0"};
+	struct dsr_fw_finding f;
+	struct in6_addr vip6;
+
+	assert_true(n <= 64);
+	assert_int_equal(dsr_parse_ipv6("2001:2::100", &vip6), 0);
+	for (size_t i = 0; i < n; i++)
+		snprintf(lines[i], DSR_LOCAL_TEXT, "%s", text[i]);
+	dsr_linux_fw_eval6((const char(*)[DSR_LOCAL_TEXT])lines, n, &vip6, port, ifaces, 1, &f);
+	return f.verdict;
+}
+
+#define FW6(port, ...)                                                                             \
+	fw6((const char *const[]){__VA_ARGS__},                                                    \
+	    sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), (port))
+
+/* local.firewall6: the IPv6 packet meets ip6 and inet chains and ip6tables-save's,
+ * never ip tables nor iptables-save's; IPv4 matches in an inet chain miss it. */
+static void test_linux_firewall6(void **state)
+{
+	(void)state;
+	assert_int_equal(FW6(80, "table inet t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			     "ip6 daddr 2001:2::100 tcp dport 80 drop", "}", "}"),
+			 DSR_FW_DROPPED);
+	assert_int_equal(FW6(80, "table ip6 t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			     "ip6 daddr 2001:2::/64 drop", "}", "}"),
+			 DSR_FW_DROPPED);
+	assert_int_equal(FW6(80, "table ip6 t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			     "ip6 daddr 2001:2::1-2001:2::1ff drop", "}", "}"),
+			 DSR_FW_DROPPED);
+	/* another prefix, a negation, an IPv4 match, ICMP: no say */
+	assert_int_equal(FW6(80, "table inet t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			     "ip6 daddr 2001:2:0:1::/64 drop", "ip6 daddr != 2001:2::100 drop",
+			     "ip daddr 198.18.0.100 drop", "ip protocol tcp drop", "icmp type echo-request drop",
+			     "meta nfproto ipv4 drop", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	/* an ip table's policy drop is IPv4's; an ip6 table's is ours */
+	assert_int_equal(FW6(80, "table ip t {", "chain i {", "type filter hook input priority 0; policy drop;",
+			     "}", "}"),
+			 DSR_FW_ACCEPTED);
+	assert_int_equal(FW6(80, "table ip6 t {", "chain i {", "type filter hook input priority 0; policy drop;",
+			     "ip6 nexthdr icmpv6 accept", "ip6 saddr 2001:db8::/32 accept", "}", "}"),
+			 DSR_FW_UNCLEAR);
+	assert_int_equal(FW6(80, "table ip6 t {", "chain i {", "type filter hook input priority 0; policy drop;",
+			     "ip6 nexthdr tcp tcp dport 80 accept", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	assert_int_equal(FW6(80, "table ip6 t {", "chain i {", "type filter hook input priority 0; policy drop;",
+			     "ip6 saddr ::/0 tcp dport 80 accept", "}", "}"),
+			 DSR_FW_ACCEPTED);
+	/* iptables-save's chains are IPv4's, ip6tables-save's IPv6's */
+	assert_int_equal(FW6(80, "# Generated by iptables-save v1.8.9", "*filter", ":INPUT DROP [0:0]", "COMMIT",
+			     "# Generated by ip6tables-save v1.8.9", "*filter", ":INPUT ACCEPT [0:0]",
+			     "-A INPUT -d 2001:2::100/128 -p tcp -m tcp --dport 80 -j REJECT", "COMMIT"),
+			 DSR_FW_DROPPED);
+	assert_int_equal(FW(80, "# Generated by iptables-save v1.8.9", "*filter", ":INPUT ACCEPT [0:0]", "COMMIT",
+			    "# Generated by ip6tables-save v1.8.9", "*filter", ":INPUT DROP [0:0]",
+			    "-A INPUT -d 2001:2::100/128 -j REJECT", "COMMIT"),
+			 DSR_FW_ACCEPTED);
+	/* IPv4 keeps its reading: an ip6 rule in an inet chain is not its business */
+	assert_int_equal(FW(80, "table inet t {", "chain i {", "type filter hook input priority 0; policy accept;",
+			    "ip6 daddr 2001:2::100 drop", "}", "}"),
+			 DSR_FW_ACCEPTED);
+}
+
+/* /proc/net/if_inet6: every line hostile. */
+static void test_if_inet6(void **state)
+{
+	struct dsr_local_snapshot *s = dsr_local_snapshot_new(DSR_LOCAL_LINUX);
+	char text[4096], ip6[DSR_IPV6_TEXT];
+
+	(void)state;
+	assert_non_null(s);
+	s->nifaces = 2;
+	snprintf(s->ifaces[0].name, sizeof(s->ifaces[0].name), "lo");
+	snprintf(s->ifaces[1].name, sizeof(s->ifaces[1].name), "eth0");
+	snprintf(text, sizeof(text), "%s",
+		 /* good: lo's VIP6, eth0's tentative+dadfailed VIP6, a link-local, a wide index */
+		 "20010002000000000000000000000100 01 80 00 80       lo\n"
+		 "20010002000000000000000000000100 02 80 00 48     eth0\n"
+		 "fe800000000000000200fffffe000011 1a4 40 20 80     eth0\n"
+		 /* hostile: short address, long address, bad hex, prefix > 128, flags wider
+		  * than a byte, bad flags, unknown interface, missing and extra fields */
+		 "2001000200000000000000000000010 01 80 00 80 lo\n"
+		 "200100020000000000000000000001000 01 80 00 80 lo\n"
+		 "2001000200000000000000000000010g 01 80 00 80 lo\n"
+		 "20010002000000000000000000000100 01 81 00 80 lo\n"
+		 "20010002000000000000000000000100 01 80 00 180 lo\n"
+		 "20010002000000000000000000000100 01 80 00 -1 lo\n"
+		 "20010002000000000000000000000100 01 80 00 zz lo\n"
+		 "20010002000000000000000000000100 09 80 00 80 eth9\n"
+		 "20010002000000000000000000000100 01 80 00 80\n"
+		 "20010002000000000000000000000100 01 80 00 80 lo extra\n"
+		 "\x01\x02\n"
+		 "20010002000000000000000000000100 123456789 80 00 80 lo\n"
+		 "20010002000000000000000000000100 01 80 00 80 lo"); /* no newline at the end */
+	assert_int_equal(dsr_local_parse_if_inet6(text, s), 12);
+	assert_int_equal(s->ifaces[0].naddrs6, 2);
+	assert_int_equal(s->ifaces[1].naddrs6, 2);
+	dsr_format_ipv6(&s->ifaces[0].addrs6[0].addr, ip6);
+	assert_string_equal(ip6, "2001:2::100");
+	assert_int_equal(s->ifaces[0].addrs6[0].prefix, 128);
+	assert_int_equal(s->ifaces[0].addrs6[0].flags, 0x80);
+	assert_int_equal(s->ifaces[1].addrs6[0].flags, DSR_LOCAL_IFA_TENTATIVE | DSR_LOCAL_IFA_DADFAILED);
+	dsr_format_ipv6(&s->ifaces[1].addrs6[1].addr, ip6);
+	assert_string_equal(ip6, "fe80::200:ffff:fe00:11");
+	assert_int_equal(s->ifaces[1].addrs6[1].prefix, 64);
+	/* an interface's table is bounded */
+	for (int i = 0; i < DSR_LOCAL_MAX_IFACE_ADDRS + 4; i++)
+		dsr_local_parse_if_inet6("20010002000000000000000000000101 02 80 00 80 eth0\n", s);
+	assert_int_equal(s->ifaces[1].naddrs6, DSR_LOCAL_MAX_IFACE_ADDRS);
+	assert_int_equal(dsr_local_parse_if_inet6("", s), 0);
+
+	/* ip -6 neigh show proxy */
+	assert_int_equal(dsr_local_parse_ndp_proxies("2001:2::100 dev eth0 proxy\n\n2001:2::101 dev eth0 \n"
+						     "2001:2::102 eth0 proxy\nnot-an-address dev eth0 proxy\n"
+						     "198.18.0.1 dev eth0 proxy\n2001:2::103 dev\n",
+						     s),
+			 4);
+	assert_int_equal(s->nndp_proxies, 2);
+	assert_string_equal(s->ndp_proxies[1].dev, "eth0");
+	dsr_local_snapshot_free(s);
+}
+
 static void test_sysctl_semantics(void **state)
 {
 	static const struct {
@@ -647,8 +838,9 @@ static void test_proc_parsers(void **state)
 	dsr_local_parse_proc_tcp(tcp, false, s);
 	dsr_local_parse_proc_tcp(tcp6, true, s);
 	dsr_local_parse_proc_route(route, s);
-	/* LISTEN sockets only (state 0A), each once */
-	assert_int_equal(s->nlisteners, 4);
+	/* LISTEN sockets only (state 0A), each once; an IPv6 address in RFC 5952 text
+	 * (for local.listen6: each word of /proc is a host-order __be32) */
+	assert_int_equal(s->nlisteners, 5);
 	assert_string_equal(s->listeners[0].addr, "0.0.0.0");
 	assert_int_equal(s->listeners[0].port, 80);
 	assert_string_equal(s->listeners[1].addr, "0.0.0.0");
@@ -657,6 +849,8 @@ static void test_proc_parsers(void **state)
 	assert_int_equal(s->listeners[2].port, 22);
 	assert_string_equal(s->listeners[3].addr, "198.18.0.100");
 	assert_int_equal(s->listeners[3].port, 443);
+	assert_string_equal(s->listeners[4].addr, "fe80::200:ff:0:1");
+	assert_int_equal(s->listeners[4].port, 80);
 	assert_int_equal(s->nroutes, 2);
 	assert_int_equal(s->routes[0].dest.prefix, 0);
 	assert_string_equal(s->routes[0].dev, "eth0");
@@ -666,7 +860,10 @@ static void test_proc_parsers(void **state)
 	dsr_local_parse_proc_tcp("  0: 0100007F:0050 00000000:0000 0", false, s);
 	dsr_local_parse_proc_tcp("  0: ZZ00007F:0050 00000000:0000 0A\n", false, s);
 	dsr_local_parse_proc_route("eth0\t00000000\n", s);
-	assert_int_equal(s->nlisteners, 4);
+	dsr_local_parse_proc_tcp("  0: 0000000000000000000000000000000G:0050 00000000000000000000000000000000:0000 0A\n",
+				 true, s);
+	dsr_local_parse_proc_tcp("  0: 00000000000000000000000000000000:005", true, s);
+	assert_int_equal(s->nlisteners, 5);
 	assert_int_equal(s->nroutes, 2);
 	free(tcp);
 	free(tcp6);
@@ -685,6 +882,9 @@ int main(void)
 		cmocka_unit_test(test_iis_prefixes),
 		cmocka_unit_test(test_winfw),
 		cmocka_unit_test(test_linux_firewall),
+		cmocka_unit_test(test_linux_firewall6),
+		cmocka_unit_test(test_if_inet6),
+		cmocka_unit_test(test_snapshot_ipv6),
 		cmocka_unit_test(test_sysctl_semantics),
 		cmocka_unit_test(test_sysctl_tree),
 		cmocka_unit_test(test_proc_parsers),

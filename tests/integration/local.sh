@@ -17,6 +17,14 @@
 # namespace has been up for a few seconds before it starts, rather than tearing down
 # someone else's lab.
 #
+# Then the IPv6 checks (local.vip6, local.proxy_ndp, local.listen6, local.firewall6), in two
+# namespaces of its own (dsrl6s-PID, the server, and dsrl6p-PID, a neighbour on a veth pair;
+# 198.18.0.0/15 and 2001:2::/48 only), rebuilt for each case: healthy, the VIP6 on eth0, the
+# VIP6 tentative (duplicate address detection held open by dad_transmits), the VIP6 dadfailed
+# (the neighbour holds it), proxy NDP for the VIP6, a service on IPv4 and the real IPv6 address
+# only, an ip6 input policy drop. LOCAL_IPV6_ONLY=1 runs only these, without the lab (and
+# without touching it).
+#
 # One line per assertion (`ok - ...` / `not ok - ...`), then `N passed, M failed`.
 # Exit 0 when nothing failed, 1 otherwise (and when not root), 2 on a usage error.
 # DSR_SKIP_INTEGRATION=1 skips everything (exit 0).
@@ -45,9 +53,26 @@ elif (($# != 1)); then
 	lab_test_usage "local.sh BINARY [--record DIR]"
 fi
 lab_test_binary "$1"
-lab_test_need jq ip nft timeout
-lab_test_wait_for_lab "$LAB_WAIT"
+lab_test_need jq ip nft timeout python3
+IPV6_ONLY=${LOCAL_IPV6_ONLY:-0}
+[[ $IPV6_ONLY == 1 ]] || lab_test_wait_for_lab "$LAB_WAIT"
 lab_test_start dsrcheck-local
+VIP6=2001:2::100
+SRV6=dsrl6s-$$
+PEER6=dsrl6p-$$
+# The IPv6 cases' namespaces go whatever happens (lab_test_teardown calls this).
+lab_test_stop_own() {
+	if [[ -s $WORK/listen6.pid ]]; then
+		kill "$(cat "$WORK/listen6.pid")" 2>/dev/null || true
+		rm -f "$WORK/listen6.pid"
+	fi
+	ip netns del "$SRV6" 2>/dev/null || true
+	ip netns del "$PEER6" 2>/dev/null || true
+}
+if [[ $IPV6_ONLY == 1 ]]; then
+	# no lab was used: leave it alone, clean only what this run made
+	trap 'rc=$?; trap - EXIT; lab_test_stop_own; rm -rf "$WORK"; exit $rc' EXIT
+fi
 
 # shellcheck source=tests/tap.sh
 source "$ROOT/tests/tap.sh"
@@ -175,6 +200,10 @@ check_node() {
 	if [[ -n $RECORD && $case == healthy && $node == rs1 ]]; then cp "$WORK/$case-$node.snap" "$RECORD/lab-healthy-rs1.snap"; fi
 }
 
+if [[ $IPV6_ONLY == 1 ]]; then
+	SCENARIOS=()
+	VARIATIONS=()
+fi
 for s in "${SCENARIOS[@]}"; do
 	if ! bash "$LAB" up "$s" >"$WORK/lab-$s.log" 2>&1; then
 		fail "lab up $s" "$(tail -n 5 "$WORK/lab-$s.log")"
@@ -195,6 +224,139 @@ for v in "${VARIATIONS[@]}"; do
 		continue
 	}
 	check_node "$v" "$node"
+done
+
+# ------------------------------------------------------------------- IPv6
+
+# s6 CMD...: CMD in the IPv6 server's namespace; p6 in its neighbour's.
+s6() { ip netns exec "$SRV6" "$@"; }
+p6() { ip netns exec "$PEER6" "$@"; }
+
+# listen6 ADDR...: a process in the server listening on port 80 of each address (a socket
+# on :: is made V6ONLY, so IPv4 stays with 0.0.0.0), for at most RUN_LIMIT*4 seconds.
+listen6() {
+	ip netns exec "$SRV6" timeout $((RUN_LIMIT * 4)) python3 -c '
+import socket, sys, time
+socks = []
+for a in sys.argv[1:]:
+    fam = socket.AF_INET6 if ":" in a else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((a, 80)); s.listen(4); socks.append(s)
+print("up", flush=True)
+time.sleep(3600)' "$@" >"$WORK/listen6.out" 2>&1 &
+	local pid=$! end=$((SECONDS + 10))
+	echo "$pid" >"$WORK/listen6.pid"
+	until grep -q up "$WORK/listen6.out" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null && ((SECONDS < end)) || return 1
+		sleep 0.1
+	done
+}
+
+# setup6: a dual-stack server prepared for DSR (VIP and VIP6 on lo, the ARP sysctls set) and
+# a neighbour, on a veth pair; every address nodad so that nothing is tentative by accident.
+setup6() {
+	lab_test_stop_own
+	ip netns add "$SRV6"
+	ip netns add "$PEER6"
+	ip link add eth0 netns "$SRV6" type veth peer name eth0 netns "$PEER6"
+	s6 ip link set lo up
+	s6 sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore; echo 2 >/proc/sys/net/ipv4/conf/all/arp_announce'
+	s6 ip addr add 198.18.0.100/32 dev lo
+	s6 ip -6 addr add "$VIP6/128" dev lo
+	s6 ip addr add 198.18.0.11/24 dev eth0
+	s6 ip -6 addr add 2001:2::11/64 dev eth0 nodad
+	p6 ip addr add 198.18.0.1/24 dev eth0
+	p6 ip -6 addr add 2001:2::1/64 dev eth0 nodad
+	s6 ip link set eth0 up
+	p6 ip link set eth0 up
+}
+
+# wait6 FLAG: until the server's eth0 shows the VIP6 with FLAG (ip -6 addr), at most 10 s.
+wait6() {
+	local end=$((SECONDS + 10))
+	until s6 ip -6 addr show dev eth0 | grep -q "$VIP6/128.*$1"; do
+		((SECONDS < end)) || return 1
+		sleep 0.2
+	done
+}
+
+# vary6 CASE: the IPv6 fault of CASE on a fresh server.
+vary6() {
+	case $1 in
+	healthy6 | vip6-only) listen6 0.0.0.0 :: ;;
+	vip6-on-eth0)
+		listen6 0.0.0.0 ::
+		s6 ip -6 addr del "$VIP6/128" dev lo
+		s6 ip -6 addr add "$VIP6/128" dev eth0 nodad
+		;;
+	vip6-tentative)
+		# DAD held open for 100 s: 100 solicitations 1 s apart, nobody answering
+		listen6 0.0.0.0 ::
+		s6 sh -c 'echo 100 >/proc/sys/net/ipv6/conf/eth0/dad_transmits;
+			echo 1000 >/proc/sys/net/ipv6/neigh/eth0/retrans_time_ms'
+		s6 ip -6 addr add "$VIP6/128" dev eth0
+		wait6 tentative
+		;;
+	vip6-dadfailed)
+		# the neighbour holds the VIP6: the server's DAD for it on eth0 fails
+		listen6 0.0.0.0 ::
+		s6 ip -6 addr del "$VIP6/128" dev lo
+		p6 ip -6 addr add "$VIP6/128" dev eth0 nodad
+		s6 ip -6 addr add "$VIP6/128" dev eth0
+		wait6 dadfailed
+		;;
+	proxy-ndp)
+		listen6 0.0.0.0 ::
+		s6 sh -c 'echo 1 >/proc/sys/net/ipv6/conf/eth0/proxy_ndp'
+		s6 ip -6 neigh add proxy "$VIP6" dev eth0
+		;;
+	listen6-real-only) listen6 0.0.0.0 2001:2::11 ;;
+	ip6-policy-drop)
+		listen6 0.0.0.0 ::
+		s6 nft 'add table ip6 dsrlocal6; add chain ip6 dsrlocal6 input { type filter hook input priority 0; policy drop; }; add rule ip6 dsrlocal6 input ip6 nexthdr icmpv6 accept'
+		;;
+	esac
+}
+
+expect6() {
+	case $1 in
+	vip6-on-eth0) echo "local.vip6 - fail not-loopback" ;;
+	vip6-tentative) echo "local.vip6 - fail tentative" ;;
+	vip6-dadfailed) echo "local.vip6 - fail dadfailed" ;;
+	proxy-ndp) echo "local.proxy_ndp - fail proxied" ;;
+	listen6-real-only) echo "local.listen6 80 fail not-bound" ;;
+	ip6-policy-drop) echo "local.firewall6 80 fail policy-drop" ;;
+	*) ;;
+	esac
+}
+
+for c in healthy6 vip6-only vip6-on-eth0 vip6-tentative vip6-dadfailed proxy-ndp listen6-real-only \
+	ip6-policy-drop; do
+	if ! (set -e; setup6; vary6 "$c") >"$WORK/$c.log" 2>&1; then
+		fail "$c: could not be applied" "$(tail -n 5 "$WORK/$c.log")"
+		continue
+	fi
+	vips=(--vip "$VIP" --vip "$VIP6")
+	[[ $c == vip6-only ]] && vips=(--vip "$VIP6")
+	rc=0
+	timeout "$RUN_LIMIT" ip netns exec "$SRV6" "$BIN" local "${vips[@]}" --port 80 -f json \
+		>"$WORK/$c.json" 2>"$WORK/$c.err" </dev/null || rc=$?
+	want=$(expect6 "$c" | LC_ALL=C sort)
+	want_rc=0
+	[[ -n $want ]] && want_rc=1
+	assert_eq "$c: exit status" "$want_rc" "$rc"
+	got=$(jq -r '.checks[] | select(.status != "pass") | "\(.id) \(.port // "-") \(.status) \(.reason)"' \
+		"$WORK/$c.json" 2>/dev/null | LC_ALL=C sort) || got="(no JSON report: $(head -c 300 "$WORK/$c.err"))"
+	assert_eq "$c: checks that do not pass" "$want" "$got"
+	got=$(jq -r '[.checks[].id | select(endswith("6") or . == "local.proxy_ndp")] | length' \
+		"$WORK/$c.json" 2>/dev/null || echo "?")
+	assert_eq "$c: the four IPv6 checks ran" 4 "$got"
+	got=$(jq -r '[.checks[] | select(.status == "fail" and (.remedy // "") == "")] | length' \
+		"$WORK/$c.json" 2>/dev/null || echo "?")
+	assert_eq "$c: every failure has a remedy" 0 "$got"
+	lab_test_stop_own
 done
 
 tap_summary
