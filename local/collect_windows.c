@@ -147,7 +147,7 @@ static int collect_adapters(struct dsr_local_snapshot *s, char *err, size_t errl
 	return 0;
 }
 
-/* IPv6 sockets, for local.listen6. They are IPV6_V6ONLY by default on Windows,
+/* IPv6 sockets, for local6.listen. They are IPV6_V6ONLY by default on Windows,
  * so local.listen never counts them for IPv4. */
 static void collect_listeners6(struct dsr_local_snapshot *s)
 {

@@ -12,7 +12,7 @@
  * the prerouting, input and (netdev) ingress hooks of ip/inet/netdev tables, and
  * iptables' raw/mangle PREROUTING and filter/mangle INPUT, see the packet.
  *
- * For an IPv6 packet (local.firewall6) the same walk runs over ip6/inet/netdev
+ * For an IPv6 packet (local6.firewall) the same walk runs over ip6/inet/netdev
  * tables and ip6tables-save's chains: a match of the other family ("ip daddr"
  * in an inet chain, "icmp") never matches it, as in the kernel. Pure. */
 #include <stdio.h>

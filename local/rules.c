@@ -855,7 +855,7 @@ static void rule_conflict(struct builder *b)
 	dsr_fix_append(c, DSR_FIX_EVENT_LOG, DSR_PLATFORM_WINDOWS, NULL);
 }
 
-/* ---- local.vip6 ---- */
+/* ---- local6.vip ---- */
 
 /* Where the VIP6 may live without being answered in Neighbor Discovery: lo (or a
  * dummy) on Linux, the loopback adapter on Windows. */
@@ -971,7 +971,7 @@ static void rule_vip6(struct builder *b)
 	}
 }
 
-/* ---- local.proxy_ndp (Linux) ---- */
+/* ---- local6.proxy_ndp (Linux) ---- */
 
 /* The kernel answers a solicitation for an address it does not hold when
  * proxy_ndp is on (all OR the interface) and a proxy entry names the address

@@ -785,23 +785,23 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "Linux: no rule of nft list ruleset / iptables-save drops a new connection to VIP:P "
 	      "arriving on a facing interface; Windows: the firewall is off in every profile, or an "
 	      "allow rule covers VIP:P in every profile that is on", local_firewall),
-	/* IPv6: run when a VIP6 is given; each id is its IPv4 twin's with 6 appended */
-	CHECK(LOCAL_VIP6, "local.vip6", HOST, LOCAL, "both",
-	      "IPv6 (each IPv6 check is its IPv4 twin's id with 6 appended): the VIP6 is on a loopback "
+	/* IPv6: run when a VIP6 is given; each id's first word is its IPv4 twin's with 6 appended */
+	CHECK(LOCAL_VIP6, "local6.vip", HOST, LOCAL, "both",
+	      "IPv6 (each IPv6 check's id is its IPv4 twin's with 6 on the first word): the VIP6 is on a loopback "
 	      "(Linux lo or a dummy interface; Windows the loopback adapter) as a /128, neither "
 	      "tentative nor dadfailed, and on no interface facing the segment", local_vip6),
-	CHECK(LOCAL_PROXY_NDP, "local.proxy_ndp", HOST, LOCAL, "Linux",
+	CHECK(LOCAL_PROXY_NDP, "local6.proxy_ndp", HOST, LOCAL, "Linux",
 	      "IPv6 only: proxy_ndp (all or IFACE) is off on every interface facing the segment, or "
 	      "no proxy entry (ip -6 neigh show proxy) names the VIP6 there; the ARP sysctls have no "
 	      "IPv6 counterpart: a VIP6 on lo is never answered", local_proxy_ndp),
-	CHECK(LOCAL_WEAKHOST6_RECEIVE, "local.weakhost.receive6", HOST, LOCAL, "Windows",
+	CHECK(LOCAL_WEAKHOST6_RECEIVE, "local6.weakhost.receive", HOST, LOCAL, "Windows",
 	      "weak host receive is enabled for IPv6 on every NIC facing the segment and on the "
 	      "loopback adapter", local_weakhost6_receive),
-	CHECK(LOCAL_WEAKHOST6_SEND, "local.weakhost.send6", HOST, LOCAL, "Windows",
+	CHECK(LOCAL_WEAKHOST6_SEND, "local6.weakhost.send", HOST, LOCAL, "Windows",
 	      "weak host send is enabled for IPv6 on the loopback adapter", local_weakhost6_send),
-	CHECK(LOCAL_LISTEN6, "local.listen6", HOST | PORT, LOCAL, "both",
+	CHECK(LOCAL_LISTEN6, "local6.listen", HOST | PORT, LOCAL, "both",
 	      "a socket listens on [VIP6]:P or [::]:P", local_listen6),
-	CHECK(LOCAL_FIREWALL6, "local.firewall6", HOST | PORT, LOCAL, "both",
+	CHECK(LOCAL_FIREWALL6, "local6.firewall", HOST | PORT, LOCAL, "both",
 	      "Linux: no rule of an ip6 or inet table (nft) or of ip6tables-save drops a new "
 	      "connection to [VIP6]:P arriving on a facing interface; Windows: the firewall is off in "
 	      "every profile, or an allow rule covers [VIP6]:P (LA6, or no local address) in every "

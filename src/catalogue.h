@@ -49,7 +49,7 @@ enum dsr_check_key {
 	DSR_CHECK_LOCAL_LISTEN,
 	DSR_CHECK_LOCAL_FIREWALL,
 	/* IPv6 counterparts: the id of the IPv4 check with 6 appended (README,
-	 * "dsrcheck local"); local.proxy_ndp has no IPv4 twin */
+	 * "dsrcheck local"); local6.proxy_ndp has no IPv4 twin */
 	DSR_CHECK_LOCAL_VIP6,
 	DSR_CHECK_LOCAL_PROXY_NDP,
 	DSR_CHECK_LOCAL_WEAKHOST6_RECEIVE,

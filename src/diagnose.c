@@ -116,7 +116,7 @@ static bool broken(const struct dsr_check *c)
  * are theirs, with no name. */
 static bool is_local(const struct dsr_check *c)
 {
-	return c->id && strncmp(c->id, "local.", 6) == 0;
+	return c->id && (strncmp(c->id, "local.", 6) == 0 || strncmp(c->id, "local6.", 7) == 0);
 }
 
 /* Does c match one word of pattern ("id:reason id:* id:pass")? */

@@ -667,7 +667,7 @@ static enum dsr_fw_verdict fw6(const char *const *text, size_t n, int port)
 	fw6((const char *const[]){__VA_ARGS__},                                                    \
 	    sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), (port))
 
-/* local.firewall6: the IPv6 packet meets ip6 and inet chains and ip6tables-save's,
+/* local6.firewall: the IPv6 packet meets ip6 and inet chains and ip6tables-save's,
  * never ip tables nor iptables-save's; IPv4 matches in an inet chain miss it. */
 static void test_linux_firewall6(void **state)
 {
@@ -839,7 +839,7 @@ static void test_proc_parsers(void **state)
 	dsr_local_parse_proc_tcp(tcp6, true, s);
 	dsr_local_parse_proc_route(route, s);
 	/* LISTEN sockets only (state 0A), each once; an IPv6 address in RFC 5952 text
-	 * (for local.listen6: each word of /proc is a host-order __be32) */
+	 * (for local6.listen: each word of /proc is a host-order __be32) */
 	assert_int_equal(s->nlisteners, 5);
 	assert_string_equal(s->listeners[0].addr, "0.0.0.0");
 	assert_int_equal(s->listeners[0].port, 80);

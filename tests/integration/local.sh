@@ -17,7 +17,7 @@
 # namespace has been up for a few seconds before it starts, rather than tearing down
 # someone else's lab.
 #
-# Then the IPv6 checks (local.vip6, local.proxy_ndp, local.listen6, local.firewall6), in two
+# Then the IPv6 checks (local6.vip, local6.proxy_ndp, local6.listen, local6.firewall), in two
 # namespaces of its own (dsrl6s-PID, the server, and dsrl6p-PID, a neighbour on a veth pair;
 # 198.18.0.0/15 and 2001:2::/48 only), rebuilt for each case: healthy, the VIP6 on eth0, the
 # VIP6 tentative (duplicate address detection held open by dad_transmits), the VIP6 dadfailed
@@ -322,12 +322,12 @@ vary6() {
 
 expect6() {
 	case $1 in
-	vip6-on-eth0) echo "local.vip6 - fail not-loopback" ;;
-	vip6-tentative) echo "local.vip6 - fail tentative" ;;
-	vip6-dadfailed) echo "local.vip6 - fail dadfailed" ;;
-	proxy-ndp) echo "local.proxy_ndp - fail proxied" ;;
-	listen6-real-only) echo "local.listen6 80 fail not-bound" ;;
-	ip6-policy-drop) echo "local.firewall6 80 fail policy-drop" ;;
+	vip6-on-eth0) echo "local6.vip - fail not-loopback" ;;
+	vip6-tentative) echo "local6.vip - fail tentative" ;;
+	vip6-dadfailed) echo "local6.vip - fail dadfailed" ;;
+	proxy-ndp) echo "local6.proxy_ndp - fail proxied" ;;
+	listen6-real-only) echo "local6.listen 80 fail not-bound" ;;
+	ip6-policy-drop) echo "local6.firewall 80 fail policy-drop" ;;
 	*) ;;
 	esac
 }
@@ -350,7 +350,7 @@ for c in healthy6 vip6-only vip6-on-eth0 vip6-tentative vip6-dadfailed proxy-ndp
 	got=$(jq -r '.checks[] | select(.status != "pass") | "\(.id) \(.port // "-") \(.status) \(.reason)"' \
 		"$WORK/$c.json" 2>/dev/null | LC_ALL=C sort) || got="(no JSON report: $(head -c 300 "$WORK/$c.err"))"
 	assert_eq "$c: checks that do not pass" "$want" "$got"
-	got=$(jq -r '[.checks[].id | select(endswith("6") or . == "local.proxy_ndp")] | length' \
+	got=$(jq -r '[.checks[].id | select(endswith("6") or . == "local6.proxy_ndp")] | length' \
 		"$WORK/$c.json" 2>/dev/null || echo "?")
 	assert_eq "$c: the four IPv6 checks ran" 4 "$got"
 	got=$(jq -r '[.checks[] | select(.status == "fail" and (.remedy // "") == "")] | length' \
