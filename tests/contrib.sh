@@ -88,7 +88,7 @@ if [[ -x $bin ]]; then
     help=$("$bin" -h)
     mapfile -t options < <(grep -oE '(^|[[:space:],[])--?[A-Za-z][A-Za-z-]*' <<<"$help" |
         sed -E 's/^[[:space:],[]//' | sort -u)
-    mapfile -t ids < <(sed -n '/^Checks:/,/^Exit/p' <<<"$help" | grep -oE '[a-z_]+\.[a-z_.]+')
+    mapfile -t ids < <(sed -n '/^Checks:/,/^Exit/p' <<<"$help" | grep -oE '[a-z_0-9]+\.[a-z_0-9.]+')
     mapfile -t formats < <(grep -oE 'report on standard output: [a-z, ]+' <<<"$help" |
         sed 's/.*: //; s/ *$//; s/, */\n/g')
     missing=()
