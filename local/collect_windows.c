@@ -147,79 +147,69 @@ static int collect_adapters(struct dsr_local_snapshot *s, char *err, size_t errl
 	return 0;
 }
 
-/* IPv6 sockets, for local6.listen. They are IPV6_V6ONLY by default on Windows,
- * so local.listen never counts them for IPv4. */
-static void collect_listeners6(struct dsr_local_snapshot *s)
+/* The listening TCP sockets of one family (AF_INET or AF_INET6): the table
+ * GetExtendedTcpTable fills, grown as it asks; NULL when it cannot be read.
+ * The caller frees it. */
+static void *listener_table(ULONG family)
 {
-	DWORD size = 0, rc;
-	MIB_TCP6TABLE_OWNER_PID *table = NULL;
+	DWORD size = 0, rc = ERROR_INSUFFICIENT_BUFFER;
+	void *table = NULL;
 
-	for (int tries = 0; tries < 4; tries++) {
-		rc = GetExtendedTcpTable(table, &size, FALSE, AF_INET6, TCP_TABLE_OWNER_PID_LISTENER, 0);
+	for (int tries = 0; tries < 4 && rc == ERROR_INSUFFICIENT_BUFFER; tries++) {
+		rc = GetExtendedTcpTable(table, &size, FALSE, family, TCP_TABLE_OWNER_PID_LISTENER, 0);
 		if (rc != ERROR_INSUFFICIENT_BUFFER)
 			break;
 		free(table);
-		table = malloc(size);
-		if (!table)
-			return;
+		if (!(table = malloc(size)))
+			return NULL;
 	}
-	for (DWORD i = 0; rc == NO_ERROR && table && i < table->dwNumEntries &&
-			  s->nlisteners < DSR_LOCAL_MAX_LISTEN;
-	     i++) {
-		struct in6_addr a;
-		struct dsr_local_listener *l = &s->listeners[s->nlisteners];
-		unsigned port = ntohs((u_short)table->table[i].dwLocalPort);
-		bool seen = false;
-
-		memcpy(&a, table->table[i].ucLocalAddr, sizeof(a));
-		dsr_format_ipv6(&a, l->addr);
-		for (size_t k = 0; k < s->nlisteners && !seen; k++)
-			seen = s->listeners[k].port == port && strcmp(s->listeners[k].addr, l->addr) == 0;
-		if (seen || port == 0)
-			continue;
-		l->port = (uint16_t)port;
-		s->nlisteners++;
+	if (rc != NO_ERROR) {
+		free(table);
+		return NULL;
 	}
-	free(table);
+	return table;
 }
 
+/* Adds the socket on addr (text) and port, once. */
+static void add_listener(struct dsr_local_snapshot *s, const char *addr, unsigned port)
+{
+	if (port == 0 || s->nlisteners >= DSR_LOCAL_MAX_LISTEN)
+		return;
+	for (size_t k = 0; k < s->nlisteners; k++)
+		if (s->listeners[k].port == port && strcmp(s->listeners[k].addr, addr) == 0)
+			return;
+	struct dsr_local_listener *l = &s->listeners[s->nlisteners++];
+	snprintf(l->addr, sizeof(l->addr), "%s", addr);
+	l->port = (uint16_t)port;
+}
+
+/* IPv4 sockets for local.listen, then IPv6 ones for local6.listen: those are
+ * IPV6_V6ONLY by default on Windows, so local.listen never counts them. */
 static void collect_listeners(struct dsr_local_snapshot *s)
 {
-	DWORD size = 0, rc;
-	MIB_TCPTABLE_OWNER_PID *table = NULL;
+	MIB_TCPTABLE_OWNER_PID *table = listener_table(AF_INET);
+	MIB_TCP6TABLE_OWNER_PID *table6;
+	char text[INET6_ADDRSTRLEN];
 
-	for (int tries = 0; tries < 4; tries++) {
-		rc = GetExtendedTcpTable(table, &size, FALSE, AF_INET, TCP_TABLE_OWNER_PID_LISTENER, 0);
-		if (rc != ERROR_INSUFFICIENT_BUFFER)
-			break;
-		free(table);
-		table = malloc(size);
-		if (!table) {
-			s->listen_state = DSR_LOCAL_UNREADABLE;
-			return;
-		}
-	}
-	if (rc != NO_ERROR || !table) {
-		free(table);
+	if (!table) {
 		s->listen_state = DSR_LOCAL_UNREADABLE;
 		return;
 	}
-	for (DWORD i = 0; i < table->dwNumEntries && s->nlisteners < DSR_LOCAL_MAX_LISTEN; i++) {
+	for (DWORD i = 0; i < table->dwNumEntries; i++) {
 		struct in_addr a = {.s_addr = table->table[i].dwLocalAddr};
-		struct dsr_local_listener *l = &s->listeners[s->nlisteners];
-		unsigned port = ntohs((u_short)table->table[i].dwLocalPort);
-		bool seen = false;
-
-		inet_ntop(AF_INET, &a, l->addr, sizeof(l->addr));
-		for (size_t k = 0; k < s->nlisteners && !seen; k++)
-			seen = s->listeners[k].port == port && strcmp(s->listeners[k].addr, l->addr) == 0;
-		if (seen || port == 0)
-			continue;
-		l->port = (uint16_t)port;
-		s->nlisteners++;
+		inet_ntop(AF_INET, &a, text, sizeof(text));
+		add_listener(s, text, ntohs((u_short)table->table[i].dwLocalPort));
 	}
 	free(table);
-	collect_listeners6(s);
+	if ((table6 = listener_table(AF_INET6))) {
+		for (DWORD i = 0; i < table6->dwNumEntries; i++) {
+			struct in6_addr a;
+			memcpy(&a, table6->table[i].ucLocalAddr, sizeof(a));
+			dsr_format_ipv6(&a, text);
+			add_listener(s, text, ntohs((u_short)table6->table[i].dwLocalPort));
+		}
+		free(table6);
+	}
 	s->listen_state = DSR_LOCAL_READ;
 }
 

@@ -507,6 +507,15 @@ static int plan_direct(struct builder *b, const struct dsr_service *svc,
 	return 0;
 }
 
+/* Server idx, unless --only-server names another (a health check of one
+ * server must not fail for the rest of the deployment): then NULL. */
+static const struct dsr_server *planned_server(const struct dsr_config *cfg, size_t idx)
+{
+	const struct dsr_server *srv = &cfg->servers[idx];
+
+	return cfg->only_server[0] && strcmp(srv->name, cfg->only_server) != 0 ? NULL : srv;
+}
+
 static int plan_service(struct builder *b, const struct dsr_config *cfg, const struct dsr_service *svc,
 			size_t *server_arp, bool *server_done)
 {
@@ -516,8 +525,8 @@ static int plan_service(struct builder *b, const struct dsr_config *cfg, const s
 		return -1;
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
-		const struct dsr_server *srv = &cfg->servers[idx];
-		if (one && strcmp(srv->name, cfg->only_server) != 0)
+		const struct dsr_server *srv = planned_server(cfg, idx);
+		if (!srv)
 			continue;
 		/* A server shared by several services is ARPed and pinged once. */
 		bool first = !server_done[idx];
@@ -640,8 +649,8 @@ static int plan_ipv6(struct builder *b, const struct dsr_config *cfg, const stru
 	}
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
-		const struct dsr_server *srv = &cfg->servers[idx];
-		if (one && strcmp(srv->name, cfg->only_server) != 0)
+		const struct dsr_server *srv = planned_server(cfg, idx);
+		if (!srv)
 			continue;
 		if (!(t = add_nd_check(b, DSR_ID(ND_VIP_CLAIM), svc, srv, &svc->vip6, srv->addr,
 				       &dsr_probe_arp_claim)))
