@@ -12,7 +12,7 @@
 # a dual-stack one (vip = V4, V6; address = V4, V6) runs in the same lab; a second
 # table compares them. Its targets: the dual-stack audit sends no more frames than
 # the IPv4 audit and the IPv6 probes together (the IPv6 ones counted in its evidence
-# capture, --pcap), and its wall time is within the same 1.05 of the floor those
+# capture, --pcap), and its wall time is within the same 1.05 x the floor those
 # frames allow at the configured rate.
 #
 # For each size: ask the dsrcheck build which configurations it accepts (a build that
