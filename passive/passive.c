@@ -871,16 +871,16 @@ struct out {
  * IPv4 ones' twins, judged alike on the same table. */
 struct family {
 	bool v6;
-	enum dsr_check_key vip, vip_claim, rip, icmp_direct, tcp_direct, conflict;
+	enum dsr_check_key vip, vip_claim_service, vip_claim, rip, icmp_direct, tcp_direct, conflict;
 	const char *protocol;
 };
 
 static const struct family ipv4 = {
-	false, DSR_CHECK_ARP_VIP, DSR_CHECK_ARP_VIP_CLAIM, DSR_CHECK_ARP_RIP, DSR_CHECK_ICMP_VIP_DIRECT,
+	false, DSR_CHECK_ARP_VIP, DSR_CHECK_ARP_VIP_CLAIM_SERVICE, DSR_CHECK_ARP_VIP_CLAIM, DSR_CHECK_ARP_RIP, DSR_CHECK_ICMP_VIP_DIRECT,
 	DSR_CHECK_TCP_VIP_DIRECT, DSR_CHECK_ARP_CONFLICT, "ARP",
 };
 static const struct family ipv6 = {
-	true, DSR_CHECK_ND_VIP, DSR_CHECK_ND_VIP_CLAIM, DSR_CHECK_ND_RIP, DSR_CHECK_ICMP6_VIP_DIRECT,
+	true, DSR_CHECK_ND_VIP, DSR_CHECK_ND_VIP_CLAIM_SERVICE, DSR_CHECK_ND_VIP_CLAIM, DSR_CHECK_ND_RIP, DSR_CHECK_ICMP6_VIP_DIRECT,
 	DSR_CHECK_TCP6_VIP_DIRECT, DSR_CHECK_ND_CONFLICT, "Neighbor Discovery",
 };
 
@@ -1112,14 +1112,9 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, const
 	 * without VRRP fail. */
 	struct svc_owner *so = owner_of(p, svc);
 	bool base_mac = false;
-	/* IPv6 has no service-wide claim check: nd.vip names any MAC that is
-	 * neither the balancer nor a server already. */
-	if (fam->v6) {
-		if (a && c->status == DSR_PASS)
-			members_verdict(c, so, a, ip);
-		return 0;
-	}
-	if (so && a && c->status == DSR_PASS) {
+	if (fam->v6 && a && c->status == DSR_PASS)
+		members_verdict(c, so, a, ip);
+	if (!fam->v6 && so && a && c->status == DSR_PASS) {
 		struct dsr_ownership *own = finished_copy(p, so);
 		if (!own)
 			return -1;
@@ -1131,7 +1126,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, const
 	/* Claims from MACs that are neither the balancer nor a server. Without a
 	 * verified balancer MAC, one such claimer may be the balancer: it is
 	 * named, not trusted, and two or more are one too many. */
-	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, NULL, &vip, -1, svc_seg(p, svc))))
+	if (!(c = add_check(o, id_of(fam->vip_claim_service), svc->name, NULL, &vip, -1, svc_seg(p, svc))))
 		return -1;
 	c->status = DSR_PASS;
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);

@@ -436,6 +436,12 @@ static const struct dsr_reason_def nd_vip[] = {
 	OFF_SEGMENT,
 	NOT_SEEN,
 };
+static const struct dsr_reason_def nd_vip_claim_service[] = {
+	R(UNKNOWN_HOST, FAIL,
+	  "a MAC nobody configured advertised the IPv6 VIP, solicited from it or ran duplicate "
+	  "address detection for it", UNKNOWN_HOSTS),
+	OFF_SEGMENT,
+};
 static const struct dsr_reason_def nd_vip_claim[] = {
 	R(CLAIMED, FAIL, "the server advertised the IPv6 VIP, solicited from it, or ran duplicate "
 	  "address detection for it", ND_VIP_LEAK),
@@ -749,6 +755,9 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "IPv6 (Neighbor Discovery): the server's MAC never advertises the IPv6 VIP, never solicits "
 	      "from it or runs duplicate address detection for it, and stays silent to a solicitation "
 	      "for it sent to its MAC", nd_vip_claim),
+	CHECK(ND_VIP_CLAIM_SERVICE, "nd.vip.claim", SVC, BOTH, NULL,
+	      "IPv6 (Neighbor Discovery): no MAC that is neither the balancer nor a configured (or "
+	      "learned) server claims the IPv6 VIP", nd_vip_claim_service),
 	CHECK(ICMP6_RIP, "icmp6.rip", SRV, AUDIT, NULL,
 	      "IPv6: echo reply from its real IPv6 address", icmp_rip6),
 	CHECK(ICMP6_VIP, "icmp6.vip", SVC, AUDIT, NULL, "IPv6: echo reply from the IPv6 VIP", icmp_vip6),

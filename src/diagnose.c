@@ -49,8 +49,9 @@ static const struct rule rules[] = {
 	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
 	 "local.arp.announce:* local.vip:not-loopback nd.vip.claim:claimed", NULL, "arp.vip:* nd.vip:*",
 	 true, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host",
-	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner", false,
+	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host nd.vip.claim:unknown-host",
+	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner nd.vip:conflict nd.vip:wrong-owner",
+	 false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner "
 	 "nd.vip:no-answer nd.vip:wrong-owner", NULL,

@@ -966,10 +966,20 @@ static void nd_claims_and_conflicts(void **state)
 	assert_non_null(strstr(claim->summary, "ran duplicate address detection for 2001:2::100"));
 	/* The remedy speaks IPv6. */
 	assert_non_null(strstr(dsr_check_remedy_text(claim), "ip -6 addr add 2001:2::100/128 dev lo"));
+	/* rs2 is a configured server: its claim is nd.vip.claim rs2's, no unknown host's. */
+	assert_int_equal(check(c, n, "nd.vip.claim", NULL, -1)->status, DSR_PASS);
 	const struct dsr_check *other = check(c, n, "nd.conflict", NULL, -1);
 	assert_string_equal(other->target, "2001:2::77");
 	assert_string_equal(other->reason, "conflict");
 	assert_non_null(strstr(dsr_check_remedy_text(other), "Neighbor Discovery for 2001:2::77"));
+	free(c);
+
+	/* A MAC nobody configured advertises VIP6: an unknown host, and two owners. */
+	feed(s, f, craft_na(f, odd_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, odd_mac));
+	c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *unknown = check(c, n, "nd.vip.claim", NULL, -1);
+	assert_string_equal(unknown->reason, "unknown-host");
+	assert_non_null(strstr(unknown->summary, "02:00:00:00:00:99"));
 	free(c);
 }
 

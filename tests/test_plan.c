@@ -173,8 +173,8 @@ static void watch_filter_admits_ipv6(void **state)
 }
 
 /* A dual-stack service: the IPv6 side over Neighbor Discovery (nd.vip once,
- * nd.rip once per server with an IPv6 address, nd.vip.claim per server at the
- * MAC its IPv4 address resolves to), after every IPv4 task, whose identifiers
+ * nd.rip once per server with an IPv6 address, nd.vip.claim per service and
+ * per server at the MAC its IPv4 address resolves to), after every IPv4 task, whose identifiers
  * stay those of the IPv4-only plan; the capture then admits ICMPv6. */
 static void dual_stack_plans_neighbor_discovery(void **state)
 {
@@ -230,7 +230,11 @@ static void dual_stack_plans_neighbor_discovery(void **state)
 		claims += plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "nd.vip.claim") == 0;
 	}
 	assert_int_equal(nd_rips, 1); /* rs1 is in two services: asked once */
-	assert_int_equal(claims, 3);  /* web: rs1, rs2; mail: rs1 */
+	assert_int_equal(claims, 5);  /* web: the service, rs1, rs2; mail: the service, rs1 */
+	/* The service's watch: sends nothing, trusts the balancer set. */
+	t = find(&plan, "nd.vip.claim", NULL, -1);
+	assert_true(t->v6 && t->passive && t->claim_watch && t->probe == &dsr_probe_arp_claim);
+	assert_int_equal(t->nexpected, 1);
 	t = find(&plan, "nd.vip.claim", "rs2", -1);
 	assert_true(t->v6 && t->claim_watch && t->probe == &dsr_probe_arp_claim);
 	assert_int_equal(plan.tasks[t->resolver].target.s_addr, find(&plan, "arp.rip", "rs2", -1)->target.s_addr);
