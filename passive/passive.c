@@ -68,6 +68,16 @@ struct direct_tally {
 	struct in6_addr wrong_source;
 };
 
+/* The MACs that ran duplicate address detection for a service's IPv6 VIP. */
+#define DAD_MACS 8
+struct dad_probers {
+	struct {
+		uint8_t mac[6];
+		unsigned long frames, first_frame;
+	} macs[DAD_MACS];
+	unsigned n;
+};
+
 /* A service with a balancer set (balancer, balancer-mac or vrrp-id): who
  * owns its VIP over time. */
 struct svc_owner {
@@ -80,6 +90,7 @@ struct dsr_passive {
 	const struct dsr_config *cfg;
 	struct svc_owner **owners; /* per service; NULL for a service without a balancer set */
 	uint32_t *svc_seg;         /* per service: the segment of its VLAN */
+	struct dad_probers *dad;   /* per service: who probed its IPv6 VIP */
 	size_t *owned, nowned;     /* the services that have one: what each frame ticks */
 	int64_t first_us, last_us; /* capture times of the first and last frame; first -1 before any */
 	int64_t ticked_us;         /* when the owner timelines last heard the time */
@@ -240,6 +251,7 @@ static uint32_t svc_seg(const struct dsr_passive *p, const struct dsr_service *s
 }
 
 static int start_owners(struct dsr_passive *p);
+static const uint8_t *server_mac(const struct dsr_passive *p, uint32_t seg, const struct dsr_server *srv);
 static void refresh_set(struct svc_owner *so);
 
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
@@ -256,7 +268,8 @@ struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 	p->owners = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owners));
 	p->owned = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owned));
 	p->svc_seg = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->svc_seg));
-	if (!p->addrs || !p->flows || !p->owners || !p->owned || !p->svc_seg) {
+	p->dad = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->dad));
+	if (!p->addrs || !p->flows || !p->owners || !p->owned || !p->svc_seg || !p->dad) {
 		dsr_passive_free(p);
 		return NULL;
 	}
@@ -278,6 +291,7 @@ void dsr_passive_free(struct dsr_passive *p)
 	free(p->owners);
 	free(p->owned);
 	free(p->svc_seg);
+	free(p->dad);
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
@@ -409,25 +423,34 @@ static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, const struc
 	return false;
 }
 
+/* "TIME WHAT ADDRESS[ in VLAN N] macs=MAC,...": how watch prints an alert. */
+static void alert_line(struct dsr_passive *p, const struct timeval *ts, const char *what,
+		       const struct in6_addr *ip, uint32_t seg, const char *macs)
+{
+	char line[320], text[DSR_IPV6_TEXT], where[32];
+
+	key_text(ip, text);
+	seg_words(seg, where);
+	snprintf(line, sizeof(line), "%ld.%06ld %s %s%s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
+		 what, text, where, macs);
+	p->alert(line, p->alert_arg);
+}
+
 static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 			const struct timeval *ts)
 {
-	char line[320], ip[DSR_IPV6_TEXT], macs[4 * 19] = "", where[32];
+	char macs[4 * 19] = "";
 
 	if (!p->alert || a->alerted)
 		return;
 	a->alerted = true;
-	key_text(&a->ip, ip);
 	for (unsigned i = 0; i < a->nowners; i++) {
 		char mac[18];
 		dsr_format_mac(a->owners[i].mac, mac);
 		strcat(macs, i ? "," : "");
 		strcat(macs, mac);
 	}
-	seg_words(a->seg, where);
-	snprintf(line, sizeof(line), "%ld.%06ld %s %s%s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
-		 what, ip, where, macs);
-	p->alert(line, p->alert_arg);
+	alert_line(p, ts, what, &a->ip, a->seg, macs);
 }
 
 #define US_SEC_MAX (INT64_MAX / 1000000 - 1)
@@ -686,14 +709,52 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	      dsr_claim_kind_of(f->arp.op, f->arp.spa.s_addr, f->arp.tpa.s_addr));
 }
 
+/* A duplicate address detection probe for a service's IPv6 VIP, by mac. It
+ * claims nothing yet, as an RFC 5227 probe does not, and an audit asks with
+ * the very same frames; from a configured server's MAC it says the server is
+ * putting the VIP on an interface that faces the segment, where it answers
+ * for it as soon as nobody objects (nd.vip.claim, and an alert at once when
+ * the server's MAC is known by then). */
+static void dad_probe(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		      unsigned long frame_no)
+{
+	uint32_t seg = seg_of_frame(p, f);
+
+	for (size_t i = 0; i < p->cfg->nservices; i++) {
+		const struct dsr_service *svc = &p->cfg->services[i];
+		struct dad_probers *d = &p->dad[i];
+		unsigned k = 0;
+		if (!svc_has_vip(p, i, &f->nd.target) || p->svc_seg[i] != seg)
+			continue;
+		while (k < d->n && memcmp(d->macs[k].mac, f->eth_src, 6) != 0)
+			k++;
+		if (k == DAD_MACS) {
+			p->dropped_claims++;
+			continue;
+		}
+		if (k == d->n) {
+			memcpy(d->macs[d->n++].mac, f->eth_src, 6);
+			d->macs[k].first_frame = frame_no;
+		}
+		if (d->macs[k].frames++ || !p->alert)
+			continue;
+		for (size_t s = 0; s < svc->nservers; s++) {
+			const uint8_t *m = server_mac(p, seg, &p->cfg->servers[svc->servers[s]]);
+			char mac[18];
+			if (!m || memcmp(m, f->eth_src, 6) != 0)
+				continue;
+			dsr_format_mac(f->eth_src, mac);
+			alert_line(p, ts, "vip-claim", &f->nd.target, seg, mac);
+			break;
+		}
+	}
+}
+
 /* Neighbor Discovery's claims (the decoder passed only messages a host
  * accepts): an advertisement claims its target for its target link-layer
  * address (without one, for the frame's source, as RFC 4861 7.2.5 has the
  * receiver take it), a solicitation its source for its source link-layer
- * address. A duplicate address detection probe (from ::) claims nothing yet,
- * as an RFC 5227 probe does not; for a VIP it is counted all the same: the
- * host is putting the VIP on an interface that faces the segment, where it
- * will answer for it as soon as nobody objects. */
+ * address. */
 static void nd_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
 		     unsigned long frame_no)
 {
@@ -705,11 +766,8 @@ static void nd_frame(struct dsr_passive *p, const struct dsr_frame *f, const str
 		ip = f->nd.target;
 		kind = DSR_CLAIM_REPLY;
 	} else if (f->nd.dad) {
-		ip = f->nd.target;
-		kind = DSR_CLAIM_ANNOUNCE;
-		if (!is_vip(p, seg_of_frame(p, f), &ip))
-			return;
-		mac = f->eth_src;
+		dad_probe(p, f, ts, frame_no);
+		return;
 	} else {
 		ip = f->ip6.src;
 		kind = DSR_CLAIM_REQUEST;
@@ -1236,7 +1294,22 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 	for (unsigned i = 0; mac && v && i < v->nowners; i++)
 		if (memcmp(v->owners[i].mac, mac, 6) == 0)
 			claimed = &v->owners[i];
-	if (!mac) {
+	/* Only duplicate address detection for it: the server is putting it on a NIC. */
+	const struct dad_probers *d = fam->v6 ? &p->dad[svc - p->cfg->services] : NULL;
+	for (unsigned i = 0; mac && !claimed && d && i < d->n; i++)
+		if (memcmp(d->macs[i].mac, mac, 6) == 0) {
+			dsr_format_mac(mac, text);
+			dsr_evidence_mac(c, "mac", mac);
+			dsr_evidence_int(c, "claims", (long long)d->macs[i].frames);
+			snprintf(n, sizeof(n), "%lu", d->macs[i].first_frame);
+			dsr_evidence_list_add(c, "pcap_frames", n);
+			dsr_verdict_claimed(c, text, DSR_CLAIM_ANNOUNCE, vip_text, d->macs[i].frames,
+					    DSR_PLATFORM_UNKNOWN);
+			break;
+		}
+	if (c->status == DSR_FAIL) {
+		/* judged by its duplicate address detection */
+	} else if (!mac) {
 		not_seen(c, "frame that tells this server's MAC (configure mac =)");
 	} else if (!claimed) {
 		c->status = DSR_PASS;
