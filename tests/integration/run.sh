@@ -204,6 +204,7 @@ IPV6_IDS='^(nd|[a-z]+6)\\.'
 expected_checks6() {
 	local s p
 	echo "nd.vip - -"
+	echo "nd.vip.claim - -"
 	echo "icmp6.vip - -"
 	for p in 80 8080; do echo "tcp6.vip - $p"; done
 	for s in rs1 rs2 rs3; do
