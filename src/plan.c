@@ -346,11 +346,13 @@ static int add_conn(struct builder *b, const struct dsr_service *svc, int port, 
 }
 
 /* The connections' port blocks, below the SYN probes' range so that neither
- * moves the other: the capture filter admits both as one range. */
+ * moves the other: the capture filter admits both as one range. IPv4's are
+ * where a plan without IPv6 has them, IPv6's below: a dual-stack
+ * configuration moves no IPv4 connection. */
 static int conn_ports(struct builder *b)
 {
 	unsigned first = b->plan->sport_first;
-	size_t span = b->nconn * DSR_CONN_PORTS;
+	size_t span = b->nconn * DSR_CONN_PORTS, n6 = 0;
 
 	if (!b->nconn)
 		return 0;
@@ -358,14 +360,19 @@ static int conn_ports(struct builder *b)
 		snprintf(b->err, b->errlen, "too many connection checks in one run (%zu)", b->nconn);
 		return -1;
 	}
-	uint16_t port = DSR_CONN_BLOCK(first - span);
-	b->plan->sport_first = b->plan->conn_first = port;
-	b->plan->conn_last = (uint16_t)(port + span - 1);
 	for (size_t i = 0; i < b->plan->ntasks; i++)
-		if (b->tasks[i].probe == &dsr_probe_tcp_conn) {
-			b->tasks[i].sport = port;
-			port = (uint16_t)(port + DSR_CONN_PORTS);
-		}
+		n6 += b->tasks[i].probe == &dsr_probe_tcp_conn && b->tasks[i].v6;
+	uint16_t port = DSR_CONN_BLOCK(first - (b->nconn - n6) * DSR_CONN_PORTS);
+	uint16_t port6 = (uint16_t)(port - n6 * DSR_CONN_PORTS);
+	b->plan->sport_first = b->plan->conn_first = port6;
+	b->plan->conn_last = (uint16_t)(port6 + span - 1);
+	for (size_t i = 0; i < b->plan->ntasks; i++) {
+		uint16_t *next = b->tasks[i].v6 ? &port6 : &port;
+		if (b->tasks[i].probe != &dsr_probe_tcp_conn)
+			continue;
+		b->tasks[i].sport = *next;
+		*next = (uint16_t)(*next + DSR_CONN_PORTS);
+	}
 	return 0;
 }
 
