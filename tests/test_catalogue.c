@@ -545,7 +545,7 @@ static void integration_expectations(void **state)
 		/* Each family's table: expect_fails() and expect_fails6() alike. */
 		if (strstr(line, "expect_fails()") || strstr(line, "expect_fails6()"))
 			status = DSR_FAIL;
-		else if (strstr(line, "expect_warns()"))
+		else if (strstr(line, "expect_warns()") || strstr(line, "expect_warns6()"))
 			status = DSR_WARN;
 		else if (strstr(line, "expect_skips()") || strstr(line, "expect_skips6()"))
 			status = DSR_SKIP;

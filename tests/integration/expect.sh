@@ -152,6 +152,15 @@ expect_fails6() {
 	return 0
 }
 
+# expect_warns6 SCENARIO VANTAGE: the IPv6 checks that warn with dsrcheck-lab6.ini.
+# In proxy the balancer answers for the IPv6 VIP too (measured from the client).
+expect_warns6() {
+	if [[ $1 == proxy && $2 == client ]]; then
+		printf '%s\n' "dsr6.return - 80 via-balancer" "dsr6.return - 8080 via-balancer"
+	fi
+	return 0
+}
+
 # expect_findings6 SCENARIO: the findings of the IPv6 faults (as expect_findings'),
 # from either vantage.
 expect_findings6() {

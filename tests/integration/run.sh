@@ -221,7 +221,11 @@ check_dual() {
 	fi
 	assert_eq "$at: exit status" "$([[ -n $want ]] && echo 1 || echo 0)" "$RC"
 	assert_eq "$at: failing checks (id server port reason)" "$want" "$(checks_with "$tag" fail)"
-	assert_eq "$at: warnings (id server port reason)" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: warnings (id server port reason)" \
+		"$({
+			expect_warns "$scenario" "$vantage"
+			expect_warns6 "$scenario" "$vantage"
+		} | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
 	assert_eq "$at: skipped IPv6 checks (id server port reason)" \
 		"$(expect_skips6 "$scenario" "$vantage" | LC_ALL=C sort)" \
 		"$(checks_with "$tag" skip | grep -E '^(nd|icmp6|tcp6|dsr6)\.' || true)"
