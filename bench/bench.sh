@@ -4,8 +4,16 @@
 # arp-scan over every address (the ARP part only), and the checks done the way a
 # person would (arping, ping, nc: one target after another). See bench/README.md.
 #
-#   sudo bench/bench.sh [SIZE...]     SIZE: N (servers), or N/K (N servers, K of them down)
+#   sudo bench/bench.sh [--dual] [SIZE...]
+#                                     SIZE: N (servers), or N/K (N servers, K of them down)
 #                                     default: 250 1000 4096 (each with ports 80 and 8080)
+#
+# --dual: the lab is dual-stack (scale.sh up N --dual), and after the IPv4-only audit
+# a dual-stack one (vip = V4, V6; address = V4, V6) runs in the same lab; a second
+# table compares them. Its targets: the dual-stack audit sends no more frames than
+# the IPv4 audit and the IPv6 probes together (the IPv6 ones counted in its evidence
+# capture, --pcap), and its wall time is within the same 1.05 x the floor those
+# frames allow at the configured rate.
 #
 # For each size: ask the dsrcheck build which configurations it accepts (a build that
 # cannot audit N servers in one run gets a row saying so; one with a smaller
@@ -26,6 +34,7 @@
 # Needs root, arp-scan, arping (Habets' `arping` package), ping (iputils-ping),
 # nc (netcat-openbsd), /usr/bin/time (time), jq.
 #
+# Needs python3 too with --dual (it counts the frames of the evidence captures).
 # Environment: DSRCHECK (default ./dsrcheck), BENCH_RESULTS (default bench/results.txt),
 # BENCH_SEQ_SAMPLE (default 250; 0: every server, however long it takes),
 # BENCH_ARPING_WAIT=1 (arping without -C 1: it then waits out its 1 s deadline).
@@ -51,6 +60,7 @@ ARPING=(arping -q -i eth0 -c 1 -C 1 -w 1)
 PING=(ping -q -n -c 1 -W 1)
 NC=(nc -z -n -w 1)
 ARPSCAN=(arp-scan) # the last size's command line, for the results' header
+DUAL=0             # --dual
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() {
@@ -100,6 +110,7 @@ need() {
 	arping --help 2>&1 | grep -q Habets ||
 		say "warning: this arping is not Habets' (Debian package 'arping'): its options may differ"
 	[[ $SEQ_SAMPLE =~ ^[0-9]+$ ]] || die "BENCH_SEQ_SAMPLE must be a number (0: no sampling)"
+	((!DUAL)) || command -v python3 >/dev/null || die "--dual needs python3"
 }
 
 flush_neighbours() {
@@ -214,7 +225,7 @@ row() {
 bench_one() {
 	local size=$1 n down=0 ini vrc=0 wall rss user sys status frames counts limit per nsvc
 	local timeout listen rate tries floor cpu rss_cell ratio_cell seq_cell seq_s vip_s failed calls
-	local as_wall as_answered as_targets up_args d_wall d_status drops load
+	local as_wall as_answered as_targets up_args d_wall d_status drops load ini6
 	n=${size%/*}
 	[[ $size == */* ]] && down=${size#*/}
 	if ! [[ $n =~ ^[0-9]+$ && $down =~ ^[0-9]+$ ]] || ((n < 1 || n > 4096 || down >= n)); then
@@ -237,6 +248,7 @@ bench_one() {
 	up_args=("$n")
 	((down > 0)) && up_args+=(--down "$down")
 	((per < n)) && up_args+=(--per-service "$per")
+	((DUAL)) && up_args+=(--dual)
 	[[ -n $unsupported ]] && say "N=$n: dsrcheck: not supported by this build: $unsupported"
 
 	say "N=$n$( ((down)) && echo " ($down down)")$( ((nsvc > 1)) && echo ", $nsvc services of at most $per (this build's limit)"): building the lab"
@@ -244,7 +256,8 @@ bench_one() {
 		cat "$WORK/up.err" >&2
 		die "scale.sh up failed"
 	fi
-	ini=$(tail -n 1 "$WORK/up.out")
+	ini=$(bash "$SCALE" config 4)
+	ini6=$(tail -n 1 "$WORK/up.out")
 	bash "$SCALE" servers >"$WORK/servers"
 	awk '{ print $2 }' "$WORK/servers" >"$WORK/targets"
 	awk '{ print $6 }' "$WORK/servers" | sort -u >"$WORK/vips"
@@ -265,6 +278,7 @@ bench_one() {
 	else
 		dsrcheck_side
 		d_cells=("$d_wall" "$floor" "$ratio_cell" "$rss_cell" "$cpu" "$frames" "$counts" "$d_status" "$drops" "$load")
+		if ((DUAL)); then dual_side; fi
 	fi
 	arp_and_sequential
 
@@ -273,29 +287,77 @@ bench_one() {
 		"$([[ $vrc == 0 ]] && echo ok || echo NOT-OK)"
 }
 
-# dsrcheck_side: the audit, in bench_one's variables (bash's dynamic scope): sets d_wall
-# floor ratio_cell rss_cell cpu frames counts d_status from ini timeout listen rate.
-dsrcheck_side() {
-	local ratio
-	say "N=$n: dsrcheck"
+# audit OUT INI [ARG...]: dsrcheck -v -f json -c INI ARG... from the client, timed, its
+# report in OUT; sets (bash's dynamic scope) wall rss user sys status, and frames (its
+# -v summary), counts (pass/fail), cpu, drops, load.
+audit() {
+	local out=$1 ini=$2
+	shift 2
 	flush_neighbours
 	load=$(cut -d ' ' -f 1 /proc/loadavg)
 	drops=$(backlog_drops)
-	timed "$WORK/report.json" "$DSRCHECK" -v -c "$ini" -f json
+	timed "$out" "$DSRCHECK" -v -c "$ini" -f json "$@"
 	drops=$(($(backlog_drops) - drops))
-	frames=$(sed -n 's/.*sent \([0-9]*\) frames.*/\1/p' "$WORK/report.json.err" | tail -1)
-	counts=$(jq -r '.counts | "\(.pass)/\(.fail)"' "$WORK/report.json" 2>/dev/null || echo "-/-")
+	frames=$(sed -n 's/.*sent \([0-9]*\) frames.*/\1/p' "$out.err" | tail -1)
+	counts=$(jq -r '.counts | "\(.pass)/\(.fail)"' "$out" 2>/dev/null || echo "-/-")
 	if [[ -z $frames ]]; then
 		say "N=$n: dsrcheck said (exit $status):"
-		tail -n 5 "$WORK/report.json.err" >&2
+		tail -n 5 "$out.err" >&2
 		frames=0
 	fi
-	floor=$(awk -v t="$timeout" -v l="$listen" -v f="$frames" -v r="$rate" \
-		'BEGIN { s = f / r; printf "%.2f", t + (l > s ? l : s) }')
-	ratio=$(awk -v w="$wall" -v f="$floor" 'BEGIN { printf "%.3f", w / f }')
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+}
+
+# floor_s FRAMES: the floor of a run that sends FRAMES (bench_one's timeout, listen, rate).
+floor_s() {
+	awk -v t="$timeout" -v l="$listen" -v f="$1" -v r="$rate" \
+		'BEGIN { s = f / r; printf "%.2f", t + (l > s ? l : s) }'
+}
+
+# above_target RATIO: whether RATIO misses the wall-time target.
+above_target() {
+	awk -v r="$1" -v t="$WALL_TARGET" 'BEGIN { exit !(r > t) }'
+}
+
+# sent_by_family PCAP: "IPV4 IPV6", the frames of an evidence capture that the client
+# sent (its source MAC: dsrcheck captures incoming frames only), ARP and IPv4 apart
+# from IPv6.
+sent_by_family() {
+	python3 - "$1" "$(ip netns exec "$CLIENT_NS" cat /sys/class/net/eth0/address)" <<'EOF'
+import struct
+import sys
+
+path, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+with open(path, "rb") as f:
+    data = f.read()
+order = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+v4 = v6 = 0
+at = 24
+while at + 16 <= len(data):
+    caplen = struct.unpack(order + "I", data[at + 8:at + 12])[0]
+    frame = data[at + 16:at + 16 + caplen]
+    at += 16 + caplen
+    if frame[6:12] == mac:
+        if frame[12:14] in (b"\x08\x00", b"\x08\x06"):
+            v4 += 1
+        elif frame[12:14] == b"\x86\xdd":
+            v6 += 1
+print(v4, v6)
+EOF
+}
+
+# dsrcheck_side: the audit, in bench_one's variables (bash's dynamic scope): sets d_wall
+# floor ratio_cell rss_cell cpu frames counts d_status drops load from ini timeout
+# listen rate. With --dual, from the IPv4 configuration, with an evidence capture.
+dsrcheck_side() {
+	local ratio pcap=()
+	say "N=$n: dsrcheck$( ((DUAL)) && echo ", IPv4 only")"
+	((DUAL)) && pcap=(--pcap "$WORK/report4.pcap")
+	audit "$WORK/report.json" "$ini" "${pcap[@]}"
+	floor=$(floor_s "$frames")
+	ratio=$(awk -v w="$wall" -v f="$floor" 'BEGIN { printf "%.3f", w / f }')
 	ratio_cell=$ratio
-	if awk -v r="$ratio" -v t="$WALL_TARGET" 'BEGIN { exit !(r > t) }'; then
+	if above_target "$ratio"; then
 		ratio_cell="$ratio MISS"
 		printf '%s: wall %s s is %s x the floor %s s: above %s\n' "$size" "$wall" "$ratio" "$floor" "$WALL_TARGET" >>"$WORK/missed"
 	fi
@@ -309,6 +371,48 @@ dsrcheck_side() {
 		fi
 	fi
 	d_wall=$wall d_status=$status
+}
+
+# dual_side: with --dual, after dsrcheck_side (dynamic scope, as it): the dual-stack
+# audit, and one row of the second table to $WORK/dual-rows. IPv6's probes are what the
+# dual-stack audit sent over IPv6 (its evidence capture): dsrcheck has no dry run and
+# audits no IPv6-only service, so they cannot be sent alone. The targets: its frames
+# <= the IPv4 audit's + IPv6's, and its wall time within WALL_TARGET x the floor of
+# that many frames at the configured rate.
+dual_side() {
+	local f4 w4 rss4 cpu4 p4 p6 sum budget bfloor ratio ratio_cell frames_cell
+	f4=$frames w4=$d_wall rss4=$rss cpu4=$cpu
+	read -r p4 p6 < <(sent_by_family "$WORK/report4.pcap")
+	((p4 == f4 && p6 == 0)) ||
+		printf '%s: the IPv4 audit said %s frames, its capture holds %s IPv4 and %s IPv6 frames from the client\n' \
+			"$size" "$f4" "$p4" "$p6" >>"$WORK/notes"
+	say "N=$n: dsrcheck, dual-stack"
+	audit "$WORK/dual.json" "$ini6" --pcap "$WORK/dual.pcap"
+	read -r p4 p6 < <(sent_by_family "$WORK/dual.pcap")
+	((p4 + p6 == frames)) ||
+		printf '%s: the dual-stack audit said %s frames, its capture holds %s from the client\n' \
+			"$size" "$frames" $((p4 + p6)) >>"$WORK/notes"
+	sum=$((f4 + p6))
+	frames_cell="$frames ok (<= $f4 + $p6)"
+	if ((frames > sum)); then
+		frames_cell="$frames MISS (<= $f4 + $p6)"
+		printf '%s: the dual-stack audit sent %s frames, more than the IPv4 audit and the IPv6 probes (%s + %s)\n' \
+			"$size" "$frames" "$f4" "$p6" >>"$WORK/missed"
+	fi
+	budget=$(floor_s "$sum")
+	bfloor=$(awk -v f="$budget" -v t="$WALL_TARGET" 'BEGIN { printf "%.2f", f * t }')
+	ratio=$(awk -v w="$wall" -v f="$budget" 'BEGIN { printf "%.3f", w / f }')
+	ratio_cell="$ratio ok"
+	if above_target "$ratio"; then
+		ratio_cell="$ratio MISS"
+		printf '%s: dual-stack wall %s s is %s x the floor %s s of %s frames: above %s\n' \
+			"$size" "$wall" "$ratio" "$budget" "$sum" "$WALL_TARGET" >>"$WORK/missed"
+	fi
+	local IFS=$'\t'
+	local cells=("$size" "$w4" "$f4" "$wall" "$frames_cell" "$p4 + $p6" "$budget" "$bfloor" "$ratio_cell"
+		"$(awk -v a="$rss4" -v b="$rss" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }')"
+		"$cpu4 / $cpu" "$counts" "$status" "$drops" "$load")
+	printf '%s\n' "${cells[*]}" >>"$WORK/dual-rows"
 }
 
 # arp_and_sequential: bench_one's other two sides (dynamic scope, as dsrcheck_side).
@@ -367,7 +471,11 @@ table() {
 }
 
 main() {
-	local sizes=("$@") size header
+	local sizes=("$@") size header dual_header
+	if [[ ${sizes[0]:-} == --dual ]]; then
+		DUAL=1
+		sizes=("${sizes[@]:1}")
+	fi
 	((${#sizes[@]} > 0)) || sizes=(250 1000 4096)
 	[[ ${sizes[0]} == -h || ${sizes[0]} == --help ]] && {
 		sed -n '2,/^set -e/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -380,8 +488,10 @@ main() {
 	: >"$WORK/rows"
 	: >"$WORK/notes"
 	: >"$WORK/missed"
+	: >"$WORK/dual-rows"
 	for size in "${sizes[@]}"; do bench_one "$size"; done
 
+	dual_header=$'N\tIPv4 s\tIPv4 frames\tdual-stack s\tdual-stack frames (<= IPv4 + IPv6)\tof them IPv4 + IPv6\tfloor s of IPv4 + IPv6\tlimit s\twall/floor\tpeak RSS MiB IPv4 / dual\tCPU s IPv4 / dual\tchecks pass/fail\texit\tlab drops\tload'
 	header=$'N\tservices\tdsrcheck s\tfloor s\twall/floor\tpeak RSS MiB\tCPU s\tframes sent\tchecks pass/fail\texit\tlab drops\tload\tarp-scan s\tarp-scan answered\tsequential s\tsequential failed/calls\tlab verify'
 	{
 		echo "dsrcheck benchmark: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -390,18 +500,29 @@ main() {
 			. /etc/os-release && echo "$PRETTY_NAME"
 		)"
 		echo "dsrcheck: $("$DSRCHECK" -V 2>&1 | head -1), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-		echo "command: bench/bench.sh ${sizes[*]}"
+		echo "command: bench/bench.sh$( ((DUAL)) && echo " --dual") ${sizes[*]}"
 		echo "dsrcheck side: timeout 1000ms, retries 2, listen 3s, rate 500 (the defaults), ports ${PORTS[*]}; run from the client"
 		echo "floor: timeout + max(listen, frames sent / rate); wall/floor above $WALL_TARGET is flagged MISS; peak RSS targets: 8 MiB at 250, 16 MiB at 1000 servers"
 		echo "arp-scan side: ${ARPSCAN[*]} (TARGETS: every real address and VIP)"
 		echo "sequential side: per real address and VIP: ${ARPING[*]}; ${PING[*]}; ${NC[*]} for each of ports ${PORTS[*]}"
 		echo "N/K: N servers of which K have their link down; services: how many the configuration had to be split into for this build"
 		echo "lab drops: frames the kernel dropped (input backlog full, /proc/net/softnet_stat) during dsrcheck's run; load: 1-minute load average when it started"
+		((DUAL)) && echo "--dual: the lab is dual-stack (scale.sh up N --dual); both audits below write an evidence capture (--pcap), which counts their frames by family"
 		echo
 		{
 			printf '%s\n' "$header"
 			cat "$WORK/rows"
 		} | table
+		if ((DUAL)); then
+			echo
+			echo "dual-stack audit (vip = V4, V6; address = V4, V6) after the IPv4 audit above, in the same lab: IPv6 frames are those it sent over IPv6 (its capture);"
+			echo "targets: its frames <= the IPv4 audit's + the IPv6 ones; its wall time <= $WALL_TARGET x the floor of that many frames (timeout + max(listen, frames / rate)): the limit"
+			echo
+			{
+				printf '%s\n' "$dual_header"
+				cat "$WORK/dual-rows"
+			} | table
+		fi
 		if [[ -s $WORK/notes || -s $WORK/missed ]]; then
 			echo
 			sed 's/^/note: /' "$WORK/notes"

@@ -93,16 +93,21 @@ static int watch_audit(struct dsr_source *src, dsr_tap_fn tap, void *tap_arg, vo
 }
 
 /* ARP, VRRP (this host's own advertisements too: on a master they are the
- * evidence), ICMP, and the TCP segments that open or refuse connections: what
- * the passive checks and the audits need, and not the bulk of the traffic. */
+ * evidence), ICMP and ICMPv6 (Neighbor Discovery too), and the TCP segments
+ * that open or refuse connections: what the passive checks and the audits
+ * need, and not the bulk of the traffic. libpcap cannot index TCP over IPv6
+ * (tcp[] is IPv4's), so IPv6's flags are read at their place behind a fixed
+ * header (40 + 13): a segment behind extension headers is not seen, which
+ * no SYN or RST of an ordinary stack has. */
 void dsr_cmd_watch_filter(const struct dsr_iface *ifc, const char *also, char *filter, size_t size)
 {
-	char mac[18], untagged[384];
+	char mac[18], untagged[448];
 
 	dsr_format_mac(ifc->mac, mac);
 	snprintf(untagged, sizeof(untagged),
-		 "ip proto 112 or (not ether src %s and (arp or icmp or "
-		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)))%s%s%s",
+		 "ip proto 112 or (not ether src %s and (arp or icmp or icmp6 or "
+		 "(tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0) or "
+		 "(ip6 and ip6[6] == 6 and ip6[53] & 6 != 0)))%s%s%s",
 		 mac, also ? " or (" : "", also ? also : "", also ? ")" : "");
 	/* The same inside a tag still in the frame (see dsr_engine_filter): the
 	 * analyser keeps VLANs apart. Last: libpcap reads everything after the

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "../src/catalogue.h"
@@ -36,9 +37,21 @@ static int by_segment_address(const void *a, const void *b)
 	uint32_t x = segment_key(p), y = segment_key(q);
 	if (x != y)
 		return x < y ? -1 : 1;
+	if (p->v6 != q->v6)
+		return p->v6 ? 1 : -1;
+	if (p->v6)
+		return memcmp(&p->ip6, &q->ip6, sizeof(p->ip6));
 	x = ntohl(p->ip.s_addr);
 	y = ntohl(q->ip.s_addr);
 	return x < y ? -1 : x > y;
+}
+
+void dsr_address_ip_text(const struct dsr_address *a, char out[DSR_IPV6_TEXT])
+{
+	if (a->v6)
+		dsr_format_ipv6(&a->ip6, out);
+	else
+		dsr_format_ipv4(a->ip, out);
 }
 
 void dsr_address_vlan_text(const struct dsr_address *a, char out[16])

@@ -1,5 +1,6 @@
 /* What a capture holds when nobody said what to look for: every address ARP
- * showed, with the MACs that claimed it, in the manner of arpwatch's table.
+ * or Neighbor Discovery showed, with the MACs that claimed it, in the manner
+ * of arpwatch's (and its ndpwatch twin's) table.
  * `dsrcheck analyze FILE` without a deployment reports it (every format renders
  * it after the checks); conflicts and flip-flops are also arp.conflict checks,
  * so that they fail the run.
@@ -10,6 +11,7 @@
 #ifndef DSR_INVENTORY_H
 #define DSR_INVENTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -49,7 +51,9 @@ struct dsr_address {
 	uint8_t ntags;       /* 0 untagged (priority-tagged too), 1 one VLAN, 2 QinQ */
 	uint16_t vlan;       /* the VLAN id (QinQ: the outer one); 0 untagged */
 	uint16_t inner_vlan; /* QinQ: the inner VLAN id */
+	bool v6;             /* claimed over Neighbor Discovery: ip6; else over ARP: ip */
 	struct in_addr ip;
+	struct in6_addr ip6;
 	enum dsr_addr_state state;
 	unsigned changes;               /* times the claiming MAC changed */
 	const struct dsr_claim *claims; /* in order of first appearance */
@@ -66,8 +70,12 @@ struct dsr_inventory {
 	unsigned long untracked_addr_frames, untracked_mac_frames;
 };
 
-/* Orders the rows by segment then address and counts them per state. */
+/* Orders the rows by segment, then IPv4 before IPv6, then address, and
+ * counts them per state. */
 void dsr_inventory_finish(struct dsr_inventory *inv, struct dsr_address *rows, size_t n);
+
+/* A row's address as every writer shows it (dotted quad, or RFC 5952 text). */
+void dsr_address_ip_text(const struct dsr_address *a, char out[46]);
 
 /* A row's segment as every writer shows it: "" untagged, "20", "100.20" (QinQ). */
 void dsr_address_vlan_text(const struct dsr_address *a, char out[16]);

@@ -22,20 +22,24 @@
 /* How often the owner timelines hear that time passed (microseconds of capture time). */
 #define TICK_US 10000
 
-/* One address as ARP shows it: the MACs that used it as sender address.
- * Times are microseconds (us_of), half a timeval each: the table holds up to
- * 4 owners in each of ADDR_MAX slots. */
+/* One address as ARP or Neighbor Discovery shows it: the MACs that claimed
+ * it (ARP sender; advertised target; solicitation source; for a VIP, a
+ * duplicate address detection probe too). Times are microseconds (us_of),
+ * half a timeval each: the table holds up to 4 owners in each of ADDR_MAX
+ * slots. */
 struct owner {
 	uint8_t mac[6];
-	uint16_t first_op;
-	struct in_addr first_tpa;
+	enum dsr_claim_kind first_kind; /* how its first frame claimed the address */
 	unsigned long frames;
 	unsigned long first_frame, last_frame;
 	int64_t first_us, last_us;
 };
 
+/* Both families in one table, keyed by an IPv6 address: an IPv4 address as
+ * its IPv4-mapped form (::ffff:a.b.c.d), which Neighbor Discovery never
+ * claims (nd_frame drops it), so the families never meet. */
 struct addr {
-	uint32_t ip; /* network order; 0: free slot */
+	struct in6_addr ip; /* :: a free slot (nothing claims the unspecified address) */
 	uint32_t seg; /* the segment it was seen on (seg_of_frame) */
 	struct owner owners[MACS_PER_ADDR];
 	unsigned nowners;
@@ -48,7 +52,7 @@ struct addr {
 
 /* A connection or echo made to a VIP, awaiting its reply. */
 struct flow {
-	uint32_t client, vip; /* network order; client 0: free */
+	struct in6_addr client, vip; /* keys (key_of4); client :: free */
 	uint32_t seg;         /* a reply counts only on the request's segment */
 	uint16_t client_port, port; /* TCP ports, or ICMP id and sequence */
 	bool icmp;
@@ -59,8 +63,19 @@ struct direct_tally {
 	size_t server;
 	int port;
 	uint32_t seg; /* the service's: a server of two services in two VLANs has two */
+	bool v6;      /* replies for the IPv6 VIP */
 	unsigned long ok, wrong, wrong_frame;
-	uint32_t wrong_source;
+	struct in6_addr wrong_source;
+};
+
+/* The MACs that ran duplicate address detection for a service's IPv6 VIP. */
+#define DAD_MACS 8
+struct dad_probers {
+	struct {
+		uint8_t mac[6];
+		unsigned long frames, first_frame;
+	} macs[DAD_MACS];
+	unsigned n;
 };
 
 /* A service with a balancer set (balancer, balancer-mac or vrrp-id): who
@@ -75,6 +90,7 @@ struct dsr_passive {
 	const struct dsr_config *cfg;
 	struct svc_owner **owners; /* per service; NULL for a service without a balancer set */
 	uint32_t *svc_seg;         /* per service: the segment of its VLAN */
+	struct dad_probers *dad;   /* per service: who probed its IPv6 VIP */
 	size_t *owned, nowned;     /* the services that have one: what each frame ticks */
 	int64_t first_us, last_us; /* capture times of the first and last frame; first -1 before any */
 	int64_t ticked_us;         /* when the owner timelines last heard the time */
@@ -104,6 +120,73 @@ static uint32_t hash32(uint32_t x)
 	x *= 0x846ca68bU;
 	x ^= x >> 16;
 	return x;
+}
+
+static uint32_t hash_key(const struct in6_addr *k)
+{
+	uint32_t w[4];
+
+	memcpy(w, k, sizeof(w));
+	return hash32(w[0] ^ hash32(w[1] ^ hash32(w[2] ^ hash32(w[3]))));
+}
+
+static struct in6_addr key_of4(struct in_addr a)
+{
+	struct in6_addr k = {0};
+
+	k.s6_addr[10] = k.s6_addr[11] = 0xff;
+	memcpy(&k.s6_addr[12], &a, 4);
+	return k;
+}
+
+static bool key_is4(const struct in6_addr *k)
+{
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+	return memcmp(k->s6_addr, mapped, sizeof(mapped)) == 0;
+}
+
+static bool key_unset(const struct in6_addr *k)
+{
+	static const struct in6_addr unspecified;
+	return memcmp(k, &unspecified, sizeof(*k)) == 0;
+}
+
+static bool key_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static struct in_addr key_v4(const struct in6_addr *k)
+{
+	struct in_addr a;
+	memcpy(&a, &k->s6_addr[12], 4);
+	return a;
+}
+
+static void key_text(const struct in6_addr *k, char out[DSR_IPV6_TEXT])
+{
+	if (key_is4(k))
+		dsr_format_ipv4(key_v4(k), out);
+	else
+		dsr_format_ipv6(k, out);
+}
+
+/* A service's VIP of one family as a key; false when it has none. */
+static bool vip_key(const struct dsr_service *svc, bool v6, struct in6_addr *k)
+{
+	if (v6 && !svc->has_vip6)
+		return false;
+	*k = v6 ? svc->vip6 : key_of4(svc->vip);
+	return true;
+}
+
+/* A server's real address of one family as a key; false when it has none. */
+static bool addr_key(const struct dsr_server *srv, bool v6, struct in6_addr *k)
+{
+	if (v6 && !srv->has_addr6)
+		return false;
+	*k = v6 ? srv->addr6 : key_of4(srv->addr);
+	return true;
 }
 
 /* The L2 segment a frame was seen on, as one number: untagged (a priority tag
@@ -168,6 +251,8 @@ static uint32_t svc_seg(const struct dsr_passive *p, const struct dsr_service *s
 }
 
 static int start_owners(struct dsr_passive *p);
+static const uint8_t *server_mac(const struct dsr_passive *p, uint32_t seg, const struct dsr_server *srv);
+static void refresh_set(struct svc_owner *so);
 
 struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 {
@@ -183,7 +268,8 @@ struct dsr_passive *dsr_passive_new(const struct dsr_config *cfg)
 	p->owners = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owners));
 	p->owned = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->owned));
 	p->svc_seg = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->svc_seg));
-	if (!p->addrs || !p->flows || !p->owners || !p->owned || !p->svc_seg) {
+	p->dad = calloc(cfg->nservices ? cfg->nservices : 1, sizeof(*p->dad));
+	if (!p->addrs || !p->flows || !p->owners || !p->owned || !p->svc_seg || !p->dad) {
 		dsr_passive_free(p);
 		return NULL;
 	}
@@ -205,6 +291,7 @@ void dsr_passive_free(struct dsr_passive *p)
 	free(p->owners);
 	free(p->owned);
 	free(p->svc_seg);
+	free(p->dad);
 	free(p->addrs);
 	free(p->flows);
 	free(p->tallies);
@@ -245,24 +332,30 @@ void dsr_passive_link_vlan(struct dsr_passive *p, uint16_t vlan)
 			p->svc_seg[i] = seg_make(1, p->link_vlan, 0);
 }
 
-static struct addr *slot(struct addr *table, size_t cap, uint32_t seg, uint32_t ip)
+static struct addr *slot(struct addr *table, size_t cap, uint32_t seg, const struct in6_addr *ip)
 {
-	size_t i = hash32(ip ^ hash32(seg)) & (cap - 1);
-	while (table[i].ip && (table[i].ip != ip || table[i].seg != seg))
+	size_t i = hash_key(ip) ^ hash32(seg);
+	for (i &= cap - 1; !key_unset(&table[i].ip) && (!key_eq(&table[i].ip, ip) || table[i].seg != seg);)
 		i = (i + 1) & (cap - 1);
 	return &table[i];
 }
 
-static struct addr *find_addr(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
+static struct addr *find_addr(const struct dsr_passive *p, uint32_t seg, const struct in6_addr *ip)
 {
 	struct addr *a = slot(p->addrs, p->addr_cap, seg, ip);
-	return a->ip ? a : NULL;
+	return key_unset(&a->ip) ? NULL : a;
 }
 
-static struct addr *add_addr(struct dsr_passive *p, uint32_t seg, uint32_t ip)
+static struct addr *find_addr4(const struct dsr_passive *p, uint32_t seg, struct in_addr ip)
+{
+	struct in6_addr k = key_of4(ip);
+	return find_addr(p, seg, &k);
+}
+
+static struct addr *add_addr(struct dsr_passive *p, uint32_t seg, const struct in6_addr *ip)
 {
 	struct addr *a = slot(p->addrs, p->addr_cap, seg, ip);
-	if (a->ip)
+	if (!key_unset(&a->ip))
 		return a;
 	if ((p->naddrs + 1) * 4 > p->addr_cap * 3) {
 		if (p->addr_cap >= ADDR_MAX)
@@ -271,43 +364,52 @@ static struct addr *add_addr(struct dsr_passive *p, uint32_t seg, uint32_t ip)
 		if (!bigger)
 			return NULL;
 		for (size_t i = 0; i < p->addr_cap; i++)
-			if (p->addrs[i].ip)
-				*slot(bigger, p->addr_cap * 2, p->addrs[i].seg, p->addrs[i].ip) = p->addrs[i];
+			if (!key_unset(&p->addrs[i].ip))
+				*slot(bigger, p->addr_cap * 2, p->addrs[i].seg, &p->addrs[i].ip) = p->addrs[i];
 		free(p->addrs);
 		p->addrs = bigger;
 		p->addr_cap *= 2;
 		a = slot(p->addrs, p->addr_cap, seg, ip);
 	}
-	a->ip = ip;
+	a->ip = *ip;
 	a->seg = seg;
 	p->naddrs++;
 	return a;
 }
 
+/* Service i's VIP of ip's family is ip. */
+static bool svc_has_vip(const struct dsr_passive *p, size_t i, const struct in6_addr *ip)
+{
+	struct in6_addr k;
+	return vip_key(&p->cfg->services[i], !key_is4(ip), &k) && key_eq(&k, ip);
+}
+
 /* A VIP of a service on segment seg: elsewhere the same address is another
  * broadcast domain's business. */
-static bool is_vip(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
+static bool is_vip(const struct dsr_passive *p, uint32_t seg, const struct in6_addr *ip)
 {
 	for (size_t i = 0; i < p->cfg->nservices; i++)
-		if (p->cfg->services[i].vip.s_addr == ip && p->svc_seg[i] == seg)
+		if (svc_has_vip(p, i, ip) && p->svc_seg[i] == seg)
 			return true;
 	return false;
 }
 
 /* A claim on a VIP that must be reported at once: by a configured real server,
  * or (where the balancer's MACs are listed) by any MAC not listed. */
-static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, uint32_t vip,
+static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, const struct in6_addr *vip,
 			  const uint8_t mac[6])
 {
 	const struct dsr_config *cfg = p->cfg;
 
 	for (size_t i = 0; i < cfg->nservices; i++) {
 		const struct dsr_service *svc = &cfg->services[i];
-		const struct svc_owner *so = p->owners[i];
-		if (svc->vip.s_addr != vip || p->svc_seg[i] != seg)
+		struct svc_owner *so = p->owners[i];
+		if (!svc_has_vip(p, i, vip) || p->svc_seg[i] != seg)
 			continue;
-		/* The balancer set as far as the capture verifies it (feed_claim
-		 * refreshed it): any member may own the VIP. */
+		/* The balancer set as far as the capture verifies it by now: any
+		 * member may own the VIP. */
+		if (so)
+			refresh_set(so);
 		if (so && so->own.set.n && !dsr_ha_find(&so->own.set, mac))
 			return true;
 		if (!so && svc->nbalancer_macs && !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, mac))
@@ -321,26 +423,34 @@ static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, uint32_t vi
 	return false;
 }
 
+/* "TIME WHAT ADDRESS[ in VLAN N] macs=MAC,...": how watch prints an alert. */
+static void alert_line(struct dsr_passive *p, const struct timeval *ts, const char *what,
+		       const struct in6_addr *ip, uint32_t seg, const char *macs)
+{
+	char line[320], text[DSR_IPV6_TEXT], where[32];
+
+	key_text(ip, text);
+	seg_words(seg, where);
+	snprintf(line, sizeof(line), "%ld.%06ld %s %s%s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
+		 what, text, where, macs);
+	p->alert(line, p->alert_arg);
+}
+
 static void raise_alert(struct dsr_passive *p, struct addr *a, const char *what,
 			const struct timeval *ts)
 {
-	char line[288], ip[16], macs[4 * 19] = "", where[32];
-	struct in_addr in = {.s_addr = a->ip};
+	char macs[4 * 19] = "";
 
 	if (!p->alert || a->alerted)
 		return;
 	a->alerted = true;
-	dsr_format_ipv4(in, ip);
 	for (unsigned i = 0; i < a->nowners; i++) {
 		char mac[18];
 		dsr_format_mac(a->owners[i].mac, mac);
 		strcat(macs, i ? "," : "");
 		strcat(macs, mac);
 	}
-	seg_words(a->seg, where);
-	snprintf(line, sizeof(line), "%ld.%06ld %s %s%s macs=%s", (long)ts->tv_sec, (long)ts->tv_usec,
-		 what, ip, where, macs);
-	p->alert(line, p->alert_arg);
+	alert_line(p, ts, what, &a->ip, a->seg, macs);
 }
 
 #define US_SEC_MAX (INT64_MAX / 1000000 - 1)
@@ -408,7 +518,7 @@ static size_t add_mac(uint8_t (*out)[6], size_t n, size_t cap, const uint8_t mac
 static size_t resolved_in_capture(struct in_addr addr, void *arg, uint8_t (*out)[6], size_t cap)
 {
 	const struct svc_owner *so = arg;
-	const struct addr *a = find_addr(so->p, svc_seg(so->p, so->svc), addr.s_addr);
+	const struct addr *a = find_addr4(so->p, svc_seg(so->p, so->svc), addr);
 	const struct dsr_vrrp_router *r = dsr_ownership_router(&so->own, so->svc->vrrp_id);
 	size_t n = 0;
 	unsigned vrid;
@@ -547,20 +657,19 @@ static struct dsr_ownership *finished_copy(struct dsr_passive *p, struct svc_own
 	return o;
 }
 
-static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
-		      unsigned long frame_no)
+/* mac claimed ip (a key) in frame frame_no, the way kind says. */
+static void claim(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		  unsigned long frame_no, const struct in6_addr *ip, const uint8_t mac[6],
+		  enum dsr_claim_kind kind)
 {
-	/* 0.0.0.0 is an RFC 5227 probe: it asks, it claims nothing. */
-	if (f->arp.spa.s_addr == 0)
-		return;
 	uint32_t seg = seg_of_frame(p, f);
-	struct addr *a = add_addr(p, seg, f->arp.spa.s_addr);
+	struct addr *a = add_addr(p, seg, ip);
 	if (!a) {
 		p->dropped_addrs++;
 		return;
 	}
 	unsigned i = 0;
-	while (i < a->nowners && memcmp(a->owners[i].mac, f->arp.sha, 6) != 0)
+	while (i < a->nowners && memcmp(a->owners[i].mac, mac, 6) != 0)
 		i++;
 	if (i == a->nowners) {
 		if (a->nowners == MACS_PER_ADDR) {
@@ -568,10 +677,9 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 			return;
 		}
 		struct owner *o = &a->owners[a->nowners++];
-		memcpy(o->mac, f->arp.sha, 6);
+		memcpy(o->mac, mac, 6);
 		o->first_frame = frame_no;
-		o->first_op = f->arp.op;
-		o->first_tpa = f->arp.tpa;
+		o->first_kind = kind;
 		o->first_us = us_of(ts);
 	}
 	if (a->nowners > 1 && a->last != i)
@@ -580,35 +688,117 @@ static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const st
 	a->owners[i].last_frame = frame_no;
 	a->owners[i].last_us = us_of(ts);
 	a->last = i;
-	if (is_vip(p, seg, a->ip)) {
-		feed_claim(p, f, ts);
-		if (foreign_claim(p, seg, a->ip, f->arp.sha))
+	if (is_vip(p, seg, ip)) {
+		if (f->l3 == DSR_L3_ARP)
+			feed_claim(p, f, ts);
+		if (foreign_claim(p, seg, ip, mac))
 			raise_alert(p, a, "vip-claim", ts);
 	} else if (a->nowners > 1) {
 		raise_alert(p, a, "conflict", ts);
 	}
 }
 
-static struct flow *flow_slot(struct dsr_passive *p, uint32_t seg, uint32_t client,
+static void arp_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		      unsigned long frame_no)
+{
+	/* 0.0.0.0 is an RFC 5227 probe: it asks, it claims nothing. */
+	if (f->arp.spa.s_addr == 0)
+		return;
+	struct in6_addr ip = key_of4(f->arp.spa);
+	claim(p, f, ts, frame_no, &ip,  f->arp.sha,
+	      dsr_claim_kind_of(f->arp.op, f->arp.spa.s_addr, f->arp.tpa.s_addr));
+}
+
+/* A duplicate address detection probe for a service's IPv6 VIP, by mac. It
+ * claims nothing yet, as an RFC 5227 probe does not, and an audit asks with
+ * the very same frames; from a configured server's MAC it says the server is
+ * putting the VIP on an interface that faces the segment, where it answers
+ * for it as soon as nobody objects (nd.vip.claim, and an alert at once when
+ * the server's MAC is known by then). */
+static void dad_probe(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		      unsigned long frame_no)
+{
+	uint32_t seg = seg_of_frame(p, f);
+
+	for (size_t i = 0; i < p->cfg->nservices; i++) {
+		const struct dsr_service *svc = &p->cfg->services[i];
+		struct dad_probers *d = &p->dad[i];
+		unsigned k = 0;
+		if (!svc_has_vip(p, i, &f->nd.target) || p->svc_seg[i] != seg)
+			continue;
+		while (k < d->n && memcmp(d->macs[k].mac, f->eth_src, 6) != 0)
+			k++;
+		if (k == DAD_MACS) {
+			p->dropped_claims++;
+			continue;
+		}
+		if (k == d->n) {
+			memcpy(d->macs[d->n++].mac, f->eth_src, 6);
+			d->macs[k].first_frame = frame_no;
+		}
+		if (d->macs[k].frames++ || !p->alert)
+			continue;
+		for (size_t s = 0; s < svc->nservers; s++) {
+			const uint8_t *m = server_mac(p, seg, &p->cfg->servers[svc->servers[s]]);
+			char mac[18];
+			if (!m || memcmp(m, f->eth_src, 6) != 0)
+				continue;
+			dsr_format_mac(f->eth_src, mac);
+			alert_line(p, ts, "vip-claim", &f->nd.target, seg, mac);
+			break;
+		}
+	}
+}
+
+/* Neighbor Discovery's claims (the decoder passed only messages a host
+ * accepts): an advertisement claims its target for its target link-layer
+ * address (without one, for the frame's source, as RFC 4861 7.2.5 has the
+ * receiver take it), a solicitation its source for its source link-layer
+ * address. */
+static void nd_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
+		     unsigned long frame_no)
+{
+	const uint8_t *mac = f->nd.has_lladdr ? f->nd.lladdr : f->eth_src;
+	struct in6_addr ip;
+	enum dsr_claim_kind kind;
+
+	if (f->nd.type == DSR_ND_ADVERT) {
+		ip = f->nd.target;
+		kind = DSR_CLAIM_REPLY;
+	} else if (f->nd.dad) {
+		dad_probe(p, f, ts, frame_no);
+		return;
+	} else {
+		ip = f->ip6.src;
+		kind = DSR_CLAIM_REQUEST;
+	}
+	/* The mapped form is IPv4's in this table; no host owns it over NDP. */
+	if (key_is4(&ip) || key_unset(&ip) || ip.s6_addr[0] == 0xff)
+		return;
+	claim(p, f, ts, frame_no, &ip, mac, kind);
+}
+
+static struct flow *flow_slot(struct dsr_passive *p, uint32_t seg, const struct in6_addr *client,
 			      uint16_t client_port, uint16_t port, bool icmp)
 {
-	uint32_t h = hash32(client ^ hash32(((uint32_t)client_port << 16) | port) ^ hash32(seg) ^
-			    (icmp ? 1u : 0u));
+	uint32_t h = hash_key(client) ^ hash32(((uint32_t)client_port << 16) | port) ^ hash32(seg) ^
+		     (icmp ? 1u : 0u);
 	return &p->flows[h & (FLOW_SLOTS - 1)];
 }
 
 static const struct direct_tally *find_tally(const struct dsr_passive *p, uint32_t seg,
-					    size_t server, int port)
+					    size_t server, int port, bool v6)
 {
 	for (size_t i = 0; i < p->ntallies; i++)
-		if (p->tallies[i].server == server && p->tallies[i].port == port && p->tallies[i].seg == seg)
+		if (p->tallies[i].server == server && p->tallies[i].port == port && p->tallies[i].seg == seg &&
+		    p->tallies[i].v6 == v6)
 			return &p->tallies[i];
 	return NULL;
 }
 
-static struct direct_tally *tally(struct dsr_passive *p, uint32_t seg, size_t server, int port)
+static struct direct_tally *tally(struct dsr_passive *p, uint32_t seg, size_t server, int port, bool v6)
 {
-	const struct direct_tally *found = find_tally(p, seg, server, port);
+	const struct direct_tally *found = find_tally(p, seg, server, port, v6);
 	if (found)
 		return &p->tallies[found - p->tallies];
 	if (p->ntallies == p->tally_cap) {
@@ -624,27 +814,38 @@ static struct direct_tally *tally(struct dsr_passive *p, uint32_t seg, size_t se
 	t->server = server;
 	t->port = port;
 	t->seg = seg;
+	t->v6 = v6;
 	return t;
 }
 
-/* The configured server that sent a reply: by its real address, else its MAC. */
-static bool sender(const struct dsr_config *cfg, const struct dsr_frame *f, size_t *server)
+/* The configured server that sent a reply: by its real address (of the
+ * reply's family), else its MAC. */
+static bool sender(const struct dsr_config *cfg, const struct dsr_frame *f, const struct in6_addr *src,
+		   size_t *server)
 {
-	for (size_t i = 0; i < cfg->nservers; i++)
-		if (cfg->servers[i].addr.s_addr == f->ip.src.s_addr ||
+	for (size_t i = 0; i < cfg->nservers; i++) {
+		struct in6_addr k;
+		if ((addr_key(&cfg->servers[i], !key_is4(src), &k) && key_eq(&k, src)) ||
 		    (cfg->servers[i].has_mac && memcmp(cfg->servers[i].mac, f->eth_src, 6) == 0)) {
 			*server = i;
 			return true;
 		}
+	}
 	return false;
 }
 
+/* Echoes and connections made to a VIP, of either family, and the replies
+ * that answer them: which server sent each, and from which source. */
 static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned long frame_no)
 {
-	bool icmp = f->l4 == DSR_L4_ICMP;
+	bool v6 = f->l3 == DSR_L3_IPV6, icmp = f->l4 == DSR_L4_ICMP;
+	uint8_t echo = v6 ? DSR_ICMP6_ECHO : DSR_ICMP_ECHO;
+	uint8_t echo_reply = v6 ? DSR_ICMP6_ECHO_REPLY : DSR_ICMP_ECHO_REPLY;
+	struct in6_addr src = v6 ? f->ip6.src : key_of4(f->ip.src);
+	struct in6_addr dst = v6 ? f->ip6.dst : key_of4(f->ip.dst);
 	uint16_t a, b;
 
-	if (icmp && (f->icmp.type == DSR_ICMP_ECHO || f->icmp.type == DSR_ICMP_ECHO_REPLY)) {
+	if (icmp && (f->icmp.type == echo || f->icmp.type == echo_reply)) {
 		a = f->icmp.id;
 		b = f->icmp.seq;
 	} else if (f->l4 == DSR_L4_TCP) {
@@ -653,47 +854,50 @@ static void ip_frame(struct dsr_passive *p, const struct dsr_frame *f, unsigned 
 	} else {
 		return;
 	}
-	bool request = icmp ? f->icmp.type == DSR_ICMP_ECHO
+	/* The mapped form is IPv4's key: over IPv6 it is nobody's VIP or client. */
+	if (v6 && (key_is4(&src) || key_is4(&dst)))
+		return;
+	bool request = icmp ? f->icmp.type == echo
 			    : (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
 	uint32_t seg = seg_of_frame(p, f);
 	if (request) {
-		if (!is_vip(p, seg, f->ip.dst.s_addr))
+		if (!is_vip(p, seg, &dst))
 			return;
-		struct flow *fl = flow_slot(p, seg, f->ip.src.s_addr, a, b, icmp);
+		struct flow *fl = flow_slot(p, seg, &src, a, b, icmp);
 		fl->seg = seg;
-		fl->client = f->ip.src.s_addr;
-		fl->vip = f->ip.dst.s_addr;
+		fl->client = src;
+		fl->vip = dst;
 		fl->client_port = a;
 		fl->port = b;
 		fl->icmp = icmp;
 		return;
 	}
-	bool reply = icmp ? f->icmp.type == DSR_ICMP_ECHO_REPLY
+	bool reply = icmp ? f->icmp.type == echo_reply
 			  : (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == (DSR_TCP_SYN | DSR_TCP_ACK) ||
 				    (f->tcp.flags & DSR_TCP_RST);
-	if (!reply)
+	if (!reply || key_unset(&dst))
 		return;
 	/* A reply swaps the ports; an echo reply keeps id and sequence. */
 	uint16_t client_port = icmp ? a : b, port = icmp ? b : a;
-	struct flow *fl = flow_slot(p, seg, f->ip.dst.s_addr, client_port, port, icmp);
-	if (fl->client != f->ip.dst.s_addr || fl->client_port != client_port || fl->port != port ||
+	struct flow *fl = flow_slot(p, seg, &dst, client_port, port, icmp);
+	if (!key_eq(&fl->client, &dst) || fl->client_port != client_port || fl->port != port ||
 	    fl->icmp != icmp || fl->seg != seg)
 		return;
 	size_t server;
-	if (!sender(p->cfg, f, &server))
+	if (!sender(p->cfg, f, &src, &server))
 		return;
-	struct direct_tally *t = tally(p, seg, server, icmp ? -1 : port);
+	struct direct_tally *t = tally(p, seg, server, icmp ? -1 : port, v6);
 	if (!t) {
 		p->dropped_flows++;
 		return;
 	}
-	if (f->ip.src.s_addr == fl->vip) {
+	if (key_eq(&src, &fl->vip)) {
 		t->ok++;
 	} else if (t->wrong++ == 0) {
 		t->wrong_frame = frame_no;
-		t->wrong_source = f->ip.src.s_addr;
+		t->wrong_source = src;
 	}
-	fl->client = 0;
+	memset(&fl->client, 0, sizeof(fl->client));
 }
 
 void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const struct timeval *ts,
@@ -706,9 +910,11 @@ void dsr_passive_frame(struct dsr_passive *p, const struct dsr_frame *f, const s
 		p->qinq_frames++;
 	if (f->l3 == DSR_L3_ARP)
 		arp_frame(p, f, ts, frame_no);
+	else if (f->l3 == DSR_L3_IPV6 && f->l4 == DSR_L4_ND)
+		nd_frame(p, f, ts, frame_no);
 	else if (f->l3 == DSR_L3_IPV4 && f->l4 == DSR_L4_VRRP)
 		feed_advert(p, f, ts);
-	else if (f->l3 == DSR_L3_IPV4 && p->cfg->nservices)
+	else if ((f->l3 == DSR_L3_IPV4 || f->l3 == DSR_L3_IPV6) && p->cfg->nservices)
 		ip_frame(p, f, frame_no);
 }
 
@@ -719,9 +925,31 @@ struct out {
 	size_t n, cap;
 };
 
+/* The checks of one family, and how its claims travel: the IPv6 ones are the
+ * IPv4 ones' twins, judged alike on the same table. */
+struct family {
+	bool v6;
+	enum dsr_check_key vip, vip_claim_service, vip_claim, rip, icmp_direct, tcp_direct, conflict;
+	const char *protocol;
+};
+
+static const struct family ipv4 = {
+	false, DSR_CHECK_ARP_VIP, DSR_CHECK_ARP_VIP_CLAIM_SERVICE, DSR_CHECK_ARP_VIP_CLAIM, DSR_CHECK_ARP_RIP, DSR_CHECK_ICMP_VIP_DIRECT,
+	DSR_CHECK_TCP_VIP_DIRECT, DSR_CHECK_ARP_CONFLICT, "ARP",
+};
+static const struct family ipv6 = {
+	true, DSR_CHECK_ND_VIP, DSR_CHECK_ND_VIP_CLAIM_SERVICE, DSR_CHECK_ND_VIP_CLAIM, DSR_CHECK_ND_RIP, DSR_CHECK_ICMP6_VIP_DIRECT,
+	DSR_CHECK_TCP6_VIP_DIRECT, DSR_CHECK_ND_CONFLICT, "Neighbor Discovery",
+};
+
+static const char *id_of(enum dsr_check_key key)
+{
+	return dsr_checks[key].id;
+}
+
 /* seg: the segment whose frames the check reads, named in its evidence. */
 static struct dsr_check *add_check(struct out *o, const char *id, const char *service,
-				   const char *server, struct in_addr target, int port, uint32_t seg)
+				   const char *server, const struct in6_addr *target, int port, uint32_t seg)
 {
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 64;
@@ -736,7 +964,7 @@ static struct dsr_check *add_check(struct out *o, const char *id, const char *se
 	c->id = id;
 	c->service = service;
 	c->server = server;
-	dsr_format_ipv4(target, c->target);
+	key_text(target, c->target);
 	c->port = port;
 	/* A QinQ segment is no one VLAN: its summary and evidence name both ids. */
 	c->vlan = seg_ntags(seg) == 1 ? (uint16_t)seg_vlan(seg) : 0;
@@ -751,6 +979,14 @@ static void not_seen(struct dsr_check *c, const char *what)
 	dsr_check_summary(c, "the capture holds no %s", what);
 }
 
+/* "the capture holds no ARP frame from ...", or the Neighbor Discovery one. */
+static void no_claim_seen(struct dsr_check *c, const struct family *fam, const char *from)
+{
+	c->status = DSR_SKIP;
+	c->reason = DSR_REASON(NOT_SEEN);
+	dsr_check_summary(c, "the capture holds no %s frame from %s", fam->protocol, from);
+}
+
 static void owners_evidence(struct dsr_check *c, const struct addr *a)
 {
 	char n[24];
@@ -763,15 +999,20 @@ static void owners_evidence(struct dsr_check *c, const struct addr *a)
 		dsr_evidence_int(c, "mac_changes", a->flips);
 }
 
-/* The MAC of a configured server: configured, or the one its address showed
- * on seg, its service's segment. */
+/* The MAC of a configured server: configured, or the one its address (IPv4
+ * first, else IPv6) showed on seg, its service's segment. */
 static const uint8_t *server_mac(const struct dsr_passive *p, uint32_t seg,
 				 const struct dsr_server *srv)
 {
 	if (srv->has_mac)
 		return srv->mac;
-	const struct addr *a = find_addr(p, seg, srv->addr.s_addr);
-	return a && a->nowners == 1 ? a->owners[0].mac : NULL;
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct in6_addr k;
+		const struct addr *a = addr_key(srv, v6, &k) ? find_addr(p, seg, &k) : NULL;
+		if (a && a->nowners == 1)
+			return a->owners[0].mac;
+	}
+	return NULL;
 }
 
 static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *svc,
@@ -793,7 +1034,7 @@ static const uint8_t (*balancer_macs(const struct dsr_passive *p, const struct d
 				     size_t *n))[6]
 {
 	const struct addr *b =
-		svc->nbalancers ? find_addr(p, svc_seg(p, svc), svc->balancers[0].addr.s_addr) : NULL;
+		svc->nbalancers ? find_addr4(p, svc_seg(p, svc), svc->balancers[0].addr) : NULL;
 
 	*n = svc->nbalancer_macs;
 	if (*n)
@@ -834,11 +1075,47 @@ static void how_to_verify(struct dsr_check *c, const char *mac)
 	dsr_fix(c, DSR_FIX_VERIFY_OWNER, DSR_PLATFORM_UNKNOWN, &(struct dsr_fix_args){.mac = mac});
 }
 
-static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struct out *o)
+/* The IPv6 VIP between members of the balancer set. No VRRP timeline follows
+ * it (an IPv6 instance advertises VRRPv3 over IPv6, which this does not
+ * read), so how its owner changed decides, as for any address: one member
+ * after the other is a failover; both at once, or back and forth, is two
+ * masters. */
+static void members_verdict(struct dsr_check *c, const struct svc_owner *so, const struct addr *a,
+			    const char *vip)
 {
-	const struct addr *a = find_addr(p, svc_seg(p, svc), svc->vip.s_addr);
-	struct dsr_check *c = add_check(o, DSR_ID(ARP_VIP), svc->name, NULL, svc->vip, -1, svc_seg(p, svc));
-	char ip[16], mac[18];
+	enum dsr_addr_state state = addr_state(a);
+	char names[2][DSR_NAME_MAX + 24], both[2 * (DSR_NAME_MAX + 24) + 8];
+
+	if (state == DSR_ADDR_OK)
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		const struct dsr_ha_member *m = so ? dsr_ha_find(&so->own.set, a->owners[i].mac) : NULL;
+		char mac[18];
+		dsr_format_mac(a->owners[i].mac, mac);
+		snprintf(names[i], sizeof(names[i]), "%s (%s)", m ? m->name : "balancer", mac);
+	}
+	if (state == DSR_ADDR_CHANGED) {
+		dsr_check_summary(c, "%s moved from %s to %s: a failover", vip, names[0], names[1]);
+		return;
+	}
+	snprintf(both, sizeof(both), "%s and %s", names[0], names[1]);
+	dsr_evidence_str(c, "owners", both);
+	dsr_verdict_split_brain(c, vip, both);
+	if (state == DSR_ADDR_FLIP_FLOP)
+		c->reason = DSR_REASON(FLIP_FLOP);
+	dsr_check_summary(c, "%s and %s both claimed %s%s", names[0], names[1], vip,
+			  state == DSR_ADDR_FLIP_FLOP ? ", changing back and forth" : " at once");
+}
+
+static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, const struct family *fam,
+		     struct out *o)
+{
+	struct in6_addr vip;
+	if (!vip_key(svc, fam->v6, &vip))
+		return 0;
+	const struct addr *a = find_addr(p, svc_seg(p, svc), &vip);
+	struct dsr_check *c = add_check(o, id_of(fam->vip), svc->name, NULL, &vip, -1, svc_seg(p, svc));
+	char ip[DSR_IPV6_TEXT], mac[18];
 	size_t nverified;
 
 	if (!c)
@@ -855,9 +1132,9 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	for (unsigned i = 0; hs && !known && hs->own.set.unresolved && a && i < a->nowners; i++)
 		if (!is_balancer(p, svc, a->owners[i].mac) && !a_server_mac(p, svc, a->owners[i].mac))
 			nverified = 0;
-	dsr_format_ipv4(svc->vip, ip);
+	key_text(&vip, ip);
 	if (!a) {
-		not_seen(c, "ARP frame from the VIP's owner");
+		no_claim_seen(c, fam, "the VIP's owner");
 	} else {
 		owners_evidence(c, a);
 		unsigned unexpected = 0;
@@ -881,8 +1158,8 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 			c->status = DSR_WARN;
 			c->reason = DSR_REASON(UNVERIFIED);
 			dsr_evidence_int(c, "claims", (long long)a->owners[0].frames);
-			dsr_check_summary(c, "%s was claimed by one MAC only, %s (%lu ARP frame%s), not verified "
-					  "as the balancer's", ip, mac, a->owners[0].frames,
+			dsr_check_summary(c, "%s was claimed by one MAC only, %s (%lu %s frame%s), not verified "
+					  "as the balancer's", ip, mac, a->owners[0].frames, fam->protocol,
 					  a->owners[0].frames == 1 ? "" : "s");
 			how_to_verify(c, mac);
 		}
@@ -893,7 +1170,9 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	 * without VRRP fail. */
 	struct svc_owner *so = owner_of(p, svc);
 	bool base_mac = false;
-	if (so && a && c->status == DSR_PASS) {
+	if (fam->v6 && a && c->status == DSR_PASS)
+		members_verdict(c, so, a, ip);
+	if (!fam->v6 && so && a && c->status == DSR_PASS) {
 		struct dsr_ownership *own = finished_copy(p, so);
 		if (!own)
 			return -1;
@@ -905,7 +1184,7 @@ static int judge_vip(struct dsr_passive *p, const struct dsr_service *svc, struc
 	/* Claims from MACs that are neither the balancer nor a server. Without a
 	 * verified balancer MAC, one such claimer may be the balancer: it is
 	 * named, not trusted, and two or more are one too many. */
-	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, NULL, svc->vip, -1, svc_seg(p, svc))))
+	if (!(c = add_check(o, id_of(fam->vip_claim_service), svc->name, NULL, &vip, -1, svc_seg(p, svc))))
 		return -1;
 	c->status = DSR_PASS;
 	dsr_check_summary(c, "no host other than the balancer and the configured servers claimed %s", ip);
@@ -958,7 +1237,8 @@ static int judge_vrrp(struct dsr_passive *p, const struct dsr_service *svc, stru
 
 	if (!svc->vrrp_id || !so)
 		return 0;
-	if (!(c = add_check(o, DSR_ID(VRRP_MASTER), svc->name, NULL, svc->vip, -1, svc_seg(p, svc))))
+	struct in6_addr vip = key_of4(svc->vip);
+	if (!(c = add_check(o, DSR_ID(VRRP_MASTER), svc->name, NULL, &vip, -1, svc_seg(p, svc))))
 		return -1;
 	struct dsr_ownership *own = finished_copy(p, so);
 	if (!own)
@@ -969,22 +1249,23 @@ static int judge_vrrp(struct dsr_passive *p, const struct dsr_service *svc, stru
 }
 
 static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, size_t idx,
-			bool first, struct out *o)
+			bool first, const struct family *fam, struct out *o)
 {
 	const struct dsr_server *srv = &p->cfg->servers[idx];
 	uint32_t seg = svc_seg(p, svc);
-	const struct addr *a = find_addr(p, seg, srv->addr.s_addr);
+	struct in6_addr rip, vip;
+	bool has_rip = addr_key(srv, fam->v6, &rip);
+	const struct addr *a = has_rip ? find_addr(p, seg, &rip) : NULL;
 	const uint8_t *mac = server_mac(p, seg, srv);
 	struct dsr_check *c;
-	char ip[16], vip[16], text[18], n[24];
+	char ip[DSR_IPV6_TEXT], vip_text[DSR_IPV6_TEXT], text[DSR_IPV6_TEXT], n[24];
 
-	dsr_format_ipv4(srv->addr, ip);
-	dsr_format_ipv4(svc->vip, vip);
-	if (first) {
-		if (!(c = add_check(o, DSR_ID(ARP_RIP), svc->name, srv->name, srv->addr, -1, seg)))
+	if (first && has_rip) {
+		key_text(&rip, ip);
+		if (!(c = add_check(o, id_of(fam->rip), svc->name, srv->name, &rip, -1, seg)))
 			return -1;
 		if (!a) {
-			not_seen(c, "ARP frame from this address");
+			no_claim_seen(c, fam, "this address");
 		} else {
 			owners_evidence(c, a);
 			if (a->nowners > 1) {
@@ -1003,36 +1284,53 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 		}
 	}
 
-	if (!(c = add_check(o, DSR_ID(ARP_VIP_CLAIM), svc->name, srv->name, svc->vip, -1, svc_seg(p, svc))))
+	if (!vip_key(svc, fam->v6, &vip))
+		return 0;
+	key_text(&vip, vip_text);
+	if (!(c = add_check(o, id_of(fam->vip_claim), svc->name, srv->name, &vip, -1, seg)))
 		return -1;
-	const struct addr *v = find_addr(p, seg, svc->vip.s_addr);
-	const struct owner *claim = NULL;
+	const struct addr *v = find_addr(p, seg, &vip);
+	const struct owner *claimed = NULL;
 	for (unsigned i = 0; mac && v && i < v->nowners; i++)
 		if (memcmp(v->owners[i].mac, mac, 6) == 0)
-			claim = &v->owners[i];
-	if (!mac) {
+			claimed = &v->owners[i];
+	/* Only duplicate address detection for it: the server is putting it on a NIC. */
+	const struct dad_probers *d = fam->v6 ? &p->dad[svc - p->cfg->services] : NULL;
+	for (unsigned i = 0; mac && !claimed && d && i < d->n; i++)
+		if (memcmp(d->macs[i].mac, mac, 6) == 0) {
+			dsr_format_mac(mac, text);
+			dsr_evidence_mac(c, "mac", mac);
+			dsr_evidence_int(c, "claims", (long long)d->macs[i].frames);
+			snprintf(n, sizeof(n), "%lu", d->macs[i].first_frame);
+			dsr_evidence_list_add(c, "pcap_frames", n);
+			dsr_verdict_claimed(c, text, DSR_CLAIM_ANNOUNCE, vip_text, d->macs[i].frames,
+					    DSR_PLATFORM_UNKNOWN);
+			break;
+		}
+	if (c->status == DSR_FAIL) {
+		/* judged by its duplicate address detection */
+	} else if (!mac) {
 		not_seen(c, "frame that tells this server's MAC (configure mac =)");
-	} else if (!claim) {
+	} else if (!claimed) {
 		c->status = DSR_PASS;
 		dsr_format_mac(mac, text);
-		dsr_check_summary(c, "%s never claimed %s in the capture", text, vip);
+		dsr_check_summary(c, "%s never claimed %s in the capture", text, vip_text);
 	} else {
 		dsr_format_mac(mac, text);
 		dsr_evidence_mac(c, "mac", mac);
-		dsr_evidence_int(c, "claims", (long long)claim->frames);
-		snprintf(n, sizeof(n), "%lu", claim->first_frame);
+		dsr_evidence_int(c, "claims", (long long)claimed->frames);
+		snprintf(n, sizeof(n), "%lu", claimed->first_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
-		dsr_verdict_claimed(c, text,
-				    dsr_claim_kind_of(claim->first_op, svc->vip.s_addr, claim->first_tpa.s_addr),
-				    vip, claim->frames, DSR_PLATFORM_UNKNOWN);
+		dsr_verdict_claimed(c, text, claimed->first_kind, vip_text, claimed->frames,
+				    DSR_PLATFORM_UNKNOWN);
 	}
 
 	for (int k = -1; k < (int)svc->nports; k++) {
 		int port = k < 0 ? -1 : svc->ports[k];
-		if (!(c = add_check(o, k < 0 ? DSR_ID(ICMP_VIP_DIRECT) : DSR_ID(TCP_VIP_DIRECT), svc->name, srv->name,
-				    svc->vip, port, seg)))
+		if (!(c = add_check(o, id_of(k < 0 ? fam->icmp_direct : fam->tcp_direct), svc->name, srv->name,
+				    &vip, port, seg)))
 			return -1;
-		const struct direct_tally *t = find_tally(p, seg, idx, port);
+		const struct direct_tally *t = find_tally(p, seg, idx, port, fam->v6);
 		if (!t) {
 			not_seen(c, "reply from this server to a client of the VIP");
 			continue;
@@ -1044,28 +1342,29 @@ static int judge_server(struct dsr_passive *p, const struct dsr_service *svc, si
 				 t->ok);
 			continue;
 		}
-		struct in_addr wrong = {.s_addr = t->wrong_source};
-		dsr_format_ipv4(wrong, text);
+		key_text(&t->wrong_source, text);
 		dsr_evidence_int(c, "replies_from_other", (long long)t->wrong);
 		snprintf(n, sizeof(n), "%lu", t->wrong_frame);
 		dsr_evidence_list_add(c, "pcap_frames", n);
 		snprintf(n, sizeof(n), "%d", port);
-		dsr_verdict_wrong_source(c, vip, port >= 0 ? n : NULL, DSR_PLATFORM_UNKNOWN);
-		dsr_check_summary(c, "%lu replies to clients of %s left with %s as source", t->wrong, vip, text);
+		dsr_verdict_wrong_source(c, vip_text, port >= 0 ? n : NULL, DSR_PLATFORM_UNKNOWN);
+		dsr_check_summary(c, "%lu replies to clients of %s left with %s as source", t->wrong, vip_text,
+				  text);
 	}
 	return 0;
 }
 
 /* An address the deployment names on segment seg: a VIP, or a server of a
  * service there (a server of no service is on the untagged segment). */
-static bool configured_address(const struct dsr_passive *p, uint32_t seg, uint32_t ip)
+static bool configured_address(const struct dsr_passive *p, uint32_t seg, const struct in6_addr *ip)
 {
 	const struct dsr_config *cfg = p->cfg;
 
 	if (is_vip(p, seg, ip))
 		return true;
 	for (size_t i = 0; i < cfg->nservers; i++) {
-		if (cfg->servers[i].addr.s_addr != ip)
+		struct in6_addr a;
+		if (!addr_key(&cfg->servers[i], !key_is4(ip), &a) || !key_eq(&a, ip))
 			continue;
 		bool listed = false;
 		for (size_t s = 0; s < cfg->nservices; s++)
@@ -1081,14 +1380,16 @@ static bool configured_address(const struct dsr_passive *p, uint32_t seg, uint32
 	return false;
 }
 
-/* Segment, then address: the order of the checks and of the inventory. */
+/* Segment, then IPv4 before IPv6, then address: the order of the checks
+ * (and, by dsr_inventory_finish, of the inventory). */
 static int cmp_seg_ip(const void *a, const void *b)
 {
 	const struct addr *x = a, *y = b;
-	uint32_t xi = ntohl(x->ip), yi = ntohl(y->ip);
 	if (x->seg != y->seg)
 		return x->seg < y->seg ? -1 : 1;
-	return xi < yi ? -1 : xi > yi;
+	if (key_is4(&x->ip) != key_is4(&y->ip))
+		return key_is4(&x->ip) ? -1 : 1;
+	return memcmp(&x->ip, &y->ip, sizeof(x->ip));
 }
 
 /* Any other address that two MACs used: an IP conflict nobody configured. */
@@ -1096,23 +1397,23 @@ static int judge_others(struct dsr_passive *p, struct out *o)
 {
 	size_t n = 0;
 	struct addr *list = malloc((p->naddrs ? p->naddrs : 1) * sizeof(*list));
-	char ip[16], where[32], addr[48];
+	char ip[DSR_IPV6_TEXT], where[32], addr[DSR_IPV6_TEXT + 32];
 
 	if (!list)
 		return -1;
 	for (size_t i = 0; i < p->addr_cap; i++)
-		if (p->addrs[i].ip && p->addrs[i].nowners > 1 &&
-		    !configured_address(p, p->addrs[i].seg, p->addrs[i].ip))
+		if (!key_unset(&p->addrs[i].ip) && p->addrs[i].nowners > 1 &&
+		    !configured_address(p, p->addrs[i].seg, &p->addrs[i].ip))
 			list[n++] = p->addrs[i];
 	qsort(list, n, sizeof(*list), cmp_seg_ip);
 	for (size_t i = 0; i < n; i++) {
-		struct in_addr in = {.s_addr = list[i].ip};
-		struct dsr_check *c = add_check(o, DSR_ID(ARP_CONFLICT), NULL, NULL, in, -1, list[i].seg);
+		const struct family *fam = key_is4(&list[i].ip) ? &ipv4 : &ipv6;
+		struct dsr_check *c = add_check(o, id_of(fam->conflict), NULL, NULL, &list[i].ip, -1, list[i].seg);
 		if (!c) {
 			free(list);
 			return -1;
 		}
-		dsr_format_ipv4(in, ip);
+		key_text(&list[i].ip, ip);
 		seg_words(list[i].seg, where);
 		snprintf(addr, sizeof(addr), "%s%s", ip, where);
 		owners_evidence(c, &list[i]);
@@ -1145,7 +1446,7 @@ static int build_inventory(struct dsr_passive *p)
 	size_t nclaims = 0, n = 0, k = 0;
 
 	for (size_t i = 0; i < p->addr_cap; i++)
-		nclaims += p->addrs[i].ip ? p->addrs[i].nowners : 0;
+		nclaims += key_unset(&p->addrs[i].ip) ? 0 : p->addrs[i].nowners;
 	free(p->rows);
 	free(p->claims);
 	p->rows = malloc((p->naddrs ? p->naddrs : 1) * sizeof(*p->rows));
@@ -1154,10 +1455,15 @@ static int build_inventory(struct dsr_passive *p)
 		return -1;
 	for (size_t i = 0; i < p->addr_cap; i++) {
 		const struct addr *a = &p->addrs[i];
-		if (!a->ip)
+		if (key_unset(&a->ip))
 			continue;
 		struct dsr_address *row = &p->rows[n++];
-		row->ip.s_addr = a->ip;
+		memset(row, 0, sizeof(*row));
+		row->v6 = !key_is4(&a->ip);
+		if (row->v6)
+			row->ip6 = a->ip;
+		else
+			row->ip = key_v4(&a->ip);
 		row->ntags = (uint8_t)seg_ntags(a->seg);
 		row->vlan = (uint16_t)seg_vlan(a->seg);
 		row->inner_vlan = (uint16_t)seg_inner(a->seg);
@@ -1192,18 +1498,25 @@ struct dsr_check *dsr_passive_verdicts(struct dsr_passive *p, size_t *n)
 {
 	struct out o = {0};
 	const struct dsr_config *cfg = p->cfg;
-	bool *done = calloc(cfg->nservers + 1, sizeof(*done));
+	/* done[family][server]: its real address judged once per family */
+	bool *done = calloc(2 * (cfg->nservers + 1), sizeof(*done));
 	int rc = done ? 0 : -1;
 
+	/* Per service, IPv4's checks and then IPv6's: a deployment without IPv6
+	 * is reported as before it existed. */
 	for (size_t s = 0; s < cfg->nservices && rc == 0; s++) {
 		const struct dsr_service *svc = &cfg->services[s];
-		rc = judge_vip(p, svc, &o);
-		if (rc == 0)
-			rc = judge_vrrp(p, svc, &o);
-		for (size_t i = 0; i < svc->nservers && rc == 0; i++) {
-			size_t idx = svc->servers[i];
-			rc = judge_server(p, svc, idx, !done[idx], &o);
-			done[idx] = true;
+		for (int v6 = 0; v6 < 2 && rc == 0; v6++) {
+			const struct family *fam = v6 ? &ipv6 : &ipv4;
+			bool *judged = done + v6 * (cfg->nservers + 1);
+			rc = judge_vip(p, svc, fam, &o);
+			if (rc == 0 && !v6)
+				rc = judge_vrrp(p, svc, &o);
+			for (size_t i = 0; i < svc->nservers && rc == 0; i++) {
+				size_t idx = svc->servers[i];
+				rc = judge_server(p, svc, idx, !judged[idx], fam, &o);
+				judged[idx] = true;
+			}
 		}
 	}
 	if (rc == 0)

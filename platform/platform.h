@@ -42,8 +42,9 @@ struct dsr_iface {
 	} stacked[DSR_IFACE_MAX_STACKED];
 	size_t nstacked;
 	/* IPv6 addresses held on this segment, by the interface or one stacked on
-	 * it, with the MAC they are advertised with (Linux and BSD; none read on
-	 * Windows yet): an IPv6 VIP among them is this host's. */
+	 * it, with the MAC they are advertised with (Linux and BSD: every one;
+	 * Windows: those duplicate address detection has passed): an IPv6 VIP
+	 * among them is this host's. */
 	struct {
 		struct in6_addr addr;
 		uint8_t mac[6];

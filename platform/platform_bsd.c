@@ -293,6 +293,22 @@ static bool ethernet_mac(const struct sockaddr *sa, uint8_t mac[6])
 	return true;
 }
 
+/* The interface's IPv6 addresses, with its MAC: what dsrcheck probes IPv6
+ * from, and an IPv6 VIP held here. The KAME stack writes a link-local
+ * address's scope (the interface index) into its second 16-bit word, which is
+ * no part of the address on the wire. */
+static void find_held6(struct ifaddrs *list, struct dsr_iface *out)
+{
+	for (struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET6 || strcmp(ifa->ifa_name, out->name) != 0)
+			continue;
+		struct in6_addr addr = ((const struct sockaddr_in6 *)(const void *)ifa->ifa_addr)->sin6_addr;
+		if (addr.s6_addr[0] == 0xfe && (addr.s6_addr[1] & 0xc0) == 0x80)
+			addr.s6_addr[2] = addr.s6_addr[3] = 0;
+		dsr_iface_add_held6(out, ifa->ifa_name, &addr, out->mac);
+	}
+}
+
 int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_iface *out, char *err,
 		       size_t errlen)
 {
@@ -341,6 +357,8 @@ int dsr_platform_iface(const char *ifname, struct in_addr route_to, struct dsr_i
 					   has_src ? &src : NULL, route_to);
 		}
 	}
+	if (has_mac)
+		find_held6(list, out);
 	freeifaddrs(list);
 	if (dsr_iface_usable(out, found, has_mac, err, errlen) < 0)
 		return -1;

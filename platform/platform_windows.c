@@ -34,12 +34,14 @@ static IP_ADAPTER_ADDRESSES *adapters(char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
-		ULONG rc = GetAdaptersAddresses(AF_INET, flags, NULL, list, &size);
+		/* Both families: an adapter's IPv6 addresses are what dsrcheck
+		 * probes IPv6 from, and tell an IPv6 VIP held here. */
+		ULONG rc = GetAdaptersAddresses(AF_UNSPEC, flags, NULL, list, &size);
 		if (rc == NO_ERROR)
 			return list;
 		free(list);
 		if (rc == ERROR_NO_DATA) {
-			snprintf(err, errlen, "no network interface has IPv4");
+			snprintf(err, errlen, "no network interface has an IP address");
 			return NULL;
 		}
 		if (rc != ERROR_BUFFER_OVERFLOW) {
@@ -142,9 +144,15 @@ static int fill(const IP_ADAPTER_ADDRESSES *a, bool by_route, struct in_addr src
 		return -1;
 	}
 	memcpy(out->mac, a->PhysicalAddress, 6);
-	for (const IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress;
-	     u && out->naddrs < DSR_IFACE_MAX_ADDRS; u = u->Next) {
-		if (u->Address.lpSockaddr->sa_family != AF_INET)
+	for (const IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u; u = u->Next) {
+		/* An IPv6 address still in (or failed) duplicate address detection
+		 * is not usable yet: neither a source nor a VIP held here. */
+		if (u->Address.lpSockaddr->sa_family == AF_INET6 &&
+		    (u->DadState == IpDadStatePreferred || u->DadState == IpDadStateDeprecated))
+			dsr_iface_add_held6(out, out->name,
+					    &((const struct sockaddr_in6 *)(const void *)u->Address.lpSockaddr)->sin6_addr,
+					    out->mac);
+		if (u->Address.lpSockaddr->sa_family != AF_INET || out->naddrs >= DSR_IFACE_MAX_ADDRS)
 			continue;
 		struct in_addr addr = ((const struct sockaddr_in *)(const void *)u->Address.lpSockaddr)->sin_addr;
 		struct in_addr mask;

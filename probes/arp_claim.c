@@ -15,7 +15,8 @@
  * address detection for it (the server is putting it on a NIC), or a
  * solicitation with it as source (a server that holds it on a NIC picks it
  * for its own lookups; on lo Linux never does), from the server's MAC; and a
- * duplicate address detection solicitation for it sent to that MAC. */
+ * duplicate address detection solicitation for it sent to that MAC. The
+ * service's IPv6 watch, likewise, sends nothing. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -66,7 +67,9 @@ static bool from(const struct dsr_frame *f, const uint8_t mac[6])
 	return memcmp(f->arp.sha, mac, 6) == 0 || memcmp(f->eth_src, mac, 6) == 0;
 }
 
-/* A Neighbor Discovery frame from the server's MAC that claims the IPv6 VIP. */
+/* A Neighbor Discovery frame that claims the IPv6 VIP: from the server's MAC
+ * (a server's watch), or from a MAC the balancer set does not hold (the
+ * service's). */
 static enum dsr_match nd_claim_match(const struct dsr_task *t, const struct dsr_task_state *s,
 				     const struct dsr_frame *f, struct dsr_observation *obs)
 {
@@ -74,7 +77,10 @@ static enum dsr_match nd_claim_match(const struct dsr_task *t, const struct dsr_
 	bool about = memcmp(&f->nd.target, &t->target6, sizeof(t->target6)) == 0;
 	bool from_vip = memcmp(&f->ip6.src, &t->target6, sizeof(t->target6)) == 0;
 
-	if (f->l3 != DSR_L3_IPV6 || f->l4 != DSR_L4_ND || !mac || memcmp(f->eth_src, mac, 6) != 0)
+	if (f->l3 != DSR_L3_IPV6 || f->l4 != DSR_L4_ND)
+		return DSR_MATCH_NO;
+	if (t->server ? !mac || memcmp(f->eth_src, mac, 6) != 0
+		      : dsr_mac_in((const uint8_t(*)[6])t->expected_macs, t->nexpected, f->eth_src))
 		return DSR_MATCH_NO;
 	if (f->nd.type == DSR_ND_ADVERT ? !about : !((about && f->nd.dad) || (from_vip && !f->nd.dad)))
 		return DSR_MATCH_NO;
@@ -234,9 +240,9 @@ static void claim_judge_service(const struct dsr_judge_ctx *j, const struct dsr_
 	const struct dsr_observation *base_claim = NULL;
 	bool vmac = vmac_owns(j);
 	size_t n = 0;
-	char vip[16], text[18];
+	char vip[DSR_IPV6_TEXT], text[18];
 
-	dsr_format_ipv4(t->target, vip);
+	dsr_task_addr_text(t, vip);
 	for (size_t i = 0; i < nobs && n < CLAIMS_KEPT; i++) {
 		const struct dsr_ha_member *m = j->ha ? dsr_ha_find(j->ha, obs[i].mac) : NULL;
 		if (vmac && m && m->balancer >= 0 && !base) {

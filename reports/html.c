@@ -187,11 +187,13 @@ static void add_server_check(struct segment *seg, const struct dsr_check *c)
 		return;
 	if (!n->seen || !skipped)
 		worsen(&n->worst, &n->seen, c->status);
-	if (!n->ip[0] && c->target[0] && strstr(c->id ? c->id : "", ".rip"))
+	/* The drawing names a server by its IPv4 address (the first it has). */
+	if (!n->ip[0] && c->target[0] && !strchr(c->target, ':') && strstr(c->id ? c->id : "", ".rip"))
 		memcpy(n->ip, c->target, sizeof n->ip);
 	if (!n->mac[0] && id_is(c, "arp.rip") && c->nmacs)
 		dsr_format_mac(c->macs[0], n->mac);
-	if (id_is(c, "arp.vip.claim") && (c->status == DSR_FAIL || c->status == DSR_WARN))
+	if ((id_is(c, "arp.vip.claim") || id_is(c, "nd.vip.claim")) &&
+	    (c->status == DSR_FAIL || c->status == DSR_WARN))
 		n->claims_vip = true;
 	if (id_ends(c, ".vip.direct") && !skipped)
 		worsen(&n->direct, &n->probed_direct, c->status);
@@ -679,12 +681,14 @@ static void put_check_name(FILE *out, const struct dsr_check *c)
 		fputc(' ', out);
 		put_html(out, c->server);
 	}
+	/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
+	bool bracket = c->port >= 0 && strchr(c->target, ':');
 	if (c->target[0]) {
-		fputc(' ', out);
+		fputs(bracket ? " [" : " ", out);
 		put_field(out, c->target);
 	}
 	if (c->port >= 0)
-		fprintf(out, "%s%d", c->target[0] ? ":" : " port ", c->port);
+		fprintf(out, "%s%d", c->target[0] ? (bracket ? "]:" : ":") : " port ", c->port);
 }
 
 static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_finding *f, size_t k)
@@ -976,9 +980,9 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 		inv->ntagged ? "<th>VLAN</th>" : "");
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16], vlan[16];
+		char ip[DSR_IPV6_TEXT], vlan[16];
 
-		dsr_format_ipv4(a->ip, ip);
+		dsr_address_ip_text(a, ip);
 		dsr_address_vlan_text(a, vlan);
 		for (size_t k = 0; k < a->nclaims; k++) {
 			const struct dsr_claim *c = &a->claims[k];

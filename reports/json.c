@@ -244,9 +244,9 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 	fputs(",\n  \"addresses\": [", out);
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16];
+		char ip[DSR_IPV6_TEXT];
 
-		dsr_format_ipv4(a->ip, ip);
+		dsr_address_ip_text(a, ip);
 		fprintf(out, "%s    {\"address\": \"%s\", ", i ? ",\n" : "\n", ip);
 		/* Only a tagged row has a VLAN: an untagged capture's rows are as before. */
 		if (a->ntags)

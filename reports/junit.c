@@ -175,10 +175,12 @@ static void put_case_name(FILE *out, const struct dsr_check *c, enum xml_mode mo
 {
 	put_xml(out, c->id ? c->id : "?", mode);
 	if (c->target[0]) {
-		fputc(' ', out);
+		/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
+		bool bracket = c->port >= 0 && strchr(c->target, ':');
+		fputs(bracket ? " [" : " ", out);
 		put_field(out, c->target, mode);
 		if (c->port >= 0)
-			fprintf(out, ":%d", c->port);
+			fprintf(out, "%s:%d", bracket ? "]" : "", c->port);
 	} else if (c->port >= 0) {
 		fprintf(out, " port %d", c->port);
 	}
@@ -344,9 +346,9 @@ static void put_inventory(FILE *out, const struct dsr_run *run, const struct dsr
 	fputs(">\n", out);
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16], vlan[16];
+		char ip[DSR_IPV6_TEXT], vlan[16];
 
-		dsr_format_ipv4(a->ip, ip);
+		dsr_address_ip_text(a, ip);
 		/* The same address in two VLANs is two testcases: the name says which. */
 		dsr_address_vlan_text(a, vlan);
 		fprintf(out, "    <testcase name=\"arp.address %s%s%s\" classname=\"dsrcheck.addresses\">\n"

@@ -118,10 +118,12 @@ static void put_where(FILE *out, const struct dsr_check *c)
 		put_safe(out, who);
 	}
 	if (c->target[0]) {
-		fputc(' ', out);
+		/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
+		bool bracket = c->port >= 0 && strchr(c->target, ':');
+		fputs(bracket ? " [" : " ", out);
 		put_field(out, c->target);
 		if (c->port >= 0)
-			fprintf(out, ":%d", c->port);
+			fprintf(out, "%s:%d", bracket ? "]" : "", c->port);
 	} else if (c->port >= 0) {
 		fprintf(out, " port %d", c->port);
 	}
@@ -200,9 +202,9 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16], vlan[16];
+		char ip[DSR_IPV6_TEXT], vlan[16];
 
-		dsr_format_ipv4(a->ip, ip);
+		dsr_address_ip_text(a, ip);
 		dsr_address_vlan_text(a, vlan);
 		fprintf(out, "ADDRESS %s%s%s %s:", ip, vlan[0] ? " vlan " : "", vlan,
 			dsr_addr_state_name(a->state));

@@ -281,9 +281,9 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 			       "When the MAC last claimed the address, in capture time.");
 		for (size_t i = 0; i < inv->naddresses; i++) {
 			const struct dsr_address *a = &inv->addresses[i];
-			char ip[16], mac[18], vlan[16];
+			char ip[DSR_IPV6_TEXT], mac[18], vlan[16];
 
-			dsr_format_ipv4(a->ip, ip);
+			dsr_address_ip_text(a, ip);
 			dsr_address_vlan_text(a, vlan);
 			for (size_t k = 0; k < a->nclaims; k++) {
 				const struct dsr_claim *c = &a->claims[k];

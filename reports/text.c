@@ -151,7 +151,11 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t i
 	}
 	w = 0;
 	if (where) {
-		w = put_field(out, c->target);
+		/* An IPv6 address with a port in brackets, as RFC 5952 (section 6) writes it. */
+		bool bracket = c->port >= 0 && strchr(c->target, ':');
+		w = bracket ? (size_t)fprintf(out, "[") : 0;
+		w += put_field(out, c->target);
+		w += bracket ? (size_t)fprintf(out, "]") : 0;
 		if (c->port >= 0)
 			w += (size_t)fprintf(out, c->target[0] ? ":%d" : "port %d", c->port);
 	}
@@ -516,12 +520,19 @@ static void put_vantage(FILE *out, const struct dsr_vantage *v)
 	fputc('\n', out);
 }
 
-/* analyze without a deployment: arpwatch's table, one line per MAC, the
- * address and its state on the first line of each address; a VLAN column first
+/* analyze without a deployment: arpwatch's table, one line per MAC (IPv4's
+ * rows, then IPv6's), the address and its state on the first line of each address; a VLAN column first
  * when any row is tagged (a capture of one untagged segment reads as before).
  * Every field is formatted here from numbers, so nothing needs escaping. */
 static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 {
+	/* The address column is as wide as a dotted quad, or the longest IPv6 address. */
+	int width = 15;
+	for (size_t i = 0; i < inv->naddresses; i++) {
+		char ip[DSR_IPV6_TEXT];
+		dsr_address_ip_text(&inv->addresses[i], ip);
+		width = (int)strlen(ip) > width ? (int)strlen(ip) : width;
+	}
 	fprintf(out, "\naddresses: %zu in the capture", inv->naddresses);
 	for (int s = DSR_ADDR_FLIP_FLOP; s > DSR_ADDR_OK; s--)
 		if (inv->nstate[s])
@@ -530,14 +541,14 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 	if (inv->naddresses) {
 		if (inv->ntagged)
 			fprintf(out, "  %-9s", "vlan");
-		fprintf(out, "  %-15s  %-9s  %-17s  %6s  %-27s %-9s  %-27s %s\n", "address", "state",
+		fprintf(out, "  %-*s  %-9s  %-17s  %6s  %-27s %-9s  %-27s %s\n", width, "address", "state",
 			"mac", "frames", "first seen", "(frame)", "last seen", "(frame)");
 	}
 	for (size_t i = 0; i < inv->naddresses; i++) {
 		const struct dsr_address *a = &inv->addresses[i];
-		char ip[16], vlan[16];
+		char ip[DSR_IPV6_TEXT], vlan[16];
 
-		dsr_format_ipv4(a->ip, ip);
+		dsr_address_ip_text(a, ip);
 		dsr_address_vlan_text(a, vlan);
 		for (size_t k = 0; k < a->nclaims; k++) {
 			const struct dsr_claim *c = &a->claims[k];
@@ -546,7 +557,7 @@ static void put_inventory(FILE *out, const struct dsr_inventory *inv)
 			dsr_claim_text(c, &t);
 			if (inv->ntagged)
 				fprintf(out, "  %-9s", k ? "" : vlan[0] ? vlan : "untagged");
-			fprintf(out, "  %-15s  %-9s  %s  %6lu  %-27s (%lu)", k ? "" : ip,
+			fprintf(out, "  %-*s  %-9s  %s  %6lu  %-27s (%lu)", width, k ? "" : ip,
 				k ? "" : dsr_addr_state_name(a->state), t.mac, c->frames, t.first,
 				c->first_frame);
 			pad(out, (size_t)snprintf(NULL, 0, "(%lu)", c->first_frame), 9);

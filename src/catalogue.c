@@ -434,8 +434,17 @@ static const struct dsr_reason_def nd_vip[] = {
 	R(CONFLICT, FAIL, "two or more MACs, not all members of the balancer set", ND_VIP_LEAK),
 	R(WRONG_OWNER, FAIL, "one MAC, not the balancer's", ND_VIP_WRONG_OWNER),
 	R(SPLIT_BRAIN, FAIL, "two members of the balancer set answer at once (two masters)", SPLIT_BRAIN),
+	R(UNVERIFIED, WARN, "analyze: one MAC, which nothing configured confirms is the balancer's",
+	  VERIFY_OWNER),
+	R(FLIP_FLOP, FAIL, "analyze: the owner changed back and forth between balancers", SPLIT_BRAIN),
 	OFF_SEGMENT,
 	NOT_SEEN,
+};
+static const struct dsr_reason_def nd_vip_claim_service[] = {
+	R(UNKNOWN_HOST, FAIL,
+	  "a MAC nobody configured advertised the IPv6 VIP, solicited from it or ran duplicate "
+	  "address detection for it", UNKNOWN_HOSTS),
+	OFF_SEGMENT,
 };
 static const struct dsr_reason_def nd_vip_claim[] = {
 	R(CLAIMED, FAIL, "the server advertised the IPv6 VIP, solicited from it, or ran duplicate "
@@ -748,27 +757,34 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(ARP_CONFLICT, "arp.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
 	      "never: analyze reports only the addresses outside the deployment that two or more MACs "
 	      "used", arp_conflict),
-	CHECK(ND_RIP, "nd.rip", SRV, AUDIT, NULL,
+	/* The same reasons: dsr_fix gives an nd.* check the Neighbor Discovery remedy. */
+	CHECK(ND_CONFLICT, "nd.conflict", DSR_SCOPE_ADDRESS, DSR_BY_ANALYZE, NULL,
+	      "never: analyze reports only the IPv6 addresses outside the deployment that two or more "
+	      "MACs claimed in Neighbor Discovery", arp_conflict),
+	CHECK(ND_RIP, "nd.rip", SRV, BOTH, NULL,
 	      "IPv6 (Neighbor Discovery): its real IPv6 address is advertised by exactly one MAC, the "
 	      "configured one if given, in answer to a duplicate address detection solicitation", nd_rip),
-	CHECK(ND_VIP, "nd.vip", SVC, AUDIT, NULL,
+	CHECK(ND_VIP, "nd.vip", SVC, BOTH, NULL,
 	      "IPv6 (Neighbor Discovery): exactly one owner advertises the IPv6 VIP within one probe "
 	      "window, a member of the balancer set when one is configured (as arp.vip)", nd_vip),
-	CHECK(ND_VIP_CLAIM, "nd.vip.claim", SRV, AUDIT, NULL,
+	CHECK(ND_VIP_CLAIM, "nd.vip.claim", SRV, BOTH, NULL,
 	      "IPv6 (Neighbor Discovery): the server's MAC never advertises the IPv6 VIP, never solicits "
 	      "from it or runs duplicate address detection for it, and stays silent to a solicitation "
 	      "for it sent to its MAC", nd_vip_claim),
+	CHECK(ND_VIP_CLAIM_SERVICE, "nd.vip.claim", SVC, BOTH, NULL,
+	      "IPv6 (Neighbor Discovery): no MAC that is neither the balancer nor a configured (or "
+	      "learned) server claims the IPv6 VIP", nd_vip_claim_service),
 	CHECK(ICMP6_RIP, "icmp6.rip", SRV, AUDIT, NULL,
 	      "IPv6: echo reply from its real IPv6 address", icmp_rip6),
 	CHECK(ICMP6_VIP, "icmp6.vip", SVC, AUDIT, NULL, "IPv6: echo reply from the IPv6 VIP", icmp_vip6),
-	CHECK(ICMP6_VIP_DIRECT, "icmp6.vip.direct", SRV, AUDIT, NULL,
+	CHECK(ICMP6_VIP_DIRECT, "icmp6.vip.direct", SRV, BOTH, NULL,
 	      "IPv6: an echo to the IPv6 VIP sent to the server's MAC is answered from the IPv6 VIP",
 	      icmp_vip_direct6),
 	CHECK(TCP6_RIP, "tcp6.rip", SRV | PORT, AUDIT, NULL,
 	      "IPv6: a SYN to its real IPv6 address is answered by SYN-ACK", tcp_rip6),
 	CHECK(TCP6_VIP, "tcp6.vip", SVC | PORT, AUDIT, NULL,
 	      "IPv6: a SYN to the IPv6 VIP is answered by SYN-ACK from the IPv6 VIP", tcp_vip6),
-	CHECK(TCP6_VIP_DIRECT, "tcp6.vip.direct", SRV | PORT, AUDIT, NULL,
+	CHECK(TCP6_VIP_DIRECT, "tcp6.vip.direct", SRV | PORT, BOTH, NULL,
 	      "IPv6: a SYN to the IPv6 VIP sent to the server's MAC is answered by SYN-ACK from the IPv6 "
 	      "VIP", tcp_vip_direct6),
 	CHECK(DSR6_RETURN, "dsr6.return", SVC | PORT, AUDIT, NULL,

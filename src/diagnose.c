@@ -39,7 +39,7 @@ struct rule {
 /* Most specific first: a server that is down also times out on the VIP. */
 static const struct rule rules[] = {
 	{DSR_FINDING_SPLIT_BRAIN, PER_SERVICE, "arp.vip:split-brain vrrp.master:split-brain "
-	 "nd.vip:split-brain", NULL, "arp.vip:* arp.vip.claim:* vrrp.master:* nd.vip:*", false,
+	 "nd.vip:split-brain nd.vip:flip-flop", NULL, "arp.vip:* arp.vip.claim:* vrrp.master:* nd.vip:*", false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NO_MASTER, PER_SERVICE, "vrrp.master:no-master", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
@@ -49,8 +49,9 @@ static const struct rule rules[] = {
 	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
 	 "local.arp.announce:* local.vip:not-loopback nd.vip.claim:claimed", NULL, "arp.vip:* nd.vip:*",
 	 true, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host",
-	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner", false,
+	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host nd.vip.claim:unknown-host",
+	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner nd.vip:conflict nd.vip:wrong-owner",
+	 false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner "
 	 "nd.vip:no-answer nd.vip:wrong-owner", NULL,
@@ -60,7 +61,8 @@ static const struct rule rules[] = {
 	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread tcp6.vip.conn:spread", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict "
-	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:* nd.rip:conflict nd.rip:wrong-mac", NULL,
+	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:* nd.rip:conflict nd.rip:wrong-mac "
+	 "nd.conflict:*", NULL,
 	 NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_DOWN, PER_SERVER, "arp.rip:no-answer", NULL,
@@ -99,7 +101,8 @@ static const struct rule rules[] = {
 	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer dsr6.return:via-balancer", NULL,
 	 NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_UNVERIFIED_OWNER, PER_SERVICE, "arp.vip:unverified", NULL, NULL, false,
+	{DSR_FINDING_UNVERIFIED_OWNER, PER_SERVICE, "arp.vip:unverified nd.vip:unverified", NULL, NULL,
+	 false,
 	 DSR_CONFIDENCE_CERTAIN},
 };
 

@@ -682,6 +682,13 @@ static int plan_ipv6(struct builder *b, const struct dsr_config *cfg, const stru
 		if (local)
 			memcpy(t->local_mac, mac, 6);
 		size_t vip_nd = t->probe && !local ? index_of(b, t) : DSR_NO_TASK;
+		/* Watches, sends nothing: claims of the IPv6 VIP from MACs nobody configured. */
+		if (!(t = add_nd_check(b, DSR_ID(ND_VIP_CLAIM_SERVICE), svc, NULL, &svc->vip6, svc->vip,
+				       &dsr_probe_arp_claim)))
+			return -1;
+		t->passive = true;
+		t->claim_watch = true;
+		expect_balancer(t, svc, true);
 		for (int p = -1; p < (int)svc->nports; p++) {
 			const char *id = p < 0 ? DSR_ID(ICMP6_VIP) : DSR_ID(TCP6_VIP);
 			int port = p < 0 ? -1 : svc->ports[p];

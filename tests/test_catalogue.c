@@ -377,9 +377,9 @@ static void ids_for_the_usage(void **state)
 	assert_string_equal(text, "arp.rip arp.vip arp.vip.claim icmp.rip icmp.vip\n"
 				  "        icmp.vip.direct tcp.rip tcp.vip tcp.vip.direct\n"
 				  "        dsr.return tcp.vip.conn vrrp.master arp.conflict\n"
-				  "        nd.rip nd.vip nd.vip.claim icmp6.rip icmp6.vip\n"
-				  "        icmp6.vip.direct tcp6.rip tcp6.vip tcp6.vip.direct\n"
-				  "        dsr6.return tcp6.vip.conn\n");
+				  "        nd.conflict nd.rip nd.vip nd.vip.claim icmp6.rip\n"
+				  "        icmp6.vip icmp6.vip.direct tcp6.rip tcp6.vip\n"
+				  "        tcp6.vip.direct dsr6.return tcp6.vip.conn\n");
 }
 
 /* ---- every id and reason the tests expect -------------------------------- */

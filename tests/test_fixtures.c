@@ -41,7 +41,7 @@
 
 
 struct expectation {
-	char pcap[128], config[128], addrs[128], mac[18], check[16], server[64], port[8], status[8],
+	char pcap[128], config[128], addrs[128], mac[18], check[32], server[64], port[8], status[8],
 		reason[32];
 	unsigned seed;
 	int line;
@@ -127,9 +127,9 @@ static size_t load_list(const char *path, bool passive, struct expectation **out
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.line = lineno;
-		if (passive ? sscanf(line, "%127s %127s %15s %63s %7s %7s %31s", e.pcap, e.config,
+		if (passive ? sscanf(line, "%127s %127s %31s %63s %7s %7s %31s", e.pcap, e.config,
 				     e.check, e.server, e.port, e.status, e.reason) != 7
-			    : sscanf(line, "%127s %127s %127s %17s %u %15s %63s %7s %7s %31s", e.pcap,
+			    : sscanf(line, "%127s %127s %127s %17s %u %31s %63s %7s %7s %31s", e.pcap,
 				     e.config, e.addrs, e.mac, &e.seed, e.check, e.server, e.port,
 				     e.status, e.reason) != 10)
 			fail_msg("%s:%d: malformed line", path, lineno);

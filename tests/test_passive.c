@@ -848,6 +848,210 @@ static void sub_interface_frames(void **state)
 	free(c);
 }
 
+/* ---- IPv6: Neighbor Discovery's claims and VIP6's flows ------------------- */
+
+static const uint8_t vip6[16] = {0x20, 0x01, 0, 2, [15] = 0x00, [14] = 0x01};
+static const uint8_t rs1_ip6[16] = {0x20, 0x01, 0, 2, [15] = 0x11};
+static const uint8_t rs2_ip6[16] = {0x20, 0x01, 0, 2, [15] = 0x12};
+static const uint8_t client_ip6[16] = {0x20, 0x01, 0, 2, [15] = 0x50};
+static const uint8_t other_ip6[16] = {0x20, 0x01, 0, 2, [15] = 0x77};
+static const uint8_t unspecified6[16];
+static const uint8_t all_nodes6[16] = {0xff, 0x02, [15] = 1};
+static const uint8_t nd_override_solicited = 0x60;
+
+#define WEB6 "[service web]\nvip = 198.18.0.100, 2001:2::100\nports = 80\n"
+#define SERVERS6                                                                                   \
+	"servers = rs1, rs2\n"                                                                     \
+	"[server rs1]\n"                                                                           \
+	"address = 198.18.0.11, 2001:2::11\n"                                                      \
+	"mac = 02:00:00:00:00:11\n"                                                                \
+	"[server rs2]\n"                                                                           \
+	"address = 198.18.0.12, 2001:2::12\n"
+static const char *dual = WEB6 "balancer-mac = 02:00:00:00:00:02\n" SERVERS6;
+
+static void feed_at(struct state *s, const uint8_t *f, size_t n, long sec)
+{
+	struct dsr_frame d;
+	struct timeval ts = {sec, 0};
+	assert_int_equal(dsr_decode_ethernet(f, n, &d), DSR_FRAME_OK);
+	dsr_passive_frame(s->p, &d, &ts, ++s->frame);
+}
+
+/* The IPv6 checks are the IPv4 ones' twins: an owner per address from
+ * advertisements and solicitations, echoes and connections to VIP6 and the
+ * source their replies leave with; the IPv4 side is judged as before. */
+static void dual_stack_traffic(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[160];
+	reload(s, dual);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	feed(s, f, craft_na(f, lb_mac, client_mac, vip6, client_ip6, 255, nd_override_solicited, vip6, lb_mac));
+	feed(s, f, craft_na(f, rs1_mac, client_mac, rs1_ip6, client_ip6, 255, nd_override_solicited, rs1_ip6,
+			    rs1_mac));
+	/* rs2 solicits from its real address: that claims it, for the MAC its option names. */
+	feed(s, f, craft_ns(f, rs2_mac, all_nodes6, rs2_ip6, all_nodes6, 255, client_ip6, rs2_mac));
+	/* An echo to VIP6 answered from VIP6 by rs1; a SYN answered from rs2's real address. */
+	feed(s, f, craft_echo6(f, client_mac, lb_mac, client_ip6, vip6, 64, DSR_ICMP6_ECHO, 7, 1));
+	feed(s, f, craft_echo6(f, rs1_mac, client_mac, vip6, client_ip6, 64, DSR_ICMP6_ECHO_REPLY, 7, 1));
+	feed(s, f, craft_tcp6(f, client_mac, lb_mac, client_ip6, vip6, 40000, 80, 1, 0, 0x02));
+	feed(s, f, craft_tcp6(f, rs2_mac, client_mac, rs2_ip6, client_ip6, 80, 40000, 9, 2, 0x12));
+	/* An advertisement of VIP6's IPv4-mapped form is nobody's claim on the IPv4 VIP. */
+	uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, [12] = 198, [13] = 18, [14] = 0, [15] = 100};
+	feed(s, f, craft_na(f, odd_mac, client_mac, mapped, client_ip6, 255, nd_override_solicited, mapped,
+			    odd_mac));
+	assert_int_equal(s->alerts, 0);
+
+	size_t n;
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(check(c, n, "arp.vip", NULL, -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "nd.vip", NULL, -1)->status, DSR_PASS);
+	assert_string_equal(check(c, n, "nd.vip", NULL, -1)->target, "2001:2::100");
+	assert_int_equal(check(c, n, "nd.rip", "rs1", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "nd.rip", "rs2", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "nd.vip.claim", "rs1", -1)->status, DSR_PASS);
+	assert_int_equal(check(c, n, "icmp6.vip.direct", "rs1", -1)->status, DSR_PASS);
+	const struct dsr_check *t = check(c, n, "tcp6.vip.direct", "rs2", 80);
+	assert_string_equal(t->reason, "wrong-source");
+	assert_non_null(strstr(t->summary, "left with 2001:2::12 as source"));
+	/* The IPv4 side saw none of it. */
+	assert_string_equal(check(c, n, "tcp.vip.direct", "rs2", 80)->reason, "not-seen");
+	assert_string_equal(check(c, n, "icmp.vip.direct", "rs1", -1)->reason, "not-seen");
+	/* Reported after every IPv4 check of the service. */
+	size_t last4 = 0, first6 = n;
+	for (size_t i = 0; i < n; i++) {
+		if (dsr_check_is_ipv6(&c[i]))
+			first6 = i < first6 ? i : first6;
+		else
+			last4 = i;
+	}
+	assert_true(last4 < first6);
+	free(c);
+}
+
+/* A server that runs duplicate address detection for VIP6 (putting it on its
+ * NIC), or advertises it, claims it; an address nobody configured that two
+ * MACs advertise is an nd.conflict. */
+static void nd_claims_and_conflicts(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[160];
+	reload(s, dual);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, craft_na(f, lb_mac, client_mac, vip6, client_ip6, 255, nd_override_solicited, vip6, lb_mac));
+	/* rs2's MAC, from its own address (none is configured). */
+	feed(s, f, craft_na(f, rs2_mac, client_mac, rs2_ip6, client_ip6, 255, nd_override_solicited, rs2_ip6,
+			    rs2_mac));
+	/* rs2's DAD probe for VIP6: from ::, to the solicited-node group. */
+	uint8_t snm[16] = {0xff, 0x02, [11] = 1, [12] = 0xff, [13] = 0, [14] = 0x01, [15] = 0x00};
+	feed(s, f, craft_ns(f, rs2_mac, all_nodes6, unspecified6, snm, 255, vip6, NULL));
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, "vip-claim 2001:2::100 macs=02:00:00:00:00:12"));
+	/* The same probe from a host that is no server is what an audit sends: no
+	 * claim, no owner; nor is one for an address that is no VIP. */
+	feed(s, f, craft_ns(f, odd_mac, all_nodes6, unspecified6, snm, 255, vip6, NULL));
+	feed(s, f, craft_ns(f, odd_mac, all_nodes6, unspecified6, snm, 255, other_ip6, NULL));
+	assert_int_equal(s->alerts, 1);
+	/* 2001:2::77 advertised by two MACs at once. */
+	feed(s, f, craft_na(f, rs2_mac, all_nodes6, other_ip6, all_nodes6, 255, 0x20, other_ip6, rs2_mac));
+	feed(s, f, craft_na(f, odd_mac, all_nodes6, other_ip6, all_nodes6, 255, 0x20, other_ip6, odd_mac));
+	assert_int_equal(s->alerts, 2);
+	assert_non_null(strstr(s->last_alert, "conflict 2001:2::77 "));
+
+	size_t n;
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(check(c, n, "nd.vip", NULL, -1)->status, DSR_PASS);
+	const struct dsr_check *claim = check(c, n, "nd.vip.claim", "rs2", -1);
+	assert_string_equal(claim->reason, "claimed");
+	assert_non_null(strstr(claim->summary, "ran duplicate address detection for 2001:2::100"));
+	/* The remedy speaks IPv6. */
+	assert_non_null(strstr(dsr_check_remedy_text(claim), "ip -6 addr add 2001:2::100/128 dev lo"));
+	/* rs2 is a configured server: its claim is nd.vip.claim rs2's, no unknown host's. */
+	assert_int_equal(check(c, n, "nd.vip.claim", NULL, -1)->status, DSR_PASS);
+	const struct dsr_check *other = check(c, n, "nd.conflict", NULL, -1);
+	assert_string_equal(other->target, "2001:2::77");
+	assert_string_equal(other->reason, "conflict");
+	assert_non_null(strstr(dsr_check_remedy_text(other), "Neighbor Discovery for 2001:2::77"));
+	free(c);
+
+	/* A MAC nobody configured advertises VIP6: an unknown host, and two owners. */
+	feed(s, f, craft_na(f, odd_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, odd_mac));
+	c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *unknown = check(c, n, "nd.vip.claim", NULL, -1);
+	assert_string_equal(unknown->reason, "unknown-host");
+	assert_non_null(strstr(unknown->summary, "02:00:00:00:00:99"));
+	const struct dsr_check *v = check(c, n, "nd.vip", NULL, -1);
+	assert_string_equal(v->reason, "conflict");
+	assert_non_null(strstr(dsr_check_remedy_text(v), "2001:2::100"));
+	free(c);
+}
+
+/* Two balancers of a set advertise VIP6: one after the other is a failover,
+ * both at once two masters. */
+static void vip6_between_balancers(void **state)
+{
+	static const char *pair = WEB6 "balancer-mac = 02:00:00:00:00:02, 02:00:00:00:00:03\n" SERVERS6;
+	static const uint8_t lb2_mac[6] = {2, 0, 0, 0, 0, 3};
+	struct state *s = *state;
+	uint8_t f[160];
+	size_t n;
+
+	reload(s, pair);
+	feed_at(s, f, craft_na(f, lb_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, lb_mac), 1000);
+	feed_at(s, f, craft_na(f, lb2_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, lb2_mac), 1010);
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	const struct dsr_check *v = check(c, n, "nd.vip", NULL, -1);
+	assert_int_equal(v->status, DSR_PASS);
+	assert_non_null(strstr(v->summary, "moved from"));
+	assert_non_null(strstr(v->summary, "a failover"));
+	free(c);
+
+	reload(s, pair);
+	feed_at(s, f, craft_na(f, lb_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, lb_mac), 1000);
+	feed_at(s, f, craft_na(f, lb2_mac, all_nodes6, vip6, all_nodes6, 255, 0x20, vip6, lb2_mac), 1000);
+	c = dsr_passive_verdicts(s->p, &n);
+	v = check(c, n, "nd.vip", NULL, -1);
+	assert_string_equal(v->reason, "split-brain");
+	assert_non_null(strstr(v->summary, "02:00:00:00:00:02) and "));
+	free(c);
+}
+
+/* Without a deployment both families are listed: IPv4's rows, then IPv6's. */
+static void dual_stack_inventory(void **state)
+{
+	struct state *s = *state;
+	uint8_t f[160];
+	size_t n;
+
+	reload(s, NULL);
+	feed(s, f, craft_na(f, rs1_mac, all_nodes6, rs1_ip6, all_nodes6, 255, 0x20, rs1_ip6, rs1_mac));
+	feed(s, f, craft_arp(f, 2, rs1_mac, rs1_ip, client_mac, client_ip));
+	feed(s, f, craft_na(f, rs2_mac, all_nodes6, other_ip6, all_nodes6, 255, 0x20, other_ip6, rs2_mac));
+	feed(s, f, craft_na(f, odd_mac, all_nodes6, other_ip6, all_nodes6, 255, 0x20, other_ip6, NULL));
+	struct dsr_check *c = dsr_passive_verdicts(s->p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].id, "nd.conflict");
+	const struct dsr_inventory *inv = dsr_passive_inventory(s->p);
+	assert_non_null(inv);
+	assert_int_equal(inv->naddresses, 3);
+	char ip[46];
+	assert_false(inv->addresses[0].v6);
+	dsr_address_ip_text(&inv->addresses[0], ip);
+	assert_string_equal(ip, "198.18.0.11");
+	dsr_address_ip_text(&inv->addresses[1], ip);
+	assert_string_equal(ip, "2001:2::11");
+	dsr_address_ip_text(&inv->addresses[2], ip);
+	assert_string_equal(ip, "2001:2::77");
+	/* Without a target link-layer address option, the frame's source is the claimer. */
+	assert_int_equal(inv->addresses[2].nclaims, 2);
+	assert_memory_equal(inv->addresses[2].claims[1].mac, odd_mac, 6);
+	struct dsr_run run = analyze_run("dual.pcap", c, n, inv);
+	assert_int_equal(dsr_run_failed(&run), 1);
+	inventory_goldens(&run, "inventory-dual");
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -870,6 +1074,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deployment_on_a_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(vrrp_per_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(sub_interface_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(dual_stack_traffic, setup, teardown),
+		cmocka_unit_test_setup_teardown(nd_claims_and_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(vip6_between_balancers, setup, teardown),
+		cmocka_unit_test_setup_teardown(dual_stack_inventory, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("passive", tests, NULL, NULL);
 }

@@ -143,9 +143,38 @@ static void capture_filters_admit_vrrp(void **state)
 #endif
 }
 
+/* watch reads IPv6 as it reads IPv4: Neighbor Discovery, echoes, and the TCP
+ * segments that open or refuse connections (flags read behind the fixed IPv6
+ * header, which libpcap's tcp[] cannot index), not the rest of the traffic. */
+static void watch_filter_admits_ipv6(void **state)
+{
+	(void)state;
+#ifdef _WIN32
+	skip(); /* libpcap's filters, as capture_filters_admit_vrrp says */
+#else
+	struct dsr_iface ifc;
+	char filter[DSR_FILTER_MAX];
+	uint8_t f[160];
+	const uint8_t rs2[6] = {2, 0, 0, 0, 0, 0x12}, client[6] = {2, 0, 0, 0, 0, 0x60};
+	const uint8_t vip6[16] = {0x20, 0x01, 0, 2, [14] = 1}, rs2_ip6[16] = {0x20, 0x01, 0, 2, [15] = 0x12};
+	const uint8_t client6[16] = {0x20, 0x01, 0, 2, [15] = 0x50};
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	dsr_cmd_watch_filter(&ifc, NULL, filter, sizeof(filter));
+	assert_true(admits(filter, f, craft_na(f, rs2, client, vip6, client6, 255, 0x60, vip6, rs2)));
+	assert_true(admits(filter, f, craft_echo6(f, rs2, client, vip6, client6, 64, 129, 1, 1)));
+	assert_true(admits(filter, f, craft_tcp6(f, client, rs2, client6, vip6, 40000, 80, 1, 0, 0x02)));
+	assert_true(admits(filter, f, craft_tcp6(f, rs2, client, rs2_ip6, client6, 80, 40000, 9, 2, 0x12)));
+	assert_true(admits(filter, f, craft_tcp6(f, rs2, client, vip6, client6, 80, 40000, 9, 2, 0x14)));
+	/* The bulk of a connection stays out. */
+	assert_false(admits(filter, f, craft_tcp6(f, rs2, client, vip6, client6, 80, 40000, 9, 2, 0x10)));
+	assert_false(admits(filter, f, craft_tcp6(f, rs2, client, vip6, client6, 80, 40000, 9, 2, 0x18)));
+#endif
+}
+
 /* A dual-stack service: the IPv6 side over Neighbor Discovery (nd.vip once,
- * nd.rip once per server with an IPv6 address, nd.vip.claim per server at the
- * MAC its IPv4 address resolves to), after every IPv4 task, whose identifiers
+ * nd.rip once per server with an IPv6 address, nd.vip.claim per service and
+ * per server at the MAC its IPv4 address resolves to), after every IPv4 task, whose identifiers
  * stay those of the IPv4-only plan; the capture then admits ICMPv6. */
 static void dual_stack_plans_neighbor_discovery(void **state)
 {
@@ -201,7 +230,11 @@ static void dual_stack_plans_neighbor_discovery(void **state)
 		claims += plan.tasks[i].check_id && strcmp(plan.tasks[i].check_id, "nd.vip.claim") == 0;
 	}
 	assert_int_equal(nd_rips, 1); /* rs1 is in two services: asked once */
-	assert_int_equal(claims, 3);  /* web: rs1, rs2; mail: rs1 */
+	assert_int_equal(claims, 5);  /* web: the service, rs1, rs2; mail: the service, rs1 */
+	/* The service's watch: sends nothing, trusts the balancer set. */
+	t = find(&plan, "nd.vip.claim", NULL, -1);
+	assert_true(t->v6 && t->passive && t->claim_watch && t->probe == &dsr_probe_arp_claim);
+	assert_int_equal(t->nexpected, 1);
 	t = find(&plan, "nd.vip.claim", "rs2", -1);
 	assert_true(t->v6 && t->claim_watch && t->probe == &dsr_probe_arp_claim);
 	assert_int_equal(plan.tasks[t->resolver].target.s_addr, find(&plan, "arp.rip", "rs2", -1)->target.s_addr);
@@ -796,6 +829,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(capture_filters_admit_vrrp),
+		cmocka_unit_test(watch_filter_admits_ipv6),
 		cmocka_unit_test(vrrp_master_planned),
 		cmocka_unit_test(client_on_segment),
 		cmocka_unit_test(on_the_balancer),

@@ -1614,6 +1614,36 @@ static void nd_claims(void **state)
 	fixture_free(fx);
 }
 
+/* The service's IPv6 watch: a claim on the IPv6 VIP from a MAC that is
+ * neither the balancer nor a configured server is an unknown host's. */
+static void nd_claims_by_others(void **state)
+{
+	(void)state;
+	static const uint8_t group[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0, 0x01, 0};
+	static const uint8_t group_mac[6] = {0x33, 0x33, 0xff, 0, 0x01, 0};
+	struct fixture *fx = fixture_alloc(1);
+	uint8_t f[128];
+
+	fx->tasks[0] = task6(&dsr_probe_arp_claim, "nd.vip.claim", vip6, -1);
+	fx->tasks[0].claim_watch = fx->tasks[0].passive = true;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	fx->tasks[0].nexpected = 1;
+	fx->ctx[0].known_macs = &rs1_mac;
+	fx->ctx[0].nknown = 1;
+	/* The balancer's advertisement, and a configured server's: no unknown host. */
+	feed(fx, f, advert(f, lb_mac, vip6, 0x20));
+	feed(fx, f, advert(f, rs1_mac, vip6, 0x20));
+	assert_int_equal(judge(fx, 0).status, DSR_PASS);
+	/* Another MAC's duplicate address detection for it. */
+	feed(fx, f, craft_ns(f, dup_mac, group_mac, unspecified, group, 255, vip6, NULL));
+	struct dsr_check c = judge(fx, 0);
+	assert_string_equal(c.reason, "unknown-host");
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:99");
+	assert_string_equal(evidence(&c, "kinds"), "announce");
+	assert_non_null(strstr(c.summary, "2001:2::100"));
+	fixture_free(fx);
+}
+
 static void ip6_direct_probes(void **state)
 {
 	(void)state;
@@ -1797,6 +1827,7 @@ int main(void)
 		cmocka_unit_test(claims_before_a_correction_are_not_the_servers),
 		cmocka_unit_test(claims_by_a_server),
 		cmocka_unit_test(claims_by_others),
+		cmocka_unit_test(nd_claims_by_others),
 		cmocka_unit_test(direct_probes),
 		cmocka_unit_test(rst_follows_synack),
 		cmocka_unit_test(return_path),

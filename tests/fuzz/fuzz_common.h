@@ -33,20 +33,20 @@ static const char fuzz_lab_ini[] = "[global]\n"
 				   "listen = 1s\n"
 				   "rate = 500\n"
 				   "[service web]\n"
-				   "vip = 198.18.0.100\n"
+				   "vip = 198.18.0.100, 2001:2::100\n"
 				   "ports = 80, 8080\n"
 				   "balancer = 198.18.0.2\n"
 				   "balancer-mac = 02:00:00:00:00:02\n"
 				   "vrrp-id = 51\n"
 				   "servers = rs1, rs2, rs3\n"
 				   "[server rs1]\n"
-				   "address = 198.18.0.11\n"
+				   "address = 198.18.0.11, 2001:2::11\n"
 				   "mac = 02:00:00:00:00:11\n"
 				   "[server rs2]\n"
-				   "address = 198.18.0.12\n"
+				   "address = 198.18.0.12, 2001:2::12\n"
 				   "mac = 02:00:00:00:00:12\n"
 				   "[server rs3]\n"
-				   "address = 198.18.0.13\n"
+				   "address = 198.18.0.13, 2001:2::13\n"
 				   "mac = 02:00:00:00:00:13\n";
 
 /* The seed the fixtures were recorded with (fixtures/record.sh: --seed 1):
@@ -62,6 +62,11 @@ static inline void fuzz_vantage(struct dsr_iface *ifc)
 	dsr_parse_ipv4("198.18.0.50", &ifc->addrs[0]);
 	ifc->masks[0].s_addr = htonl(0xffffff00u);
 	ifc->naddrs = 1;
+	/* Dual-stack, as the lab: the IPv6 probes and the IPv6 side of the passive
+	 * analyser are fuzzed too. */
+	struct in6_addr ip6;
+	dsr_parse_ipv6("2001:2::50", &ip6);
+	dsr_iface_add_held6(ifc, ifc->name, &ip6, ifc->mac);
 }
 
 /* The lab configuration planned from the lab client with FUZZ_PLAN_KEY: never

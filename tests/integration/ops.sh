@@ -137,6 +137,25 @@ wait "$stamper" || true
 check "watch: SIGTERM stops it with exit 0 and a summary" "rc=$rc $(tail -2 "$WORK/watch.out")" \
 	bash -c "[[ $rc -eq 0 ]] && grep -q '^summary: .* 1 alerts.*SIGTERM' '$WORK/watch.out'"
 
+# watch on the dual-stack deployment: rs2's unsolicited Neighbor Advertisements of the
+# IPv6 VIP alert as its gratuitous ARP did, naming the VIP6 and rs2's MAC.
+ip netns exec dsrlab-client "$BIN" watch -v -c fixtures/lab/dsrcheck-lab6.ini --interval 0 \
+	>"$WORK/watch6.out" 2>"$WORK/watch6.err" &
+WATCH_PID=$!
+lab_test_wait_line "$WORK/watch6.err" '^dsrcheck: watching ' "$WATCH_PID" 60 || true
+ip netns exec dsrlab-rs2 timeout 30 python3 fixtures/lab/wire.py una eth0 2001:2::100 0.2 3 &
+una=$!
+want6='^alert [0-9.]+ vip-claim 2001:2::100 macs=([0-9a-f:]+,)*02:00:00:00:00:12'
+lab_test_wait_line "$WORK/watch6.out" "$want6" "$WATCH_PID" 60 || true
+wait "$una" || true
+kill -TERM "$WATCH_PID"
+rc=0
+wait "$WATCH_PID" || rc=$?
+WATCH_PID=
+check "watch (dual-stack): alert for rs2's unsolicited advertisements of the IPv6 VIP, exit 0 on SIGTERM" \
+	"rc=$rc $(cat "$WORK/watch6.out" "$WORK/watch6.err" 2>/dev/null)" \
+	bash -c "[[ $rc -eq 0 ]] && grep -Eq '$want6' '$WORK/watch6.out'"
+
 # SIGINT in the middle of a run: exit 3, and no half-open connection on any server.
 # "In the middle": once the first probe has reached a server (TCP segments received in
 # rs1's and rs3's namespaces), while rs2, down, holds the run open for seconds.

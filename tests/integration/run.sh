@@ -188,6 +188,7 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 expected_checks6() {
 	local s p
 	echo "nd.vip - -"
+	echo "nd.vip.claim - -"
 	echo "icmp6.vip - -"
 	for p in 80 8080; do echo "tcp6.vip - $p"; done
 	for p in 80 8080; do echo "dsr6.return - $p"; done
