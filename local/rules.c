@@ -14,8 +14,8 @@
 #include "../src/catalogue.h"
 #include "../src/parse.h"
 
-/* IPv4: 8 host checks and 3 a port; IPv6: 5 host checks and 2 a port */
-#define MAX_LOCAL_CHECKS (13 + 5 * DSR_LOCAL_MAX_PORTS)
+/* IPv4: 8 host checks and 3 a port; IPv6: 5 host checks and 3 a port */
+#define MAX_LOCAL_CHECKS (13 + 6 * DSR_LOCAL_MAX_PORTS)
 
 /* The rules run once a family: v6 set, vip is the VIP6's text and the checks
  * are the IPv6 ones, each its IPv4 twin's id with 6 appended (README,
@@ -763,9 +763,26 @@ static void rule_windows_firewall(struct builder *b, int port)
 
 /* ---- local.iis.binding (Windows) ---- */
 
+/* A binding's IP part names the VIP of the builder's family: IIS writes an
+ * IPv6 address in brackets. */
+static bool binding_is_vip(const struct builder *b, const char *address)
+{
+	char inner[DSR_IPV6_TEXT];
+	struct in6_addr a;
+	size_t len = strlen(address);
+
+	if (!b->v6)
+		return strcmp(address, b->vip) == 0;
+	if (len < 3 || address[0] != '[' || address[len - 1] != ']' || len - 2 >= sizeof(inner))
+		return false;
+	memcpy(inner, address + 1, len - 2);
+	inner[len - 2] = '\0';
+	return dsr_parse_ipv6(inner, &a) == 0 && memcmp(&a, &b->t->vip6, sizeof(a)) == 0;
+}
+
 static void rule_iis(struct builder *b, uint16_t port)
 {
-	struct dsr_check *c = add(b, DSR_ID(LOCAL_IIS_BINDING), port);
+	struct dsr_check *c = add(b, b->v6 ? DSR_ID(LOCAL_IIS_BINDING6) : DSR_ID(LOCAL_IIS_BINDING), port);
 	const struct dsr_local_snapshot *s = b->s;
 	const struct dsr_local_binding *hit = NULL, *other = NULL;
 
@@ -790,8 +807,7 @@ static void rule_iis(struct builder *b, uint16_t port)
 			if (*p == ',')
 				*p = ';';
 		dsr_evidence_list_add(c, "bindings", item);
-		if (strcmp(bd->address, b->vip) == 0 || strcmp(bd->address, "*") == 0 ||
-		    bd->address[0] == '\0')
+		if (binding_is_vip(b, bd->address) || strcmp(bd->address, "*") == 0 || bd->address[0] == '\0')
 			hit = hit ? hit : bd;
 		else
 			other = other ? other : bd;
@@ -807,8 +823,9 @@ static void rule_iis(struct builder *b, uint16_t port)
 		return;
 	}
 	verdict(c, DSR_FAIL, DSR_REASON(NOT_BOUND),
-		"site '%s' binds port %u to %s only: IIS refuses connections to %s:%u", other->site, port,
-		other->address, b->vip, port);
+		b->v6 ? "site '%s' binds port %u to %s only: IIS refuses connections to [%s]:%u"
+		      : "site '%s' binds port %u to %s only: IIS refuses connections to %s:%u",
+		other->site, port, other->address, b->vip, port);
 	char num[8];
 	snprintf(num, sizeof(num), "%u", port);
 	dsr_fix_append(c, DSR_FIX_IIS_BINDING, DSR_PLATFORM_WINDOWS,
@@ -1109,6 +1126,8 @@ struct dsr_check *dsr_local_rules(const struct dsr_local_snapshot *s,
 			rule_proxy_ndp(&b);
 		}
 		for (size_t i = 0; i < nports; i++) {
+			if (s->platform == DSR_LOCAL_WINDOWS)
+				rule_iis(&b, t->ports[i]);
 			rule_listen(&b, t->ports[i]);
 			firewall(&b, t->ports[i]);
 		}

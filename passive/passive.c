@@ -23,10 +23,9 @@
 #define TICK_US 10000
 
 /* One address as ARP or Neighbor Discovery shows it: the MACs that claimed
- * it (ARP sender; advertised target; solicitation source; for a VIP, a
- * duplicate address detection probe too). Times are microseconds (us_of),
- * half a timeval each: the table holds up to 4 owners in each of ADDR_MAX
- * slots. */
+ * it (ARP sender; advertised target; solicitation source). Times are
+ * microseconds (us_of), half a timeval each: the table holds up to 4 owners
+ * in each of ADDR_MAX slots. */
 struct owner {
 	uint8_t mac[6];
 	enum dsr_claim_kind first_kind; /* how its first frame claimed the address */

@@ -844,6 +844,9 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	      "connection to [VIP6]:P arriving on a facing interface; Windows: the firewall is off in "
 	      "every profile, or an allow rule covers [VIP6]:P (LA6, or no local address) in every "
 	      "profile that is on", local_firewall6),
+	CHECK(LOCAL_IIS_BINDING6, "local6.iis.binding", HOST | PORT, LOCAL, "Windows",
+	      "a site of applicationHost.config binds the port to the VIP6 ([VIP6]:P), * or all "
+	      "unassigned", local_iis_binding),
 };
 
 const struct dsr_check_def *dsr_check_find(const char *id)
