@@ -260,8 +260,12 @@ static void join(struct work *w, size_t g, size_t i)
  * schedules and who claimed the VIP are the service's, whoever they name. */
 static bool answered_by_one_server(const struct dsr_check *c)
 {
-	return c->id && (strcmp(c->id, "tcp.vip") == 0 || strcmp(c->id, "icmp.vip") == 0 ||
-			 strcmp(c->id, "dsr.return") == 0 || strcmp(c->id, "dsr6.return") == 0);
+	static const char *const ids[] = {"tcp.vip", "icmp.vip", "dsr.return", "tcp6.vip", "icmp6.vip",
+					  "dsr6.return"};
+	for (size_t i = 0; c->id && i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (strcmp(c->id, ids[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Every check into its group: its server's; for a service-level check, the
