@@ -107,7 +107,7 @@ stderr_tail() {
 
 # run_scenario SCENARIO VANTAGE TAG CONFIG: run_dsr, one JSON run with CONFIG, the way
 # the scenario wants it (expect.sh): its extra arguments, neighbour caches flushed
-# before, the VIP pinned to the balancer's MAC during the run.
+# before, the VIP (and, dual-stack, VIP6) pinned to the balancer's MAC during the run.
 run_scenario() {
 	local scenario=$1 vantage=$2 tag=$3 config=$4 args=() node
 	mapfile -t args < <(expect_args "$scenario")
@@ -117,9 +117,15 @@ run_scenario() {
 	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
 		ip -n "dsrlab-$vantage" neigh replace 198.18.0.100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
 	fi
+	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh replace 2001:2::100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+	fi
 	run_dsr "$vantage" "$tag" -f json -c "$config" ${args[@]+"${args[@]}"}
 	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
 		ip -n "dsrlab-$vantage" neigh del 198.18.0.100 dev eth0 2>/dev/null || true
+	fi
+	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh del 2001:2::100 dev eth0 2>/dev/null || true
 	fi
 }
 
@@ -207,6 +213,8 @@ expected_checks6() {
 	echo "nd.vip.claim - -"
 	echo "icmp6.vip - -"
 	for p in 80 8080; do echo "tcp6.vip - $p"; done
+	for p in 80 8080; do echo "dsr6.return - $p"; done
+	for p in 80 8080; do echo "tcp6.vip.conn - $p"; done
 	for s in rs1 rs2 rs3; do
 		echo "nd.vip.claim $s -"
 		echo "icmp6.vip.direct $s -"
@@ -232,7 +240,10 @@ check_dual() {
 	assert_eq "$at: exit status" "$([[ -n $want ]] && echo 1 || echo 0)" "$RC"
 	assert_eq "$at: failing checks (id server port reason)" "$want" "$(checks_with "$tag" fail)"
 	assert_eq "$at: warnings (id server port reason)" \
-		"$(expect_warns "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
+		"$({
+			expect_warns "$scenario" "$vantage"
+			expect_warns6 "$scenario" "$vantage"
+		} | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
 	assert_eq "$at: skipped checks (id server port reason)" \
 		"$({
 			expect_skips "$scenario" "$vantage"
@@ -457,15 +468,19 @@ scenario_vip_squatter() {
 }
 
 scenario_per_packet() {
-	local port names
+	local id tag port names
 	both_vantages per-packet || return 0
 	# The servers that answered parts of one connection are named: which two
 	# depends on the balancer's counter, that there are two does not.
-	for port in 80 8080; do
-		names=$(jqr per-packet-client '.checks[] | select(.id == "tcp.vip.conn" and .port == '"$port"')
-			| .evidence.servers // [] | unique | join(" ")')
-		assert "per-packet from client: tcp.vip.conn $port names two servers or more" \
-			"servers: $names" test "$(wc -w <<<"$names")" -ge 2
+	for id in tcp.vip.conn tcp6.vip.conn; do
+		tag=per-packet-client
+		[[ $id == tcp6.* ]] && tag=per-packet-client-dual
+		for port in 80 8080; do
+			names=$(jqr "$tag" '.checks[] | select(.id == "'"$id"'" and .port == '"$port"')
+				| .evidence.servers // [] | unique | join(" ")')
+			assert "per-packet from client: $id $port names two servers or more" \
+				"servers: $names" test "$(wc -w <<<"$names")" -ge 2
+		done
 	done
 }
 
