@@ -125,9 +125,11 @@ $(BUILD)/tests/%$(EXE): tests/%.c $(CORE_OBJ) $(TEST_OBJ) $(wildcard tests/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_OBJ) $(LDLIBS) $(TEST_LIBS)
 
 # The configuration tests and tests/cli.sh once more without libinih, through
-# src/ini_split.c as the Windows build reads configurations.
+# src/ini_split.c as the Windows build reads configurations. One sub-make for both (&:, a
+# grouped target): two would compile the same objects at once under -j, and each new commit
+# recompiles cmd/options.o (--version), where they clobbered each other's output.
 NOINIH := $(BUILD)-noinih
-$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config: FORCE
+$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config &: FORCE
 	@$(MAKE) --no-print-directory INIH=0 BUILD=$(NOINIH) BIN=$(NOINIH)/dsrcheck \
 		$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config
 
