@@ -216,6 +216,8 @@ deps-windows:
 # left in this directory as dsrcheck_$(VERSION)_ARCH.deb. dpkg-buildpackage writes into
 # the parent directory: what it writes there is moved here.
 deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+		{ echo "make deb: dpkg-buildpackage or debhelper is missing: run 'sudo make deps-test'" >&2; exit 2; }
 	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
 		{ echo "make deb: debian/changelog says $$v, the Makefile $(VERSION): add a changelog entry (dch -v $(VERSION))" >&2; exit 2; }
 	DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b
