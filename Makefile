@@ -8,7 +8,7 @@ VERSION  := 0.1.0
 # The commit `dsrcheck --version` names: git's when this directory is a checkout of its own
 # (not a tarball unpacked inside some other repository), with "-dirty" when it differs from
 # it; else the one `make dist` wrote into .commit (git archive's export-subst, .gitattributes).
-COMMIT   ?= $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+COMMIT   := $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
               git rev-parse --short=12 HEAD 2>/dev/null | tr -d '\n'; \
               git diff --quiet HEAD -- 2>/dev/null || printf -- -dirty; \
             else sed -n 's/^\([0-9a-f]\{12\}\)[0-9a-f]*$$/\1/p' .commit 2>/dev/null; fi)
