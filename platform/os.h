@@ -13,8 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "netcompat.h"
+#ifndef _WIN32
+#include <sys/socket.h>
+#endif
 
 /* From now on an interrupt (SIGINT, Ctrl-C) or a stop request (SIGTERM, a
  * console closed) stores SIGINT or SIGTERM in *flag and nothing else: the code
@@ -76,12 +80,38 @@ enum dsr_os_conn_state {
 	DSR_OS_CONN_REFUSED, /* a RST answered the SYN */
 	DSR_OS_CONN_FAILED,  /* reset once established, or any other error */
 };
-/* Binds local:lport and starts connecting to remote:rport. Returns 0 with *out
- * set, 1 when that local port cannot be used now (in use, or the same
- * connection still in TIME_WAIT from an earlier run): take another; -1 with a
- * message in err. */
-int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+/* One end of such a connection: an IPv4 address (ip), or an IPv6 one (v6:
+ * ip6, global: a link-local one would need its interface's scope). */
+struct dsr_os_endpoint {
+	bool v6;
+	struct in_addr ip;
+	struct in6_addr ip6;
+	uint16_t port;
+};
+/* Binds local and starts connecting to remote, of the same family. Returns 0
+ * with *out set, 1 when that local port cannot be used now (in use, or the
+ * same connection still in TIME_WAIT from an earlier run): take another; -1
+ * with a message in err. */
+int dsr_os_conn_open(const struct dsr_os_endpoint *local, const struct dsr_os_endpoint *remote,
 		     struct dsr_os_conn **out, char *err, size_t errlen);
+
+/* e as a socket address in ss; returns its length. For both platforms' open. */
+static inline socklen_t dsr_os_sockaddr(const struct dsr_os_endpoint *e, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (e->v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = e->ip6;
+		a->sin6_port = htons(e->port);
+		return (socklen_t)sizeof(*a);
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_addr = e->ip;
+	a->sin_port = htons(e->port);
+	return (socklen_t)sizeof(*a);
+}
 /* Where the connection stands now. */
 enum dsr_os_conn_state dsr_os_conn_poll(struct dsr_os_conn *c);
 /* Sends our FIN: no payload, the application protocol stays untouched. */

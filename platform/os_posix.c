@@ -156,12 +156,12 @@ struct dsr_os_conn {
 	enum dsr_os_conn_state state;
 };
 
-int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+int dsr_os_conn_open(const struct dsr_os_endpoint *local, const struct dsr_os_endpoint *remote,
 		     struct dsr_os_conn **out, char *err, size_t errlen)
 {
-	struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = local, .sin_port = htons(lport)};
-	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr = remote, .sin_port = htons(rport)};
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_storage me, peer;
+	socklen_t me_len = dsr_os_sockaddr(local, &me), peer_len = dsr_os_sockaddr(remote, &peer);
+	int one = 1, fd = socket(local->v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 	struct dsr_os_conn *c;
 
 	*out = NULL;
@@ -177,12 +177,12 @@ int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote
 		close(fd);
 		return -1;
 	}
-	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) {
+	if (bind(fd, (struct sockaddr *)&me, me_len) < 0) {
 		int e = errno;
 		close(fd);
 		if (e == EADDRINUSE || e == EACCES)
 			return 1;
-		snprintf(err, errlen, "cannot bind a TCP socket to port %u: %s", lport, strerror(e));
+		snprintf(err, errlen, "cannot bind a TCP socket to port %u: %s", local->port, strerror(e));
 		return -1;
 	}
 	if (!(c = malloc(sizeof(*c)))) {
@@ -192,7 +192,7 @@ int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote
 	}
 	c->fd = fd;
 	c->state = DSR_OS_CONN_CONNECTING;
-	if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0 && errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&peer, peer_len) < 0 && errno != EINPROGRESS) {
 		if (errno == EADDRNOTAVAIL || errno == EADDRINUSE) {
 			dsr_os_conn_close(c);
 			return 1;

@@ -293,12 +293,12 @@ struct dsr_os_conn {
 	enum dsr_os_conn_state state;
 };
 
-int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote, uint16_t rport,
+int dsr_os_conn_open(const struct dsr_os_endpoint *local, const struct dsr_os_endpoint *remote,
 		     struct dsr_os_conn **out, char *err, size_t errlen)
 {
 	static bool started;
-	struct sockaddr_in me = {.sin_family = AF_INET, .sin_addr = local, .sin_port = htons(lport)};
-	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr = remote, .sin_port = htons(rport)};
+	struct sockaddr_storage me, peer;
+	int me_len = dsr_os_sockaddr(local, &me), peer_len = dsr_os_sockaddr(remote, &peer);
 	u_long nonblocking = 1;
 	struct dsr_os_conn *c;
 	WSADATA wsa;
@@ -310,7 +310,7 @@ int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote
 		return -1;
 	}
 	started = true;
-	if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) {
+	if ((s = socket(local->v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) {
 		snprintf(err, errlen, "cannot open a TCP socket (Winsock error %d)", WSAGetLastError());
 		return -1;
 	}
@@ -319,12 +319,12 @@ int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote
 		closesocket(s);
 		return -1;
 	}
-	if (bind(s, (struct sockaddr *)&me, sizeof(me)) != 0) {
+	if (bind(s, (struct sockaddr *)&me, me_len) != 0) {
 		int e = WSAGetLastError();
 		closesocket(s);
 		if (e == WSAEADDRINUSE || e == WSAEACCES)
 			return 1;
-		snprintf(err, errlen, "cannot bind a TCP socket to port %u (Winsock error %d)", lport, e);
+		snprintf(err, errlen, "cannot bind a TCP socket to port %u (Winsock error %d)", local->port, e);
 		return -1;
 	}
 	if (!(c = malloc(sizeof(*c)))) {
@@ -334,7 +334,7 @@ int dsr_os_conn_open(struct in_addr local, uint16_t lport, struct in_addr remote
 	}
 	c->s = s;
 	c->state = DSR_OS_CONN_CONNECTING;
-	if (connect(s, (struct sockaddr *)&peer, sizeof(peer)) != 0) {
+	if (connect(s, (struct sockaddr *)&peer, peer_len) != 0) {
 		int e = WSAGetLastError();
 		if (e == WSAEADDRNOTAVAIL || e == WSAEADDRINUSE) {
 			dsr_os_conn_close(c);

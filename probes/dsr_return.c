@@ -1,7 +1,8 @@
 /* dsr.return: in DSR the answer to a client comes straight from a real server.
  * The same SYN a client sends to the VIP, judged by who sent the answer: if it
  * comes back from the balancer's MAC, the balancer is proxying or NATing, and
- * the deployment is not doing Direct Server Return at all. */
+ * the deployment is not doing Direct Server Return at all. dsr6.return is the
+ * same over IPv6, to the IPv6 VIP. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,18 +15,19 @@ static void return_judge(const struct dsr_judge_ctx *j, const struct dsr_observa
 {
 	const struct dsr_task *t = j->task;
 	const struct dsr_observation *answer = NULL;
-	char endpoint[32], mac[18];
+	char endpoint[64], mac[18];
 
 	for (size_t i = 0; i < nobs && !answer; i++)
 		if (!obs[i].via_other_hop &&
 		    (obs[i].kind == DSR_OBS_SYNACK || obs[i].kind == DSR_OBS_RST) &&
-		    obs[i].ip.s_addr == t->target.s_addr)
+		    dsr_obs_from_target(t, &obs[i]))
 			answer = &obs[i];
 	dsr_task_endpoint(t, endpoint, sizeof(endpoint));
 	if (!answer) {
 		out->status = DSR_SKIP;
 		out->reason = DSR_REASON(NO_ANSWER);
-		dsr_check_summary(out, "%s did not answer, so the return path cannot be seen (see tcp.vip)", endpoint);
+		dsr_check_summary(out, "%s did not answer, so the return path cannot be seen (see %s)", endpoint,
+				  t->v6 ? "tcp6.vip" : "tcp.vip");
 		return;
 	}
 	dsr_format_mac(answer->mac, mac);

@@ -268,9 +268,13 @@ static struct dsr_key arp_from(struct in_addr addr, const uint8_t mac[6])
 /* A segment of one of our own connections, from the peer or (a replay) from us. */
 static size_t add_conn_keys(const struct dsr_frame *f, struct dsr_key *out, size_t n)
 {
-	n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.src.s_addr,
+	bool v6 = f->l3 == DSR_L3_IPV6;
+	uint32_t src = v6 ? dsr_key_fold6(&f->ip6.src) : f->ip.src.s_addr;
+	uint32_t dst = v6 ? dsr_key_fold6(&f->ip6.dst) : f->ip.dst.s_addr;
+
+	n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = src,
 					     .num = f->tcp.sport, .port = DSR_CONN_BLOCK(f->tcp.dport)});
-	return add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = f->ip.dst.s_addr,
+	return add_key(out, n, (struct dsr_key){.kind = DSR_KEY_CONN, .addr = dst,
 						.num = f->tcp.dport, .port = DSR_CONN_BLOCK(f->tcp.sport)});
 }
 
@@ -301,9 +305,8 @@ size_t dsr_frame_keys(const struct dsr_frame *f, struct dsr_key out[DSR_FRAME_KE
 		n = add_key(out, n, (struct dsr_key){.kind = DSR_KEY_TCP, .num = f->tcp.seq,
 						     .port = f->tcp.sport});
 		/* A segment of one of our own connections, from the peer or (a
-		 * replay) from us: IPv4 only, as those connections are. */
-		if (f->l3 == DSR_L3_IPV4)
-			n = add_conn_keys(f, out, n);
+		 * replay) from us. */
+		n = add_conn_keys(f, out, n);
 	} else if (f->l4 == DSR_L4_ICMP) {
 		const struct dsr_quoted *q = &f->icmp.quote;
 		uint8_t echo_proto = f->l3 == DSR_L3_IPV6 ? DSR_IPPROTO_ICMPV6 : IPPROTO_ICMP;

@@ -28,7 +28,10 @@
  * wait for the close as long as a probe's every try; spread and reset are
  * evidence a lost frame cannot create. Off the servers' segment every frame
  * comes from the router's MAC, so only resets and stalls are judged there,
- * and the summary says so. */
+ * and the summary says so.
+ *
+ * tcp6.vip.conn is the same to the IPv6 VIP, from this host's IPv6 address:
+ * a per-packet scheduler breaks IPv6 clients alike, whatever IPv4 does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +96,23 @@ static bool same_synack(const struct dsr_observation *list, size_t n, const stru
 static struct dsr_key conn_key(const struct dsr_task *t, const struct dsr_task_state *s)
 {
 	(void)s;
-	return (struct dsr_key){.kind = DSR_KEY_CONN, .addr = t->target.s_addr,
+	return (struct dsr_key){.kind = DSR_KEY_CONN,
+				.addr = t->v6 ? dsr_key_fold6(&t->target6) : t->target.s_addr,
 				.num = (uint16_t)t->port, .port = t->sport};
+}
+
+/* Is f between us (from) and the task's VIP (to), in the task's family? */
+static bool between(const struct dsr_task *t, const struct dsr_local *me, const struct dsr_frame *f,
+		    bool from_us)
+{
+	if (t->v6) {
+		const struct in6_addr *src = from_us ? &me->ip6 : &t->target6;
+		const struct in6_addr *dst = from_us ? &t->target6 : &me->ip6;
+		return f->l3 == DSR_L3_IPV6 && me->has_ip6 && memcmp(&f->ip6.src, src, sizeof(*src)) == 0 &&
+		       memcmp(&f->ip6.dst, dst, sizeof(*dst)) == 0;
+	}
+	struct in_addr src = from_us ? me->ip : t->target, dst = from_us ? t->target : me->ip;
+	return f->l3 == DSR_L3_IPV4 && f->ip.src.s_addr == src.s_addr && f->ip.dst.s_addr == dst.s_addr;
 }
 
 static bool ours(const struct dsr_task *t, uint16_t lport)
@@ -107,8 +125,7 @@ static enum dsr_match conn_match(const struct dsr_task *t, const struct dsr_task
 				 struct dsr_observation *obs)
 {
 	(void)s;
-	if (f->l3 != DSR_L3_IPV4 || f->l4 != DSR_L4_TCP || f->ip.dst.s_addr != me->ip.s_addr ||
-	    f->ip.src.s_addr != t->target.s_addr || f->tcp.sport != (uint16_t)t->port ||
+	if (f->l4 != DSR_L4_TCP || !between(t, me, f, false) || f->tcp.sport != (uint16_t)t->port ||
 	    !ours(t, f->tcp.dport))
 		return DSR_MATCH_NO;
 	if ((f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK | DSR_TCP_RST)) == (DSR_TCP_SYN | DSR_TCP_ACK))
@@ -123,7 +140,8 @@ static enum dsr_match conn_match(const struct dsr_task *t, const struct dsr_task
 	obs->tcp_ack = f->tcp.ack;
 	memcpy(obs->mac, f->eth_src, 6);
 	obs->ip = f->ip.src;
-	obs->ttl = f->ip.ttl;
+	obs->ip6 = f->ip6.src;
+	obs->ttl = t->v6 ? f->ip6.hlim : f->ip.ttl;
 	return DSR_MATCH_WITNESS;
 }
 
@@ -132,8 +150,7 @@ static bool conn_is_attempt(const struct dsr_task *t, const struct dsr_task_stat
 			    const struct dsr_local *me, const struct dsr_frame *f)
 {
 	(void)s;
-	return f->l3 == DSR_L3_IPV4 && f->l4 == DSR_L4_TCP && f->ip.src.s_addr == me->ip.s_addr &&
-	       f->ip.dst.s_addr == t->target.s_addr && f->tcp.dport == (uint16_t)t->port &&
+	return f->l4 == DSR_L4_TCP && between(t, me, f, true) && f->tcp.dport == (uint16_t)t->port &&
 	       ours(t, f->tcp.sport) &&
 	       (f->tcp.flags & (DSR_TCP_SYN | DSR_TCP_ACK)) == DSR_TCP_SYN;
 }
@@ -175,7 +192,10 @@ static int open_next(const struct dsr_task *t, struct dsr_task_state *s, const s
 	while (l->tried_ports < DSR_CONN_PORTS) {
 		uint16_t port = (uint16_t)(t->sport + (l->next++ % DSR_CONN_PORTS));
 		l->tried_ports++;
-		int rc = dsr_os_conn_open(me->ip, port, t->target, (uint16_t)t->port, &l->os, err, errlen);
+		struct dsr_os_endpoint local = {.v6 = t->v6, .ip = me->ip, .ip6 = me->ip6, .port = port};
+		struct dsr_os_endpoint vip = {.v6 = t->v6, .ip = t->target, .ip6 = t->target6,
+					      .port = (uint16_t)t->port};
+		int rc = dsr_os_conn_open(&local, &vip, &l->os, err, errlen);
 		if (rc < 0)
 			return -1;
 		if (rc == 1)
@@ -363,10 +383,13 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	const struct dsr_task *t = j->task;
 	struct seen_conn conns[DSR_CONN_PORTS];
 	size_t n = group_connections(obs, nobs, conns, DSR_CONN_PORTS);
+	/* The plan's next hop: the VIP itself on-link (for IPv6, the IPv4 VIP,
+	 * whose side says whether the service is on this segment). */
 	bool on_segment = t->nexthop.s_addr == t->target.s_addr;
 	const struct seen_conn *spread = NULL, *reset = NULL, *stalled = NULL;
 	size_t opened = 0, clean = 0, nstalled = 0, nreset = 0;
-	char endpoint[32], macs[80];
+	char endpoint[64], macs[80];
+	const char *tcp_vip = t->v6 ? "tcp6.vip" : "tcp.vip";
 	const char *note = on_segment ? ""
 				      : " (off the servers' segment their MACs cannot be seen: only "
 					"resets and stalls are judged)";
@@ -402,7 +425,7 @@ static void conn_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 		out->status = DSR_SKIP;
 		out->reason = DSR_REASON(NO_ANSWER);
 		dsr_check_summary(out, "%s accepted none of %u connections, so none could be followed "
-				  "(see tcp.vip)", endpoint, j->state->attempts);
+				  "(see %s)", endpoint, j->state->attempts, tcp_vip);
 		return;
 	}
 	/* A stall is the absence of a frame: it fails only when no connection

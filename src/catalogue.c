@@ -78,6 +78,14 @@ const char *const dsr_reason_names[DSR_R_COUNT] = {
 	"{?port:{port}}{!port:of the service}; then Restart under Manage Web Site{!site:; a " \
 	"service other than IIS must listen on {vip}{?port::{port}} or on all addresses}"
 
+/* A stalled connection's remedy names the direct check of its family. */
+#define CONN_STALLED_TEXT(direct) \
+	"A connection to {endpoint} was accepted by {from}, but its close (FIN) was never " \
+	"acknowledged: the rest of the connection went somewhere that drops it silently (a " \
+	"per-packet scheduler with servers whose firewall drops packets of unknown connections, " \
+	"ct state invalid drop; a stateful firewall on the way). Make the balancer schedule per " \
+	"connection and see " direct " of each server."
+
 const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 	[DSR_FIX_NONE] = {"none", NULL, NULL, NULL},
 	[DSR_FIX_VERIFY_OWNER] = {"verify-owner",
@@ -183,12 +191,8 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"rejecting with tcp-reset, a connection-tracking table that lost the entry) closes "
 		"connections abortively; check the service's log and the server's firewall for rules "
 		"matching ct state invalid.", NULL, NULL},
-	[DSR_FIX_CONN_STALLED] = {"conn-stalled",
-		"A connection to {endpoint} was accepted by {from}, but its close (FIN) was never "
-		"acknowledged: the rest of the connection went somewhere that drops it silently (a "
-		"per-packet scheduler with servers whose firewall drops packets of unknown connections, "
-		"ct state invalid drop; a stateful firewall on the way). Make the balancer schedule per "
-		"connection and see tcp.vip.direct of each server.", NULL, NULL},
+	[DSR_FIX_CONN_STALLED] = {"conn-stalled", CONN_STALLED_TEXT("tcp.vip.direct"), NULL, NULL},
+	[DSR_FIX_CONN6_STALLED] = {"conn6-stalled", CONN_STALLED_TEXT("tcp6.vip.direct"), NULL, NULL},
 	[DSR_FIX_VIP6_NOT_ACCEPTED] = {"vip6-not-accepted", NULL,
 		"put the IPv6 VIP on the loopback (ip -6 addr add {vip}/128 dev lo, and persist it; it "
 		"needs no sysctl) and make sure no firewall rule drops traffic to {vip} (nft list ruleset, "
@@ -530,24 +534,36 @@ static const struct dsr_reason_def tcp_vip_direct6[] = {
 	TCP_VIP_DIRECT_ROWS,
 	NO_IPV6,
 };
+#define DSR_RETURN_ROWS(tcp_vip) \
+	R(VIA_BALANCER, WARN, "the answer came from the balancer's MAC: proxy or NAT, not DSR", \
+	  VIA_BALANCER), \
+	R(NO_ANSWER, SKIP, "the VIP did not answer at all; " tcp_vip " says why", NONE), \
+	VIP_LOCAL, \
+	OFF_SEGMENT
 static const struct dsr_reason_def dsr_return[] = {
-	R(VIA_BALANCER, WARN, "the answer came from the balancer's MAC: proxy or NAT, not DSR",
-	  VIA_BALANCER),
-	R(NO_ANSWER, SKIP, "the VIP did not answer at all; tcp.vip says why", NONE),
-	VIP_LOCAL,
-	OFF_SEGMENT,
+	DSR_RETURN_ROWS("tcp.vip"),
 };
+static const struct dsr_reason_def dsr_return6[] = {
+	DSR_RETURN_ROWS("tcp6.vip"),
+	NO_IPV6,
+};
+#define TCP_VIP_CONN_ROWS(tcp_vip) \
+	R(SPREAD, FAIL, "the packets of one connection came from different servers: a per-packet " \
+	  "scheduler", PER_PACKET), \
+	R(RESET, FAIL, "RSTs inside established connections, at least as many as clean closes", CONN_RESET), \
+	R(TIMEOUT, FAIL, "connections were accepted, but not one close (FIN) was acknowledged", \
+	  CONN_STALLED), \
+	R(NO_ANSWER, SKIP, "the VIP accepted no connection; " tcp_vip " says why", NONE), \
+	VIP_LOCAL, \
+	R(NOT_SEEN, SKIP, "a recorded run that made no connection", NONE), \
+	R(TAGGED, SKIP, "the service's VLAN is probed tagged from a trunk, where this host's own TCP " \
+	  "has no address: run from a sub-interface in that VLAN for this check", NONE)
 static const struct dsr_reason_def tcp_vip_conn[] = {
-	R(SPREAD, FAIL, "the packets of one connection came from different servers: a per-packet "
-	  "scheduler", PER_PACKET),
-	R(RESET, FAIL, "RSTs inside established connections, at least as many as clean closes", CONN_RESET),
-	R(TIMEOUT, FAIL, "connections were accepted, but not one close (FIN) was acknowledged",
-	  CONN_STALLED),
-	R(NO_ANSWER, SKIP, "the VIP accepted no connection; tcp.vip says why", NONE),
-	VIP_LOCAL,
-	R(NOT_SEEN, SKIP, "a recorded run that made no connection", NONE),
-	R(TAGGED, SKIP, "the service's VLAN is probed tagged from a trunk, where this host's own TCP "
-	  "has no address: run from a sub-interface in that VLAN for this check", NONE),
+	TCP_VIP_CONN_ROWS("tcp.vip"),
+};
+static const struct dsr_reason_def tcp_vip_conn6[] = {
+	TCP_VIP_CONN_ROWS("tcp6.vip"),
+	NO_IPV6,
 };
 static const struct dsr_reason_def vrrp_master[] = {
 	R(SPLIT_BRAIN, FAIL, "two masters advertised the virtual router at once (both named)",
@@ -771,6 +787,12 @@ const struct dsr_check_def dsr_checks[DSR_CHECK_COUNT] = {
 	CHECK(TCP6_VIP_DIRECT, "tcp6.vip.direct", SRV | PORT, BOTH, NULL,
 	      "IPv6: a SYN to the IPv6 VIP sent to the server's MAC is answered by SYN-ACK from the IPv6 "
 	      "VIP", tcp_vip_direct6),
+	CHECK(DSR6_RETURN, "dsr6.return", SVC | PORT, AUDIT, NULL,
+	      "IPv6: the answer to a client's SYN to the IPv6 VIP comes from a real server's MAC",
+	      dsr_return6),
+	CHECK(TCP6_VIP_CONN, "tcp6.vip.conn", SVC | PORT, AUDIT, NULL,
+	      "IPv6: a few real connections of this host's own TCP to the IPv6 VIP, judged as "
+	      "tcp.vip.conn's", tcp_vip_conn6),
 	CHECK(LOCAL_VIP, "local.vip", HOST, LOCAL, "both",
 	      "the VIP is on a loopback (Linux lo or a dummy interface; Windows the loopback adapter) "
 	      "with a host mask (/32, 255.255.255.255)", local_vip),
@@ -1044,6 +1066,7 @@ enum dsr_fix dsr_fix_ipv6(enum dsr_fix fix)
 		[DSR_FIX_RIP_ARP_SILENT] = DSR_FIX_ND_RIP_SILENT,
 		[DSR_FIX_VIP_NOT_ACCEPTED] = DSR_FIX_VIP6_NOT_ACCEPTED,
 		[DSR_FIX_VIP_NOT_BOUND] = DSR_FIX_VIP6_NOT_BOUND,
+		[DSR_FIX_CONN_STALLED] = DSR_FIX_CONN6_STALLED,
 	};
 	return v6[fix] ? v6[fix] : fix;
 }

@@ -55,9 +55,10 @@ static const struct rule rules[] = {
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_BALANCER_NOT_OWNER, PER_SERVICE, "arp.vip:no-answer arp.vip:wrong-owner "
 	 "nd.vip:no-answer nd.vip:wrong-owner", NULL,
-	 "icmp.vip:timeout tcp.vip:timeout dsr.return:* icmp6.vip:timeout tcp6.vip:timeout", false,
+	 "icmp.vip:timeout tcp.vip:timeout dsr.return:* icmp6.vip:timeout tcp6.vip:timeout dsr6.return:*",
+	 false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread", NULL, NULL, false,
+	{DSR_FINDING_PER_PACKET, PER_SERVICE, "tcp.vip.conn:spread tcp6.vip.conn:spread", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_ADDRESS_CONFLICT, PER_SERVER, "arp.rip:conflict "
 	 "arp.rip:wrong-mac arp.conflict:* local.ip.conflict:* nd.rip:conflict nd.rip:wrong-mac "
@@ -94,9 +95,11 @@ static const struct rule rules[] = {
 	 NULL, false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:*", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout", NULL, NULL,
+	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout "
+	 "tcp6.vip.conn:reset tcp6.vip.conn:timeout", NULL, NULL,
 	 false, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer", NULL, NULL, false,
+	{DSR_FINDING_VIA_BALANCER, PER_SERVICE, "dsr.return:via-balancer dsr6.return:via-balancer", NULL,
+	 NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_UNVERIFIED_OWNER, PER_SERVICE, "arp.vip:unverified nd.vip:unverified", NULL, NULL,
 	 false,
@@ -257,8 +260,12 @@ static void join(struct work *w, size_t g, size_t i)
  * schedules and who claimed the VIP are the service's, whoever they name. */
 static bool answered_by_one_server(const struct dsr_check *c)
 {
-	return c->id && (strcmp(c->id, "tcp.vip") == 0 || strcmp(c->id, "icmp.vip") == 0 ||
-			 strcmp(c->id, "dsr.return") == 0);
+	static const char *const ids[] = {"tcp.vip", "icmp.vip", "dsr.return", "tcp6.vip", "icmp6.vip",
+					  "dsr6.return"};
+	for (size_t i = 0; c->id && i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (strcmp(c->id, ids[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Every check into its group: its server's; for a service-level check, the
@@ -426,7 +433,7 @@ static int write_words(struct work *w, struct dsr_finding *f, size_t ntriggers)
 			const struct dsr_check *c = &w->checks[f->checks[k]];
 			if (dsr_check_is_ipv6(c) != v6)
 				continue;
-			bool about_vip = c->id && (strstr(c->id, ".vip") || strcmp(c->id, "dsr.return") == 0);
+			bool about_vip = c->id && (strstr(c->id, ".vip") || strstr(c->id, ".return"));
 			if (c->target[0] && about_vip && !vip)
 				vip = c->target;
 			if (c->target[0] && !about_vip && !addr)

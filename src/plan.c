@@ -287,26 +287,56 @@ static const char *const vlan_tagged =
 	"the VLAN is probed tagged from a trunk, where this host's own TCP has no address; run from a "
 	"sub-interface in the VLAN for this check";
 
-static int add_conn(struct builder *b, const struct dsr_service *svc, int port, bool local)
+static const char *const no_ipv6 =
+	"this host has no IPv6 address on the segment to probe from: give its interface one";
+
+static bool link_local(const struct in6_addr *a)
 {
+	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+}
+
+/* v6: to the IPv6 VIP (tcp6.vip.conn), from this host's IPv6 address. */
+static int add_conn(struct builder *b, const struct dsr_service *svc, int port, bool local, bool v6)
+{
+	const char *id = v6 ? DSR_ID(TCP6_VIP_CONN) : DSR_ID(TCP_VIP_CONN);
+	const char *reason = NULL, *summary = NULL;
+
 	b->unnumbered++;
-	if (local)
-		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(VIP_IS_LOCAL),
-				vip_local);
-	if (b->vantage)
-		return add_skip(b, DSR_ID(TCP_VIP_CONN), svc, NULL, svc->vip, port, DSR_REASON(TAGGED),
-				vlan_tagged);
+	if (local) {
+		reason = DSR_REASON(VIP_IS_LOCAL);
+		summary = vip_local;
+	} else if (b->vantage) {
+		reason = DSR_REASON(TAGGED);
+		summary = vlan_tagged;
+	} else if (v6 && !b->plan->me.has_ip6) {
+		reason = DSR_REASON(NO_IPV6);
+		summary = no_ipv6;
+	} else if (v6 && link_local(&b->plan->me.ip6)) {
+		/* A socket bound to a link-local address needs the interface's scope,
+		 * and no client reaches a global VIP from one. */
+		reason = DSR_REASON(NO_IPV6);
+		summary = "this host has only a link-local IPv6 address on the segment: give its interface "
+			  "a global one for real connections to the IPv6 VIP";
+	}
 	struct dsr_task *t = add_task(b);
 	if (!t)
 		return -1;
-	t->probe = &dsr_probe_tcp_conn;
-	t->check_id = DSR_ID(TCP_VIP_CONN);
+	t->check_id = id;
 	t->service = svc->name;
 	t->target = svc->vip;
+	t->v6 = v6;
+	if (v6)
+		t->target6 = svc->vip6;
 	t->port = port;
 	t->is_vip = true;
+	if (reason) {
+		skip(t, reason, summary);
+		return 0;
+	}
+	t->probe = &dsr_probe_tcp_conn;
 	/* The kernel resolves its own next hop; the judge reads from this one
-	 * whether the servers' MACs can be seen (on-link: the VIP itself). */
+	 * whether the servers' MACs can be seen (on-link: the VIP itself; for
+	 * IPv6 the IPv4 side says whether the service is on this segment). */
 	if (dsr_iface_on_link(b->ifc, svc->vip))
 		t->nexthop = svc->vip;
 	else if (b->ifc->has_gateway)
@@ -316,11 +346,13 @@ static int add_conn(struct builder *b, const struct dsr_service *svc, int port, 
 }
 
 /* The connections' port blocks, below the SYN probes' range so that neither
- * moves the other: the capture filter admits both as one range. */
+ * moves the other: the capture filter admits both as one range. IPv4's are
+ * where a plan without IPv6 has them, IPv6's below: a dual-stack
+ * configuration moves no IPv4 connection. */
 static int conn_ports(struct builder *b)
 {
 	unsigned first = b->plan->sport_first;
-	size_t span = b->nconn * DSR_CONN_PORTS;
+	size_t span = b->nconn * DSR_CONN_PORTS, n6 = 0;
 
 	if (!b->nconn)
 		return 0;
@@ -328,14 +360,19 @@ static int conn_ports(struct builder *b)
 		snprintf(b->err, b->errlen, "too many connection checks in one run (%zu)", b->nconn);
 		return -1;
 	}
-	uint16_t port = DSR_CONN_BLOCK(first - span);
-	b->plan->sport_first = b->plan->conn_first = port;
-	b->plan->conn_last = (uint16_t)(port + span - 1);
 	for (size_t i = 0; i < b->plan->ntasks; i++)
-		if (b->tasks[i].probe == &dsr_probe_tcp_conn) {
-			b->tasks[i].sport = port;
-			port = (uint16_t)(port + DSR_CONN_PORTS);
-		}
+		n6 += b->tasks[i].probe == &dsr_probe_tcp_conn && b->tasks[i].v6;
+	uint16_t port = DSR_CONN_BLOCK(first - (b->nconn - n6) * DSR_CONN_PORTS);
+	uint16_t port6 = (uint16_t)(port - n6 * DSR_CONN_PORTS);
+	b->plan->sport_first = b->plan->conn_first = port6;
+	b->plan->conn_last = (uint16_t)(port6 + span - 1);
+	for (size_t i = 0; i < b->plan->ntasks; i++) {
+		uint16_t *next = b->tasks[i].v6 ? &port6 : &port;
+		if (b->tasks[i].probe != &dsr_probe_tcp_conn)
+			continue;
+		b->tasks[i].sport = *next;
+		*next = (uint16_t)(*next + DSR_CONN_PORTS);
+	}
 	return 0;
 }
 
@@ -440,7 +477,7 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 				     vip_local))
 				return -1;
 		for (size_t p = 0; p < svc->nports; p++)
-			if (add_conn(b, svc, svc->ports[p], true))
+			if (add_conn(b, svc, svc->ports[p], true, false))
 				return -1;
 		return 0;
 	}
@@ -465,7 +502,7 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 		expect_balancer(t, svc, false);
 	}
 	for (size_t p = 0; p < svc->nports; p++)
-		if (add_conn(b, svc, svc->ports[p], false))
+		if (add_conn(b, svc, svc->ports[p], false, false))
 			return -1;
 	return 0;
 }
@@ -578,9 +615,6 @@ static struct dsr_task *add_nd_check(struct builder *b, const char *check_id, co
 	return t;
 }
 
-static const char *const no_ipv6 =
-	"this host has no IPv6 address on the segment to probe from: give its interface one";
-
 /* An IPv6 IP probe (ICMPv6 echo, TCP SYN) of target, its frame to the MAC that
  * task resolver learns (or srv's configured one): planned like add_nd_check,
  * and a skip without an IPv6 source of ours. */
@@ -609,8 +643,23 @@ static struct dsr_task *add_ip6_probe(struct builder *b, const struct dsr_probe 
 	return identify(b, t, port) < 0 ? NULL : t;
 }
 
+/* A check through the balancer to the IPv6 VIP, which this host holds: the
+ * path needs a client. */
+static struct dsr_task *skip_local6(struct builder *b, const char *check_id, const struct dsr_service *svc,
+				    int port)
+{
+	struct dsr_task *t = add_nd_check(b, check_id, svc, NULL, &svc->vip6, svc->vip, NULL);
+
+	if (t) {
+		t->port = port;
+		skip(t, DSR_REASON(VIP_IS_LOCAL), vip_local);
+	}
+	return t;
+}
+
 /* The IPv6 side of a dual-stack service: who owns the IPv6 VIP (nd.vip) and
- * whether it answers (icmp6.vip, tcp6.vip); per server, its IPv6 address
+ * whether it answers (icmp6.vip, tcp6.vip), straight from a server (dsr6.return)
+ * and to real connections (tcp6.vip.conn); per server, its IPv6 address
  * (nd.rip, icmp6.rip, tcp6.rip, once per server), whether it claims the IPv6
  * VIP (nd.vip.claim) and accepts it at its MAC (icmp6.vip.direct,
  * tcp6.vip.direct: the MAC its IPv4 address resolves to, the one the balancer
@@ -644,15 +693,28 @@ static int plan_ipv6(struct builder *b, const struct dsr_config *cfg, const stru
 			const char *id = p < 0 ? DSR_ID(ICMP6_VIP) : DSR_ID(TCP6_VIP);
 			int port = p < 0 ? -1 : svc->ports[p];
 			if (local) {
-				if (!(t = add_nd_check(b, id, svc, NULL, &svc->vip6, svc->vip, NULL)))
+				if (!skip_local6(b, id, svc, port))
 					return -1;
-				t->port = port;
-				skip(t, DSR_REASON(VIP_IS_LOCAL), vip_local);
 			} else if (!add_ip6_probe(b, p < 0 ? &dsr_probe_icmp_echo : &dsr_probe_tcp_syn, id, svc, NULL,
 						  &svc->vip6, port, svc->vip, vip_nd)) {
 				return -1;
 			}
 		}
+		for (size_t p = 0; p < svc->nports; p++) {
+			if (local) {
+				if (!skip_local6(b, DSR_ID(DSR6_RETURN), svc, svc->ports[p]))
+					return -1;
+				continue;
+			}
+			if (!(t = add_ip6_probe(b, &dsr_probe_dsr_return, DSR_ID(DSR6_RETURN), svc, NULL, &svc->vip6,
+						svc->ports[p], svc->vip, vip_nd)))
+				return -1;
+			if (t->probe)
+				expect_balancer(t, svc, false);
+		}
+		for (size_t p = 0; p < svc->nports; p++)
+			if (add_conn(b, svc, svc->ports[p], local, true))
+				return -1;
 	}
 	for (size_t s = 0; s < svc->nservers; s++) {
 		size_t idx = svc->servers[s];
@@ -833,15 +895,15 @@ int dsr_plan_build(const struct dsr_config *cfg, const struct dsr_iface *ifc, ui
 	/* IPv6: a global address before a link-local one, never an IPv6 VIP. */
 	for (size_t a = 0; a < ifc->nheld6; a++) {
 		const struct in6_addr *ip6 = &ifc->held6[a].addr;
-		bool vip = false, link_local = ip6->s6_addr[0] == 0xfe && (ip6->s6_addr[1] & 0xc0) == 0x80;
+		bool vip = false, on_link_only = link_local(ip6);
 		for (size_t i = 0; i < cfg->nservices; i++)
 			vip = vip || (cfg->services[i].has_vip6 &&
 				      memcmp(&cfg->services[i].vip6, ip6, sizeof(*ip6)) == 0);
-		if (vip || strcmp(ifc->held6[a].name, ifc->name) != 0 || (link_local && plan->me.has_ip6))
+		if (vip || strcmp(ifc->held6[a].name, ifc->name) != 0 || (on_link_only && plan->me.has_ip6))
 			continue;
 		plan->me.ip6 = *ip6;
 		plan->me.has_ip6 = true;
-		if (!link_local)
+		if (!on_link_only)
 			break;
 	}
 	plan->key = key;

@@ -379,7 +379,7 @@ static void ids_for_the_usage(void **state)
 				  "        dsr.return tcp.vip.conn vrrp.master arp.conflict\n"
 				  "        nd.conflict nd.rip nd.vip nd.vip.claim icmp6.rip\n"
 				  "        icmp6.vip icmp6.vip.direct tcp6.rip tcp6.vip\n"
-				  "        tcp6.vip.direct\n");
+				  "        tcp6.vip.direct dsr6.return tcp6.vip.conn\n");
 }
 
 /* ---- every id and reason the tests expect -------------------------------- */
@@ -545,7 +545,7 @@ static void integration_expectations(void **state)
 		/* Each family's table: expect_fails() and expect_fails6() alike. */
 		if (strstr(line, "expect_fails()") || strstr(line, "expect_fails6()"))
 			status = DSR_FAIL;
-		else if (strstr(line, "expect_warns()"))
+		else if (strstr(line, "expect_warns()") || strstr(line, "expect_warns6()"))
 			status = DSR_WARN;
 		else if (strstr(line, "expect_skips()") || strstr(line, "expect_skips6()"))
 			status = DSR_SKIP;

@@ -217,6 +217,55 @@ static void many_servers(void **state)
 	free(names);
 }
 
+/* Through the balancer to the IPv6 VIP, the same faults as to the IPv4 one:
+ * each IPv6 twin alone makes its IPv4 twin's finding, and both together one. */
+static void ipv6_twins_find_alike(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v4, *v6, *reason, *finding;
+		enum dsr_status status;
+	} twins[] = {
+		{"dsr.return", "dsr6.return", "via-balancer", "via-balancer", DSR_WARN},
+		{"tcp.vip.conn", "tcp6.vip.conn", "spread", "per-packet", DSR_FAIL},
+		{"tcp.vip.conn", "tcp6.vip.conn", "reset", "conn-broken", DSR_FAIL},
+		{"tcp.vip.conn", "tcp6.vip.conn", "timeout", "conn-broken", DSR_FAIL},
+	};
+	struct dsr_findings f;
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++) {
+		for (int both = 0; both < 2; both++) {
+			reset(NULL);
+			add(twins[i].v6, NULL, 80, twins[i].status, twins[i].reason);
+			if (both)
+				add(twins[i].v4, NULL, 80, twins[i].status, twins[i].reason);
+			assert_int_equal(dsr_diagnose(checks, nchecks, &f), 0);
+			assert_int_equal(f.n, 1);
+			assert_string_equal(f.items[0].name, twins[i].finding);
+			assert_int_equal(f.items[0].nchecks, nchecks);
+			assert_partition(checks, nchecks, &f);
+			dsr_findings_free(&f);
+		}
+	}
+}
+
+/* The IPv6 VIP refused through the balancer by the server it landed on: the
+ * same one finding with that server's own IPv6 checks, as IPv4's. */
+static void not_bound6_is_one_finding(void **state)
+{
+	(void)state;
+	struct dsr_findings f;
+	dsr_evidence_list_add(add("tcp6.vip", NULL, 80, DSR_FAIL, "refused"), "servers", "rs2");
+	add("tcp6.vip.direct", "rs2", 80, DSR_FAIL, "refused");
+	add("tcp6.rip", "rs2", 80, DSR_PASS, NULL);
+	assert_int_equal(dsr_diagnose(checks, nchecks, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.items[0].name, "not-bound");
+	assert_int_equal(f.items[0].nservers, 1);
+	assert_string_equal(f.items[0].servers[0], "rs2");
+	assert_partition(checks, nchecks, &f);
+	dsr_findings_free(&f);
+}
+
 /* The rules name checks and reasons as words: each must be the catalogue's. */
 static void rules_name_catalogued_checks(void **state)
 {
@@ -236,6 +285,8 @@ int main(void)
 		cmocka_unit_test_teardown(service_faults_stay_the_services, reset),
 		cmocka_unit_test_teardown(nothing_broken_nothing_found, reset),
 		cmocka_unit_test_teardown(many_servers, reset),
+		cmocka_unit_test_teardown(ipv6_twins_find_alike, reset),
+		cmocka_unit_test_teardown(not_bound6_is_one_finding, reset),
 		cmocka_unit_test(rules_name_catalogued_checks),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);

@@ -265,6 +265,105 @@ static void dual_stack_plans_neighbor_discovery(void **state)
 	dsr_config_free(&cfg4);
 }
 
+/* Through the balancer to the IPv6 VIP: dsr6.return and tcp6.vip.conn per
+ * port, after tcp6.vip and before the servers' IPv6 checks, from this host's
+ * global IPv6 address; skips without one (no-ipv6; a link-local one is no
+ * source for real connections) and on the balancer holding the IPv6 VIP. */
+static void dual_stack_plans_return_and_connections(void **state)
+{
+	(void)state;
+	static const char *dual = "[service web]\n"
+				  "vip = 198.18.0.100, 2001:2::100\n"
+				  "ports = 80, 443\n"
+				  "balancer-mac = 02:00:00:00:00:02\n"
+				  "servers = rs1\n"
+				  "[server rs1]\n"
+				  "address = 198.18.0.11, 2001:2::11\n";
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct in6_addr me6, ll6, vip6;
+	char err[256];
+
+	assert_int_equal(dsr_config_init(&cfg), 0);
+	assert_int_equal(dsr_config_load_string(&cfg, dual, "d.ini", err, sizeof(err)), 0);
+	assert_int_equal(inet_pton(AF_INET6, "2001:2::50", &me6), 1);
+	assert_int_equal(inet_pton(AF_INET6, "fe80::50", &ll6), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:2::100", &vip6), 1);
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	dsr_iface_add_held6(&ifc, "eth0", &ll6, ifc.mac);
+	dsr_iface_add_held6(&ifc, "eth0", &me6, ifc.mac);
+	assert_int_equal(dsr_plan_build(&cfg, &ifc, 0x12345678, &plan, err, sizeof(err)), 0);
+	const struct dsr_task *nd = find(&plan, "nd.vip", NULL, -1);
+	for (int p = 80; p <= 443; p += 363) {
+		const struct dsr_task *ret = find(&plan, "dsr6.return", NULL, p);
+		const struct dsr_task *conn = find(&plan, "tcp6.vip.conn", NULL, p);
+		assert_non_null(ret);
+		assert_non_null(conn);
+		assert_true(ret->probe == &dsr_probe_dsr_return && ret->v6 && ret->is_vip && !ret->direct);
+		assert_int_equal(ret->resolver, (size_t)(nd - plan.tasks));
+		assert_int_equal(ret->nexpected, 1); /* balancer-mac */
+		assert_memory_equal(&ret->target6, &vip6, 16);
+		assert_true(ret->sport >= plan.sport_first && ret->sport <= plan.sport_last);
+		assert_true(conn->probe == &dsr_probe_tcp_conn && conn->v6 && conn->is_vip);
+		assert_memory_equal(&conn->target6, &vip6, 16);
+		assert_int_equal(conn->nexthop.s_addr, cfg.services[0].vip.s_addr); /* on the segment */
+		assert_true(conn->sport >= plan.conn_first && conn->sport + DSR_CONN_PORTS - 1 <= plan.conn_last);
+		/* Plan order: tcp6.vip, dsr6.return, tcp6.vip.conn, then the servers. */
+		assert_true(find(&plan, "tcp6.vip", NULL, 443) < ret && ret < conn);
+		assert_true(conn < find(&plan, "nd.vip.claim", "rs1", -1));
+	}
+	/* The four connection tasks have blocks of their own; IPv4's are those of
+	 * the same service without its IPv6 VIP. */
+	assert_int_equal(plan.conn_last - plan.conn_first + 1, 4 * DSR_CONN_PORTS);
+	assert_memory_equal(&plan.me.ip6, &me6, 16);
+	struct dsr_config cfg4;
+	struct dsr_plan plan4;
+	assert_int_equal(dsr_config_init(&cfg4), 0);
+	assert_int_equal(dsr_config_load_string(&cfg4, "[service web]\nvip = 198.18.0.100\nports = 80, 443\n"
+						 "balancer-mac = 02:00:00:00:00:02\nservers = rs1\n"
+						 "[server rs1]\naddress = 198.18.0.11\n", "4.ini", err, sizeof(err)), 0);
+	assert_int_equal(dsr_plan_build(&cfg4, &ifc, 0x12345678, &plan4, err, sizeof(err)), 0);
+	for (int p = 80; p <= 443; p += 363)
+		assert_int_equal(find(&plan, "tcp.vip.conn", NULL, p)->sport, find(&plan4, "tcp.vip.conn", NULL, p)->sport);
+	assert_int_equal(plan.conn_last, plan4.conn_last);
+	dsr_plan_free(&plan4);
+	dsr_config_free(&cfg4);
+	dsr_plan_free(&plan);
+
+	/* No IPv6 address: nothing to probe from. A link-local one: the SYN goes,
+	 * the connections do not. */
+	for (int ll = 0; ll < 2; ll++) {
+		vantage(&ifc, "198.18.0.50", 24, NULL);
+		if (ll)
+			dsr_iface_add_held6(&ifc, "eth0", &ll6, ifc.mac);
+		assert_int_equal(dsr_plan_build(&cfg, &ifc, 0x12345678, &plan, err, sizeof(err)), 0);
+		const struct dsr_task *ret = find(&plan, "dsr6.return", NULL, 80);
+		const struct dsr_task *conn = find(&plan, "tcp6.vip.conn", NULL, 80);
+		assert_true(ll ? ret->probe == &dsr_probe_dsr_return : ret->probe == NULL);
+		if (!ll)
+			assert_string_equal(ret->skip_reason, "no-ipv6");
+		assert_null(conn->probe);
+		assert_string_equal(conn->skip_reason, "no-ipv6");
+		assert_non_null(strstr(conn->skip_summary, ll ? "link-local" : "no IPv6 address"));
+		assert_non_null(find(&plan, "tcp.vip.conn", NULL, 80)->probe);
+		dsr_plan_free(&plan);
+	}
+
+	/* The balancer, holding the IPv6 VIP (the IPv4 one elsewhere). */
+	vantage(&ifc, "198.18.0.2", 24, NULL);
+	dsr_iface_add_held6(&ifc, "eth0", &me6, ifc.mac);
+	dsr_iface_add_held6(&ifc, "eth0", &vip6, ifc.mac);
+	assert_int_equal(dsr_plan_build(&cfg, &ifc, 0x12345678, &plan, err, sizeof(err)), 0);
+	for (int p = 80; p <= 443; p += 363) {
+		assert_string_equal(find(&plan, "dsr6.return", NULL, p)->skip_reason, "vip-is-local");
+		assert_string_equal(find(&plan, "tcp6.vip.conn", NULL, p)->skip_reason, "vip-is-local");
+		assert_non_null(find(&plan, "tcp.vip.conn", NULL, p)->probe);
+	}
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
 /* vrrp.master: one watching task per service with a vrrp-id, wherever the
  * VIP's segment is reachable (on the balancer too: its peer's advertisements,
  * or its own); a skip from another segment; none without a vrrp-id. */
@@ -741,6 +840,7 @@ int main(void)
 		cmocka_unit_test(untagged_service_ignores_tagged_frames),
 		cmocka_unit_test(vlan_vantage_errors),
 		cmocka_unit_test(dual_stack_plans_neighbor_discovery),
+		cmocka_unit_test(dual_stack_plans_return_and_connections),
 #ifndef _WIN32
 		cmocka_unit_test(capture_filters_admit_tagged_frames),
 #endif

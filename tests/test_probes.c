@@ -1702,6 +1702,108 @@ static void ip6_frames_are_own_attempts(void **state)
 	fixture_free(fx);
 }
 
+/* dsr6.return (task 0) and tcp6.vip.conn (tasks 1, 2: ports 80 and 8080 from
+ * the blocks at 40000 and 40032), "sent" from 2001:2::50 to the IPv6 VIP. */
+static struct fixture *through6_fixture(void)
+{
+	struct fixture *fx = fixture_alloc(3);
+	fx->plan.me.has_ip6 = true;
+	memcpy(fx->plan.me.ip6.s6_addr, me_ip6, 16);
+	fx->tasks[0] = task6(&dsr_probe_dsr_return, "dsr6.return", vip6, 80);
+	fx->tasks[0].is_vip = true;
+	fx->tasks[0].sport = 40010;
+	fx->tasks[0].seq = 5000;
+	memcpy(fx->tasks[0].expected_macs[0], lb_mac, 6);
+	fx->tasks[0].nexpected = 1;
+	for (size_t i = 1; i < 3; i++) {
+		fx->tasks[i] = task6(&dsr_probe_tcp_conn, "tcp6.vip.conn", vip6, i == 2 ? 8080 : 80);
+		fx->tasks[i].is_vip = true;
+		fx->tasks[i].sport = (uint16_t)(40000 + 32 * (i - 1));
+		/* On the segment: the plan's next hop is the IPv4 VIP itself. */
+		memcpy(&fx->tasks[i].target.s_addr, vip, 4);
+		fx->tasks[i].nexthop = fx->tasks[i].target;
+	}
+	return fx;
+}
+
+static void return_path6(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct fixture *fx = through6_fixture();
+	/* Nothing answered: tcp6.vip says why. An IPv4 answer with the same
+	 * numbers, or an IPv6 one from the server's own address, is not the VIP's. */
+	feed(fx, f, craft_tcp(f, rs1_mac, me_mac, vip, me_ip, 64, 80, 40010, 0, 5001, 0x12));
+	feed(fx, f, craft_tcp6(f, rs1_mac, me_mac, rs1_ip6, me_ip6, 80, 40010, 0, 5001, 0x12));
+	struct dsr_check c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_SKIP);
+	assert_string_equal(c.reason, "no-answer");
+	assert_non_null(strstr(c.summary, "[2001:2::100]:80"));
+	assert_non_null(strstr(c.summary, "tcp6.vip"));
+	fixture_free(fx);
+	/* Straight from a real server's MAC, the IPv6 VIP as source: DSR. */
+	fx = through6_fixture();
+	feed(fx, f, craft_tcp6(f, rs1_mac, me_mac, vip6, me_ip6, 80, 40010, 0, 5001, 0x12));
+	c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "mac"), "02:00:00:00:00:11");
+	fixture_free(fx);
+	/* From the balancer's MAC: proxy or NAT. */
+	fx = through6_fixture();
+	feed(fx, f, craft_tcp6(f, lb_mac, me_mac, vip6, me_ip6, 80, 40010, 0, 5001, 0x12));
+	c = judge(fx, 0);
+	assert_int_equal(c.status, DSR_WARN);
+	assert_string_equal(c.reason, "via-balancer");
+	assert_non_null(strstr(c.remedy, "Direct Server Return"));
+	fixture_free(fx);
+}
+
+/* A segment over IPv6 from the IPv6 VIP's port to our port lport. */
+static void conn_segment6(struct fixture *fx, const uint8_t mac[6], uint16_t sport, uint16_t lport,
+			  uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t f[128];
+	feed(fx, f, craft_tcp6(f, mac, me_mac, vip6, me_ip6, sport, lport, seq, ack, flags));
+}
+
+static void connections6(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct fixture *fx = through6_fixture();
+	for (uint16_t k = 0; k < 3; k++) {
+		conn_segment6(fx, rs1_mac, 80, (uint16_t)(40005 + k), 7000, 1000u * k + 1, DSR_TCP_SYN | DSR_TCP_ACK);
+		conn_segment6(fx, rs1_mac, 80, (uint16_t)(40005 + k), 7001, 1000u * k + 2, DSR_TCP_ACK | DSR_TCP_FIN);
+	}
+	/* The same over IPv4 to the IPv4 VIP is tcp.vip.conn's, not these tasks'. */
+	feed(fx, f, craft_tcp(f, rs2_mac, me_mac, vip, me_ip, 64, 80, 40005, 9000, 1, DSR_TCP_SYN | DSR_TCP_ACK));
+	st(fx, 1)->attempts = 3;
+	struct dsr_check c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_int_equal(evidence_num(&c, "connections"), 3);
+	assert_string_equal(evidence(&c, "macs"), "02:00:00:00:00:11");
+	assert_non_null(strstr(c.summary, "[2001:2::100]:80"));
+	/* 8080: its ports are another block; none accepted, tcp6.vip says why. */
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "no-answer");
+	assert_non_null(strstr(c.summary, "tcp6.vip)"));
+	/* A per-packet scheduler: our ACK reached rs2, which resets. */
+	conn_segment6(fx, rs1_mac, 80, 40008, 7000, 4001, DSR_TCP_SYN | DSR_TCP_ACK);
+	conn_segment6(fx, rs2_mac, 80, 40008, 7001, 0, DSR_TCP_RST);
+	c = judge(fx, 1);
+	assert_int_equal(c.status, DSR_FAIL);
+	assert_string_equal(c.reason, "spread");
+	assert_int_equal(c.nmacs, 2);
+	fixture_free(fx);
+	/* A stall: the remedy names the IPv6 direct check. */
+	fx = through6_fixture();
+	conn_segment6(fx, rs1_mac, 8080, 40040, 7000, 1001, DSR_TCP_SYN | DSR_TCP_ACK);
+	c = judge(fx, 2);
+	assert_string_equal(c.reason, "timeout");
+	assert_non_null(strstr(c.remedy, "tcp6.vip.direct"));
+	fixture_free(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1745,6 +1847,8 @@ int main(void)
 		cmocka_unit_test(nd_owners),
 		cmocka_unit_test(nd_claims),
 		cmocka_unit_test(ip6_direct_probes),
+		cmocka_unit_test(return_path6),
+		cmocka_unit_test(connections6),
 		cmocka_unit_test(ip6_frames_are_own_attempts),
 	};
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);

@@ -137,6 +137,11 @@ expect_fails6() {
 		printf '%s\n' "icmp6.vip.direct rs2 - wrong-source" "tcp6.vip.direct rs2 80 wrong-source" \
 			"tcp6.vip.direct rs2 8080 wrong-source"
 		;;
+	per-packet)
+		# The balancer's counter spreads IPv6 connections too (measured from the
+		# client with dsrcheck-lab6.ini: both ports spread over rs1 and rs2).
+		[[ $2 == client ]] && printf '%s\n' "tcp6.vip.conn - 80 spread" "tcp6.vip.conn - 8080 spread"
+		;;
 	lb-no-vip6)
 		# Nobody advertises the IPv6 VIP, so its probes have nowhere to go; on the
 		# balancer too, which no longer holds it.
@@ -144,6 +149,15 @@ expect_fails6() {
 			"tcp6.vip - 8080 timeout"
 		;;
 	esac
+	return 0
+}
+
+# expect_warns6 SCENARIO VANTAGE: the IPv6 checks that warn with dsrcheck-lab6.ini.
+# In proxy the balancer answers for the IPv6 VIP too (measured from the client).
+expect_warns6() {
+	if [[ $1 == proxy && $2 == client ]]; then
+		printf '%s\n' "dsr6.return - 80 via-balancer" "dsr6.return - 8080 via-balancer"
+	fi
 	return 0
 }
 
@@ -161,12 +175,26 @@ expect_findings6() {
 }
 
 # expect_skips6 SCENARIO VANTAGE: on the balancer holding the IPv6 VIP, its own
-# probes through the balancer are skipped.
+# probes through the balancer are skipped; where nothing answers the IPv6 VIP,
+# there is no return path or connection to follow (tcp6.vip says why).
 expect_skips6() {
-	if [[ $2 == lb && $1 != lb-no-vip6 ]]; then
-		printf '%s\n' "icmp6.vip - - vip-is-local" "tcp6.vip - 80 vip-is-local" "tcp6.vip - 8080 vip-is-local"
+	if [[ $1 == lb-no-vip6 ]]; then
+		printf '%s\n' "dsr6.return - 80 no-answer" "dsr6.return - 8080 no-answer" \
+			"tcp6.vip.conn - 80 no-answer" "tcp6.vip.conn - 8080 no-answer"
+	elif [[ $2 == lb ]]; then
+		printf '%s\n' "icmp6.vip - - vip-is-local" "tcp6.vip - 80 vip-is-local" "tcp6.vip - 8080 vip-is-local" \
+			"dsr6.return - 80 vip-is-local" "dsr6.return - 8080 vip-is-local" \
+			"tcp6.vip.conn - 80 vip-is-local" "tcp6.vip.conn - 8080 vip-is-local"
 	fi
 }
+
+# expect_pin_vip6 SCENARIO: as expect_pin_vip, for the IPv6 VIP in the dual-stack
+# runs. Where rs2 advertises VIP6 too, the client's neighbour entry follows the
+# last advertisement with the override flag (rs2's, or the balancer's answer to
+# dsrcheck's own solicitations), so one connection (tcp6.vip.conn) could start at
+# rs2 and go on through the balancer to rs1, which resets it: a real client there
+# is just as unlucky, and nd.vip says why.
+expect_pin_vip6() { [[ $1 == vip6-on-nic || $1 == proxy-ndp || $1 == unsolicited-na ]]; }
 
 # expect_rc SCENARIO VANTAGE: dsrcheck's exit status, 1 when anything fails.
 expect_rc() {

@@ -191,6 +191,8 @@ expected_checks6() {
 	echo "nd.vip.claim - -"
 	echo "icmp6.vip - -"
 	for p in 80 8080; do echo "tcp6.vip - $p"; done
+	for p in 80 8080; do echo "dsr6.return - $p"; done
+	for p in 80 8080; do echo "tcp6.vip.conn - $p"; done
 	for s in rs1 rs2 rs3; do
 		echo "nd.vip.claim $s -"
 		echo "icmp6.vip.direct $s -"
@@ -211,13 +213,23 @@ check_dual() {
 		expect_fails "$scenario" "$vantage"
 		expect_fails6 "$scenario" "$vantage"
 	} | LC_ALL=C sort)
+	if [[ $vantage == client ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh replace 2001:2::100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+	fi
 	run_dsr "$vantage" "$tag" -f json -c "$CONFIG6"
+	if [[ $vantage == client ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh del 2001:2::100 dev eth0 2>/dev/null || true
+	fi
 	assert_eq "$at: exit status" "$([[ -n $want ]] && echo 1 || echo 0)" "$RC"
 	assert_eq "$at: failing checks (id server port reason)" "$want" "$(checks_with "$tag" fail)"
-	assert_eq "$at: warnings (id server port reason)" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: warnings (id server port reason)" \
+		"$({
+			expect_warns "$scenario" "$vantage"
+			expect_warns6 "$scenario" "$vantage"
+		} | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
 	assert_eq "$at: skipped IPv6 checks (id server port reason)" \
 		"$(expect_skips6 "$scenario" "$vantage" | LC_ALL=C sort)" \
-		"$(checks_with "$tag" skip | grep -E '^(nd|icmp6|tcp6)\.' || true)"
+		"$(checks_with "$tag" skip | grep -E '^(nd|icmp6|tcp6|dsr6)\.' || true)"
 	assert_eq "$at: findings (kind servers ports status)" \
 		"$({
 			expect_findings "$scenario" "$vantage"
@@ -230,7 +242,7 @@ check_dual() {
 	assert_eq "$at: the findings' remedies name no IPv4 command" "" \
 		"$(jqr "$tag" '.findings[].remedy' | grep -E 'arp_ignore=1|/32 dev lo|ipv4 set' || true)"
 	assert_eq "$at: each IPv6 check reported once, in plan order" "$(expected_checks6)" \
-		"$(jqr "$tag" '.checks[] | select(.id | test("^(nd|icmp6|tcp6)\\.")) | "\(.id) \(.server // "-") \(.port // "-")"')"
+		"$(jqr "$tag" '.checks[] | select(.id | test("^(nd|icmp6|tcp6|dsr6)\\.")) | "\(.id) \(.server // "-") \(.port // "-")"')"
 }
 
 # assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD.
