@@ -1,8 +1,17 @@
 # dsrcheck: verification probes for Direct Server Return deployments.
 # `make` builds ./dsrcheck; `make check` runs unit and integration tests;
-# `make demo` runs dsrcheck against the built-in lab; `make deps` installs libraries.
+# `make demo` runs dsrcheck against the built-in lab; `make deps` installs what building and
+# the demo need, `make deps-test` what the tests need too; `make deb` builds the Debian package,
+# `make dist` the release tarball.
 
 VERSION  := 0.1.0
+# The commit `dsrcheck --version` names: git's when this directory is a checkout of its own
+# (not a tarball unpacked inside some other repository), with "-dirty" when it differs from
+# it; else the one `make dist` wrote into .commit (git archive's export-subst, .gitattributes).
+COMMIT   := $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+              git rev-parse --short=12 HEAD 2>/dev/null | tr -d '\n'; \
+              git diff --quiet HEAD -- 2>/dev/null || printf -- -dirty; \
+            else sed -n 's/^\([0-9a-f]\{12\}\)[0-9a-f]*$$/\1/p' .commit 2>/dev/null; fi)
 CC       ?= cc
 PKG      ?= pkg-config
 PREFIX   ?= /usr/local
@@ -92,25 +101,35 @@ CORE_SRC := $(filter-out cmd/main.c $(ALL_PLATFORM_SRC), \
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%$(EXE),$(wildcard tests/test_*.c))
 
-.PHONY: FORCE all check unit contrib integration screenshots demo deps clean install install-systemd lab-up lab-down lab-verify bench fuzz valgrind loss
+.PHONY: FORCE all check unit contrib integration screenshots demo deps deps-test deps-windows clean install install-systemd lab-up lab-down lab-verify bench fuzz valgrind loss dist deb package
 .PHONY: windows check-windows
 all: $(BIN)
 
 $(BIN): $(BUILD)/cmd/main.o $(CORE_OBJ) FORCE
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
+# Only cmd/options.c (--version) reads the commit; $(BUILD)/commit changes when the commit
+# does, so a new commit recompiles that one file.
+$(BUILD)/commit: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
+$(BUILD)/cmd/options.o: CPPFLAGS += -DDSR_COMMIT='"$(COMMIT)"'
+$(BUILD)/cmd/options.o: $(BUILD)/commit
+
 $(BUILD)/%.o: %.c $(wildcard src/*.h cmd/*.h platform/*.h passive/*.h local/*.h capture/*.h probes/*.h reports/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%$(EXE): tests/%.c $(CORE_OBJ) $(TEST_OBJ) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_OBJ) $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_OBJ) $(LDLIBS) $(TEST_LIBS)
 
 # The configuration tests and tests/cli.sh once more without libinih, through
-# src/ini_split.c as the Windows build reads configurations.
+# src/ini_split.c as the Windows build reads configurations. One sub-make for both (&:, a
+# grouped target): two would compile the same objects at once under -j, and each new commit
+# recompiles cmd/options.o (--version), where they clobbered each other's output.
 NOINIH := $(BUILD)-noinih
-$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config: FORCE
+$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config &: FORCE
 	@$(MAKE) --no-print-directory INIH=0 BUILD=$(NOINIH) BIN=$(NOINIH)/dsrcheck \
 		$(NOINIH)/dsrcheck $(NOINIH)/tests/test_config
 
@@ -132,7 +151,8 @@ integration: dsrcheck
 	bash tests/integration/ha.sh ./dsrcheck || rc=1; \
 	bash tests/integration/vlan.sh ./dsrcheck || rc=1; \
 	bash tests/html.sh ./dsrcheck || rc=1; \
-	if [ "$(SANITIZE)" != 1 ]; then bash tests/integration/valgrind.sh ./dsrcheck || rc=1; fi; exit $$rc
+	if [ "$(SANITIZE)" != 1 ]; then bash tests/integration/valgrind.sh ./dsrcheck || rc=1; \
+		bash tests/package.sh || rc=1; fi; exit $$rc
 
 check: unit contrib integration
 
@@ -183,8 +203,42 @@ LOSS_VANTAGES ?= client
 loss: dsrcheck
 	@bash bench/loss.sh -n $(LOSS_RUNS) -p $(LOSS_PERCENT) -r $(LOSS_RETRIES) -V $(LOSS_VANTAGES)
 
+# What building, running and `make demo` need; the tests' tools (lab, report consumers, fuzzing,
+# packaging) and the Windows cross-build come in groups of their own (tools/deps.sh).
 deps:
-	@bash tools/deps.sh
+	@bash tools/deps.sh build
+deps-test:
+	@bash tools/deps.sh build test
+deps-windows:
+	@bash tools/deps.sh build windows
+
+# The Debian package (debian/), without the tests (they need the lab: tests/package.sh),
+# left in this directory as dsrcheck_$(VERSION)_ARCH.deb. dpkg-buildpackage writes into
+# the parent directory: what it writes there is moved here.
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+		{ echo "make deb: dpkg-buildpackage or debhelper is missing: run 'sudo make deps-test'" >&2; exit 2; }
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog says $$v, the Makefile $(VERSION): add a changelog entry (dch -v $(VERSION))" >&2; exit 2; }
+	DEB_BUILD_OPTIONS="nocheck $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b
+	for f in ../dsrcheck_$(VERSION)_*.deb ../dsrcheck-dbgsym_$(VERSION)_*.deb \
+		../dsrcheck_$(VERSION)_*.buildinfo ../dsrcheck_$(VERSION)_*.changes; do \
+		[ ! -e "$$f" ] || mv -f "$$f" . || exit 1; done
+
+# Build the package, lint it, install it, audit the lab with it as its unprivileged user,
+# purge it (root; part of `make integration`).
+package:
+	@bash tests/package.sh
+
+# The release tarball dsrcheck-$(VERSION).tar.gz: the files of the commit checked out
+# (git archive; uncommitted changes are not in it), each dated by the commit, with .commit
+# filled in (export-subst) so that a build from it names the commit; gzip -n stores no
+# name or time. The same commit gives the same bytes.
+dist:
+	@git rev-parse --verify -q HEAD >/dev/null || { echo "make dist: needs a git checkout" >&2; exit 2; }
+	@git diff --quiet HEAD -- || echo "make dist: warning: uncommitted changes are left out" >&2
+	git archive --format=tar --prefix=dsrcheck-$(VERSION)/ HEAD | gzip -n -9 >dsrcheck-$(VERSION).tar.gz.tmp
+	mv dsrcheck-$(VERSION).tar.gz.tmp dsrcheck-$(VERSION).tar.gz
 
 # Windows: dsrcheck.exe cross-built with MinGW-w64 (README, "Platforms"), and the unit
 # tests that need no network run under Wine. Nothing here needs root.
@@ -226,10 +280,10 @@ $(BUILD)/deps/lib/libcmocka.a: tools/win-deps.sh
 	@bash tools/win-deps.sh $(BUILD)/deps
 endif
 
-install: dsrcheck
+install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0755 dsrcheck $(DESTDIR)$(PREFIX)/sbin/dsrcheck
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/dsrcheck
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' contrib/ldirectord/dsrcheck-ldirectord \
 		> $(DESTDIR)$(PREFIX)/sbin/dsrcheck-ldirectord
 	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/dsrcheck-ldirectord
@@ -238,11 +292,12 @@ install: dsrcheck
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dsrcheck
 
 # The units name $(PREFIX)/sbin/dsrcheck; enable them by hand (systemctl enable --now ...).
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 install-systemd:
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -d $(DESTDIR)$(UNITDIR)
 	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
-		sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' $$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u##*/} && \
-		chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u##*/} || exit 1; \
+		sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
 	done
 
 clean:

@@ -25,6 +25,10 @@
 #ifndef DSR_VERSION
 #define DSR_VERSION "dev"
 #endif
+/* The git commit built from, "" when unknown (Makefile, COMMIT). */
+#ifndef DSR_COMMIT
+#define DSR_COMMIT ""
+#endif
 
 /* The exit statuses, a contract (README, "Exit status"). */
 enum dsr_exit {

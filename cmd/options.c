@@ -349,6 +349,8 @@ static int take(int c, const char *arg, struct dsr_cmd_options *o, struct dsr_co
 		return DSR_EXIT_PASS;
 	case 'V':
 		printf("dsrcheck %s\n", DSR_VERSION);
+		if (DSR_COMMIT[0] != '\0')
+			printf("commit %s\n", DSR_COMMIT);
 		return DSR_EXIT_PASS;
 	}
 	if (rc < 0)

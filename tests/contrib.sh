@@ -255,6 +255,8 @@ if have shellcheck; then
     quiet "shellcheck: every project script" shellcheck -x tests/*.sh tests/integration/*.sh \
         tests/fuzz/*.sh bench/*.sh fixtures/*.sh fixtures/lab/*.sh tools/*.sh .ci/run
     quiet "shellcheck -s sh: $wrapper" shellcheck -s sh "$wrapper"
+    quiet "shellcheck -s sh: the Debian package's maintainer scripts" shellcheck -s sh \
+        debian/dsrcheck.postinst debian/dsrcheck.postrm
 else
     skip "shellcheck: completion, wrapper and these tests" "no shellcheck"
 fi

@@ -1,25 +1,46 @@
 #!/usr/bin/env bash
-# deps.sh: install what dsrcheck needs to build and test (`make deps`).
-# Debian/Ubuntu: apt-get update, then apt-get install of whatever is missing (as
-# root, or through sudo). Elsewhere it prints what to install.
+# deps.sh [GROUP...]: install what dsrcheck needs (`make deps`, `make deps-test`,
+# `make deps-windows`; .ci/run takes all). Debian/Ubuntu: apt-get update, then apt-get install
+# of whatever is missing (as root, or through sudo). Elsewhere it prints what to install.
 set -euo pipefail
 
-# Build: compiler, pkg-config, the libraries. Tests: the lab (nftables, iproute2, python3,
-# tcpdump, jq), the report consumers (xmllint, promtool from prometheus; chromium renders the
-# HTML report headless in tests/html.sh, ghostscript reads its printed copy). Benchmark: the
-# tools it races (arp-scan, arping, ping, nc) and /usr/bin/time. Contrib checks: the man
-# page (groff, mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer,
-# llvm-symbolizer.
-# Windows (make windows, make check-windows): the MinGW-w64 cross compiler, its dlltool
-# and headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh,
-# which fetches cmocka's source package.
-APT_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libcmocka-dev libinih-dev
-	nftables iproute2 jq python3 tcpdump libxml2-utils prometheus chromium ghostscript keepalived nftlb
+# build (the default): what building, running and `make demo` need: compiler, pkg-config,
+# the libraries; setcap (libcap2-bin) to run dsrcheck without root; the lab (nftables,
+# iproute2, python3); the man page reader.
+BUILD_PACKAGES=(build-essential pkg-config libpcap-dev libnet1-dev libinih-dev libcap2-bin
+	nftables iproute2 python3 man-db)
+# test: the unit tests (cmocka); the lab tests (tcpdump, jq); the report consumers (xmllint,
+# promtool from prometheus; chromium renders the HTML report headless in tests/html.sh,
+# ghostscript reads its printed copy); the HA lab (keepalived, nftlb). Benchmark: the tools it
+# races (arp-scan, arping, ping, nc) and /usr/bin/time. Contrib checks: the man page (groff,
+# mandoc), shell scripts (shellcheck). Fuzzing: clang with libFuzzer, llvm-symbolizer; valgrind.
+# The Debian package (make deb, tests/package.sh): debhelper, lintian, fakeroot.
+TEST_PACKAGES=(libcmocka-dev jq tcpdump libxml2-utils prometheus chromium ghostscript keepalived nftlb
 	arp-scan arping iputils-ping netcat-openbsd time
-	groff man-db mandoc shellcheck libcap2-bin
+	groff mandoc shellcheck
 	clang libclang-rt-14-dev llvm valgrind
-	gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64
+	debhelper lintian fakeroot dpkg-dev)
+# windows (make windows, make check-windows): the MinGW-w64 cross compiler, its dlltool and
+# headers, Wine to run the tests; debian-archive-keyring for tools/win-deps.sh, which fetches
+# cmocka's source package.
+WINDOWS_PACKAGES=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64
 	debian-archive-keyring)
+
+WANT=("$@")
+((${#WANT[@]})) || WANT=(build)
+APT_PACKAGES=()
+for group in "${WANT[@]}"; do
+	case $group in
+	build) APT_PACKAGES+=("${BUILD_PACKAGES[@]}") ;;
+	test) APT_PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+	windows) APT_PACKAGES+=("${WINDOWS_PACKAGES[@]}") ;;
+	all) APT_PACKAGES+=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${WINDOWS_PACKAGES[@]}") ;;
+	*)
+		echo "usage: deps.sh [build|test|windows|all]..." >&2
+		exit 2
+		;;
+	esac
+done
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
@@ -84,7 +105,7 @@ install_debian() {
 		say "still missing after install: $missing"
 		exit 1
 	fi
-	say "done: build with 'make', try it with 'sudo make demo', test with 'sudo make check'"
+	say "done: build with 'make', try it with 'sudo make demo', test with 'sudo make deps-test check'"
 }
 
 case $(uname -s) in
