@@ -1,5 +1,7 @@
 # expect.sh: what dsrcheck must report in each scenario of the lab (fixtures/lab), run
-# from the client or from the balancer with `-c fixtures/lab/dsrcheck-lab.ini`.
+# from the client or from the balancer with `-c fixtures/lab/dsrcheck-lab.ini` (IPv4),
+# and with `-c fixtures/lab/dsrcheck-lab6.ini` (dual-stack: the same IPv4 lines, and
+# the IPv6 ones of expect_fails6 and friends).
 # Sourced (not run) by tests/integration/run.sh, which asserts it on every scenario, and
 # by bench/loss.sh, which counts the runs that differ from it under random frame loss:
 # one table for both, so that the benchmark measures against what the tests require.
@@ -120,9 +122,26 @@ expect_skips() {
 }
 
 # expect_fails6 SCENARIO VANTAGE: the IPv6 checks that fail with dsrcheck-lab6.ini, in
-# healthy and the IPv6 scenarios (where the IPv4 ones are expect_fails': none).
+# every scenario (the IPv4 ones are expect_fails'). The IPv4 faults that are the
+# host's or the segment's show in IPv6 too: server-down (rs2's link), rip-conflict
+# (dup clones both addresses), firewall (rs3 drops both VIPs), wrong-source (rs2
+# rewrites both); loss drops both families' frames (every verdict still right with
+# --retries 5). Those of ARP (arp-leak, garp, arp-announce, vip-squatter) and of one
+# family's configuration (unbound, no-vip, no-balancer-vip) leave IPv6 healthy.
+# per-packet and proxy are the balancer's, in both families: tcp6.vip.conn spreads,
+# dsr6.return comes back through the balancer (expect_warns6).
 expect_fails6() {
 	case $1 in
+	server-down)
+		printf '%s\n' "nd.rip rs2 - no-answer" "icmp6.rip rs2 - timeout" \
+			"tcp6.rip rs2 80 timeout" "tcp6.rip rs2 8080 timeout" "icmp6.vip.direct rs2 - timeout" \
+			"tcp6.vip.direct rs2 80 timeout" "tcp6.vip.direct rs2 8080 timeout"
+		;;
+	rip-conflict) echo "nd.rip rs1 - conflict" ;;
+	firewall)
+		printf '%s\n' "icmp6.vip.direct rs3 - timeout" "tcp6.vip.direct rs3 80 timeout" \
+			"tcp6.vip.direct rs3 8080 timeout"
+		;;
 	vip6-on-nic | proxy-ndp | unsolicited-na)
 		# rs2 answers (on its NIC, or by proxy NDP without the override flag) or
 		# announces the IPv6 VIP: two owners, and rs2's claim, from either vantage.
@@ -133,7 +152,7 @@ expect_fails6() {
 			"tcp6.vip.direct rs2 8080 timeout"
 		;;
 	unbound6) printf '%s\n' "tcp6.vip.direct rs2 80 refused" "tcp6.vip.direct rs2 8080 refused" ;;
-	wrong-source6)
+	wrong-source | wrong-source6)
 		printf '%s\n' "icmp6.vip.direct rs2 - wrong-source" "tcp6.vip.direct rs2 80 wrong-source" \
 			"tcp6.vip.direct rs2 8080 wrong-source"
 		;;
@@ -161,14 +180,20 @@ expect_warns6() {
 	return 0
 }
 
-# expect_findings6 SCENARIO: the findings of the IPv6 faults (as expect_findings'),
-# from either vantage.
+# expect_findings6 SCENARIO VANTAGE: the findings the IPv6 checks make (as
+# expect_findings'), from either vantage. A fault both families show is one finding:
+# the same line as expect_findings' (run.sh takes the two tables' union).
 expect_findings6() {
 	case $1 in
+	server-down) echo "server-down rs2 80,8080 fail" ;;
+	rip-conflict) echo "address-conflict rs1 - fail" ;;
+	firewall) echo "vip-dropped rs3 80,8080 fail" ;;
+	per-packet) [[ $2 == client ]] && echo "per-packet - 80,8080 fail" ;;
+	proxy) [[ $2 == client ]] && echo "via-balancer - 80,8080 warn" ;;
 	vip6-on-nic | proxy-ndp | unsolicited-na) echo "server-claims-vip rs2 - fail" ;;
 	no-vip6) echo "vip-dropped rs2 80,8080 fail" ;;
 	unbound6) echo "not-bound rs2 80,8080 fail" ;;
-	wrong-source6) echo "wrong-source rs2 80,8080 fail" ;;
+	wrong-source | wrong-source6) echo "wrong-source rs2 80,8080 fail" ;;
 	lb-no-vip6) echo "balancer-not-owner - 80,8080 fail" ;;
 	esac
 	return 0

@@ -105,14 +105,11 @@ stderr_tail() {
 	tail -n 5 "$WORK/$1.err" 2>/dev/null || true
 }
 
-# check_run SCENARIO VANTAGE: one JSON run, with the scenario's extra arguments, and
-# what it must show (expect.sh).
-check_run() {
-	local scenario=$1 vantage=$2 want_rc want_fails want_warns args=()
-	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n node
-	want_rc=$(expect_rc "$scenario" "$vantage")
-	want_fails=$(expect_fails "$scenario" "$vantage")
-	want_warns=$(expect_warns "$scenario" "$vantage")
+# run_scenario SCENARIO VANTAGE TAG CONFIG: run_dsr, one JSON run with CONFIG, the way
+# the scenario wants it (expect.sh): its extra arguments, neighbour caches flushed
+# before, the VIP (and, dual-stack, VIP6) pinned to the balancer's MAC during the run.
+run_scenario() {
+	local scenario=$1 vantage=$2 tag=$3 config=$4 args=() node
 	mapfile -t args < <(expect_args "$scenario")
 	if expect_flush_neigh "$scenario"; then
 		for node in rs1 rs2 rs3; do ip -n "dsrlab-$node" neigh flush all; done
@@ -120,10 +117,32 @@ check_run() {
 	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
 		ip -n "dsrlab-$vantage" neigh replace 198.18.0.100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
 	fi
-	run_dsr "$vantage" "$tag" -f json -c "$CONFIG" ${args[@]+"${args[@]}"}
+	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh replace 2001:2::100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+	fi
+	run_dsr "$vantage" "$tag" -f json -c "$config" ${args[@]+"${args[@]}"}
 	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
 		ip -n "dsrlab-$vantage" neigh del 198.18.0.100 dev eth0 2>/dev/null || true
 	fi
+	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
+		ip -n "dsrlab-$vantage" -6 neigh del 2001:2::100 dev eth0 2>/dev/null || true
+	fi
+}
+
+# findings TAG: the run's findings, sorted, one "kind servers ports status" a line.
+findings() {
+	jqr "$1" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort
+}
+
+# check_run SCENARIO VANTAGE: one JSON run, with the scenario's extra arguments, and
+# what it must show (expect.sh).
+check_run() {
+	local scenario=$1 vantage=$2 want_rc want_fails want_warns
+	local tag="$scenario-$vantage" at="$scenario from $vantage" got verdict key n
+	want_rc=$(expect_rc "$scenario" "$vantage")
+	want_fails=$(expect_fails "$scenario" "$vantage")
+	want_warns=$(expect_warns "$scenario" "$vantage")
+	run_scenario "$scenario" "$vantage" "$tag" "$CONFIG"
 
 	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
 	if ! jq -se 'length == 1 and (.[0] | type == "object")' "$WORK/$tag.out" >/dev/null 2>&1; then
@@ -148,8 +167,7 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 
 	# The report leads with one finding per broken thing, naming servers and ports.
 	assert_eq "$at: findings (kind servers ports status)" \
-		"$(expect_findings "$scenario" "$vantage" | LC_ALL=C sort)" \
-		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
+		"$(expect_findings "$scenario" "$vantage" | LC_ALL=C sort)" "$(findings "$tag")"
 	assert_eq "$at: every failing or warning check is explained by one finding" \
 		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
 		"$(jqr "$tag" '[.findings[].checks[]] | length')"
@@ -184,6 +202,10 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 		"$(expect_skips "$scenario" "$vantage" | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
 }
 
+# IPv6 checks: the first word of the IPv4 twin's id carries the family (icmp6.vip,
+# tcp6.rip), nd.* beside arp.*.
+IPV6_IDS='^(nd|[a-z]+6)\\.'
+
 # The IPv6 checks of dsrcheck-lab6.ini, "id server port", in plan order.
 expected_checks6() {
 	local s p
@@ -204,22 +226,17 @@ expected_checks6() {
 }
 
 # check_dual SCENARIO VANTAGE: the lab audited as the dual-stack deployment it is
-# (dsrcheck-lab6.ini), in healthy and the IPv6 scenarios: the IPv4 checks as with
-# dsrcheck-lab.ini (nothing fails), the IPv6 ones as expect_fails6 says, and one
-# finding per fault, whose remedy speaks IPv6.
+# (dsrcheck-lab6.ini), in every scenario: the checks of both families that fail, warn
+# and are skipped (the IPv4 ones as with dsrcheck-lab.ini, the IPv6 ones as
+# expect_fails6 and friends say), and one finding per broken thing, whichever
+# families show it; a finding of one family's checks speaks that family's commands.
 check_dual() {
 	local scenario=$1 vantage=$2 tag="$1-$2-dual" at="$1 from $2, dual-stack" want
 	want=$({
 		expect_fails "$scenario" "$vantage"
 		expect_fails6 "$scenario" "$vantage"
 	} | LC_ALL=C sort)
-	if [[ $vantage == client ]] && expect_pin_vip6 "$scenario"; then
-		ip -n "dsrlab-$vantage" -6 neigh replace 2001:2::100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
-	fi
-	run_dsr "$vantage" "$tag" -f json -c "$CONFIG6"
-	if [[ $vantage == client ]] && expect_pin_vip6 "$scenario"; then
-		ip -n "dsrlab-$vantage" -6 neigh del 2001:2::100 dev eth0 2>/dev/null || true
-	fi
+	run_scenario "$scenario" "$vantage" "$tag" "$CONFIG6"
 	assert_eq "$at: exit status" "$([[ -n $want ]] && echo 1 || echo 0)" "$RC"
 	assert_eq "$at: failing checks (id server port reason)" "$want" "$(checks_with "$tag" fail)"
 	assert_eq "$at: warnings (id server port reason)" \
@@ -227,29 +244,37 @@ check_dual() {
 			expect_warns "$scenario" "$vantage"
 			expect_warns6 "$scenario" "$vantage"
 		} | LC_ALL=C sort)" "$(checks_with "$tag" warn)"
-	assert_eq "$at: skipped IPv6 checks (id server port reason)" \
-		"$(expect_skips6 "$scenario" "$vantage" | LC_ALL=C sort)" \
-		"$(checks_with "$tag" skip | grep -E '^(nd|icmp6|tcp6|dsr6)\.' || true)"
+	assert_eq "$at: skipped checks (id server port reason)" \
+		"$({
+			expect_skips "$scenario" "$vantage"
+			expect_skips6 "$scenario" "$vantage"
+		} | LC_ALL=C sort)" "$(checks_with "$tag" skip)"
+	# A fault both families show is one finding (the same line in both tables).
 	assert_eq "$at: findings (kind servers ports status)" \
 		"$({
 			expect_findings "$scenario" "$vantage"
-			expect_findings6 "$scenario"
-		} | LC_ALL=C sort)" \
-		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
+			expect_findings6 "$scenario" "$vantage"
+		} | LC_ALL=C sort -u)" "$(findings "$tag")"
 	assert_eq "$at: every failing check is explained by one finding" \
 		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
 		"$(jqr "$tag" '[.findings[].checks[]] | length')"
-	assert_eq "$at: the findings' remedies name no IPv4 command" "" \
-		"$(jqr "$tag" '.findings[].remedy' | grep -E 'arp_ignore=1|/32 dev lo|ipv4 set' || true)"
+	assert_eq "$at: the IPv6 findings' remedies name no IPv4 command" "" \
+		"$(jqr "$tag" '.findings[] | select(all(.checks[]; .id | test("'"$IPV6_IDS"'"))) | .remedy' |
+			grep -E 'arp_ignore=1|/32 dev lo|ipv4 set|iptables -S' || true)"
+	assert_eq "$at: the IPv4 findings' remedies name no IPv6 command" "" \
+		"$(jqr "$tag" '.findings[] | select(all(.checks[]; .id | test("'"$IPV6_IDS"'") | not)) | .remedy' |
+			grep -E 'ip -6 |/128|ipv6 set|ip6tables' || true)"
 	assert_eq "$at: each IPv6 check reported once, in plan order" "$(expected_checks6)" \
-		"$(jqr "$tag" '.checks[] | select(.id | test("^(nd|icmp6|tcp6|dsr6)\\.")) | "\(.id) \(.server // "-") \(.port // "-")"')"
+		"$(jqr "$tag" '.checks[] | select(.id | test("'"$IPV6_IDS"'")) | "\(.id) \(.server // "-") \(.port // "-")"')"
 }
 
-# assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD.
+# assert_evidence TAG ID SERVER WORD: the evidence of that check names WORD (TAG:
+# SCENARIO-VANTAGE, or SCENARIO-VANTAGE-dual for check_dual's run).
 assert_evidence() {
-	local tag=$1 id=$2 server=$3 word=$4 ev
+	local tag=$1 id=$2 server=$3 word=$4 ev at=${1%-dual} dual=""
+	[[ $tag == *-dual ]] && dual=", dual-stack"
 	ev=$(evidence_strings "$tag" "$id" "$server")
-	assert "${tag%-*} from ${tag##*-}: $id $server evidence names $word" "evidence: $ev" \
+	assert "${at%-*} from ${at##*-}$dual: $id $server evidence names $word" "evidence: $ev" \
 		grep -qiF "$word" <<<"$ev"
 }
 
@@ -292,12 +317,18 @@ ini_global() {
 
 # ------------------------------------------------------------------------- scenarios
 
+# Each scenario: its fault on the wire, then what it must show from the client and
+# from the balancer, audited as IPv4 (dsrcheck-lab.ini) and as dual-stack
+# (dsrcheck-lab6.ini).
+both_vantages() {
+	local scenario=$1 v
+	lab_up "$scenario" || return 1
+	for v in client lb; do check_run "$scenario" "$v"; done
+	for v in client lb; do check_dual "$scenario" "$v"; done
+}
+
 scenario_healthy() {
-	lab_up healthy || return 0
-	check_run healthy client
-	check_run healthy lb
-	check_dual healthy client
-	check_dual healthy lb
+	both_vantages healthy || return 0
 
 	# A run takes about one timeout plus the listen window, not the sum of all probes.
 	local timeout_ms retries listen_ms limit
@@ -358,9 +389,7 @@ scenario_healthy() {
 }
 
 scenario_server_down() {
-	lab_up server-down || return 0
-	check_run server-down client
-	check_run server-down lb
+	both_vantages server-down || return 0
 
 	run_dsr client server-down-text -c "$CONFIG"
 	local last
@@ -373,9 +402,8 @@ both_macs() { [[ " $1 " == *" 02:00:00:00:00:02 "* && " $1 " == *" 02:00:00:00:0
 
 scenario_arp_leak() {
 	local v macs
-	lab_up arp-leak || return 0
+	both_vantages arp-leak || return 0
 	for v in client lb; do
-		check_run arp-leak "$v"
 		# Evidence layout is free; the MACs that answered must be in it.
 		macs=$(jqr "arp-leak-$v" '[.checks[] | select(.id == "arp.vip") | .evidence | .. | strings] | join(" ")' |
 			tr 'A-F' 'a-f' | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | LC_ALL=C sort -u | paste -sd' ' || true)
@@ -386,24 +414,11 @@ scenario_arp_leak() {
 }
 
 scenario_unbound() {
-	lab_up unbound || return 0
-	check_run unbound client
-	check_run unbound lb
+	both_vantages unbound || return 0
 }
 
 scenario_rip_conflict() {
-	lab_up rip-conflict || return 0
-	check_run rip-conflict client
-	check_run rip-conflict lb
-}
-
-# Each new-style scenario: its fault on the wire, then what it must show from the
-# client and from the balancer.
-both_vantages() {
-	local scenario=$1
-	lab_up "$scenario" || return 1
-	check_run "$scenario" client
-	check_run "$scenario" lb
+	both_vantages rip-conflict || return 0
 }
 
 scenario_no_vip() {
@@ -417,8 +432,11 @@ scenario_firewall() {
 scenario_wrong_source() {
 	local v
 	both_vantages wrong-source || return 0
-	# The address the answers came from.
-	for v in client lb; do assert_evidence "wrong-source-$v" tcp.vip.direct rs2 198.18.0.12; done
+	# The address the answers came from, in each family.
+	for v in client lb; do
+		assert_evidence "wrong-source-$v" tcp.vip.direct rs2 198.18.0.12
+		assert_evidence "wrong-source-$v-dual" tcp6.vip.direct rs2 2001:2::12
+	done
 }
 
 scenario_garp() {
@@ -440,9 +458,7 @@ scenario_no_balancer_vip() {
 }
 
 scenario_proxy() {
-	lab_up proxy || return 0
-	check_run proxy client
-	check_run proxy lb
+	both_vantages proxy || return 0
 }
 
 scenario_vip_squatter() {
@@ -452,15 +468,19 @@ scenario_vip_squatter() {
 }
 
 scenario_per_packet() {
-	local port names
+	local id tag port names
 	both_vantages per-packet || return 0
 	# The servers that answered parts of one connection are named: which two
 	# depends on the balancer's counter, that there are two does not.
-	for port in 80 8080; do
-		names=$(jqr per-packet-client '.checks[] | select(.id == "tcp.vip.conn" and .port == '"$port"')
-			| .evidence.servers // [] | unique | join(" ")')
-		assert "per-packet from client: tcp.vip.conn $port names two servers or more" \
-			"servers: $names" test "$(wc -w <<<"$names")" -ge 2
+	for id in tcp.vip.conn tcp6.vip.conn; do
+		tag=per-packet-client
+		[[ $id == tcp6.* ]] && tag=per-packet-client-dual
+		for port in 80 8080; do
+			names=$(jqr "$tag" '.checks[] | select(.id == "'"$id"'" and .port == '"$port"')
+				| .evidence.servers // [] | unique | join(" ")')
+			assert "per-packet from client: $id $port names two servers or more" \
+				"servers: $names" test "$(wc -w <<<"$names")" -ge 2
+		done
 	done
 }
 
@@ -474,10 +494,7 @@ for s in "${SCENARIOS[@]}"; do
 		"scenario_${s//-/_}"
 	else
 		# The IPv6 faults (EXPECT_SCENARIOS6): the tables, with either configuration.
-		if both_vantages "$s"; then
-			check_dual "$s" client
-			check_dual "$s" lb
-		fi
+		both_vantages "$s" || true
 	fi
 done
 
