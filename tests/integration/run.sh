@@ -4,7 +4,10 @@
 # `-f json -c fixtures/lab/dsrcheck-lab.ini` (loss adds --retries 5, arp-leak and
 # arp-announce --timeout 1500ms); the exit status and exactly which checks fail,
 # warn and are skipped (id, server, port, reason) are asserted with jq, against the
-# table in expect.sh (which bench/loss.sh reads too). Before that,
+# table in expect.sh (which bench/loss.sh reads too), and the findings the report leads
+# with, in every format: the same run writes its text, JUnit, Prometheus, Nagios and
+# HTML reports (--report), and formats.py holds each to the JSON report's findings,
+# in order. Before that,
 # the lab's own probes (lab.sh verify, no dsrcheck) show that the scenario's fault
 # is on the wire, so a failure here says whether the lab or dsrcheck is wrong.
 #
@@ -22,6 +25,7 @@ CONFIG6=fixtures/lab/dsrcheck-lab6.ini # the same lab as a dual-stack deployment
 . "$ROOT/tests/integration/expect.sh"
 ALL_SCENARIOS=("${EXPECT_SCENARIOS[@]}" "${EXPECT_SCENARIOS6[@]}")
 RUN_LIMIT=60 # seconds: no single dsrcheck run may hang the suite
+FORMATS=$ROOT/tests/integration/formats.py
 
 lab_test_begin run.sh "integration tests" "sudo make check"
 (($# >= 1)) || lab_test_usage "run.sh BINARY [SCENARIO...]"
@@ -120,13 +124,37 @@ run_scenario() {
 	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
 		ip -n "dsrlab-$vantage" -6 neigh replace 2001:2::100 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
 	fi
-	run_dsr "$vantage" "$tag" -f json -c "$config" ${args[@]+"${args[@]}"}
+	# Every other format of the same run beside the JSON one (formats_agree).
+	mapfile -t -O "${#args[@]}" args < <(python3 "$FORMATS" --args "$WORK/$tag")
+	run_dsr "$vantage" "$tag" -f json -c "$config" "${args[@]}"
+	cp "$WORK/$tag.out" "$WORK/$tag.json"
 	if [[ $vantage == client ]] && expect_pin_vip "$scenario"; then
 		ip -n "dsrlab-$vantage" neigh del 198.18.0.100 dev eth0 2>/dev/null || true
 	fi
 	if [[ $vantage == client && $config == "$CONFIG6" ]] && expect_pin_vip6 "$scenario"; then
 		ip -n "dsrlab-$vantage" -6 neigh del 2001:2::100 dev eth0 2>/dev/null || true
 	fi
+}
+
+# explained_once TAG AT: the checks the findings explain are the failing and warning
+# checks, each once (a count alone would let one check be explained twice and
+# another not at all).
+explained_once() {
+	local key='"\(.id) \(.server // "-") \(.port // "-")"'
+	assert_eq "$2: every failing or warning check is explained by exactly one finding" \
+		"$(jqr "$1" '.checks[] | select(.status == "fail" or .status == "warn") | '"$key" | LC_ALL=C sort)" \
+		"$(jqr "$1" '.findings[].checks[] | '"$key" | LC_ALL=C sort)"
+}
+
+# formats_agree TAG AT: the run's text, JUnit, Prometheus, Nagios and HTML reports
+# (run_scenario writes them beside the JSON one) lead with the JSON report's findings,
+# in its order: what the scenario breaks comes first whatever the format.
+formats_agree() {
+	local f
+	for f in text junit prometheus nagios html; do
+		assert_eq "$2: the $f report leads with the same findings" "" \
+			"$(python3 "$FORMATS" "$WORK/$1" "$f" 2>&1)"
+	done
 }
 
 # findings TAG: the run's findings, sorted, one "kind servers ports status" a line.
@@ -168,9 +196,8 @@ stdout: $(head -c 300 "$WORK/$tag.out")"
 	# The report leads with one finding per broken thing, naming servers and ports.
 	assert_eq "$at: findings (kind servers ports status)" \
 		"$(expect_findings "$scenario" "$vantage" | LC_ALL=C sort)" "$(findings "$tag")"
-	assert_eq "$at: every failing or warning check is explained by one finding" \
-		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
-		"$(jqr "$tag" '[.findings[].checks[]] | length')"
+	explained_once "$tag" "$at"
+	formats_agree "$tag" "$at"
 
 	# Every check of the contract is there, once.
 	got=$(jqr "$tag" '.checks[] | "\(.id) \(.server // "-") \(.port // "-")"' | LC_ALL=C sort)
@@ -255,9 +282,8 @@ check_dual() {
 			expect_findings "$scenario" "$vantage"
 			expect_findings6 "$scenario" "$vantage"
 		} | LC_ALL=C sort -u)" "$(findings "$tag")"
-	assert_eq "$at: every failing check is explained by one finding" \
-		"$(jqr "$tag" '[.checks[] | select(.status == "fail" or .status == "warn")] | length')" \
-		"$(jqr "$tag" '[.findings[].checks[]] | length')"
+	explained_once "$tag" "$at"
+	formats_agree "$tag" "$at"
 	assert_eq "$at: the IPv6 findings' remedies name no IPv4 command" "" \
 		"$(jqr "$tag" '.findings[] | select(all(.checks[]; .id | test("'"$IPV6_IDS"'"))) | .remedy' |
 			grep -E 'arp_ignore=1|/32 dev lo|ipv4 set|iptables -S' || true)"
