@@ -4,7 +4,8 @@
 # error, or a fetch its Content-Security-Policy refused: the page is meant to need
 # neither), and its DOM must hold the verdict element (id="verdict"), every server's
 # name, every finding's summary (from the JSON report of the same run, once it carries
-# "findings") and the summary of every failing or warning check.
+# "findings") and the summary of every failing or warning check; laid out in a window
+# 1280 px wide, nothing may make it scroll sideways.
 #
 # Without the lab (no privilege, no network): reports of recorded runs, `analyze` of
 # the lab captures in fixtures/pcap/ and `local --snapshot` of fixtures/local/, and the
@@ -77,6 +78,30 @@ browse() {
 	return "$rc"
 }
 
+# page_width PAGE: "width W of 1280", how wide PAGE lays out in a window 1280 px wide.
+# The page runs no script (its CSP forbids it), so a page of our own holds it in a
+# frame of that width and measures it; file:// pages may read each other only with
+# --allow-file-access-from-files, in this throwaway profile.
+page_width() {
+	local page=$1 wrap
+	wrap=$(mktemp "$WORK/width.XXXXXX.html")
+	cat >"$wrap" <<EOF
+<!DOCTYPE html><html><head><style>body{margin:0}iframe{border:0;display:block}</style></head><body>
+<iframe id="f" width="$WIDTH" height="900" src="file://$page"></iframe><pre id="out">not loaded</pre>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var out = document.getElementById('out');
+  try {
+    var d = this.contentDocument.documentElement;
+    out.textContent = 'width ' + d.scrollWidth + ' of ' + d.clientWidth;
+  } catch (e) { out.textContent = 'error ' + e; }
+});
+</script></body></html>
+EOF
+	browse "$wrap" "$wrap.dom" --allow-file-access-from-files --dump-dom || true
+	sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p' "$wrap.dom"
+}
+
 # What a console message looks like in Chromium's log: anything the page said or did
 # wrong (a script error, a refused load).
 console_messages() {
@@ -106,6 +131,8 @@ check_page() {
 	else
 		fail "$name: the verdict element" "$(grep -o 'id="verdict".\{0,80\}' "$dom" || echo none)"
 	fi
+	# Readable in a window 1280 px wide: nothing makes it scroll sideways.
+	assert_eq "$name: fits a window $WIDTH px wide" "width $WIDTH of $WIDTH" "$(page_width "$page")"
 	# Markup only html.c writes: anything else came from the data.
 	assert_eq "$name: no script, image, frame or object element" "" \
 		"$(grep -oiE '<(script|img|iframe|object|embed|link)[ >]' "$dom" || true)"
@@ -156,6 +183,9 @@ else
 	fail "a page that runs a script or fetches an image shows up as console messages" "$(tail -5 "$WORK/bad.dom.err")"
 fi
 
+echo '<!DOCTYPE html><html><body><div style="width:2000px">wide</div></body></html>' >"$WORK/wide.html"
+assert_eq "a page wider than the window measures so" "width 2008 of $WIDTH" "$(page_width "$WORK/wide.html")"
+
 # ---- recorded runs: no lab ---------------------------------------------------------
 check_page sample "$ROOT/fixtures/reports/sample.html" -
 # On paper every check's evidence is expanded: the summary of a passing check (its
@@ -176,6 +206,9 @@ fi
 for pcap in arp-leak-client garp-client vip-squatter-client wrong-source-client healthy-client; do
 	report "analyze-$pcap" "$BIN" analyze -c "$CONFIG" "fixtures/pcap/$pcap.pcap"
 done
+# The dual-stack deployment: the widest matrix, both families' checks.
+report analyze-dual-wrong-source6 "$BIN" analyze -c fixtures/lab/dsrcheck-lab6.ini \
+	fixtures/pcap/wrong-source6-client-any.pcap
 report analyze-ha-split-brain "$BIN" analyze -c fixtures/lab/dsrcheck-ha.ini fixtures/pcap/ha-split-brain.pcap
 report analyze-inventory "$BIN" analyze fixtures/pcap/arp-table.pcap
 for snap in lab-unbound-rs1 lab-arp-leak-rs2 win-weakhost-off; do
