@@ -47,7 +47,8 @@ static const struct rule rules[] = {
 	 "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner arp.vip.claim:base-mac", false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_SERVER_CLAIMS_VIP, PER_SERVER, "arp.vip.claim:claimed local.arp.ignore:* "
-	 "local.arp.announce:* local.vip:not-loopback nd.vip.claim:claimed", NULL, "arp.vip:* nd.vip:*",
+	 "local.arp.announce:* local.vip:not-loopback nd.vip.claim:claimed local6.vip:not-loopback "
+	 "local6.proxy_ndp:*", NULL, "arp.vip:* nd.vip:*",
 	 true, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_UNKNOWN_CLAIMS_VIP, PER_SERVICE, "arp.vip.claim:unknown-host nd.vip.claim:unknown-host",
 	 NULL, "arp.vip:conflict arp.vip:flip-flop arp.vip:wrong-owner nd.vip:conflict nd.vip:wrong-owner",
@@ -74,12 +75,15 @@ static const struct rule rules[] = {
 	 "tcp.rip:pass tcp.rip:refused icmp.rip:pass",
 	 "icmp.rip:timeout tcp.rip:timeout icmp.vip.direct:timeout tcp.vip.direct:timeout", true,
 	 DSR_CONFIDENCE_LIKELY},
-	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp.rip:refused local.listen:not-listening", NULL,
+	/* dsrcheck local's twins are one finding: the same host and port. */
+	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp.rip:refused local.listen:not-listening "
+	 "local6.listen:not-listening", NULL,
 	 "tcp.vip.direct:refused tcp.vip:refused", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NOT_LISTENING, PER_SERVER, "tcp6.rip:refused", NULL,
 	 "tcp6.vip.direct:refused tcp6.vip:refused", false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_NOT_BOUND, PER_SERVER, "tcp.vip.direct:refused tcp.vip:refused "
-	 "local.listen:not-bound local.iis.binding:* tcp6.vip.direct:refused tcp6.vip:refused", NULL, NULL,
+	 "local.listen:not-bound local.iis.binding:* tcp6.vip.direct:refused tcp6.vip:refused "
+	 "local6.listen:not-bound local6.iis.binding:*", NULL, NULL,
 	 false, DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_WRONG_SOURCE, PER_SERVER, "icmp.vip.direct:wrong-source tcp.vip.direct:wrong-source "
 	 "icmp.vip:wrong-source tcp.vip:wrong-source icmp6.vip.direct:wrong-source "
@@ -89,11 +93,12 @@ static const struct rule rules[] = {
 	 "icmp6.vip.direct:timeout tcp6.vip.direct:timeout", NULL,
 	 NULL, true, DSR_CONFIDENCE_LIKELY},
 	/* dsrcheck local knows which of vip-dropped's causes it is. */
-	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:*", NULL,
+	{DSR_FINDING_VIP_NOT_ON_LOOPBACK, PER_SERVER, "local.vip:* local.loopback.adapter:* local6.vip:*", NULL,
 	 NULL, false, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_WEAK_HOST, PER_SERVER, "local.weakhost.receive:* local.weakhost.send:*", NULL,
+	{DSR_FINDING_WEAK_HOST, PER_SERVER, "local.weakhost.receive:* local.weakhost.send:* "
+	 "local6.weakhost.receive:* local6.weakhost.send:*", NULL,
 	 NULL, false, DSR_CONFIDENCE_CERTAIN},
-	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:*", NULL, NULL, false,
+	{DSR_FINDING_FIREWALL, PER_SERVER, "local.firewall:* local6.firewall:*", NULL, NULL, false,
 	 DSR_CONFIDENCE_CERTAIN},
 	{DSR_FINDING_CONN_BROKEN, PER_SERVICE, "tcp.vip.conn:reset tcp.vip.conn:timeout "
 	 "tcp6.vip.conn:reset tcp6.vip.conn:timeout", NULL, NULL,

@@ -248,6 +248,48 @@ static void ipv6_twins_find_alike(void **state)
 	}
 }
 
+/* dsrcheck local's IPv6 checks make their IPv4 twins' findings: alone, and
+ * both families broken alike as one finding. */
+static void local6_twins_find_alike(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v4, *v6, *reason, *finding;
+		int port;
+	} twins[] = {
+		{"local.vip", "local6.vip", "missing", "vip-not-on-loopback", -1},
+		{"local.vip", "local6.vip", "not-loopback", "server-claims-vip", -1},
+		{"local.weakhost.send", "local6.weakhost.send", "disabled", "weak-host", -1},
+		{"local.weakhost.receive", "local6.weakhost.receive", "disabled", "weak-host", -1},
+		{"local.firewall", "local6.firewall", "dropped", "firewall", 80},
+		{"local.listen", "local6.listen", "not-bound", "not-bound", 80},
+		{"local.listen", "local6.listen", "not-listening", "not-listening", 80},
+		{"local.iis.binding", "local6.iis.binding", "not-bound", "not-bound", 80},
+	};
+	struct dsr_findings f;
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++) {
+		for (int both = 0; both < 2; both++) {
+			reset(NULL);
+			add(twins[i].v6, NULL, twins[i].port, DSR_FAIL, twins[i].reason);
+			if (both)
+				add(twins[i].v4, NULL, twins[i].port, DSR_FAIL, twins[i].reason);
+			assert_int_equal(dsr_diagnose(checks, nchecks, &f), 0);
+			if (f.n != 1)
+				fail_msg("%s %s (both: %d): %zu findings, the first %s", twins[i].v6, twins[i].reason,
+					 both, f.n, f.items[0].name);
+			assert_string_equal(f.items[0].name, twins[i].finding);
+			assert_int_equal(f.items[0].nchecks, nchecks);
+			dsr_findings_free(&f);
+		}
+	}
+	reset(NULL);
+	add("local6.proxy_ndp", NULL, -1, DSR_FAIL, "proxied");
+	assert_int_equal(dsr_diagnose(checks, nchecks, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.items[0].name, "server-claims-vip");
+	dsr_findings_free(&f);
+}
+
 /* The IPv6 VIP refused through the balancer by the server it landed on: the
  * same one finding with that server's own IPv6 checks, as IPv4's. */
 static void not_bound6_is_one_finding(void **state)
@@ -287,6 +329,7 @@ int main(void)
 		cmocka_unit_test_teardown(many_servers, reset),
 		cmocka_unit_test_teardown(ipv6_twins_find_alike, reset),
 		cmocka_unit_test_teardown(not_bound6_is_one_finding, reset),
+		cmocka_unit_test_teardown(local6_twins_find_alike, reset),
 		cmocka_unit_test(rules_name_catalogued_checks),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include "../local/local.h"
 #include "../src/catalogue.h"
+#include "../src/diagnose.h"
 #include "../src/parse.h"
 
 #define DIR "fixtures/local/"
@@ -85,9 +86,76 @@ static struct dsr_check *rules(const struct dsr_local_snapshot *s, const char *v
 /* ---- LOCALLIST ---- */
 
 struct expectation {
-	char snap[128], iis[128], vip[96], ports[64], check[32], port[8], status[8], reason[32];
+	char snap[128], iis[128], vip[96], ports[64], check[32], port[24], status[8], reason[32];
 	int line;
 };
+
+/* The finding kinds dsrcheck local's checks make (diagnose.c's rules on local.*
+ * and local6.*): each must be some LOCALLIST run's. */
+static const char *const local_kinds[] = {"server-claims-vip", "address-conflict", "vip-not-on-loopback",
+					  "weak-host", "firewall", "not-listening", "not-bound"};
+static bool kind_seen[sizeof(local_kinds) / sizeof(local_kinds[0])];
+
+/* "80,8080", or "-" for none: a finding's ports as LOCALLIST writes them. */
+static void finding_ports(const struct dsr_finding *x, char *out, size_t cap)
+{
+	size_t used = 0;
+
+	snprintf(out, cap, "-");
+	for (size_t k = 0; k < x->nports && used < cap; k++)
+		used += (size_t)snprintf(out + used, cap - used, "%s%d", k ? "," : "", x->ports[k]);
+}
+
+/* The findings of one run against its "finding:KIND" lines (port: the finding's
+ * ports, reason: how many checks it explains): all of them, in the report's
+ * order, as FINDINGLIST does for captures; and every failing or warning check
+ * explained by exactly one. */
+static void check_findings(const struct expectation *e, size_t n, const struct dsr_check *c, size_t nchecks)
+{
+	struct dsr_findings f;
+	size_t listed = 0;
+
+	assert_int_equal(dsr_diagnose(c, nchecks, &f), 0);
+	for (size_t i = 0; i < nchecks; i++) {
+		size_t by = 0;
+		for (size_t k = 0; k < f.n; k++)
+			for (size_t j = 0; j < f.items[k].nchecks; j++)
+				by += f.items[k].checks[j] == i;
+		if (by != (c[i].status == DSR_FAIL || c[i].status == DSR_WARN))
+			fail_msg("LOCALLIST:%d: %s: %s port %d is explained by %zu findings", e[0].line,
+				 e[0].snap, c[i].id, c[i].port, by);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(e[i].check, "finding:", 8) != 0)
+			continue;
+		char ports[24] = "-";
+		const struct dsr_finding *x = listed < f.n ? &f.items[listed] : NULL;
+		if (x)
+			finding_ports(x, ports, sizeof(ports));
+		if (!x || strcmp(x->name, e[i].check + 8) != 0 || strcmp(ports, e[i].port) != 0 ||
+		    strcmp(dsr_status_name(x->status), e[i].status) != 0 ||
+		    x->nchecks != strtoul(e[i].reason, NULL, 10))
+			fail_msg("LOCALLIST:%d: %s: finding %zu: want %s %s %s %s, got %s %s %s %zu", e[i].line,
+				 e[i].snap, listed + 1, e[i].check + 8, e[i].port, e[i].status, e[i].reason,
+				 x ? x->name : "none", ports, x ? dsr_status_name(x->status) : "-",
+				 x ? x->nchecks : 0);
+		for (size_t k = 0; k < sizeof(local_kinds) / sizeof(local_kinds[0]); k++)
+			kind_seen[k] = kind_seen[k] || strcmp(local_kinds[k], x->name) == 0;
+		listed++;
+	}
+	if (listed != f.n)
+		fail_msg("LOCALLIST:%d: %s: %zu findings, LOCALLIST names %zu", e[0].line, e[0].snap, f.n,
+			 listed);
+	/* What to write into LOCALLIST for this run. */
+	if (getenv("DSR_SHOW_FINDINGS"))
+		for (size_t k = 0; k < f.n; k++) {
+			char ports[24];
+			finding_ports(&f.items[k], ports, sizeof(ports));
+			print_message("LOCALLIST:%d: finding:%s %s %s %zu\n", e[n - 1].line, f.items[k].name, ports,
+				      dsr_status_name(f.items[k].status), f.items[k].nchecks);
+		}
+	dsr_findings_free(&f);
+}
 
 static void run_group(const struct expectation *e, size_t n)
 {
@@ -112,6 +180,8 @@ static void run_group(const struct expectation *e, size_t n)
 	assert_non_null(named);
 	for (size_t i = 0; i < n; i++) {
 		int port = strcmp(e[i].port, "-") == 0 ? -1 : atoi(e[i].port);
+		if (strncmp(e[i].check, "finding:", 8) == 0)
+			continue;
 		const struct dsr_check *k = find(c, nchecks, e[i].check, port);
 		const char *want_reason = strcmp(e[i].reason, "-") == 0 ? NULL : e[i].reason;
 
@@ -135,6 +205,7 @@ static void run_group(const struct expectation *e, size_t n)
 		if (!named[i] && (c[i].status == DSR_FAIL || c[i].status == DSR_WARN))
 			fail_msg("LOCALLIST:%d: %s: %s port %d is %s %s, not named in LOCALLIST", e[0].line,
 				 e[0].snap, c[i].id, c[i].port, dsr_status_name(c[i].status), c[i].reason);
+	check_findings(e, n, c, nchecks);
 	free(named);
 	free(c);
 	dsr_local_snapshot_free(s);
@@ -157,7 +228,7 @@ static void test_locallist(void **state)
 			continue;
 		assert_true(n < 512);
 		struct expectation *x = &e[n];
-		if (sscanf(line, "%127s %127s %95s %63s %31s %7s %7s %31s", x->snap, x->iis, x->vip, x->ports,
+		if (sscanf(line, "%127s %127s %95s %63s %31s %23s %7s %31s", x->snap, x->iis, x->vip, x->ports,
 			   x->check, x->port, x->status, x->reason) != 8)
 			fail_msg("LOCALLIST:%d: malformed line", lineno);
 		x->line = lineno;
@@ -176,6 +247,9 @@ static void test_locallist(void **state)
 		start = end;
 	}
 	assert_true(groups >= 25 && n >= 60); /* a truncated LOCALLIST must not pass */
+	for (size_t k = 0; k < sizeof(local_kinds) / sizeof(local_kinds[0]); k++)
+		if (!kind_seen[k])
+			fail_msg("LOCALLIST: no run names a %s finding", local_kinds[k]);
 	free(e);
 }
 
