@@ -714,7 +714,8 @@ static void test_junit_parsed(void **state)
 		      "@name=\"icmp.vip.direct 198.18.0.100\"])", "1");
 	xpath_is(xml, "substring-before(string(//testcase[@classname=\"dsrcheck.findings.via-balancer\"]"
 		      "/system-out), \"\nfix: \")",
-		 "warning: service web: replies come back through the balancer, not directly");
+		 "warning: service web: replies come back through the balancer on port 80 (not straight from the "
+		 "servers: NAT or a proxy, not DSR)");
 	/* A warning is a passing testcase that says so (a failing finding's
 	 * system-out lists its checks). */
 	xpath_is(xml, "count(//testcase[system-out][skipped])", "0");
