@@ -32,6 +32,7 @@
 #include "../src/catalogue.h"
 #include "../src/config.h"
 #include "../src/diagnose.h"
+#include "explained.h"
 #include "../src/engine.h"
 #include "../src/parse.h"
 #include "../cmd/cmd.h"
@@ -224,17 +225,12 @@ static size_t check_findings(const char *pcap, const struct dsr_check *checks, s
 	bool shown = false;
 
 	assert_int_equal(dsr_diagnose(checks, n, &found), 0);
-	for (size_t c = 0; c < n; c++) {
-		size_t by = 0;
-		for (size_t i = 0; i < found.n; i++)
-			for (size_t k = 0; k < found.items[i].nchecks; k++)
-				by += found.items[i].checks[k] == c;
-		bool broken = checks[c].status == DSR_FAIL || checks[c].status == DSR_WARN;
-		if (by != (broken ? 1u : 0u)) {
-			print_error("%s: %s %s port %d is explained by %zu findings\n", pcap, checks[c].id,
-				    checks[c].server ? checks[c].server : "-", checks[c].port, by);
-			mismatches++;
-		}
+	size_t by;
+	for (size_t c = misexplained(checks, n, &found, 0, &by); c < n;
+	     c = misexplained(checks, n, &found, c + 1, &by)) {
+		print_error("%s: %s %s port %d is explained by %zu findings\n", pcap, checks[c].id,
+			    checks[c].server ? checks[c].server : "-", checks[c].port, by);
+		mismatches++;
 	}
 	for (size_t i = 0; i < found.n; i++) {
 		char words[256];

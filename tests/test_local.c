@@ -16,6 +16,7 @@
 #include "../local/local.h"
 #include "../src/catalogue.h"
 #include "../src/diagnose.h"
+#include "explained.h"
 #include "../src/parse.h"
 
 #define DIR "fixtures/local/"
@@ -113,18 +114,12 @@ static void finding_ports(const struct dsr_finding *x, char *out, size_t cap)
 static void check_findings(const struct expectation *e, size_t n, const struct dsr_check *c, size_t nchecks)
 {
 	struct dsr_findings f;
-	size_t listed = 0;
+	size_t listed = 0, by, bad;
 
 	assert_int_equal(dsr_diagnose(c, nchecks, &f), 0);
-	for (size_t i = 0; i < nchecks; i++) {
-		size_t by = 0;
-		for (size_t k = 0; k < f.n; k++)
-			for (size_t j = 0; j < f.items[k].nchecks; j++)
-				by += f.items[k].checks[j] == i;
-		if (by != (c[i].status == DSR_FAIL || c[i].status == DSR_WARN))
-			fail_msg("LOCALLIST:%d: %s: %s port %d is explained by %zu findings", e[0].line,
-				 e[0].snap, c[i].id, c[i].port, by);
-	}
+	if ((bad = misexplained(c, nchecks, &f, 0, &by)) < nchecks)
+		fail_msg("LOCALLIST:%d: %s: %s port %d is explained by %zu findings", e[0].line, e[0].snap,
+			 c[bad].id, c[bad].port, by);
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(e[i].check, "finding:", 8) != 0)
 			continue;
