@@ -14,7 +14,9 @@
  *                                        counts for each, one about none under
  *                                        server=""; only kinds and servers with
  *                                        findings have a series (the HELP and TYPE
- *                                        lines are always there)
+ *                                        lines are always there); with a vlan
+ *                                        label ("20", "" untagged) on every series
+ *                                        once a finding is tagged, as below
  *   dsrcheck_check_ok{check,service,server,target,port}  0 when the check failed, else 1
  *                                        (warnings and skips are ok, as in the exit status)
  *   dsrcheck_check_status{check,service,server,target,port,status}  one-hot: a series
@@ -206,11 +208,12 @@ struct finding_series {
 	size_t n;
 };
 
-/* Counts the finding under kind and server into series (at most cap), by
- * rendered labels: two names that escape alike are one series, as the
- * collector would see them. Returns -1 when out of memory. */
+/* Counts the finding under kind, server and, when tagged (vlan >= 0), VLAN
+ * into series (at most cap), by rendered labels: two names that escape alike
+ * are one series, as the collector would see them. Returns -1 when out of
+ * memory. */
 static int count_finding(struct finding_series *series, size_t *nseries, const char *kind,
-			 const char *server)
+			 const char *server, int vlan)
 {
 	struct dsr_membuf mb;
 	FILE *m = dsr_membuf_open(&mb);
@@ -219,6 +222,10 @@ static int count_finding(struct finding_series *series, size_t *nseries, const c
 		return -1;
 	put_label(m, "kind", kind, SIZE_MAX, true);
 	put_label(m, "server", server, SIZE_MAX, false);
+	if (vlan > 0)
+		fprintf(m, ",vlan=\"%d\"", vlan);
+	else if (vlan == 0)
+		fputs(",vlan=\"\"", m);
 	if (dsr_membuf_close(&mb) != 0)
 		return -1;
 	for (size_t i = 0; i < *nseries; i++)
@@ -235,20 +242,27 @@ static int put_findings(FILE *out, const struct dsr_run *run)
 {
 	size_t cap = 0, nseries = 0;
 	struct finding_series *series;
+	bool tagged = false;
 	int rc = 0;
 
-	for (size_t i = 0; i < run->nfindings; i++)
+	/* The same kind of finding about nobody in two VLANs (two services, or
+	 * one address in two segments) is two things broken: one series would add
+	 * them up. Untagged runs keep the labels they always had. */
+	for (size_t i = 0; i < run->nfindings; i++) {
 		cap += run->findings[i].nservers ? run->findings[i].nservers : 1;
+		tagged = tagged || run->findings[i].vlan;
+	}
 	series = calloc(cap ? cap : 1, sizeof *series);
 	if (!series)
 		return -1;
 	for (size_t i = 0; i < run->nfindings && rc == 0; i++) {
 		const struct dsr_finding *f = &run->findings[i];
+		int vlan = tagged ? (int)f->vlan : -1;
 
 		if (!f->nservers)
-			rc = count_finding(series, &nseries, f->name, "");
+			rc = count_finding(series, &nseries, f->name, "", vlan);
 		for (size_t k = 0; k < f->nservers && rc == 0; k++)
-			rc = count_finding(series, &nseries, f->name, f->servers[k]);
+			rc = count_finding(series, &nseries, f->name, f->servers[k], vlan);
 	}
 	if (rc == 0) {
 		family(out, "dsrcheck_findings",

@@ -795,6 +795,31 @@ static void test_prometheus_findings(void **state)
 	free(got);
 }
 
+/* Once a finding is tagged, every dsrcheck_findings series has a vlan label
+ * ("" untagged), as the inventory's series do: the same kind about nobody in
+ * VLANs 20 and 30 is two series, not one counting 2. */
+static void test_prometheus_findings_vlan(void **state)
+{
+	const char *one[] = {"rs1"};
+	struct dsr_finding f[3] = {
+		{.name = "split-brain", .status = DSR_FAIL, .vlan = 20},
+		{.name = "split-brain", .status = DSR_FAIL, .vlan = 30},
+		{.name = "server-down", .status = DSR_FAIL, .servers = one, .nservers = 1},
+	};
+	struct dsr_run run = {.version = "t", .findings = f, .nfindings = 3};
+	char *got;
+
+	(void)state;
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\",vlan=\"20\"} 1\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\",vlan=\"30\"} 1\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs1\",vlan=\"\"} 1\n"
+				    "# HELP dsrcheck_check_ok "));
+	free(got);
+}
+
 static void test_prometheus_content(void **state)
 {
 	struct dsr_run run = sample_run();
@@ -1097,6 +1122,7 @@ int main(void)
 		cmocka_unit_test(test_junit_parsed),
 		cmocka_unit_test(test_prometheus_content),
 		cmocka_unit_test(test_prometheus_findings),
+		cmocka_unit_test(test_prometheus_findings_vlan),
 		cmocka_unit_test(test_prometheus_repeat),
 		cmocka_unit_test(test_nagios_status),
 		cmocka_unit_test(test_nagios_findings),
