@@ -18,7 +18,9 @@
  *                                        label ("20", "" untagged) on every series
  *                                        once a finding is tagged, as below
  *   dsrcheck_check_ok{check,service,server,target,port}  0 when the check failed, else 1
- *                                        (warnings and skips are ok, as in the exit status)
+ *                                        (warnings and skips are ok, as in the exit status);
+ *                                        it and the two below get a vlan label, as
+ *                                        dsrcheck_findings, once a check is tagged
  *   dsrcheck_check_status{check,service,server,target,port,status}  one-hot: a series
  *                                        per status, 1 for the check's own, 0 for the
  *                                        others, so every series exists in every run and
@@ -108,10 +110,20 @@ static void put_fixed(FILE *out, long long value, long long unit, int digits)
 		v % (unsigned long long)unit);
 }
 
+/* A vlan label, ",vlan=\"20\"" or ",vlan=\"\"" untagged, when the run has one
+ * (vlan >= 0); nothing otherwise. */
+static void put_vlan(FILE *out, int vlan)
+{
+	if (vlan > 0)
+		fprintf(out, ",vlan=\"%d\"", vlan);
+	else if (vlan == 0)
+		fputs(",vlan=\"\"", out);
+}
+
 /* The labels that name one check, rendered once: both what is written and
  * what repeated label sets are recognised by (two raw strings may escape to
- * the same text). NULL when out of memory. */
-static char *check_labels(const struct dsr_check *c)
+ * the same text). vlan as for put_vlan. NULL when out of memory. */
+static char *check_labels(const struct dsr_check *c, int vlan)
 {
 	struct dsr_membuf mb;
 	FILE *m = dsr_membuf_open(&mb);
@@ -126,6 +138,7 @@ static char *check_labels(const struct dsr_check *c)
 	put_label(m, "server", c->server, SIZE_MAX, false);
 	put_label(m, "target", c->target, sizeof c->target, false);
 	put_label(m, "port", port, sizeof port, false);
+	put_vlan(m, vlan);
 	if (dsr_membuf_close(&mb) != 0)
 		return NULL;
 	return mb.buf;
@@ -222,10 +235,7 @@ static int count_finding(struct finding_series *series, size_t *nseries, const c
 		return -1;
 	put_label(m, "kind", kind, SIZE_MAX, true);
 	put_label(m, "server", server, SIZE_MAX, false);
-	if (vlan > 0)
-		fprintf(m, ",vlan=\"%d\"", vlan);
-	else if (vlan == 0)
-		fputs(",vlan=\"\"", m);
+	put_vlan(m, vlan);
 	if (dsr_membuf_close(&mb) != 0)
 		return -1;
 	for (size_t i = 0; i < *nseries; i++)
@@ -330,13 +340,18 @@ static int prometheus_write(FILE *out, const struct dsr_run *run,
 {
 	char **labels = calloc(run->nchecks ? run->nchecks : 1, sizeof *labels);
 	bool *repeat = calloc(run->nchecks ? run->nchecks : 1, sizeof *repeat);
+	bool tagged = false;
 	int rc = -1;
 
 	(void)opts;
 	if (!labels || !repeat)
 		goto done;
+	/* As for findings: the same check of the same address in two VLANs (an
+	 * analyze of a trunk) is two series, not one repeated label set. */
+	for (size_t i = 0; i < run->nchecks; i++)
+		tagged = tagged || run->checks[i].vlan;
 	for (size_t i = 0; i < run->nchecks; i++) {
-		labels[i] = check_labels(&run->checks[i]);
+		labels[i] = check_labels(&run->checks[i], tagged ? (int)run->checks[i].vlan : -1);
 		if (!labels[i])
 			goto done;
 		/* O(n^2) over at most a few thousand checks, once per run. */

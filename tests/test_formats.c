@@ -849,6 +849,37 @@ static void test_prometheus_content(void **state)
 	free(got);
 }
 
+/* The same check of the same address in VLANs 20 and 30 (analyze of a trunk):
+ * two series with a vlan label, where without it the second was a repeat and
+ * had none; an untagged check in the same run gets vlan="". */
+static void test_prometheus_checks_vlan(void **state)
+{
+	struct dsr_check c[3];
+	struct dsr_run run = {.version = "t", .checks = c, .nchecks = 3};
+	char *got;
+
+	(void)state;
+	memset(c, 0, sizeof c);
+	for (size_t i = 0; i < 3; i++) {
+		c[i].id = "arp.conflict";
+		c[i].port = -1;
+		c[i].status = DSR_FAIL;
+		snprintf(c[i].target, sizeof c[i].target, "198.18.0.22");
+	}
+	c[0].vlan = 20;
+	c[1].vlan = 30;
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_non_null(strstr(got, "\ndsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"20\"} 0\n"
+				    "dsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"30\"} 0\n"
+				    "dsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"\"} 0\n"));
+	assert_non_null(strstr(got, "target=\"198.18.0.22\",port=\"\",vlan=\"30\",status=\"fail\"} 1\n"));
+	free(got);
+}
+
 /* One repeated label set would make the collector drop the whole file. */
 static void test_prometheus_repeat(void **state)
 {
@@ -1124,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_prometheus_findings),
 		cmocka_unit_test(test_prometheus_findings_vlan),
 		cmocka_unit_test(test_prometheus_repeat),
+		cmocka_unit_test(test_prometheus_checks_vlan),
 		cmocka_unit_test(test_nagios_status),
 		cmocka_unit_test(test_nagios_findings),
 		cmocka_unit_test(test_all_bytes),
