@@ -807,10 +807,9 @@ static void test_prometheus_findings_vlan(void **state)
 		{.name = "server-down", .status = DSR_FAIL, .servers = one, .nservers = 1},
 	};
 	struct dsr_run run = {.version = "t", .findings = f, .nfindings = 3};
-	char *got;
+	char *got = render("prometheus", &run);
 
 	(void)state;
-	got = render("prometheus", &run);
 	promtool_valid(got);
 	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n"
 				    "dsrcheck_findings{kind=\"split-brain\",server=\"\",vlan=\"20\"} 1\n"
@@ -849,6 +848,19 @@ static void test_prometheus_content(void **state)
 	free(got);
 }
 
+/* Three checks alike (the labels tests make them differ by one thing). */
+static void three_checks(struct dsr_check c[3], const char *id, const char *service, const char *target,
+			 int port)
+{
+	memset(c, 0, 3 * sizeof(*c));
+	for (size_t i = 0; i < 3; i++) {
+		c[i].id = id;
+		c[i].service = service;
+		c[i].port = port;
+		snprintf(c[i].target, sizeof(c[i].target), "%s", target);
+	}
+}
+
 /* The same check of the same address in VLANs 20 and 30 (analyze of a trunk):
  * two series with a vlan label, where without it the second was a repeat and
  * had none; an untagged check in the same run gets vlan="". */
@@ -859,13 +871,8 @@ static void test_prometheus_checks_vlan(void **state)
 	char *got;
 
 	(void)state;
-	memset(c, 0, sizeof c);
-	for (size_t i = 0; i < 3; i++) {
-		c[i].id = "arp.conflict";
-		c[i].port = -1;
-		c[i].status = DSR_FAIL;
-		snprintf(c[i].target, sizeof c[i].target, "198.18.0.22");
-	}
+	three_checks(c, "arp.conflict", NULL, "198.18.0.22", -1);
+	c[0].status = c[1].status = c[2].status = DSR_FAIL;
 	c[0].vlan = 20;
 	c[1].vlan = 30;
 	got = render("prometheus", &run);
@@ -888,12 +895,7 @@ static void test_prometheus_repeat(void **state)
 	char *got;
 
 	(void)state;
-	memset(c, 0, sizeof c);
-	for (size_t i = 0; i < 3; i++) {
-		c[i].id = "tcp.rip";
-		c[i].service = "web";
-		c[i].port = 80;
-	}
+	three_checks(c, "tcp.rip", "web", "", 80);
 	c[1].status = DSR_FAIL;
 	c[2].service = "w\xfe"; /* escapes to the same label as "w\xff" below */
 	c[0].service = "w\xff";
