@@ -183,6 +183,43 @@ static void test_text_findings_first(void **state)
 	free(verbose);
 }
 
+/* The vantage says which VLAN it audits and how: a sub-interface of it, or
+ * tagged on a trunk from a source (that dsrcheck answers ARP for, or that is
+ * this host's own on a VLAN device); text and JSON alike. */
+static void test_vantage_vlans(void **state)
+{
+	struct dsr_run run = {.version = "t"};
+	char *got;
+
+	(void)state;
+	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "eth0.20");
+	run.vantage.sub_vlan = 20;
+	got = render_report("text", &run, false, 0);
+	assert_non_null(strstr(got, "vantage: eth0.20 - -, not on the servers' segment, not the balancer, VLAN 20 as a "
+				    "sub-interface\n"));
+	free(got);
+	got = render_report("json", &run, false, 0);
+	assert_non_null(strstr(got, "\"vlan\": 20"));
+	free(got);
+
+	run.vantage.sub_vlan = 0;
+	snprintf(run.vantage.ifname, sizeof(run.vantage.ifname), "eth0");
+	run.vantage.ntagged = 2;
+	run.vantage.tagged[0].vlan = 20;
+	snprintf(run.vantage.tagged[0].source, sizeof(run.vantage.tagged[0].source), "198.18.20.60");
+	run.vantage.tagged[0].answers_arp = true;
+	run.vantage.tagged[1].vlan = 30;
+	snprintf(run.vantage.tagged[1].source, sizeof(run.vantage.tagged[1].source), "198.18.30.5");
+	got = render_report("text", &run, false, 0);
+	assert_non_null(strstr(got, "not the balancer, on the trunk: VLAN 20 tagged from 198.18.20.60 (dsrcheck "
+				    "answers ARP for it), VLAN 30 tagged from 198.18.30.5\n"));
+	free(got);
+	got = render_report("json", &run, false, 0);
+	assert_non_null(strstr(got, "{\"vlan\": 20, \"source\": \"198.18.20.60\", \"answers_arp\": true}"));
+	assert_non_null(strstr(got, "{\"vlan\": 30, \"source\": \"198.18.30.5\", \"answers_arp\": false}"));
+	free(got);
+}
+
 /* A passing run says there is nothing to fix and lists no check. */
 static void test_text_all_passed(void **state)
 {
@@ -593,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_text_verbose_golden),
 		cmocka_unit_test(test_text_findings_first),
 		cmocka_unit_test(test_text_all_passed),
+		cmocka_unit_test(test_vantage_vlans),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_last_line),
