@@ -416,6 +416,57 @@ static void test_json_absent(void **state)
 	free(got);
 }
 
+/* Every writer names where a check looked the same way, an IPv6 address
+ * with a port in brackets (RFC 5952, section 6), whatever its escaping. */
+static void test_where(void **state)
+{
+	static const struct {
+		const char *target;
+		int port;
+		const char *where;
+	} cases[] = {
+		{"2001:2::100", 80, "[2001:2::100]:80"},
+		{"2001:2::100", -1, "2001:2::100"},
+		{"198.18.0.100", 8080, "198.18.0.100:8080"},
+		{"198.18.0.100", -1, "198.18.0.100"},
+		{"", 443, "port 443"},
+		{"", -1, ""},
+	};
+	static const char *const writers[] = {"text", "junit", "nagios", "html"};
+	struct dsr_check c;
+	char where[DSR_CHECK_WHERE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&c, 0, sizeof c);
+		snprintf(c.target, sizeof c.target, "%s", cases[i].target);
+		c.port = cases[i].port;
+		dsr_check_where(&c, where);
+		assert_string_equal(where, cases[i].where);
+	}
+	memset(&c, 0, sizeof c);
+	memset(c.target, '1', sizeof c.target); /* a full field, not terminated */
+	c.port = 65535;
+	dsr_check_where(&c, where);
+	assert_int_equal(strlen(where), sizeof c.target + strlen(":65535"));
+
+	memset(&c, 0, sizeof c);
+	c.id = "tcp6.vip.direct";
+	c.server = "rs2";
+	snprintf(c.target, sizeof c.target, "2001:2::100");
+	c.port = 80;
+	c.status = DSR_FAIL;
+	c.reason = "refused";
+	struct dsr_run run = {.checks = &c, .nchecks = 1};
+	dsr_run_count(&run);
+	for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+		char *got = render_report(writers[i], &run, false, 0);
+		if (!strstr(got, "[2001:2::100]:80"))
+			fail_msg("%s does not write [2001:2::100]:80:\n%s", writers[i], got);
+		free(got);
+	}
+}
+
 static void test_write_error(void **state)
 {
 	struct dsr_run run = sample_run();
@@ -639,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_text_escape),
 		cmocka_unit_test(test_json_absent),
+		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_status_names),
