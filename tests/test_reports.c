@@ -183,6 +183,45 @@ static void test_text_findings_first(void **state)
 	free(verbose);
 }
 
+/* The report in format fmt holds want. */
+static void report_has(const struct dsr_run *run, const char *fmt, const char *want)
+{
+	char *got = render_report(fmt, run, false, 0);
+
+	assert_non_null(strstr(got, want));
+	free(got);
+}
+
+/* The vantage says which VLAN it audits and how: a sub-interface of it, or
+ * tagged on a trunk from a source (that dsrcheck answers ARP for, or that is
+ * this host's own on a VLAN device); text and JSON alike. */
+static void test_vantage_vlans(void **state)
+{
+	struct dsr_run run = {.version = "t"};
+	struct dsr_vantage *v = &run.vantage;
+
+	(void)state;
+	snprintf(v->ifname, sizeof(v->ifname), "eth0.20");
+	v->sub_vlan = 20;
+	report_has(&run, "text",
+		   "vantage: eth0.20 - -, not on the servers' segment, not the balancer, VLAN 20 as a sub-interface\n");
+	report_has(&run, "json", "\"vlan\": 20");
+
+	v->sub_vlan = 0;
+	snprintf(v->ifname, sizeof(v->ifname), "eth0");
+	v->ntagged = 2;
+	v->tagged[0].vlan = 20;
+	snprintf(v->tagged[0].source, sizeof(v->tagged[0].source), "198.18.20.60");
+	v->tagged[0].answers_arp = true;
+	v->tagged[1].vlan = 30;
+	snprintf(v->tagged[1].source, sizeof(v->tagged[1].source), "198.18.30.5");
+	report_has(&run, "text",
+		   "not the balancer, on the trunk: VLAN 20 tagged from 198.18.20.60 (dsrcheck answers ARP for it), "
+		   "VLAN 30 tagged from 198.18.30.5\n");
+	report_has(&run, "json", "{\"vlan\": 20, \"source\": \"198.18.20.60\", \"answers_arp\": true}, "
+				 "{\"vlan\": 30, \"source\": \"198.18.30.5\", \"answers_arp\": false}");
+}
+
 /* A passing run says there is nothing to fix and lists no check. */
 static void test_text_all_passed(void **state)
 {
@@ -644,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_text_verbose_golden),
 		cmocka_unit_test(test_text_findings_first),
 		cmocka_unit_test(test_text_all_passed),
+		cmocka_unit_test(test_vantage_vlans),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_last_line),
