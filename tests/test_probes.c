@@ -812,6 +812,9 @@ static void vip_owners_of_a_pair(void **state)
 		assert_non_null(strstr(evidence(&c, "owners"), "lb1"));
 		assert_non_null(strstr(evidence(&c, "owners"), "lb2"));
 		assert_non_null(strstr(c.remedy, "protocol"));
+		assert_non_null(strstr(c.remedy, "unicast_peer"));
+		assert_non_null(strstr(c.remedy, "nopreempt"));
+		assert_non_null(strstr(c.remedy, "HA link"));
 		fixture_free(fx);
 	}
 
