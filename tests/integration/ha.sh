@@ -176,22 +176,31 @@ watch_across_failover() {
 	assert_eq "$at: no alert" "" "$(grep '^alert' "$WORK/watch-$s.out" || true)"
 }
 
-# audit_across_failover SCENARIO HOW: an audit from the client during which the
+# audit_across_failover SCENARIO HOW VANTAGE: an audit from VANTAGE (client; lb1, the
+# master that lets the VIP go; lb2, the backup that takes it over) during which the
 # master stops: the failover is reported as an event and the run stays right.
 audit_across_failover() {
-	local s=$1 how=$2 tag="$1-audit-failover-$2" at="$1: an audit across a $2 failover" pid
+	local s=$1 how=$2 v=$3 tag="$1-audit-failover-$2-$3" at="$1: an audit from $3 across a $2 failover"
+	local pid want_skips=""
 	ha_up "$s" || return 0
-	timeout "$RUN_LIMIT" ip netns exec dsrha-client "$BIN" -f json -c "$CONFIG" --timeout 1s \
+	timeout "$RUN_LIMIT" ip netns exec "dsrha-$v" "$BIN" -f json -c "$CONFIG" --timeout 1s \
 		--retries 4 --listen 2s >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
 	pid=$!
 	sleep 1.3
 	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
 	RC=0
 	wait "$pid" || RC=$?
+	# The plan is made at the start: the master's client-side checks stay skipped.
+	[[ $v != lb1 ]] || want_skips=$(LC_ALL=C sort <<<"$VIP_LOCAL_SKIPS")
 	assert_eq "$at: exit status 0" 0 "$RC"
 	assert_eq "$at: failing checks" "" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
 	assert_eq "$at: arp.vip reports the failover" "failover lb1 -> lb2" \
 		"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.events // [] | join(" ")')"
+	# vrrp.master watches VRRP alone: it must not say that no gratuitous ARP was sent.
+	assert_eq "$at: vrrp.master counts no gratuitous ARPs it cannot see" "" \
+		"$(jqr "$tag" '.checks[] | select(.id == "vrrp.master") | .evidence.events // [] | .[] | select(test("gratuitous"))')"
 }
 
 # ha_up SCENARIO: build it (8>&-: the lab's processes must not hold our lock),
@@ -250,7 +259,9 @@ for s in "${SCENARIOS[@]}"; do
 done
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then failover ha-healthy graceful 02:00:00:00:00:03; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then failover ha-vmac crash 00:00:5e:00:01:33; fi
-if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then audit_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then
+	for v in client lb1 lb2; do audit_across_failover ha-healthy graceful "$v"; done
+fi
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then watch_across_failover ha-healthy graceful; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then watch_across_failover ha-vmac crash; fi
 
