@@ -100,6 +100,15 @@ expect_findings() {
 	esac
 }
 
+# expect_events SCENARIO VANTAGE: the ownership events the checks report, "id event"
+# up to its time. Nothing changes hands in a scenario left alone: no failover.
+expect_events() {
+	case "$1:$2" in
+	# The masters hold the VIP and are judged by it; the client hears both advertise.
+	split-brain:client) echo "vrrp.master split-brain lb1 and lb2" ;;
+	esac
+}
+
 # check_dsrcheck SCENARIO VANTAGE: what dsrcheck must report in SCENARIO, run from
 # VANTAGE (client, lb1: the master, lb2: the backup): the exact failing, warning
 # and skipped checks, the exit status and where the vantage holds the VIP.
@@ -129,6 +138,8 @@ check_dsrcheck() {
 	assert_eq "$at: findings (kind servers ports status)" "$(expect_findings "$s" "$v")" \
 		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
 	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
+	assert_eq "$at: events (id event)" "$(expect_events "$s" "$v")" \
+		"$(jqr "$tag" '.checks[] | .id as $id | .evidence.events // [] | .[] | "\($id) \(sub(" at .*"; ""))"' | LC_ALL=C sort)"
 	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
 		"$(jqr "$tag" .vantage.is_balancer)"
 	assert_eq "$at: vantage holds_vip, vip_on" "$([[ -n $where ]] && echo true || echo false) ${where:-null}" \
