@@ -405,10 +405,6 @@ static bool foreign_claim(const struct dsr_passive *p, uint32_t seg, const struc
 		struct svc_owner *so = p->owners[i];
 		if (!svc_has_vip(p, i, vip) || p->svc_seg[i] != seg)
 			continue;
-		/* The balancer set as far as the capture verifies it by now: any
-		 * member may own the VIP. */
-		if (so)
-			refresh_set(so);
 		if (so && so->own.set.n && !dsr_ha_find(&so->own.set, mac))
 			return true;
 		if (!so && svc->nbalancer_macs && !dsr_mac_in(svc->balancer_macs, svc->nbalancer_macs, mac))
@@ -540,6 +536,16 @@ static void refresh_set(struct svc_owner *so)
 	dsr_ownership_set_ha(&so->own, &set);
 }
 
+/* The balancer sets of the services of vip in seg, as far as the capture
+ * verifies them by now (any member may own the VIP): once per claim on it,
+ * before the timeline and the alert read them. */
+static void refresh_sets(struct dsr_passive *p, uint32_t seg, const struct in6_addr *vip)
+{
+	for (size_t i = 0; i < p->cfg->nservices; i++)
+		if (p->owners[i] && p->svc_seg[i] == seg && svc_has_vip(p, i, vip))
+			refresh_set(p->owners[i]);
+}
+
 static bool a_server_mac(const struct dsr_passive *p, const struct dsr_service *svc,
 			 const uint8_t mac[6]);
 
@@ -606,7 +612,6 @@ static void feed_claim(struct dsr_passive *p, const struct dsr_frame *f, const s
 		struct svc_owner *so = p->owners[i];
 		if (!so || so->svc->vip.s_addr != f->arp.spa.s_addr || !in_service(p, i, f))
 			continue;
-		refresh_set(so);
 		dsr_ownership_claim(&so->own, &c);
 	}
 }
@@ -688,6 +693,7 @@ static void claim(struct dsr_passive *p, const struct dsr_frame *f, const struct
 	a->owners[i].last_us = us_of(ts);
 	a->last = i;
 	if (is_vip(p, seg, ip)) {
+		refresh_sets(p, seg, ip);
 		if (f->l3 == DSR_L3_ARP)
 			feed_claim(p, f, ts);
 		if (foreign_claim(p, seg, ip, mac))

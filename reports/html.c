@@ -681,14 +681,12 @@ static void put_check_name(FILE *out, const struct dsr_check *c)
 		fputc(' ', out);
 		put_html(out, c->server);
 	}
-	/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
-	bool bracket = c->port >= 0 && strchr(c->target, ':');
-	if (c->target[0]) {
-		fputs(bracket ? " [" : " ", out);
-		put_field(out, c->target);
+	char where[DSR_CHECK_WHERE_MAX];
+	dsr_check_where(c, where);
+	if (where[0]) {
+		fputc(' ', out);
+		put_field(out, where);
 	}
-	if (c->port >= 0)
-		fprintf(out, "%s%d", c->target[0] ? (bracket ? "]:" : ":") : " port ", c->port);
 }
 
 static void put_finding(FILE *out, const struct dsr_run *run, const struct dsr_finding *f, size_t k)

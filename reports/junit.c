@@ -173,16 +173,13 @@ static void put_detail(FILE *out, const struct dsr_check *c)
  * for mode (an attribute here, content where a finding names it). */
 static void put_case_name(FILE *out, const struct dsr_check *c, enum xml_mode mode)
 {
+	char where[DSR_CHECK_WHERE_MAX];
+
 	put_xml(out, c->id ? c->id : "?", mode);
-	if (c->target[0]) {
-		/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
-		bool bracket = c->port >= 0 && strchr(c->target, ':');
-		fputs(bracket ? " [" : " ", out);
-		put_field(out, c->target, mode);
-		if (c->port >= 0)
-			fprintf(out, "%s:%d", bracket ? "]" : "", c->port);
-	} else if (c->port >= 0) {
-		fprintf(out, " port %d", c->port);
+	dsr_check_where(c, where);
+	if (where[0]) {
+		fputc(' ', out);
+		put_field(out, where, mode);
 	}
 }
 

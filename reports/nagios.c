@@ -117,15 +117,11 @@ static void put_where(FILE *out, const struct dsr_check *c)
 		fputc(' ', out);
 		put_safe(out, who);
 	}
-	if (c->target[0]) {
-		/* An IPv6 address with a port in brackets (RFC 5952, section 6). */
-		bool bracket = c->port >= 0 && strchr(c->target, ':');
-		fputs(bracket ? " [" : " ", out);
-		put_field(out, c->target);
-		if (c->port >= 0)
-			fprintf(out, "%s:%d", bracket ? "]" : "", c->port);
-	} else if (c->port >= 0) {
-		fprintf(out, " port %d", c->port);
+	char where[DSR_CHECK_WHERE_MAX];
+	dsr_check_where(c, where);
+	if (where[0]) {
+		fputc(' ', out);
+		put_field(out, where);
 	}
 }
 

@@ -14,9 +14,13 @@
  *                                        counts for each, one about none under
  *                                        server=""; only kinds and servers with
  *                                        findings have a series (the HELP and TYPE
- *                                        lines are always there)
+ *                                        lines are always there); with a vlan
+ *                                        label ("20", "" untagged) on every series
+ *                                        once a finding is tagged, as below
  *   dsrcheck_check_ok{check,service,server,target,port}  0 when the check failed, else 1
- *                                        (warnings and skips are ok, as in the exit status)
+ *                                        (warnings and skips are ok, as in the exit status);
+ *                                        it and the two below get a vlan label, as
+ *                                        dsrcheck_findings, once a check is tagged
  *   dsrcheck_check_status{check,service,server,target,port,status}  one-hot: a series
  *                                        per status, 1 for the check's own, 0 for the
  *                                        others, so every series exists in every run and
@@ -106,10 +110,20 @@ static void put_fixed(FILE *out, long long value, long long unit, int digits)
 		v % (unsigned long long)unit);
 }
 
+/* A vlan label, ",vlan=\"20\"" or ",vlan=\"\"" untagged, when the run has one
+ * (vlan >= 0); nothing otherwise. */
+static void put_vlan(FILE *out, int vlan)
+{
+	if (vlan > 0)
+		fprintf(out, ",vlan=\"%d\"", vlan);
+	else if (vlan == 0)
+		fputs(",vlan=\"\"", out);
+}
+
 /* The labels that name one check, rendered once: both what is written and
  * what repeated label sets are recognised by (two raw strings may escape to
- * the same text). NULL when out of memory. */
-static char *check_labels(const struct dsr_check *c)
+ * the same text). vlan as for put_vlan. NULL when out of memory. */
+static char *check_labels(const struct dsr_check *c, int vlan)
 {
 	struct dsr_membuf mb;
 	FILE *m = dsr_membuf_open(&mb);
@@ -124,6 +138,7 @@ static char *check_labels(const struct dsr_check *c)
 	put_label(m, "server", c->server, SIZE_MAX, false);
 	put_label(m, "target", c->target, sizeof c->target, false);
 	put_label(m, "port", port, sizeof port, false);
+	put_vlan(m, vlan);
 	if (dsr_membuf_close(&mb) != 0)
 		return NULL;
 	return mb.buf;
@@ -206,11 +221,12 @@ struct finding_series {
 	size_t n;
 };
 
-/* Counts the finding under kind and server into series (at most cap), by
- * rendered labels: two names that escape alike are one series, as the
- * collector would see them. Returns -1 when out of memory. */
+/* Counts the finding under kind, server and, when tagged (vlan >= 0), VLAN
+ * into series (at most cap), by rendered labels: two names that escape alike
+ * are one series, as the collector would see them. Returns -1 when out of
+ * memory. */
 static int count_finding(struct finding_series *series, size_t *nseries, const char *kind,
-			 const char *server)
+			 const char *server, int vlan)
 {
 	struct dsr_membuf mb;
 	FILE *m = dsr_membuf_open(&mb);
@@ -219,6 +235,7 @@ static int count_finding(struct finding_series *series, size_t *nseries, const c
 		return -1;
 	put_label(m, "kind", kind, SIZE_MAX, true);
 	put_label(m, "server", server, SIZE_MAX, false);
+	put_vlan(m, vlan);
 	if (dsr_membuf_close(&mb) != 0)
 		return -1;
 	for (size_t i = 0; i < *nseries; i++)
@@ -235,20 +252,27 @@ static int put_findings(FILE *out, const struct dsr_run *run)
 {
 	size_t cap = 0, nseries = 0;
 	struct finding_series *series;
+	bool tagged = false;
 	int rc = 0;
 
-	for (size_t i = 0; i < run->nfindings; i++)
+	/* The same kind of finding about nobody in two VLANs (two services, or
+	 * one address in two segments) is two things broken: one series would add
+	 * them up. Untagged runs keep the labels they always had. */
+	for (size_t i = 0; i < run->nfindings; i++) {
 		cap += run->findings[i].nservers ? run->findings[i].nservers : 1;
+		tagged = tagged || run->findings[i].vlan;
+	}
 	series = calloc(cap ? cap : 1, sizeof *series);
 	if (!series)
 		return -1;
 	for (size_t i = 0; i < run->nfindings && rc == 0; i++) {
 		const struct dsr_finding *f = &run->findings[i];
+		int vlan = tagged ? (int)f->vlan : -1;
 
 		if (!f->nservers)
-			rc = count_finding(series, &nseries, f->name, "");
+			rc = count_finding(series, &nseries, f->name, "", vlan);
 		for (size_t k = 0; k < f->nservers && rc == 0; k++)
-			rc = count_finding(series, &nseries, f->name, f->servers[k]);
+			rc = count_finding(series, &nseries, f->name, f->servers[k], vlan);
 	}
 	if (rc == 0) {
 		family(out, "dsrcheck_findings",
@@ -316,13 +340,18 @@ static int prometheus_write(FILE *out, const struct dsr_run *run,
 {
 	char **labels = calloc(run->nchecks ? run->nchecks : 1, sizeof *labels);
 	bool *repeat = calloc(run->nchecks ? run->nchecks : 1, sizeof *repeat);
+	bool tagged = false;
 	int rc = -1;
 
 	(void)opts;
 	if (!labels || !repeat)
 		goto done;
+	/* As for findings: the same check of the same address in two VLANs (an
+	 * analyze of a trunk) is two series, not one repeated label set. */
+	for (size_t i = 0; i < run->nchecks; i++)
+		tagged = tagged || run->checks[i].vlan;
 	for (size_t i = 0; i < run->nchecks; i++) {
-		labels[i] = check_labels(&run->checks[i]);
+		labels[i] = check_labels(&run->checks[i], tagged ? (int)run->checks[i].vlan : -1);
 		if (!labels[i])
 			goto done;
 		/* O(n^2) over at most a few thousand checks, once per run. */

@@ -151,13 +151,9 @@ static void put_check(FILE *out, const struct dsr_check *c, int indent, size_t i
 	}
 	w = 0;
 	if (where) {
-		/* An IPv6 address with a port in brackets, as RFC 5952 (section 6) writes it. */
-		bool bracket = c->port >= 0 && strchr(c->target, ':');
-		w = bracket ? (size_t)fprintf(out, "[") : 0;
-		w += put_field(out, c->target);
-		w += bracket ? (size_t)fprintf(out, "]") : 0;
-		if (c->port >= 0)
-			w += (size_t)fprintf(out, c->target[0] ? ":%d" : "port %d", c->port);
+		char where_text[DSR_CHECK_WHERE_MAX];
+		dsr_check_where(c, where_text);
+		w = put_field(out, where_text);
 	}
 	if (detail) {
 		pad(out, w, COL_TARGET);

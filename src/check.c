@@ -26,6 +26,19 @@ const char *dsr_status_name(enum dsr_status status)
 	return "unknown";
 }
 
+void dsr_check_where(const struct dsr_check *c, char where[DSR_CHECK_WHERE_MAX])
+{
+	int len = (int)strnlen(c->target, sizeof c->target);
+	bool bracket = c->port >= 0 && memchr(c->target, ':', (size_t)len);
+
+	if (c->port < 0)
+		snprintf(where, DSR_CHECK_WHERE_MAX, "%.*s", len, c->target);
+	else if (len == 0)
+		snprintf(where, DSR_CHECK_WHERE_MAX, "port %d", c->port);
+	else
+		snprintf(where, DSR_CHECK_WHERE_MAX, bracket ? "[%.*s]:%d" : "%.*s:%d", len, c->target, c->port);
+}
+
 static bool continues(char ch)
 {
 	return ((unsigned char)ch & 0xc0) == 0x80;

@@ -81,6 +81,12 @@ static inline const char *dsr_check_remedy_text(const struct dsr_check *c)
 	return c->remedy ? c->remedy : "";
 }
 
+/* Where a check looked, as every report names it: "ADDR", "ADDR:PORT",
+ * "[IPv6]:PORT" (an IPv6 address with a port in brackets, RFC 5952 section
+ * 6), "port PORT" without an address, "" for neither. */
+#define DSR_CHECK_WHERE_MAX (sizeof(((struct dsr_check *)0)->target) + sizeof "[]:65535")
+void dsr_check_where(const struct dsr_check *c, char where[DSR_CHECK_WHERE_MAX]);
+
 /* Packs checks[0..n) (written through the functions below) into one
  * allocation: the returned array, whose texts live in the same block, so that
  * free() of it frees all. Consumes checks and their drafts, also on failure

@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,12 +634,61 @@ static int send_attempt(const struct dsr_plan *plan, size_t i, struct dsr_source
 	return 0;
 }
 
+void dsr_reply_limit_init(struct dsr_reply_limit *l, unsigned rate)
+{
+	unsigned per_s = rate / 2 ? rate / 2 : 1, burst = per_s / 10;
+
+	memset(l, 0, sizeof(*l));
+	l->cost_us = 1000000 / per_s;
+	l->burst_us = l->cost_us * (burst > DSR_REPLY_BURST_MIN ? burst : DSR_REPLY_BURST_MIN);
+	l->busy_until = LLONG_MIN / 2;
+}
+
+bool dsr_reply_limit_allow(struct dsr_reply_limit *l, uint16_t vlan, uint32_t ip, const uint8_t mac[6],
+			   long long now_us)
+{
+	size_t slot = 0;
+
+	for (size_t i = 0; i < l->npeers; i++) {
+		if (l->peers[i].vlan == vlan && l->peers[i].ip == ip && memcmp(l->peers[i].mac, mac, 6) == 0) {
+			if (now_us - l->peers[i].last_us < DSR_REPLY_PEER_MS * 1000LL) {
+				l->refused++;
+				return false;
+			}
+			slot = i;
+			goto bucket;
+		}
+		if (l->peers[i].last_us < l->peers[slot].last_us)
+			slot = i;
+	}
+	if (l->npeers < DSR_REPLY_PEERS)
+		slot = l->npeers;
+bucket:
+	if (l->busy_until < now_us)
+		l->busy_until = now_us;
+	if (l->busy_until + l->cost_us - now_us > l->burst_us) {
+		/* Not remembered as answered: its retransmission gets its chance. */
+		l->refused++;
+		return false;
+	}
+	l->busy_until += l->cost_us;
+	if (slot == l->npeers)
+		l->npeers++;
+	l->peers[slot].last_us = now_us;
+	l->peers[slot].ip = ip;
+	l->peers[slot].vlan = vlan;
+	memcpy(l->peers[slot].mac, mac, 6);
+	l->sent++;
+	return true;
+}
+
 struct live {
 	struct dsr_source *src;
 	struct dsr_dump *dump;
 	const struct dsr_engine_options *o;
 	unsigned unpaced; /* follow-ups sent since the pacer last looked: they use the rate too */
 	struct dsr_observations *obs;
+	struct dsr_reply_limit replies; /* ARP replies for a VLAN's source */
 	int failed; /* a follow-up could not be sent: reported after the frame */
 	char *err;
 	size_t errlen;
@@ -677,7 +727,7 @@ static void send_follow_up(const struct dsr_plan *plan, struct dsr_observations 
 /* A VLAN probed from a source address no host interface has: the servers
  * must learn where to send their answers, and only dsrcheck can tell them.
  * Answers ARP requests for that address in that VLAN only, one reply per
- * request. Returns 0, or -1 with live->err. */
+ * request within live->replies' bounds. Returns 0, or -1 with live->err. */
 static int answer_arp(const struct dsr_plan *plan, struct live *live, const struct dsr_frame *f)
 {
 	if (f->l3 != DSR_L3_ARP || f->arp.op != DSR_ARP_REQUEST || memcmp(f->eth_src, plan->me.mac, 6) == 0)
@@ -686,6 +736,8 @@ static int answer_arp(const struct dsr_plan *plan, struct live *live, const stru
 		const struct dsr_local *v = &plan->tagged[i];
 		if (!v->answers_arp || f->arp.tpa.s_addr != v->ip.s_addr || !dsr_frame_in_vlan(f, v->vlan))
 			continue;
+		if (!dsr_reply_limit_allow(&live->replies, v->vlan, f->arp.spa.s_addr, f->arp.sha, now_us()))
+			return 0;
 		uint8_t frame[FRAME_MAX];
 		int len = dsr_build_arp_reply(v, f->arp.sha, f->arp.spa, frame, sizeof(frame), live->err,
 					      live->errlen);
@@ -849,10 +901,13 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 	long long burst = interval * (o->rate / 200);
 	long long next_send = start;
 	struct live live = {.src = src, .dump = o->dump, .o = o, .obs = obs, .err = err, .errlen = errlen};
+	dsr_reply_limit_init(&live.replies, o->rate);
 
 	/* Whatever happens, never more than every task's every attempt, the one more
 	 * of a corrected next hop, and its follow-up: more would be a bug, and a bug
-	 * must not flood the segment. */
+	 * must not flood the segment. ARP replies are bounded by live.replies
+	 * instead: others' requests, not the plan, decide how many there are, and a
+	 * flood of them must not end the run. */
 	size_t frame_cap = plan->ntasks * ((size_t)o->retries + 3) + 16;
 
 	if (dsr_engine_prepare(plan, obs) < 0) {
@@ -872,7 +927,7 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 				 obs->frames_sent);
 			return -1;
 		}
-		if (obs->frames_sent >= frame_cap) {
+		if (obs->frames_sent - live.replies.sent >= frame_cap) {
 			snprintf(err, errlen, "stopped at the cap of %zu frames for this run", frame_cap);
 			return -1;
 		}
@@ -883,7 +938,7 @@ static int run_loop(const struct dsr_plan *plan, struct dsr_source *src,
 		if (next_send < now - burst)
 			next_send = now - burst;
 		/* Send what is due, as fast as the rate allows. */
-		while (sent_one && now >= next_send && obs->frames_sent < frame_cap) {
+		while (sent_one && now >= next_send && obs->frames_sent - live.replies.sent < frame_cap) {
 			sent_one = false;
 			/* ARP first: every probe waits for its next hop's MAC, and an ARP
 			 * task asks all its tries a timeout apart, so an ARP request left

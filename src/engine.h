@@ -88,6 +88,37 @@ int dsr_engine_prepare(const struct dsr_plan *plan, struct dsr_observations *obs
 void dsr_engine_feed(const struct dsr_plan *plan, const uint8_t *bytes, size_t caplen,
 		     const struct timeval *ts, bool record_attempts, struct dsr_observations *obs);
 
+/* The ARP replies dsrcheck sends for a VLAN's source address (one no host
+ * interface holds) are bounded on their own, whatever asks: a requester (VLAN,
+ * address, MAC) gets at most one reply per DSR_REPLY_PEER_MS, enough for a
+ * kernel's retransmitted request (Linux: 1 s) to be answered, and all of them
+ * together at most half the rate, in bursts of a tenth of a second's worth
+ * (DSR_REPLY_BURST_MIN at least), so that a flood of requests can neither
+ * multiply into replies nor take the probes' half of the rate. */
+#define DSR_REPLY_PEER_MS 500
+#define DSR_REPLY_PEERS 64
+#define DSR_REPLY_BURST_MIN 8
+struct dsr_reply_limit {
+	long long cost_us, burst_us; /* per reply; how far ahead the bucket may run */
+	long long busy_until;        /* when every reply sent so far is paid for */
+	struct {
+		long long last_us;
+		uint32_t ip;
+		uint16_t vlan;
+		uint8_t mac[6];
+	} peers[DSR_REPLY_PEERS];   /* the latest requesters answered */
+	size_t npeers;
+	size_t sent, refused;
+};
+
+/* A limit for a run at rate frames per second. */
+void dsr_reply_limit_init(struct dsr_reply_limit *l, unsigned rate);
+
+/* Whether the request from ip (network order) and mac in vlan, seen at now_us,
+ * gets a reply; counts it as sent or refused. */
+bool dsr_reply_limit_allow(struct dsr_reply_limit *l, uint16_t vlan, uint32_t ip, const uint8_t mac[6],
+			   long long now_us);
+
 /* The capture filter for a plan: ARP, and ICMP/TCP addressed to us on our ports. */
 #define DSR_FILTER_MAX 32768
 void dsr_engine_filter(const struct dsr_plan *plan, char *out, size_t outlen);

@@ -290,6 +290,12 @@ static const char *const vlan_tagged =
 static const char *const no_ipv6 =
 	"this host has no IPv6 address on the segment to probe from: give its interface one";
 
+/* Whatever IPv6 address the trunk has is not the VLAN's, and dsrcheck has no
+ * IPv6 source of its own there (nobody would answer Neighbor Discovery for it). */
+static const char *const no_ipv6_tagged =
+	"the VLAN is probed tagged from a trunk, where dsrcheck has no IPv6 source (the nd checks run, "
+	"the IPv6 IP checks cannot); run from a sub-interface in the VLAN for these checks";
+
 static bool link_local(const struct in6_addr *a)
 {
 	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
@@ -639,7 +645,7 @@ static struct dsr_task *add_ip6_probe(struct builder *b, const struct dsr_probe 
 	if (!t->probe)
 		return t;
 	if (!b->plan->me.has_ip6 || b->vantage) {
-		skip(t, DSR_REASON(NO_IPV6), no_ipv6);
+		skip(t, DSR_REASON(NO_IPV6), b->vantage ? no_ipv6_tagged : no_ipv6);
 		return t;
 	}
 	t->resolver = resolver;

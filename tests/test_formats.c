@@ -795,6 +795,30 @@ static void test_prometheus_findings(void **state)
 	free(got);
 }
 
+/* Once a finding is tagged, every dsrcheck_findings series has a vlan label
+ * ("" untagged), as the inventory's series do: the same kind about nobody in
+ * VLANs 20 and 30 is two series, not one counting 2. */
+static void test_prometheus_findings_vlan(void **state)
+{
+	const char *one[] = {"rs1"};
+	struct dsr_finding f[3] = {
+		{.name = "split-brain", .status = DSR_FAIL, .vlan = 20},
+		{.name = "split-brain", .status = DSR_FAIL, .vlan = 30},
+		{.name = "server-down", .status = DSR_FAIL, .servers = one, .nservers = 1},
+	};
+	struct dsr_run run = {.version = "t", .findings = f, .nfindings = 3};
+	char *got = render("prometheus", &run);
+
+	(void)state;
+	promtool_valid(got);
+	assert_non_null(strstr(got, "# TYPE dsrcheck_findings gauge\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\",vlan=\"20\"} 1\n"
+				    "dsrcheck_findings{kind=\"split-brain\",server=\"\",vlan=\"30\"} 1\n"
+				    "dsrcheck_findings{kind=\"server-down\",server=\"rs1\",vlan=\"\"} 1\n"
+				    "# HELP dsrcheck_check_ok "));
+	free(got);
+}
+
 static void test_prometheus_content(void **state)
 {
 	struct dsr_run run = sample_run();
@@ -824,6 +848,45 @@ static void test_prometheus_content(void **state)
 	free(got);
 }
 
+/* Three checks alike (the labels tests make them differ by one thing). */
+static void three_checks(struct dsr_check c[3], const char *id, const char *service, const char *target,
+			 int port)
+{
+	memset(c, 0, 3 * sizeof(*c));
+	for (size_t i = 0; i < 3; i++) {
+		c[i].id = id;
+		c[i].service = service;
+		c[i].port = port;
+		snprintf(c[i].target, sizeof(c[i].target), "%s", target);
+	}
+}
+
+/* The same check of the same address in VLANs 20 and 30 (analyze of a trunk):
+ * two series with a vlan label, where without it the second was a repeat and
+ * had none; an untagged check in the same run gets vlan="". */
+static void test_prometheus_checks_vlan(void **state)
+{
+	struct dsr_check c[3];
+	struct dsr_run run = {.version = "t", .checks = c, .nchecks = 3};
+	char *got;
+
+	(void)state;
+	three_checks(c, "arp.conflict", NULL, "198.18.0.22", -1);
+	c[0].status = c[1].status = c[2].status = DSR_FAIL;
+	c[0].vlan = 20;
+	c[1].vlan = 30;
+	got = render("prometheus", &run);
+	promtool_valid(got);
+	assert_non_null(strstr(got, "\ndsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"20\"} 0\n"
+				    "dsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"30\"} 0\n"
+				    "dsrcheck_check_ok{check=\"arp.conflict\",service=\"\",server=\"\","
+				    "target=\"198.18.0.22\",port=\"\",vlan=\"\"} 0\n"));
+	assert_non_null(strstr(got, "target=\"198.18.0.22\",port=\"\",vlan=\"30\",status=\"fail\"} 1\n"));
+	free(got);
+}
+
 /* One repeated label set would make the collector drop the whole file. */
 static void test_prometheus_repeat(void **state)
 {
@@ -832,12 +895,7 @@ static void test_prometheus_repeat(void **state)
 	char *got;
 
 	(void)state;
-	memset(c, 0, sizeof c);
-	for (size_t i = 0; i < 3; i++) {
-		c[i].id = "tcp.rip";
-		c[i].service = "web";
-		c[i].port = 80;
-	}
+	three_checks(c, "tcp.rip", "web", "", 80);
 	c[1].status = DSR_FAIL;
 	c[2].service = "w\xfe"; /* escapes to the same label as "w\xff" below */
 	c[0].service = "w\xff";
@@ -1097,7 +1155,9 @@ int main(void)
 		cmocka_unit_test(test_junit_parsed),
 		cmocka_unit_test(test_prometheus_content),
 		cmocka_unit_test(test_prometheus_findings),
+		cmocka_unit_test(test_prometheus_findings_vlan),
 		cmocka_unit_test(test_prometheus_repeat),
+		cmocka_unit_test(test_prometheus_checks_vlan),
 		cmocka_unit_test(test_nagios_status),
 		cmocka_unit_test(test_nagios_findings),
 		cmocka_unit_test(test_all_bytes),

@@ -195,6 +195,25 @@ static struct dsr_passive *reload(struct state *s, const char *ini)
 	return s->p;
 }
 
+/* A balancer named by its address alone joins the balancer set when the
+ * capture shows its MAC, from then on: watch alerts on the VIP claims of
+ * a MAC outside the set as they happen, never on the balancer's. */
+static void balancer_learned_from_capture(void **state)
+{
+	struct state *s = *state;
+	const uint8_t lb_ip[4] = {198, 18, 0, 2};
+	uint8_t f[128];
+
+	reload(s, WEB "balancer = 198.18.0.2\n" SERVERS);
+	dsr_passive_on_alert(s->p, on_alert, s);
+	feed(s, f, craft_arp(f, 2, lb_mac, lb_ip, client_mac, client_ip));
+	feed(s, f, craft_arp(f, 2, lb_mac, vip, client_mac, client_ip));
+	assert_int_equal(s->alerts, 0);
+	feed(s, f, craft_arp(f, 2, odd_mac, vip, client_mac, client_ip));
+	assert_int_equal(s->alerts, 1);
+	assert_non_null(strstr(s->last_alert, "vip-claim 198.18.0.100"));
+}
+
 /* The single owner of the VIP is named and said to be unverified, never
  * called the balancer; the fix says how to verify it. */
 static void unverified_owner(void **state)
@@ -1059,6 +1078,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(healthy_traffic, setup, teardown),
 		cmocka_unit_test_setup_teardown(claims_and_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(balancer_learned_from_capture, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(bounded_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(unverified_owner, setup, teardown),

@@ -647,6 +647,45 @@ static void vlan_service_probed_tagged(void **state)
 	dsr_config_free(&cfg);
 }
 
+/* A dual-stack service on a trunk: Neighbor Discovery is probed tagged (from
+ * ::, it needs no source), the IPv6 IP checks are skipped no-ipv6 saying why
+ * (the trunk's own IPv6 address is not the VLAN's, so not "give it one"). */
+static void vlan_dual_stack_from_trunk(void **state)
+{
+	(void)state;
+	struct dsr_config cfg;
+	struct dsr_iface ifc;
+	struct dsr_plan plan;
+	struct in6_addr trunk6;
+	char err[256], text[512];
+
+	vantage(&ifc, "198.18.0.50", 24, NULL);
+	assert_int_equal(dsr_parse_ipv6("2001:2:1::60", &trunk6), 0);
+	dsr_iface_add_held6(&ifc, "eth0", &trunk6, ifc.mac);
+	snprintf(text, sizeof(text),
+		 "[service web]\nvip = 198.18.20.100, 2001:2::100\nports = 80\nbalancer-mac = 02:00:00:00:20:02\n"
+		 "vlan = 20\nsource = 198.18.20.60\nservers = rs1\n[server rs1]\n"
+		 "address = 198.18.20.11, 2001:2::11\nmac = 02:00:00:00:20:11\n");
+	assert_int_equal(build_text(&cfg, text, &ifc, &plan, err, sizeof(err)), 0);
+	assert_non_null(find(&plan, "nd.vip", NULL, -1)->probe);
+	assert_non_null(find(&plan, "nd.rip", "rs1", -1)->probe);
+	static const struct {
+		const char *id, *server;
+		int port;
+	} skipped[] = {{"icmp6.vip", NULL, -1}, {"tcp6.vip", NULL, 80}, {"dsr6.return", NULL, 80},
+		       {"icmp6.vip.direct", "rs1", -1}, {"tcp6.rip", "rs1", 80}};
+	for (size_t i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
+		const struct dsr_task *t = find(&plan, skipped[i].id, skipped[i].server, skipped[i].port);
+		assert_non_null(t);
+		assert_null(t->probe);
+		assert_string_equal(t->skip_reason, "no-ipv6");
+		assert_non_null(strstr(t->skip_summary, "tagged from a trunk"));
+	}
+	assert_string_equal(find(&plan, "tcp6.vip.conn", NULL, 80)->skip_reason, "tagged");
+	dsr_plan_free(&plan);
+	dsr_config_free(&cfg);
+}
+
 /* Only the service's own VLAN counts: rs1's address answered from VLAN 30 (or
  * untagged) is another host's, never a conflict, never an answer. */
 static void vlan_other_vlans_never_count(void **state)
@@ -836,6 +875,7 @@ int main(void)
 		cmocka_unit_test(behind_a_router),
 		cmocka_unit_test(only_one_server),
 		cmocka_unit_test(vlan_service_probed_tagged),
+		cmocka_unit_test(vlan_dual_stack_from_trunk),
 		cmocka_unit_test(vlan_other_vlans_never_count),
 		cmocka_unit_test(untagged_service_ignores_tagged_frames),
 		cmocka_unit_test(vlan_vantage_errors),

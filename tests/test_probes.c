@@ -1492,6 +1492,60 @@ static void vrrp_minimum_watch(void **state)
 	remove(path);
 }
 
+/* The ARP replies for a VLAN's source under a flood of requests: one requester
+ * gets one reply per DSR_REPLY_PEER_MS however often it asks, many requesters
+ * together at most half the rate (plus the burst), while requesters that ask
+ * as kernels do (a retransmission a second later) are all answered. */
+static void arp_replies_bounded(void **state)
+{
+	(void)state;
+	struct dsr_reply_limit l;
+	uint8_t mac[6] = {2, 0, 0, 0, 0x20, 0x11};
+	uint32_t ip = htonl(0xc6121411);
+
+	/* 10,000 requests in one second from one requester: 2 replies. */
+	dsr_reply_limit_init(&l, 500);
+	for (long long t = 0; t < 1000000; t += 100)
+		dsr_reply_limit_allow(&l, 20, ip, mac, t);
+	assert_int_equal(l.sent, 2);
+	assert_int_equal(l.refused, 9998);
+	/* The same address and MAC in another VLAN is another requester. */
+	assert_true(dsr_reply_limit_allow(&l, 30, ip, mac, 1000000));
+
+	/* 10,000 requesters in one second at rate 500: 250 a second and a burst
+	 * of 25 at most, and not starved either. */
+	dsr_reply_limit_init(&l, 500);
+	for (uint32_t i = 0; i < 10000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		dsr_reply_limit_allow(&l, 20, htonl(0xc6130000 + i), mac, (long long)i * 100);
+	}
+	assert_true(l.sent <= 250 + 25 + 1);
+	assert_true(l.sent >= 250);
+	assert_int_equal(l.sent + l.refused, 10000);
+
+	/* 100 servers, each asking, then again 1 s later and 2 s later: every
+	 * request answered. */
+	dsr_reply_limit_init(&l, 500);
+	for (int round = 0; round < 3; round++)
+		for (uint32_t i = 0; i < 100; i++) {
+			mac[5] = (uint8_t)i;
+			assert_true(dsr_reply_limit_allow(&l, 20, htonl(0xc6121400 + i), mac,
+							   round * 1000000LL + i * 5000LL));
+		}
+	assert_int_equal(l.sent, 300);
+
+	/* The lowest rates still answer, one a second after the burst. */
+	dsr_reply_limit_init(&l, 1);
+	for (uint32_t i = 0; i < 100; i++) {
+		mac[5] = (uint8_t)i;
+		dsr_reply_limit_allow(&l, 20, htonl(0xc6121400 + i), mac, (long long)i * 10000);
+	}
+	assert_int_equal(l.sent, DSR_REPLY_BURST_MIN);
+	mac[5] = 200;
+	assert_true(dsr_reply_limit_allow(&l, 20, htonl(0xc61214c8), mac, 9000000));
+}
+
 struct progress_calls {
 	struct dsr_engine_progress p[64];
 	size_t n;
@@ -1901,6 +1955,7 @@ int main(void)
 		cmocka_unit_test(connection_attempts_in_a_replay),
 		cmocka_unit_test(vrrp_master_task),
 		cmocka_unit_test(vrrp_minimum_watch),
+		cmocka_unit_test(arp_replies_bounded),
 		cmocka_unit_test(progress_while_watching),
 		cmocka_unit_test(nd_owners),
 		cmocka_unit_test(nd_claims),

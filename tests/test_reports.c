@@ -183,6 +183,45 @@ static void test_text_findings_first(void **state)
 	free(verbose);
 }
 
+/* The report in format fmt holds want. */
+static void report_has(const struct dsr_run *run, const char *fmt, const char *want)
+{
+	char *got = render_report(fmt, run, false, 0);
+
+	assert_non_null(strstr(got, want));
+	free(got);
+}
+
+/* The vantage says which VLAN it audits and how: a sub-interface of it, or
+ * tagged on a trunk from a source (that dsrcheck answers ARP for, or that is
+ * this host's own on a VLAN device); text and JSON alike. */
+static void test_vantage_vlans(void **state)
+{
+	struct dsr_run run = {.version = "t"};
+	struct dsr_vantage *v = &run.vantage;
+
+	(void)state;
+	snprintf(v->ifname, sizeof(v->ifname), "eth0.20");
+	v->sub_vlan = 20;
+	report_has(&run, "text",
+		   "vantage: eth0.20 - -, not on the servers' segment, not the balancer, VLAN 20 as a sub-interface\n");
+	report_has(&run, "json", "\"vlan\": 20");
+
+	v->sub_vlan = 0;
+	snprintf(v->ifname, sizeof(v->ifname), "eth0");
+	v->ntagged = 2;
+	v->tagged[0].vlan = 20;
+	snprintf(v->tagged[0].source, sizeof(v->tagged[0].source), "198.18.20.60");
+	v->tagged[0].answers_arp = true;
+	v->tagged[1].vlan = 30;
+	snprintf(v->tagged[1].source, sizeof(v->tagged[1].source), "198.18.30.5");
+	report_has(&run, "text",
+		   "not the balancer, on the trunk: VLAN 20 tagged from 198.18.20.60 (dsrcheck answers ARP for it), "
+		   "VLAN 30 tagged from 198.18.30.5\n");
+	report_has(&run, "json", "{\"vlan\": 20, \"source\": \"198.18.20.60\", \"answers_arp\": true}, "
+				 "{\"vlan\": 30, \"source\": \"198.18.30.5\", \"answers_arp\": false}");
+}
+
 /* A passing run says there is nothing to fix and lists no check. */
 static void test_text_all_passed(void **state)
 {
@@ -375,6 +414,57 @@ static void test_json_absent(void **state)
 	got = render_report("json", &run, false, 0);
 	assert_non_null(strstr(got, "\"checks\": []\n}\n"));
 	free(got);
+}
+
+/* Every writer names where a check looked the same way, an IPv6 address
+ * with a port in brackets (RFC 5952, section 6), whatever its escaping. */
+static void test_where(void **state)
+{
+	static const struct {
+		const char *target;
+		int port;
+		const char *where;
+	} cases[] = {
+		{"2001:2::100", 80, "[2001:2::100]:80"},
+		{"2001:2::100", -1, "2001:2::100"},
+		{"198.18.0.100", 8080, "198.18.0.100:8080"},
+		{"198.18.0.100", -1, "198.18.0.100"},
+		{"", 443, "port 443"},
+		{"", -1, ""},
+	};
+	static const char *const writers[] = {"text", "junit", "nagios", "html"};
+	struct dsr_check c;
+	char where[DSR_CHECK_WHERE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&c, 0, sizeof c);
+		snprintf(c.target, sizeof c.target, "%s", cases[i].target);
+		c.port = cases[i].port;
+		dsr_check_where(&c, where);
+		assert_string_equal(where, cases[i].where);
+	}
+	memset(&c, 0, sizeof c);
+	memset(c.target, '1', sizeof c.target); /* a full field, not terminated */
+	c.port = 65535;
+	dsr_check_where(&c, where);
+	assert_int_equal(strlen(where), sizeof c.target + strlen(":65535"));
+
+	memset(&c, 0, sizeof c);
+	c.id = "tcp6.vip.direct";
+	c.server = "rs2";
+	snprintf(c.target, sizeof c.target, "2001:2::100");
+	c.port = 80;
+	c.status = DSR_FAIL;
+	c.reason = "refused";
+	struct dsr_run run = {.checks = &c, .nchecks = 1};
+	dsr_run_count(&run);
+	for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+		char *got = render_report(writers[i], &run, false, 0);
+		if (!strstr(got, "[2001:2::100]:80"))
+			fail_msg("%s does not write [2001:2::100]:80:\n%s", writers[i], got);
+		free(got);
+	}
 }
 
 static void test_write_error(void **state)
@@ -593,12 +683,14 @@ int main(void)
 		cmocka_unit_test(test_text_verbose_golden),
 		cmocka_unit_test(test_text_findings_first),
 		cmocka_unit_test(test_text_all_passed),
+		cmocka_unit_test(test_vantage_vlans),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_last_line),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_text_escape),
 		cmocka_unit_test(test_json_absent),
+		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_status_names),

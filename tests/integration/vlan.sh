@@ -12,6 +12,8 @@
 #     trunk and answers ARP requests there for the VIP and rs1's address;
 #   - the evidence file (--pcap) holds frames tagged 20 and none of VLAN 30;
 #   - a control: the same trunk audited without `vlan =` blames nobody of VLAN 30;
+#   - (vlan-healthy) a flood of ARP requests for the trunk's source from rs3: the
+#     replies stay bounded, the verdicts and exit status unchanged;
 #   - analyze of a capture taken on the trunk during an audit, with the trunk's
 #     configuration, gives the verdicts of the same capture without VLAN 30's frames.
 #
@@ -185,6 +187,35 @@ check_trunk() {
 	assert "$at: VLAN 30's host was on the trunk during the run ($n30 frames)" "" test "$n30" -gt 0
 }
 
+# check_flood SCENARIO MODE: rs3 floods ARP requests for the trunk's source (8000, about
+# 4000 a second) while dsrcheck audits from the trunk: its replies to rs3 stay within one
+# per 500 ms, and the run, its verdicts and exit status are the scenario's. Without the
+# bound every request seen got a reply and the replies ended the run at its frame cap
+# (exit 3).
+RS3_MAC=02:00:00:00:20:13
+check_flood() {
+	local s=$1 m=$2 tag="$1-$2-flood" at="$1 ($2 tags) from the trunk, rs3 flooding ARP for the source"
+	local want_rc=0 asked answered ms
+	[[ -z $(expect_fails "$s") ]] || want_rc=1
+	ip netns exec dsrvl-rs3 "$py" fixtures/lab/wire.py ask eth0 198.18.20.60 0.0002 8000 \
+		</dev/null >/dev/null 2>&1 8>&- &
+	OWN_PIDS+=("$!")
+	sleep 0.2
+	run_dsr trunk "$tag" -f json -c "$TRUNK_CONFIG" --pcap "$WORK/$tag.pcap"
+	lab_test_stop_own
+	assert_eq "$at: exit status $want_rc" "$want_rc" "$RC"
+	assert_eq "$at: stderr" "" "$(grep -v '^dsrcheck: evidence' "$WORK/$tag.err" || true)"
+	assert_eq "$at: failing checks (id server port reason)" "$(expect_fails "$s" | LC_ALL=C sort)" \
+		"$(checks_with "$tag" fail)"
+	assert_eq "$at: skipped checks" "$TRUNK_SKIPS" "$(checks_with "$tag" skip)"
+	asked=$(pcap_count "$WORK/$tag.pcap" "vlan 20 and arp and ether src $RS3_MAC and arp[6:2] = 1 and arp[24:4] = 0xc612143c")
+	answered=$(pcap_count "$WORK/$tag.pcap" "vlan 20 and arp and ether dst $RS3_MAC and arp[6:2] = 2 and arp[14:4] = 0xc612143c")
+	ms=$(jqr "$tag" .duration_ms)
+	assert "$at: the flood reached dsrcheck ($asked requests in the evidence)" "" test "$asked" -ge 100
+	assert "$at: replies to rs3 ($answered in $ms ms) at most one per 500 ms" "" \
+		test "$answered" -ge 1 -a "$answered" -le $((ms / 500 + 1))
+}
+
 # check_sub SCENARIO: the same service from sub, untagged; then (b): its verdicts are
 # the trunk's.
 check_sub() {
@@ -261,6 +292,7 @@ for s in "${SCENARIOS[@]}"; do
 		vl_up "$s" "$m" || continue
 		check_trunk "$s" "$m"
 		if [[ $m == metadata ]]; then
+			[[ $s != vlan-healthy ]] || check_flood "$s" "$m"
 			check_untagged "$s" "$m"
 			check_analyze "$s" "$m"
 		fi
