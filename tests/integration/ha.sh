@@ -182,8 +182,9 @@ watch_across_failover() {
 	wait "$pid" || rc=$?
 	out=$(cat "$WORK/watch-$s.out" "$WORK/watch-$s.err" 2>/dev/null)
 	assert_eq "$at: exit status 0 on SIGTERM" 0 "$rc"
-	assert "$at: an event line names the failover lb1 -> lb2" "$out" \
-		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2' "$WORK/watch-$s.out"
+	assert "$at: an event line names the failover lb1 -> lb2, its duration and its gratuitous ARPs" "$out" \
+		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2.* at [0-9:.]+Z in [0-9]+ ms, [0-9]+ gratuitous ARPs? \(' \
+		"$WORK/watch-$s.out"
 	assert_eq "$at: no alert" "" "$(grep '^alert' "$WORK/watch-$s.out" || true)"
 }
 
