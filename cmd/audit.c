@@ -5,9 +5,41 @@
 #include <stdlib.h>
 
 #include "../platform/os.h"
+#include "../src/catalogue.h"
 #include "../src/engine.h"
 #include "../src/verdict.h"
 #include "cmd.h"
+
+/* A balancer's VIP may change hands while the run lasts (a failover from or
+ * to this host): the interface read again at the end says which of the VIP's
+ * owner checks began on one side of it and ended on the other, for their
+ * judges (probes/arp.c, probes/vrrp.c). */
+static void vip_moves(const struct dsr_config *cfg, const struct dsr_iface *ifc,
+		      const struct dsr_plan *plan, struct dsr_observations *obs)
+{
+	struct dsr_iface *now = malloc(sizeof(*now));
+	char err[256];
+
+	if (!plan->is_balancer || !now ||
+	    dsr_platform_iface(ifc->name, cfg->services[0].vip, now, err, sizeof(err)) < 0) {
+		free(now);
+		return;
+	}
+	for (size_t i = 0; i < plan->ntasks && i < obs->nstate; i++) {
+		const struct dsr_task *t = &plan->tasks[i];
+		bool before;
+		if (t->check_id == DSR_ID(VRRP_MASTER) && t->probe)
+			before = t->vip_held;
+		else if (t->check_id == DSR_ID(ARP_VIP) && t->probe)
+			before = t->local_owner;
+		else
+			continue;
+		bool after = dsr_iface_holder(now, t->target, NULL) != NULL;
+		obs->state[i].vip_released = before && !after;
+		obs->state[i].vip_acquired = !before && after;
+	}
+	free(now);
+}
 
 int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config *cfg,
 		       const struct dsr_iface *ifc, struct dsr_plan *plan, struct dsr_source *src,
@@ -31,6 +63,7 @@ int dsr_cmd_audit_once(const struct dsr_cmd_options *o, const struct dsr_config 
 		return -1;
 	}
 	result->duration_ms = dsr_cmd_elapsed_ms(&result->started);
+	vip_moves(cfg, ifc, plan, &obs);
 	if (!o->quiet && o->verbose)
 		fprintf(stderr,
 			"dsrcheck: sent %zu frames; captured %zu (%zu truncated, %zu invalid, %zu unrelated, "

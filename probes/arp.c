@@ -104,6 +104,15 @@ static bool gratuitous(const struct dsr_observation *o)
 	return o->kind == DSR_OBS_ARP_REPLY && o->arp_tpa.s_addr == o->ip.s_addr;
 }
 
+/* This host's name in the balancer set, for a failover from or to it. */
+static const char *self_name(const struct dsr_judge_ctx *ctx)
+{
+	for (size_t i = 0; ctx->ha && i < ctx->ha->n; i++)
+		if (ctx->task->self_balancer >= 0 && ctx->ha->members[i].balancer == ctx->task->self_balancer)
+			return ctx->ha->members[i].name;
+	return "this host";
+}
+
 /* The VIP's answers against the balancer set. Exactly one owner may answer
  * within one probe window: two members answering the same request are two
  * masters (split-brain), whoever was first; members that take turns between
@@ -140,7 +149,7 @@ static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_o
 			}
 		}
 	}
-	if (others)
+	if (others || !last)
 		return false; /* a MAC outside the set: the conflict and wrong-owner verdicts */
 	if (split[0]) {
 		member_text(split[0], a, sizeof(a));
@@ -154,6 +163,18 @@ static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_o
 	}
 	out->status = DSR_PASS;
 	member_text(last, b, sizeof(b));
+	/* The VIP left this host during the run (its answers were never on the
+	 * wire: it is the holder) or reached it (its own answers neither): the
+	 * other member's answers are the other side of one failover. */
+	if (ctx->state->vip_released || ctx->state->vip_acquired) {
+		bool released = ctx->state->vip_released;
+		snprintf(text, sizeof(text), "failover %s -> %s", released ? self_name(ctx) : first->name,
+			 released ? last->name : self_name(ctx));
+		dsr_evidence_list_add(out, "events", text);
+		dsr_check_summary(out, "%s is answered by %s; this host %s the VIP during the run (%s)", ip, b,
+				  released ? "released" : "took over", text);
+		return true;
+	}
 	if (changes == 0) {
 		dsr_check_summary(out, "%s is answered by %s only", ip, b);
 		return true;
@@ -198,7 +219,11 @@ void dsr_judge_owners(const struct dsr_judge_ctx *ctx, const struct dsr_observat
 	char ip[DSR_IPV6_TEXT];
 	const char *asked = t->v6 ? "Neighbor Discovery" : "ARP";
 	dsr_task_addr_text(t, ip);
-	if (t->local_owner) {
+	if (t->local_owner && ctx->state->vip_released && nobs == 0) {
+		out->status = DSR_PASS;
+		dsr_check_summary(out, "%s was %s's when the run began and was released during it; no other "
+				  "host answered %s for it yet", ip, self_name(ctx), asked);
+	} else if (t->local_owner && !ctx->state->vip_released) {
 		/* On the balancer our own interface owns the VIP; any answer is another owner. */
 		if (nmacs == 0) {
 			out->status = DSR_PASS;

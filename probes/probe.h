@@ -148,7 +148,8 @@ struct dsr_task {
 	/* vrrp.master: this host holds the VIP, so VRRP made it master (its own
 	 * advertisements may leave by a macvlan the capture does not see). */
 	bool vip_held;
-	int self_balancer; /* the service's balancer this host is (by address), -1 none */
+	/* vrrp.master, arp.vip: the service's balancer this host is (by address), -1 none */
+	int self_balancer;
 
 	/* IP probes: the ARP task `resolver` that learns the Ethernet destination
 	 * (the target itself on-link, or the gateway). */
@@ -204,6 +205,12 @@ struct dsr_task_state {
 	 * the task has new identifiers and is owed one try at the configured MAC,
 	 * whatever its retry budget says. */
 	bool corrected_try_due;
+	/* The VIP's owner checks (arp.vip, vrrp.master) on a balancer: the VIP was
+	 * this host's when the plan was made and no longer is when the run ended
+	 * (released), or the other way round (acquired). A failover from or to
+	 * this host during the run: the other member's answers and advertisements
+	 * are then its turn, not a second owner. */
+	bool vip_released, vip_acquired;
 };
 
 /* Everything a judge may read, none of which it may change: the task as

@@ -113,12 +113,20 @@ static void vrrp_judge(const struct dsr_judge_ctx *j, const struct dsr_observati
 	const struct dsr_task_state *s = j->state;
 	const struct dsr_service *svc = j->task->svc;
 	struct dsr_ownership own;
+	struct timeval end = s->watch_to;
 
-	dsr_ownership_of_run(&own, svc, NULL, &obs, &nobs, 1, &s->watch_to);
-	int64_t from = us_of(&s->watch_from), to = us_of(&s->watch_to);
+	/* Taken over during the run: this host is the master since, and its own
+	 * advertisements are not in its capture, so the silence after the old
+	 * master's last one is its own mastership, not nobody's. */
+	if (s->vip_acquired && nobs)
+		end = obs[nobs - 1].ts;
+	/* VRRP only: the gratuitous ARPs are arp.vip's to see. */
+	dsr_ownership_of_run(&own, svc, NULL, &obs, &nobs, 1, false, &end);
+	int64_t from = us_of(&s->watch_from), to = us_of(&end);
 	if (s->nmatched > nobs)
 		dsr_evidence_int(out, "adverts_not_kept", (long long)(s->nmatched - nobs));
-	if (j->task->vip_held && held_verdict(j->task, &own, to - from, out))
+	/* Released during the run: the master that follows is this host's successor. */
+	if (j->task->vip_held && !s->vip_released && held_verdict(j->task, &own, to - from, out))
 		return;
 	dsr_vrrp_master_verdict(out, &own, svc, to > from ? to - from : 0);
 }

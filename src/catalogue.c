@@ -170,7 +170,10 @@ const struct dsr_fix_def dsr_fixes[DSR_FIX_COUNT] = {
 		"other's VRRP advertisements. Let IP protocol 112 through both firewalls (nftables: ip "
 		"protocol vrrp accept; iptables: -p vrrp -j ACCEPT), check the link between them, give both "
 		"the same virtual_router_id and authentication, or use unicast_src_ip/unicast_peer where "
-		"multicast does not pass; on an appliance pair, check its HA link.", NULL, NULL},
+		"multicast does not pass; on an appliance pair, check its HA link. An owner that goes back "
+		"and forth is a member taking the VIP back as soon as it returns: give the members distinct "
+		"priorities, and state BACKUP with nopreempt on both (or preempt_delay), so a member that "
+		"comes back stays backup.", NULL, NULL},
 	[DSR_FIX_BASE_MAC] = {"base-mac",
 		"Balancer {from} claims the VIP {vip} with its own MAC {mac}, not the VRRP virtual MAC, so "
 		"clients are sent where nothing forwards the VIP: on that balancer set sysctl -w "

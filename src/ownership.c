@@ -434,6 +434,7 @@ static void failover_event(struct dsr_ownership *o, const struct dsr_own_pending
 	int who = p->to;
 	if (who >= 0)
 		e->garps = (unsigned)(o->owners[who].gratuitous - p->garps_before);
+	e->garps_unseen = o->claims_unseen;
 	o->last_failover = who >= 0 ? (long)o->nevents : -1;
 	emit(o, e);
 }
@@ -666,15 +667,16 @@ static void clock_text(int64_t us, char *out, size_t len)
 
 void dsr_own_event_text(const struct dsr_own_event *e, char *out, size_t len)
 {
-	char at[32], took[48] = "";
+	char at[32], took[48] = "", garps[32] = "";
 
 	clock_text(e->us, at, sizeof(at));
 	if (e->duration_us >= 0)
 		snprintf(took, sizeof(took), " in %lld ms", (long long)(e->duration_us / 1000));
 	switch (e->kind) {
 	case DSR_OWN_FAILOVER:
-		snprintf(out, len, "failover %s -> %s at %s%s, %u gratuitous ARP%s%s", e->from, e->to, at,
-			 took, e->garps, e->garps == 1 ? "" : "s",
+		if (!e->garps_unseen)
+			snprintf(garps, sizeof(garps), ", %u gratuitous ARP%s", e->garps, e->garps == 1 ? "" : "s");
+		snprintf(out, len, "failover %s -> %s at %s%s%s%s", e->from, e->to, at, took, garps,
 			 !e->vrrp ? " (no VRRP seen)" : e->graceful ? " (graceful: priority 0)"
 								     : " (the old master went silent)");
 		break;
@@ -753,7 +755,7 @@ void dsr_ownership_observe(struct dsr_ownership *o, const struct dsr_observation
 
 void dsr_ownership_of_run(struct dsr_ownership *o, const struct dsr_service *svc,
 			  const struct dsr_ha_set *set, const struct dsr_observation *const *lists,
-			  const size_t *counts, size_t nlists, const struct timeval *end)
+			  const size_t *counts, size_t nlists, bool claims, const struct timeval *end)
 {
 	struct dsr_ha_set configured;
 
@@ -762,6 +764,7 @@ void dsr_ownership_of_run(struct dsr_ownership *o, const struct dsr_service *svc
 		set = &configured;
 	}
 	dsr_ownership_init(o, svc, set);
+	o->claims_unseen = !claims;
 	dsr_ownership_observe(o, lists, counts, nlists);
 	dsr_ownership_finish(o, (int64_t)end->tv_sec * 1000000 + end->tv_usec);
 }

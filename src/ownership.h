@@ -120,6 +120,7 @@ struct dsr_own_event {
 	int64_t duration_us; /* failover: old master's last (or priority-0) advertisement to the new
 			      * owner's first claim; no-master: the gap; -1: unknown */
 	unsigned garps;      /* failover: gratuitous ARPs of the new owner */
+	bool garps_unseen;   /* failover: the ARP claims were not watched, so garps says nothing */
 	bool graceful;       /* failover: the old master resigned (priority 0) */
 	bool vrrp;           /* a VRRP transition was seen behind it */
 };
@@ -177,6 +178,7 @@ struct dsr_ownership {
 	long last_failover; /* event number whose gratuitous ARPs are still counted, -1 none */
 	int64_t first_us, last_us;
 	bool finished;
+	bool claims_unseen; /* fed advertisements only (dsr_ownership_of_run without claims) */
 };
 
 /* Starts an empty timeline for svc (may be NULL: VRRP only) whose owners are
@@ -224,10 +226,12 @@ void dsr_ownership_observe(struct dsr_ownership *o, const struct dsr_observation
 /* All of it for one run: the timeline of svc, named by set (NULL: the
  * configured MACs only), from its observations (lists as above: the VIP's ARP
  * tasks and the vrrp.master task), finished at end (the run's end, capture
- * clock). Then dsr_vip_ownership_verdict (owner_verdict.h) says split-brain,
- * flip-flop or failover. */
+ * clock). claims: the lists hold the VIP's ARP claims; without them (the
+ * vrrp.master task alone) a failover's gratuitous ARPs are not counted, and
+ * its event does not say that none were sent. Then dsr_vip_ownership_verdict
+ * (owner_verdict.h) says split-brain, flip-flop or failover. */
 void dsr_ownership_of_run(struct dsr_ownership *o, const struct dsr_service *svc,
 			  const struct dsr_ha_set *set, const struct dsr_observation *const *lists,
-			  const size_t *counts, size_t nlists, const struct timeval *end);
+			  const size_t *counts, size_t nlists, bool claims, const struct timeval *end);
 
 #endif

@@ -383,6 +383,16 @@ static int conn_ports(struct builder *b)
 }
 
 /* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
+/* Which of the service's balancers this host is, by address; -1 for none. */
+static int self_balancer(const struct builder *b, const struct dsr_service *svc)
+{
+	int self = -1;
+	for (size_t i = 0; i < svc->nbalancers; i++)
+		if (dsr_iface_has_addr(b->ifc, svc->balancers[i].addr))
+			self = (int)i;
+	return self;
+}
+
 static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link, bool held)
 {
 	if (!on_link)
@@ -399,10 +409,7 @@ static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool
 	t->passive = true;
 	t->svc = svc;
 	t->vip_held = held;
-	t->self_balancer = -1;
-	for (size_t i = 0; i < svc->nbalancers; i++)
-		if (dsr_iface_has_addr(b->ifc, svc->balancers[i].addr))
-			t->self_balancer = (int)i;
+	t->self_balancer = self_balancer(b, svc);
 	return 0;
 }
 
@@ -450,6 +457,7 @@ static int plan_vip(struct builder *b, const struct dsr_service *svc)
 	struct dsr_task *t = add_arp_check(b, DSR_ID(ARP_VIP), svc, NULL, svc->vip);
 	if (!t)
 		return -1;
+	t->self_balancer = self_balancer(b, svc);
 	size_t vip_arp = t->probe && !local ? index_of(b, t) : DSR_NO_TASK;
 
 	if (!on_link) {

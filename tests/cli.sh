@@ -611,6 +611,14 @@ wants "analyze without a deployment: the address inventory" 1 '^  198.18.0.22 +f
 	analyze "$ROOT/fixtures/pcap/arp-table.pcap"
 wants "analyze: a VRRP failover is an event of a passing run" 0 'failover lb1 -> lb2 at [0-9:.]+Z in 3640 ms' \
 	analyze "$ROOT/fixtures/pcap/vrrp-failover-crash.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini" -f json
+# The HA lab's recordings (keepalived's own frames): each failover with its duration
+# and its gratuitous ARPs.
+for rec in "graceful 614 graceful: priority 0" "crash 3611 the old master went silent"; do
+	read -r how ms why <<<"$rec"
+	wants "analyze: keepalived's $how failover, with its duration and gratuitous ARPs" 0 \
+		"failover lb1 -> lb2 at [0-9:.]+Z in $ms ms, 10 gratuitous ARPs \\($why\\)" \
+		analyze "$ROOT/fixtures/pcap/ha-failover-$how.pcap" -c "$ROOT/fixtures/lab/dsrcheck-ha.ini" -f json
+done
 wants "analyze: two VRRP masters fail vrrp.master split-brain" 1 'vrrp.master.*split-brain: lb1 and lb2 both' \
 	analyze "$ROOT/fixtures/pcap/vrrp-split-brain.pcap" -c "$ROOT/fixtures/config/vrrp-pair.ini"
 

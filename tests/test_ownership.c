@@ -457,7 +457,7 @@ static void from_observations(void **state)
 	const struct dsr_observation *lists[] = {vrrp, arp, claim_again};
 	size_t counts[] = {nvrrp, narp, 1};
 	struct timeval end = {.tv_sec = 1796212815};
-	dsr_ownership_of_run(&s->own, &s->cfg.services[0], NULL, lists, counts, 3, &end);
+	dsr_ownership_of_run(&s->own, &s->cfg.services[0], NULL, lists, counts, 3, true, &end);
 	assert_int_equal(dsr_ownership_kept(&s->own), 1);
 	const struct dsr_own_event *e = dsr_ownership_event(&s->own, 0);
 	assert_int_equal(e->kind, DSR_OWN_FAILOVER);
@@ -465,6 +465,18 @@ static void from_observations(void **state)
 	assert_string_equal(e->to, "lb2");
 	assert_int_equal(e->garps, 2);
 	assert_int_equal(e->duration_us, 4001000);
+	char text[160];
+	dsr_own_event_text(e, text, sizeof(text));
+	assert_non_null(strstr(text, " in 4001 ms, 2 gratuitous ARPs"));
+	/* The advertisements alone (the audit's vrrp.master, which watches no
+	 * ARP): the failover says nothing of gratuitous ARPs, never "0". */
+	dsr_ownership_of_run(&s->own, &s->cfg.services[0], NULL, lists, counts, 1, false, &end);
+	assert_int_equal(dsr_ownership_kept(&s->own), 1);
+	e = dsr_ownership_event(&s->own, 0);
+	assert_int_equal(e->kind, DSR_OWN_FAILOVER);
+	dsr_own_event_text(e, text, sizeof(text));
+	assert_string_equal(text, "failover lb1 -> lb2 at 12:00:08.000000Z in 4000 ms (the old master went silent)");
+	assert_null(strstr(text, "gratuitous"));
 	stop(s);
 }
 

@@ -510,6 +510,8 @@ static void flip_flop_and_no_master(void **state)
 	struct dsr_check *c = analyze_pair(s, "fixtures/pcap/vrrp-flip-flop.pcap", &n);
 	const struct dsr_check *v = check(c, n, "arp.vip", NULL, -1);
 	assert_string_equal(v->reason, "flip-flop");
+	/* A member taking the VIP back as it returns: the remedy says how to stop it. */
+	assert_non_null(strstr(dsr_check_remedy_text(v), "nopreempt"));
 	assert_int_equal(s->alerts, 1);
 	assert_non_null(strstr(s->last_alert, "flip-flop lb1 -> lb2"));
 	free(c);

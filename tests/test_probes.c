@@ -812,6 +812,9 @@ static void vip_owners_of_a_pair(void **state)
 		assert_non_null(strstr(evidence(&c, "owners"), "lb1"));
 		assert_non_null(strstr(evidence(&c, "owners"), "lb2"));
 		assert_non_null(strstr(c.remedy, "protocol"));
+		assert_non_null(strstr(c.remedy, "unicast_peer"));
+		assert_non_null(strstr(c.remedy, "nopreempt"));
+		assert_non_null(strstr(c.remedy, "HA link"));
 		fixture_free(fx);
 	}
 
@@ -862,6 +865,44 @@ static void vip_owners_of_a_pair(void **state)
 	assert_int_equal(judge(fx, 4).status, DSR_PASS); /* our own vrrp.51 */
 	feed(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip));
 	assert_string_equal(judge(fx, 4).reason, "split-brain");
+	fixture_free(fx);
+	/* ... unless this host (lb1) let the VIP go during the run: lb2's answers
+	 * are its successor's, one failover. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	fx->tasks[4].local_owner = true;
+	memcpy(fx->tasks[4].local_mac, lb_mac, 6);
+	fx->tasks[4].self_balancer = 0;
+	feed(fx, f, craft_arp(f, 2, lb2_mac, vip, me_mac, me_ip));
+	assert_string_equal(judge(fx, 4).reason, "split-brain");
+	st(fx, 4)->vip_released = true;
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "events"), "failover lb1 -> lb2");
+	fixture_free(fx);
+	/* Released, and nobody answered yet. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	fx->tasks[4].local_owner = true;
+	fx->tasks[4].self_balancer = 0;
+	st(fx, 4)->vip_released = true;
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_non_null(strstr(c.summary, "was lb1's when the run began and was released during it"));
+	fixture_free(fx);
+	/* The backup (lb2) took the VIP over during the run: its own answers are
+	 * never on the wire, lb1's before are the other side of the failover. */
+	fx = fixture_new();
+	fx->ctx[4].ha = &set;
+	fx->tasks[4].self_balancer = 1;
+	feed(fx, f, craft_arp(f, 2, lb_mac, vip, me_mac, me_ip));
+	c = judge(fx, 4);
+	assert_null(evidence(&c, "events"));
+	st(fx, 4)->vip_acquired = true;
+	c = judge(fx, 4);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(evidence(&c, "events"), "failover lb1 -> lb2");
+	assert_non_null(strstr(c.summary, "this host took over the VIP during the run"));
 	fixture_free(fx);
 }
 
@@ -1370,6 +1411,23 @@ static void vrrp_master_task(void **state)
 	c = vrrp_verdict(&r, 4000000);
 	assert_string_equal(c.reason, "split-brain");
 	assert_string_equal(c.summary, "lb1 holds the VIP as master of vrrp-id 51, and lb2 advertises as master too");
+	/* ... unless this host let the VIP go during the run: lb2 is its successor. */
+	r.obs.state[0].vip_released = true;
+	c = vrrp_verdict(&r, 4000000);
+	assert_int_equal(c.status, DSR_PASS);
+	assert_string_equal(c.summary, "one master advertised vrrp-id 51: lb2 (198.18.0.3) priority 100 every "
+				       "1.00 s; 1 adverts");
+	vrrp_done(&r);
+
+	/* The backup took the VIP over during the run: after lb1's last
+	 * advertisement, the silence is this host's own mastership. */
+	vrrp_setup(&r);
+	vrrp_feed(&r, 0, lb_mac, 2, 51);
+	vrrp_feed(&r, 1000000, lb_mac, 2, 51);
+	assert_string_equal(vrrp_verdict(&r, 9000000).reason, "no-master");
+	r.obs.state[0].vip_acquired = true;
+	c = vrrp_verdict(&r, 9000000);
+	assert_int_equal(c.status, DSR_PASS);
 	vrrp_done(&r);
 }
 

@@ -100,6 +100,15 @@ expect_findings() {
 	esac
 }
 
+# expect_events SCENARIO VANTAGE: the ownership events the checks report, "id event"
+# up to its time. Nothing changes hands in a scenario left alone: no failover.
+expect_events() {
+	case "$1:$2" in
+	# The masters hold the VIP and are judged by it; the client hears both advertise.
+	split-brain:client) echo "vrrp.master split-brain lb1 and lb2" ;;
+	esac
+}
+
 # check_dsrcheck SCENARIO VANTAGE: what dsrcheck must report in SCENARIO, run from
 # VANTAGE (client, lb1: the master, lb2: the backup): the exact failing, warning
 # and skipped checks, the exit status and where the vantage holds the VIP.
@@ -129,6 +138,8 @@ check_dsrcheck() {
 	assert_eq "$at: findings (kind servers ports status)" "$(expect_findings "$s" "$v")" \
 		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
 	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
+	assert_eq "$at: events (id event)" "$(expect_events "$s" "$v")" \
+		"$(jqr "$tag" '.checks[] | .id as $id | .evidence.events // [] | .[] | "\($id) \(sub(" at .*"; ""))"' | LC_ALL=C sort)"
 	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
 		"$(jqr "$tag" .vantage.is_balancer)"
 	assert_eq "$at: vantage holds_vip, vip_on" "$([[ -n $where ]] && echo true || echo false) ${where:-null}" \
@@ -171,27 +182,37 @@ watch_across_failover() {
 	wait "$pid" || rc=$?
 	out=$(cat "$WORK/watch-$s.out" "$WORK/watch-$s.err" 2>/dev/null)
 	assert_eq "$at: exit status 0 on SIGTERM" 0 "$rc"
-	assert "$at: an event line names the failover lb1 -> lb2" "$out" \
-		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2' "$WORK/watch-$s.out"
+	assert "$at: an event line names the failover lb1 -> lb2, its duration and its gratuitous ARPs" "$out" \
+		grep -qE '^event .*198\.18\.0\.100: failover .*lb1.* -> .*lb2.* at [0-9:.]+Z in [0-9]+ ms, [0-9]+ gratuitous ARPs? \(' \
+		"$WORK/watch-$s.out"
 	assert_eq "$at: no alert" "" "$(grep '^alert' "$WORK/watch-$s.out" || true)"
 }
 
-# audit_across_failover SCENARIO HOW: an audit from the client during which the
+# audit_across_failover SCENARIO HOW VANTAGE: an audit from VANTAGE (client; lb1, the
+# master that lets the VIP go; lb2, the backup that takes it over) during which the
 # master stops: the failover is reported as an event and the run stays right.
 audit_across_failover() {
-	local s=$1 how=$2 tag="$1-audit-failover-$2" at="$1: an audit across a $2 failover" pid
+	local s=$1 how=$2 v=$3 tag="$1-audit-failover-$2-$3" at="$1: an audit from $3 across a $2 failover"
+	local pid want_skips=""
 	ha_up "$s" || return 0
-	timeout "$RUN_LIMIT" ip netns exec dsrha-client "$BIN" -f json -c "$CONFIG" --timeout 1s \
+	timeout "$RUN_LIMIT" ip netns exec "dsrha-$v" "$BIN" -f json -c "$CONFIG" --timeout 1s \
 		--retries 4 --listen 2s >"$WORK/$tag.out" 2>"$WORK/$tag.err" </dev/null 8>&- &
 	pid=$!
 	sleep 1.3
 	bash "$LAB" failover "$how" >/dev/null 2>&1 8>&- || true
 	RC=0
 	wait "$pid" || RC=$?
+	# The plan is made at the start: the master's client-side checks stay skipped.
+	[[ $v != lb1 ]] || want_skips=$(LC_ALL=C sort <<<"$VIP_LOCAL_SKIPS")
 	assert_eq "$at: exit status 0" 0 "$RC"
 	assert_eq "$at: failing checks" "" "$(checks_with "$tag" fail)"
+	assert_eq "$at: warnings" "" "$(checks_with "$tag" warn)"
+	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
 	assert_eq "$at: arp.vip reports the failover" "failover lb1 -> lb2" \
 		"$(jqr "$tag" '.checks[] | select(.id == "arp.vip") | .evidence.events // [] | join(" ")')"
+	# vrrp.master watches VRRP alone: it must not say that no gratuitous ARP was sent.
+	assert_eq "$at: vrrp.master counts no gratuitous ARPs it cannot see" "" \
+		"$(jqr "$tag" '.checks[] | select(.id == "vrrp.master") | .evidence.events // [] | .[] | select(test("gratuitous"))')"
 }
 
 # ha_up SCENARIO: build it (8>&-: the lab's processes must not hold our lock),
@@ -250,7 +271,9 @@ for s in "${SCENARIOS[@]}"; do
 done
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then failover ha-healthy graceful 02:00:00:00:00:03; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then failover ha-vmac crash 00:00:5e:00:01:33; fi
-if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then audit_across_failover ha-healthy graceful; fi
+if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then
+	for v in client lb1 lb2; do audit_across_failover ha-healthy graceful "$v"; done
+fi
 if [[ " ${SCENARIOS[*]} " == *" ha-healthy "* ]]; then watch_across_failover ha-healthy graceful; fi
 if [[ " ${SCENARIOS[*]} " == *" ha-vmac "* ]]; then watch_across_failover ha-vmac crash; fi
 
