@@ -138,6 +138,7 @@ check_dsrcheck() {
 	assert_eq "$at: findings (kind servers ports status)" "$(expect_findings "$s" "$v")" \
 		"$(jqr "$tag" '.findings[] | "\(.kind) \(.servers | join(",") | if . == "" then "-" else . end) \(.ports | map(tostring) | join(",") | if . == "" then "-" else . end) \(.status)"' | LC_ALL=C sort)"
 	assert_eq "$at: skipped checks" "$want_skips" "$(checks_with "$tag" skip)"
+	# shellcheck disable=SC2016 # $id is jq's variable
 	assert_eq "$at: events (id event)" "$(expect_events "$s" "$v")" \
 		"$(jqr "$tag" '.checks[] | .id as $id | .evidence.events // [] | .[] | "\($id) \(sub(" at .*"; ""))"' | LC_ALL=C sort)"
 	assert_eq "$at: vantage is_balancer" "$([[ $v == client ]] && echo false || echo true)" \
