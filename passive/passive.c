@@ -1090,14 +1090,20 @@ static void members_verdict(struct dsr_check *c, const struct svc_owner *so, con
 {
 	enum dsr_addr_state state = addr_state(a);
 	char names[2][DSR_NAME_MAX + 24], both[2 * (DSR_NAME_MAX + 24) + 8];
+	const struct dsr_ha_member *m[2];
 
 	if (state == DSR_ADDR_OK)
 		return;
+	for (unsigned i = 0; i < 2; i++)
+		m[i] = so ? dsr_ha_find(&so->own.set, a->owners[i].mac) : NULL;
+	/* A move has an order; two owners at once are named in the set's (the
+	 * configuration's) order, not by which of them claimed first. */
+	unsigned first = state != DSR_ADDR_CHANGED && m[0] && m[1] && m[1] < m[0];
 	for (unsigned i = 0; i < 2; i++) {
-		const struct dsr_ha_member *m = so ? dsr_ha_find(&so->own.set, a->owners[i].mac) : NULL;
+		unsigned k = i ^ first;
 		char mac[18];
-		dsr_format_mac(a->owners[i].mac, mac);
-		snprintf(names[i], sizeof(names[i]), "%s (%s)", m ? m->name : "balancer", mac);
+		dsr_format_mac(a->owners[k].mac, mac);
+		snprintf(names[i], sizeof(names[i]), "%s (%s)", m[k] ? m[k]->name : "balancer", mac);
 	}
 	if (state == DSR_ADDR_CHANGED) {
 		dsr_check_summary(c, "%s moved from %s to %s: a failover", vip, names[0], names[1]);

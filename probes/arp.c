@@ -144,8 +144,10 @@ static bool judge_vip_owners(const struct dsr_judge_ctx *ctx, const struct dsr_o
 		for (size_t k = 0; k < i && !split[0] && w >= 0 && !gratuitous(&obs[i]); k++) {
 			const struct dsr_ha_member *n = dsr_ha_find(ha, obs[k].mac);
 			if (n && n != m && window_of(&obs[k]) == w && !gratuitous(&obs[k])) {
-				split[0] = n;
-				split[1] = m;
+				/* Named in the set's (the configuration's) order, not by
+				 * which of them answered first. */
+				split[0] = n < m ? n : m;
+				split[1] = n < m ? m : n;
 			}
 		}
 	}

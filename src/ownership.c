@@ -1,5 +1,6 @@
 #include "ownership.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -238,8 +239,34 @@ static void check_gap(struct dsr_ownership *o, struct dsr_vrrp_router *r, int64_
 	r->silent = !ends;
 }
 
+/* Two owners or two masters at once have no order of their own: they are
+ * named in the configuration's order (lb1 before lb2), so that no report
+ * depends on which of them spoke first. Where the configuration gives none,
+ * the caller's order stands. */
+#define UNRANKED SIZE_MAX
+
+static size_t member_rank(const struct dsr_ownership *o, const uint8_t mac[6])
+{
+	const struct dsr_ha_member *b = dsr_ha_find(&o->set, mac);
+	return b ? (size_t)(b - o->set.members) : UNRANKED;
+}
+
+static size_t master_rank(const struct dsr_ownership *o, const struct dsr_vrrp_master *m)
+{
+	for (size_t i = 0; o->svc && i < o->svc->nbalancers; i++)
+		if (o->svc->balancers[i].addr.s_addr == m->addr.s_addr)
+			return i;
+	/* From the virtual MAC it says nothing about which member it is. */
+	return is_service_vmac(o, m->mac) ? UNRANKED : member_rank(o, m->mac);
+}
+
 static void split_brain(struct dsr_ownership *o, struct dsr_vrrp_router *r, int a, int b, int64_t now)
 {
+	if (master_rank(o, &r->masters[b]) < master_rank(o, &r->masters[a])) {
+		int t = a;
+		a = b;
+		b = t;
+	}
 	r->split = true;
 	if (!r->split_brains++) {
 		r->split_a = a;
@@ -442,8 +469,11 @@ static void failover_event(struct dsr_ownership *o, const struct dsr_own_pending
 static void owner_event(struct dsr_ownership *o, enum dsr_own_kind kind, int from, int to, int64_t at)
 {
 	struct dsr_own_event *e = new_event(o, kind, at);
-	/* Two owners at once have no order: named in the order they first claimed. */
-	if (kind == DSR_OWN_SPLIT_BRAIN && from > to) {
+	/* Two owners at once: in the configuration's order, else in the order
+	 * they first claimed. */
+	size_t from_rank = from >= 0 ? member_rank(o, o->owners[from].mac) : UNRANKED;
+	size_t to_rank = to >= 0 ? member_rank(o, o->owners[to].mac) : UNRANKED;
+	if (kind == DSR_OWN_SPLIT_BRAIN && (to_rank < from_rank || (to_rank == from_rank && from > to))) {
 		int t = from;
 		from = to;
 		to = t;

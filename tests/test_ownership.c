@@ -194,18 +194,19 @@ static void preemption_is_a_failover(void **state)
 	stop(s);
 }
 
-/* VRRP between the pair is blocked: both advertise, both answer. */
-static void two_masters_are_a_split_brain(void **state)
+/* VRRP between the pair is blocked: both advertise, both answer. Named in the
+ * configuration's order, whichever of them was master first. */
+static void split_brain_started_by(const uint8_t *first, int first_host, const uint8_t *second,
+				   int second_host)
 {
-	(void)state;
 	struct state *s = start(pair);
-	adverts(s, 0, 3 * S, lb1, 2, 100);
-	claim(s, 100, lb1, true, 1);
+	adverts(s, 0, 3 * S, first, first_host, 100);
+	claim(s, 100, first, true, 1);
 	for (int64_t t = 3 * S; t < 10 * S; t += S) {
-		advert(s, t, lb1, 2, 100);
-		advert(s, t + S / 2, lb2, 3, 90);
-		claim(s, t + S / 2 + 100, lb2, false, 1);
-		claim(s, t + S / 2 + 300, lb1, false, 1);
+		advert(s, t, first, first_host, 100);
+		advert(s, t + S / 2, second, second_host, 90);
+		claim(s, t + S / 2 + 100, second, false, 1);
+		claim(s, t + S / 2 + 300, first, false, 1);
 	}
 	dsr_ownership_finish(&s->own, T0 + 10 * S);
 	assert_true(s->own.counts[DSR_OWN_SPLIT_BRAIN] >= 1);
@@ -213,12 +214,23 @@ static void two_masters_are_a_split_brain(void **state)
 	const struct dsr_vrrp_router *r = dsr_ownership_router(&s->own, 51);
 	assert_int_equal(r->split_brains, 1);
 	assert_true(r->split);
-	const struct dsr_own_event *e = dsr_ownership_event(&s->own, 0);
-	assert_int_equal(e->kind, DSR_OWN_SPLIT_BRAIN);
-	/* Both named, whichever way round. */
-	assert_true((strcmp(e->from, "lb1") == 0 && strcmp(e->to, "lb2") == 0) ||
-		    (strcmp(e->from, "lb2") == 0 && strcmp(e->to, "lb1") == 0));
+	for (size_t i = 0; i < s->own.nevents; i++) {
+		const struct dsr_own_event *e = dsr_ownership_event(&s->own, i);
+		assert_int_equal(e->kind, DSR_OWN_SPLIT_BRAIN);
+		assert_string_equal(e->from, "lb1");
+		assert_string_equal(e->to, "lb2");
+	}
+	char a[DSR_NAME_MAX];
+	dsr_ownership_master_name(&s->own, &r->masters[r->split_a], a, sizeof(a));
+	assert_string_equal(a, "lb1");
 	stop(s);
+}
+
+static void two_masters_are_a_split_brain(void **state)
+{
+	(void)state;
+	split_brain_started_by(lb1, 2, lb2, 3);
+	split_brain_started_by(lb2, 3, lb1, 2);
 }
 
 /* An appliance pair (no VRRP): two members answering in the same second. */
@@ -233,6 +245,15 @@ static void two_owners_at_once(void **state)
 	assert_string_equal(e->from, "lb1");
 	assert_string_equal(e->to, "lb2");
 	assert_string_equal(s->seen[0], "split-brain lb1 and lb2 at 12:00:00.200000Z: both own the VIP at once");
+	stop(s);
+	/* The same names when lb2 answered first: the configuration's order. */
+	s = start(plain);
+	claim(s, 0, lb2, false, 1);
+	claim(s, 200000, lb1, false, 1);
+	dsr_ownership_finish(&s->own, T0 + 5 * S);
+	e = only_event(s, DSR_OWN_SPLIT_BRAIN);
+	assert_string_equal(e->from, "lb1");
+	assert_string_equal(e->to, "lb2");
 	stop(s);
 }
 

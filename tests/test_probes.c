@@ -811,6 +811,10 @@ static void vip_owners_of_a_pair(void **state)
 		assert_string_equal(c.reason, "split-brain");
 		assert_non_null(strstr(evidence(&c, "owners"), "lb1"));
 		assert_non_null(strstr(evidence(&c, "owners"), "lb2"));
+		/* In the configuration's order, whoever answered first. */
+		const char *lb1_at = strstr(c.summary, "lb1"), *lb2_at = strstr(c.summary, "lb2");
+		assert_true(lb1_at && lb2_at && lb1_at < lb2_at);
+		assert_true(strstr(evidence(&c, "owners"), "lb1") < strstr(evidence(&c, "owners"), "lb2"));
 		assert_non_null(strstr(c.remedy, "protocol"));
 		assert_non_null(strstr(c.remedy, "unicast_peer"));
 		assert_non_null(strstr(c.remedy, "nopreempt"));
