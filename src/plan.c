@@ -382,7 +382,6 @@ static int conn_ports(struct builder *b)
 	return 0;
 }
 
-/* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
 /* Which of the service's balancers this host is, by address; -1 for none. */
 static int self_balancer(const struct builder *b, const struct dsr_service *svc)
 {
@@ -393,6 +392,7 @@ static int self_balancer(const struct builder *b, const struct dsr_service *svc)
 	return self;
 }
 
+/* vrrp.master: watches the service's VRRP virtual router, sends nothing. */
 static int add_vrrp_watch(struct builder *b, const struct dsr_service *svc, bool on_link, bool held)
 {
 	if (!on_link)
